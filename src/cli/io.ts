@@ -1,0 +1,24 @@
+/**
+ * What a command may touch of the outside world. Only `main.ts` binds it to the real process;
+ * commands return an exit code and never call `process.exit` themselves.
+ */
+export interface CliIO {
+  stdout(text: string): void;
+  stderr(text: string): void;
+  /** Reads all of standard input (used when no argument carries the text). */
+  readStdin(): Promise<string>;
+  /** True when stdin is a terminal (then there is nothing to read). */
+  stdinIsTTY: boolean;
+  /** Colour allowed: stdout is a TTY, NO_COLOR unset, no --no-color. */
+  color: boolean;
+  env: Record<string, string | undefined>;
+  cwd: string;
+}
+
+/** Exit codes (DEVELOPERS contract). */
+export const EXIT = { ok: 0, fail: 1, usage: 2, internal: 3 } as const;
+
+/** Bad usage or bad input from the user: one clear line, exit 2. */
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
