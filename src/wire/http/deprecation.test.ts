@@ -75,7 +75,7 @@ describe('parseLink', () => {
   });
 
   it('never throws', () => {
-    fc.assert(fc.property(fc.string(), fc.option(fc.webUrl()), (s, base) => void parseLink(s, base ?? undefined)), { numRuns: 300 });
+    fc.assert(fc.property(fc.string(), fc.option(fc.constantFrom('https://a.test/x/y', 'not a base')), (s, base) => void parseLink(s, base ?? undefined)), { numRuns: 300 });
   });
 });
 
