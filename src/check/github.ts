@@ -1,0 +1,85 @@
+/**
+ * GitHub Actions workflow commands (`::error file=…,line=…,title=…::message`): when
+ * `GITHUB_ACTIONS=true`, failed checks and checks-file errors show up as annotations on the file.
+ * Escaping follows the runner's documented rules: in the message `%`, CR and LF; in property
+ * values also `:` and `,`.
+ *
+ * @example
+ *   formatAnnotation({ level: 'error', file: 'checks.yaml', line: 12, title: 'health', message: 'expected h2' });
+ *   // '::error file=checks.yaml,line=12,title=health::expected h2'
+ */
+import type { CheckResult, ChecksFileError } from './types.js';
+
+export type AnnotationLevel = 'error' | 'warning' | 'notice';
+
+export interface Annotation {
+  level: AnnotationLevel;
+  message: string;
+  file?: string;
+  line?: number;
+  endLine?: number;
+  col?: number;
+  endColumn?: number;
+  title?: string;
+}
+
+/** True when running inside GitHub Actions. */
+export function isGitHubActions(env: Record<string, string | undefined>): boolean {
+  return env.GITHUB_ACTIONS === 'true';
+}
+
+/** Escapes a command's message. `%` goes first so the other escapes are not escaped again. */
+export function escapeData(s: string): string {
+  return s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+}
+
+/** Escapes a property value, where `:` and `,` would end the value. */
+export function escapeProperty(s: string): string {
+  return escapeData(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
+}
+
+/** One workflow command line (no trailing newline). */
+export function formatAnnotation(a: Annotation): string {
+  const props: string[] = [];
+  if (a.file !== undefined) props.push(`file=${escapeProperty(a.file)}`);
+  if (a.line !== undefined) props.push(`line=${a.line}`);
+  if (a.endLine !== undefined) props.push(`endLine=${a.endLine}`);
+  if (a.col !== undefined) props.push(`col=${a.col}`);
+  if (a.endColumn !== undefined) props.push(`endColumn=${a.endColumn}`);
+  if (a.title !== undefined) props.push(`title=${escapeProperty(a.title)}`);
+  return `::${a.level}${props.length > 0 ? ' ' + props.join(',') : ''}::${escapeData(a.message)}`;
+}
+
+/**
+ * One `::error` per failed or errored check, on the check's line of the checks file.
+ *
+ * @example
+ *   for (const line of checkAnnotations(results, 'checks.yaml')) io.stdout(line + '\n');
+ */
+export function checkAnnotations(results: readonly CheckResult[], file: string): string[] {
+  const out: string[] = [];
+  for (const r of results) {
+    if (r.passed && r.error === undefined) continue;
+    const message =
+      r.error !== undefined
+        ? `${r.url}: could not run: ${r.error}`
+        : [`${r.url}:`, ...r.failures.map((f) => `- ${f.message}`)].join('\n');
+    out.push(
+      formatAnnotation({
+        level: 'error',
+        file,
+        ...(r.line !== undefined ? { line: r.line } : {}),
+        title: `h2doctor check: ${r.name} (${r.env})`,
+        message,
+      }),
+    );
+  }
+  return out;
+}
+
+/** One `::error` per checks-file problem, at its line and column. */
+export function checksFileErrorAnnotations(errors: readonly ChecksFileError[]): string[] {
+  return errors.map((e) =>
+    formatAnnotation({ level: 'error', file: e.file, line: e.line, col: e.column, title: 'h2doctor: bad checks file', message: e.message }),
+  );
+}
