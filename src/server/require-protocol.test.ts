@@ -153,6 +153,16 @@ describe('requireProtocol on real servers (127.0.0.1)', () => {
     expect(info.linkErrors).toEqual([]);
   });
 
+  it('node:http: Connection says close only when the connection will close', async () => {
+    const { port } = await listen(http.createServer(handler(requireProtocol(H2_ONLY))));
+    const closing = await h1Request(http, port, '/a'); // agent: false sends Connection: close
+    expect(closing.headers['connection']).toBe('Upgrade, close');
+    const agent = new http.Agent({ keepAlive: true });
+    cleanups.push(async () => agent.destroy());
+    const kept = await h1Request(http, port, '/a', { agent });
+    expect(kept.headers['connection']).toBe('Upgrade');
+  });
+
   it('node:http: HEAD gets the 426 fields without a body', async () => {
     const { port } = await listen(http.createServer(handler(requireProtocol(H2_ONLY))));
     const r = await h1Request(http, port, '/x', { method: 'HEAD' });

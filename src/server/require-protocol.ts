@@ -309,7 +309,10 @@ function decide(req: GuardRequest, o: RequireProtocolOptions): Decision {
 function send(req: GuardRequest, res: GuardResponse, r: UpgradeRequiredResponse): void {
   if (res.headersSent) return;
   res.statusCode = r.status;
-  for (const [k, v] of r.headers) res.setHeader(k, v);
+  // node:http decided to close after this response (HTTP/1.0, or the client sent Connection: close);
+  // our Connection field replaces Node's own, so say so (RFC 9112 §9.6).
+  const closing = (res as { shouldKeepAlive?: unknown }).shouldKeepAlive === false;
+  for (const [k, v] of r.headers) res.setHeader(k, closing && k === 'Connection' ? `${v}, close` : v);
   // RFC 9110 §9.3.2: a HEAD response has no content (the fields still describe it).
   if (req.method === 'HEAD') res.end();
   else res.end(r.body);
