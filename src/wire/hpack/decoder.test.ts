@@ -60,6 +60,13 @@ describe('HpackDecoder errors', () => {
     const dec = new HpackDecoder();
     dec.setMaxTableSize(100);
     expect(outcome(() => dec.decode(fromHex('3f46')))).toMatch(/§6.3: .*101 exceeds the limit 100/);
+    const dec2 = new HpackDecoder();
+    dec2.setMaxTableSize(100);
+    expect(outcome(() => dec2.decode(fromHex('82')))).toMatch(/^invalid: RFC 7541 §4.2: table limit dropped to 100/);
+    const dec3 = new HpackDecoder();
+    dec3.setMaxTableSize(100);
+    expect(dec3.decode(fromHex('3f45 82')).headers).toEqual([[':method', 'GET']]);
+    expect(dec3.decode(fromHex('82')).headers).toEqual([[':method', 'GET']]);
     expect(new HpackDecoder({ maxTableSize: 100 }).decode(fromHex('3f45')).tableSizeUpdates).toEqual([100]);
   });
 

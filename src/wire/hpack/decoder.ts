@@ -41,6 +41,7 @@ export function decodeInteger(r: Reader, prefixBits: number, field = 'integer'):
   }
 }
 
+/** Limits for {@link HpackDecoder}. @example new HpackDecoder({ maxTableSize: 4096, maxHeaderListSize: 65536 }) */
 export interface HpackDecoderOptions {
   /**
    * The table size limit we advertised (SETTINGS_HEADER_TABLE_SIZE); a size update above it is an
@@ -65,11 +66,19 @@ export interface DecodedBlock {
 
 const utf8 = new TextDecoder('utf-8');
 
+/**
+ * One per connection direction; keeps the dynamic table between blocks.
+ *
+ * @example
+ * new HpackDecoder().decode(fromHex('82')).headers; // [[':method', 'GET']] (RFC 7541 C.2.4)
+ */
 export class HpackDecoder {
   private readonly table: DynamicTable;
   private limit: number;
   private readonly maxList: number;
   private readonly maxString: number;
+  /** Set when our limit dropped below the table's maximum: the next block must open with a size update. */
+  private updateRequired = false;
 
   constructor(opts: HpackDecoderOptions = {}) {
     this.limit = opts.maxTableSize ?? 4096;
@@ -97,7 +106,10 @@ export class HpackDecoder {
    */
   setMaxTableSize(limit: number): void {
     this.limit = limit;
-    if (this.table.maxSize > limit) this.table.setMaxSize(limit);
+    if (this.table.maxSize > limit) {
+      this.table.setMaxSize(limit);
+      this.updateRequired = true;
+    }
   }
 
   /**
@@ -113,6 +125,11 @@ export class HpackDecoder {
     const tableSizeUpdates: number[] = [];
     let listSize = 0;
     let fieldSeen = false;
+    // RFC 7541 §4.2: after the limit shrank, the first block must begin with a dynamic table size update.
+    if (this.updateRequired && !r.done && ((r.peekU8()! & 0xe0) !== 0x20)) {
+      throw new ParseError('invalid', `RFC 7541 §4.2: table limit dropped to ${this.limit} but the block does not start with a size update`, 0, 'size-update');
+    }
+    this.updateRequired = false;
 
     const emit = (at: number, name: string, value: string, octets: number, never: boolean): void => {
       listSize += octets + ENTRY_OVERHEAD;

@@ -21,6 +21,12 @@ export interface TableEntry {
 /** RFC 7541 §4.1: each entry costs 32 octets on top of its name and value. */
 export const ENTRY_OVERHEAD = 32;
 
+/**
+ * Entries newest first; dynamic index 1 is HPACK index 62 (RFC 7541 §2.3.3).
+ *
+ * @example
+ * new DynamicTable(256).add(':status', '302', 7, 3); // size 42 (RFC 7541 C.5.1)
+ */
 export class DynamicTable {
   /** Newest first: `entries[0]` has dynamic index 1 (HPACK index 62). */
   private entries: TableEntry[] = [];

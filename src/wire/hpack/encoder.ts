@@ -36,6 +36,7 @@ export function encodeInteger(w: Writer, value: number, prefixBits: number, flag
 /** A field to encode; the optional third element asks for a never-indexed literal (RFC 7541 §6.2.3). */
 export type HeaderInput = readonly [name: string, value: string, neverIndexed?: boolean];
 
+/** Options for {@link HpackEncoder}. @example new HpackEncoder({ huffman: false, indexing: false }) */
 export interface HpackEncoderOptions {
   /** Huffman-code string literals: always, never, or when shorter (default 'auto'). */
   huffman?: boolean | 'auto';
@@ -47,6 +48,12 @@ export interface HpackEncoderOptions {
 
 const utf8 = new TextEncoder();
 
+/**
+ * One per connection direction; mirrors the peer decoder's dynamic table.
+ *
+ * @example
+ * new HpackEncoder().encode([['password', 'secret', true]]); // never-indexed literal, 0x10 …
+ */
 export class HpackEncoder {
   private readonly table: DynamicTable;
   private readonly huffman: boolean | 'auto';

@@ -9,6 +9,7 @@
 import { ParseError } from '../bytes.js';
 import { isToken } from '../http/fields.js';
 
+/** Bounds for {@link parseResponseHead}. @example parseResponseHead(bytes, { maxHeadBytes: 16384, maxHeaders: 100 }) */
 export interface ResponseHeadOptions {
   /** Give up (ParseError `too-large`) when no complete head fits in this many bytes. Default 65536. */
   maxHeadBytes?: number;

@@ -56,6 +56,7 @@ export interface PriorityFields {
   weight: number;
 }
 
+/** RFC 9113 §6.1. @example dataFrame(1, body, { endStream: true }) */
 export interface DataFrame extends FrameCommon {
   kind: 'DATA';
   endStream: boolean;
@@ -63,6 +64,7 @@ export interface DataFrame extends FrameCommon {
   padLength?: number;
   data: Uint8Array;
 }
+/** RFC 9113 §6.2; the HPACK bytes are `fieldBlockFragment`. @example headersFrame(1, block, { endHeaders: true }) */
 export interface HeadersFrame extends FrameCommon {
   kind: 'HEADERS';
   endStream: boolean;
@@ -72,24 +74,29 @@ export interface HeadersFrame extends FrameCommon {
   priority?: PriorityFields;
   fieldBlockFragment: Uint8Array;
 }
+/** RFC 9113 §6.3 (deprecated signal, still parsed). @example parseFrame(fromHex('000005020000000003 0000000110')) */
 export interface PriorityFrame extends FrameCommon, PriorityFields {
   kind: 'PRIORITY';
 }
+/** RFC 9113 §6.4. @example rstStreamFrame(1, 'CANCEL') */
 export interface RstStreamFrame extends FrameCommon {
   kind: 'RST_STREAM';
   errorCode: number;
   errorName: string;
 }
+/** One SETTINGS parameter (RFC 9113 §6.5.1). @example { id: 3, name: 'MAX_CONCURRENT_STREAMS', value: 100 } */
 export interface Setting {
   id: number;
   name: string;
   value: number;
 }
+/** RFC 9113 §6.5. @example settingsFrame({ INITIAL_WINDOW_SIZE: 65535 }) */
 export interface SettingsFrame extends FrameCommon {
   kind: 'SETTINGS';
   ack: boolean;
   settings: Setting[];
 }
+/** RFC 9113 §6.6. @example if (f.kind === 'PUSH_PROMISE') f.promisedStreamId */
 export interface PushPromiseFrame extends FrameCommon {
   kind: 'PUSH_PROMISE';
   endHeaders: boolean;
@@ -97,11 +104,13 @@ export interface PushPromiseFrame extends FrameCommon {
   promisedStreamId: number;
   fieldBlockFragment: Uint8Array;
 }
+/** RFC 9113 §6.7. @example pingFrame(opaque, true) // the ACK */
 export interface PingFrame extends FrameCommon {
   kind: 'PING';
   ack: boolean;
   opaqueData: Uint8Array;
 }
+/** RFC 9113 §6.8. @example goawayFrame(0, 'PROTOCOL_ERROR', 'bad preface') */
 export interface GoawayFrame extends FrameCommon {
   kind: 'GOAWAY';
   lastStreamId: number;
@@ -109,10 +118,12 @@ export interface GoawayFrame extends FrameCommon {
   errorName: string;
   debugData: Uint8Array;
 }
+/** RFC 9113 §6.9. @example windowUpdateFrame(0, 1 << 20) */
 export interface WindowUpdateFrame extends FrameCommon {
   kind: 'WINDOW_UPDATE';
   windowSizeIncrement: number;
 }
+/** RFC 9113 §6.10. @example continuationFrame(1, rest, true) */
 export interface ContinuationFrame extends FrameCommon {
   kind: 'CONTINUATION';
   endHeaders: boolean;
@@ -165,6 +176,7 @@ export class FrameError extends ParseError {
   }
 }
 
+/** Options for {@link parseFrame}. @example parseFrame(bytes, { maxFrameSize: 16384, offset: 9 }) */
 export interface ParseFrameOptions {
   /** Our SETTINGS_MAX_FRAME_SIZE (RFC 9113 §4.2); default 16384. */
   maxFrameSize?: number;
