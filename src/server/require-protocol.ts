@@ -134,7 +134,7 @@ export type ProtocolGuard = (req: GuardRequest, res: GuardResponse, next?: (err?
 export type FastifyOnRequest = (
   request: { raw: GuardRequest },
   reply: { raw: GuardResponse; hijack(): unknown },
-  done: (err?: Error) => void,
+  done: () => void,
 ) => void;
 
 const TLS_NAMES: Record<string, TlsVersion> = { 'TLSv1': '1.0', 'TLSv1.1': '1.1', 'TLSv1.2': '1.2', 'TLSv1.3': '1.3' };
