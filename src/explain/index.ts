@@ -1,0 +1,193 @@
+/**
+ * `h2doctor explain`: match pasted error text against the catalogue, decode the evidence inside it,
+ * and say which finding codes can cause it and what to run next.
+ *
+ * The JSON shape `{ matches: [ { id, confidence, family, meaning, causes: [ { code, why } ] } ] }`
+ * is a public contract: fields may be added, never renamed or removed.
+ *
+ * @example
+ * const r = explain('curl: (92) HTTP/2 stream 1 was not closed cleanly: PROTOCOL_ERROR (err 1)');
+ * r.matches[0].id;            // 'curl-stream-not-closed-cleanly'
+ * explainJson(r).matches[0];  // { id, confidence, family, meaning, causes, … }
+ */
+import { CODES, type Code, type Family } from '../diagnosis/codes.js';
+import { decodeAll, type CodeHint, type Decoded } from './decoders.js';
+import { matchText } from './match.js';
+
+export { CATALOGUE, SOURCE_FAMILIES, entryById } from './catalogue/index.js';
+export type { CatalogueEntry } from './catalogue/index.js';
+export type { Decoded } from './decoders.js';
+
+export interface ExplainCause {
+  code: Code;
+  why: string;
+  /** Decoded evidence supporting this cause (sentences). */
+  evidence: string[];
+  /** Set by {@link confirmCandidates}: true when the diagnosis found this code. */
+  confirmed?: boolean;
+}
+
+export interface ExplainMatch {
+  id: string;
+  confidence: number;
+  family: Family;
+  meaning: string;
+  /** Most likely first. */
+  causes: ExplainCause[];
+  clients: string[];
+  tellApart: string;
+  source: string;
+  /** The part of the text that matched. */
+  matched: string;
+}
+
+export interface Confirmation {
+  url: string | null;
+  /** Candidate codes the diagnosis found. */
+  confirmed: Code[];
+  /** True when the diagnosis found none of the candidates. */
+  none: boolean;
+  /** Codes the diagnosis found that no match proposed. */
+  otherFindings: string[];
+}
+
+export interface ExplainResult {
+  matches: ExplainMatch[];
+  /** Every piece of evidence decoded from the text. */
+  evidence: Decoded[];
+  /** `scheme://host[:port]` found in the text, if any. */
+  target: string | null;
+  /** The diagnose command to run next. */
+  next: string;
+  confirmation?: Confirmation;
+}
+
+/** The id of the match made from decoded evidence alone, when no catalogue entry matched. */
+export const EVIDENCE_ONLY_ID = 'decoded-evidence';
+
+/** Looks for the host the failing program talked to, so the next command can name it. */
+export function findTarget(text: string): string | null {
+  const url = /\b(https?):\/\/([A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::(\d{1,5}))?/.exec(text);
+  if (url) return `${url[1]}://${url[2]}${url[3] ? `:${url[3]}` : ''}`;
+  const forms: RegExp[] = [
+    /Failed to connect to ([A-Za-z0-9.-]+) port (\d{1,5})/,
+    /in connection to ([A-Za-z0-9.-]+):(\d{1,5})/,
+    /host='([A-Za-z0-9.-]+)', port=(\d{1,5})/,
+    /(?:ECONNREFUSED|ETIMEDOUT) ([A-Za-z0-9.-]+):(\d{1,5})/,
+    /dial tcp ([A-Za-z0-9.-]+):(\d{1,5})/,
+    /(?:Could not resolve host|getaddrinfo ENOTFOUND|getaddrinfo EAI_AGAIN|lookup) ([A-Za-z0-9-]+\.[A-Za-z0-9.-]+)()/,
+  ];
+  for (const re of forms) {
+    const m = re.exec(text);
+    if (!m) continue;
+    const host = m[1]!.replace(/\.$/, '');
+    const port = m[2] ? Number(m[2]) : 443;
+    if (port === 80) return `http://${host}`;
+    return port === 443 ? `https://${host}` : `https://${host}:${port}`;
+  }
+  return null;
+}
+
+/** `h2doctor <target>`; the URL wins over what the text suggests. */
+export function nextCommand(target: string | null): string {
+  return `h2doctor ${target ?? 'https://HOST'}`;
+}
+
+function evidenceOnlyMatch(evidence: readonly Decoded[]): ExplainMatch | undefined {
+  const byCode = new Map<Code, { weight: number; hint: CodeHint; sentences: string[]; order: number }>();
+  let order = 0;
+  for (const ev of evidence) {
+    for (const h of ev.hints) {
+      const cur = byCode.get(h.code);
+      if (cur) {
+        cur.weight += h.weight;
+        if (!cur.sentences.includes(ev.sentence)) cur.sentences.push(ev.sentence);
+      } else byCode.set(h.code, { weight: h.weight, hint: h, sentences: [ev.sentence], order: order++ });
+    }
+  }
+  if (byCode.size === 0) return undefined;
+  const ranked = [...byCode.values()].sort((a, b) => b.weight - a.weight || a.order - b.order);
+  const first = ranked[0]!;
+  return {
+    id: EVIDENCE_ONLY_ID,
+    confidence: first.weight >= 3 ? 0.5 : 0.3,
+    family: CODES[first.hint.code].family,
+    meaning: `No known message matched, but the text contains decodable evidence: ${evidence[0]!.sentence}.`,
+    causes: ranked.map((r) => ({ code: r.hint.code, why: r.hint.why, evidence: r.sentences })),
+    clients: [],
+    tellApart: 'Run the diagnosis against the host: it reproduces the connection and names the cause.',
+    source: 'h2doctor decoders',
+    matched: evidence[0]!.text,
+  };
+}
+
+/** Explain one pasted error text (a message, a log excerpt, a stack trace). Pure. */
+export function explain(text: string, opts: { url?: string } = {}): ExplainResult {
+  const evidence = decodeAll(text);
+  const matches: ExplainMatch[] = matchText(text, evidence).map((m) => ({
+    id: m.entry.id,
+    confidence: m.confidence,
+    family: m.entry.family,
+    meaning: m.entry.meaning,
+    causes: m.causes.map((c) => ({ code: c.code, why: c.why, evidence: c.evidence })),
+    clients: [...m.entry.clients],
+    tellApart: m.entry.tellApart,
+    source: m.entry.source,
+    matched: m.matched,
+  }));
+  if (matches.length === 0) {
+    const ev = evidenceOnlyMatch(evidence);
+    if (ev) matches.push(ev);
+  }
+  const target = opts.url ?? findTarget(text);
+  return { matches, evidence, target, next: nextCommand(target) };
+}
+
+/** Every distinct candidate code across all matches, most likely first. */
+export function candidateCodes(result: ExplainResult): Code[] {
+  const out: Code[] = [];
+  for (const m of result.matches) for (const c of m.causes) if (!out.includes(c.code)) out.push(c.code);
+  return out;
+}
+
+/**
+ * Runs the real diagnosis for `--url`. The CLI receives one from its caller; `explain` itself never
+ * touches the network.
+ */
+export type ConfirmFn = (url: string, opts: { candidates: Code[]; signal?: AbortSignal }) => Promise<{ codes: string[] }>;
+
+/** Marks which candidate causes the diagnosis found (pure; returns a new result). */
+export function confirmCandidates(result: ExplainResult, foundCodes: readonly string[], url: string | null = result.target): ExplainResult {
+  const found = new Set(foundCodes);
+  const matches = result.matches.map((m) => ({ ...m, causes: m.causes.map((c) => ({ ...c, confirmed: found.has(c.code) })) }));
+  const candidates = candidateCodes(result);
+  const confirmed = candidates.filter((c) => found.has(c));
+  const otherFindings = [...found].filter((c) => !(candidates as string[]).includes(c));
+  return { ...result, matches, confirmation: { url, confirmed, none: confirmed.length === 0, otherFindings } };
+}
+
+/** The JSON document printed by `explain --json`. */
+export function explainJson(result: ExplainResult): Record<string, unknown> {
+  return {
+    matches: result.matches.map((m) => ({
+      id: m.id,
+      confidence: m.confidence,
+      family: m.family,
+      meaning: m.meaning,
+      causes: m.causes.map((c) => ({
+        code: c.code,
+        why: c.why,
+        ...(c.evidence.length ? { evidence: c.evidence } : {}),
+        ...(c.confirmed !== undefined ? { confirmed: c.confirmed } : {}),
+      })),
+      clients: m.clients,
+      tellApart: m.tellApart,
+      source: m.source,
+      matched: m.matched,
+    })),
+    evidence: result.evidence.map((e) => ({ kind: e.kind, text: e.text, sentence: e.sentence })),
+    target: result.target,
+    next: result.next,
+    ...(result.confirmation ? { confirmation: result.confirmation } : {}),
+  };
+}
