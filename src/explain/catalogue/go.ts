@@ -188,10 +188,11 @@ export const GO_ENTRIES: readonly CatalogueEntry[] = [
     family: 'tls',
     meaning: 'The peer aborted the handshake with the TLS alert named after "tls:".',
     causes: [
-      c('tls-handshake-alert', 'an alert without more detail'),
       c('tls-no-shared-cipher', '"handshake failure": no cipher suite in common'),
       c('tls-client-cert-required', '"bad certificate" or "certificate required": the client certificate'),
       c('tls-sni-unknown-name', '"unrecognized name": no site for the SNI'),
+      c('tls-version-too-old', '"protocol version not supported": no TLS version in common'),
+      c('tls-handshake-alert', 'an alert without more detail'),
     ],
     tellApart: 'The alert name after "tls:" decides; h2doctor decodes it.',
     source: 'golang/go src/crypto/tls/alert.go (alertText), conn.go',

@@ -1,0 +1,113 @@
+import { describe, expect, test } from 'vitest';
+import { candidateCodes, confirmCandidates, explain, explainJson, findTarget, EVIDENCE_ONLY_ID } from './index.js';
+import { matchText } from './match.js';
+
+const codes = (r: ReturnType<typeof explain>, i = 0) => r.matches[i]!.causes.map((c) => c.code);
+
+describe('ambiguous strings give ranked candidates', () => {
+  test('bare "SSL alert number 40"', () => {
+    const r = explain('SSL alert number 40');
+    expect(r.matches[0]!.id).toBe('openssl-alert-handshake-failure');
+    expect(codes(r).length).toBeGreaterThanOrEqual(4);
+    expect(codes(r)[0]).toBe('tls-no-shared-cipher');
+    expect(r.matches[0]!.confidence).toBeLessThan(0.9);
+  });
+  test('bare "PROTOCOL_ERROR"', () => {
+    const r = explain('PROTOCOL_ERROR');
+    expect(r.matches[0]!.id).toBe('h2-error-code-bare');
+    expect(codes(r)).toEqual(expect.arrayContaining(['preface-http1-response', 'preface-not-settings', 'goaway-on-connect']));
+    expect(r.matches[0]!.confidence).toBeLessThan(0.7);
+  });
+  test('a pasted log with two messages lists both, best first', () => {
+    const r = explain('E0601 handshake\ncurl: (16) Error in the HTTP2 framing layer\nhttp2: frame too large');
+    const ids = r.matches.map((m) => m.id);
+    expect(ids).toContain('curl-http2-framing-layer');
+    expect(ids).toContain('go-http2-frame-too-large');
+    expect(r.matches[0]!.confidence).toBeGreaterThanOrEqual(r.matches[1]!.confidence);
+  });
+});
+
+describe('evidence re-ranks causes', () => {
+  test('Netty hex dump 1503010002 (a TLS alert) puts scheme-http-on-tls-port first', () => {
+    const r = explain('First received frame was not SETTINGS. Hex dump for first 5 bytes: 1503010002');
+    expect(codes(r)[0]).toBe('scheme-http-on-tls-port');
+    expect(r.matches[0]!.causes[0]!.evidence[0]).toContain('TLS alert');
+  });
+  test('the same message with "HTTP/" puts preface-http1-response first', () => {
+    expect(codes(explain('First received frame was not SETTINGS. Hex dump for first 5 bytes: 485454502f'))[0]).toBe('preface-http1-response');
+  });
+  test('a TLS stack reading "HTTP/1.1" means a cleartext port, not an HTTP/1 preface answer', () => {
+    const r = explain('io.netty.handler.ssl.NotSslRecordException: not an SSL/TLS record: 485454502f312e3120343030');
+    expect(codes(r)[0]).toBe('scheme-https-on-cleartext-port');
+    expect(codes(r)).not.toContain('preface-http1-response');
+  });
+  test('a TLS server reading "GET /" means cleartext sent to the TLS port', () => {
+    expect(codes(explain('not an SSL/TLS record: 474554202f20485454502f312e31'))[0]).toBe('scheme-http-on-tls-port');
+  });
+  test('frame length 4740180 supports the HTTP/1 cause', () => {
+    const r = explain('Frame length: 4740180 exceeds maximum: 16384');
+    expect(codes(r)[0]).toBe('preface-http1-response');
+    expect(r.evidence.some((e) => e.kind === 'frame-size' && e.sentence.includes('"HTT"'))).toBe(true);
+  });
+  test('Go malformed response with SETTINGS bytes → http1-not-supported; with TLS bytes → scheme-http-on-tls-port', () => {
+    expect(codes(explain('malformed HTTP response "\\x00\\x00\\x12\\x04\\x00\\x00\\x00\\x00\\x00"'))[0]).toBe('http1-not-supported');
+    expect(codes(explain('malformed HTTP response "\\x15\\x03\\x01\\x00\\x02\\x02F"'))[0]).toBe('scheme-http-on-tls-port');
+  });
+  test('an HTTP/2 code in the message re-ranks the entry\'s causes', () => {
+    expect(codes(explain('curl: (92) HTTP/2 stream 1 was not closed cleanly: INADEQUATE_SECURITY (err 12)'))[0]).toBe('h2-inadequate-security');
+    expect(codes(explain('http2: server sent GOAWAY and closed the connection; LastStreamID=1, ErrCode=INADEQUATE_SECURITY, debug=""'))[0]).toBe('h2-inadequate-security');
+  });
+  test('Envoy decimal BoringSSL code is decoded', () => {
+    const r = explain('upstream connect error or disconnect/reset before headers. reset reason: connection failure, transport failure reason: TLS error: 268435703:SSL routines:OPENSSL_internal:WRONG_VERSION_NUMBER');
+    expect(codes(r)[0]).toBe('scheme-https-on-cleartext-port');
+  });
+  test('a go remote error alert name re-ranks', () => {
+    expect(codes(explain('remote error: tls: unrecognized name'))[0]).toBe('tls-sni-unknown-name');
+  });
+});
+
+describe('unknown text', () => {
+  test('gives no matches', () => {
+    expect(explain('the quick brown fox').matches).toEqual([]);
+    expect(explain('').matches).toEqual([]);
+    expect(matchText('hello world')).toEqual([]);
+  });
+  test('bytes alone still give an evidence-only answer', () => {
+    const r = explain('1503010002');
+    expect(r.matches[0]!.id).toBe(EVIDENCE_ONLY_ID);
+    expect(codes(r)[0]).toBe('scheme-http-on-tls-port');
+  });
+});
+
+describe('target and next command', () => {
+  test('found in URLs and in client-specific forms', () => {
+    expect(findTarget('Get "https://api.example.com/v1/x": http2: frame too large')).toBe('https://api.example.com');
+    expect(findTarget('curl: (7) Failed to connect to localhost port 8443 after 0 ms: Connection refused')).toBe('https://localhost:8443');
+    expect(findTarget("HTTPSConnectionPool(host='api.example.com', port=443): Max retries")).toBe('https://api.example.com');
+    expect(findTarget('dial tcp 10.0.0.7:80: i/o timeout')).toBe('http://10.0.0.7');
+    expect(findTarget('no host here')).toBeNull();
+  });
+  test('next names the target or a placeholder', () => {
+    expect(explain('curl: (16) Error in the HTTP2 framing layer').next).toBe('h2doctor https://HOST');
+    expect(explain('x', { url: 'https://a.example' }).next).toBe('h2doctor https://a.example');
+  });
+});
+
+describe('JSON shape and confirmation', () => {
+  test('the stable fields are present', () => {
+    const j = explainJson(explain('curl: (16) Error in the HTTP2 framing layer')) as { matches: Array<Record<string, unknown>> };
+    const m = j.matches[0]!;
+    expect(Object.keys(m)).toEqual(expect.arrayContaining(['id', 'confidence', 'family', 'meaning', 'causes']));
+    expect((m.causes as Array<Record<string, unknown>>)[0]).toMatchObject({ code: expect.any(String), why: expect.any(String) });
+  });
+  test('confirmCandidates marks the confirmed cause, or that none was', () => {
+    const r = explain('curl: (16) Error in the HTTP2 framing layer');
+    expect(candidateCodes(r)).toContain('preface-http1-response');
+    const yes = confirmCandidates(r, ['preface-http1-response', 'clock-skew'], 'https://a.example');
+    expect(yes.confirmation).toEqual({ url: 'https://a.example', confirmed: ['preface-http1-response'], none: false, otherFindings: ['clock-skew'] });
+    expect(yes.matches[0]!.causes.find((c) => c.code === 'preface-http1-response')!.confirmed).toBe(true);
+    const no = confirmCandidates(r, []);
+    expect(no.confirmation!.none).toBe(true);
+    expect(r.confirmation).toBeUndefined(); // pure
+  });
+});
