@@ -166,11 +166,10 @@ interface ProbeCommon {
 
 export type Probe =
   | (ProbeCommon & { kind: 'tcp' })
-  | (ProbeCommon & { kind: 'tls'; name: 'tls-default' | 'tls-alpn-h2' | 'tls-alpn-http1'; tls: TlsResult })
+  | (ProbeCommon & { kind: 'tls'; name: 'tls-default' | 'tls-alpn-h2' | 'tls-alpn-http1' | 'sniff-tls'; tls: TlsResult; first?: Classified })
   | (ProbeCommon & { kind: 'h2'; name: 'h2-tls' | 'h2c-prior-knowledge'; tls?: TlsResult; h2: Http2Result })
   | (ProbeCommon & { kind: 'h2c-upgrade'; upgrade: Http1Result; h2?: Http2Result })
-  | (ProbeCommon & { kind: 'h1'; name: 'h1-tls' | 'h1-cleartext'; tls?: TlsResult; h1: Http1Result })
-  | (ProbeCommon & { kind: 'sniff'; name: 'sniff-clienthello' | 'sniff-http1'; sent: string; response: Classified });
+  | (ProbeCommon & { kind: 'h1'; name: 'h1-tls' | 'h1-cleartext' | 'sniff-http1'; tls?: TlsResult; h1: Http1Result });
 
 export type ProbeKind = Probe['kind'];
 export type ProbeName = Extract<Probe, { name: string }>['name'] | 'tcp' | 'h2c-upgrade';

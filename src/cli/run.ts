@@ -1,0 +1,57 @@
+/**
+ * Command dispatch: argv in, exit code out. Only `main.ts` touches the real process.
+ */
+import type { CliIO } from './io.js';
+import { EXIT, UsageError } from './io.js';
+import { diagnoseCommand, DIAGNOSE_HELP } from './commands/diagnose.js';
+import { labCommand } from './commands/lab.js';
+import { VERSION } from '../version.js';
+
+type Command = (args: string[], io: CliIO) => Promise<number>;
+
+/** Subcommands; others register here as they land. */
+export const COMMANDS: Record<string, { run: Command; summary: string }> = {
+  diagnose: { run: diagnoseCommand, summary: 'diagnose HTTP/2 on a URL (the default command)' },
+  lab: { run: labCommand, summary: 'serve or diagnose the embedded failure lab on loopback' },
+};
+
+export function registerCommand(name: string, run: Command, summary: string): void {
+  COMMANDS[name] = { run, summary };
+}
+
+export const MAIN_HELP = () => `h2doctor ${VERSION} — why does HTTP/2 fail here, and how do I fix it?
+
+Usage: h2doctor <url> [options]          (same as: h2doctor diagnose <url>)
+       h2doctor <command> [options]
+
+Commands:
+${Object.entries(COMMANDS)
+  .map(([k, v]) => `  ${k.padEnd(10)} ${v.summary}`)
+  .join('\n')}
+
+${DIAGNOSE_HELP.split('\n').slice(5).join('\n')}`;
+
+export async function runCli(argv: string[], io: CliIO): Promise<number> {
+  try {
+    const [first, ...rest] = argv;
+    if (first === undefined || first === '-h' || first === '--help' || first === 'help') {
+      io.stdout(MAIN_HELP());
+      return first === undefined ? EXIT.usage : EXIT.ok;
+    }
+    if (first === '--version' || first === '-V') {
+      io.stdout(`h2doctor ${VERSION}\n`);
+      return EXIT.ok;
+    }
+    const cmd = COMMANDS[first];
+    if (cmd) return await cmd.run(rest, io);
+    return await diagnoseCommand(argv, io);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      io.stderr(`h2doctor: ${e.message}\n`);
+      return EXIT.usage;
+    }
+    const err = e as Error;
+    io.stderr(`h2doctor: internal error: ${err?.stack ?? String(e)}\n`);
+    return EXIT.internal;
+  }
+}

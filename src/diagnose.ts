@@ -1,0 +1,123 @@
+/**
+ * `diagnose(url, options)`: target → addresses → probes (concurrent, bounded) → evidence →
+ * diagnosis → report.
+ *
+ * @example
+ * const report = await diagnose('https://example.com');
+ * console.log(report.verdict, report.findings.map((f) => f.code));
+ */
+import type net from 'node:net';
+import type { ConnectOutcome, Probe, Report, Target } from './types.js';
+import { parseTarget, parseResolve, type ResolvePin } from './target.js';
+import { resolveTarget } from './transport/dns.js';
+import { probeH1Cleartext, probeH2cPrior, probeH2cUpgrade, probeTcp, probeTls } from './probes/run.js';
+import type { ProbeContext } from './probes/context.js';
+import { diagnoseEvidence } from './diagnosis/index.js';
+import type { AddressEvidence } from './diagnosis/evidence.js';
+import { limiter } from './util/limit.js';
+import { VERSION } from './version.js';
+
+export interface DiagnoseOptions {
+  /** Per-probe deadline in ms (default 3000). */
+  timeoutMs?: number;
+  /** curl-style pins: "host:port:addr[,addr]" or parsed pins. */
+  resolve?: Array<string | ResolvePin>;
+  /** PEM text of a CA bundle replacing the default roots (curl's --cacert). */
+  ca?: string;
+  /** SNI to send instead of the URL's host ('' for none). */
+  sni?: string;
+  /** Most addresses probed per name (default 4). */
+  maxAddresses?: number;
+  /** Most connections open at once (default 8). */
+  concurrency?: number;
+  /** Most bytes one probe reads (default 256 KiB). */
+  byteBudget?: number;
+}
+
+export const DEFAULTS = { timeoutMs: 3000, maxAddresses: 4, concurrency: 8, byteBudget: 256 * 1024 } as const;
+
+export async function diagnose(url: string | Target, options: DiagnoseOptions = {}): Promise<Report> {
+  const t0 = performance.now();
+  const startedAt = new Date().toISOString();
+  const target = typeof url === 'string' ? parseTarget(url, options.sni) : url;
+  const pins = (options.resolve ?? []).map((r) => (typeof r === 'string' ? parseResolve(r) : r));
+  const timeoutMs = options.timeoutMs ?? DEFAULTS.timeoutMs;
+  const resolution = await resolveTarget(target, pins, options.maxAddresses ?? DEFAULTS.maxAddresses, timeoutMs);
+  const run = limiter(options.concurrency ?? DEFAULTS.concurrency);
+  let connections = 0;
+
+  const evidence = await Promise.all(
+    resolution.addresses.map(async (address): Promise<AddressEvidence> => {
+      const ctx: ProbeContext = {
+        target,
+        address,
+        port: target.port,
+        timeoutMs,
+        byteBudget: options.byteBudget ?? DEFAULTS.byteBudget,
+        t0,
+        userAgent: `h2doctor/${VERSION}`,
+        ...(options.ca ? { ca: options.ca } : {}),
+      };
+      const probes = await probeAddress(ctx, run, () => connections++);
+      return { address, target, probes };
+    }),
+  );
+
+  const out = diagnoseEvidence({ target, resolution, evidence });
+  return {
+    schemaVersion: 1,
+    tool: { name: 'h2doctor', version: VERSION },
+    target,
+    startedAt,
+    durationMs: Math.round(performance.now() - t0),
+    verdict: out.verdict,
+    resolution: { source: resolution.source, addresses: resolution.addresses, skipped: resolution.skipped, ...(resolution.error ? { error: resolution.error } : {}) },
+    addresses: out.addresses,
+    negotiated: out.negotiated,
+    findings: out.findings,
+    probes: evidence.flatMap((e) => e.probes).sort((a, b) => a.startMs - b.startMs),
+    connections,
+  };
+}
+
+type Run = <T>(task: () => Promise<T>) => Promise<T>;
+
+/**
+ * The probe plan for one address. Wave 0: TCP connect (its socket is reused by the first TLS
+ * probe). Wave 1: every experiment at once. Wave 2: only when wave 1 could not tell what the port speaks.
+ */
+async function probeAddress(ctx: ProbeContext, run: Run, count: () => void): Promise<Probe[]> {
+  count();
+  const tcp = await run(() => probeTcp(ctx));
+  const probes: Probe[] = [tcp.probe];
+  if (!tcp.outcome.ok) return probes;
+  const pre: { socket: net.Socket; outcome: ConnectOutcome } = { socket: tcp.socket!, outcome: tcp.outcome };
+  const go = (f: () => Promise<Probe>) => {
+    count();
+    return run(f);
+  };
+
+  if (ctx.target.tls) {
+    const wave1 = await Promise.all([
+      run(() => probeTls(ctx, 'tls-default', ['h2', 'http/1.1'], 'none', pre)),
+      go(() => probeTls(ctx, 'tls-alpn-h2', ['h2'], 'h2')),
+      go(() => probeTls(ctx, 'tls-alpn-http1', ['http/1.1'], 'h1')),
+    ]);
+    probes.push(...wave1);
+    const d = wave1[0] as Extract<Probe, { kind: 'tls' }>;
+    if (['timeout', 'closed', 'not-tls', 'error'].includes(d.tls.outcome)) {
+      probes.push(await go(() => probeH1Cleartext(ctx, 'sniff-http1')));
+    }
+    return probes;
+  }
+  pre.socket.destroy();
+  const wave1 = await Promise.all([go(() => probeH1Cleartext(ctx)), go(() => probeH2cPrior(ctx)), go(() => probeH2cUpgrade(ctx))]);
+  probes.push(...wave1);
+  const c = wave1[0] as Extract<Probe, { kind: 'h1' }>;
+  const k = c.h1.first?.first.kind;
+  const tlsLike = k === 'tls-alert' || k === 'tls-handshake' || k === 'tls-other';
+  if (c.h1.outcome !== 'response' && !tlsLike) {
+    probes.push(await go(() => probeTls(ctx, 'sniff-tls', ['h2', 'http/1.1'], 'none')));
+  }
+  return probes;
+}

@@ -1,0 +1,40 @@
+import { describe, expect, test } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { CODES } from './codes.js';
+import { KNOWLEDGE } from './knowledge.js';
+
+const docs = readFileSync(new URL('../../docs/codes.md', import.meta.url), 'utf8');
+const contractUrl = new URL('../../../shared/diagnosis-codes.md', import.meta.url);
+const schema = JSON.parse(readFileSync(new URL('../../docs/report.schema.json', import.meta.url), 'utf8'));
+
+function tableRows(md: string): Map<string, string> {
+  const rows = new Map<string, string>();
+  for (const m of md.matchAll(/^\| `([a-z0-9-]+)` \| (\w+) \|/gm)) rows.set(m[1]!, m[2]!);
+  return rows;
+}
+
+describe('finding codes', () => {
+  test('every code in the registry is documented in docs/codes.md with the same severity', () => {
+    const rows = tableRows(docs);
+    for (const [code, def] of Object.entries(CODES)) expect([code, rows.get(code)]).toEqual([code, def.severity]);
+  });
+  test('docs/codes.md lists no code the registry lacks', () => {
+    for (const code of tableRows(docs).keys()) expect(Object.keys(CODES)).toContain(code);
+  });
+  test('the shared contract, where present, is mirrored exactly (no rename, no new meaning)', () => {
+    let contract: string;
+    try {
+      contract = readFileSync(contractUrl, 'utf8');
+    } catch {
+      return; // a checkout without shared/ beside it
+    }
+    const rows = tableRows(contract);
+    for (const [code, sev] of rows) expect([code, CODES[code as keyof typeof CODES]?.severity]).toEqual([code, sev]);
+  });
+  test('the report schema enumerates exactly the registry', () => {
+    expect([...schema.definitions.finding.properties.code.enum].sort()).toEqual(Object.keys(CODES).sort());
+  });
+  test('every knowledge entry belongs to a code', () => {
+    for (const k of Object.keys(KNOWLEDGE)) expect(Object.keys(CODES)).toContain(k);
+  });
+});

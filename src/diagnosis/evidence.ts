@@ -1,0 +1,26 @@
+/**
+ * The evidence of one address, as rules see it: the probes by name. Plain data, replayable.
+ */
+import type { Probe, Target } from '../types.js';
+
+export interface AddressEvidence {
+  address: string;
+  target: Target;
+  probes: Probe[];
+}
+
+/** The probe variant whose `name` union includes N. */
+type ByName<N extends string> = Probe extends infer P ? (P extends { name: infer M } ? (N extends M ? P : never) : never) : never;
+
+export function probe<N extends 'tls-default' | 'tls-alpn-h2' | 'tls-alpn-http1' | 'sniff-tls' | 'h2-tls' | 'h2c-prior-knowledge' | 'h1-tls' | 'h1-cleartext' | 'sniff-http1'>(
+  ev: AddressEvidence,
+  name: N,
+): ByName<N> | undefined {
+  return ev.probes.find((p) => 'name' in p && p.name === name) as ByName<N> | undefined;
+}
+export function tcpProbe(ev: AddressEvidence): Extract<Probe, { kind: 'tcp' }> | undefined {
+  return ev.probes.find((p) => p.kind === 'tcp') as Extract<Probe, { kind: 'tcp' }> | undefined;
+}
+export function upgradeProbe(ev: AddressEvidence): Extract<Probe, { kind: 'h2c-upgrade' }> | undefined {
+  return ev.probes.find((p) => p.kind === 'h2c-upgrade') as Extract<Probe, { kind: 'h2c-upgrade' }> | undefined;
+}

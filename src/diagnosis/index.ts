@@ -1,0 +1,172 @@
+/**
+ * Diagnosis: evidence in, findings out. Pure: `diagnoseEvidence` can be run on recorded evidence.
+ */
+import type { AddressReport, EvidenceItem, Finding, Negotiated, Target, Verdict } from '../types.js';
+import { CODES, SEVERITY_RANK, type Code } from './codes.js';
+import { KNOWLEDGE, type Vars } from './knowledge.js';
+import type { AddressEvidence } from './evidence.js';
+import { probe, tcpProbe, upgradeProbe } from './evidence.js';
+import type { AddressRule, RawFinding } from './raw.js';
+import { transportRule } from './rules/transport.js';
+import { protocolRule } from './rules/protocol.js';
+import { hostForUrl } from '../target.js';
+
+/** Every address rule, in the order their findings are shown (root causes first). */
+export const ADDRESS_RULES: AddressRule[] = [transportRule, protocolRule];
+
+/** Registered by other families (TLS, upgrade…) at import time. */
+export function registerAddressRule(rule: AddressRule): void {
+  if (!ADDRESS_RULES.includes(rule)) ADDRESS_RULES.push(rule);
+}
+
+export interface DiagnosisInput {
+  target: Target;
+  resolution: { source: 'dns' | 'resolve-pin' | 'literal'; addresses: string[]; error?: string };
+  evidence: AddressEvidence[];
+}
+
+export interface DiagnosisOutput {
+  findings: Finding[];
+  verdict: Verdict;
+  addresses: AddressReport[];
+  negotiated: Negotiated;
+}
+
+const MAX_EVIDENCE_PER_FINDING = 12;
+
+export function diagnoseEvidence(input: DiagnosisInput): DiagnosisOutput {
+  const { target, resolution } = input;
+  const merged = new Map<Code, { raw: RawFinding; addresses: string[]; evidence: EvidenceItem[] }>();
+  const perAddress: AddressReport[] = [];
+  const pinned = resolution.source === 'resolve-pin' || resolution.addresses.length > 1;
+
+  for (const ev of input.evidence) {
+    const raws = ADDRESS_RULES.flatMap((r) => r(ev));
+    const codes: Code[] = [];
+    for (const raw of raws) {
+      if (!codes.includes(raw.code)) codes.push(raw.code);
+      const m = merged.get(raw.code);
+      if (m) {
+        m.addresses.push(ev.address);
+        for (const e of raw.evidence) if (m.evidence.length < MAX_EVIDENCE_PER_FINDING) m.evidence.push(e);
+      } else merged.set(raw.code, { raw, addresses: [ev.address], evidence: [...raw.evidence] });
+    }
+    perAddress.push({
+      address: ev.address,
+      family: ev.address.includes(':') ? 6 : 4,
+      verdict: verdictOf(codes.map((c) => CODES[c].severity)),
+      negotiated: negotiatedOf(ev),
+      findingCodes: codes,
+      probes: ev.probes.map((p) => p.id),
+    });
+  }
+
+  if (resolution.addresses.length === 0) {
+    merged.set('dns-no-address', {
+      raw: { code: 'dns-no-address', evidence: [], detail: resolution.error },
+      addresses: [],
+      evidence: [{ probe: 'dns', text: `lookup of ${target.host}: ${resolution.error ?? 'no addresses'}` }],
+    });
+  }
+  // Addresses of one name that behave differently (CDN edges, a stale AAAA…).
+  if (perAddress.length > 1) {
+    const sig = (a: AddressReport) => `${a.negotiated.protocol}|${[...a.findingCodes].sort().join(',')}`;
+    const sigs = new Set(perAddress.map(sig));
+    if (sigs.size > 1) {
+      const detail = perAddress.map((a) => `${a.address} → ${a.negotiated.protocol ?? 'nothing works'}${a.findingCodes.length ? ` (${a.findingCodes.join(', ')})` : ''}`).join('; ');
+      merged.set('dns-addresses-disagree', {
+        raw: { code: 'dns-addresses-disagree', evidence: [], detail },
+        addresses: perAddress.map((a) => a.address),
+        evidence: perAddress.map((a) => ({ probe: 'dns', text: `${a.address}: ${a.negotiated.protocol ?? 'nothing works'}${a.findingCodes.length ? `; ${a.findingCodes.join(', ')}` : '; no problem found'}` })),
+      });
+    }
+  }
+
+  const findings: Finding[] = [];
+  for (const [code, m] of merged) {
+    const addr = m.addresses.length === 1 && pinned ? m.addresses[0] : resolution.source === 'resolve-pin' ? m.addresses[0] : undefined;
+    findings.push(buildFinding(code, m.raw, target, m.evidence, m.addresses, addr));
+  }
+  // Stable order: severity, then rule order (Map insertion order is rule order).
+  findings.sort((a, b) => SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity]);
+  const verdict = verdictOf(findings.map((f) => f.severity));
+  return { findings, verdict, addresses: perAddress, negotiated: bestNegotiated(perAddress) };
+}
+
+export function verdictOf(severities: Array<'error' | 'warning' | 'info'>): Verdict {
+  if (severities.includes('error')) return 'fail';
+  if (severities.includes('warning')) return 'warn';
+  return 'ok';
+}
+
+export function varsFor(target: Target, pinAddress?: string, detail?: string): Vars {
+  const hostPort = `${hostForUrl(target.host)}:${target.port}`;
+  const connect = pinAddress ? `${hostForUrl(pinAddress)}:${target.port}` : hostPort;
+  const other = new URL(target.url);
+  other.protocol = target.tls ? 'http:' : 'https:';
+  const v: Vars = {
+    url: target.url,
+    host: target.host,
+    port: target.port,
+    connect,
+    servername: target.sni ? ` -servername ${target.sni}` : '',
+    resolve: pinAddress && pinAddress !== target.host ? ` --resolve ${hostForUrl(target.host)}:${target.port}:${pinAddress}` : '',
+    otherUrl: other.toString(),
+  };
+  if (detail !== undefined) v.detail = detail;
+  return v;
+}
+
+function buildFinding(code: Code, raw: RawFinding, target: Target, evidence: EvidenceItem[], addresses: string[], pinAddress?: string): Finding {
+  const k = KNOWLEDGE[code];
+  const contract = CODES[code];
+  const vars = varsFor(target, pinAddress, raw.detail);
+  const f: Finding = {
+    code,
+    severity: raw.raise ? raw.raise.to : contract.severity,
+    title: k ? k.title(vars) : contract.meaning,
+    explanation: k ? k.explanation(vars) : contract.meaning,
+    clientsSee: k ? k.clientsSee : [],
+    evidence,
+    fixes: k ? k.fixes(vars) : [],
+    reproduce: k ? k.reproduce(vars) : [],
+    addresses,
+  };
+  if (raw.raise) f.severityRaised = raw.raise.why;
+  return f;
+}
+
+/** What works on one address: h2 / h2c / http/1.1, and the TLS parameters. */
+export function negotiatedOf(ev: AddressEvidence): Negotiated {
+  const tcp = tcpProbe(ev);
+  if (tcp && !tcp.connect.ok) return { protocol: null };
+  if (ev.target.tls) {
+    const d = probe(ev, 'tls-default');
+    const h2 = probe(ev, 'h2-tls');
+    const h1 = probe(ev, 'h1-tls');
+    const n: Negotiated = { protocol: null };
+    if (d?.tls.outcome === 'handshake') {
+      if (d.tls.version) n.tlsVersion = d.tls.version;
+      if (d.tls.cipher) n.cipher = d.tls.cipher.standardName;
+      n.alpn = d.tls.alpn ?? null;
+    }
+    if (n.alpn === 'h2' && h2?.h2.outcome === 'response') n.protocol = 'h2';
+    else if (h1?.h1.outcome === 'response') n.protocol = 'http/1.1';
+    return n;
+  }
+  const p = probe(ev, 'h2c-prior-knowledge');
+  const u = upgradeProbe(ev);
+  const c = probe(ev, 'h1-cleartext');
+  if (p?.h2.outcome === 'response' || u?.h2?.outcome === 'response') return { protocol: 'h2c' };
+  if (c?.h1.outcome === 'response') return { protocol: 'http/1.1' };
+  return { protocol: null };
+}
+
+function bestNegotiated(addrs: AddressReport[]): Negotiated {
+  const order = ['h2', 'h2c', 'http/1.1'];
+  for (const p of order) {
+    const a = addrs.find((x) => x.negotiated.protocol === p);
+    if (a) return a.negotiated;
+  }
+  return addrs[0]?.negotiated ?? { protocol: null };
+}

@@ -1,0 +1,204 @@
+/**
+ * Protocol mismatch — the "server preface" family: ALPN, the preface exchange, h2c, and scheme mix-ups.
+ */
+import type { EvidenceItem, Http2Result, Probe } from '../../types.js';
+import type { AddressRule, RawFinding } from '../raw.js';
+import { probe, tcpProbe, upgradeProbe, type AddressEvidence } from '../evidence.js';
+import { cipherByName, h2Blocklisted } from '../../wire/tls/registry.js';
+
+/** What a failed HTTP/2 exchange proves, by how it ended. */
+export function prefaceFinding(p: Probe & { h2: Http2Result }, h2: Http2Result): RawFinding | undefined {
+  const first = h2.first;
+  const ex = first?.excerpt;
+  const item = (text: string): EvidenceItem => ({ probe: p.id, text, ...(ex && ex.length ? { excerpt: ex } : {}) });
+  switch (h2.outcome) {
+    case 'http1-response':
+      return { code: 'preface-http1-response', detail: `with "${first?.summary}"`, evidence: [item(`HTTP/2 preface + SETTINGS sent; the server answered: ${first?.summary}`)] };
+    case 'closed':
+    case 'reset':
+      return {
+        code: 'preface-closed',
+        evidence: [item(`HTTP/2 preface + SETTINGS sent; the server ${h2.outcome === 'reset' ? 'reset' : 'closed'} the connection after ${p.durationMs} ms without a byte`)],
+      };
+    case 'timeout':
+      if (h2.serverSettings) return undefined;
+      return { code: 'preface-timeout', detail: `${Math.round(p.durationMs)} ms`, evidence: [item(`HTTP/2 preface + SETTINGS sent; nothing came back in ${Math.round(p.durationMs)} ms`)] };
+    case 'garbage':
+      return { code: 'preface-garbage', detail: first?.summary, evidence: [item(`HTTP/2 preface + SETTINGS sent; the answer is not an HTTP/2 frame: ${first?.summary}`)] };
+    case 'not-settings':
+      return { code: 'preface-not-settings', detail: first?.summary, evidence: [item(`the server's first frame: ${first?.summary}`)] };
+    case 'goaway': {
+      const g = h2.goaway!;
+      const detail = `${g.errorName}${g.debug ? ` "${g.debug}"` : ''}`;
+      return { code: 'goaway-on-connect', detail, evidence: [item(`GOAWAY last_stream_id=${g.lastStreamId} error=${g.errorName} (0x${g.errorCode.toString(16)})${g.debug ? ` debug="${g.debug}"` : ''} before any response`)] };
+    }
+    case 'settings-no-response': {
+      const mcs = h2.serverSettings?.find((s) => s.name === 'MAX_CONCURRENT_STREAMS');
+      if (mcs && mcs.value === 0) {
+        return { code: 'h2-no-streams-allowed', evidence: [item(`server SETTINGS: ${h2.serverSettings!.map((s) => `${s.name}=${s.value}`).join(' ')}`)] };
+      }
+      return undefined;
+    }
+    default:
+      return undefined;
+  }
+}
+
+function tlsRules(ev: AddressEvidence): RawFinding[] {
+  const out: RawFinding[] = [];
+  const d = probe(ev, 'tls-default');
+  if (!d) return out;
+  const h2 = probe(ev, 'h2-tls');
+  const h1 = probe(ev, 'h1-tls');
+  const t = d.tls;
+
+  if (t.outcome === 'not-tls' || (t.outcome !== 'handshake' && t.outcome !== 'alert')) {
+    // RFC 8446 §5.1: a TLS server answers a ClientHello with TLS records. HTTP bytes mean a cleartext port.
+    const sniff = probe(ev, 'sniff-http1');
+    const firstHttp = d.first?.first.kind === 'http1' ? d.first : undefined;
+    if (firstHttp || sniff?.h1.outcome === 'response') {
+      const evidence: EvidenceItem[] = [];
+      if (firstHttp) evidence.push({ probe: d.id, text: `our ClientHello was answered with cleartext HTTP: ${firstHttp.summary}`, excerpt: firstHttp.excerpt });
+      else evidence.push({ probe: d.id, text: `TLS handshake failed: ${t.error?.code ?? t.outcome}${d.first ? ` (server sent: ${d.first.summary})` : ''}` });
+      if (sniff?.h1.outcome === 'response') evidence.push({ probe: sniff.id, text: `a cleartext HTTP/1.1 request to the same port is answered: HTTP/${sniff.h1.version} ${sniff.h1.status} ${sniff.h1.reason ?? ''}`.trim() });
+      out.push({ code: 'scheme-https-on-cleartext-port', detail: firstHttp ? `it answered our ClientHello with "${firstHttp.summary}"` : 'it answers cleartext HTTP/1.1', evidence });
+    }
+    return out;
+  }
+  if (t.outcome === 'alert') {
+    out.push({
+      code: 'tls-handshake-alert',
+      detail: `${t.alert!.name} (${t.alert!.code})`,
+      evidence: [{ probe: d.id, text: `ClientHello (ALPN h2,http/1.1${t.sni ? `, SNI ${t.sni}` : ', no SNI'}) answered with a ${t.alert!.level} alert ${t.alert!.name} (${t.alert!.code})`, ...(d.first?.excerpt ? { excerpt: d.first.excerpt } : {}) }],
+    });
+    return out;
+  }
+
+  // The handshake completed: what did ALPN say?
+  const negotiated = `${t.version}, ${t.cipher?.standardName ?? t.cipher?.name}`;
+  if (t.alpn !== 'h2') {
+    const code = t.alpn == null ? 'alpn-ignored' : 'alpn-no-h2';
+    const evidence: EvidenceItem[] = [
+      { probe: d.id, text: `offered ALPN [h2, http/1.1]: the server ${t.alpn == null ? 'sent no ALPN extension' : `selected "${t.alpn}"`} (${negotiated})` },
+    ];
+    if (h2) {
+      if (h2.tls?.outcome === 'alert') evidence.push({ probe: h2.id, text: `offered ALPN [h2] alone: the server refused with alert ${h2.tls.alert!.name} (${h2.tls.alert!.code})` });
+      else if (h2.tls?.outcome === 'handshake') {
+        evidence.push({ probe: h2.id, text: `offered ALPN [h2] alone: ${h2.tls.alpn == null ? 'no ALPN in the answer' : `the server selected "${h2.tls.alpn}"`}` });
+        if (h2.h2.first) evidence.push({ probe: h2.id, text: `sending the HTTP/2 preface anyway (as gRPC or --http2-prior-knowledge would): ${h2.h2.first.summary}`, excerpt: h2.h2.first.excerpt });
+      }
+    }
+    out.push({ code, detail: t.alpn == null ? undefined : `"${t.alpn}"`, evidence });
+    // What clients that force HTTP/2 meet on this server: the "error reading server preface".
+    if (h2 && h2.tls?.outcome === 'handshake' && h2.h2.outcome !== 'response') {
+      const f = prefaceFinding(h2, h2.h2);
+      if (f) out.push(f);
+    }
+    return out;
+  }
+
+  // ALPN h2: the exchange must work.
+  if (h2 && h2.tls?.outcome === 'handshake' && h2.h2.outcome !== 'response') {
+    const f = prefaceFinding(h2, h2.h2);
+    if (f) out.push(f);
+  }
+  // RFC 9113 §9.2.2 / Appendix A: TLS 1.2 cipher suites HTTP/2 must not use.
+  if (t.version === 'TLSv1.2' && t.cipher) {
+    const suite = cipherByName(t.cipher.standardName) ?? cipherByName(t.cipher.name);
+    if (suite && h2Blocklisted(suite.code)) {
+      out.push({
+        code: 'h2-inadequate-security',
+        detail: t.cipher.standardName,
+        evidence: [{ probe: d.id, text: `ALPN h2 over TLSv1.2 with ${t.cipher.standardName} (0x${suite.code.toString(16).padStart(4, '0')}, OpenSSL ${t.cipher.name}): on the RFC 9113 Appendix A block list` }],
+      });
+    }
+  }
+  // HTTP/1.1-only clients.
+  if (h1 && h2?.h2.outcome === 'response') {
+    const ht = h1.tls;
+    if (ht && ht.outcome === 'alert') {
+      out.push({ code: 'http1-not-supported', detail: `is refused in the TLS handshake (${ht.alert!.name})`, evidence: [{ probe: h1.id, text: `offered ALPN [http/1.1] alone: alert ${ht.alert!.name} (${ht.alert!.code})` }] });
+    } else if (ht && ht.outcome === 'handshake' && h1.h1.outcome !== 'response') {
+      out.push({
+        code: 'http1-not-supported',
+        detail: `gets ${h1.h1.first?.summary ?? h1.h1.outcome}`,
+        evidence: [{ probe: h1.id, text: `ALPN ${ht.alpn ?? 'none'}; GET over HTTP/1.1: ${h1.h1.first?.summary ?? h1.h1.outcome}`, ...(h1.h1.first?.excerpt.length ? { excerpt: h1.h1.first.excerpt } : {}) }],
+      });
+    }
+  }
+  return out;
+}
+
+function cleartextRules(ev: AddressEvidence): RawFinding[] {
+  const out: RawFinding[] = [];
+  const c = probe(ev, 'h1-cleartext');
+  const p = probe(ev, 'h2c-prior-knowledge');
+  const u = upgradeProbe(ev);
+  const st = probe(ev, 'sniff-tls');
+
+  // A TLS port: our cleartext bytes got TLS records back, or a ClientHello gets a ServerHello.
+  const tlsAnswer = [c?.h1.first, p?.h2.first].find((f) => f && (f.first.kind === 'tls-alert' || f.first.kind === 'tls-handshake' || f.first.kind === 'tls-other'));
+  const sniffTls = st && (st.tls.outcome === 'handshake' || st.tls.outcome === 'alert');
+  if (tlsAnswer || sniffTls) {
+    const evidence: EvidenceItem[] = [];
+    if (tlsAnswer && c) evidence.push({ probe: c.id, text: `a cleartext HTTP/1.1 request was answered with a TLS record: ${tlsAnswer.summary}`, excerpt: tlsAnswer.excerpt });
+    if (st && sniffTls) {
+      evidence.push({
+        probe: st.id,
+        text: st.tls.outcome === 'handshake' ? `a TLS ClientHello to the same port completes: ${st.tls.version}, ALPN ${st.tls.alpn ?? 'none'}` : `a TLS ClientHello to the same port gets a TLS alert ${st.tls.alert?.name}`,
+      });
+    } else if (c) {
+      evidence.push({ probe: c.id, text: `HTTP/1.1 request: ${c.h1.first?.summary ?? c.h1.outcome}` });
+    }
+    out.push({ code: 'scheme-http-on-tls-port', detail: tlsAnswer ? `it answered cleartext with "${tlsAnswer.summary}"` : `it completes a TLS handshake (${st!.tls.version})`, evidence });
+    return out;
+  }
+
+  const priorOk = p?.h2.outcome === 'response';
+  const upgradeOk = u?.h2?.outcome === 'response';
+  const priorFinding = p && !priorOk ? prefaceFinding(p, p.h2) : undefined;
+  const nonH2Server = !priorOk && !upgradeOk && p && ['http1-response', 'closed', 'reset', 'timeout', 'garbage'].includes(p.h2.outcome);
+
+  if (nonH2Server && p) {
+    const evidence: EvidenceItem[] = [{ probe: p.id, text: `prior knowledge: ${p.h2.first?.summary ?? p.h2.outcome}` }];
+    if (u) evidence.push({ probe: u.id, text: `Upgrade: h2c → ${describeUpgrade(u)}` });
+    out.push({ code: 'h2c-not-supported', evidence });
+  }
+  if (priorFinding) out.push(priorFinding);
+  if (priorOk && u && !upgradeOk) {
+    out.push({
+      code: 'h2c-upgrade-unsupported',
+      detail: `was answered ${describeUpgrade(u)}`,
+      evidence: [
+        { probe: p!.id, text: `prior knowledge: HTTP/2 ${p!.h2.status}` },
+        { probe: u.id, text: `GET with Upgrade: h2c, HTTP2-Settings → ${describeUpgrade(u)}`, ...(u.upgrade.first?.excerpt.length ? { excerpt: u.upgrade.first.excerpt } : {}) },
+      ],
+    });
+  }
+  if (upgradeOk && !priorOk && !priorFinding && p) {
+    // Upgrade works, prior knowledge fails in an HTTP/2 way already reported (or not at all): nothing more.
+  }
+  if ((priorOk || upgradeOk) && c && c.h1.outcome !== 'response') {
+    out.push({
+      code: 'http1-not-supported',
+      detail: `gets ${c.h1.first?.summary ?? c.h1.outcome}`,
+      evidence: [{ probe: c.id, text: `GET over HTTP/1.1: ${c.h1.first?.summary ?? c.h1.outcome}`, ...(c.h1.first?.excerpt.length ? { excerpt: c.h1.first.excerpt } : {}) }],
+    });
+  }
+  return out;
+}
+
+function describeUpgrade(u: Extract<Probe, { kind: 'h2c-upgrade' }>): string {
+  const r = u.upgrade;
+  if (r.outcome === 'response') {
+    if (r.status === 101) return u.h2 ? `101 Switching Protocols, then ${u.h2.outcome === 'response' ? `HTTP/2 ${u.h2.status}` : u.h2.first?.summary ?? u.h2.outcome}` : '101 Switching Protocols';
+    return `HTTP/${r.version} ${r.status} ${r.reason ?? ''} (no switch)`.replace(' )', ')');
+  }
+  return r.first?.summary ?? r.outcome;
+}
+
+export const protocolRule: AddressRule = (ev) => {
+  const tcp = tcpProbe(ev);
+  if (tcp && !tcp.connect.ok) return [];
+  return ev.target.tls ? tlsRules(ev) : cleartextRules(ev);
+};

@@ -1,0 +1,41 @@
+/**
+ * Transport: the TCP connection itself, and a TLS port that never answers.
+ */
+import type { AddressRule, RawFinding } from '../raw.js';
+import { probe, tcpProbe } from '../evidence.js';
+
+export const transportRule: AddressRule = (ev) => {
+  const tcp = tcpProbe(ev);
+  if (!tcp) return [];
+  const c = tcp.connect;
+  if (!c.ok) {
+    const text = `TCP connect to ${ev.address}:${tcp.port} failed after ${c.ms} ms: ${c.errno ?? c.error} (${c.message})`;
+    const code = c.error === 'timeout' ? 'tcp-timeout' : c.error === 'reset' ? 'tcp-reset' : 'tcp-refused';
+    return [{ code, evidence: [{ probe: tcp.id, text }], detail: 'TCP handshake' }];
+  }
+  const out: RawFinding[] = [];
+  if (ev.target.tls) {
+    const d = probe(ev, 'tls-default');
+    if (!d) return out;
+    const sniff = probe(ev, 'sniff-http1');
+    const sniffIsHttp = sniff?.h1.outcome === 'response';
+    if (d.tls.outcome === 'timeout' && d.bytesReceived === 0 && !sniffIsHttp) {
+      out.push({
+        code: 'tls-handshake-timeout',
+        evidence: [{ probe: d.id, text: `TCP connected in ${c.ms} ms; ClientHello sent (${d.bytesSent} bytes); no byte came back in ${d.durationMs} ms` }],
+      });
+    } else if ((d.tls.outcome === 'reset' || d.tls.outcome === 'closed') && d.bytesReceived === 0 && !sniffIsHttp) {
+      out.push({
+        code: 'tcp-reset',
+        detail: 'TLS handshake',
+        evidence: [
+          {
+            probe: d.id,
+            text: `TCP connected, ClientHello sent, then the peer ${d.tls.outcome === 'reset' ? 'reset the connection (RST)' : 'closed the connection (FIN) without a TLS alert'} after ${d.durationMs} ms`,
+          },
+        ],
+      });
+    }
+  }
+  return out;
+};

@@ -1,0 +1,16 @@
+/**
+ * h2doctor as a library.
+ *
+ * @example
+ * import { diagnose } from 'h2doctor';
+ * const report = await diagnose('https://example.com', { timeoutMs: 2000 });
+ * if (report.verdict === 'fail') console.error(report.findings[0]?.title);
+ */
+export { diagnose, DEFAULTS, type DiagnoseOptions } from './diagnose.js';
+export { diagnoseEvidence, type DiagnosisInput, type DiagnosisOutput } from './diagnosis/index.js';
+export { CODES, type Code, type Severity, type Family } from './diagnosis/codes.js';
+export { parseTarget, parseResolve } from './target.js';
+export { renderJson } from './report/json.js';
+export { renderTerminal } from './report/terminal.js';
+export { VERSION } from './version.js';
+export type * from './types.js';

@@ -1,0 +1,80 @@
+/**
+ * One HTTP/1.1 request over an open byte stream; reads the response head and a bounded body preview.
+ */
+import type { Http1Result } from '../types.js';
+import type { ByteSink } from '../transport/conn.js';
+import { classify } from '../wire/sniff.js';
+import { parseResponseHead, encodeRequestHead } from '../wire/http1/head.js';
+
+export interface H1Options {
+  method?: string;
+  path: string;
+  host: string;
+  userAgent: string;
+  headers?: Array<[string, string]>;
+  deadline: number;
+  /** HTTP version to send ("1.1" or "1.0"). */
+  version?: '1.1' | '1.0';
+  /** Bytes of body to keep after the head. */
+  bodyPreview?: number;
+  /** Do not send `Connection: close` (for upgrades). */
+  keepOpen?: boolean;
+}
+
+export const MAX_HEAD_BYTES = 64 * 1024;
+
+export function h1Request(o: H1Options): Uint8Array {
+  const headers: Array<[string, string]> = [
+    ['Host', o.host],
+    ['User-Agent', o.userAgent],
+    ['Accept', '*/*'],
+    ...(o.headers ?? []),
+  ];
+  if (!o.keepOpen && !headers.some(([k]) => k.toLowerCase() === 'connection')) headers.push(['Connection', 'close']);
+  return encodeRequestHead(o.method ?? 'GET', o.path, headers, `HTTP/${o.version ?? '1.1'}`);
+}
+
+/** Wait for and parse the response head that starts at `offset` in the sink. */
+export async function readH1Response(sink: ByteSink, o: { deadline: number; offset?: number; bodyPreview?: number }): Promise<Http1Result & { headLength?: number }> {
+  const off = o.offset ?? 0;
+  const headDone = (b: Uint8Array) => {
+    try {
+      return parseResponseHead(b.subarray(off), { maxHeadBytes: MAX_HEAD_BYTES }).complete;
+    } catch {
+      return true;
+    }
+  };
+  const end = await sink.until(headDone, o.deadline);
+  const bytes = sink.bytes().subarray(off);
+  const first = classify(bytes, end === 'open' ? 'eof' : end);
+  let head;
+  try {
+    head = parseResponseHead(bytes, { maxHeadBytes: MAX_HEAD_BYTES });
+  } catch {
+    return { outcome: bytes.length === 0 ? endOutcome(end) : first.first.kind === 'http1' ? 'garbage' : 'not-http', first };
+  }
+  if (!head.complete) {
+    if (bytes.length === 0) return { outcome: endOutcome(end), first };
+    return { outcome: first.first.kind === 'http1' || first.first.kind === 'incomplete' ? endOutcome(end) : 'not-http', first };
+  }
+  const res: Http1Result & { headLength?: number } = {
+    outcome: 'response',
+    first,
+    version: head.version.replace(/^HTTP\//, ''),
+    status: head.status,
+    reason: head.reason,
+    headers: head.headers.slice(0, 100),
+    headLength: head.headLength,
+  };
+  const want = o.bodyPreview ?? 0;
+  if (want > 0 && head.status !== 101) {
+    await sink.until((b) => b.length - off - head.headLength >= want, Math.min(o.deadline, performance.now() + 50));
+    const body = sink.bytes().subarray(off + head.headLength, off + head.headLength + want);
+    res.bodyPreview = new TextDecoder('utf-8', { fatal: false }).decode(body);
+  }
+  return res;
+}
+
+function endOutcome(end: string): Http1Result['outcome'] {
+  return end === 'timeout' ? 'timeout' : end === 'reset' ? 'reset' : 'closed';
+}

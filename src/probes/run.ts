@@ -1,0 +1,216 @@
+/**
+ * The probes: each opens one connection, runs one experiment under a deadline and a byte budget,
+ * and returns typed evidence. Probes never print and never decide.
+ */
+import type net from 'node:net';
+import type { ConnectOutcome, Probe, TlsResult } from '../types.js';
+import { ByteSink, connectTcp, round } from '../transport/conn.js';
+import { tlsHandshake } from '../transport/tls.js';
+import { authority, probeId, type ProbeContext } from './context.js';
+import { h2Exchange, CLIENT_SETTINGS } from './h2-exchange.js';
+import { h1Request, readH1Response } from './h1-exchange.js';
+import { classify } from '../wire/sniff.js';
+
+type Common = Pick<Probe, 'id' | 'address' | 'port' | 'startMs' | 'durationMs' | 'bytesSent' | 'bytesReceived' | 'connect'>;
+
+class Meter {
+  sent = 0;
+  received = 0;
+  readonly start = performance.now();
+  constructor(readonly ctx: ProbeContext, readonly name: string) {}
+  get deadline(): number {
+    return this.start + this.ctx.timeoutMs;
+  }
+  common(connect: ConnectOutcome): Common {
+    return {
+      id: probeId(this.ctx, this.name),
+      address: this.ctx.address,
+      port: this.ctx.port,
+      startMs: round(this.start - this.ctx.t0),
+      durationMs: round(performance.now() - this.start),
+      bytesSent: this.sent,
+      bytesReceived: this.received,
+      connect,
+    };
+  }
+}
+
+async function open(m: Meter, pre?: { socket: net.Socket; outcome: ConnectOutcome }) {
+  const c = pre ?? (await connectTcp(m.ctx.address, m.ctx.port, m.ctx.timeoutMs));
+  return c;
+}
+
+/** Plain TCP connect; keeps the socket for the next probe when asked. */
+export async function probeTcp(ctx: ProbeContext): Promise<{ probe: Probe; socket?: net.Socket; outcome: ConnectOutcome }> {
+  const m = new Meter(ctx, 'tcp');
+  const c = await connectTcp(ctx.address, ctx.port, ctx.timeoutMs);
+  const probe: Probe = { kind: 'tcp', ...m.common(c.outcome) };
+  return c.outcome.ok ? { probe, socket: c.socket, outcome: c.outcome } : { probe, outcome: c.outcome };
+}
+
+function notConnected(connect: ConnectOutcome): TlsResult {
+  return { offeredAlpn: [], sni: null, outcome: 'error', error: { code: connect.ok ? 'UNKNOWN' : (connect.errno ?? connect.error), message: connect.ok ? '' : connect.message } };
+}
+
+/**
+ * TLS handshake offering `alpn`; then, as asked, nothing, an HTTP/2 exchange (forced, whatever
+ * ALPN said: what gRPC and prior-knowledge clients do) or an HTTP/1.1 request.
+ */
+export async function probeTls(
+  ctx: ProbeContext,
+  name: 'tls-default' | 'tls-alpn-h2' | 'tls-alpn-http1' | 'sniff-tls',
+  alpn: string[],
+  then: 'none' | 'h2' | 'h1',
+  pre?: { socket: net.Socket; outcome: ConnectOutcome },
+): Promise<Probe> {
+  const m = new Meter(ctx, name);
+  const c = await open(m, pre);
+  if (!c.outcome.ok) {
+    const tls = notConnected(c.outcome);
+    if (then === 'h2') return { kind: 'h2', name: 'h2-tls', ...m.common(c.outcome), tls, h2: { via: 'tls', outcome: 'closed', frames: [] } };
+    if (then === 'h1') return { kind: 'h1', name: 'h1-tls', ...m.common(c.outcome), tls, h1: { outcome: 'closed' } };
+    return { kind: 'tls', name, ...m.common(c.outcome), tls };
+  }
+  const hs = await tlsHandshake(c.socket, {
+    sni: ctx.target.sni,
+    verifyHost: ctx.target.host,
+    alpn,
+    ca: ctx.ca,
+    deadline: m.deadline,
+    onOut: (b) => (m.sent += b.length),
+    onIn: (b) => (m.received += b.length),
+  });
+  const tls = hs.result;
+  try {
+    if (then === 'none' || !hs.secure) {
+      const common = m.common(c.outcome);
+      if (then === 'h2') return { kind: 'h2', name: 'h2-tls', ...common, tls, h2: { via: 'tls', outcome: 'closed', frames: [], ...(hs.first ? { first: hs.first } : {}) } };
+      if (then === 'h1') return { kind: 'h1', name: 'h1-tls', ...common, tls, h1: { outcome: 'closed', ...(hs.first ? { first: hs.first } : {}) } };
+      return { kind: 'tls', name, ...common, tls, ...(hs.first ? { first: hs.first } : {}) } as Probe;
+    }
+    const sock = hs.secure;
+    const sink = new ByteSink(sock, ctx.byteBudget);
+    if (then === 'h2') {
+      const h2 = await h2Exchange((b) => sock.write(b), sink, {
+        via: 'tls',
+        scheme: 'https',
+        authority: authority(ctx),
+        path: ctx.target.path,
+        userAgent: ctx.userAgent,
+        deadline: m.deadline,
+      });
+      return { kind: 'h2', name: 'h2-tls', ...m.common(c.outcome), tls, h2 };
+    }
+    sock.write(h1Request({ path: ctx.target.path, host: authority(ctx), userAgent: ctx.userAgent, deadline: m.deadline }));
+    const h1 = await readH1Response(sink, { deadline: m.deadline, bodyPreview: 512 });
+    delete (h1 as { headLength?: number }).headLength;
+    return { kind: 'h1', name: 'h1-tls', ...m.common(c.outcome), tls, h1 };
+  } finally {
+    hs.secure?.destroy();
+    c.socket.destroy();
+  }
+}
+
+/** HTTP/2 by prior knowledge over cleartext TCP (h2c, RFC 9113 §3.3). */
+export async function probeH2cPrior(ctx: ProbeContext): Promise<Probe> {
+  const m = new Meter(ctx, 'h2c-prior-knowledge');
+  const c = await open(m);
+  if (!c.outcome.ok) return { kind: 'h2', name: 'h2c-prior-knowledge', ...m.common(c.outcome), h2: { via: 'prior-knowledge', outcome: 'closed', frames: [] } };
+  const s = c.socket;
+  s.on('data', (b: Buffer) => (m.received += b.length));
+  const sink = new ByteSink(s, ctx.byteBudget);
+  try {
+    const h2 = await h2Exchange(
+      (b) => {
+        m.sent += b.length;
+        s.write(b);
+      },
+      sink,
+      { via: 'prior-knowledge', scheme: 'http', authority: authority(ctx), path: ctx.target.path, userAgent: ctx.userAgent, deadline: m.deadline },
+    );
+    return { kind: 'h2', name: 'h2c-prior-knowledge', ...m.common(c.outcome), h2 };
+  } finally {
+    s.destroy();
+  }
+}
+
+/** `Upgrade: h2c` (RFC 7540 §3.2): an HTTP/1.1 request asking to switch; on 101, HTTP/2 follows. */
+export async function probeH2cUpgrade(ctx: ProbeContext): Promise<Probe> {
+  const m = new Meter(ctx, 'h2c-upgrade');
+  const c = await open(m);
+  if (!c.outcome.ok) return { kind: 'h2c-upgrade', ...m.common(c.outcome), upgrade: { outcome: 'closed' } };
+  const s = c.socket;
+  s.on('data', (b: Buffer) => (m.received += b.length));
+  const sink = new ByteSink(s, ctx.byteBudget);
+  const write = (b: Uint8Array) => {
+    m.sent += b.length;
+    s.write(b);
+  };
+  try {
+    write(
+      h1Request({
+        path: ctx.target.path,
+        host: authority(ctx),
+        userAgent: ctx.userAgent,
+        deadline: m.deadline,
+        keepOpen: true,
+        headers: [
+          ['Connection', 'Upgrade, HTTP2-Settings'],
+          ['Upgrade', 'h2c'],
+          ['HTTP2-Settings', http2SettingsHeader()],
+        ],
+      }),
+    );
+    const upgrade = await readH1Response(sink, { deadline: m.deadline, bodyPreview: 256 });
+    const headLength = upgrade.headLength;
+    delete upgrade.headLength;
+    if (upgrade.outcome !== 'response' || upgrade.status !== 101 || headLength === undefined) {
+      return { kind: 'h2c-upgrade', ...m.common(c.outcome), upgrade };
+    }
+    // RFC 7540 §3.2: after 101 the client sends the preface; the response to the upgrade request comes on stream 1.
+    const h2 = await h2Exchange(write, sink, {
+      via: 'upgrade',
+      scheme: 'http',
+      authority: authority(ctx),
+      path: ctx.target.path,
+      userAgent: ctx.userAgent,
+      deadline: m.deadline,
+      offset: headLength,
+      requestAlreadySent: true,
+    });
+    return { kind: 'h2c-upgrade', ...m.common(c.outcome), upgrade, h2 };
+  } finally {
+    s.destroy();
+  }
+}
+
+/** HTTP/1.1 over cleartext TCP; on a TLS target this is the "is it really cleartext?" sniff. */
+export async function probeH1Cleartext(ctx: ProbeContext, name: 'h1-cleartext' | 'sniff-http1' = 'h1-cleartext'): Promise<Probe> {
+  const m = new Meter(ctx, name);
+  const c = await open(m);
+  if (!c.outcome.ok) return { kind: 'h1', name: 'h1-cleartext', ...m.common(c.outcome), h1: { outcome: 'closed' } } as Probe;
+  const s = c.socket;
+  s.on('data', (b: Buffer) => (m.received += b.length));
+  const sink = new ByteSink(s, ctx.byteBudget);
+  try {
+    const req = h1Request({ path: ctx.target.path, host: authority(ctx), userAgent: ctx.userAgent, deadline: m.deadline });
+    m.sent += req.length;
+    s.write(req);
+    const h1 = await readH1Response(sink, { deadline: m.deadline, bodyPreview: 512 });
+    delete h1.headLength;
+    if (!h1.first) h1.first = classify(sink.bytes(), sink.end);
+    return { kind: 'h1', name: name === 'sniff-http1' ? 'sniff-http1' : 'h1-cleartext', ...m.common(c.outcome), h1 } as Probe;
+  } finally {
+    s.destroy();
+  }
+}
+
+/** RFC 7540 §3.2.1: HTTP2-Settings is the base64url SETTINGS payload, no padding. */
+export function http2SettingsHeader(): string {
+  const b = Buffer.alloc(CLIENT_SETTINGS.length * 6);
+  CLIENT_SETTINGS.forEach((s, i) => {
+    b.writeUInt16BE(s.id, i * 6);
+    b.writeUInt32BE(s.value, i * 6 + 2);
+  });
+  return b.toString('base64url');
+}

@@ -1,0 +1,6 @@
+/** The JSON report (`--json`): the Report as is, `schemaVersion` first. Schema: docs/report.schema.json. */
+import type { Report } from '../types.js';
+
+export function renderJson(report: Report): string {
+  return JSON.stringify(report, null, 2) + '\n';
+}

@@ -1,0 +1,132 @@
+/**
+ * The terminal report: the verdict first, then findings by severity with evidence, fixes and the
+ * commands that reproduce them; a probe table with `verbose`. Colour only when asked.
+ */
+import type { Finding, Report } from '../types.js';
+import { describeProbe } from './describe.js';
+
+export interface TerminalOptions {
+  color: boolean;
+  verbose: boolean;
+  /** Wrap width. */
+  width?: number;
+}
+
+const ANSI = { red: 31, yellow: 33, green: 32, cyan: 36, dim: 2, bold: 1, magenta: 35 } as const;
+type Style = keyof typeof ANSI;
+
+export function renderTerminal(r: Report, o: TerminalOptions): string {
+  const c = (s: string, ...styles: Style[]) => (o.color ? styles.map((x) => `\x1b[${ANSI[x]}m`).join('') + s + '\x1b[0m' : s);
+  const width = Math.max(60, Math.min(o.width ?? 100, 120));
+  const out: string[] = [];
+  const errors = r.findings.filter((f) => f.severity === 'error').length;
+  const warnings = r.findings.filter((f) => f.severity === 'warning').length;
+  const head =
+    r.verdict === 'fail'
+      ? c(`✗ FAIL`, 'bold', 'red')
+      : r.verdict === 'warn'
+        ? c(`! WARN`, 'bold', 'yellow')
+        : c(`✓ OK`, 'bold', 'green');
+  const what =
+    r.verdict === 'fail'
+      ? `${r.negotiated.protocol === 'h2' || r.negotiated.protocol === 'h2c' ? 'HTTP/2 works for some clients, but' : 'HTTP/2 fails:'} ${plural(errors, 'error')}${warnings ? `, ${plural(warnings, 'warning')}` : ''}`
+      : r.verdict === 'warn'
+        ? `HTTP/2 works, with ${plural(warnings, 'warning')}`
+        : r.negotiated.protocol === 'h2' || r.negotiated.protocol === 'h2c'
+          ? 'HTTP/2 works'
+          : 'no problem found';
+  out.push(`${head}  ${r.target.url}  ${what}`);
+  out.push(c(`  ${summaryLine(r)}`, 'dim'));
+
+  for (const f of r.findings) {
+    out.push('');
+    out.push(...renderFinding(f, c, width, o.verbose));
+  }
+
+  if (o.verbose) {
+    out.push('');
+    out.push(c('Probes', 'bold'));
+    const rows = r.probes.map((p) => [p.id, `${p.startMs.toFixed(1)}+${p.durationMs.toFixed(1)} ms`, `${p.bytesSent}/${p.bytesReceived} B`, describeProbe(p)]);
+    const w0 = Math.max(5, ...rows.map((x) => x[0]!.length));
+    const w1 = Math.max(4, ...rows.map((x) => x[1]!.length));
+    const w2 = Math.max(7, ...rows.map((x) => x[2]!.length));
+    out.push(c(`  ${'probe'.padEnd(w0)}  ${'time'.padEnd(w1)}  ${'out/in'.padEnd(w2)}  result`, 'dim'));
+    for (const x of rows) out.push(`  ${x[0]!.padEnd(w0)}  ${x[1]!.padEnd(w1)}  ${x[2]!.padEnd(w2)}  ${x[3]}`);
+  } else if (r.findings.length) {
+    out.push('');
+    out.push(c('  -v shows every probe; --json gives the full report.', 'dim'));
+  }
+  return out.join('\n') + '\n';
+}
+
+function summaryLine(r: Report): string {
+  const n = r.negotiated;
+  const parts: string[] = [];
+  if (n.tlsVersion) parts.push(`${n.tlsVersion} ${n.cipher ?? ''}`.trim());
+  if (n.alpn !== undefined) parts.push(`ALPN ${n.alpn ?? 'none'}`);
+  parts.push(`protocol ${n.protocol ?? 'none'}`);
+  const addrs = r.resolution.addresses;
+  parts.push(addrs.length ? `${addrs.join(', ')}${r.resolution.source === 'resolve-pin' ? ' (pinned)' : ''}` : 'no address');
+  if (r.resolution.skipped.length) parts.push(`${r.resolution.skipped.length} more address(es) not probed`);
+  parts.push(`${r.connections} connection${r.connections === 1 ? '' : 's'}`);
+  parts.push(`${r.durationMs} ms`);
+  return parts.join('  ·  ');
+}
+
+function renderFinding(f: Finding, c: (s: string, ...st: Style[]) => string, width: number, verbose: boolean): string[] {
+  const sev = f.severity === 'error' ? c('ERROR', 'bold', 'red') : f.severity === 'warning' ? c('WARN ', 'bold', 'yellow') : c('INFO ', 'bold', 'cyan');
+  const out: string[] = [`${sev} ${c(f.code, 'bold')}  ${f.title}`];
+  if (f.severityRaised) out.push(`  ${c(`severity raised: ${f.severityRaised}`, 'magenta')}`);
+  out.push(...wrap(f.explanation, width - 2).map((l) => `  ${l}`));
+  if (f.evidence.length) {
+    out.push(c('  evidence', 'bold'));
+    for (const e of f.evidence) {
+      out.push(...wrap(`• ${e.text}`, width - 4).map((l, i) => `    ${i ? '  ' : ''}${l}`));
+      if (e.excerpt && e.excerpt.length) out.push(c(`      bytes: ${spacedHex(e.excerpt.hex, 24)}  |${e.excerpt.ascii.slice(0, 24)}|`, 'dim'));
+    }
+  }
+  if (f.clientsSee.length) {
+    out.push(c('  clients print', 'bold'));
+    for (const s of f.clientsSee.slice(0, verbose ? 99 : 3)) out.push(`    – ${s}`);
+  }
+  if (f.fixes.length) {
+    out.push(c('  fix', 'bold'));
+    const shown = verbose ? f.fixes : f.fixes.slice(0, 4);
+    for (const x of shown) {
+      out.push(...wrap(`[${x.side}, ${x.applies}] ${x.text}`, width - 4).map((l, i) => `    ${i ? '  ' : ''}${l}`));
+      if (x.snippet) for (const l of x.snippet.split('\n')) out.push(c(`        ${l}`, 'cyan'));
+    }
+    if (shown.length < f.fixes.length) out.push(c(`    … ${f.fixes.length - shown.length} more (-v)`, 'dim'));
+  }
+  if (f.reproduce.length) {
+    out.push(c('  reproduce', 'bold'));
+    for (const cmd of f.reproduce) out.push(`    $ ${cmd}`);
+  }
+  return out;
+}
+
+function spacedHex(h: string, maxBytes: number): string {
+  const bytes = h.slice(0, maxBytes * 2).match(/../g) ?? [];
+  return bytes.join(' ');
+}
+
+function plural(n: number, w: string): string {
+  return `${n} ${w}${n === 1 ? '' : 's'}`;
+}
+
+/** Greedy word wrap. */
+export function wrap(text: string, width: number): string[] {
+  const lines: string[] = [];
+  for (const para of text.split('\n')) {
+    let line = '';
+    for (const word of para.split(/\s+/)) {
+      if (!word) continue;
+      if (line && line.length + 1 + word.length > width) {
+        lines.push(line);
+        line = word;
+      } else line = line ? `${line} ${word}` : word;
+    }
+    lines.push(line);
+  }
+  return lines;
+}

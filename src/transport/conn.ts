@@ -1,0 +1,183 @@
+/**
+ * The transport layer: the only code that opens sockets. A `Conn` wraps one TCP connection (or
+ * a TLS socket over it) with a deadline, a byte budget and a log of the bytes that crossed it.
+ */
+import net from 'node:net';
+import { Duplex } from 'node:stream';
+import type { ConnectOutcome, StreamEnd } from '../types.js';
+
+export interface ConnLimits {
+  /** Milliseconds for the whole probe (connect + exchange). */
+  timeoutMs: number;
+  /** Most bytes the probe will read before it stops. */
+  byteBudget: number;
+}
+
+export function mapConnectError(err: NodeJS.ErrnoException, ms: number): ConnectOutcome {
+  const errno = err.code ?? 'UNKNOWN';
+  const error =
+    errno === 'ECONNREFUSED'
+      ? 'refused'
+      : errno === 'ETIMEDOUT'
+        ? 'timeout'
+        : errno === 'ECONNRESET' || errno === 'EPIPE'
+          ? 'reset'
+          : errno === 'EHOSTUNREACH' || errno === 'ENETUNREACH' || errno === 'EADDRNOTAVAIL'
+            ? 'unreachable'
+            : 'other';
+  return { ok: false, error, errno, message: err.message, ms };
+}
+
+/** Open a TCP connection, or say why not. Never rejects. */
+export function connectTcp(
+  address: string,
+  port: number,
+  timeoutMs: number,
+): Promise<{ socket: net.Socket; outcome: ConnectOutcome }> {
+  const t0 = performance.now();
+  return new Promise((resolve) => {
+    const socket = net.connect({ host: address, port, noDelay: true });
+    const timer = setTimeout(() => {
+      socket.destroy();
+      resolve({ socket, outcome: { ok: false, error: 'timeout', message: `no TCP answer within ${timeoutMs} ms`, ms: timeoutMs } });
+    }, timeoutMs);
+    socket.once('connect', () => {
+      clearTimeout(timer);
+      socket.removeAllListeners('error');
+      socket.on('error', () => {});
+      resolve({ socket, outcome: { ok: true, ms: round(performance.now() - t0), localPort: socket.localPort } });
+    });
+    socket.once('error', (err: NodeJS.ErrnoException) => {
+      clearTimeout(timer);
+      socket.destroy();
+      resolve({ socket, outcome: mapConnectError(err, round(performance.now() - t0)) });
+    });
+  });
+}
+
+export function round(ms: number): number {
+  return Math.round(ms * 100) / 100;
+}
+
+/**
+ * Reads from a stream into one growing buffer, up to a budget, and lets the caller wait until a
+ * condition on the bytes holds, the stream ends, or the deadline passes.
+ */
+export class ByteSink {
+  private chunks: Buffer[] = [];
+  private size = 0;
+  private waiters: Array<() => void> = [];
+  end: StreamEnd = 'open';
+  private cached: Uint8Array | null = null;
+
+  constructor(
+    stream: NodeJS.ReadableStream & { on(ev: string, fn: (...a: any[]) => void): unknown },
+    private readonly budget: number,
+  ) {
+    stream.on('data', (c: Buffer) => {
+      if (this.end !== 'open') return;
+      const room = this.budget - this.size;
+      const take = c.length > room ? c.subarray(0, room) : c;
+      this.chunks.push(take);
+      this.size += take.length;
+      this.cached = null;
+      if (this.size >= this.budget) this.end = 'budget';
+      this.wake();
+    });
+    stream.on('end', () => this.finish('eof'));
+    stream.on('close', () => this.finish('eof'));
+    stream.on('error', (e: NodeJS.ErrnoException) => this.finish(e.code === 'ECONNRESET' || e.code === 'EPIPE' ? 'reset' : 'eof'));
+  }
+
+  private finish(how: StreamEnd): void {
+    if (this.end === 'open') this.end = how;
+    this.wake();
+  }
+  private wake(): void {
+    const w = this.waiters;
+    this.waiters = [];
+    for (const f of w) f();
+  }
+
+  get length(): number {
+    return this.size;
+  }
+  bytes(): Uint8Array {
+    if (!this.cached) this.cached = this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks);
+    return this.cached;
+  }
+
+  /**
+   * Wait until `done(bytes)` is true, the stream ends, or `deadline` (performance.now() ms) passes.
+   * Returns how it ended: 'open' when the condition held.
+   */
+  async until(done: (bytes: Uint8Array) => boolean, deadline: number): Promise<StreamEnd> {
+    for (;;) {
+      if (done(this.bytes())) return 'open';
+      if (this.end !== 'open') return this.end;
+      const left = deadline - performance.now();
+      if (left <= 0) return 'timeout';
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, left);
+        this.waiters.push(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
+  }
+}
+
+/**
+ * A duplex that passes bytes through to a TCP socket while recording what came in, so that a
+ * node:tls handshake run over it still lets us see the raw records the server sent (an alert,
+ * or an HTTP/1.1 answer to our ClientHello).
+ */
+export class TapDuplex extends Duplex {
+  readonly inbound: Buffer[] = [];
+  inboundBytes = 0;
+  outboundBytes = 0;
+  /** Stop keeping raw bytes after this many (the TLS stream itself is not limited by it). */
+  constructor(
+    private readonly raw: net.Socket,
+    private readonly keep: number,
+    private readonly onOut?: (c: Buffer) => void,
+    private readonly onIn?: (c: Buffer) => void,
+  ) {
+    super();
+    raw.on('data', (c: Buffer) => {
+      this.inboundBytes += c.length;
+      if (this.rawKept < this.keep) this.inbound.push(c.subarray(0, this.keep - this.rawKept));
+      this.onIn?.(c);
+      if (!this.push(c)) raw.pause();
+    });
+    raw.on('end', () => this.push(null));
+    raw.on('error', (e) => this.destroy(e));
+    raw.on('close', () => {
+      if (!this.destroyed) this.push(null);
+    });
+  }
+  private get rawKept(): number {
+    let n = 0;
+    for (const c of this.inbound) n += c.length;
+    return n;
+  }
+  override _read(): void {
+    this.raw.resume();
+  }
+  override _write(chunk: Buffer, _enc: BufferEncoding, cb: (e?: Error | null) => void): void {
+    this.outboundBytes += chunk.length;
+    this.onOut?.(chunk);
+    this.raw.write(chunk, cb);
+  }
+  override _final(cb: (e?: Error | null) => void): void {
+    this.raw.end(cb);
+  }
+  override _destroy(err: Error | null, cb: (e?: Error | null) => void): void {
+    this.raw.destroy();
+    cb(err);
+  }
+  rawIn(): Buffer {
+    return Buffer.concat(this.inbound);
+  }
+}

@@ -1,0 +1,190 @@
+/**
+ * A node:tls handshake over a tapped TCP socket: we get Node's view (version, cipher, ALPN,
+ * certificate, verification) and the raw records the server sent (its alert, or the non-TLS
+ * bytes it answered with).
+ */
+import net from 'node:net';
+import tls from 'node:tls';
+import type { CertSummary, TlsResult } from '../types.js';
+import { alertFromNodeErrorCode, alertName } from '../wire/tls/alerts.js';
+import { classify } from '../wire/sniff.js';
+import { TapDuplex, round } from './conn.js';
+import type { Classified } from '../types.js';
+
+export interface TlsOptions {
+  /** Host name for SNI; null sends none. IP literals are never sent (RFC 6066 §3). */
+  sni: string | null;
+  /** Host name to check the certificate against. */
+  verifyHost: string;
+  alpn: string[];
+  /** PEM CA bundle replacing the default roots (curl's --cacert). */
+  ca?: string | Buffer;
+  minVersion?: tls.SecureVersion;
+  maxVersion?: tls.SecureVersion;
+  ciphers?: string;
+  deadline: number;
+  /** Called with each key log line (NSS format), for traces. */
+  onKeylog?: (line: Buffer) => void;
+  onOut?: (c: Buffer) => void;
+  onIn?: (c: Buffer) => void;
+}
+
+export interface TlsHandshake {
+  result: TlsResult;
+  secure?: tls.TLSSocket;
+  tap: TapDuplex;
+  /** Classification of the first raw bytes the server sent, when the handshake did not complete. */
+  first?: Classified;
+}
+
+const RAW_KEEP = 16 * 1024;
+
+export function tlsHandshake(raw: net.Socket, o: TlsOptions): Promise<TlsHandshake> {
+  const t0 = performance.now();
+  const tap = new TapDuplex(raw, RAW_KEEP, o.onOut, o.onIn);
+  let rawReset = false;
+  let rawEnded = false;
+  raw.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'ECONNRESET') rawReset = true;
+  });
+  raw.on('end', () => (rawEnded = true));
+  const sni = o.sni && net.isIP(o.sni) === 0 ? o.sni : undefined;
+  const result: TlsResult = { offeredAlpn: o.alpn, sni: sni ?? null, outcome: 'error' };
+
+  return new Promise((resolve) => {
+    let settled = false;
+    let ocsp = false;
+    const opts: tls.ConnectionOptions = {
+      socket: tap,
+      ALPNProtocols: o.alpn,
+      rejectUnauthorized: false,
+      ...({ requestOCSP: true } as object),
+      checkServerIdentity: (_h, cert) => tls.checkServerIdentity(o.verifyHost, cert),
+    };
+    if (sni) opts.servername = sni;
+    if (o.ca) opts.ca = o.ca;
+    if (o.minVersion) opts.minVersion = o.minVersion;
+    if (o.maxVersion) opts.maxVersion = o.maxVersion;
+    if (o.ciphers) opts.ciphers = o.ciphers;
+    const sock = tls.connect(opts);
+    if (o.onKeylog) sock.on('keylog', o.onKeylog);
+    sock.on('OCSPResponse', (r: Buffer) => {
+      if (r && r.length) ocsp = true;
+    });
+    const done = (h: Omit<TlsHandshake, 'tap' | 'result'>) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      result.handshakeMs = round(performance.now() - t0);
+      resolve({ ...h, result, tap });
+    };
+    const timer = setTimeout(() => {
+      result.outcome = 'timeout';
+      const first = classify(tap.rawIn(), 'timeout');
+      if (tap.inboundBytes > 0 && !isTls(first)) result.outcome = 'not-tls';
+      sock.destroy();
+      done({ first });
+    }, Math.max(1, o.deadline - performance.now()));
+
+    sock.once('secureConnect', () => {
+      result.outcome = 'handshake';
+      result.version = sock.getProtocol() ?? undefined;
+      const c = sock.getCipher();
+      result.cipher = { name: c.name, standardName: c.standardName, version: c.version };
+      result.alpn = sock.alpnProtocol === false || sock.alpnProtocol == null ? null : sock.alpnProtocol;
+      result.cert = summarizeCert(sock.getPeerCertificate(true));
+      result.verify = sock.authorized
+        ? { ok: true }
+        : { ok: false, code: String(sock.authorizationError ?? 'UNKNOWN'), message: describeVerifyError(String(sock.authorizationError ?? '')) };
+      result.ocspStapled = ocsp;
+      sock.removeAllListeners('error');
+      sock.on('error', () => {});
+      done({ secure: sock });
+    });
+    sock.once('error', (err: NodeJS.ErrnoException) => {
+      const rawBytes = tap.rawIn();
+      const end = rawReset ? 'reset' : rawEnded ? 'eof' : 'open';
+      const first = classify(rawBytes, end === 'open' ? 'eof' : end);
+      result.error = { code: err.code ?? 'UNKNOWN', message: err.message.split('\n')[0]!.slice(0, 300) };
+      const a = first.first;
+      if (a.kind === 'tls-alert') {
+        result.outcome = 'alert';
+        result.alert = { level: a.level === 1 ? 'warning' : 'fatal', code: a.description, name: a.descriptionName };
+      } else if (alertFromNodeErrorCode(err.code)) {
+        // TLS 1.3 alerts after ServerHello are encrypted; Node's typed code still names them.
+        const al = alertFromNodeErrorCode(err.code)!;
+        result.outcome = 'alert';
+        result.alert = { level: 'fatal', code: al.code, name: alertName(al.code) };
+      } else if (rawBytes.length > 0 && !isTls(first)) {
+        result.outcome = 'not-tls';
+      } else if (rawBytes.length === 0 && rawReset) {
+        result.outcome = 'reset';
+      } else if (rawBytes.length === 0) {
+        result.outcome = 'closed';
+      } else {
+        result.outcome = 'error';
+      }
+      sock.destroy();
+      done({ first });
+    });
+  });
+}
+
+function isTls(c: Classified): boolean {
+  const k = c.first.kind;
+  return k === 'tls-alert' || k === 'tls-handshake' || k === 'tls-other' || k === 'incomplete';
+}
+
+function describeVerifyError(code: string): string {
+  const m: Record<string, string> = {
+    CERT_HAS_EXPIRED: 'the certificate has expired',
+    CERT_NOT_YET_VALID: 'the certificate is not yet valid',
+    DEPTH_ZERO_SELF_SIGNED_CERT: 'the certificate is self-signed',
+    SELF_SIGNED_CERT_IN_CHAIN: 'the chain ends in a self-signed certificate that is not trusted',
+    UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'the issuer of the certificate is not in the chain sent nor trusted (missing intermediate?)',
+    UNABLE_TO_GET_ISSUER_CERT_LOCALLY: 'the issuer certificate is not in the trust store',
+    UNABLE_TO_GET_ISSUER_CERT: 'the issuer certificate could not be found',
+    ERR_TLS_CERT_ALTNAME_INVALID: 'the certificate does not cover the host name',
+    CERT_REVOKED: 'the certificate was revoked',
+  };
+  return m[code] ?? code;
+}
+
+export function summarizeCert(c: tls.DetailedPeerCertificate | undefined): CertSummary | undefined {
+  if (!c || !c.raw) return undefined;
+  const chain: string[] = [];
+  let cur: tls.DetailedPeerCertificate | undefined = c;
+  const seen = new Set<string>();
+  while (cur && cur.raw && !seen.has(cur.fingerprint256) && chain.length < 10) {
+    seen.add(cur.fingerprint256);
+    chain.push(dn(cur.subject));
+    cur = cur.issuerCertificate;
+  }
+  const alt = (c.subjectaltname ?? '')
+    .split(',')
+    .map((s) => s.trim().replace(/^(DNS|IP Address):/, ''))
+    .filter(Boolean);
+  const out: CertSummary = {
+    subject: dn(c.subject),
+    issuer: dn(c.issuer),
+    altNames: alt,
+    validFrom: new Date(c.valid_from).toISOString(),
+    validTo: new Date(c.valid_to).toISOString(),
+    serialNumber: c.serialNumber,
+    fingerprint256: c.fingerprint256,
+    selfSigned: dn(c.subject) === dn(c.issuer) && (c.issuerCertificate === c || c.issuerCertificate?.fingerprint256 === c.fingerprint256),
+    chainSubjects: chain,
+  };
+  const anyC = c as unknown as { bits?: number; asn1Curve?: string; nistCurve?: string; pubkey?: Buffer; modulus?: string };
+  if (anyC.modulus) out.keyType = 'RSA';
+  else if (anyC.asn1Curve || anyC.nistCurve) out.keyType = `EC ${anyC.nistCurve ?? anyC.asn1Curve}`;
+  if (anyC.bits) out.keyBits = anyC.bits;
+  return out;
+}
+
+function dn(o: tls.Certificate | undefined): string {
+  if (!o) return '';
+  return Object.entries(o)
+    .map(([k, v]) => `${k}=${Array.isArray(v) ? v.join('+') : v}`)
+    .join(', ');
+}
