@@ -111,3 +111,20 @@ describe('JSON shape and confirmation', () => {
     expect(r.confirmation).toBeUndefined(); // pure
   });
 });
+
+describe('field reports (/work/shared/seeds)', () => {
+  test('"error reading server preface http2 connection" (seed 000) is recognised', () => {
+    expect(explain('error reading server preface http2 connection').matches[0]!.id).toBe('grpc-go-preface-error');
+  });
+  test('the BoringSSL handshake failure from an Electron app (seed 001)', () => {
+    const r = explain('ConnectError: [internal] ...:error:10000410:SSL routines:OPENSSL_internal:SSLV3_ALERT_HANDSHAKE_FAILURE:...:SSL alert number 40');
+    expect(r.matches[0]!.id).toBe('openssl-alert-handshake-failure');
+    expect(r.evidence.some((e) => e.kind === 'openssl-error' && e.sentence.startsWith('BoringSSL'))).toBe(true);
+  });
+  test('426 with Upgrade: HTTP/2.0 (seed 002)', () => {
+    const r = explain('curl -v https://api.example.com/endpoint\n< HTTP/1.1 426 Upgrade Required\n< Upgrade: HTTP/2.0');
+    expect(r.matches[0]!.id).toBe('http-426-upgrade-h2');
+    expect(r.matches[0]!.causes[0]!.code).toBe('upgrade-required-h2');
+    expect(r.next).toBe('h2doctor https://api.example.com');
+  });
+});

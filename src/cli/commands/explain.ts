@@ -98,10 +98,16 @@ export function renderExplain(r: ExplainResult, color = false): string {
     lines.push(`   ${m.meaning}`);
     if (m.clients.length) lines.push(`   ${s.dim('Printed by:')} ${m.clients.join(', ')}`);
     lines.push(`   Candidate causes, most likely first:`);
+    // Each piece of evidence is shown once, under the most likely cause it supports.
+    const said = new Set<string>();
     for (const c of m.causes) {
       const mark = c.confirmed ? ` ${s.good('✔ confirmed')}` : '';
       lines.push(`   • ${s.bold(c.code)}${mark} — ${c.why}`);
-      for (const e of c.evidence) lines.push(`       ${s.dim(`evidence: ${e}`)}`);
+      for (const e of c.evidence) {
+        if (said.has(e)) continue;
+        said.add(e);
+        lines.push(`       ${s.dim(`evidence: ${e}`)}`);
+      }
     }
     lines.push(`   ${s.dim('Tell apart:')} ${m.tellApart}`);
     lines.push(`   ${s.dim('Source:')} ${m.source}`);
