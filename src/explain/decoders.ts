@@ -600,9 +600,17 @@ export function decodeOpenSslCodes(text: string): DecodedOpenSsl[] {
 
 // ---------------------------------------------------------------------------------------------
 
+/** Longest text read in full; a longer paste keeps its head and its tail (errors sit near the end of logs). */
+export const MAX_TEXT = 400_000;
+
+export function boundText(text: string): string {
+  if (text.length <= MAX_TEXT) return text;
+  return `${text.slice(0, MAX_TEXT / 4)}\n${text.slice(text.length - (MAX_TEXT * 3) / 4)}`;
+}
+
 /** Every decoder over the text, in a stable order (bytes, frame sizes, OpenSSL codes, alerts, HTTP/2 codes). */
 export function decodeAll(text: string): Decoded[] {
-  const bounded = text.length > 200_000 ? text.slice(0, 200_000) : text;
+  const bounded = boundText(text);
   const openssl = decodeOpenSslCodes(bounded);
   const alerts = decodeAlerts(bounded).filter((a) => !openssl.some((o) => o.alert === a.alert));
   return [...decodeHexDumps(bounded), ...decodeFrameSizes(bounded), ...openssl, ...alerts, ...decodeH2Errors(bounded)];

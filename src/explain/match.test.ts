@@ -128,3 +128,11 @@ describe('field reports (/work/shared/seeds)', () => {
     expect(r.next).toBe('h2doctor https://api.example.com');
   });
 });
+
+describe('long pastes', () => {
+  test('an error at the end of a long log is still found', () => {
+    const log = 'INFO request ok status=200\n'.repeat(30_000) + 'curl: (16) Error in the HTTP2 framing layer\n';
+    expect(log.length).toBeGreaterThan(400_000);
+    expect(explain(log).matches[0]!.id).toBe('curl-http2-framing-layer');
+  });
+});

@@ -13,7 +13,7 @@
  */
 import type { Code } from '../diagnosis/codes.js';
 import { CATALOGUE, type CatalogueEntry, type Reader } from './catalogue/index.js';
-import type { CodeHint, Decoded } from './decoders.js';
+import { boundText, type CodeHint, type Decoded } from './decoders.js';
 
 export interface RankedCause {
   code: Code;
@@ -35,8 +35,6 @@ export interface Match {
 
 /** At most this many matches are returned. */
 export const MAX_MATCHES = 5;
-/** Text beyond this is ignored (a pasted log can be long; messages sit near the error). */
-export const MAX_TEXT = 200_000;
 
 interface Scored {
   entry: CatalogueEntry;
@@ -103,7 +101,7 @@ function round2(x: number): number {
 
 /** Matches for `text`, best first; [] when nothing in the catalogue matches. */
 export function matchText(text: string, evidence: readonly Decoded[] = [], catalogue: readonly CatalogueEntry[] = CATALOGUE): Match[] {
-  const t = text.length > MAX_TEXT ? text.slice(0, MAX_TEXT) : text;
+  const t = boundText(text);
   const scored: Scored[] = [];
   for (const entry of catalogue) {
     const s = scoreEntry(entry, t);
