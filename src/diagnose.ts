@@ -15,6 +15,8 @@ import type { ProbeContext } from './probes/context.js';
 import { diagnoseEvidence } from './diagnosis/index.js';
 import type { AddressEvidence } from './diagnosis/evidence.js';
 import { limiter } from './util/limit.js';
+import { connectTcp } from './transport/conn.js';
+import { STAGES } from './probes/stages/index.js';
 import { VERSION } from './version.js';
 
 export interface DiagnoseOptions {
@@ -32,6 +34,24 @@ export interface DiagnoseOptions {
   concurrency?: number;
   /** Most bytes one probe reads (default 256 KiB). */
   byteBudget?: number;
+  /** Enumerate the server's whole TLS surface (versions, ciphers, groups), not just bisect a failure. */
+  survey?: boolean;
+  /** Most new connections per second during a survey. */
+  rate?: number;
+  /** Request method for the HTTP probes (default GET). */
+  method?: string;
+  /** Extra request headers for the HTTP probes. */
+  headers?: Array<[string, string]>;
+  /** A WebSocket path to test (ws:// and wss:// targets test their own path). */
+  websocket?: string;
+  /** Subprotocols to offer in a WebSocket upgrade. */
+  wsProtocols?: string[];
+  /** Proxy URL (HTTP CONNECT). Undefined: from HTTPS_PROXY/HTTP_PROXY/NO_PROXY in `env`; null: none. */
+  proxy?: string | null;
+  /** With a proxy: probe the direct path too, and compare. */
+  compareDirect?: boolean;
+  /** Environment for proxy variables (default process.env). */
+  env?: Record<string, string | undefined>;
 }
 
 export const DEFAULTS = { timeoutMs: 3000, maxAddresses: 4, concurrency: 8, byteBudget: 256 * 1024 } as const;
@@ -56,6 +76,8 @@ export async function diagnose(url: string | Target, options: DiagnoseOptions = 
         byteBudget: options.byteBudget ?? DEFAULTS.byteBudget,
         t0,
         userAgent: `h2doctor/${VERSION}`,
+        options,
+        dial: connectTcp,
         ...(options.ca ? { ca: options.ca } : {}),
       };
       const probes = await probeAddress(ctx, run, () => connections++);
@@ -108,7 +130,7 @@ async function probeAddress(ctx: ProbeContext, run: Run, count: () => void): Pro
     if (['timeout', 'closed', 'not-tls', 'error'].includes(d.tls.outcome)) {
       probes.push(await go(() => probeH1Cleartext(ctx, 'sniff-http1')));
     }
-    return probes;
+    return runStages(ctx, probes, go);
   }
   pre.socket.destroy();
   const wave1 = await Promise.all([go(() => probeH1Cleartext(ctx)), go(() => probeH2cPrior(ctx)), go(() => probeH2cUpgrade(ctx))]);
@@ -119,5 +141,11 @@ async function probeAddress(ctx: ProbeContext, run: Run, count: () => void): Pro
   if (c.h1.outcome !== 'response' && !tlsLike) {
     probes.push(await go(() => probeTls(ctx, 'sniff-tls', ['h2', 'http/1.1'], 'none')));
   }
-  return probes;
+  return runStages(ctx, probes, go);
+}
+
+/** Every family's stages at once, after the core waves. */
+async function runStages(ctx: ProbeContext, core: Probe[], go: (f: () => Promise<Probe>) => Promise<Probe>): Promise<Probe[]> {
+  const more = await Promise.all(STAGES.map((st) => st.run(ctx, core, go)));
+  return [...core, ...more.flat()];
 }

@@ -3,6 +3,8 @@
  * Everything here is plain JSON-serialisable data: evidence can be recorded and replayed into rules.
  */
 import type { Code, Severity } from './diagnosis/codes.js';
+import type { TlsFamilyProbe } from './probes/stages/tls-types.js';
+import type { UpgradeFamilyProbe } from './probes/stages/upgrade-types.js';
 
 export type Scheme = 'http' | 'https' | 'ws' | 'wss';
 
@@ -151,7 +153,7 @@ export interface Http1Result {
   bodyPreview?: string;
 }
 
-interface ProbeCommon {
+export interface ProbeCommon {
   /** Unique within a report, e.g. "127.0.0.1/tls-alpn-h2". */
   id: string;
   address: string;
@@ -164,12 +166,16 @@ interface ProbeCommon {
   connect: ConnectOutcome;
 }
 
-export type Probe =
+/** The foundation's probes. */
+export type CoreProbe =
   | (ProbeCommon & { kind: 'tcp' })
   | (ProbeCommon & { kind: 'tls'; name: 'tls-default' | 'tls-alpn-h2' | 'tls-alpn-http1' | 'sniff-tls'; tls: TlsResult; first?: Classified })
   | (ProbeCommon & { kind: 'h2'; name: 'h2-tls' | 'h2c-prior-knowledge'; tls?: TlsResult; h2: Http2Result })
   | (ProbeCommon & { kind: 'h2c-upgrade'; upgrade: Http1Result; h2?: Http2Result })
   | (ProbeCommon & { kind: 'h1'; name: 'h1-tls' | 'h1-cleartext' | 'sniff-http1'; tls?: TlsResult; h1: Http1Result });
+
+/** Every probe: the foundation's, and each family's own (defined beside its stage). */
+export type Probe = CoreProbe | TlsFamilyProbe | UpgradeFamilyProbe;
 
 export type ProbeKind = Probe['kind'];
 export type ProbeName = Extract<Probe, { name: string }>['name'] | 'tcp' | 'h2c-upgrade';

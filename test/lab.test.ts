@@ -5,7 +5,7 @@
 import { describe, expect, test, beforeAll } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { Ajv } from 'ajv';
-import { SCENARIOS } from '../src/lab/scenarios.js';
+import { ALL_SCENARIOS as SCENARIOS } from '../src/lab/scenarios.js';
 import { runScenario } from '../src/lab/run.js';
 import { createLabPki, type LabPki } from '../src/lab/pki.js';
 import { CODES } from '../src/diagnosis/codes.js';

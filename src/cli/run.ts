@@ -5,6 +5,8 @@ import type { CliIO } from './io.js';
 import { EXIT, UsageError } from './io.js';
 import { diagnoseCommand, DIAGNOSE_HELP } from './commands/diagnose.js';
 import { labCommand } from './commands/lab.js';
+import { explainCommand } from './commands/explain.js';
+import { diagnose } from '../diagnose.js';
 import { VERSION } from '../version.js';
 
 type Command = (args: string[], io: CliIO) => Promise<number>;
@@ -13,6 +15,11 @@ type Command = (args: string[], io: CliIO) => Promise<number>;
 export const COMMANDS: Record<string, { run: Command; summary: string }> = {
   diagnose: { run: diagnoseCommand, summary: 'diagnose HTTP/2 on a URL (the default command)' },
   lab: { run: labCommand, summary: 'serve or diagnose the embedded failure lab on loopback' },
+  explain: {
+    // `--url` confirms a candidate cause with a real diagnosis.
+    run: (args, io) => explainCommand(args, io, { confirm: async (url) => ({ codes: (await diagnose(url)).findings.map((f) => f.code) }) }),
+    summary: 'map a pasted error message to its causes (and confirm one with --url)',
+  },
 };
 
 export function registerCommand(name: string, run: Command, summary: string): void {

@@ -9,15 +9,13 @@ import { probe, tcpProbe, upgradeProbe } from './evidence.js';
 import type { AddressRule, RawFinding } from './raw.js';
 import { transportRule } from './rules/transport.js';
 import { protocolRule } from './rules/protocol.js';
+import { tlsRule } from './rules/tls.js';
+import { upgradeRule } from './rules/upgrade.js';
+import { REPORT_RULES } from './rules/report-level.js';
 import { hostForUrl } from '../target.js';
 
 /** Every address rule, in the order their findings are shown (root causes first). */
-export const ADDRESS_RULES: AddressRule[] = [transportRule, protocolRule];
-
-/** Registered by other families (TLS, upgrade…) at import time. */
-export function registerAddressRule(rule: AddressRule): void {
-  if (!ADDRESS_RULES.includes(rule)) ADDRESS_RULES.push(rule);
-}
+export const ADDRESS_RULES: AddressRule[] = [transportRule, tlsRule, protocolRule, upgradeRule];
 
 export interface DiagnosisInput {
   target: Target;
@@ -79,6 +77,16 @@ export function diagnoseEvidence(input: DiagnosisInput): DiagnosisOutput {
         addresses: perAddress.map((a) => a.address),
         evidence: perAddress.map((a) => ({ probe: 'dns', text: `${a.address}: ${a.negotiated.protocol ?? 'nothing works'}${a.findingCodes.length ? `; ${a.findingCodes.join(', ')}` : '; no problem found'}` })),
       });
+    }
+  }
+
+  for (const rule of REPORT_RULES) {
+    for (const f of rule(input)) {
+      const m = merged.get(f.code);
+      if (m) {
+        for (const a of f.addresses) if (!m.addresses.includes(a)) m.addresses.push(a);
+        for (const e of f.evidence) if (m.evidence.length < MAX_EVIDENCE_PER_FINDING) m.evidence.push(e);
+      } else merged.set(f.code, { raw: f, addresses: [...f.addresses], evidence: [...f.evidence] });
     }
   }
 

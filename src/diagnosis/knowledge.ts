@@ -4,6 +4,8 @@
  */
 import type { Fix } from '../types.js';
 import type { Code } from './codes.js';
+import { TLS_KNOWLEDGE } from './knowledge/tls.js';
+import { UPGRADE_KNOWLEDGE } from './knowledge/upgrade.js';
 
 /** Facts a rule hands to the text: the target and, per code, what was observed. */
 export interface Vars {
@@ -39,7 +41,7 @@ const curlH2 = (v: Vars) => `curl -sv --http2 -o /dev/null${v.resolve} ${v.url}`
 const curlPK = (v: Vars) => `curl -sv --http2-prior-knowledge -o /dev/null${v.resolve} ${v.url}`;
 const osslAlpn = (v: Vars, alpn: string) => `openssl s_client -connect ${v.connect}${v.servername} -alpn ${alpn} </dev/null 2>&1 | grep -E 'ALPN|Protocol|Cipher|alert'`;
 
-export const KNOWLEDGE: Partial<Record<Code, Knowledge>> = {
+const CORE_KNOWLEDGE: Partial<Record<Code, Knowledge>> = {
   'dns-no-address': {
     title: (v) => `${v.host} does not resolve`,
     explanation: (v) => `No A or AAAA address was found for ${v.host}${v.detail ? ` (${v.detail})` : ''}. Nothing can connect, over any protocol.`,
@@ -326,21 +328,7 @@ export const KNOWLEDGE: Partial<Record<Code, Knowledge>> = {
     ],
     reproduce: (v) => [`openssl s_client -connect ${v.connect}${v.servername} </dev/null 2>&1 | grep -i -E 'wrong version|error'`, `curl -sv -o /dev/null${v.resolve} ${v.otherUrl ?? v.url}`],
   },
-  'tls-handshake-alert': {
-    title: (v) => `The server aborted the TLS handshake: ${v.detail ?? 'alert'}`,
-    explanation: (v) =>
-      `Our ClientHello (a modern client: TLS 1.2–1.3, ALPN h2/http/1.1, SNI ${v.servername ? 'set' : 'off'}) was answered with the TLS alert ${v.detail ?? ''}. The alert alone does not say which parameter the server rejected: a cipher, version, group, signature algorithm, SNI or ALPN mismatch all produce handshake_failure (40).`,
-    clientsSee: [
-      'OpenSSL/BoringSSL: SSLV3_ALERT_HANDSHAKE_FAILURE … SSL alert number 40',
-      'Node: ERR_SSL_SSLV3_ALERT_HANDSHAKE_FAILURE',
-      'Go: remote error: tls: handshake failure',
-      'Java: Received fatal alert: handshake_failure',
-      'Python: [SSL: SSLV3_ALERT_HANDSHAKE_FAILURE] sslv3 alert handshake failure',
-    ],
-    fixes: () => [
-      { side: 'server', applies: 'nginx', text: 'Offer modern parameters.', snippet: 'ssl_protocols TLSv1.2 TLSv1.3;\nssl_ciphers ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305;\nssl_ecdh_curve X25519:prime256v1:secp384r1;' },
-      { side: 'client', applies: 'any', text: 'Compare what the client offers (openssl s_client -msg, Wireshark) with what the server accepts.' },
-    ],
-    reproduce: (v) => [`openssl s_client -connect ${v.connect}${v.servername} -alpn h2 -tls1_2 </dev/null`, `openssl s_client -connect ${v.connect}${v.servername} -alpn h2 -tls1_3 </dev/null`],
-  },
 };
+
+/** Every code's words: core (dns, transport, protocol mismatch), then each family's own file. */
+export const KNOWLEDGE: Partial<Record<Code, Knowledge>> = { ...CORE_KNOWLEDGE, ...TLS_KNOWLEDGE, ...UPGRADE_KNOWLEDGE };

@@ -7,7 +7,7 @@ import { diagnose } from '../diagnose.js';
 import type { Report } from '../types.js';
 import { limiter } from '../util/limit.js';
 import { createLabPki, type LabPki } from './pki.js';
-import { SCENARIOS, type LabScenario } from './scenarios.js';
+import { ALL_SCENARIOS as SCENARIOS, type LabScenario } from './scenarios.js';
 
 export interface LabResult {
   scenario: string;

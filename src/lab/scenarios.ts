@@ -7,72 +7,13 @@ import https from 'node:https';
 import http2 from 'node:http2';
 import net from 'node:net';
 import tls from 'node:tls';
-import type { Code } from '../diagnosis/codes.js';
-import type { LabPki } from './pki.js';
-import { listen, freePort, readRequestHead, type Listening } from './servers.js';
-import { serveMiniH2, type MiniH2Script } from './mini-h2.js';
+import { listen, freePort, readRequestHead } from './servers.js';
+import { serveMiniH2 } from './mini-h2.js';
+import { HOST, ok, tlsCert, local, tlsRaw, tlsMiniH2, http1Reply, type LabScenario } from './helpers.js';
+export type { LabEnv, RunningScenario, LabScenario } from './helpers.js';
 import { SETTINGS } from '../wire/http2/registry.js';
 
-export interface LabEnv {
-  pki: LabPki;
-}
-
-export interface RunningScenario {
-  url: string;
-  /** curl-style pins the diagnosis must use. */
-  resolve?: string[];
-  /** A shorter per-probe deadline for scenarios that hang on purpose. */
-  timeoutMs?: number;
-  stop(): Promise<void>;
-}
-
-export interface LabScenario {
-  id: string;
-  title: string;
-  family: 'healthy' | 'dns' | 'transport' | 'protocol' | 'tls' | 'certificate' | 'upgrade' | 'proxy';
-  /** Codes a correct diagnosis finds. Empty for a healthy scenario. */
-  expect: Code[];
-  /** Other codes that may appear without failing the scenario. */
-  allow?: Code[];
-  start(env: LabEnv): Promise<RunningScenario>;
-}
-
-const HOST = '127.0.0.1';
-const ok = (_req: http.IncomingMessage | http2.Http2ServerRequest, res: http.ServerResponse | http2.Http2ServerResponse) => {
-  res.setHeader('content-type', 'text/plain');
-  res.end(`ok over HTTP/${_req.httpVersion}\n`);
-};
-
-async function tlsCert(env: LabEnv) {
-  const c = await env.pki.preset('valid');
-  return { cert: c.serverCertPem, key: c.keyPem };
-}
-
-/** A URL on localhost pinned to 127.0.0.1, so only one address is probed. */
-function local(l: Listening, scheme: 'http' | 'https', extra: Partial<RunningScenario> = {}): RunningScenario {
-  return { url: `${scheme}://localhost:${l.port}/`, resolve: [`localhost:${l.port}:${HOST}`], stop: l.stop, ...extra };
-}
-
-/** A TLS server (ALPN as given) whose decrypted sockets go to `onSocket`. */
-async function tlsRaw(env: LabEnv, alpn: string[] | undefined, onSocket: (s: tls.TLSSocket) => void, more: tls.TlsOptions = {}) {
-  const server = tls.createServer({ ...(await tlsCert(env)), ...(alpn ? { ALPNProtocols: alpn } : {}), ...more }, onSocket);
-  server.on('tlsClientError', () => {});
-  return listen(server, HOST);
-}
-
-/** TLS with ALPN h2 in front of a scripted HTTP/2 server side. */
-async function tlsMiniH2(env: LabEnv, script: MiniH2Script): Promise<Listening> {
-  return tlsRaw(env, ['h2', 'http/1.1'], (s) => {
-    if (s.alpnProtocol === 'h2') serveMiniH2(s, script);
-    else http1Reply(s);
-  });
-}
-
-function http1Reply(s: net.Socket): void {
-  s.once('data', () => s.end('HTTP/1.1 200 OK\r\ncontent-length: 3\r\nconnection: close\r\n\r\nok\n'));
-  s.on('error', () => {});
-}
-
+/** The foundation's scenarios: healthy, dns, transport, protocol mismatch. */
 export const SCENARIOS: LabScenario[] = [
   {
     id: 'healthy-tls',
@@ -321,6 +262,12 @@ export const SCENARIOS: LabScenario[] = [
   },
 ];
 
+import { TLS_SCENARIOS } from './scenarios/tls.js';
+import { UPGRADE_SCENARIOS } from './scenarios/upgrade.js';
+
+/** Every scenario: the foundation's above, then each family's own file. */
+export const ALL_SCENARIOS: LabScenario[] = [...SCENARIOS, ...TLS_SCENARIOS, ...UPGRADE_SCENARIOS];
+
 export function findScenario(id: string): LabScenario | undefined {
-  return SCENARIOS.find((s) => s.id === id);
+  return ALL_SCENARIOS.find((s) => s.id === id);
 }

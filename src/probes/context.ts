@@ -1,7 +1,9 @@
 /**
  * What every probe gets: where to connect, its limits, and the clock origin of the diagnosis.
  */
-import type { Target } from '../types.js';
+import type net from 'node:net';
+import type { ConnectOutcome, Target } from '../types.js';
+import type { DiagnoseOptions } from '../diagnose.js';
 
 export interface ProbeContext {
   target: Target;
@@ -16,6 +18,13 @@ export interface ProbeContext {
   /** performance.now() when the diagnosis started; probe times are relative to it. */
   t0: number;
   userAgent: string;
+  /** Every option of the diagnosis (method, headers, survey, proxy…), for stages that need them. */
+  options: DiagnoseOptions;
+  /**
+   * Opens the TCP connection to the target (directly, or through a proxy tunnel). Probes call
+   * this, never net.connect.
+   */
+  dial(address: string, port: number, timeoutMs: number): Promise<{ socket: net.Socket; outcome: ConnectOutcome }>;
 }
 
 export function probeId(ctx: ProbeContext, name: string): string {

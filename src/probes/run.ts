@@ -4,7 +4,7 @@
  */
 import type net from 'node:net';
 import type { ConnectOutcome, Probe, TlsResult } from '../types.js';
-import { ByteSink, connectTcp, round } from '../transport/conn.js';
+import { ByteSink, round } from '../transport/conn.js';
 import { tlsHandshake } from '../transport/tls.js';
 import { authority, probeId, type ProbeContext } from './context.js';
 import { h2Exchange, CLIENT_SETTINGS } from './h2-exchange.js';
@@ -36,14 +36,14 @@ class Meter {
 }
 
 async function open(m: Meter, pre?: { socket: net.Socket; outcome: ConnectOutcome }) {
-  const c = pre ?? (await connectTcp(m.ctx.address, m.ctx.port, m.ctx.timeoutMs));
+  const c = pre ?? (await m.ctx.dial(m.ctx.address, m.ctx.port, m.ctx.timeoutMs));
   return c;
 }
 
 /** Plain TCP connect; keeps the socket for the next probe when asked. */
 export async function probeTcp(ctx: ProbeContext): Promise<{ probe: Probe; socket?: net.Socket; outcome: ConnectOutcome }> {
   const m = new Meter(ctx, 'tcp');
-  const c = await connectTcp(ctx.address, ctx.port, ctx.timeoutMs);
+  const c = await ctx.dial(ctx.address, ctx.port, ctx.timeoutMs);
   const probe: Probe = { kind: 'tcp', ...m.common(c.outcome) };
   return c.outcome.ok ? { probe, socket: c.socket, outcome: c.outcome } : { probe, outcome: c.outcome };
 }

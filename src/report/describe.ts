@@ -1,6 +1,11 @@
 /** One-line descriptions of probes, shared by renderers. */
 import type { Probe } from '../types.js';
 
+/** Families describe their own probe kinds here (a `switch` on `p.kind`). */
+function describeFamilyProbe(p: Probe): string {
+  return p.kind;
+}
+
 export function describeProbe(p: Probe): string {
   if (!p.connect.ok) return `TCP ${p.connect.error}: ${p.connect.errno ?? ''} ${p.connect.message}`.trim();
   switch (p.kind) {
@@ -32,6 +37,8 @@ export function describeProbe(p: Probe): string {
       const h = p.h2;
       return `Upgrade: h2c → 101, then ${h ? (h.outcome === 'response' ? `HTTP/2 ${h.status}` : `${h.outcome}${h.first ? `: ${h.first.summary}` : ''}`) : 'nothing'}`;
     }
+    default:
+      return describeFamilyProbe(p);
   }
 }
 

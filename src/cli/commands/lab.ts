@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { CliIO } from '../io.js';
 import { EXIT, UsageError } from '../io.js';
 import { parse } from '../args.js';
-import { SCENARIOS, findScenario } from '../../lab/scenarios.js';
+import { ALL_SCENARIOS as SCENARIOS, findScenario } from '../../lab/scenarios.js';
 import { runLab } from '../../lab/run.js';
 import { createLabPki, writeLabPki } from '../../lab/pki.js';
 

@@ -65,14 +65,8 @@ function tlsRules(ev: AddressEvidence): RawFinding[] {
     }
     return out;
   }
-  if (t.outcome === 'alert') {
-    out.push({
-      code: 'tls-handshake-alert',
-      detail: `${t.alert!.name} (${t.alert!.code})`,
-      evidence: [{ probe: d.id, text: `ClientHello (ALPN h2,http/1.1${t.sni ? `, SNI ${t.sni}` : ', no SNI'}) answered with a ${t.alert!.level} alert ${t.alert!.name} (${t.alert!.code})`, ...(d.first?.excerpt ? { excerpt: d.first.excerpt } : {}) }],
-    });
-    return out;
-  }
+  // A refused handshake is the TLS family's to explain (rules/tls.ts).
+  if (t.outcome === 'alert') return out;
 
   // The handshake completed: what did ALPN say?
   const negotiated = `${t.version}, ${t.cipher?.standardName ?? t.cipher?.name}`;

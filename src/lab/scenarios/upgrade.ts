@@ -1,0 +1,6 @@
+/**
+ * Lab scenarios of the upgrade family. Server helpers: ../helpers.js (local, tlsCert, tlsRaw, tlsMiniH2, HOST, ok), ../servers.js, ../mini-h2.js.
+ */
+import type { LabScenario } from '../helpers.js';
+
+export const UPGRADE_SCENARIOS: LabScenario[] = [];
