@@ -2,11 +2,12 @@
  * Cross-check the codec against a real OpenSSL: a node:tls server on 127.0.0.1 answers ClientHellos built here and
  * sent over a raw node:net socket; its answers are read with the parsers here.
  */
-import { X509Certificate, webcrypto } from 'node:crypto';
+import { X509Certificate, createPublicKey, diffieHellman, generateKeyPairSync, webcrypto } from 'node:crypto';
 import net from 'node:net';
 import tls from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildClientHello, type ClientHelloOptions } from './client-hello.js';
+import { decryptServerFlight, type DecryptedServerFlight } from './keyschedule.js';
 import { h2Blocklisted } from './registry.js';
 import { ServerFlightReader, type ServerFlightSummary } from './server-flight.js';
 
@@ -73,7 +74,10 @@ afterAll(async () => {
 });
 
 /** Send a built ClientHello over a raw socket; read until the flight's verdict is final or the peer closes. */
-function exchange(record: Uint8Array): Promise<{ summary: ServerFlightSummary; bytes: Uint8Array[] }> {
+function exchange(
+  record: Uint8Array,
+  until: (s: ServerFlightSummary) => boolean = () => true,
+): Promise<{ summary: ServerFlightSummary; bytes: Uint8Array[] }> {
   return new Promise((resolve, reject) => {
     const reader = new ServerFlightReader();
     const bytes: Uint8Array[] = [];
@@ -93,7 +97,7 @@ function exchange(record: Uint8Array): Promise<{ summary: ServerFlightSummary; b
       const chunk = new Uint8Array(d);
       bytes.push(chunk);
       reader.push(chunk);
-      if (reader.done) finish();
+      if (reader.done && until(reader.summary())) finish();
     });
     sock.on('end', () => finish());
     sock.on('close', () => finish());
@@ -154,5 +158,45 @@ describe('against OpenSSL (node:tls on 127.0.0.1)', () => {
     const { summary: s } = await exchange(buildClientHello({ ...tls12, legacyVersion: 0x0302, cipherSuites: [0xc009, 0xc013] }).record);
     expect(s.status).toBe('alert');
     expect(s.alert?.name).toBe('protocol_version');
+  });
+});
+
+describe('TLS 1.3 against OpenSSL: decrypt the server flight with the key schedule', () => {
+  it('reads the ALPN from EncryptedExtensions, the certificate, and verifies Finished', async (ctx) => {
+    if (!server) return ctx.skip();
+    const { privateKey, publicKey } = generateKeyPairSync('x25519');
+    const pub = new Uint8Array(Buffer.from(publicKey.export({ format: 'jwk' }).x!, 'base64url'));
+    const ch = buildClientHello({
+      random: webcrypto.getRandomValues(new Uint8Array(32)),
+      sessionId: webcrypto.getRandomValues(new Uint8Array(32)),
+      cipherSuites: [0x1301, 0x1302, 0x1303],
+      serverName: 'localhost',
+      supportedGroups: [0x001d],
+      keyShares: [{ group: 0x001d, keyExchange: pub }],
+      signatureAlgorithms: [0x0403, 0x0804, 0x0807],
+      supportedVersions: [0x0304],
+      pskKeyExchangeModes: [1],
+      alpn: ['h2', 'http/1.1'],
+    });
+    let flight: DecryptedServerFlight | undefined;
+    const decrypt = (s: ServerFlightSummary): DecryptedServerFlight => {
+      const peer = createPublicKey({ key: { kty: 'OKP', crv: 'X25519', x: Buffer.from(s.serverHello!.keyShare!.keyExchange).toString('base64url') }, format: 'jwk' });
+      const sharedSecret = new Uint8Array(diffieHellman({ privateKey, publicKey: peer }));
+      return decryptServerFlight({ cipherSuite: s.serverHello!.cipherSuite, sharedSecret, clientHello: ch.message, serverHello: s.serverHelloMessage!, records: s.encryptedRecords });
+    };
+    const { summary: s } = await exchange(ch.record, (sum) => {
+      if (sum.status !== 'complete' || sum.serverHello?.version !== 0x0304) return true;
+      flight = decrypt(sum);
+      return flight.finishedVerified !== undefined || flight.error !== undefined;
+    });
+    expect(s.status).toBe('complete');
+    expect(s.serverHello?.version).toBe(0x0304);
+    expect(s.serverHello?.cipher?.tls13).toBe(true);
+    expect(s.serverHello?.keyShare?.group).toBe(0x001d);
+    expect(flight?.error).toBeUndefined();
+    expect(flight?.encryptedExtensions?.alpn).toBe('h2');
+    expect(flight?.certificates?.[0]).toEqual(certDer);
+    expect(flight?.messages.map((m) => m.type)).toEqual([8, 11, 15, 20]);
+    expect(flight?.finishedVerified).toBe(true);
   });
 });

@@ -56,6 +56,8 @@ export interface ServerFlightSummary {
   /** legacy_record_version of the first record. */
   readonly recordVersion?: number;
   readonly serverHello?: ParsedServerHello;
+  /** The ServerHello handshake message as received (header included), for a TLS 1.3 transcript. */
+  readonly serverHelloMessage?: Uint8Array;
   readonly helloRetryRequest: boolean;
   /** TLS ≤ 1.2 only (TLS 1.3 encrypts it). */
   readonly certificates?: readonly Uint8Array[];
@@ -145,6 +147,7 @@ export class ServerFlightReader {
   private records = 0;
   private recordVersion: number | undefined;
   private serverHello: ParsedServerHello | undefined;
+  private serverHelloMessage: Uint8Array | undefined;
   private certificates: Uint8Array[] | undefined;
   private ske: ServerKeyExchangeInfo | undefined;
   private certificateRequest = false;
@@ -231,7 +234,7 @@ export class ServerFlightReader {
           return;
         }
         this.hs.push(rec.body);
-        for (let m = this.hs.next(); m; m = this.hs.next()) this.onMessage(m.type, m.body);
+        for (let m = this.hs.next(); m; m = this.hs.next()) this.onMessage(m.type, m.body, m.raw);
         return;
       case CONTENT_TYPES.alert:
         // RFC 5246 §7.2: an alert after ChangeCipherSpec is encrypted; its bytes say nothing in the clear
@@ -257,13 +260,14 @@ export class ServerFlightReader {
     }
   }
 
-  private onMessage(type: number, body: Uint8Array): void {
+  private onMessage(type: number, body: Uint8Array, raw: Uint8Array): void {
     this.messages.push({ type, name: handshakeTypeName(type), length: body.length });
     switch (type) {
       case HANDSHAKE_TYPES.server_hello:
         // RFC 8446 §4.1.4: after an HRR the server sends a second ServerHello only after a new ClientHello
         if (this.serverHello) throw new ParseError('unexpected-value', 'a second server_hello', this.dec.offset, 'server_hello');
         this.serverHello = parseServerHelloBody(body);
+        this.serverHelloMessage = raw;
         return;
       case HANDSHAKE_TYPES.certificate:
         if (!this.serverHello) throw new ParseError('unexpected-value', 'certificate before server_hello', this.dec.offset, 'certificate');
@@ -313,6 +317,7 @@ export class ServerFlightReader {
       records: this.records,
       ...(this.recordVersion !== undefined ? { recordVersion: this.recordVersion } : {}),
       ...(sh ? { serverHello: sh } : {}),
+      ...(this.serverHelloMessage ? { serverHelloMessage: this.serverHelloMessage } : {}),
       helloRetryRequest: !!sh?.isHelloRetryRequest,
       ...(this.certificates ? { certificates: this.certificates } : {}),
       ...(this.ske ? { serverKeyExchange: this.ske } : {}),
