@@ -36,6 +36,12 @@ describe('bad input: one clear line, exit 2', () => {
     [['diagnose'], /no URL given/],
     [['lab', 'no-such-scenario'], /no lab scenario "no-such-scenario"/],
     [['https://example.com', '--max-addresses', '-1'], /./],
+    [['https://example.com', '--rate', '5'], /--rate goes with --survey/],
+    [['https://example.com', '-X', 'GE T'], /-X: not a valid method/],
+    [['https://example.com', '-H', 'no colon'], /-H wants 'Name: value'/],
+    [['https://example.com', '--websocket', 'chat'], /--websocket wants a path/],
+    [['https://example.com', '--proxy', 'socks5://127.0.0.1:1080'], /unsupported proxy scheme/],
+    [['https://example.com', '--proxy', 'http://127.0.0.1:3128', '--no-proxy'], /contradict/],
   ])('%j', async (args, re) => {
     const r = await run(args as string[]);
     expect(r.code).toBe(2);
