@@ -25,7 +25,12 @@ export interface CertificateLimits {
   readonly maxCertificateSize?: number;
 }
 
-/** One TLS 1.3 CertificateEntry. */
+/**
+ * One TLS 1.3 CertificateEntry.
+ *
+ * @example
+ * parseCertificate13(body).entries?.[0]?.der;
+ */
 export interface CertificateEntry {
   /** DER of an X.509 certificate (or a SubjectPublicKeyInfo when raw public keys were negotiated, RFC 7250). */
   readonly der: Uint8Array;
@@ -33,7 +38,12 @@ export interface CertificateEntry {
   readonly extensions: readonly RawExtension[];
 }
 
-/** A parsed Certificate message of either form. */
+/**
+ * A parsed Certificate message of either form.
+ *
+ * @example
+ * parseCertificateMessage(msg.raw, 0x0304).certificates[0]; // leaf DER
+ */
 export interface ParsedCertificate {
   /** TLS 1.3 only: certificate_request_context (empty in a server's Certificate). */
   readonly requestContext?: Uint8Array;

@@ -33,6 +33,10 @@ export interface CipherSuiteInfo {
   readonly scsv: boolean;
 }
 
+/**
+ * @example
+ * CIPHER_SUITES.filter((c) => c.tls13).length; // 9
+ */
 export const CIPHER_SUITES = [
   { code: 0x0000, name: 'TLS_NULL_WITH_NULL_NULL', openssl: null, kx: 'NULL', auth: 'NULL', enc: 'NULL', mac: 'NULL', minVersion: 0x0300, tls13: false, aead: false, ephemeral: false, insecure: true, scsv: false },
   { code: 0x0001, name: 'TLS_RSA_WITH_NULL_MD5', openssl: 'NULL-MD5', kx: 'RSA', auth: 'RSA', enc: 'NULL', mac: 'MD5', minVersion: 0x0300, tls13: false, aead: false, ephemeral: false, insecure: true, scsv: false },

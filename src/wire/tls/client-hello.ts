@@ -40,7 +40,12 @@ export type { KeyShareEntry, RawExtension };
 
 const X = EXTENSION_TYPES;
 
-/** Where to put a GREASE value (RFC 8701): an index in the list, optionally with the value to use there. */
+/**
+ * Where to put a GREASE value (RFC 8701): an index in the list, optionally with the value to use there.
+ *
+ * @example
+ * const at: GreasePlacement = { at: 0, value: 0x1a1a };
+ */
 export type GreasePlacement = number | { readonly at: number; readonly value: number };
 
 /**
@@ -111,6 +116,9 @@ export interface ClientHelloOptions {
 /**
  * A built ClientHello: the handshake message (header included, what the transcript hashes), the record(s) to send,
  * and the extensions in wire order.
+ *
+ * @example
+ * const { message, record } = buildClientHello(opts); socket.write(record);
  */
 export interface BuiltClientHello {
   readonly message: Uint8Array;
@@ -224,6 +232,9 @@ export function buildClientHello(opts: ClientHelloOptions): BuiltClientHello {
 
 /**
  * A parsed ClientHello: the raw fields, the raw extensions in order, and the decoded known extensions.
+ *
+ * @example
+ * parseClientHello(message).alpn; // ['h2', 'http/1.1']
  */
 export interface ParsedClientHello {
   readonly legacyVersion: number;

@@ -7,7 +7,7 @@
  * const exts = readExtensionBlock(reader, 'client_hello.extensions');
  * const alpn = decodeAlpn(exts.find((e) => e.type === EXTENSION_TYPES.application_layer_protocol_negotiation)!.data);
  */
-import { ParseError, Reader, Writer, hex } from '../bytes.js';
+import { ParseError, Reader, Writer } from '../bytes.js';
 import { extensionName } from './registry.js';
 
 /**
@@ -76,7 +76,12 @@ export function writeExtensionBlock(w: Writer, exts: readonly RawExtension[]): v
   end();
 }
 
-/** Find an extension's data by type. */
+/**
+ * Find an extension's data by type.
+ *
+ * @example
+ * findExtension(exts, 16); // ALPN data, or undefined
+ */
 export function findExtension(exts: readonly RawExtension[], type: number): Uint8Array | undefined {
   return exts.find((e) => e.type === type)?.data;
 }
@@ -419,9 +424,4 @@ export function decodeU16(data: Uint8Array, field: string): number {
   const v = r.u16(field);
   done(r, field);
   return v;
-}
-
-/** `0x…` for error messages. */
-export function hex4(v: number): string {
-  return `0x${hex(v, 4)}`;
 }

@@ -21,7 +21,12 @@ import {
 import { HandshakeReassembler, RECORD_HEADER_LENGTH, parseHandshake, type HandshakeMessage, type TlsRecord } from './record.js';
 import { CONTENT_TYPES, EXTENSION_TYPES, HANDSHAKE_TYPES } from './registry.js';
 
-/** Hash functions the TLS 1.3 suites use. */
+/**
+ * Hash functions the TLS 1.3 suites use.
+ *
+ * @example
+ * transcriptHash('sha384', ch, sh).length; // 48
+ */
 export type Tls13Hash = 'sha256' | 'sha384';
 
 /**
@@ -41,6 +46,10 @@ export interface Tls13Suite {
   readonly tagLength: number;
 }
 
+/**
+ * @example
+ * TLS13_SUITES[0x1302].hash; // 'sha384'
+ */
 export const TLS13_SUITES = {
   0x1301: { code: 0x1301, hash: 'sha256', hashLength: 32, aead: 'aes-128-gcm', keyLength: 16, ivLength: 12, tagLength: 16 },
   0x1302: { code: 0x1302, hash: 'sha384', hashLength: 48, aead: 'aes-256-gcm', keyLength: 32, ivLength: 12, tagLength: 16 },
@@ -134,7 +143,12 @@ export function deriveSecret(hash: Tls13Hash, secret: Uint8Array, label: string,
   return hkdfExpandLabel(hash, secret, label, transcript, HASH_LENGTH[hash]);
 }
 
-/** The secrets of the handshake phase (RFC 8446 §7.1), without a PSK. */
+/**
+ * The secrets of the handshake phase (RFC 8446 §7.1), without a PSK.
+ *
+ * @example
+ * deriveHandshakeSecrets('sha256', shared, helloHash).serverHandshakeTrafficSecret;
+ */
 export interface HandshakeSecrets {
   readonly earlySecret: Uint8Array;
   readonly handshakeSecret: Uint8Array;
@@ -188,7 +202,12 @@ export function deriveApplicationSecrets(
   };
 }
 
-/** A record protection key and IV (RFC 8446 §7.3). */
+/**
+ * A record protection key and IV (RFC 8446 §7.3).
+ *
+ * @example
+ * const { key, iv } = trafficKeys(suite, secret);
+ */
 export interface TrafficKeys {
   readonly key: Uint8Array;
   readonly iv: Uint8Array;
@@ -236,7 +255,12 @@ export interface DecryptedRecord {
   readonly content: Uint8Array;
 }
 
-/** RFC 8446 §5.2: a TLSCiphertext is at most 2^14 + 256 bytes. */
+/**
+ * RFC 8446 §5.2: a TLSCiphertext is at most 2^14 + 256 bytes.
+ *
+ * @example
+ * record.body.length <= MAX_CIPHERTEXT_LENGTH;
+ */
 export const MAX_CIPHERTEXT_LENGTH = 2 ** 14 + 256;
 
 /**
@@ -294,7 +318,12 @@ export function encryptRecord(suite: Tls13Suite, keys: TrafficKeys, seq: bigint,
   return concat([aad, body]);
 }
 
-/** What EncryptedExtensions says (RFC 8446 §4.3.1). */
+/**
+ * What EncryptedExtensions says (RFC 8446 §4.3.1).
+ *
+ * @example
+ * parseEncryptedExtensions(msg.raw).alpn; // 'h2'
+ */
 export interface ParsedEncryptedExtensions {
   readonly extensions: readonly RawExtension[];
   /** ALPN's selected protocol (RFC 7301 §3.1; TLS 1.3 sends it here). */
@@ -350,7 +379,12 @@ export function parseEncryptedExtensions(message: Uint8Array): ParsedEncryptedEx
   return out;
 }
 
-/** Inputs to {@link decryptServerFlight}. */
+/**
+ * Inputs to {@link decryptServerFlight}.
+ *
+ * @example
+ * decryptServerFlight({ cipherSuite: 0x1301, sharedSecret, clientHello, serverHello, records });
+ */
 export interface ServerFlightKeys extends CertificateLimits {
   readonly cipherSuite: number;
   /** The (EC)DHE shared secret the caller computed (x25519: 32 bytes; P-256: the x coordinate). */
@@ -364,7 +398,12 @@ export interface ServerFlightKeys extends CertificateLimits {
   readonly maxMessages?: number;
 }
 
-/** What the decrypted server flight showed. */
+/**
+ * What the decrypted server flight showed.
+ *
+ * @example
+ * decryptServerFlight(keys).finishedVerified; // true
+ */
 export interface DecryptedServerFlight {
   readonly secrets: HandshakeSecrets;
   readonly messages: readonly HandshakeMessage[];

@@ -162,14 +162,14 @@ describe('against OpenSSL (node:tls on 127.0.0.1)', () => {
 });
 
 describe('TLS 1.3 against OpenSSL: decrypt the server flight with the key schedule', () => {
-  it('reads the ALPN from EncryptedExtensions, the certificate, and verifies Finished', async (ctx) => {
+  it.for([0x1301, 0x1302, 0x1303])('suite 0x%s: reads ALPN from EncryptedExtensions, the certificate, verifies Finished', async (suite, ctx) => {
     if (!server) return ctx.skip();
     const { privateKey, publicKey } = generateKeyPairSync('x25519');
     const pub = new Uint8Array(Buffer.from(publicKey.export({ format: 'jwk' }).x!, 'base64url'));
     const ch = buildClientHello({
       random: webcrypto.getRandomValues(new Uint8Array(32)),
       sessionId: webcrypto.getRandomValues(new Uint8Array(32)),
-      cipherSuites: [0x1301, 0x1302, 0x1303],
+      cipherSuites: [suite],
       serverName: 'localhost',
       supportedGroups: [0x001d],
       keyShares: [{ group: 0x001d, keyExchange: pub }],
@@ -191,12 +191,29 @@ describe('TLS 1.3 against OpenSSL: decrypt the server flight with the key schedu
     });
     expect(s.status).toBe('complete');
     expect(s.serverHello?.version).toBe(0x0304);
-    expect(s.serverHello?.cipher?.tls13).toBe(true);
+    expect(s.serverHello?.cipherSuite).toBe(suite);
     expect(s.serverHello?.keyShare?.group).toBe(0x001d);
     expect(flight?.error).toBeUndefined();
     expect(flight?.encryptedExtensions?.alpn).toBe('h2');
     expect(flight?.certificates?.[0]).toEqual(certDer);
     expect(flight?.messages.map((m) => m.type)).toEqual([8, 11, 15, 20]);
     expect(flight?.finishedVerified).toBe(true);
+  });
+
+  it('an empty key_share gets a HelloRetryRequest naming the group', async (ctx) => {
+    if (!server) return ctx.skip();
+    const ch = buildClientHello({
+      random: webcrypto.getRandomValues(new Uint8Array(32)),
+      cipherSuites: [0x1301],
+      supportedGroups: [0x0017],
+      keyShares: [],
+      signatureAlgorithms: [0x0403, 0x0804],
+      supportedVersions: [0x0304],
+    });
+    const { summary: s } = await exchange(ch.record);
+    expect(s.status).toBe('complete');
+    expect(s.helloRetryRequest).toBe(true);
+    expect(s.serverHello?.hrrSelectedGroup).toBe(0x0017);
+    expect(s.serverHello?.version).toBe(0x0304);
   });
 });

@@ -10,13 +10,33 @@
 import { ParseError, Reader, Writer, hex } from '../bytes.js';
 import { CONTENT_TYPES } from './registry.js';
 
-/** RFC 8446 §5.1: type(1) + legacy_record_version(2) + length(2). */
+/**
+ * RFC 8446 §5.1: type(1) + legacy_record_version(2) + length(2).
+ *
+ * @example
+ * bytes.length >= RECORD_HEADER_LENGTH;
+ */
 export const RECORD_HEADER_LENGTH = 5;
-/** RFC 8446 §5.1: a TLSPlaintext fragment is at most 2^14 bytes. */
+/**
+ * RFC 8446 §5.1: a TLSPlaintext fragment is at most 2^14 bytes.
+ *
+ * @example
+ * encodeRecords(22, 0x0303, data, MAX_PLAINTEXT_LENGTH);
+ */
 export const MAX_PLAINTEXT_LENGTH = 2 ** 14;
-/** RFC 5246 §6.2.3: a TLSCiphertext fragment is at most 2^14 + 2048 bytes (TLS 1.3 allows only +256: §5.2). */
+/**
+ * RFC 5246 §6.2.3: a TLSCiphertext fragment is at most 2^14 + 2048 bytes (TLS 1.3 allows only +256: §5.2).
+ *
+ * @example
+ * parseRecordHeader(fromHex('1703034801')); // ParseError 'too-large'
+ */
 export const MAX_RECORD_LENGTH = 2 ** 14 + 2048;
-/** RFC 8446 §4: a handshake message header is msg_type(1) + length(3). */
+/**
+ * RFC 8446 §4: a handshake message header is msg_type(1) + length(3).
+ *
+ * @example
+ * message.subarray(HANDSHAKE_HEADER_LENGTH); // the body
+ */
 export const HANDSHAKE_HEADER_LENGTH = 4;
 
 /**
@@ -31,7 +51,12 @@ export interface RecordHeader {
   readonly length: number;
 }
 
-/** A whole record: header fields plus a view of its fragment. */
+/**
+ * A whole record: header fields plus a view of its fragment.
+ *
+ * @example
+ * new RecordDecoder().next()?.body;
+ */
 export interface TlsRecord extends RecordHeader {
   readonly body: Uint8Array;
 }
@@ -162,7 +187,12 @@ class ByteQueue {
   }
 }
 
-/** Limits for {@link RecordDecoder}. */
+/**
+ * Limits for {@link RecordDecoder}.
+ *
+ * @example
+ * new RecordDecoder({ maxBuffered: 64 * 1024 });
+ */
 export interface RecordDecoderOptions {
   /** Most bytes held while waiting for a record to complete (default 1 MiB). */
   readonly maxBuffered?: number;
@@ -248,7 +278,12 @@ export interface HandshakeMessage {
   readonly raw: Uint8Array;
 }
 
-/** Limits for {@link HandshakeReassembler}. */
+/**
+ * Limits for {@link HandshakeReassembler}.
+ *
+ * @example
+ * new HandshakeReassembler({ maxMessageSize: 32 * 1024 });
+ */
 export interface HandshakeReassemblerOptions {
   /** Largest handshake message accepted (default 256 KiB, room for long certificate chains). */
   readonly maxMessageSize?: number;

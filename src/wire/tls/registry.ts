@@ -29,9 +29,18 @@ export const TLS_VERSIONS = {
   TLS1_2: 0x0303,
   TLS1_3: 0x0304,
 } as const;
+/**
+ * @example
+ * const k: TlsVersionKey = 'TLS1_3';
+ */
 export type TlsVersionKey = keyof typeof TLS_VERSIONS;
 
-/** Human names for {@link TLS_VERSIONS}, as a report prints them. */
+/**
+ * Human names for {@link TLS_VERSIONS}, as a report prints them.
+ *
+ * @example
+ * VERSION_NAMES[0x0304]; // 'TLS 1.3'
+ */
 export const VERSION_NAMES = {
   0x0300: 'SSL 3.0',
   0x0301: 'TLS 1.0',
@@ -212,6 +221,10 @@ export const NAMED_GROUPS = {
   arbitrary_explicit_prime_curves: 0xff01,
   arbitrary_explicit_char2_curves: 0xff02,
 } as const;
+/**
+ * @example
+ * const g: NamedGroupName = 'X25519MLKEM768';
+ */
 export type NamedGroupName = keyof typeof NAMED_GROUPS;
 
 // ---------------------------------------------------------------------------------------------- signature schemes
@@ -262,10 +275,23 @@ export const SIGNATURE_SCHEMES = {
   mldsa65: 0x0905,
   mldsa87: 0x0906,
 } as const;
+/**
+ * @example
+ * const s: SignatureSchemeName = 'rsa_pss_rsae_sha256';
+ */
 export type SignatureSchemeName = keyof typeof SIGNATURE_SCHEMES;
 
-/** RFC 5246 §7.4.1.4.1: the TLS 1.2 HashAlgorithm and SignatureAlgorithm registries, for legacy pairs. */
+/**
+ * RFC 5246 §7.4.1.4.1: the TLS 1.2 HashAlgorithm and SignatureAlgorithm registries, for legacy pairs.
+ *
+ * @example
+ * TLS12_HASH_ALGORITHMS.sha256; // 4
+ */
 export const TLS12_HASH_ALGORITHMS = { none: 0, md5: 1, sha1: 2, sha224: 3, sha256: 4, sha384: 5, sha512: 6, Intrinsic: 8 } as const;
+/**
+ * @example
+ * TLS12_SIGNATURE_ALGORITHMS.ecdsa; // 3
+ */
 export const TLS12_SIGNATURE_ALGORITHMS = { anonymous: 0, rsa: 1, dsa: 2, ecdsa: 3, ed25519: 7, ed448: 8, gostr34102012_256: 64, gostr34102012_512: 65 } as const;
 
 // ---------------------------------------------------------------------------------------------- extensions
@@ -346,6 +372,10 @@ export const EXTENSION_TYPES = {
   encrypted_client_hello: 0xfe0d,
   renegotiation_info: 0xff01,
 } as const;
+/**
+ * @example
+ * const e: ExtensionName = 'key_share';
+ */
 export type ExtensionName = keyof typeof EXTENSION_TYPES;
 
 // ---------------------------------------------------------------------------------------------- messages & records
@@ -383,6 +413,10 @@ export const HANDSHAKE_TYPES = {
   ekt_key: 26,
   message_hash: 254,
 } as const;
+/**
+ * @example
+ * const h: HandshakeTypeName = 'server_hello';
+ */
 export type HandshakeTypeName = keyof typeof HANDSHAKE_TYPES;
 
 /**
@@ -400,6 +434,10 @@ export const CONTENT_TYPES = {
   tls12_cid: 25,
   ack: 26,
 } as const;
+/**
+ * @example
+ * const c: ContentTypeName = 'alert';
+ */
 export type ContentTypeName = keyof typeof CONTENT_TYPES;
 
 /**
@@ -410,13 +448,33 @@ export type ContentTypeName = keyof typeof CONTENT_TYPES;
  */
 export const COMPRESSION_METHODS = { null: 0, DEFLATE: 1, LZS: 64 } as const;
 
-/** RFC 8422 §5.1.2: ECPointFormat. */
+/**
+ * RFC 8422 §5.1.2: ECPointFormat.
+ *
+ * @example
+ * EC_POINT_FORMATS.uncompressed; // 0
+ */
 export const EC_POINT_FORMATS = { uncompressed: 0, ansiX962_compressed_prime: 1, ansiX962_compressed_char2: 2 } as const;
-/** RFC 8446 §4.2.9: PskKeyExchangeMode. */
+/**
+ * RFC 8446 §4.2.9: PskKeyExchangeMode.
+ *
+ * @example
+ * PSK_KEY_EXCHANGE_MODES.psk_dhe_ke; // 1
+ */
 export const PSK_KEY_EXCHANGE_MODES = { psk_ke: 0, psk_dhe_ke: 1 } as const;
-/** RFC 6066 §8, RFC 6961: CertificateStatusType. */
+/**
+ * RFC 6066 §8, RFC 6961: CertificateStatusType.
+ *
+ * @example
+ * CERTIFICATE_STATUS_TYPES.ocsp; // 1
+ */
 export const CERTIFICATE_STATUS_TYPES = { ocsp: 1, ocsp_multi: 2 } as const;
-/** RFC 8422 §5.4: ECCurveType in a TLS 1.2 ServerKeyExchange. */
+/**
+ * RFC 8422 §5.4: ECCurveType in a TLS 1.2 ServerKeyExchange.
+ *
+ * @example
+ * EC_CURVE_TYPES.named_curve; // 3
+ */
 export const EC_CURVE_TYPES = { explicit_prime: 1, explicit_char2: 2, named_curve: 3 } as const;
 
 // ---------------------------------------------------------------------------------------------- lookups

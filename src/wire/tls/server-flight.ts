@@ -19,16 +19,26 @@ import { parseServerHelloBody, type ParsedServerHello } from './server-hello.js'
 /**
  * Where reading the flight got to.
  * - `complete`: the server has said all it will before the client speaks (ServerHelloDone, a TLS 1.3 ServerHello
- *   followed by its encrypted records, a HelloRetryRequest, or an abbreviated TLS ≤ 1.2 resumption);
+ *   followed by encrypted records, a HelloRetryRequest, or an abbreviated TLS ≤ 1.2 resumption). Under TLS 1.3 the
+ *   end of the encrypted flight cannot be seen without keys: a caller that decrypts keeps pushing until
+ *   `decryptServerFlight` finds the Finished;
  * - `incomplete`: valid so far, more bytes needed (the answer was cut, or has not all arrived);
  * - `alert`: the server sent an error alert;
  * - `not-tls`: the first bytes are not a TLS record (a plaintext HTTP server on a TLS port, SSLv2, …);
  * - `malformed`: TLS records whose content breaks the protocol (see `error`);
  * - `empty`: no bytes at all.
+ *
+ * @example
+ * if (summary.status === 'not-tls') console.log(summary.sniff);
  */
 export type FlightStatus = 'complete' | 'incomplete' | 'alert' | 'not-tls' | 'malformed' | 'empty';
 
-/** RFC 8422 §5.4 / RFC 5246 §7.4.3: what a ServerKeyExchange offered. */
+/**
+ * RFC 8422 §5.4 / RFC 5246 §7.4.3: what a ServerKeyExchange offered.
+ *
+ * @example
+ * summary.serverKeyExchange?.groupName; // 'x25519'
+ */
 export interface ServerKeyExchangeInfo {
   readonly kind: 'ecdhe' | 'dhe' | 'unknown';
   /** ECDHE: ECCurveType (3 = named_curve). */
@@ -41,14 +51,24 @@ export interface ServerKeyExchangeInfo {
   readonly dhPrimeBits?: number;
 }
 
-/** A handshake message seen in the clear, for traces. */
+/**
+ * A handshake message seen in the clear, for traces.
+ *
+ * @example
+ * summary.messages.map((m) => m.name); // ['server_hello', 'certificate', …]
+ */
 export interface SeenMessage {
   readonly type: number;
   readonly name: string;
   readonly length: number;
 }
 
-/** Everything the flight showed. */
+/**
+ * Everything the flight showed.
+ *
+ * @example
+ * summarizeServerFlight(bytes).serverHello?.alpn;
+ */
 export interface ServerFlightSummary {
   readonly status: FlightStatus;
   readonly bytes: number;
@@ -79,7 +99,12 @@ export interface ServerFlightSummary {
   readonly firstBytes?: Uint8Array;
 }
 
-/** Bounds on what a flight may make us hold. */
+/**
+ * Bounds on what a flight may make us hold.
+ *
+ * @example
+ * summarizeServerFlight(bytes, { maxBytes: 64 * 1024, maxCertificates: 8 });
+ */
 export interface ServerFlightOptions extends CertificateLimits {
   /** Bytes read at most (default 256 KiB); later bytes are ignored. */
   readonly maxBytes?: number;

@@ -30,11 +30,26 @@ import { CONTENT_TYPES, EXTENSION_TYPES, HANDSHAKE_TYPES, TLS_VERSIONS, cipherSu
 
 const X = EXTENSION_TYPES;
 
-/** RFC 8446 §4.1.3: a HelloRetryRequest is a ServerHello whose random is SHA-256("HelloRetryRequest"). */
+/**
+ * RFC 8446 §4.1.3: a HelloRetryRequest is a ServerHello whose random is SHA-256("HelloRetryRequest").
+ *
+ * @example
+ * isHelloRetryRequest(HRR_RANDOM); // true
+ */
 export const HRR_RANDOM = fromHex('cf21ad74e59a6111be1d8c021e65b891c2a211167abb8c5e079e09e2c8a8339c');
-/** RFC 8446 §4.1.3: last 8 bytes of a TLS 1.3 server's random when it negotiates TLS 1.2 ("DOWNGRD\x01"). */
+/**
+ * RFC 8446 §4.1.3: last 8 bytes of a TLS 1.3 server's random when it negotiates TLS 1.2 ("DOWNGRD\x01").
+ *
+ * @example
+ * downgradeSentinel(random) === 'tls12';
+ */
 export const DOWNGRADE_TLS12 = fromHex('444f574e47524401');
-/** RFC 8446 §4.1.3: … when it negotiates TLS 1.1 or below ("DOWNGRD\x00"). */
+/**
+ * RFC 8446 §4.1.3: … when it negotiates TLS 1.1 or below ("DOWNGRD\x00").
+ *
+ * @example
+ * downgradeSentinel(random) === 'tls11';
+ */
 export const DOWNGRADE_TLS11 = fromHex('444f574e47524400');
 
 function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
@@ -67,7 +82,12 @@ export function downgradeSentinel(random: Uint8Array): 'tls12' | 'tls11' | undef
   return undefined;
 }
 
-/** What a ServerHello (or HelloRetryRequest) says. */
+/**
+ * What a ServerHello (or HelloRetryRequest) says.
+ *
+ * @example
+ * parseServerHello(message).cipher?.name;
+ */
 export interface ParsedServerHello {
   readonly legacyVersion: number;
   /** The negotiated version: supported_versions' selected_version if present (RFC 8446 §4.2.1), else legacy_version. */
