@@ -137,7 +137,7 @@ describe('TLS 1.3 key schedule: RFC 8448 §3', () => {
 });
 
 describe('record protection', () => {
-  it.each([0x1301, 0x1302, 0x1303])('round-trips with suite 0x%s and rejects tampering', (code) => {
+  it.each([0x1301, 0x1302, 0x1303])('round-trips with suite %i and rejects tampering', (code) => {
     const suite = tls13Suite(code)!;
     const keys = { key: new Uint8Array(suite.keyLength).fill(3), iv: new Uint8Array(12).fill(4) };
     const rec = encryptRecord(suite, keys, 5n, 22, fromHex('0e000000'), 7);

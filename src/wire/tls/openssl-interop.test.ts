@@ -162,7 +162,7 @@ describe('against OpenSSL (node:tls on 127.0.0.1)', () => {
 });
 
 describe('TLS 1.3 against OpenSSL: decrypt the server flight with the key schedule', () => {
-  it.for([0x1301, 0x1302, 0x1303])('suite 0x%s: reads ALPN from EncryptedExtensions, the certificate, verifies Finished', async (suite, ctx) => {
+  it.for([0x1301, 0x1302, 0x1303])('suite %i: reads ALPN from EncryptedExtensions, the certificate, verifies Finished', async (suite, ctx) => {
     if (!server) return ctx.skip();
     const { privateKey, publicKey } = generateKeyPairSync('x25519');
     const pub = new Uint8Array(Buffer.from(publicKey.export({ format: 'jwk' }).x!, 'base64url'));

@@ -43,7 +43,7 @@ describe('cipher suite registry', () => {
     [0xc0ac, 'TLS_ECDHE_ECDSA_WITH_AES_128_CCM', 'ECDHE-ECDSA-AES128-CCM'],
     [0xcca8, 'TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256', 'ECDHE-RSA-CHACHA20-POLY1305'],
     [0xd005, 'TLS_ECDHE_PSK_WITH_AES_128_CCM_SHA256', null],
-  ])('0x%s is %s (%s)', (code, name, openssl) => {
+  ])('code %i is %s (%s)', (code, name, openssl) => {
     const c = cipherSuite(code);
     expect(c?.name).toBe(name);
     expect(c?.openssl).toBe(openssl);
@@ -114,7 +114,7 @@ describe('h2Blocklisted (RFC 9113 Appendix A)', () => {
     [0x1303, false],
     [0x5600, false], // TLS_FALLBACK_SCSV
     [0x0a0a, false],
-  ])('0x%s → %s', (code, blocked) => {
+  ])('code %i → %s', (code, blocked) => {
     expect(h2Blocklisted(code)).toBe(blocked);
   });
 });
