@@ -9,6 +9,7 @@ import { ALL_SCENARIOS as SCENARIOS } from '../src/lab/scenarios.js';
 import { runScenario } from '../src/lab/run.js';
 import { createLabPki, type LabPki } from '../src/lab/pki.js';
 import { CODES } from '../src/diagnosis/codes.js';
+import { diagnoseEvidence } from '../src/diagnosis/index.js';
 
 const schema = JSON.parse(readFileSync(new URL('../docs/report.schema.json', import.meta.url), 'utf8'));
 const ajv = new Ajv({ allErrors: true, strict: false });
@@ -39,6 +40,14 @@ describe('lab scenarios', () => {
       expect(f.fixes.length).toBeGreaterThan(0);
       expect(f.reproduce.length).toBeGreaterThan(0);
     }
+    // Rules are pure: the recorded evidence, round-tripped through JSON, gives the same findings.
+    const recorded = JSON.parse(JSON.stringify(report));
+    const replay = diagnoseEvidence({
+      target: recorded.target,
+      resolution: recorded.resolution,
+      evidence: recorded.resolution.addresses.map((address: string) => ({ address, target: recorded.target, probes: recorded.probes.filter((p: { address: string }) => p.address === address) })),
+    });
+    expect(replay.findings).toEqual(recorded.findings);
     const worst = report.findings.some((f) => f.severity === 'error') ? 'fail' : report.findings.some((f) => f.severity === 'warning') ? 'warn' : 'ok';
     expect(report.verdict).toBe(worst);
   });

@@ -1,0 +1,137 @@
+/**
+ * Rules from hand-written evidence alone: no socket. Each case is the smallest evidence that proves a code.
+ */
+import { describe, expect, test } from 'vitest';
+import { diagnoseEvidence } from './index.js';
+import type { Probe, Target, TlsResult, Http2Result, Http1Result } from '../types.js';
+import { classify } from '../wire/sniff.js';
+import { fromHex } from '../wire/bytes.js';
+
+const https: Target = { url: 'https://example.test/', scheme: 'https', host: 'example.test', port: 443, path: '/', tls: true, sni: 'example.test' };
+const http: Target = { ...https, url: 'http://example.test:8080/', scheme: 'http', port: 8080, tls: false };
+const A = '192.0.2.1';
+const common = (id: string) => ({ id: `${A}/${id}`, address: A, port: 443, startMs: 0, durationMs: 5, bytesSent: 100, bytesReceived: 100, connect: { ok: true as const, ms: 1 } });
+const tcp: Probe = { kind: 'tcp', ...common('tcp') };
+const hs = (alpn: string | null, extra: Partial<TlsResult> = {}): TlsResult => ({
+  offeredAlpn: ['h2', 'http/1.1'],
+  sni: 'example.test',
+  outcome: 'handshake',
+  version: 'TLSv1.3',
+  cipher: { name: 'TLS_AES_128_GCM_SHA256', standardName: 'TLS_AES_128_GCM_SHA256', version: 'TLSv1.3' },
+  alpn,
+  verify: { ok: true },
+  ...extra,
+});
+const h2ok: Http2Result = { via: 'tls', outcome: 'response', status: 200, frames: [] };
+const h1ok: Http1Result = { outcome: 'response', version: '1.1', status: 200, reason: 'OK' };
+const httpAnswer = classify(new TextEncoder().encode('HTTP/1.1 400 Bad Request\r\n\r\n'), 'eof');
+
+function codes(target: Target, probes: Probe[]) {
+  return diagnoseEvidence({ target, resolution: { source: 'literal', addresses: [A] }, evidence: [{ address: A, target, probes }] }).findings.map((f) => f.code);
+}
+
+describe('rules from recorded evidence', () => {
+  test('healthy h2', () => {
+    expect(
+      codes(https, [
+        tcp,
+        { kind: 'tls', name: 'tls-default', ...common('tls-default'), tls: hs('h2') },
+        { kind: 'h2', name: 'h2-tls', ...common('h2-tls'), tls: hs('h2'), h2: h2ok },
+        { kind: 'h1', name: 'h1-tls', ...common('h1-tls'), tls: hs('http/1.1'), h1: h1ok },
+      ]),
+    ).toEqual([]);
+  });
+
+  test('ALPN picks http/1.1 → alpn-no-h2; the forced preface meets HTTP/1.1 → preface-http1-response', () => {
+    expect(
+      codes(https, [
+        tcp,
+        { kind: 'tls', name: 'tls-default', ...common('tls-default'), tls: hs('http/1.1') },
+        { kind: 'h2', name: 'h2-tls', ...common('h2-tls'), tls: hs('http/1.1'), h2: { via: 'tls', outcome: 'http1-response', first: httpAnswer, frames: [] } },
+        { kind: 'h1', name: 'h1-tls', ...common('h1-tls'), tls: hs('http/1.1'), h1: h1ok },
+      ]),
+    ).toEqual(['alpn-no-h2', 'preface-http1-response']);
+  });
+
+  test('no ALPN extension → alpn-ignored', () => {
+    expect(codes(https, [tcp, { kind: 'tls', name: 'tls-default', ...common('tls-default'), tls: hs(null) }])).toEqual(['alpn-ignored']);
+  });
+
+  test('a block-listed TLS 1.2 cipher under h2 → h2-inadequate-security', () => {
+    const t = hs('h2', { version: 'TLSv1.2', cipher: { name: 'AES128-SHA', standardName: 'TLS_RSA_WITH_AES_128_CBC_SHA', version: 'TLSv1.2' } });
+    expect(codes(https, [tcp, { kind: 'tls', name: 'tls-default', ...common('tls-default'), tls: t }, { kind: 'h2', name: 'h2-tls', ...common('h2-tls'), tls: t, h2: h2ok }])).toEqual(['h2-inadequate-security']);
+  });
+
+  test('an ECDHE AEAD TLS 1.2 cipher is fine', () => {
+    const t = hs('h2', { version: 'TLSv1.2', cipher: { name: 'ECDHE-RSA-AES128-GCM-SHA256', standardName: 'TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256', version: 'TLSv1.2' } });
+    expect(codes(https, [tcp, { kind: 'tls', name: 'tls-default', ...common('tls-default'), tls: t }, { kind: 'h2', name: 'h2-tls', ...common('h2-tls'), tls: t, h2: h2ok }])).toEqual([]);
+  });
+
+  test('GOAWAY before any response → goaway-on-connect, with its code in the title', () => {
+    const g = { lastStreamId: 0, errorCode: 0xb, errorName: 'ENHANCE_YOUR_CALM', debug: 'slow down' };
+    const out = diagnoseEvidence({
+      target: https,
+      resolution: { source: 'literal', addresses: [A] },
+      evidence: [{ address: A, target: https, probes: [tcp, { kind: 'tls', name: 'tls-default', ...common('tls-default'), tls: hs('h2') }, { kind: 'h2', name: 'h2-tls', ...common('h2-tls'), tls: hs('h2'), h2: { via: 'tls', outcome: 'goaway', goaway: g, frames: [] } }] }],
+    });
+    expect(out.findings.map((f) => f.code)).toEqual(['goaway-on-connect']);
+    expect(out.findings[0]!.title).toMatch(/ENHANCE_YOUR_CALM/);
+    expect(out.verdict).toBe('fail');
+  });
+
+  test('TCP refused stops everything else', () => {
+    expect(codes(https, [{ kind: 'tcp', ...common('tcp'), connect: { ok: false, error: 'refused', errno: 'ECONNREFUSED', message: 'connect ECONNREFUSED', ms: 1 } }])).toEqual(['tcp-refused']);
+  });
+
+  test('cleartext: a TLS alert answering HTTP/1.1 → scheme-http-on-tls-port', () => {
+    const alert = classify(fromHex('15 0301 0002 02 28'), 'eof');
+    expect(codes(http, [tcp, { kind: 'h1', name: 'h1-cleartext', ...common('h1-cleartext'), h1: { outcome: 'not-http', first: alert } }])).toEqual(['scheme-http-on-tls-port']);
+  });
+
+  test('cleartext: prior knowledge works, Upgrade ignored → h2c-upgrade-unsupported (warning, verdict warn)', () => {
+    const out = diagnoseEvidence({
+      target: http,
+      resolution: { source: 'literal', addresses: [A] },
+      evidence: [
+        {
+          address: A,
+          target: http,
+          probes: [
+            tcp,
+            { kind: 'h1', name: 'h1-cleartext', ...common('h1-cleartext'), h1: h1ok },
+            { kind: 'h2', name: 'h2c-prior-knowledge', ...common('h2c'), h2: { ...h2ok, via: 'prior-knowledge' } },
+            { kind: 'h2c-upgrade', ...common('h2c-upgrade'), upgrade: h1ok },
+          ],
+        },
+      ],
+    });
+    expect(out.findings.map((f) => f.code)).toEqual(['h2c-upgrade-unsupported']);
+    expect(out.verdict).toBe('warn');
+    expect(out.negotiated.protocol).toBe('h2c');
+  });
+
+  test('no address → dns-no-address', () => {
+    const out = diagnoseEvidence({ target: https, resolution: { source: 'dns', addresses: [], error: 'ENOTFOUND' }, evidence: [] });
+    expect(out.findings.map((f) => f.code)).toEqual(['dns-no-address']);
+  });
+
+  test('reproduce commands pin the address with --resolve when there are several', () => {
+    const B = '192.0.2.2';
+    const ok = (addr: string, alpn: string): Probe[] => [
+      { kind: 'tcp', ...common('tcp'), id: `${addr}/tcp`, address: addr },
+      { kind: 'tls', name: 'tls-default', ...common('tls-default'), id: `${addr}/tls-default`, address: addr, tls: hs(alpn) },
+    ];
+    const out = diagnoseEvidence({
+      target: https,
+      resolution: { source: 'dns', addresses: [A, B] },
+      evidence: [
+        { address: A, target: https, probes: ok(A, 'h2') },
+        { address: B, target: https, probes: ok(B, 'http/1.1') },
+      ],
+    });
+    expect(out.findings.map((f) => f.code).sort()).toEqual(['alpn-no-h2', 'dns-addresses-disagree']);
+    const f = out.findings.find((x) => x.code === 'alpn-no-h2')!;
+    expect(f.addresses).toEqual([B]);
+    expect(f.reproduce.join('\n')).toContain(`--resolve example.test:443:${B}`);
+  });
+});
