@@ -1,0 +1,526 @@
+/**
+ * A pcapng writer (and a small reader, for tests and round trips) for one traced TCP connection:
+ * the real application bytes, in synthetic IPv4/IPv6 + TCP framing, with a Decryption Secrets
+ * Block holding the TLS key log, so Wireshark or tshark shows decrypted HTTP/2 with no capture
+ * privileges. Pure: bytes in, bytes out.
+ *
+ * Layout (pcapng, IETF draft-ietf-opsawg-pcapng): Section Header Block, one Interface
+ * Description Block (LINKTYPE_RAW: each packet starts with its IP header, v4 or v6), the Decryption
+ * Secrets Block, then one Enhanced Packet Block per segment: SYN, SYN-ACK, ACK, the data split
+ * under the MSS with consistent sequence and acknowledgment numbers, then FIN/ACK (or RST).
+ *
+ * @example
+ * const file = writePcapng({
+ *   client: { address: '127.0.0.1', port: 50000 }, server: { address: '127.0.0.1', port: 443 },
+ *   openedAt: Date.now(), segments: [{ dir: 'out', at: Date.now(), data: clientHello }],
+ *   keylog: 'CLIENT_RANDOM …\n',
+ * });
+ */
+import { ParseError, Reader, Writer } from './bytes.js';
+
+/** pcapng sections here are little-endian; the project's cursors are big-endian (network order). */
+class LeWriter extends Writer {
+  u16le(v: number): this {
+    return this.u8(v & 0xff).u8((v >>> 8) & 0xff);
+  }
+  u32le(v: number): this {
+    return this.u8(v & 0xff).u8((v >>> 8) & 0xff).u8((v >>> 16) & 0xff).u8((v >>> 24) & 0xff);
+  }
+}
+class LeReader extends Reader {
+  u16le(field: string): number {
+    const b = this.bytes(2, field);
+    return b[0]! | (b[1]! << 8);
+  }
+  u32le(field: string): number {
+    const b = this.bytes(4, field);
+    return (b[0]! | (b[1]! << 8) | (b[2]! << 16) | (b[3]! << 24)) >>> 0;
+  }
+}
+
+/** pcapng block types (draft-ietf-opsawg-pcapng §4–5). */
+export const BLOCK_TYPES = {
+  SHB: 0x0a0d0d0a,
+  IDB: 0x00000001,
+  EPB: 0x00000006,
+  DSB: 0x0000000a,
+} as const;
+/** Decryption Secrets Block secrets type for an NSS key log (draft-ietf-opsawg-pcapng §4.7). */
+export const SECRETS_TLS_KEYLOG = 0x544c534b;
+/** LINKTYPE_RAW: the packet begins with an IPv4 or IPv6 header (tcpdump.org link types). */
+export const LINKTYPE_RAW = 101;
+const BYTE_ORDER_MAGIC = 0x1a2b3c4d;
+
+/** One side of the connection. */
+export interface Endpoint {
+  /** IPv4 dotted quad or IPv6 text. Both ends must be of the same family. */
+  address: string;
+  port: number;
+}
+
+/** Bytes that crossed the connection in one direction, at one time. */
+export interface CapturedChunk {
+  /** 'out': client → server; 'in': server → client. */
+  dir: 'out' | 'in';
+  /** Milliseconds since the Unix epoch (fractions kept to the microsecond). */
+  at: number;
+  data: Uint8Array;
+}
+
+/** What {@link writePcapng} needs. */
+export interface PcapngConnection {
+  client: Endpoint;
+  server: Endpoint;
+  /** When the TCP connection opened (the SYN), ms since the epoch. */
+  openedAt: number;
+  segments: readonly CapturedChunk[];
+  /** How it ended; default: the client closes with FIN. `open`: no closing segments. */
+  close?: { by: 'client' | 'server'; reset?: boolean; at?: number } | 'open';
+  /** NSS key log lines (SSLKEYLOGFILE format); written to a Decryption Secrets Block when non-empty. */
+  keylog?: string;
+  /** Largest TCP payload per packet; default 1460. */
+  mss?: number;
+  /** Section comment (opt_comment). */
+  comment?: string;
+  /** Application name for shb_userappl. */
+  application?: string;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Addresses
+
+/**
+ * IPv4 or IPv6 text to its bytes (4 or 16). Throws ParseError for anything else.
+ *
+ * @example
+ * ipBytes('::1'); // 15 zero bytes then 1
+ */
+export function ipBytes(text: string): Uint8Array {
+  const v4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(text);
+  if (v4) {
+    const b = v4.slice(1).map(Number);
+    if (b.some((x) => x > 255)) throw new ParseError('invalid', `not an IPv4 address: ${text}`, 0, 'address');
+    return Uint8Array.from(b);
+  }
+  // RFC 4291 §2.2: eight 16-bit groups, one run of zeros may be "::", the last 32 bits may be dotted.
+  const clean = text.replace(/^\[|\]$/g, '').replace(/%.*$/, '');
+  if (!/^[0-9a-fA-F:.]+$/.test(clean) || clean.split('::').length > 2) throw new ParseError('invalid', `not an IP address: ${text}`, 0, 'address');
+  const groups = (part: string): number[] => {
+    if (part === '') return [];
+    const out: number[] = [];
+    const items = part.split(':');
+    items.forEach((g, i) => {
+      if (i === items.length - 1 && g.includes('.')) {
+        const q = ipBytes(g);
+        out.push((q[0]! << 8) | q[1]!, (q[2]! << 8) | q[3]!);
+      } else {
+        if (!/^[0-9a-fA-F]{1,4}$/.test(g)) throw new ParseError('invalid', `not an IPv6 address: ${text}`, 0, 'address');
+        out.push(parseInt(g, 16));
+      }
+    });
+    return out;
+  };
+  const [head, tail] = clean.split('::') as [string, string | undefined];
+  const h = groups(head);
+  const t = tail === undefined ? [] : groups(tail);
+  const zeros = 8 - h.length - t.length;
+  if ((tail === undefined && zeros !== 0) || zeros < 0 || (tail !== undefined && zeros < 1)) {
+    throw new ParseError('invalid', `not an IPv6 address: ${text}`, 0, 'address');
+  }
+  const all = [...h, ...new Array<number>(zeros).fill(0), ...t];
+  const out = new Uint8Array(16);
+  all.forEach((g, i) => {
+    out[i * 2] = g >> 8;
+    out[i * 2 + 1] = g & 0xff;
+  });
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Checksums
+
+/** RFC 1071 Internet checksum over the concatenation of `parts`. */
+function internetChecksum(parts: readonly Uint8Array[]): number {
+  let sum = 0;
+  let odd: number | undefined;
+  for (const p of parts) {
+    for (let i = 0; i < p.length; i++) {
+      if (odd === undefined) odd = p[i]!;
+      else {
+        sum += (odd << 8) | p[i]!;
+        odd = undefined;
+      }
+    }
+  }
+  if (odd !== undefined) sum += odd << 8;
+  while (sum > 0xffff) sum = (sum & 0xffff) + Math.floor(sum / 0x10000);
+  return ~sum & 0xffff;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Packets
+
+/** TCP flag bits (RFC 9293 §3.1). */
+export const TCP_FLAGS = { FIN: 0x01, SYN: 0x02, RST: 0x04, PSH: 0x08, ACK: 0x10 } as const;
+
+interface TcpSegment {
+  src: Endpoint;
+  dst: Endpoint;
+  seq: number;
+  ack: number;
+  flags: number;
+  payload: Uint8Array;
+  /** MSS option (SYN and SYN-ACK only). */
+  mss?: number;
+}
+
+/** An IP packet carrying one TCP segment, with correct lengths and checksums. */
+function ipPacket(s: TcpSegment, ipId: number): Uint8Array {
+  const src = ipBytes(s.src.address);
+  const dst = ipBytes(s.dst.address);
+  if (src.length !== dst.length) throw new ParseError('invalid', 'client and server addresses are of different IP families', 0, 'address');
+  const optLen = s.mss !== undefined ? 4 : 0;
+  const tcpLen = 20 + optLen + s.payload.length;
+  const tcp = new Writer(tcpLen);
+  // RFC 9293 §3.1: ports, sequence, acknowledgment, data offset (32-bit words), flags, window, checksum, urgent pointer.
+  tcp.u16(s.src.port).u16(s.dst.port).u32(s.seq >>> 0).u32(s.ack >>> 0);
+  tcp.u8(((20 + optLen) / 4) << 4).u8(s.flags).u16(65535).u16(0).u16(0);
+  // RFC 9293 §3.2: the Maximum Segment Size option, kind 2, length 4.
+  if (s.mss !== undefined) tcp.u8(2).u8(4).u16(s.mss);
+  tcp.bytes(s.payload);
+  const seg = tcp.finish();
+  // RFC 9293 §3.1 (IPv4) and RFC 8200 §8.1 (IPv6): the TCP checksum covers a pseudo-header.
+  const pseudo = new Writer(40);
+  pseudo.bytes(src).bytes(dst);
+  if (src.length === 4) pseudo.u8(0).u8(6).u16(tcpLen);
+  else pseudo.u32(tcpLen).u8(0).u8(0).u8(0).u8(6);
+  const sum = internetChecksum([pseudo.finish(), seg]);
+  seg[16] = sum >> 8;
+  seg[17] = sum & 0xff;
+
+  const ip = new Writer(40 + tcpLen);
+  if (src.length === 4) {
+    // RFC 791 §3.1: version 4, IHL 5, total length, identification, DF, TTL, protocol 6 (TCP), checksum.
+    const h = new Writer(20);
+    h.u8(0x45).u8(0).u16(20 + tcpLen).u16(ipId & 0xffff).u16(0x4000).u8(64).u8(6).u16(0).bytes(src).bytes(dst);
+    const hb = h.finish();
+    const c = internetChecksum([hb]);
+    hb[10] = c >> 8;
+    hb[11] = c & 0xff;
+    ip.bytes(hb);
+  } else {
+    // RFC 8200 §3: version 6, traffic class 0, flow label 0, payload length, next header 6, hop limit.
+    ip.u32(0x60000000).u16(tcpLen).u8(6).u8(64).bytes(src).bytes(dst);
+  }
+  ip.bytes(seg);
+  return ip.finish();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Blocks
+
+function pad4(n: number): number {
+  return (4 - (n % 4)) % 4;
+}
+
+/** One option (code, length, value padded to 32 bits). */
+function option(w: LeWriter, code: number, value: Uint8Array): void {
+  w.u16le(code).u16le(value.length).bytes(value).bytes(new Uint8Array(pad4(value.length)));
+}
+
+/** A block: type, total length, body, total length again (draft §3.1). */
+function block(type: number, body: Uint8Array): Uint8Array {
+  const total = 12 + body.length;
+  const w = new LeWriter(total);
+  w.u32le(type).u32le(total).bytes(body).u32le(total);
+  return w.finish();
+}
+
+const utf8 = new TextEncoder();
+
+function sectionHeader(comment?: string, application?: string): Uint8Array {
+  const w = new LeWriter(64);
+  // Section Header Block: byte-order magic, version 1.0, section length unknown (-1).
+  w.u32le(BYTE_ORDER_MAGIC).u16le(1).u16le(0).u32le(0xffffffff).u32le(0xffffffff);
+  if (comment) option(w, 1, utf8.encode(comment));
+  if (application) option(w, 4, utf8.encode(application)); // shb_userappl
+  if (comment || application) w.u32le(0); // opt_endofopt
+  return block(BLOCK_TYPES.SHB, w.finish());
+}
+
+function interfaceDescription(name: string): Uint8Array {
+  const w = new LeWriter(48);
+  w.u16le(LINKTYPE_RAW).u16le(0).u32le(0); // link type, reserved, snaplen 0 = no limit
+  option(w, 2, utf8.encode(name)); // if_name
+  option(w, 9, Uint8Array.of(6)); // if_tsresol: 10^-6 s
+  w.u32le(0);
+  return block(BLOCK_TYPES.IDB, w.finish());
+}
+
+function decryptionSecrets(keylog: string): Uint8Array {
+  const data = utf8.encode(keylog);
+  const w = new LeWriter(8 + data.length + 4);
+  w.u32le(SECRETS_TLS_KEYLOG).u32le(data.length).bytes(data).bytes(new Uint8Array(pad4(data.length)));
+  return block(BLOCK_TYPES.DSB, w.finish());
+}
+
+function enhancedPacket(atMs: number, packet: Uint8Array, outbound: boolean): Uint8Array {
+  const us = BigInt(Math.max(0, Math.round(atMs * 1000)));
+  const w = new LeWriter(32 + packet.length + 16);
+  w.u32le(0).u32le(Number(us >> 32n)).u32le(Number(us & 0xffffffffn)).u32le(packet.length).u32le(packet.length);
+  w.bytes(packet).bytes(new Uint8Array(pad4(packet.length)));
+  // epb_flags: bits 0–1 direction, 01 inbound, 10 outbound (from the client's point of view).
+  const flags = new LeWriter(4);
+  flags.u32le(outbound ? 2 : 1);
+  option(w, 2, flags.finish());
+  w.u32le(0);
+  return block(BLOCK_TYPES.EPB, w.finish());
+}
+
+// ---------------------------------------------------------------------------------------------
+// The connection
+
+/** Initial sequence numbers: fixed, so the same trace gives the same file. */
+const CLIENT_ISN = 0x1000;
+const SERVER_ISN = 0x8000;
+
+/**
+ * Write one TCP connection as a pcapng file.
+ *
+ * @example
+ * writeFileSync('trace.pcapng', writePcapng(conn));
+ */
+export function writePcapng(c: PcapngConnection): Uint8Array {
+  const mss = c.mss ?? 1460;
+  if (!Number.isInteger(mss) || mss < 1 || mss > 65495) throw new RangeError(`mss ${mss} is out of range`);
+  const out: Uint8Array[] = [sectionHeader(c.comment, c.application), interfaceDescription(`h2doctor ${c.client.address} → ${c.server.address}:${c.server.port}`)];
+  // The DSB goes before the packets it decrypts (draft §4.7).
+  if (c.keylog && c.keylog.trim()) out.push(decryptionSecrets(c.keylog.endsWith('\n') ? c.keylog : `${c.keylog}\n`));
+
+  let ipId = 1;
+  let cSeq = CLIENT_ISN;
+  let sSeq = SERVER_ISN;
+  const emit = (at: number, outbound: boolean, flags: number, payload: Uint8Array, seq: number, ack: number, opts: { mss?: number } = {}): void => {
+    const seg: TcpSegment = outbound
+      ? { src: c.client, dst: c.server, seq, ack, flags, payload, ...opts }
+      : { src: c.server, dst: c.client, seq, ack, flags, payload, ...opts };
+    out.push(enhancedPacket(at, ipPacket(seg, ipId++), outbound));
+  };
+
+  // RFC 9293 §3.5: the three-way handshake; SYN and FIN each take one sequence number.
+  const t0 = c.openedAt;
+  emit(t0, true, TCP_FLAGS.SYN, new Uint8Array(0), cSeq, 0, { mss });
+  emit(t0, false, TCP_FLAGS.SYN | TCP_FLAGS.ACK, new Uint8Array(0), sSeq, cSeq + 1, { mss });
+  cSeq += 1;
+  sSeq += 1;
+  emit(t0, true, TCP_FLAGS.ACK, new Uint8Array(0), cSeq, sSeq);
+
+  let last = t0;
+  for (const chunk of c.segments) {
+    const outbound = chunk.dir === 'out';
+    last = Math.max(last, chunk.at);
+    for (let i = 0; i < chunk.data.length; i += mss) {
+      const part = chunk.data.subarray(i, Math.min(chunk.data.length, i + mss));
+      const end = i + mss >= chunk.data.length;
+      const flags = TCP_FLAGS.ACK | (end ? TCP_FLAGS.PSH : 0);
+      if (outbound) {
+        emit(chunk.at, true, flags, part, cSeq, sSeq);
+        cSeq = (cSeq + part.length) >>> 0;
+      } else {
+        emit(chunk.at, false, flags, part, sSeq, cSeq);
+        sSeq = (sSeq + part.length) >>> 0;
+      }
+    }
+  }
+
+  if (c.close !== 'open') {
+    const close = c.close ?? { by: 'client' };
+    const at = close.at ?? last;
+    const byClient = close.by === 'client';
+    if (close.reset) {
+      // RFC 9293 §3.5.2: a reset carries the sender's next sequence number.
+      emit(at, byClient, TCP_FLAGS.RST | TCP_FLAGS.ACK, new Uint8Array(0), byClient ? cSeq : sSeq, byClient ? sSeq : cSeq);
+    } else {
+      // RFC 9293 §3.6: FIN from the closer, FIN from the other side, and the last ACK.
+      if (byClient) {
+        emit(at, true, TCP_FLAGS.FIN | TCP_FLAGS.ACK, new Uint8Array(0), cSeq, sSeq);
+        cSeq = (cSeq + 1) >>> 0;
+        emit(at, false, TCP_FLAGS.FIN | TCP_FLAGS.ACK, new Uint8Array(0), sSeq, cSeq);
+        sSeq = (sSeq + 1) >>> 0;
+        emit(at, true, TCP_FLAGS.ACK, new Uint8Array(0), cSeq, sSeq);
+      } else {
+        emit(at, false, TCP_FLAGS.FIN | TCP_FLAGS.ACK, new Uint8Array(0), sSeq, cSeq);
+        sSeq = (sSeq + 1) >>> 0;
+        emit(at, true, TCP_FLAGS.FIN | TCP_FLAGS.ACK, new Uint8Array(0), cSeq, sSeq);
+        cSeq = (cSeq + 1) >>> 0;
+        emit(at, false, TCP_FLAGS.ACK, new Uint8Array(0), sSeq, cSeq);
+      }
+    }
+  }
+  let n = 0;
+  for (const b of out) n += b.length;
+  const file = new Uint8Array(n);
+  let at = 0;
+  for (const b of out) {
+    file.set(b, at);
+    at += b.length;
+  }
+  return file;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reading (for tests and tools): little-endian sections only, which is what the writer makes.
+
+/** A block as read back. */
+export type PcapngBlock =
+  | { type: 'SHB'; major: number; minor: number; options: Array<{ code: number; value: Uint8Array }> }
+  | { type: 'IDB'; linkType: number; snapLen: number; options: Array<{ code: number; value: Uint8Array }> }
+  | { type: 'DSB'; secretsType: number; secrets: Uint8Array }
+  | { type: 'EPB'; interfaceId: number; timestampUs: bigint; capturedLength: number; originalLength: number; packet: Uint8Array; options: Array<{ code: number; value: Uint8Array }> }
+  | { type: 'other'; blockType: number; body: Uint8Array };
+
+/** A TCP/IP packet taken apart. */
+export interface DecodedPacket {
+  ipVersion: 4 | 6;
+  src: Uint8Array;
+  dst: Uint8Array;
+  /** IPv4 total length, or IPv6 40 + payload length. */
+  ipLength: number;
+  ipChecksumOk: boolean;
+  srcPort: number;
+  dstPort: number;
+  seq: number;
+  ack: number;
+  flags: number;
+  tcpChecksumOk: boolean;
+  payload: Uint8Array;
+}
+
+/**
+ * Read a little-endian pcapng file into blocks. Bounded by the input; throws only ParseError.
+ *
+ * @example
+ * parsePcapng(writePcapng(conn)).filter((b) => b.type === 'EPB').length;
+ */
+export function parsePcapng(bytes: Uint8Array, maxBlocks = 1_000_000): PcapngBlock[] {
+  const r = new LeReader(bytes);
+  const blocks: PcapngBlock[] = [];
+  while (!r.done) {
+    if (blocks.length >= maxBlocks) throw new ParseError('too-large', `more than ${maxBlocks} blocks`, r.offset, 'block');
+    const start = r.offset;
+    const type = r.u32le('block.type');
+    const total = r.u32le('block.total_length');
+    // draft §3.1: the total length is a multiple of 4 and at least 12.
+    if (total < 12 || total % 4 !== 0) throw new ParseError('invalid', `block total length ${total}`, start + 4, 'block.total_length');
+    const body = r.bytes(total - 12, 'block.body');
+    const trailer = r.u32le('block.total_length_trailer');
+    if (trailer !== total) throw new ParseError('invalid', `block length ${total} vs trailer ${trailer}`, start + total - 4, 'block.total_length');
+    const b = new LeReader(body, 0, body.length, start + 8);
+    if (blocks.length === 0 && type !== BLOCK_TYPES.SHB) throw new ParseError('invalid', 'the file does not start with a Section Header Block', start, 'block.type');
+    switch (type) {
+      case BLOCK_TYPES.SHB: {
+        const magic = b.u32le('shb.byte_order_magic');
+        if (magic !== BYTE_ORDER_MAGIC) throw new ParseError('invalid', 'not a little-endian pcapng section', start + 8, 'shb.byte_order_magic');
+        const major = b.u16le('shb.major');
+        const minor = b.u16le('shb.minor');
+        b.bytes(8, 'shb.section_length');
+        blocks.push({ type: 'SHB', major, minor, options: readOptions(b) });
+        break;
+      }
+      case BLOCK_TYPES.IDB: {
+        const linkType = b.u16le('idb.link_type');
+        b.u16le('idb.reserved');
+        const snapLen = b.u32le('idb.snaplen');
+        blocks.push({ type: 'IDB', linkType, snapLen, options: readOptions(b) });
+        break;
+      }
+      case BLOCK_TYPES.DSB: {
+        const secretsType = b.u32le('dsb.secrets_type');
+        const len = b.u32le('dsb.secrets_length');
+        blocks.push({ type: 'DSB', secretsType, secrets: b.bytes(len, 'dsb.secrets') });
+        break;
+      }
+      case BLOCK_TYPES.EPB: {
+        const interfaceId = b.u32le('epb.interface_id');
+        const hi = b.u32le('epb.timestamp_high');
+        const lo = b.u32le('epb.timestamp_low');
+        const capturedLength = b.u32le('epb.captured_length');
+        const originalLength = b.u32le('epb.original_length');
+        const packet = b.bytes(capturedLength, 'epb.packet');
+        b.bytes(pad4(capturedLength), 'epb.padding');
+        blocks.push({ type: 'EPB', interfaceId, timestampUs: (BigInt(hi) << 32n) | BigInt(lo), capturedLength, originalLength, packet, options: readOptions(b) });
+        break;
+      }
+      default:
+        blocks.push({ type: 'other', blockType: type, body });
+    }
+  }
+  return blocks;
+}
+
+function readOptions(r: LeReader): Array<{ code: number; value: Uint8Array }> {
+  const out: Array<{ code: number; value: Uint8Array }> = [];
+  while (r.remaining >= 4) {
+    const code = r.u16le('option.code');
+    const len = r.u16le('option.length');
+    if (code === 0) break;
+    out.push({ code, value: r.bytes(len, 'option.value') });
+    r.bytes(Math.min(pad4(len), r.remaining), 'option.padding');
+  }
+  return out;
+}
+
+/**
+ * Take a LINKTYPE_RAW packet apart (IPv4 or IPv6, then TCP), checking lengths and checksums.
+ * Throws ParseError for anything else.
+ *
+ * @example
+ * decodePacket(epb.packet).flags & TCP_FLAGS.SYN;
+ */
+export function decodePacket(p: Uint8Array): DecodedPacket {
+  const r = new Reader(p);
+  const v = (r.peekU8() ?? 0) >> 4;
+  let src: Uint8Array;
+  let dst: Uint8Array;
+  let ipLength: number;
+  let ipChecksumOk = true;
+  let tcpStart: number;
+  if (v === 4) {
+    const ihl = (r.u8('ip.version_ihl') & 0x0f) * 4;
+    r.u8('ip.tos');
+    ipLength = r.u16('ip.total_length');
+    r.bytes(5, 'ip.id_flags_ttl');
+    if (r.u8('ip.protocol') !== 6) throw new ParseError('invalid', 'not TCP', 9, 'ip.protocol');
+    r.u16('ip.checksum');
+    src = r.bytes(4, 'ip.src');
+    dst = r.bytes(4, 'ip.dst');
+    ipChecksumOk = internetChecksum([p.subarray(0, ihl)]) === 0;
+    tcpStart = ihl;
+  } else if (v === 6) {
+    r.u32('ip6.vtf');
+    ipLength = 40 + r.u16('ip6.payload_length');
+    if (r.u8('ip6.next_header') !== 6) throw new ParseError('invalid', 'not TCP', 6, 'ip6.next_header');
+    r.u8('ip6.hop_limit');
+    src = r.bytes(16, 'ip6.src');
+    dst = r.bytes(16, 'ip6.dst');
+    tcpStart = 40;
+  } else {
+    throw new ParseError('invalid', `IP version ${v}`, 0, 'ip.version');
+  }
+  if (ipLength !== p.length) throw new ParseError('length-mismatch', `IP length ${ipLength} but packet is ${p.length} bytes`, 2, 'ip.length');
+  const tcp = p.subarray(tcpStart);
+  const t = new Reader(tcp, 0, tcp.length, tcpStart);
+  const srcPort = t.u16('tcp.src_port');
+  const dstPort = t.u16('tcp.dst_port');
+  const seq = t.u32('tcp.seq');
+  const ack = t.u32('tcp.ack');
+  const off = (t.u8('tcp.data_offset') >> 4) * 4;
+  const flags = t.u8('tcp.flags');
+  if (off < 20 || off > tcp.length) throw new ParseError('invalid', `TCP data offset ${off}`, tcpStart + 12, 'tcp.data_offset');
+  const pseudo = new Writer(40);
+  pseudo.bytes(src).bytes(dst);
+  if (v === 4) pseudo.u8(0).u8(6).u16(tcp.length);
+  else pseudo.u32(tcp.length).u8(0).u8(0).u8(0).u8(6);
+  const tcpChecksumOk = internetChecksum([pseudo.finish(), tcp]) === 0;
+  return { ipVersion: v as 4 | 6, src, dst, ipLength, ipChecksumOk, srcPort, dstPort, seq, ack, flags, tcpChecksumOk, payload: tcp.subarray(off) };
+}
