@@ -131,7 +131,9 @@ function expectationFailures(x: Expectations, ev: CheckEvidence): CheckFailure[]
   if (x.websocket !== undefined) {
     const want = x.websocket.status ?? 101;
     const ws = ev.websocket;
-    if (!ws) {
+    if (!ws && ev.websocketNotCollected !== undefined) {
+      fail('websocket', `status ${want}`, 'not collected', `expected a WebSocket upgrade with status ${want}, but it was not collected: ${ev.websocketNotCollected}`);
+    } else if (!ws) {
       fail('websocket', `status ${want}`, 'no upgrade attempted', 'expected a WebSocket upgrade, but none was attempted');
     } else {
       if (ws.status !== want) fail('websocket.status', String(want), String(ws.status), `expected WebSocket upgrade status ${want}, got ${ws.status}`);

@@ -44,6 +44,9 @@ export type ParseChecksResult =
 
 type Path = Array<string | number>;
 
+/** The environment of a file that defines none (then `--env` may be left out). */
+export const DEFAULT_ENVIRONMENT = 'default';
+
 const URL_SCHEMES = ['http:', 'https:', 'ws:', 'wss:'];
 const PROXY_SCHEMES = ['http:', 'https:'];
 const MAX_ERRORS = 100;
@@ -349,6 +352,12 @@ function semanticErrors(data: unknown, loc: Locator): ChecksFileError[] {
     if (Array.isArray(env.resolve)) {
       env.resolve.forEach((pin, i) => {
         if (typeof pin !== 'string' || !new RegExp(RESOLVE_PATTERN).test(pin)) return; // the schema said so
+        if (pin.includes('${')) {
+          // Checked again, as a pin, once the variables are filled in (plan()).
+          const t = parseTemplate(pin);
+          if (!t.ok) errors.push(loc.at(at('resolve', i), t.message));
+          return;
+        }
         const parsed = parsePin(pin);
         if (!parsed.ok) errors.push(loc.at(at('resolve', i), parsed.message));
       });
@@ -483,7 +492,12 @@ function plan(
 ): { ok: true; plan: CheckPlan } | { ok: false; errors: ChecksFileError[] } {
   const envs = file.environments ?? {};
   const names = Object.keys(envs);
-  const env = Object.prototype.hasOwnProperty.call(envs, envName) ? envs[envName] : undefined;
+  // A file without environments (absolute URLs only) runs in an empty one named 'default'.
+  const env = Object.prototype.hasOwnProperty.call(envs, envName)
+    ? envs[envName]
+    : names.length === 0 && envName === DEFAULT_ENVIRONMENT
+      ? {}
+      : undefined;
   if (!env) {
     const defined = names.length > 0 ? `; the file defines ${names.map((n) => `'${n}'`).join(', ')}` : '; the file defines no environments';
     return {
@@ -524,12 +538,19 @@ function plan(
   }
   if (env.cacert !== undefined) {
     const v = fill(env.cacert, envPath('cacert'), 'cacert');
-    if (v !== undefined) environment.cacert = v;
+    if (v !== undefined) {
+      environment.cacert = v;
+      environment.cacertLine = loc.at(envPath('cacert'), '').line;
+    }
   }
-  for (const pin of env.resolve ?? []) {
-    const p = parsePin(pin);
+  (env.resolve ?? []).forEach((pin, i) => {
+    const path: Path = [...envPath('resolve'), i];
+    const v = pin.includes('${') ? fill(pin, path, 'resolve entry') : pin;
+    if (v === undefined) return;
+    const p = parsePin(v);
     if (p.ok) environment.resolve.push(...p.pins);
-  }
+    else errors.push(loc.at(path, v === pin ? p.message : `${p.message} (from '${pin}')`));
+  });
 
   const checks: ResolvedCheck[] = [];
   file.checks.forEach((c, i) => {

@@ -47,8 +47,11 @@ const statusCode: JsonSchema = { $ref: '#/$defs/status' };
 const TOKEN_PATTERN = "^[!#$%&'*+.^_`|~0-9A-Za-z-]+$";
 export const VARIABLE_NAME_PATTERN = '^[A-Za-z_][A-Za-z0-9_]*$';
 export const ENVIRONMENT_NAME_PATTERN = '^[A-Za-z0-9][A-Za-z0-9_.-]*$';
-/** curl's `--resolve host:port:address` (host may be a bracketed IPv6 literal). */
-export const RESOLVE_PATTERN = '^(\\[[^\\]]+\\]|[^:\\[\\]]+):[0-9]{1,5}:.+$';
+/**
+ * curl's `--resolve host:port:address` (host may be a bracketed IPv6 literal), or a pin holding
+ * `${var}` (checked once the variables are filled in).
+ */
+export const RESOLVE_PATTERN = '^((\\[[^\\]]+\\]|[^:\\[\\]]+):[0-9]{1,5}:.+|.*\\$\\{.+)$';
 
 const problemDetails = object<ProblemDetailsExpectation>(
   {
@@ -139,9 +142,9 @@ const environment = object<Environment>({
   resolve: {
     type: 'array',
     items: { type: 'string', pattern: RESOLVE_PATTERN },
-    description: 'Address pins like curl --resolve: host:port:address.',
+    description: 'Address pins like curl --resolve: host:port:address; may hold ${var}.',
   },
-  cacert: { ...nonEmptyString, description: 'PEM file of extra trusted CAs, relative to the checks file.' },
+  cacert: { ...nonEmptyString, description: 'PEM file of the CAs to trust instead of the default roots (as curl --cacert), relative to the checks file; may hold ${var}.' },
   proxy: { ...nonEmptyString, description: 'http:// or https:// proxy URL.' },
   variables: {
     type: 'object',

@@ -75,7 +75,7 @@ export interface Environment {
   baseUrl?: string;
   /** curl-style pins, `host:port:address`. */
   resolve?: string[];
-  /** A PEM file of extra trusted CAs, relative to the checks file. */
+  /** A PEM file of the CAs to trust instead of the default roots (as curl's --cacert), relative to the checks file. */
   cacert?: string;
   /** An http:// or https:// proxy URL. */
   proxy?: string;
@@ -104,6 +104,8 @@ export interface ResolvedEnvironment {
   baseUrl?: string;
   resolve: ResolvePin[];
   cacert?: string;
+  /** 1-based line of `cacert` in the file, so a file that cannot be read is reported there. */
+  cacertLine?: number;
   proxy?: string;
 }
 
@@ -157,6 +159,8 @@ export interface CheckEvidence {
   /** Keyed by protocol: 'h2', 'h2c', 'http/1.1'. */
   statusByProtocol: Partial<Record<string, ObservedResponse>>;
   websocket?: { status: number; subprotocol?: string | null };
+  /** Why `websocket` is missing when a check expected one: the runner could not collect it (not the server's fault). */
+  websocketNotCollected?: string;
   /** The leaf certificate's notAfter, any Date-parsable form (Node's `validTo` works). */
   certValidTo?: string;
   now: Date;

@@ -6,6 +6,8 @@ import { EXIT, UsageError } from './io.js';
 import { diagnoseCommand, DIAGNOSE_HELP } from './commands/diagnose.js';
 import { labCommand } from './commands/lab.js';
 import { explainCommand } from './commands/explain.js';
+import { checkCommand } from './commands/check.js';
+import { initCommand } from './commands/init.js';
 import { diagnose } from '../diagnose.js';
 import { VERSION } from '../version.js';
 
@@ -20,6 +22,8 @@ export const COMMANDS: Record<string, { run: Command; summary: string }> = {
     run: (args, io) => explainCommand(args, io, { confirm: async (url) => ({ codes: (await diagnose(url)).findings.map((f) => f.code) }) }),
     summary: 'map a pasted error message to its causes (and confirm one with --url)',
   },
+  check: { run: checkCommand, summary: 'run a checks file (HTTP/2 expectations as code) against an environment, for CI' },
+  init: { run: initCommand, summary: "write a starter checks file from a URL's current behaviour" },
 };
 
 export function registerCommand(name: string, run: Command, summary: string): void {

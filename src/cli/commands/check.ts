@@ -1,0 +1,152 @@
+/**
+ * `h2doctor check <file> --env <name>`: runs a checks file's expectations and says which hold.
+ * A bad file is refused (`file:line:column: what is wrong`, exit 2) before any connection.
+ */
+import { readFile, writeFile } from 'node:fs/promises';
+import { dirname, isAbsolute, relative, resolve as resolvePath } from 'node:path';
+import type { CliIO } from '../io.js';
+import { EXIT, UsageError } from '../io.js';
+import { intFlag, parse } from '../args.js';
+import { DEFAULT_ENVIRONMENT, formatChecksFileError, parseChecksFile } from '../../check/parse.js';
+import { loadCa, runChecks, RUN_DEFAULTS } from '../../check/run.js';
+import { toJUnitXml } from '../../check/junit.js';
+import { checkAnnotations, checksFileErrorAnnotations, isGitHubActions } from '../../check/github.js';
+import type { CheckResult, ChecksFileError } from '../../check/types.js';
+
+export const CHECK_HELP = `Usage: h2doctor check <file> --env <name> [options]
+
+Runs the checks of a checks file (docs/checks.md) against one environment, concurrently, and
+prints a pass/fail table with the reason for each failure.
+
+  <file>                 the checks file (YAML); '-' reads standard input
+  --env <name>           the environment to run (may be left out when the file defines one or none)
+  --junit <file>         also write JUnit XML (one testsuite, one testcase per check)
+  --json                 print the results as JSON instead of the table
+  --concurrency <n>      checks at once (default ${RUN_DEFAULTS.concurrency})
+  --timeout <ms>         deadline of each probe (default ${RUN_DEFAULTS.timeoutMs}); one check may take 6 times this
+  --no-color             no colour (also NO_COLOR, and output that is not a terminal)
+  -h, --help             this help
+
+With GITHUB_ACTIONS=true, failures are also printed as workflow annotations on the checks file.
+Exit status: 0 every check passed, 1 a check failed, 2 bad file or usage (nothing is connected to), 3 internal error.
+`;
+
+const FLAGS = {
+  env: { type: 'string' },
+  junit: { type: 'string' },
+  json: { type: 'boolean' },
+  concurrency: { type: 'string' },
+  timeout: { type: 'string' },
+  'no-color': { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+export async function checkCommand(args: string[], io: CliIO): Promise<number> {
+  const { values, positionals } = parse(args, FLAGS);
+  if (values.help) {
+    io.stdout(CHECK_HELP);
+    return EXIT.ok;
+  }
+  if (positionals.length === 0) throw new UsageError('no checks file given (try: h2doctor check checks.yaml --env prod)');
+  if (positionals.length > 1) throw new UsageError(`one checks file at a time, got ${positionals.length}: ${positionals.join(' ')}`);
+  const concurrency = intFlag('--concurrency', values.concurrency, 1, 64) ?? RUN_DEFAULTS.concurrency;
+  const timeoutMs = intFlag('--timeout', values.timeout, 1, 600_000) ?? RUN_DEFAULTS.timeoutMs;
+  if (values.env !== undefined && values.env === '') throw new UsageError('--env wants an environment name');
+
+  const arg = positionals[0]!;
+  const path = arg === '-' ? undefined : resolvePath(io.cwd, arg);
+  // Named as the user named it (relative to the working directory), so editors and CI link it.
+  const shown = path === undefined ? '<stdin>' : displayPath(path, io.cwd);
+  let text: string;
+  if (path === undefined) text = await io.readStdin();
+  else {
+    try {
+      text = await readFile(path, 'utf8');
+    } catch (e) {
+      throw new UsageError(`cannot read ${shown}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    }
+  }
+  const gha = isGitHubActions(io.env);
+  const refuse = (errors: readonly ChecksFileError[]): number => {
+    for (const e of errors) io.stderr(formatChecksFileError(e) + '\n');
+    if (gha) for (const line of checksFileErrorAnnotations(errors)) io.stdout(line + '\n');
+    return EXIT.usage;
+  };
+
+  // The file alone first: its own errors come before any question about --env.
+  const parsed = parseChecksFile(text, shown);
+  if (!parsed.ok) return refuse(parsed.errors);
+  const envNames = Object.keys(parsed.file.environments ?? {});
+  let env = values.env;
+  if (env === undefined) {
+    if (envNames.length === 0) env = DEFAULT_ENVIRONMENT;
+    else if (envNames.length === 1) env = envNames[0]!;
+    else throw new UsageError(`--env is needed: ${shown} defines ${envNames.map((n) => `'${n}'`).join(', ')}`);
+  }
+  const planned = parseChecksFile(text, shown, { env, processEnv: io.env });
+  if (!planned.ok) return refuse(planned.errors);
+  const plan = planned.plan!;
+  const ca = await loadCa(plan.environment, path === undefined ? io.cwd : dirname(path), shown);
+  if (!ca.ok) return refuse([ca.error]);
+
+  const t0 = performance.now();
+  const results = await runChecks(plan, {
+    concurrency,
+    timeoutMs,
+    processEnv: io.env,
+    ...(ca.pem !== undefined ? { ca: ca.pem } : {}),
+  });
+  const wall = Math.round(performance.now() - t0);
+  const passed = results.filter((r) => r.passed).length;
+
+  if (values.junit !== undefined) {
+    const out = resolvePath(io.cwd, values.junit);
+    try {
+      await writeFile(out, toJUnitXml(results, { timestamp: new Date(Date.now() - wall) }));
+    } catch (e) {
+      io.stderr(`h2doctor: --junit: cannot write ${values.junit}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}\n`);
+      return EXIT.usage;
+    }
+  }
+  if (values.json) {
+    const failed = results.filter((r) => !r.passed && r.error === undefined).length;
+    const errors = results.filter((r) => r.error !== undefined).length;
+    io.stdout(JSON.stringify({ file: shown, env, passed, failed, errors, durationMs: wall, results }, null, 2) + '\n');
+  } else {
+    io.stdout(renderTable(results, { color: io.color && !values['no-color'], env, wall }));
+  }
+  if (gha) for (const line of checkAnnotations(results, shown)) io.stdout(line + '\n');
+  return passed === results.length ? EXIT.ok : EXIT.fail;
+}
+
+function displayPath(path: string, cwd: string): string {
+  const rel = relative(cwd, path);
+  return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel) ? rel : path;
+}
+
+/**
+ * The pass/fail table: one row per check, and under a failed one a line per failed expectation.
+ *
+ * @example
+ *   renderTable(results, { color: false, env: 'lab', wall: 312 });
+ */
+export function renderTable(results: readonly CheckResult[], o: { color: boolean; env: string; wall: number }): string {
+  const c = (s: string, code: number) => (o.color ? `\x1b[${code}m${s}\x1b[0m` : s);
+  const wName = Math.max(5, ...results.map((r) => r.name.length));
+  const wUrl = Math.min(60, Math.max(3, ...results.map((r) => r.url.length)));
+  const lines = [`${'check'.padEnd(wName)}  ${'url'.padEnd(wUrl)}  result  time`];
+  for (const r of results) {
+    const verdict = r.error !== undefined ? c('ERROR', 31) : r.passed ? c('pass ', 32) : c('FAIL ', 31);
+    const url = r.url.length > wUrl ? r.url.slice(0, wUrl - 1) + '…' : r.url;
+    lines.push(`${r.name.padEnd(wName)}  ${url.padEnd(wUrl)}  ${verdict}   ${c(`${r.durationMs} ms`, 2)}`);
+    const pad = ' '.repeat(4);
+    if (r.error !== undefined) lines.push(`${pad}${c(`could not run: ${r.error}`, 31)}`);
+    for (const f of r.failures) lines.push(`${pad}${c(`${f.expectation}: ${f.message}`, 31)}`);
+  }
+  const passed = results.filter((r) => r.passed).length;
+  const errors = results.filter((r) => r.error !== undefined).length;
+  const failed = results.length - passed;
+  lines.push('');
+  lines.push(`${passed} passed, ${failed} failed${errors > 0 ? ` (${errors} could not run)` : ''}  (${results.length} checks, env ${o.env}, ${o.wall} ms)`);
+  return lines.join('\n') + '\n';
+}
