@@ -79,7 +79,7 @@ export function starterChecksFile(report: Report, o: StarterOptions): string {
 
   const statuses = Object.entries(ev.statusByProtocol).filter((e): e is [string, ObservedResponse] => e[1] !== undefined);
   if (statuses.length > 0) {
-    expect(`status: { ${statuses.map(([p, r]) => `${q(p)}: ${r.status}`).join(', ')} }`, 'the status of a GET over each protocol');
+    expect(`status: { ${statuses.map(([p, r]) => `${p}: ${r.status}`).join(', ')} }`, 'the status of a GET over each protocol');
   }
   const h1 = ev.statusByProtocol['http/1.1'];
   if (h1) {
