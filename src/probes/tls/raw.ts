@@ -1,0 +1,228 @@
+/**
+ * The raw probe: one hand-built ClientHello, read until ServerHello, HelloRetryRequest, an alert or
+ * a close, then hang up. Under TLS 1.3, when we hold the private key of the share the server took,
+ * the server's encrypted flight is decrypted with our own key schedule (wire/tls/keyschedule.ts)
+ * to read EncryptedExtensions (ALPN), the certificate and a CertificateRequest.
+ *
+ * Bounded like every probe: a deadline, a byte budget (at most 64 KiB of flight), and the reader's
+ * own limits on records and message sizes. Never throws: a misbehaving server is evidence.
+ */
+import { X509Certificate, createPublicKey, diffieHellman, type KeyObject, type ECDH } from 'node:crypto';
+import type { ConnectOutcome } from '../../types.js';
+import { rawExchange } from '../../transport/raw-tls.js';
+import { round } from '../../transport/conn.js';
+import { ServerFlightReader, type ServerFlightSummary } from '../../wire/tls/server-flight.js';
+import { decryptServerFlight, tls13Suite, type DecryptedServerFlight } from '../../wire/tls/keyschedule.js';
+import { alertName } from '../../wire/tls/alerts.js';
+import { cipherSuiteName, groupName, HANDSHAKE_TYPES } from '../../wire/tls/registry.js';
+import { excerpt } from '../../wire/sniff.js';
+import { probeId, type ProbeContext } from '../context.js';
+import type { RawCertBrief, RawTlsResult, TlsFamilyProbe } from '../stages/tls-types.js';
+import { buildHello, describeOffer, versionLabel, type BuiltHello, type HelloSpec } from './hello.js';
+
+export type RawProbe = Extract<TlsFamilyProbe, { kind: 'tls-raw' }>;
+
+/** Most bytes of a server's answer we read (a real flight with a long chain is well under this). */
+export const RAW_MAX_BYTES = 64 * 1024;
+
+export interface RawHelloOptions {
+  /** Read on past a TLS 1.3 ServerHello to decrypt the flight (ALPN, certificate). Default true. */
+  decrypt?: boolean;
+  /** Keep reading a TLS ≤ 1.2 flight until ServerHelloDone (certificate, CertificateRequest). Default true. */
+  fullFlight?: boolean;
+}
+
+/**
+ * Send one ClientHello to the context's address and report what came back.
+ *
+ * @example
+ * const p = await rawHello(ctx, 'tls12-only', 'does the server accept TLS 1.2?', spec);
+ * p.raw.outcome; // 'server-hello'
+ */
+export async function rawHello(ctx: ProbeContext, label: string, purpose: string, spec: HelloSpec, o: RawHelloOptions = {}): Promise<RawProbe> {
+  const start = performance.now();
+  const deadline = start + ctx.timeoutMs;
+  const offer = describeOffer(spec);
+  const common = (connect: ConnectOutcome, sent: number, received: number) => ({
+    id: probeId(ctx, `tls-raw-${label}`),
+    address: ctx.address,
+    port: ctx.port,
+    startMs: round(start - ctx.t0),
+    durationMs: round(performance.now() - start),
+    bytesSent: sent,
+    bytesReceived: received,
+    connect,
+  });
+  const c = await ctx.dial(ctx.address, ctx.port, ctx.timeoutMs);
+  if (!c.outcome.ok) {
+    return { kind: 'tls-raw', label, purpose, ...common(c.outcome, 0, 0), raw: { offer, outcome: 'closed', detail: `TCP ${c.outcome.error}` } };
+  }
+  let hello: BuiltHello;
+  try {
+    hello = buildHello(spec);
+  } catch (e) {
+    c.socket.destroy();
+    return { kind: 'tls-raw', label, purpose, ...common(c.outcome, 0, 0), raw: { offer, outcome: 'malformed', detail: `could not build the hello: ${(e as Error).message}` } };
+  }
+  const reader = new ServerFlightReader({ maxBytes: RAW_MAX_BYTES, maxCertificates: 10 });
+  const firstBytes: Uint8Array[] = [];
+  let kept = 0;
+  let flight: DecryptedServerFlight | undefined;
+  const decrypt = o.decrypt ?? true;
+  const fullFlight = o.fullFlight ?? true;
+  const ex = await rawExchange(c.socket, hello.record, {
+    deadline,
+    maxBytes: RAW_MAX_BYTES,
+    onChunk(chunk) {
+      if (kept < 64) {
+        firstBytes.push(chunk.subarray(0, 64 - kept));
+        kept += Math.min(chunk.length, 64 - kept);
+      }
+      reader.push(chunk);
+      const s = reader.summary();
+      if (s.status === 'incomplete' || s.status === 'empty') {
+        // TLS ≤ 1.2: the ServerHello alone answers "accepted?"; the rest of the flight is a bonus.
+        return !fullFlight && !!s.serverHello;
+      }
+      if (s.status !== 'complete') return true;
+      const sh = s.serverHello;
+      if (!sh || sh.isHelloRetryRequest || sh.version !== 0x0304 || !decrypt) return true;
+      flight = tryDecrypt(hello, s);
+      return !flight || flight.finishedVerified !== undefined || flight.error !== undefined || flight.alert !== undefined;
+    },
+  });
+  const s = reader.summary();
+  const raw = summarize(ctx, offer, s, flight, ex.end);
+  if ((raw.outcome === 'not-tls' || raw.outcome === 'malformed') && kept > 0) raw.first = excerpt(concat(firstBytes));
+  return { kind: 'tls-raw', label, purpose, ...common(c.outcome, ex.bytesSent, ex.bytesReceived), raw };
+}
+
+function tryDecrypt(hello: BuiltHello, s: ServerFlightSummary): DecryptedServerFlight | undefined {
+  const sh = s.serverHello!;
+  const share = sh.keyShare;
+  if (!share || !s.serverHelloMessage || !tls13Suite(sh.cipherSuite)) return undefined;
+  const key = hello.keys.get(share.group);
+  if (!key) return undefined;
+  try {
+    let secret: Uint8Array;
+    if (key.kind === 'x25519' || key.kind === 'x448') {
+      const crv = key.kind === 'x25519' ? 'X25519' : 'X448';
+      const peer = createPublicKey({ key: { kty: 'OKP', crv, x: Buffer.from(share.keyExchange).toString('base64url') }, format: 'jwk' });
+      secret = new Uint8Array(diffieHellman({ privateKey: key.priv as KeyObject, publicKey: peer }));
+    } else {
+      // RFC 8446 §7.4.2: the ECDHE shared secret is the x coordinate, which is what computeSecret returns.
+      secret = new Uint8Array((key.priv as ECDH).computeSecret(share.keyExchange));
+    }
+    return decryptServerFlight({ cipherSuite: sh.cipherSuite, sharedSecret: secret, clientHello: hello.message, serverHello: s.serverHelloMessage, records: s.encryptedRecords, maxCertificates: 10 });
+  } catch (e) {
+    return { secrets: undefined as never, messages: [], error: { code: 'invalid', message: (e as Error).message } };
+  }
+}
+
+function summarize(ctx: ProbeContext, offer: RawTlsResult['offer'], s: ServerFlightSummary, flight: DecryptedServerFlight | undefined, end: string): RawTlsResult {
+  const out: RawTlsResult = { offer, outcome: 'closed' };
+  const warnings = s.alerts.filter((a) => !a.isError).map((a) => ({ code: a.description, name: a.name }));
+  if (warnings.length) out.warnings = warnings;
+  const sh = s.serverHello;
+  if (s.status === 'alert' && s.alert) {
+    const fatal = s.alerts.find((a) => a.isError) ?? s.alert;
+    out.outcome = 'alert';
+    out.alert = { level: fatal.level === 1 ? 'warning' : 'fatal', code: fatal.description, name: fatal.name };
+    if (!sh) return out;
+  } else if (s.status === 'not-tls') {
+    out.outcome = 'not-tls';
+    out.detail = s.sniff ? `not TLS (${s.sniff})` : 'not TLS';
+    return out;
+  } else if (s.status === 'malformed') {
+    out.outcome = 'malformed';
+    out.detail = s.error ? `${s.error.code}: ${s.error.message}` : 'malformed';
+    if (!sh) return out;
+  } else if (!sh) {
+    out.outcome = end === 'reset' ? 'reset' : end === 'timeout' || (end === 'budget' && s.bytes === 0) ? 'timeout' : s.bytes > 0 && end === 'budget' ? 'malformed' : 'closed';
+    if (s.bytes > 0) out.detail = `${s.bytes} byte(s) of an incomplete answer, then ${end}`;
+    return out;
+  }
+  if (!sh) return out;
+  // A ServerHello came: the server accepted this hello (whatever happened after).
+  if (out.outcome !== 'alert' && out.outcome !== 'malformed') out.outcome = sh.isHelloRetryRequest ? 'hello-retry' : 'server-hello';
+  if (out.outcome === 'alert') {
+    // An alert after the ServerHello (e.g. a TLS 1.2 server that wants a client certificate): the hello itself was accepted.
+    out.outcome = sh.isHelloRetryRequest ? 'hello-retry' : 'server-hello';
+  }
+  out.versionCode = sh.version;
+  out.version = versionLabel(sh.version);
+  out.cipherCode = sh.cipherSuite;
+  out.cipher = cipherSuiteName(sh.cipherSuite);
+  if (sh.isHelloRetryRequest && sh.hrrSelectedGroup !== undefined) out.group = groupName(sh.hrrSelectedGroup);
+  else if (sh.keyShare) out.group = groupName(sh.keyShare.group);
+  else if (s.serverKeyExchange?.namedGroup !== undefined) out.group = groupName(s.serverKeyExchange.namedGroup);
+  else if (s.serverKeyExchange?.kind === 'dhe' && s.serverKeyExchange.dhPrimeBits) out.group = `DHE ${s.serverKeyExchange.dhPrimeBits}-bit`;
+  out.sniAck = sh.sniAck;
+  out.ocspStapled = sh.statusRequest || s.certificateStatus;
+  if (sh.version < 0x0304) {
+    out.alpn = sh.alpn ?? null;
+    out.alpnFrom = 'server-hello';
+    out.certificateRequest = s.certificateRequest;
+    if (s.certificates?.length) {
+      out.chainLength = s.certificates.length;
+      const b = certBrief(s.certificates[0]!, ctx.target.host);
+      if (b) out.cert = b;
+    }
+  } else if (flight && !flight.error) {
+    const ee = flight.encryptedExtensions;
+    if (ee) {
+      out.alpn = ee.alpn ?? null;
+      out.alpnFrom = 'encrypted-extensions';
+      out.sniAck = ee.sniAck;
+    }
+    out.certificateRequest = flight.messages.some((m) => m.type === HANDSHAKE_TYPES.certificate_request);
+    if (flight.certificates?.length) {
+      out.chainLength = flight.certificates.length;
+      const b = certBrief(flight.certificates[0]!, ctx.target.host);
+      if (b) out.cert = b;
+    }
+    if (flight.alert) out.alert = { level: flight.alert[0] === 1 ? 'warning' : 'fatal', code: flight.alert[1], name: alertName(flight.alert[1]) };
+  } else if (flight?.error) {
+    out.detail = `could not decrypt the TLS 1.3 flight: ${flight.error.message}`;
+  }
+  return out;
+}
+
+/**
+ * A short look at a DER certificate; undefined when it does not parse.
+ *
+ * @example
+ * certBrief(der, 'example.com')?.coversHost;
+ */
+export function certBrief(der: Uint8Array, host: string): RawCertBrief | undefined {
+  try {
+    const x = new X509Certificate(der);
+    const alt = (x.subjectAltName ?? '')
+      .split(',')
+      .map((s) => s.trim().replace(/^(DNS|IP Address):/, ''))
+      .filter(Boolean);
+    const ip = /^[\d.]+$/.test(host) || host.includes(':');
+    const covers = ip ? x.checkIP(host) !== undefined : x.checkHost(host) !== undefined;
+    const out: RawCertBrief = {
+      subject: x.subject.replace(/\n/g, ', '),
+      issuer: x.issuer.replace(/\n/g, ', '),
+      altNames: alt,
+      validFrom: new Date(x.validFrom).toISOString(),
+      validTo: new Date(x.validTo).toISOString(),
+      fingerprint256: x.fingerprint256,
+      coversHost: covers,
+    };
+    const k = x.publicKey;
+    if (k.asymmetricKeyType) out.keyType = k.asymmetricKeyType.toUpperCase();
+    const d = k.asymmetricKeyDetails;
+    if (d?.modulusLength) out.keyBits = d.modulusLength;
+    else if (d?.namedCurve) out.keyType = `EC ${d.namedCurve}`;
+    return out;
+  } catch {
+    return undefined;
+  }
+}
+
+function concat(parts: Uint8Array[]): Uint8Array {
+  return new Uint8Array(Buffer.concat(parts));
+}
