@@ -4,7 +4,7 @@
  */
 import type { Code, Severity } from './diagnosis/codes.js';
 import type { TlsFamilyProbe } from './probes/stages/tls-types.js';
-import type { UpgradeFamilyProbe } from './probes/stages/upgrade-types.js';
+import type { MatrixRow, ProxyHop, UpgradeFamilyProbe } from './probes/stages/upgrade-types.js';
 
 export type Scheme = 'http' | 'https' | 'ws' | 'wss';
 
@@ -98,6 +98,8 @@ export interface TlsResult {
   cert?: CertSummary;
   /** Certificate validation against the trust store (system + --cacert) and the host name. */
   verify?: { ok: true } | { ok: false; code: string; message: string };
+  /** The host-name check on its own (Node runs it only when the chain verifies): does the certificate cover the host? */
+  hostname?: { ok: true } | { ok: false; message: string };
   ocspStapled?: boolean;
   /** Milliseconds from connect to handshake done (or failure). */
   handshakeMs?: number;
@@ -241,12 +243,16 @@ export interface Report {
   startedAt: string;
   durationMs: number;
   verdict: Verdict;
-  /** How the addresses were found. */
-  resolution: { source: 'dns' | 'resolve-pin' | 'literal'; addresses: string[]; skipped: string[]; error?: string };
+  /** How the addresses were found; `proxy`: through an HTTP proxy, which resolves the name itself. */
+  resolution: { source: 'dns' | 'resolve-pin' | 'literal' | 'proxy'; addresses: string[]; skipped: string[]; error?: string };
   addresses: AddressReport[];
   negotiated: Negotiated;
   findings: Finding[];
   probes: Probe[];
   /** TCP connections the diagnosis opened. */
   connections: number;
+  /** Set when the diagnosis went through an HTTP proxy (CONNECT): the proxy hop, and the direct path with --compare-direct. */
+  proxy?: ProxyHop;
+  /** The same request over HTTP/1.0, HTTP/1.1 and HTTP/2 (status and key fields), per address. */
+  matrix?: MatrixRow[];
 }

@@ -3,7 +3,28 @@ import type { Probe } from '../types.js';
 
 /** Families describe their own probe kinds here (a `switch` on `p.kind`). */
 function describeFamilyProbe(p: Probe): string {
-  return p.kind;
+  switch (p.kind) {
+    case 'tls-raw': {
+      const r = p.raw;
+      const o = r.offer;
+      const offer = `${o.versions.join('/')}${o.ciphers && o.ciphers.length <= 3 ? ` ${o.ciphers.join(',')}` : ` ${o.cipherCount} suites`}${o.alpn ? ` ALPN ${o.alpn.join(',')}` : ''}${o.sni ? '' : ' no SNI'}`;
+      const got =
+        r.outcome === 'server-hello'
+          ? `${r.version} ${r.cipher ?? ''}${r.group ? ` ${r.group}` : ''}${r.alpn !== undefined ? ` ALPN ${r.alpn ?? 'none'}` : ''}${r.certificateRequest ? ' +CertificateRequest' : ''}`
+          : r.outcome === 'hello-retry'
+            ? `HelloRetryRequest for ${r.group}`
+            : r.outcome === 'alert'
+              ? `alert ${r.alert?.name} (${r.alert?.code})`
+              : r.outcome;
+      return `raw hello ${p.label} [${offer}] → ${got}`;
+    }
+    case 'tls-stage': {
+      const s = p.stage;
+      return `TLS stage: ${s.plan}, ${s.connections} connection(s)${s.alpn13 ? `; TLS 1.3 ALPN read from decrypted EncryptedExtensions: ${s.alpn13.alpn ?? 'none'}` : ''}`;
+    }
+    default:
+      return p.kind;
+  }
 }
 
 export function describeProbe(p: Probe): string {

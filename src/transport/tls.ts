@@ -97,6 +97,9 @@ export function tlsHandshake(raw: net.Socket, o: TlsOptions): Promise<TlsHandsha
         ? { ok: true }
         : { ok: false, code: String(sock.authorizationError ?? 'UNKNOWN'), message: describeVerifyError(String(sock.authorizationError ?? '')) };
       result.ocspStapled = ocsp;
+      const peer = sock.getPeerCertificate();
+      const hostErr = peer && peer.raw ? tls.checkServerIdentity(o.verifyHost, peer) : undefined;
+      result.hostname = hostErr ? { ok: false, message: hostErr.message.split('\n')[0]!.slice(0, 300) } : { ok: true };
       sock.removeAllListeners('error');
       sock.on('error', () => {});
       done({ secure: sock });
