@@ -6,6 +6,7 @@ import { EXIT, UsageError } from './io.js';
 import { diagnoseCommand, DIAGNOSE_HELP } from './commands/diagnose.js';
 import { labCommand } from './commands/lab.js';
 import { explainCommand } from './commands/explain.js';
+import { traceCommand } from './commands/trace.js';
 import { checkCommand } from './commands/check.js';
 import { initCommand } from './commands/init.js';
 import { diagnose } from '../diagnose.js';
@@ -16,6 +17,7 @@ type Command = (args: string[], io: CliIO) => Promise<number>;
 /** Subcommands; others register here as they land. */
 export const COMMANDS: Record<string, { run: Command; summary: string }> = {
   diagnose: { run: diagnoseCommand, summary: 'diagnose HTTP/2 on a URL (the default command)' },
+  trace: { run: traceCommand, summary: 'one connection frame by frame; --pcap writes a capture Wireshark opens decrypted' },
   lab: { run: labCommand, summary: 'serve or diagnose the embedded failure lab on loopback' },
   explain: {
     // `--url` confirms a candidate cause with a real diagnosis.

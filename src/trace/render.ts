@@ -1,0 +1,93 @@
+/**
+ * Trace events as text, one event per line (plus indented lines for decoded headers, the
+ * certificate and what is wrong). Formats only.
+ *
+ * @example
+ * for (const e of result.events) process.stdout.write(renderEvent(e));
+ */
+import type { Problem, TraceEvent } from './types.js';
+
+export interface RenderOptions {
+  color?: boolean;
+}
+
+const INDENT = ' '.repeat(14);
+
+function paint(color: boolean | undefined, code: string, s: string): string {
+  return color ? `\x1b[${code}m${s}\x1b[0m` : s;
+}
+
+function problemLines(ps: Problem[] | undefined, color?: boolean): string {
+  if (!ps?.length) return '';
+  const mark = { error: '✗', warning: '!', info: 'i' } as const;
+  const code = { error: '31', warning: '33', info: '36' } as const;
+  return ps.map((p) => `${INDENT}${paint(color, code[p.level], `${mark[p.level]} ${p.text}`)}\n`).join('');
+}
+
+/** One event as text (ends with a newline). */
+export function renderEvent(e: TraceEvent, o: RenderOptions = {}): string {
+  const t = `${e.t.toFixed(2).padStart(9)} ms  `;
+  const c = o.color;
+  let line: string;
+  let more = '';
+  switch (e.kind) {
+    case 'resolve':
+      line = e.addresses.length ? `dns      ${e.host} → ${e.addresses.join(', ')} (${e.source})` : `dns      ${e.host}: ${e.error ?? 'no address'}`;
+      break;
+    case 'connect':
+      line = e.ok ? `tcp      connected to ${e.address} port ${e.port}${e.localPort ? ` from port ${e.localPort}` : ''} in ${e.ms} ms` : `tcp      ${e.address} port ${e.port}: ${e.error}`;
+      break;
+    case 'tls-offer':
+      line = `tls   →  ClientHello SNI ${e.sni ?? '(none)'}  ALPN ${e.alpn.join(',') || '(none)'}  versions ${e.versions.join(',')}`;
+      more = `${INDENT}groups ${e.groups.join(',')}  key shares ${e.keyShares.join(',') || '(none)'}\n${INDENT}${e.ciphers.length} cipher suites: ${e.ciphers.slice(0, 6).join(', ')}${e.ciphers.length > 6 ? ', …' : ''}\n`;
+      break;
+    case 'tls':
+      if (e.outcome === 'handshake') {
+        line = `tls   ←  ${e.version ?? '?'} ${e.cipher ?? '?'}  group ${e.group ?? '?'}  ALPN ${e.alpn ?? '(none)'}  SNI ${e.sni ?? '(none)'}${e.ms !== undefined ? `  (${e.ms} ms)` : ''}`;
+        if (e.cert) {
+          more += `${INDENT}certificate ${e.cert.subject}  issuer ${e.cert.issuer}\n`;
+          more += `${INDENT}valid ${e.cert.validFrom} → ${e.cert.validTo}  names ${e.cert.altNames.join(', ') || '(none)'}  ${e.verified ? 'verified' : `NOT verified: ${e.verifyError ?? ''}`}\n`;
+        }
+      } else {
+        line = `tls   ←  handshake ${e.outcome}${e.alert ? `: alert ${e.alert}` : ''}${e.error ? `  (${e.error})` : ''}`;
+      }
+      break;
+    case 'http1':
+      line = `http1 ${e.dir === 'out' ? '→' : '←'}  ${e.line}`;
+      more = e.headers.map(([k, v]) => `${INDENT}  ${k}: ${v}\n`).join('');
+      break;
+    case 'preface':
+      line = 'h2    →  preface "PRI * HTTP/2.0\\r\\n\\r\\nSM\\r\\n\\r\\n"';
+      break;
+    case 'frame': {
+      const arrow = e.dir === 'out' ? '→' : '←';
+      const flags = e.flagNames.length ? ` [${e.flagNames.join(' ')}]` : '';
+      line = `h2    ${arrow}  ${e.typeName.padEnd(13)} stream ${String(e.streamId).padEnd(3)} len ${String(e.length).padEnd(5)}${flags}${e.detail ? `  ${e.detail}` : ''}`;
+      if (e.headers) more = e.headers.map(([k, v]) => `${INDENT}  ${k}: ${v}\n`).join('');
+      break;
+    }
+    case 'bytes':
+      line = `bytes ${e.dir === 'out' ? '→' : '←'}  ${e.length} bytes: ${e.summary}`;
+      more = `${INDENT}"${e.text}${e.length > 200 ? '…' : ''}"\n`;
+      break;
+    case 'note':
+      line = 'note';
+      break;
+    case 'close':
+      line = `close    ${e.by}: ${e.detail}`;
+      break;
+  }
+  return `${t}${line}\n${more}${problemLines(e.problems, c)}`;
+}
+
+/** Every event, then a one-line verdict. */
+export function renderTrace(events: readonly TraceEvent[], o: RenderOptions = {}): string {
+  return events.map((e) => renderEvent(e, o)).join('') + renderSummary(events);
+}
+
+/** "2 problems: …" or "no problem seen". */
+export function renderSummary(events: readonly TraceEvent[]): string {
+  const errors = events.flatMap((e) => (e.problems ?? []).filter((p) => p.level === 'error'));
+  const frames = events.filter((e) => e.kind === 'frame').length;
+  return errors.length ? `\n${frames} frame(s); ${errors.length} problem(s), first: ${errors[0]!.text}\n` : `\n${frames} frame(s); no problem seen\n`;
+}
