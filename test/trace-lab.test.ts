@@ -1,0 +1,91 @@
+/**
+ * The trace of each protocol- and transport-family lab scenario shows the line that proves its
+ * finding. Loopback only; every scenario started is stopped.
+ */
+import { beforeAll, describe, expect, test } from 'vitest';
+import { ALL_SCENARIOS } from '../src/lab/scenarios.js';
+import { createLabPki, type LabPki } from '../src/lab/pki.js';
+import { runTrace } from '../src/trace/session.js';
+import { renderTrace } from '../src/trace/render.js';
+import { parseResolve, parseTarget } from '../src/target.js';
+import type { TraceOptions, TraceResult } from '../src/trace/types.js';
+
+let pki: LabPki;
+beforeAll(async () => {
+  pki = await createLabPki();
+});
+
+async function traceScenario(id: string, more: TraceOptions = {}): Promise<{ r: TraceResult; text: string }> {
+  const s = ALL_SCENARIOS.find((x) => x.id === id);
+  if (!s) throw new Error(`no scenario ${id}`);
+  const run = await s.start({ pki });
+  try {
+    const r = await runTrace(parseTarget(run.url), { ca: pki.rootCa.certPem, resolve: (run.resolve ?? []).map(parseResolve), timeoutMs: run.timeoutMs ?? 3000, ...more });
+    return { r, text: renderTrace(r.events) };
+  } finally {
+    await run.stop();
+  }
+}
+
+/** Scenario → trace options → what the trace must show (regexps on the rendered text). */
+const CASES: Array<[string, TraceOptions, RegExp[]]> = [
+  ['tls-alpn-no-h2', {}, [/tls {3}← {2}TLSv1\.3 .* ALPN http\/1\.1/, /✗ ALPN: the server chose http\/1\.1, not h2/]],
+  ['tls-alpn-ignored', {}, [/ALPN \(none\)/, /✗ ALPN: the server sent no ALPN answer/, /"HTTP\/1\.1 400 Bad Request\\r\\n/, /answered the HTTP\/2 preface with HTTP\/1\.x/]],
+  ['cleartext-http1-only', {}, [/http1 →  GET \/ HTTP\/1\.1/, /Upgrade: h2c/, /http1 ←  HTTP\/1\.1 200 OK/, /✗ the server ignored Upgrade: h2c/]],
+  ['cleartext-http1-only', { priorKnowledge: true }, [/h2 {4}→  preface/, /"HTTP\/1\.1 400 Bad Request\\r\\n/, /✗ the server answered the HTTP\/2 preface with HTTP\/1\.x/]],
+  ['h2c-prior-knowledge-only', {}, [/Upgrade: h2c/, /HTTP\/2 SETTINGS/, /✗ the server answered an HTTP\/1\.1 request with HTTP\/2 frames/]],
+  ['h2c-prior-knowledge-only', { priorKnowledge: true }, [/h2 {4}← {2}HEADERS +stream 1/, /:status: 200/, /DATA +stream 1 .*END_STREAM/]],
+  ['http-to-tls-port', { priorKnowledge: true }, [/✗ the server closed the connection after the HTTP\/2 preface without sending a single byte/, /if this port speaks TLS, use https:\/\//]],
+  ['https-to-cleartext-port', {}, [/tls {3}← {2}handshake not-tls/, /✗ the server answered the ClientHello with HTTP\/1\.1 400 Bad Request: this port does not speak TLS/]],
+  ['preface-closed', {}, [/ALPN h2/, /✗ the server closed the connection after the HTTP\/2 preface without sending a single byte/]],
+  ['preface-timeout', {}, [/ALPN h2/, /✗ no answer to the HTTP\/2 preface within 700 ms/, /close +timeout/]],
+  ['goaway-on-connect', {}, [/h2 {4}← {2}GOAWAY +stream 0 .* last_stream=0 HTTP_1_1_REQUIRED "use HTTP\/1\.1"/, /✗ GOAWAY HTTP_1_1_REQUIRED before any stream/]],
+  ['preface-not-settings', {}, [/h2 {4}← {2}PING .*\n {14}✗ first server frame is not SETTINGS/]],
+  ['preface-garbage', {}, [/"SSH-2\.0-OpenSSH_9\.2p1 Debian-2\\r\\n"/, /✗ SSH banner/]],
+  ['h2-no-streams', {}, [/h2 {4}← {2}SETTINGS .*MAX_CONCURRENT_STREAMS=0\n {14}✗ SETTINGS_MAX_CONCURRENT_STREAMS = 0/]],
+  ['h2-only-tls', { alpn: ['http/1.1'] }, [/ClientHello SNI localhost {2}ALPN http\/1\.1 /, /alert fatal no_application_protocol \(120\)/]],
+  ['tls12-blocklisted-cipher', {}, [/TLSv1\.2 TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA/, /✗ TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA is on the HTTP\/2 cipher block list/]],
+  ['tcp-refused', {}, [/tcp .*ECONNREFUSED/, /✗ connection refused/]],
+  ['tcp-reset', {}, [/handshake reset/, /✗ the server reset the connection during the TLS handshake/]],
+  ['tls-handshake-timeout', {}, [/tls {3}→  ClientHello/, /✗ no TLS answer within 700 ms/]],
+  ['dns-no-address', {}, [/✗ the name does not resolve: ENOTFOUND/]],
+];
+
+describe('the trace of each lab scenario shows what proves its finding', () => {
+  test.each(CASES.map(([id, o, res]) => [`${id}${o.priorKnowledge ? ' (prior knowledge)' : o.alpn ? ` (ALPN ${o.alpn.join(',')})` : ''}`, id, o, res] as const))('%s', async (_label, id, o, res) => {
+    const { r, text } = await traceScenario(id, o);
+    for (const re of res) expect(text, text).toMatch(re);
+    // Prior knowledge is what works on h2c-prior-knowledge-only: that trace is the clean contrast.
+    if (id === 'h2c-prior-knowledge-only' && o.priorKnowledge) expect(r.errors).toEqual([]);
+    else expect(r.errors.length).toBeGreaterThan(0);
+  });
+
+  test('healthy-tls: the whole exchange, no problem, events in time order', async () => {
+    const { r, text } = await traceScenario('healthy-tls');
+    expect(r.errors, text).toEqual([]);
+    expect(text).toMatch(/tls {3}← {2}TLSv1\.3 TLS_\w+ {2}group X25519 {2}ALPN h2 {2}SNI localhost/);
+    expect(text).toMatch(/certificate CN=localhost.*issuer CN=h2doctor lab/);
+    expect(text).toMatch(/valid \d{4}-.* → \d{4}-.* verified/);
+    const kinds = r.events.map((e) => (e.kind === 'frame' ? `${e.dir} ${e.typeName}` : e.kind));
+    expect(kinds.slice(0, 6)).toEqual(['resolve', 'connect', 'tls-offer', 'tls', 'preface', 'out SETTINGS']);
+    expect(kinds).toContain('in HEADERS');
+    expect(kinds.at(-2)).toBe('out GOAWAY');
+    expect(kinds.at(-1)).toBe('close');
+    const ts = r.events.map((e) => e.t);
+    expect([...ts].sort((a, b) => a - b)).toEqual(ts);
+    expect(r.keylog.some((l) => l.startsWith('CLIENT_TRAFFIC_SECRET_0 '))).toBe(true);
+  });
+
+  test('h2c-upgrade: 101 then HTTP/2, the response on stream 1', async () => {
+    const { r, text } = await traceScenario('h2c-upgrade');
+    expect(r.errors, text).toEqual([]);
+    expect(text).toMatch(/http1 ←  HTTP\/1\.1 101 Switching Protocols/);
+    expect(text).toMatch(/h2 {4}← {2}HEADERS +stream 1/);
+  });
+
+  test('--max-frames stops the trace', async () => {
+    const { r } = await traceScenario('healthy-tls', { maxFrames: 2 });
+    expect(r.events.filter((e) => e.kind === 'frame').length).toBe(2);
+    expect(r.events.at(-1)).toMatchObject({ kind: 'close', by: 'max-frames' });
+  });
+});
