@@ -1,6 +1,146 @@
 /**
- * Lab scenarios of the tls family. Server helpers: ../helpers.js (local, tlsCert, tlsRaw, tlsMiniH2, HOST, ok), ../servers.js, ../mini-h2.js.
+ * Lab scenarios of the tls and certificate families: one loopback server per cause, and the codes
+ * a correct diagnosis finds. Expectations were written from what these servers really put on the
+ * wire (Node 20, OpenSSL 3.0), checked with the raw probes.
  */
-import type { LabScenario } from '../helpers.js';
+import http2 from 'node:http2';
+import tls from 'node:tls';
+import type { LabCertPreset } from '../pki.js';
+import { HOST, local, ok, tlsCert, type LabEnv, type LabScenario } from '../helpers.js';
+import { listen } from '../servers.js';
+import { sniFront } from '../tls-front.js';
 
-export const TLS_SCENARIOS: LabScenario[] = [];
+/** node:http2 with h2 + http/1.1 and extra TLS options. */
+async function h2Server(env: LabEnv, more: tls.TlsOptions = {}, preset: LabCertPreset = 'valid') {
+  const c = preset === 'valid' ? await tlsCert(env) : await env.pki.preset(preset).then((p) => ({ cert: p.serverCertPem, key: p.keyPem }));
+  const s = http2.createSecureServer({ ...c, allowHTTP1: true, ...more }, ok);
+  s.on('tlsClientError', () => {});
+  return listen(s, HOST);
+}
+
+/** A certificate scenario: the preset's certificate on an otherwise healthy server. */
+function certScenario(id: string, preset: LabCertPreset, title: string, code: LabScenario['expect'][number]): LabScenario {
+  return { id, title, family: 'certificate', expect: [code], start: async (env) => local(await h2Server(env, {}, preset), 'https') };
+}
+
+/** A backend for the SNI fronts: serves `localhost`'s certificate, or another name's. */
+async function sniBackend(env: LabEnv, names?: string[]) {
+  if (!names) return h2Server(env);
+  const c = await env.pki.issue({ names });
+  const s = http2.createSecureServer({ cert: c.chainPem, key: c.keyPem, allowHTTP1: true }, ok);
+  s.on('tlsClientError', () => {});
+  return listen(s, HOST);
+}
+
+export const TLS_SCENARIOS: LabScenario[] = [
+  {
+    id: 'tls-legacy-only',
+    title: 'TLS 1.0 and 1.1 only (minVersion TLSv1, maxVersion TLSv1.1): alert protocol_version to a modern client',
+    family: 'tls',
+    expect: ['tls-version-too-old'],
+    start: async (env) => local(await h2Server(env, { minVersion: 'TLSv1', maxVersion: 'TLSv1.1', ciphers: 'DEFAULT@SECLEVEL=0' }), 'https'),
+  },
+  {
+    id: 'tls12-only',
+    title: 'TLS 1.2 only (maxVersion TLSv1.2)',
+    family: 'tls',
+    expect: ['tls13-not-supported'],
+    start: async (env) => local(await h2Server(env, { maxVersion: 'TLSv1.2' }), 'https'),
+  },
+  {
+    id: 'tls13-only',
+    title: 'TLS 1.3 only (minVersion TLSv1.3)',
+    family: 'tls',
+    expect: ['tls12-not-supported'],
+    start: async (env) => local(await h2Server(env, { minVersion: 'TLSv1.3' }), 'https'),
+  },
+  {
+    id: 'tls-legacy-enabled',
+    title: 'TLS 1.0–1.3 (minVersion TLSv1): modern clients work, TLS 1.0/1.1 still accepted',
+    family: 'tls',
+    expect: ['tls-legacy-version-enabled'],
+    start: async (env) => local(await h2Server(env, { minVersion: 'TLSv1', ciphers: `${tls.DEFAULT_CIPHERS}:@SECLEVEL=0` }), 'https'),
+  },
+  {
+    id: 'tls-legacy-ciphers-only',
+    title: 'TLS 1.2 with ECDHE-ECDSA-CAMELLIA128-SHA256 only (a suite Node does not offer): handshake_failure',
+    family: 'tls',
+    expect: ['tls-no-shared-cipher'],
+    start: async (env) => local(await h2Server(env, { maxVersion: 'TLSv1.2', ciphers: 'ECDHE-ECDSA-CAMELLIA128-SHA256' }), 'https'),
+  },
+  {
+    id: 'tls-no-shared-group',
+    title: 'TLS 1.2, ECDHE only, curve brainpoolP256r1 only (Node offers none of the brainpool curves)',
+    family: 'tls',
+    expect: ['tls-no-shared-group'],
+    start: async (env) => local(await h2Server(env, { maxVersion: 'TLSv1.2', ciphers: 'ECDHE-ECDSA-AES128-GCM-SHA256', ecdhCurve: 'brainpoolP256r1' }), 'https'),
+  },
+  {
+    id: 'tls-sni-required',
+    title: 'A front that refuses hellos without SNI (fatal handshake_failure), as some CDNs do',
+    family: 'tls',
+    expect: ['tls-sni-required'],
+    async start(env) {
+      const back = await sniBackend(env);
+      const front = await sniFront(back.port, (sni) => (sni ? 'pass' : { alert: 40 }));
+      return local(front, 'https', { stop: async () => void (await Promise.all([front.stop(), back.stop()])) });
+    },
+  },
+  {
+    id: 'tls-sni-unknown-name-alert',
+    title: 'A front that knows only www.lab.example: other names get a fatal unrecognized_name (112)',
+    family: 'tls',
+    expect: ['tls-sni-unknown-name'],
+    async start(env) {
+      const back = await sniBackend(env, ['www.lab.example']);
+      const front = await sniFront(back.port, (sni) => (sni === null || sni === 'www.lab.example' ? 'pass' : { alert: 112 }));
+      return local(front, 'https', { stop: async () => void (await Promise.all([front.stop(), back.stop()])) });
+    },
+  },
+  {
+    id: 'tls-sni-default-certificate',
+    title: "Apache-like: an unknown name gets a warning unrecognized_name, then the default site's certificate",
+    family: 'tls',
+    expect: ['tls-sni-unknown-name'],
+    async start(env) {
+      const back = await sniBackend(env, ['www.lab.example']);
+      const front = await sniFront(back.port, (sni) => (sni === null || sni === 'www.lab.example' ? 'pass' : { warnThenPass: 112 }));
+      return local(front, 'https', { stop: async () => void (await Promise.all([front.stop(), back.stop()])) });
+    },
+  },
+  {
+    id: 'tls-client-cert-required',
+    title: 'Mutual TLS over TLS 1.2: requestCert + rejectUnauthorized; the handshake fails without a client certificate',
+    family: 'tls',
+    expect: ['tls-client-cert-required'],
+    start: async (env) => local(await h2Server(env, { maxVersion: 'TLSv1.2', requestCert: true, rejectUnauthorized: true, ca: env.pki.rootCa.certPem }), 'https'),
+  },
+  {
+    id: 'tls13-client-cert-required',
+    title: 'Mutual TLS over TLS 1.3: the client finishes first, then the server sends certificate_required and closes',
+    family: 'tls',
+    // Under TLS 1.3 Node's handshake "completes" before the server judges the (empty) client
+    // certificate, so the forced HTTP/2 exchange sees the connection closed: preface-closed is
+    // what that probe observes. The TLS stage proves the cause (CertificateRequest, decrypted).
+    expect: ['tls-client-cert-required', 'preface-closed'],
+    start: async (env) => local(await h2Server(env, { requestCert: true, rejectUnauthorized: true, ca: env.pki.rootCa.certPem }), 'https'),
+  },
+  certScenario('cert-hostname-mismatch', 'wrongHost', 'Certificate for other.example only', 'cert-hostname-mismatch'),
+  certScenario('cert-expired', 'expired', 'Certificate whose notAfter has passed', 'cert-expired'),
+  certScenario('cert-not-yet-valid', 'notYetValid', 'Certificate whose notBefore is in the future', 'cert-not-yet-valid'),
+  certScenario('cert-self-signed', 'selfSigned', 'Self-signed certificate', 'cert-untrusted'),
+  certScenario('cert-missing-intermediate', 'missingIntermediate', 'Leaf sent without its intermediate', 'cert-chain-incomplete'),
+  {
+    id: 'clock-skew',
+    title: "A server whose Date header is two hours ahead of the local clock",
+    family: 'certificate',
+    expect: ['clock-skew'],
+    async start(env) {
+      const s = http2.createSecureServer({ ...(await tlsCert(env)), allowHTTP1: true }, (req, res) => {
+        res.setHeader('date', new Date(Date.now() + 2 * 3600_000).toUTCString());
+        ok(req, res);
+      });
+      return local(await listen(s, HOST), 'https');
+    },
+  },
+];

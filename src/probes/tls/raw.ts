@@ -68,6 +68,25 @@ export async function rawHello(ctx: ProbeContext, label: string, purpose: string
   const firstBytes: Uint8Array[] = [];
   let kept = 0;
   let flight: DecryptedServerFlight | undefined;
+  // RFC 6066 §3 / RFC 5246 §7.2: a warning alert (unrecognized_name from Apache-like servers) may come
+  // before the ServerHello and the handshake goes on. The flight reader treats every alert as final,
+  // so leading warning alerts are taken off the stream here and kept as evidence.
+  const warnings: Array<{ code: number; name: string }> = [];
+  let lead: Uint8Array | null = new Uint8Array(0);
+  const strip = (chunk: Uint8Array): Uint8Array => {
+    if (!lead) return chunk;
+    let b: Uint8Array = concat([lead, chunk]);
+    while (b.length >= 7 && b[0] === 21 && b[3] === 0 && b[4] === 2 && b[5] === 1 && warnings.length < 8) {
+      warnings.push({ code: b[6]!, name: alertName(b[6]!) });
+      b = b.subarray(7);
+    }
+    if (b.length >= 7 || (b.length > 0 && b[0] !== 21)) {
+      lead = null;
+      return b;
+    }
+    lead = b;
+    return new Uint8Array(0);
+  };
   const decrypt = o.decrypt ?? true;
   const fullFlight = o.fullFlight ?? true;
   const ex = await rawExchange(c.socket, hello.record, {
@@ -78,7 +97,8 @@ export async function rawHello(ctx: ProbeContext, label: string, purpose: string
         firstBytes.push(chunk.subarray(0, 64 - kept));
         kept += Math.min(chunk.length, 64 - kept);
       }
-      reader.push(chunk);
+      const rest = strip(chunk);
+      if (rest.length) reader.push(rest);
       const s = reader.summary();
       if (s.status === 'incomplete' || s.status === 'empty') {
         // TLS ≤ 1.2: the ServerHello alone answers "accepted?"; the rest of the flight is a bonus.
@@ -93,6 +113,7 @@ export async function rawHello(ctx: ProbeContext, label: string, purpose: string
   });
   const s = reader.summary();
   const raw = summarize(ctx, offer, s, flight, ex.end);
+  if (warnings.length) raw.warnings = [...warnings, ...(raw.warnings ?? [])];
   if ((raw.outcome === 'not-tls' || raw.outcome === 'malformed') && kept > 0) raw.first = excerpt(concat(firstBytes));
   return { kind: 'tls-raw', label, purpose, ...common(c.outcome, ex.bytesSent, ex.bytesReceived), raw };
 }
