@@ -69,7 +69,8 @@ describe('the trace of each lab scenario shows what proves its finding', () => {
     const kinds = r.events.map((e) => (e.kind === 'frame' ? `${e.dir} ${e.typeName}` : e.kind));
     expect(kinds.slice(0, 6)).toEqual(['resolve', 'connect', 'tls-offer', 'tls', 'preface', 'out SETTINGS']);
     expect(kinds).toContain('in HEADERS');
-    expect(kinds.at(-2)).toBe('out GOAWAY');
+    // Our GOAWAY once the response ended; frames that arrive while the connection drains are shown too.
+    expect(kinds.indexOf('out GOAWAY')).toBeGreaterThan(kinds.indexOf('in HEADERS'));
     expect(kinds.at(-1)).toBe('close');
     const ts = r.events.map((e) => e.t);
     expect([...ts].sort((a, b) => a - b)).toEqual(ts);

@@ -73,6 +73,8 @@ export class H2TraceClient {
   private frames = 0;
   private inFrames = 0;
   private done = false;
+  /** Set at --max-frames, when the server ended the connection, or at the deadline: nothing more is shown. */
+  private silenced = false;
   private requested = false;
   private serverSettingsSeen = false;
   private settingsAcked = false;
@@ -124,7 +126,8 @@ export class H2TraceClient {
 
   /** Bytes from the server (already decrypted). */
   push(chunk: Uint8Array): void {
-    if (this.done || chunk.length === 0) return;
+    // After our GOAWAY the connection drains: frames still arriving are shown, not acted on.
+    if (chunk.length === 0 || this.silenced || (this.done && !this.decided)) return;
     if (!this.decided) {
       this.first.push(chunk);
       const bytes = concat(this.first);
@@ -140,7 +143,7 @@ export class H2TraceClient {
     }
     this.dec.push(chunk);
     for (;;) {
-      if (this.done) return;
+      if (this.silenced) return;
       let f: Frame | null;
       try {
         f = this.dec.next();
@@ -163,7 +166,9 @@ export class H2TraceClient {
   /** The server closed (or reset) the connection: say what that means at this point. */
   ended(how: 'eof' | 'reset'): Problem[] {
     const out: Problem[] = [];
-    if (this.done) return out;
+    const wasDone = this.done;
+    this.silenced = true;
+    if (wasDone) return out;
     this.done = true;
     const what = how === 'reset' ? 'reset the connection' : 'closed the connection';
     if (!this.decided && this.first.length === 0) {
@@ -182,6 +187,7 @@ export class H2TraceClient {
 
   /** The deadline passed: what we were waiting for. */
   timedOut(ms: number): Problem[] {
+    this.silenced = true;
     if (this.done) return [];
     this.done = true;
     if (!this.decided && this.first.length === 0) return [{ level: 'error', text: `no answer to the HTTP/2 preface within ${ms} ms (the server waits for something else, or is not HTTP/2)` }];
@@ -223,7 +229,10 @@ export class H2TraceClient {
 
   private count(): void {
     this.frames++;
-    if (this.frames >= this.o.maxFrames && !this.done) this.finish('max-frames', `stopped after ${this.o.maxFrames} frames (--max-frames)`);
+    if (this.frames >= this.o.maxFrames && !this.silenced) {
+      this.silenced = true;
+      this.finish('max-frames', `stopped after ${this.o.maxFrames} frames (--max-frames)`);
+    }
   }
 
   private onFrame(f: Frame): void {

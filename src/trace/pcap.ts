@@ -9,18 +9,27 @@ import { writePcapng } from '../wire/pcapng.js';
 import { VERSION } from '../version.js';
 import type { TraceResult } from './types.js';
 
+/** Ports Wireshark's HTTP dissector takes by default (its "TCP port range" preference). */
+const HTTP_PORTS = new Set([80, 3128, 3132, 5985, 8080, 8088, 11371, 1900, 2869, 2710]);
+
 /** The pcapng bytes, or undefined when no connection opened (nothing to capture). */
 export function tracePcapng(r: TraceResult): Uint8Array | undefined {
   const c = r.capture;
   if (!c) return undefined;
+  // Wireshark finds TLS on any port by heuristics, but cleartext HTTP/2 only behind the HTTP
+  // dissector, which listens on the HTTP ports: show a cleartext server on port 80 and say so.
+  const relabel = !r.keylog.length && !HTTP_PORTS.has(c.server.port);
+  const server = relabel ? { ...c.server, port: 80 } : c.server;
   return writePcapng({
     client: c.client,
-    server: c.server,
+    server,
     openedAt: c.openedAt,
     segments: c.chunks,
     close: c.close,
     ...(r.keylog.length ? { keylog: `${r.keylog.join('\n')}\n` } : {}),
-    comment: `h2doctor trace ${r.url}: the bytes of one connection as they crossed it, in synthetic TCP/IP framing (sequence numbers, handshake and close are made up; timestamps are real)`,
+    comment:
+      `h2doctor trace ${r.url}: the bytes of one connection as they crossed it, in synthetic TCP/IP framing (sequence numbers, handshake and close are made up; timestamps are real)` +
+      (relabel ? `; the server's port ${c.server.port} is shown as 80 so that Wireshark decodes cleartext HTTP/2` : ''),
     application: `h2doctor ${VERSION}`,
   });
 }

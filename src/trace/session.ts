@@ -236,15 +236,21 @@ export async function runTrace(target: Target, o: TraceOptions = {}, onEvent?: (
       finished = true;
       clearTimeout(timer);
       const reset = by === 'reset';
-      capture.close = { by: by === 'server' || reset ? 'server' : 'client', reset, at: epochNow() };
-      emit({ kind: 'close', by, detail }, problems);
-      // Let the last writes (our GOAWAY) go out, then close.
+      // Let the last writes (our GOAWAY, through TLS) reach the socket and the capture, then close.
       stream.end();
-      setTimeout(() => {
+      let closed = false;
+      const close = (): void => {
+        if (closed) return;
+        closed = true;
+        capture.close = { by: by === 'server' || reset ? 'server' : 'client', reset, at: epochNow() };
+        emit({ kind: 'close', by, detail }, problems);
+        client?.ended(rawReset ? 'reset' : 'eof');
         stream.destroy();
         raw.destroy();
-      }, 50).unref();
-      resolveDone(result(capture));
+        resolveDone(result(capture));
+      };
+      raw.once('close', close);
+      setTimeout(close, 100).unref();
     };
     const write = (b: Uint8Array): void => {
       if (!finished) stream.write(b);
@@ -267,8 +273,9 @@ export async function runTrace(target: Target, o: TraceOptions = {}, onEvent?: (
     }, Math.max(1, deadline - performance.now()));
 
     stream.on('data', (c: Buffer) => {
-      if (finished) return;
+      // While our close drains, the client still shows what arrives.
       if (client) return client.push(new Uint8Array(c));
+      if (finished) return;
       upgradeBuf = concat([upgradeBuf ?? new Uint8Array(0), c]);
       onUpgradeBytes(upgradeBuf, false);
     });

@@ -335,7 +335,8 @@ export function writePcapng(c: PcapngConnection): Uint8Array {
 
   if (c.close !== 'open') {
     const close = c.close ?? { by: 'client' };
-    const at = close.at ?? last;
+    // The close comes after the last captured byte, whatever the clock said.
+    const at = Math.max(close.at ?? last, last);
     const byClient = close.by === 'client';
     if (close.reset) {
       // RFC 9293 §3.5.2: a reset carries the sender's next sequence number.
