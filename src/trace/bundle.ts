@@ -104,6 +104,18 @@ function walk(v: unknown, r: Redactor): unknown {
     return v.map((x) => walk(x, r));
   }
   if (v && typeof v === 'object') {
+    const o = v as Record<string, unknown>;
+    // An excerpt of raw bytes ({ hex, ascii, … }): redact the bytes themselves, then both views.
+    if (typeof o.hex === 'string' && /^[0-9a-f]*$/i.test(o.hex) && (typeof o.ascii === 'string' || typeof o.text === 'string')) {
+      const clean = r.wire(Buffer.from(o.hex, 'hex').toString('latin1'));
+      const bytes = Buffer.from(clean, 'latin1');
+      const out: Record<string, unknown> = {};
+      for (const [k, x] of Object.entries(o)) out[k] = walk(x, r);
+      out.hex = bytes.toString('hex');
+      if (typeof o.ascii === 'string') out.ascii = [...bytes].map((b) => (b >= 0x20 && b < 0x7f ? String.fromCharCode(b) : '.')).join('');
+      if (typeof o.text === 'string') out.text = r.wire(o.text.replace(/\\r\\n/g, '\r\n')).replace(/\r\n/g, '\\r\\n');
+      return out;
+    }
     const out: Record<string, unknown> = {};
     for (const [k, x] of Object.entries(v)) out[k] = walk(x, r);
     return out;

@@ -77,8 +77,33 @@ export class Redactor {
     // Longest first, so a part never leaves a tail of the whole.
     const all = [...this.secrets].sort((a, b) => b.length - a.length);
     for (const v of all) {
-      for (const form of new Set([v, encodeURIComponent(v), JSON.stringify(v).slice(1, -1), v.replace(/ /g, '+')])) {
+      const hex = Buffer.from(v, 'latin1').toString('hex');
+      for (const form of new Set([v, encodeURIComponent(v), JSON.stringify(v).slice(1, -1), v.replace(/ /g, '+'), hex, hex.toUpperCase()])) {
         if (form.length >= 4) out = out.split(form).join(REDACTED);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Raw protocol text (an HTTP/1.x head in an excerpt, possibly cut short): credential header
+   * lines redacted, every collected secret replaced, and a cut-off start of a secret at the very
+   * end removed too.
+   */
+  wire(s: string): string {
+    let out = s.replace(/^([!#$%&'*+.^_`|~0-9A-Za-z-]+):[ \t]*([^\r\n]*)/gm, (line, name: string, value: string) => {
+      const [, v] = this.header(name, value);
+      return v === value ? line : `${name}: ${REDACTED}`;
+    });
+    // A credential header cut off by the excerpt: its name is there, its line end is not.
+    out = out.replace(/(^|\n)((?:authorization|proxy-authorization|cookie|set-cookie)[^:\n]*:)[^\n]*$/i, `$1$2 ${REDACTED}`);
+    out = this.text(out);
+    for (const v of this.secrets) {
+      for (let n = Math.min(v.length - 1, out.length); n >= 4; n--) {
+        if (out.endsWith(v.slice(0, n))) {
+          out = out.slice(0, out.length - n) + REDACTED;
+          break;
+        }
       }
     }
     return out;
