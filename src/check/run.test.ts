@@ -100,6 +100,26 @@ describe('evidenceFromReport', () => {
     expect(none.certValidTo).toBe('Jan  1 00:00:00 2030 GMT');
   });
 
+  it('reads the upgrade family\'s WebSocket handshake and the whole body of a 426, by shape', () => {
+    const ws = {
+      kind: 'websocket',
+      name: 'ws-upgrade',
+      id: 'x/ws',
+      ...common,
+      request: { method: 'GET', path: '/', version: '1.1', headers: [['Sec-WebSocket-Protocol', 'chat.v1, chat.v2']] },
+      h1: { outcome: 'response', status: 101, headers: [['Sec-WebSocket-Protocol', ' chat.v2']] },
+    } as unknown as Probe;
+    const long = JSON.stringify({ type: 'about:blank', detail: 'x'.repeat(600) });
+    const body426 = { kind: 'h1-request', name: 'body-426', id: 'x/b', ...common, h1: { outcome: 'response', status: 426 }, body: long } as unknown as Probe;
+    const ev = evidenceFromReport(report([h1, ws, body426]), check({ expect: { websocket: {} } }), new Date(0));
+    expect(ev.websocket).toEqual({ status: 101, subprotocol: 'chat.v2' });
+    expect(ev.statusByProtocol['http/1.1']?.body).toBe(long);
+    const failed = { ...ws, h1: { outcome: 'timeout' } } as unknown as Probe;
+    const none = evidenceFromReport(report([failed]), check({ expect: { websocket: {} } }), new Date(0));
+    expect(none.websocket).toBeUndefined();
+    expect(none.websocketNotCollected).toBe('the WebSocket upgrade got no HTTP response (timeout)');
+  });
+
   it('a WebSocket expectation without a WebSocket probe says it was not collected', () => {
     const ev = evidenceFromReport(report([h1]), check({ expect: { websocket: {} } }), new Date(0));
     expect(ev.websocket).toBeUndefined();

@@ -198,10 +198,13 @@ export function evidenceFromReport(report: Report, check: Pick<ResolvedCheck, 'e
   if (tlsVersion !== undefined) ev.tlsVersion = tlsVersion;
   const cert = certValidTo(probes);
   if (cert !== undefined) ev.certValidTo = cert;
+  const h1 = ev.statusByProtocol['http/1.1'];
+  const body = h1?.status === 426 ? fullBody426(probes) : undefined;
+  if (h1 && body !== undefined) h1.body = body;
   if (check.expect.websocket !== undefined) {
-    const ws = websocketEvidence(probes);
+    const { ws, why } = websocketEvidence(probes);
     if (ws) ev.websocket = ws;
-    else ev.websocketNotCollected = WEBSOCKET_NOT_COLLECTED;
+    else ev.websocketNotCollected = why ?? WEBSOCKET_NOT_COLLECTED;
   }
   return ev;
 }
@@ -265,17 +268,37 @@ function fromH2(h: Http2Result): ObservedResponse | undefined {
 }
 
 /**
- * A WebSocket upgrade's answer, from whichever probe of the upgrade family recorded one: a probe
- * whose kind or name speaks of WebSocket, holding an HTTP/1.1 response (status, headers).
+ * A WebSocket upgrade's answer, from the upgrade family's probes (read by shape, so this keeps
+ * working as their records grow): the RFC 6455 handshake (`kind: 'websocket'`) first, else any
+ * probe whose kind or name speaks of WebSocket, holding an HTTP response (status, headers).
+ * Without one, why not: no such probe ran, or it got no response.
  */
-function websocketEvidence(probes: readonly Probe[]): CheckEvidence['websocket'] | undefined {
-  for (const p of probes) {
-    const tag = `${p.kind} ${'name' in p ? String(p.name) : ''}`.toLowerCase();
-    if (!/websocket|\bws\b|ws-/.test(tag)) continue;
+function websocketEvidence(probes: readonly Probe[]): { ws?: NonNullable<CheckEvidence['websocket']>; why?: string } {
+  const tagOf = (p: Probe) => `${(p as { kind: string }).kind} ${'name' in p ? String(p.name) : ''}`.toLowerCase();
+  const h1Upgrades = probes.filter((p) => (p as { kind: string }).kind === 'websocket');
+  const others = probes.filter((p) => !h1Upgrades.includes(p) && /websocket|\bws\b|ws-/.test(tagOf(p)));
+  for (const p of [...h1Upgrades, ...others]) {
     const res = findResponse(p);
     if (!res) continue;
-    const sub = res.headers.find(([k]) => k.toLowerCase() === 'sec-websocket-protocol')?.[1] ?? null;
-    return { status: res.status, subprotocol: sub };
+    const sub = res.headers.find(([k]) => k.toLowerCase() === 'sec-websocket-protocol')?.[1]?.trim() ?? null;
+    return { ws: { status: res.status, subprotocol: sub } };
+  }
+  const tried = h1Upgrades[0] ?? others[0];
+  if (tried) {
+    const outcome = (tried as { h1?: { outcome?: string } }).h1?.outcome ?? (tried.connect.ok ? 'no response' : tried.connect.message);
+    return { why: `the WebSocket upgrade got no HTTP response (${outcome})` };
+  }
+  return { why: WEBSOCKET_NOT_COLLECTED };
+}
+
+/**
+ * The whole body of a 426 when the upgrade family re-read it (`h1-request` / `body-426`): the core
+ * probes keep only a preview, too short for a long Problem Details document.
+ */
+function fullBody426(probes: readonly Probe[]): string | undefined {
+  for (const p of probes) {
+    const q = p as { kind: string; name?: string; body?: unknown };
+    if (q.kind === 'h1-request' && q.name === 'body-426' && typeof q.body === 'string') return q.body;
   }
   return undefined;
 }
