@@ -1,14 +1,54 @@
 /**
- * Words for the tls and certificate codes: titles, explanations, what clients print, fixes, reproduce.
+ * Words for the tls and certificate codes: titles, explanations, what clients print, fixes for
+ * servers (nginx, Apache, HAProxy, Caddy, Node) and clients (Node, Python, Go, curl, Java), and
+ * the commands that reproduce each one.
  */
+import type { Fix } from '../../types.js';
 import type { Code } from '../codes.js';
-import type { Knowledge } from '../knowledge.js';
+import type { Knowledge, Vars } from '../knowledge.js';
+
+const ossl = (v: Vars, extra: string) => `openssl s_client -connect ${v.connect}${v.servername} -alpn h2 ${extra}</dev/null 2>&1 | grep -E 'Protocol|Cipher|alert|Verify|subject|issuer|ALPN'`;
+const curl = (v: Vars, extra = '') => `curl -sv --http2${extra} -o /dev/null${v.resolve} ${v.url}`;
+
+const MODERN_SERVER: Fix[] = [
+  { side: 'server', applies: 'nginx', text: 'Enable TLS 1.2 and 1.3 with the modern suites and groups.', snippet: 'ssl_protocols TLSv1.2 TLSv1.3;\nssl_ciphers ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305;\nssl_ecdh_curve X25519:prime256v1:secp384r1;' },
+  { side: 'server', applies: 'apache', text: 'mod_ssl: the same in the virtual host.', snippet: 'SSLProtocol -all +TLSv1.2 +TLSv1.3\nSSLCipherSuite ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305\nSSLOpenSSLConfCmd Curves X25519:prime256v1:secp384r1' },
+  { side: 'server', applies: 'haproxy', text: 'On the bind line (or ssl-default-bind-* in global).', snippet: 'bind :443 ssl crt /etc/haproxy/site.pem alpn h2,http/1.1 ssl-min-ver TLSv1.2 ciphers ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256 curves X25519:P-256' },
+  { side: 'server', applies: 'caddy', text: 'Caddy\'s defaults are modern; remove custom protocols/ciphers/curves from the tls block.', snippet: 'tls {\n  protocols tls1.2 tls1.3\n}' },
+  { side: 'server', applies: 'node', text: 'Leave Node\'s defaults (TLS 1.2–1.3, its cipher list and groups) or set them explicitly.', snippet: "http2.createSecureServer({ key, cert, allowHTTP1: true, minVersion: 'TLSv1.2' });" },
+];
+
+const CLIENT_VERSION: Fix[] = [
+  { side: 'client', applies: 'node', text: 'Node ≥ 12 refuses below TLS 1.2 by default; only lower it to reach a legacy server you cannot fix.', snippet: "tls.connect({ host, port, minVersion: 'TLSv1', ciphers: 'DEFAULT@SECLEVEL=0' });" },
+  { side: 'client', applies: 'python', text: 'ssl.SSLContext.minimum_version.', snippet: 'ctx = ssl.create_default_context()\nctx.minimum_version = ssl.TLSVersion.TLSv1_2' },
+  { side: 'client', applies: 'go', text: 'tls.Config MinVersion / MaxVersion.', snippet: 'cfg := &tls.Config{MinVersion: tls.VersionTLS12}' },
+  { side: 'client', applies: 'curl', text: 'Pin the version to test it.', snippet: 'curl --tlsv1.2 --tls-max 1.2 -v https://host/' },
+  { side: 'client', applies: 'java', text: 'jdk.tls.client.protocols, or SSLParameters.setProtocols.', snippet: '-Djdk.tls.client.protocols=TLSv1.2,TLSv1.3' },
+];
+
+const CERT_SERVER = (what: string): Fix[] => [
+  { side: 'server', applies: 'nginx', text: `${what} ssl_certificate takes the full chain (leaf first, then intermediates).`, snippet: 'ssl_certificate     /etc/ssl/site/fullchain.pem;\nssl_certificate_key /etc/ssl/site/privkey.pem;' },
+  { side: 'server', applies: 'apache', text: `${what} Apache ≥ 2.4.8 reads the chain from SSLCertificateFile.`, snippet: 'SSLCertificateFile    /etc/ssl/site/fullchain.pem\nSSLCertificateKeyFile /etc/ssl/site/privkey.pem' },
+  { side: 'server', applies: 'haproxy', text: `${what} The crt file holds leaf, intermediates and key.`, snippet: 'cat fullchain.pem privkey.pem > /etc/haproxy/site.pem\nbind :443 ssl crt /etc/haproxy/site.pem alpn h2,http/1.1' },
+  { side: 'server', applies: 'caddy', text: `${what} Caddy's automatic HTTPS obtains and renews the certificate; for a manual one give the full chain.`, snippet: 'example.com {\n  tls /etc/ssl/site/fullchain.pem /etc/ssl/site/privkey.pem\n}' },
+  { side: 'server', applies: 'node', text: `${what} Pass the chain as cert.`, snippet: "http2.createSecureServer({ cert: fs.readFileSync('fullchain.pem'), key: fs.readFileSync('privkey.pem'), allowHTTP1: true });" },
+];
+
+const CLIENT_CA: Fix[] = [
+  { side: 'client', applies: 'node', text: 'Trust a private CA explicitly (never rejectUnauthorized: false in production).', snippet: "tls.connect({ host, port, ca: fs.readFileSync('ca.pem') });  // or NODE_EXTRA_CA_CERTS=ca.pem" },
+  { side: 'client', applies: 'python', text: 'Load the CA into the context.', snippet: "ctx = ssl.create_default_context(cafile='ca.pem')" },
+  { side: 'client', applies: 'go', text: 'RootCAs in tls.Config.', snippet: 'pool := x509.NewCertPool(); pool.AppendCertsFromPEM(caPEM)\ncfg := &tls.Config{RootCAs: pool}' },
+  { side: 'client', applies: 'curl', text: 'curl --cacert.', snippet: 'curl --cacert ca.pem https://host/' },
+  { side: 'client', applies: 'java', text: 'Import the CA into the trust store.', snippet: 'keytool -importcert -alias myca -file ca.pem -keystore truststore.jks' },
+];
+
+const show = (v: Vars) => `openssl s_client -connect ${v.connect}${v.servername} -showcerts </dev/null 2>/dev/null | openssl x509 -noout -subject -issuer -dates -ext subjectAltName`;
 
 export const TLS_KNOWLEDGE: Partial<Record<Code, Knowledge>> = {
   'tls-handshake-alert': {
     title: (v) => `The server aborted the TLS handshake: ${v.detail ?? 'alert'}`,
     explanation: (v) =>
-      `Our ClientHello (a modern client: TLS 1.2–1.3, ALPN h2/http/1.1, SNI ${v.servername ? 'set' : 'off'}) was answered with the TLS alert ${v.detail ?? ''}. The alert alone does not say which parameter the server rejected: a cipher, version, group, signature algorithm, SNI or ALPN mismatch all produce handshake_failure (40).`,
+      `Our ClientHello (Node's: TLS 1.2–1.3, ALPN h2/http/1.1, SNI ${v.servername ? 'set' : 'off'}) was answered with the TLS alert ${v.detail ?? ''}. The raw hellos that vary one parameter at a time did not pin it on the version, the cipher suites or the groups; the alert alone cannot say more, because a cipher, version, group, signature algorithm, SNI or ALPN mismatch all produce handshake_failure (40).`,
     clientsSee: [
       'OpenSSL/BoringSSL: SSLV3_ALERT_HANDSHAKE_FAILURE … SSL alert number 40',
       'Node: ERR_SSL_SSLV3_ALERT_HANDSHAKE_FAILURE',
@@ -16,10 +56,184 @@ export const TLS_KNOWLEDGE: Partial<Record<Code, Knowledge>> = {
       'Java: Received fatal alert: handshake_failure',
       'Python: [SSL: SSLV3_ALERT_HANDSHAKE_FAILURE] sslv3 alert handshake failure',
     ],
+    fixes: () => [...MODERN_SERVER.slice(0, 2), { side: 'client', applies: 'any', text: 'Compare what the client offers (openssl s_client -msg, Wireshark) with what the server accepts; h2doctor --survey lists the server side.' }],
+    reproduce: (v) => [ossl(v, '-tls1_2 '), ossl(v, '-tls1_3 '), `h2doctor ${v.url} --survey -v`],
+  },
+  'tls-no-shared-cipher': {
+    title: () => 'No cipher suite in common: the server accepts only suites the client does not offer',
+    explanation: (v) => `With every other parameter as wide as possible the server accepts a hello, and refuses it as soon as only Node's cipher suites are offered: ${v.detail ?? ''}. Modern clients (Node, Go, browsers, curl with OpenSSL 3) no longer offer legacy suites (CBC without ECDHE, 3DES, RC4, Camellia…), and HTTP/2 forbids most of them anyway (RFC 9113 Appendix A).`,
+    clientsSee: ['Node: ERR_SSL_SSLV3_ALERT_HANDSHAKE_FAILURE', 'Go: remote error: tls: handshake failure', 'curl: (35) … sslv3 alert handshake failure', 'Java: Received fatal alert: handshake_failure', 'server log (OpenSSL): no shared cipher'],
     fixes: () => [
-      { side: 'server', applies: 'nginx', text: 'Offer modern parameters.', snippet: 'ssl_protocols TLSv1.2 TLSv1.3;\nssl_ciphers ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305;\nssl_ecdh_curve X25519:prime256v1:secp384r1;' },
-      { side: 'client', applies: 'any', text: 'Compare what the client offers (openssl s_client -msg, Wireshark) with what the server accepts.' },
+      ...MODERN_SERVER,
+      { side: 'client', applies: 'node', text: 'Only to reach a legacy server you cannot change: add its suite.', snippet: "tls.connect({ host, port, ciphers: tls.DEFAULT_CIPHERS + ':ECDHE-ECDSA-CAMELLIA128-SHA256' });" },
+      { side: 'client', applies: 'python', text: 'Widen the cipher list of the context.', snippet: "ctx.set_ciphers('DEFAULT:@SECLEVEL=1')" },
+      { side: 'client', applies: 'go', text: 'Go picks from its own list; CipherSuites applies to TLS 1.2 only.', snippet: 'cfg := &tls.Config{CipherSuites: []uint16{tls.TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256}}' },
+      { side: 'client', applies: 'curl', text: 'Name a suite to test.', snippet: 'curl --ciphers ECDHE-RSA-AES128-GCM-SHA256 -v https://host/' },
+      { side: 'client', applies: 'java', text: 'jdk.tls.disabledAlgorithms in java.security removes legacy suites; re-enable only for a test.' },
     ],
-    reproduce: (v) => [`openssl s_client -connect ${v.connect}${v.servername} -alpn h2 -tls1_2 </dev/null`, `openssl s_client -connect ${v.connect}${v.servername} -alpn h2 -tls1_3 </dev/null`],
+    reproduce: (v) => [ossl(v, '-tls1_2 '), `${ossl(v, "-tls1_2 -cipher 'ALL:@SECLEVEL=0' ")}   # accepted: the server needs a suite outside the default list`, `h2doctor ${v.url} --survey -v`],
+  },
+  'tls-no-shared-group': {
+    title: () => 'No key-exchange group in common with the server',
+    explanation: (v) => `The server accepts the widest hello but refuses it once only Node's groups (x25519, P-256, P-384, P-521, x448, ffdhe…) are offered: ${v.detail ?? ''}. The server's curve list (ssl_ecdh_curve, SSLOpenSSLConfCmd Curves, ecdhCurve) names only groups current clients do not send.`,
+    clientsSee: ['Node: ERR_SSL_SSLV3_ALERT_HANDSHAKE_FAILURE', 'Go: remote error: tls: handshake failure', 'curl: (35) … alert handshake failure', 'server log (OpenSSL): no suitable key share / no shared groups'],
+    fixes: () => [
+      { side: 'server', applies: 'nginx', text: 'Offer the common groups.', snippet: 'ssl_ecdh_curve X25519:prime256v1:secp384r1;' },
+      { side: 'server', applies: 'apache', text: 'mod_ssl with OpenSSL ≥ 1.0.2.', snippet: 'SSLOpenSSLConfCmd Curves X25519:prime256v1:secp384r1' },
+      { side: 'server', applies: 'haproxy', text: 'curves on the bind line.', snippet: 'bind :443 ssl crt /etc/haproxy/site.pem curves X25519:P-256:P-384 alpn h2,http/1.1' },
+      { side: 'server', applies: 'caddy', text: 'Remove the curves override or list common ones.', snippet: 'tls {\n  curves x25519 secp256r1 secp384r1\n}' },
+      { side: 'server', applies: 'node', text: "ecdhCurve 'auto' (the default) or a common list.", snippet: "http2.createSecureServer({ key, cert, ecdhCurve: 'X25519:P-256:P-384' });" },
+      { side: 'client', applies: 'node', text: 'To reach the server as it is, add its group.', snippet: "tls.connect({ host, port, ecdhCurve: 'X25519:P-256:brainpoolP256r1' });" },
+      { side: 'client', applies: 'go', text: 'tls.Config CurvePreferences (Go supports only X25519 and the NIST curves).', snippet: 'cfg := &tls.Config{CurvePreferences: []tls.CurveID{tls.X25519, tls.CurveP256}}' },
+      { side: 'client', applies: 'curl', text: '--curves to test one group.', snippet: 'curl --curves X25519 -v https://host/' },
+    ],
+    reproduce: (v) => [`openssl s_client -connect ${v.connect}${v.servername} -groups X25519:P-256:P-384 </dev/null 2>&1 | grep -E 'alert|Server Temp Key'`, `h2doctor ${v.url} --survey -v`],
+  },
+  'tls-version-too-old': {
+    title: (v) => `The server speaks only ${v.detail ?? 'TLS < 1.2'}: HTTP/2 needs TLS 1.2 or later`,
+    explanation: (v) => `Offered every version from TLS 1.0 to 1.3, the server chose ${v.detail ?? 'an old one'}; a server always picks the highest version both sides have, so it has nothing newer. Current clients refuse TLS 1.0/1.1 (RFC 8996), and RFC 9113 §9.2 requires TLS 1.2 or later for HTTP/2.`,
+    clientsSee: ['Node: ERR_SSL_TLSV1_ALERT_PROTOCOL_VERSION or ERR_SSL_UNSUPPORTED_PROTOCOL', 'Go: remote error: tls: protocol version not supported', 'curl: (35) … tlsv1 alert protocol version', 'Java: Received fatal alert: protocol_version', 'Python: [SSL: TLSV1_ALERT_PROTOCOL_VERSION]'],
+    fixes: () => [...MODERN_SERVER, ...CLIENT_VERSION],
+    reproduce: (v) => [ossl(v, '-tls1_2 '), `${ossl(v, '-tls1_1 ')}   # (OpenSSL 3 needs -cipher 'DEFAULT@SECLEVEL=0' for TLS 1.0/1.1)`, curl(v, ' --tlsv1.2')],
+  },
+  'tls12-not-supported': {
+    title: () => 'TLS 1.3 only: clients limited to TLS 1.2 fail',
+    explanation: () => 'The server refuses a hello that offers TLS 1.2 alone. Clients without TLS 1.3 (Java 8 before 8u261, OpenSSL 1.0.x, older Go, Android < 10, many embedded stacks) cannot connect. Fine if it is a deliberate policy; otherwise enable TLS 1.2 as well.',
+    clientsSee: ['OpenSSL 1.0.x / 1.1.0: tlsv1 alert protocol version', 'Java 8: Received fatal alert: protocol_version', 'Go < 1.12: remote error: tls: protocol version not supported'],
+    fixes: () => [
+      { side: 'server', applies: 'nginx', text: 'Add TLS 1.2.', snippet: 'ssl_protocols TLSv1.2 TLSv1.3;' },
+      { side: 'server', applies: 'apache', text: 'Add TLS 1.2.', snippet: 'SSLProtocol -all +TLSv1.2 +TLSv1.3' },
+      { side: 'server', applies: 'haproxy', text: 'Lower the minimum.', snippet: 'bind :443 ssl crt /etc/haproxy/site.pem ssl-min-ver TLSv1.2 alpn h2,http/1.1' },
+      { side: 'server', applies: 'caddy', text: 'Allow TLS 1.2.', snippet: 'tls {\n  protocols tls1.2 tls1.3\n}' },
+      { side: 'server', applies: 'node', text: "minVersion 'TLSv1.2'.", snippet: "http2.createSecureServer({ key, cert, minVersion: 'TLSv1.2' });" },
+      ...CLIENT_VERSION.slice(1, 3),
+    ],
+    reproduce: (v) => [ossl(v, '-tls1_2 '), curl(v, ' --tlsv1.2 --tls-max 1.2')],
+  },
+  'tls13-not-supported': {
+    title: () => 'No TLS 1.3: clients that require it fail',
+    explanation: () => 'Offered TLS 1.3 and 1.2, the server chose TLS 1.2, so it has no TLS 1.3 (RFC 8446 §4.2.1: a server picks the highest version both sides support). Clients configured for TLS 1.3 only fail, and every handshake costs an extra round trip.',
+    clientsSee: ['Node (minVersion TLSv1.3): ERR_SSL_TLSV1_ALERT_PROTOCOL_VERSION', 'Go (MinVersion TLS13): remote error: tls: protocol version not supported', 'curl --tlsv1.3: (35) … alert protocol version'],
+    fixes: () => [
+      { side: 'server', applies: 'nginx', text: 'Enable TLS 1.3 (nginx ≥ 1.13 with OpenSSL ≥ 1.1.1).', snippet: 'ssl_protocols TLSv1.2 TLSv1.3;' },
+      { side: 'server', applies: 'apache', text: 'Enable TLS 1.3 (Apache ≥ 2.4.37 with OpenSSL ≥ 1.1.1).', snippet: 'SSLProtocol -all +TLSv1.2 +TLSv1.3' },
+      { side: 'server', applies: 'haproxy', text: 'Raise the maximum.', snippet: 'bind :443 ssl crt /etc/haproxy/site.pem ssl-max-ver TLSv1.3 alpn h2,http/1.1' },
+      { side: 'server', applies: 'caddy', text: 'Caddy enables TLS 1.3 by default; remove a protocols override.', snippet: 'tls {\n  protocols tls1.2 tls1.3\n}' },
+      { side: 'server', applies: 'node', text: "Remove maxVersion 'TLSv1.2'.", snippet: "http2.createSecureServer({ key, cert, maxVersion: 'TLSv1.3' });" },
+      { side: 'client', applies: 'node', text: 'A client that must reach it: allow TLS 1.2.', snippet: "tls.connect({ host, port, minVersion: 'TLSv1.2' });" },
+    ],
+    reproduce: (v) => [ossl(v, '-tls1_3 '), curl(v, ' --tlsv1.3')],
+  },
+  'tls-legacy-version-enabled': {
+    title: (v) => `Deprecated TLS versions still accepted: ${v.detail ?? 'TLS 1.0/1.1'}`,
+    explanation: (v) => `A hello offering only TLS 1.0 and 1.1 is accepted (${v.detail ?? ''}). RFC 8996 deprecates both; HTTP/2 cannot use them, and keeping them enabled exposes clients to downgrade attacks and fails compliance scans (PCI DSS).`,
+    clientsSee: ['Scanners: "TLS 1.0 offered (deprecated)"', 'No client error: modern clients simply negotiate TLS 1.2/1.3'],
+    fixes: () => [
+      { side: 'server', applies: 'nginx', text: 'Drop TLSv1 and TLSv1.1.', snippet: 'ssl_protocols TLSv1.2 TLSv1.3;' },
+      { side: 'server', applies: 'apache', text: 'Drop TLSv1 and TLSv1.1.', snippet: 'SSLProtocol -all +TLSv1.2 +TLSv1.3' },
+      { side: 'server', applies: 'haproxy', text: 'Set a minimum.', snippet: 'ssl-default-bind-options ssl-min-ver TLSv1.2' },
+      { side: 'server', applies: 'caddy', text: 'Caddy never enables TLS 1.0/1.1; check a proxy in front of it.' },
+      { side: 'server', applies: 'node', text: "Remove minVersion 'TLSv1'.", snippet: "http2.createSecureServer({ key, cert, minVersion: 'TLSv1.2' });" },
+    ],
+    reproduce: (v) => [`openssl s_client -connect ${v.connect}${v.servername} -tls1_1 -cipher 'DEFAULT@SECLEVEL=0' </dev/null 2>&1 | grep -E 'Protocol|alert'`, `curl -sv --tlsv1.0 --tls-max 1.1 --ciphers 'DEFAULT@SECLEVEL=0' -o /dev/null${v.resolve} ${v.url}`],
+  },
+  'tls-sni-required': {
+    title: (v) => `The server needs SNI: without it the handshake is ${v.detail?.startsWith('refused') ? 'refused' : 'served another certificate'}`,
+    explanation: (v) => `With SNI ${v.host} the handshake works; without SNI ${v.detail ?? 'it does not'}. Clients that send no SNI — connections by IP address, some health checkers, old Java/Python/Android stacks, gRPC with a custom authority — fail or see the wrong certificate.`,
+    clientsSee: ['curl https://IP/: (35) … alert handshake failure, or SSL: no alternative certificate subject name matches', 'Java 6 / Python 2.7.8-: handshake_failure', 'Load balancer health checks by IP: TLS failures'],
+    fixes: (v) => [
+      { side: 'server', applies: 'nginx', text: 'Make this site the default server, so SNI-less hellos get its certificate.', snippet: `server {\n  listen 443 ssl default_server;\n  server_name ${v.host};\n  …\n}` },
+      { side: 'server', applies: 'apache', text: 'The first virtual host on *:443 answers SNI-less clients; put this site first.', snippet: `<VirtualHost *:443>\n  ServerName ${v.host}\n  …\n</VirtualHost>` },
+      { side: 'server', applies: 'haproxy', text: 'The first crt on the bind line is the default certificate.', snippet: 'bind :443 ssl crt /etc/haproxy/default.pem crt /etc/haproxy/certs/ alpn h2,http/1.1' },
+      { side: 'server', applies: 'caddy', text: 'Set a default SNI.', snippet: `{\n  default_sni ${v.host}\n}` },
+      { side: 'server', applies: 'node', text: 'The server\'s own cert/key answer SNI-less hellos; SNICallback only adds names.', snippet: "tls.createServer({ key, cert, SNICallback: (name, cb) => cb(null, contexts[name] ?? defaultContext) });" },
+      { side: 'client', applies: 'any', text: 'Send SNI: connect by name, or set it explicitly (curl --resolve / --connect-to, Node servername, Go ServerName, Python server_hostname).', snippet: `curl --resolve ${v.host}:${v.port}:ADDRESS ${v.url}` },
+    ],
+    reproduce: (v) => [`openssl s_client -connect ${v.connect} -noservername </dev/null 2>&1 | grep -E 'alert|subject'`, `openssl s_client -connect ${v.connect}${v.servername} </dev/null 2>&1 | grep -E 'alert|subject'`],
+  },
+  'tls-client-cert-required': {
+    title: () => 'The server demands a client certificate (mutual TLS)',
+    explanation: (v) => `The server sends a CertificateRequest and aborts (${v.detail ?? 'alert'}) when the client has no certificate to send. Under TLS 1.3 the client finishes its side first, so the failure shows up only at the first read, often as a confusing "connection closed" or "certificate required" error in the HTTP layer.`,
+    clientsSee: ['Node: ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED or ERR_SSL_SSLV3_ALERT_HANDSHAKE_FAILURE', 'Go: remote error: tls: certificate required', 'curl: (56) OpenSSL SSL_read: … alert certificate required', 'Java: Received fatal alert: bad_certificate', 'gRPC: code = Unavailable desc = connection closed'],
+    fixes: () => [
+      { side: 'client', applies: 'node', text: 'Present the client certificate.', snippet: "tls.connect({ host, port, cert: fs.readFileSync('client.pem'), key: fs.readFileSync('client-key.pem') });" },
+      { side: 'client', applies: 'python', text: 'Load the client certificate into the context.', snippet: "ctx.load_cert_chain('client.pem', 'client-key.pem')" },
+      { side: 'client', applies: 'go', text: 'Certificates in tls.Config.', snippet: 'cert, _ := tls.LoadX509KeyPair("client.pem", "client-key.pem")\ncfg := &tls.Config{Certificates: []tls.Certificate{cert}}' },
+      { side: 'client', applies: 'curl', text: '--cert and --key.', snippet: 'curl --cert client.pem --key client-key.pem https://host/' },
+      { side: 'client', applies: 'java', text: 'A key store with the client key.', snippet: '-Djavax.net.ssl.keyStore=client.p12 -Djavax.net.ssl.keyStorePassword=…' },
+      { side: 'server', applies: 'nginx', text: 'If client certificates should be optional here:', snippet: 'ssl_verify_client optional;' },
+      { side: 'server', applies: 'node', text: 'Optional client certificates: keep requestCert, drop rejectUnauthorized and check req.socket.authorized per route.', snippet: 'https.createServer({ key, cert, ca, requestCert: true, rejectUnauthorized: false });' },
+    ],
+    reproduce: (v) => [`openssl s_client -connect ${v.connect}${v.servername} </dev/null 2>&1 | grep -A3 'Acceptable client certificate CA names'`, `curl -sv -o /dev/null${v.resolve} ${v.url}`],
+  },
+  'tls-sni-unknown-name': {
+    title: (v) => `The server has no certificate for ${v.host}`,
+    explanation: (v) => `The server does not know the name sent in SNI (${v.detail ?? v.host}): it answers with unrecognized_name (112), or serves its default site's certificate, which does not cover ${v.host}. The name is missing from the server's configuration (a server_name / ServerName / virtual host), or DNS points this name at a server that does not host it.`,
+    clientsSee: ['Java: handshake alert: unrecognized_name', 'Node: ERR_SSL_TLSV1_UNRECOGNIZED_NAME, or ERR_TLS_CERT_ALTNAME_INVALID', 'curl: (60) SSL: no alternative certificate subject name matches target host name', 'Go: x509: certificate is valid for …, not HOST'],
+    fixes: (v) => [
+      { side: 'server', applies: 'nginx', text: 'Add the name to a server block with a certificate that covers it.', snippet: `server {\n  listen 443 ssl;\n  http2 on;\n  server_name ${v.host};\n  ssl_certificate /etc/ssl/${v.host}/fullchain.pem;\n  ssl_certificate_key /etc/ssl/${v.host}/privkey.pem;\n}` },
+      { side: 'server', applies: 'apache', text: 'Add ServerName/ServerAlias for it (Apache warns unrecognized_name when no virtual host matches).', snippet: `<VirtualHost *:443>\n  ServerName ${v.host}\n  SSLCertificateFile /etc/ssl/${v.host}/fullchain.pem\n</VirtualHost>` },
+      { side: 'server', applies: 'haproxy', text: 'Add a certificate for the name to the crt directory or crt-list.', snippet: 'bind :443 ssl crt /etc/haproxy/certs/ alpn h2,http/1.1' },
+      { side: 'server', applies: 'caddy', text: 'Add a site block for the name.', snippet: `${v.host} {\n  reverse_proxy localhost:8080\n}` },
+      { side: 'server', applies: 'node', text: 'Return a context for the name from SNICallback.', snippet: `SNICallback: (name, cb) => cb(null, contexts[name]) // contexts['${v.host}'] = tls.createSecureContext({ key, cert })` },
+      { side: 'client', applies: 'any', text: 'Check the URL and DNS: the name may point at the wrong server.', snippet: `getent ahosts ${v.host}` },
+    ],
+    reproduce: (v) => [`openssl s_client -connect ${v.connect}${v.servername} -msg </dev/null 2>&1 | grep -iE 'alert|unrecognized|subject'`, curl(v)],
+  },
+  'cert-hostname-mismatch': {
+    title: (v) => `The certificate does not cover ${v.host}`,
+    explanation: (v) => `The certificate the server sends for ${v.host} lists other names in its subjectAltName. Every client rejects it (RFC 9110 §4.3.4 / RFC 6125); HTTP/2 connection coalescing also relies on it.`,
+    clientsSee: ["Node: ERR_TLS_CERT_ALTNAME_INVALID: Hostname/IP does not match certificate's altnames", 'curl: (60) SSL: no alternative certificate subject name matches target host name', 'Go: x509: certificate is valid for other.example, not HOST', 'Java: No subject alternative DNS name matching HOST found', 'Python: certificate verify failed: Hostname mismatch'],
+    fixes: (v) => [
+      ...CERT_SERVER(`Issue a certificate whose subjectAltName includes ${v.host} (or a wildcard covering it).`).slice(0, 3),
+      { side: 'server', applies: 'certbot', text: 'Add the name to the certificate.', snippet: `certbot certonly --expand -d ${v.host} -d other.names.example` },
+      { side: 'client', applies: 'any', text: 'Use the name the certificate was issued for; connecting by IP needs an IP subjectAltName.' },
+    ],
+    reproduce: (v) => [show(v), curl(v)],
+  },
+  'cert-expired': {
+    title: (v) => `The certificate expired${v.detail ? ` (notAfter ${v.detail})` : ''}`,
+    explanation: () => 'The certificate\'s notAfter is in the past by the local clock. Every client refuses it. Renewal automation (certbot, acme.sh, Caddy, cert-manager) has stopped, or the server was not reloaded after a renewal.',
+    clientsSee: ['Node: CERT_HAS_EXPIRED', 'curl: (60) SSL certificate problem: certificate has expired', 'Go: x509: certificate has expired or is not yet valid', 'Java: PKIX path validation failed: … validity check failed', 'Python: certificate verify failed: certificate has expired'],
+    fixes: () => [
+      { side: 'server', applies: 'certbot', text: 'Renew and reload.', snippet: 'certbot renew && systemctl reload nginx' },
+      ...CERT_SERVER('Install the renewed certificate and reload the server.'),
+      { side: 'client', applies: 'any', text: 'Check the local clock first if only some machines complain (see clock-skew).' },
+    ],
+    reproduce: (v) => [show(v), curl(v)],
+  },
+  'cert-not-yet-valid': {
+    title: (v) => `The certificate is not valid yet${v.detail ? ` (notBefore ${v.detail})` : ''}`,
+    explanation: () => 'The certificate\'s notBefore is in the future by the local clock: either the local clock is behind (check clock-skew), or the certificate was issued with a start date ahead of time.',
+    clientsSee: ['Node: CERT_NOT_YET_VALID', 'curl: (60) SSL certificate problem: certificate is not yet valid', 'Go: x509: certificate has expired or is not yet valid', 'Java: CertificateNotYetValidException'],
+    fixes: () => [
+      { side: 'client', applies: 'any', text: 'Fix the local clock (NTP: timedatectl set-ntp true; chronyc tracking).', snippet: 'timedatectl set-ntp true && timedatectl status' },
+      ...CERT_SERVER('Issue the certificate with a notBefore in the past (CAs backdate by an hour).').slice(0, 2),
+    ],
+    reproduce: (v) => [show(v), 'date -u'],
+  },
+  'cert-untrusted': {
+    title: (v) => `The certificate chain is not trusted: ${v.detail ?? 'unknown CA'}`,
+    explanation: () => 'The chain does not lead to a root in the trust store (the system store, or the one given with --cacert): a self-signed certificate, a private CA the client does not know, or an inspection proxy\'s CA.',
+    clientsSee: ['Node: DEPTH_ZERO_SELF_SIGNED_CERT / SELF_SIGNED_CERT_IN_CHAIN / UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'curl: (60) SSL certificate problem: self-signed certificate', 'Go: x509: certificate signed by unknown authority', 'Java: PKIX path building failed: unable to find valid certification path', 'Python: certificate verify failed: self-signed certificate'],
+    fixes: () => [...CERT_SERVER('Use a certificate from a public CA (e.g. Let\'s Encrypt) for public clients.').slice(0, 2), ...CLIENT_CA],
+    reproduce: (v) => [show(v), `curl -sv --cacert ca.pem -o /dev/null${v.resolve} ${v.url}`],
+  },
+  'cert-chain-incomplete': {
+    title: () => 'The server does not send its intermediate certificate',
+    explanation: (v) => `The server sends the leaf alone; its issuer (${v.detail ?? 'an intermediate CA'}) is neither sent nor in the trust store, so the chain cannot be built. Browsers often hide this (they cache intermediates or fetch them via AIA); curl, Node, Go, Python, Java and gRPC do not.`,
+    clientsSee: ['Node: UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'curl: (60) SSL certificate problem: unable to get local issuer certificate', 'Go: x509: certificate signed by unknown authority', 'Java: PKIX path building failed', 'Python: certificate verify failed: unable to get local issuer certificate'],
+    fixes: () => CERT_SERVER('Serve the full chain (fullchain.pem, not cert.pem).'),
+    reproduce: (v) => [`openssl s_client -connect ${v.connect}${v.servername} -showcerts </dev/null 2>/dev/null | grep -E '^ *[0-9] s:|i:'`, curl(v)],
+  },
+  'clock-skew': {
+    title: (v) => `The local clock and the server's disagree: ${v.detail ?? 'more than 5 minutes'}`,
+    explanation: () => 'The server\'s Date header and the local clock differ by more than 5 minutes. A wrong clock makes valid certificates look expired or not yet valid, and breaks OCSP, tokens and caches. Which side is wrong: compare both with an NTP source.',
+    clientsSee: ['CERT_NOT_YET_VALID / CERT_HAS_EXPIRED on one machine only', 'JWT: "iat/nbf in the future"'],
+    fixes: () => [
+      { side: 'client', applies: 'any', text: 'Sync the local clock.', snippet: 'timedatectl set-ntp true && chronyc tracking' },
+      { side: 'server', applies: 'any', text: 'Sync the server clock (chrony / systemd-timesyncd), or fix a proxy that rewrites Date.', snippet: 'timedatectl set-ntp true' },
+    ],
+    reproduce: (v) => [`curl -sI${v.resolve} ${v.url} | grep -i '^date:'; date -u`],
   },
 };
