@@ -4,29 +4,33 @@
 import type { CliIO } from './io.js';
 import { EXIT, UsageError } from './io.js';
 import { diagnoseCommand, DIAGNOSE_HELP } from './commands/diagnose.js';
-import { labCommand } from './commands/lab.js';
-import { explainCommand } from './commands/explain.js';
-import { traceCommand } from './commands/trace.js';
-import { checkCommand } from './commands/check.js';
-import { initCommand } from './commands/init.js';
-import { diagnose } from '../diagnose.js';
 import { VERSION } from '../version.js';
 
 type Command = (args: string[], io: CliIO) => Promise<number>;
 
-/** Subcommands; others register here as they land. */
+/**
+ * Subcommands. Each is imported only when run: `h2doctor <url>` must not pay for loading the lab,
+ * the explain catalogue or the YAML/JSON-schema stack (start-up time is part of "under a second").
+ */
 export const COMMANDS: Record<string, { run: Command; summary: string }> = {
   diagnose: { run: diagnoseCommand, summary: 'diagnose HTTP/2 on a URL (the default command)' },
-  trace: { run: traceCommand, summary: 'one connection frame by frame; --pcap writes a capture Wireshark opens decrypted' },
-  lab: { run: labCommand, summary: 'serve or diagnose the embedded failure lab on loopback' },
+  trace: { run: lazy(() => import('./commands/trace.js').then((m) => m.traceCommand)), summary: 'one connection frame by frame; --pcap writes a capture Wireshark opens decrypted' },
+  lab: { run: lazy(() => import('./commands/lab.js').then((m) => m.labCommand)), summary: 'serve or diagnose the embedded failure lab on loopback' },
   explain: {
     // `--url` confirms a candidate cause with a real diagnosis.
-    run: (args, io) => explainCommand(args, io, { confirm: async (url) => ({ codes: (await diagnose(url)).findings.map((f) => f.code) }) }),
+    run: lazy(async () => {
+      const [{ explainCommand }, { diagnose }] = await Promise.all([import('./commands/explain.js'), import('../diagnose.js')]);
+      return (args: string[], io: CliIO) => explainCommand(args, io, { confirm: async (url) => ({ codes: (await diagnose(url)).findings.map((f) => f.code) }) });
+    }),
     summary: 'map a pasted error message to its causes (and confirm one with --url)',
   },
-  check: { run: checkCommand, summary: 'run a checks file (HTTP/2 expectations as code) against an environment, for CI' },
-  init: { run: initCommand, summary: "write a starter checks file from a URL's current behaviour" },
+  check: { run: lazy(() => import('./commands/check.js').then((m) => m.checkCommand)), summary: 'run a checks file (HTTP/2 expectations as code) against an environment, for CI' },
+  init: { run: lazy(() => import('./commands/init.js').then((m) => m.initCommand)), summary: "write a starter checks file from a URL's current behaviour" },
 };
+
+function lazy(load: () => Promise<Command>): Command {
+  return async (args, io) => (await load())(args, io);
+}
 
 export function registerCommand(name: string, run: Command, summary: string): void {
   COMMANDS[name] = { run, summary };
