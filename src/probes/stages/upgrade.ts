@@ -1,6 +1,89 @@
 /**
- * Probe stages of the upgrade family.
+ * Probe stages of the upgrade family, run once the core probes of an address are in:
+ * - the protocol matrix's HTTP/1.0 row (HTTP/1.1 and HTTP/2 come from the core probes);
+ * - a 426 read again for its whole body (Problem Details);
+ * - the server's hint followed: a 426/400 naming `websocket` gets a WebSocket handshake, one naming
+ *   `TLS/x` on cleartext gets an in-band TLS upgrade (RFC 2817); HTTP/2 and h2c are already probed;
+ * - WebSocket for ws/wss targets and `--websocket <path>`, and RFC 8441 over HTTP/2 when the server
+ *   enables it;
+ * - when a correct upgrade is answered as if it had not been asked, the variants that show where it
+ *   is lost (without `Connection: Upgrade`, and as HTTP/1.0).
+ * Nothing here runs for a healthy https/http target but the one HTTP/1.0 request.
  */
-import type { ProbeStage } from './index.js';
+import type { Probe } from '../../types.js';
+import type { ProbeContext } from '../context.js';
+import type { Go, ProbeStage } from './index.js';
+import { parseUpgrade, upgradeFamilies } from '../../wire/http/upgrade.js';
+import { headerValues } from '../../wire/http1/head.js';
+import { SETTINGS } from '../../wire/http2/registry.js';
+import { probeH1Request } from '../upgrade/h1-request.js';
+import { probeWebSocket } from '../upgrade/websocket.js';
+import { probeExtendedConnect } from '../upgrade/extended-connect.js';
 
-export const UPGRADE_STAGES: ProbeStage[] = [];
+type H1Core = Extract<Probe, { kind: 'h1' }>;
+type H2Core = Extract<Probe, { kind: 'h2' }>;
+
+/** The core HTTP/1.1 answer of the address (over TLS or cleartext). */
+export function coreH1(core: readonly Probe[]): H1Core | undefined {
+  return core.find((p): p is H1Core => p.kind === 'h1' && (p.name === 'h1-tls' || p.name === 'h1-cleartext'));
+}
+/** The core HTTP/2 answer: over TLS, or h2c by prior knowledge. */
+export function coreH2(core: readonly Probe[]): H2Core | undefined {
+  return core.find((p): p is H2Core => p.kind === 'h2' && (p.name === 'h2-tls' || p.name === 'h2c-prior-knowledge'));
+}
+
+/** What the server's 426/400 names in `Upgrade`. */
+export function hintedFamilies(status: number | undefined, headers: ReadonlyArray<readonly [string, string]> | undefined): string[] {
+  if (status !== 426 && status !== 400) return [];
+  const values = headerValues(headers ?? [], 'upgrade');
+  if (!values.length) return [];
+  return upgradeFamilies(parseUpgrade(values));
+}
+
+async function runUpgrade(ctx: ProbeContext, core: readonly Probe[], go: Go): Promise<Probe[]> {
+  const tcp = core.find((p) => p.kind === 'tcp' || p.kind === 'proxy-connect');
+  if (!tcp || !tcp.connect.ok) return [];
+  const h1 = coreH1(core);
+  const h1ok = h1?.h1.outcome === 'response';
+  const t = ctx.target;
+  const wsTarget = t.scheme === 'ws' || t.scheme === 'wss';
+  const hints = h1ok ? hintedFamilies(h1.h1.status, h1.h1.headers) : [];
+  const wsPath = wsTarget ? t.path : (ctx.options.websocket ?? (hints.includes('websocket') ? t.path : undefined));
+  const wsReason = wsTarget ? 'target' : ctx.options.websocket ? 'option' : 'server-hint';
+
+  const tasks: Array<Promise<Probe>> = [];
+  if (h1ok) tasks.push(go(() => probeH1Request(ctx, 'http10', { version: '1.0' })));
+  if (h1ok && h1.h1.status === 426) tasks.push(go(() => probeH1Request(ctx, 'body-426', { version: '1.1', readBody: true })));
+  if (wsPath !== undefined) {
+    tasks.push(go(() => probeWebSocket(ctx, { path: wsPath, reason: wsReason, ...(ctx.options.wsProtocols ? { protocols: ctx.options.wsProtocols } : {}) })));
+    // RFC 8441 §3: only once the server's SETTINGS enabled extended CONNECT.
+    const h2 = coreH2(core);
+    const enabled = h2?.h2.serverSettings?.some((s) => s.id === SETTINGS.ENABLE_CONNECT_PROTOCOL && s.value === 1);
+    if (enabled) tasks.push(go(() => probeExtendedConnect(ctx, { path: wsPath, ...(ctx.options.wsProtocols ? { protocols: ctx.options.wsProtocols } : {}) })));
+  }
+  if (!t.tls && hints.includes('tls')) {
+    // RFC 2817 §3.2: ask to switch this connection to TLS.
+    tasks.push(go(() => probeH1Request(ctx, 'tls-upgrade', { version: '1.1', method: 'GET', keepOpen: true, headers: [['Upgrade', 'TLS/1.2, HTTP/1.1'], ['Connection', 'Upgrade']] })));
+  }
+  const first = await Promise.all(tasks);
+
+  const ws = first.find((p): p is Extract<Probe, { kind: 'websocket' }> => p.kind === 'websocket');
+  if (ws && wsPath !== undefined && ws.h1.outcome === 'response' && ws.h1.status !== 101 && answeredAsIfNotAsked(ws.h1.status, ws.h1.headers)) {
+    const wsFields = ws.request.headers.filter(([k]) => k.toLowerCase() !== 'connection');
+    const variants = await Promise.all([
+      go(() => probeH1Request(ctx, 'strip-no-connection', { version: '1.1', method: 'GET', path: wsPath, keepOpen: true, headers: wsFields })),
+      go(() => probeH1Request(ctx, 'strip-http10', { version: '1.0', method: 'GET', path: wsPath, keepOpen: true, headers: [...wsFields, ['Connection', 'Upgrade']] })),
+    ]);
+    first.push(...variants);
+  }
+  return first;
+}
+
+/** A 426 naming websocket, or a 2xx: the upgrade request was treated as a plain GET. */
+export function answeredAsIfNotAsked(status: number | undefined, headers: ReadonlyArray<readonly [string, string]> | undefined): boolean {
+  if (status === undefined) return false;
+  if (status >= 200 && status < 300) return true;
+  return status === 426 && hintedFamilies(status, headers).includes('websocket');
+}
+
+export const UPGRADE_STAGES: ProbeStage[] = [{ name: 'upgrade', run: runUpgrade }];

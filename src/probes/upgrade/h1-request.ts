@@ -1,0 +1,73 @@
+/**
+ * One HTTP/1.x request of the upgrade family: the matrix's HTTP/1.0 row, a 426 read again for its
+ * whole body, the server's `Upgrade: TLS/x` hint followed in-band (RFC 2817), and the variants that
+ * show where an upgrade is lost. Over TLS (ALPN http/1.1) when the target is https/wss.
+ */
+import type { Probe } from '../../types.js';
+import { ByteSink } from '../../transport/conn.js';
+import { tlsHandshake } from '../../transport/tls.js';
+import { authority, type ProbeContext } from '../context.js';
+import { h1Request, readH1Response } from '../h1-exchange.js';
+import type { H1Purpose } from '../stages/upgrade-types.js';
+import { Meter, openStream, requestSent, userHeaders } from './common.js';
+import { readBody } from './body.js';
+
+export interface H1RequestOptions {
+  version: '1.0' | '1.1';
+  /** Default: the user's -X, else GET. */
+  method?: string;
+  /** Default: the target's path. */
+  path?: string;
+  /** Fields the probe sets (upgrade fields); the user's -H are added unless they clash. */
+  headers?: Array<[string, string]>;
+  /** Read the whole body (bounded) into `body`. */
+  readBody?: boolean;
+  /** Keep the connection open after the head (an upgrade that may switch). */
+  keepOpen?: boolean;
+}
+
+export const MAX_BODY = 16 * 1024;
+
+export async function probeH1Request(ctx: ProbeContext, name: H1Purpose, o: H1RequestOptions): Promise<Probe> {
+  const m = new Meter(ctx, name);
+  const method = o.method ?? ctx.options.method ?? 'GET';
+  const path = o.path ?? ctx.target.path;
+  const own = o.headers ?? [];
+  const headers = [...own, ...userHeaders(ctx, own.map(([k]) => k))];
+  const request = requestSent(method, path, o.version, headers);
+  const c = await openStream(m, ctx.target.tls ? ['http/1.1'] : null);
+  try {
+    if (!c.stream) {
+      return { kind: 'h1-request', name, ...m.common(c.connect), request, ...(c.tls ? { tls: c.tls } : {}), h1: { outcome: 'closed' } };
+    }
+    const sink = new ByteSink(c.stream, ctx.byteBudget);
+    c.write(h1Request({ method, path, host: authority(ctx), userAgent: ctx.userAgent, deadline: m.deadline, version: o.version, headers, ...(o.keepOpen ? { keepOpen: true } : {}) }));
+    const h1 = await readH1Response(sink, { deadline: m.deadline, bodyPreview: o.readBody ? 0 : 512 });
+    const headLength = h1.headLength;
+    delete h1.headLength;
+    const out: Extract<Probe, { kind: 'h1-request' }> = { kind: 'h1-request', name, ...m.common(c.connect), request, ...(c.tls ? { tls: c.tls } : {}), h1 };
+    if (h1.outcome === 'response' && headLength !== undefined) {
+      if (o.readBody && h1.status !== 101 && method !== 'HEAD') {
+        out.body = await readBody(sink, headLength, h1.headers ?? [], Math.min(m.deadline, performance.now() + 1000), MAX_BODY);
+        if (!h1.bodyPreview) h1.bodyPreview = out.body.slice(0, 512);
+      }
+      if (name === 'tls-upgrade' && h1.status === 101 && c.stream && !ctx.target.tls) {
+        // RFC 2817 §3.3: after 101 the TLS handshake starts on the same connection.
+        const hs = await tlsHandshake(c.stream as import('node:net').Socket, {
+          sni: ctx.target.sni,
+          verifyHost: ctx.target.host,
+          alpn: ['http/1.1'],
+          ...(ctx.ca ? { ca: ctx.ca } : {}),
+          deadline: m.deadline,
+          onOut: (b) => (m.sent += b.length),
+        });
+        out.afterSwitch = hs.result;
+        hs.secure?.destroy();
+      }
+    }
+    Object.assign(out, m.common(c.connect));
+    return out;
+  } finally {
+    c.close();
+  }
+}

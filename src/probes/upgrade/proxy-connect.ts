@@ -1,0 +1,30 @@
+/**
+ * The proxy hop as a probe: one CONNECT to the target through the proxy, recorded with the proxy's
+ * answer (status, reason, fields such as `Proxy-Authenticate` or `Via`).
+ */
+import type { Probe } from '../../types.js';
+import { connectAuthority, connectTunnel, type ProxyConfig } from '../../transport/proxy.js';
+import type { ProbeContext } from '../context.js';
+import { Meter } from './common.js';
+
+export async function probeProxyConnect(ctx: ProbeContext, proxy: ProxyConfig): Promise<Probe> {
+  const m = new Meter(ctx, 'proxy-connect');
+  const authority = connectAuthority(ctx.address, ctx.port);
+  const t = await connectTunnel(proxy, authority, ctx.timeoutMs, ctx.ca ? { ca: ctx.ca } : {});
+  t.socket?.destroy();
+  m.sent = t.bytesSent;
+  m.received = t.bytesReceived;
+  return {
+    kind: 'proxy-connect',
+    name: 'proxy-connect',
+    ...m.common(t.connect),
+    proxy: proxy.url,
+    authority,
+    credentials: proxy.authorization !== undefined,
+    outcome: t.outcome,
+    detail: t.detail,
+    ...(t.status !== undefined ? { status: t.status } : {}),
+    ...(t.reason !== undefined ? { reason: t.reason } : {}),
+    ...(t.headers ? { headers: t.headers } : {}),
+  };
+}

@@ -1,0 +1,97 @@
+/**
+ * The WebSocket opening handshake over HTTP/1.1 (RFC 6455 §4.1), checked the way a client must, then
+ * a ping (§5.5.2: the server must answer with a pong) and a close. Over TLS for wss/https targets.
+ */
+import { randomBytes } from 'node:crypto';
+import type { Probe } from '../../types.js';
+import { ByteSink } from '../../transport/conn.js';
+import { authority, type ProbeContext } from '../context.js';
+import { h1Request, readH1Response } from '../h1-exchange.js';
+import { handshakeRequestHeaders, makeWebSocketKey, validateHandshakeResponse } from '../../wire/websocket/handshake.js';
+import { FrameDecoder, OPCODES, closePayload, encodeFrame } from '../../wire/websocket/frame.js';
+import { ParseError } from '../../wire/bytes.js';
+import type { WsHandshakeCheck, WsRoundTrip } from '../stages/upgrade-types.js';
+import { Meter, headerBag, openStream, requestSent, userHeaders } from './common.js';
+
+export interface WsProbeOptions {
+  path: string;
+  reason: 'target' | 'option' | 'server-hint';
+  protocols?: readonly string[];
+}
+
+/** Longest wait for the pong once the handshake is done: a live server answers at once. */
+const PONG_WAIT_MS = 1000;
+const PING_PAYLOAD = new TextEncoder().encode('h2doctor');
+
+export async function probeWebSocket(ctx: ProbeContext, o: WsProbeOptions): Promise<Probe> {
+  const m = new Meter(ctx, 'ws-upgrade');
+  const key = makeWebSocketKey(randomBytes(16));
+  // Host comes from h1Request; the rest of RFC 6455 §4.1's fields from the codec.
+  const wsHeaders = handshakeRequestHeaders({ host: authority(ctx), key, ...(o.protocols?.length ? { protocols: o.protocols } : {}) })
+    .filter(([k]) => k !== 'host')
+    .map(([k, v]) => [canonical(k), v] as [string, string]);
+  const headers = [...wsHeaders, ...userHeaders(ctx, wsHeaders.map(([k]) => k))];
+  const request = requestSent('GET', o.path, '1.1', headers);
+  const c = await openStream(m, ctx.target.tls ? ['http/1.1'] : null);
+  try {
+    const base = { kind: 'websocket' as const, name: 'ws-upgrade' as const, request, reason: o.reason, ...(c.tls ? { tls: c.tls } : {}) };
+    if (!c.stream) return { ...base, ...m.common(c.connect), h1: { outcome: 'closed' } };
+    const sink = new ByteSink(c.stream, ctx.byteBudget);
+    // RFC 6455 §4.1: the handshake is a GET, HTTP/1.1 or higher.
+    c.write(h1Request({ method: 'GET', path: o.path, host: authority(ctx), userAgent: ctx.userAgent, deadline: m.deadline, headers, keepOpen: true }));
+    const h1 = await readH1Response(sink, { deadline: m.deadline, bodyPreview: 512 });
+    const headLength = h1.headLength;
+    delete h1.headLength;
+    if (h1.outcome !== 'response' || h1.status === undefined) return { ...base, ...m.common(c.connect), h1 };
+    const v = validateHandshakeResponse({ status: h1.status, headers: headerBag(h1.headers ?? []) }, { key, ...(o.protocols?.length ? { protocols: o.protocols } : {}) });
+    const handshake: WsHandshakeCheck = {
+      ok: v.ok,
+      problems: v.problems.map((p) => ({ code: p.code, fatal: p.fatal, message: p.message })),
+      extensions: v.extensions.map((e) => e.name),
+      ...(v.protocol !== undefined ? { protocol: v.protocol } : {}),
+    };
+    if (!v.ok || headLength === undefined) return { ...base, ...m.common(c.connect), h1, handshake };
+    const roundTrip = await pingPong(c.write, sink, headLength, Math.min(m.deadline, performance.now() + PONG_WAIT_MS));
+    return { ...base, ...m.common(c.connect), h1, handshake, roundTrip };
+  } finally {
+    c.close();
+  }
+}
+
+function canonical(k: string): string {
+  return k.replace(/(^|-)([a-z])/g, (_s, d: string, ch: string) => d + ch.toUpperCase()).replace('Websocket', 'WebSocket');
+}
+
+/** RFC 6455 §5.5.2–3: a ping gets a pong with the same payload; then we close (§5.5.1, code 1000). */
+async function pingPong(write: (b: Uint8Array) => void, sink: ByteSink, offset: number, deadline: number): Promise<WsRoundTrip> {
+  // RFC 6455 §5.3: every frame from a client is masked with a fresh key.
+  write(encodeFrame({ opcode: OPCODES.ping, payload: PING_PAYLOAD, mask: randomBytes(4) }));
+  const dec = new FrameDecoder({ expectMasked: false, maxPayload: 64 * 1024, allowRsv: 0b111 });
+  let fed = offset;
+  let result: WsRoundTrip | undefined;
+  while (!result) {
+    const all = sink.bytes();
+    if (all.length > fed) {
+      dec.push(all.subarray(fed));
+      fed = all.length;
+    }
+    let f;
+    try {
+      f = dec.next();
+    } catch (e) {
+      result = { sent: 'ping', outcome: 'protocol-error', detail: e instanceof ParseError ? e.message : String(e) };
+      break;
+    }
+    if (f) {
+      if (f.opcode === OPCODES.pong) result = { sent: 'ping', outcome: 'pong' };
+      else if (f.opcode === OPCODES.close) result = { sent: 'ping', outcome: 'close', ...(f.close?.code !== undefined ? { closeCode: f.close.code } : {}) };
+      // Anything else (a greeting, the server's own ping) may come before the pong: keep reading.
+      continue;
+    }
+    const end = await sink.until((b) => b.length > fed, deadline);
+    if (end !== 'open') result = { sent: 'ping', outcome: end === 'timeout' ? 'timeout' : 'eof' };
+  }
+  if (result.outcome !== 'close' && result.outcome !== 'eof') write(encodeFrame({ opcode: OPCODES.close, payload: closePayload(1000), mask: randomBytes(4) }));
+  return result;
+}
+
