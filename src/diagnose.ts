@@ -18,6 +18,11 @@ import { limiter } from './util/limit.js';
 import { connectTcp } from './transport/conn.js';
 import { STAGES } from './probes/stages/index.js';
 import { VERSION } from './version.js';
+import { dialViaProxy, selectProxy, type ProxyConfig } from './transport/proxy.js';
+import { probeProxyConnect } from './probes/upgrade/proxy-connect.js';
+import type { PathsInput } from './diagnosis/rules/report-level.js';
+import { protocolMatrix } from './diagnosis/rules/upgrade.js';
+import type { DiagnosisInput } from './diagnosis/index.js';
 
 export interface DiagnoseOptions {
   /** Per-probe deadline in ms (default 3000). */
@@ -62,12 +67,17 @@ export async function diagnose(url: string | Target, options: DiagnoseOptions = 
   const target = typeof url === 'string' ? parseTarget(url, options.sni) : url;
   const pins = (options.resolve ?? []).map((r) => (typeof r === 'string' ? parseResolve(r) : r));
   const timeoutMs = options.timeoutMs ?? DEFAULTS.timeoutMs;
-  const resolution = await resolveTarget(target, pins, options.maxAddresses ?? DEFAULTS.maxAddresses, timeoutMs);
+  // A proxy resolves the name itself (unless --resolve pins an address); see docs/upgrade.md.
+  const proxy = selectProxy(target, options);
+  const pinned = pins.some((p) => (p.host === target.host.toLowerCase() || p.host === '*') && p.port === target.port);
+  const resolution = proxy && !pinned
+    ? { source: 'proxy' as const, addresses: [target.host], skipped: [] as string[], error: undefined as string | undefined }
+    : await resolveTarget(target, pins, options.maxAddresses ?? DEFAULTS.maxAddresses, timeoutMs);
   const run = limiter(options.concurrency ?? DEFAULTS.concurrency);
   let connections = 0;
 
-  const evidence = await Promise.all(
-    resolution.addresses.map(async (address): Promise<AddressEvidence> => {
+  const probePath = (addresses: string[], via: ProxyConfig | undefined) => Promise.all(
+    addresses.map(async (address): Promise<AddressEvidence> => {
       const ctx: ProbeContext = {
         target,
         address,
@@ -77,15 +87,27 @@ export async function diagnose(url: string | Target, options: DiagnoseOptions = 
         t0,
         userAgent: `h2doctor/${VERSION}`,
         options,
-        dial: connectTcp,
+        dial: via ? dialViaProxy(via, options.ca) : connectTcp,
         ...(options.ca ? { ca: options.ca } : {}),
       };
-      const probes = await probeAddress(ctx, run, () => connections++);
+      const probes = via ? await probeThroughProxy(ctx, via, run, () => connections++) : await probeAddress(ctx, run, () => connections++);
       return { address, target, probes };
     }),
   );
+  // With --compare-direct the direct path is probed too, at the same time; its probe ids start with direct/.
+  const directRes = proxy && options.compareDirect
+    ? (resolution.source === 'proxy' ? resolveTarget(target, pins, options.maxAddresses ?? DEFAULTS.maxAddresses, timeoutMs) : Promise.resolve(resolution))
+    : undefined;
+  const [evidence, direct] = await Promise.all([
+    probePath(resolution.addresses, proxy),
+    directRes?.then(async (r) => (await probePath(r.addresses, undefined)).map((ev) => ({ ...ev, probes: ev.probes.map((p) => ({ ...p, id: `direct/${p.id}` })) }))),
+  ]);
 
-  const out = diagnoseEvidence({ target, resolution, evidence });
+  const diagResolution = { ...resolution, source: resolution.source === 'proxy' ? ('literal' as const) : resolution.source };
+  const hop = proxy ? proxyHop(proxy, direct, target) : undefined;
+  const input: DiagnosisInput & PathsInput = { target, resolution: diagResolution, evidence, ...(hop ? { proxy: hop } : {}), ...(direct ? { direct } : {}) };
+  const out = diagnoseEvidence(input);
+  const matrix = evidence.flatMap(protocolMatrix);
   return {
     schemaVersion: 1,
     tool: { name: 'h2doctor', version: VERSION },
@@ -97,9 +119,29 @@ export async function diagnose(url: string | Target, options: DiagnoseOptions = 
     addresses: out.addresses,
     negotiated: out.negotiated,
     findings: out.findings,
-    probes: evidence.flatMap((e) => e.probes).sort((a, b) => a.startMs - b.startMs),
+    probes: [...evidence, ...(direct ?? [])].flatMap((e) => e.probes).sort((a, b) => a.startMs - b.startMs),
     connections,
+    ...(hop ? { proxy: hop } : {}),
+    ...(matrix.length ? { matrix } : {}),
   };
+}
+
+/** The proxy hop for the report; with the direct path's outcome when it was probed too. */
+function proxyHop(p: ProxyConfig, direct: AddressEvidence[] | undefined, target: Target): NonNullable<Report['proxy']> {
+  const hop: NonNullable<Report['proxy']> = { url: p.url, source: p.source, credentials: p.authorization !== undefined };
+  if (direct) {
+    const d = diagnoseEvidence({ target, resolution: { source: 'dns', addresses: direct.map((e) => e.address) }, evidence: direct });
+    hop.direct = { protocol: d.negotiated.protocol, ...(d.negotiated.alpn !== undefined ? { alpn: d.negotiated.alpn } : {}), findingCodes: d.findings.map((f) => f.code), addresses: direct.map((e) => e.address) };
+  }
+  return hop;
+}
+
+/** Through a proxy: first the CONNECT itself (the proxy hop's probe); the core plan only when the tunnel opens. */
+async function probeThroughProxy(ctx: ProbeContext, proxy: ProxyConfig, run: Run, count: () => void): Promise<Probe[]> {
+  count();
+  const hop = await run(() => probeProxyConnect(ctx, proxy));
+  if (!hop.connect.ok) return [hop];
+  return [hop, ...(await probeAddress(ctx, run, count))];
 }
 
 type Run = <T>(task: () => Promise<T>) => Promise<T>;
@@ -133,7 +175,9 @@ async function probeAddress(ctx: ProbeContext, run: Run, count: () => void): Pro
     return runStages(ctx, probes, go);
   }
   pre.socket.destroy();
-  const wave1 = await Promise.all([go(() => probeH1Cleartext(ctx)), go(() => probeH2cPrior(ctx)), go(() => probeH2cUpgrade(ctx))]);
+  // ws:// is HTTP/1.1 by definition (RFC 6455): no h2c probes for it.
+  const h2c = ctx.target.scheme === 'ws' ? [] : [go(() => probeH2cPrior(ctx)), go(() => probeH2cUpgrade(ctx))];
+  const wave1 = await Promise.all([go(() => probeH1Cleartext(ctx)), ...h2c]);
   probes.push(...wave1);
   const c = wave1[0] as Extract<Probe, { kind: 'h1' }>;
   const k = c.h1.first?.first.kind;

@@ -7,6 +7,7 @@ import net from 'node:net';
 import tls from 'node:tls';
 import type { Code } from '../diagnosis/codes.js';
 import type { LabPki } from './pki.js';
+import type { DiagnoseOptions } from '../diagnose.js';
 import { listen, type Listening } from './servers.js';
 import { serveMiniH2, type MiniH2Script } from './mini-h2.js';
 
@@ -20,6 +21,8 @@ export interface RunningScenario {
   resolve?: string[];
   /** A shorter per-probe deadline for scenarios that hang on purpose. */
   timeoutMs?: number;
+  /** More diagnosis options (a proxy, --compare-direct, WebSocket subprotocols…). */
+  options?: Partial<DiagnoseOptions>;
   stop(): Promise<void>;
 }
 

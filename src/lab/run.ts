@@ -40,6 +40,9 @@ export async function runScenario(s: LabScenario, pki: LabPki, opts: { timeoutMs
   }
   try {
     const report = await diagnose(running.url, {
+      // The lab is loopback: proxy variables of the environment never apply, a scenario's own options do.
+      proxy: null,
+      ...running.options,
       ca: pki.rootCa.certPem,
       ...(running.resolve ? { resolve: running.resolve } : {}),
       timeoutMs: running.timeoutMs ?? opts.timeoutMs ?? 2000,

@@ -11,6 +11,16 @@ import { h2Exchange, CLIENT_SETTINGS } from './h2-exchange.js';
 import { h1Request, readH1Response } from './h1-exchange.js';
 import { classify } from '../wire/sniff.js';
 
+/** The user's -H headers for HTTP/1.1 (minus Host, which the probe sets). */
+function h1Extra(ctx: ProbeContext): Array<[string, string]> {
+  return (ctx.options.headers ?? []).filter(([k]) => k.toLowerCase() !== 'host');
+}
+/** The user's -H headers for HTTP/2: lower case, without connection-specific fields (RFC 9113 §8.2.2). */
+function h2Extra(ctx: ProbeContext): Array<[string, string]> {
+  const banned = new Set(['host', 'connection', 'upgrade', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'te', 'http2-settings']);
+  return (ctx.options.headers ?? []).filter(([k]) => !banned.has(k.toLowerCase())).map(([k, v]) => [k.toLowerCase(), v]);
+}
+
 type Common = Pick<Probe, 'id' | 'address' | 'port' | 'startMs' | 'durationMs' | 'bytesSent' | 'bytesReceived' | 'connect'>;
 
 class Meter {
@@ -98,10 +108,12 @@ export async function probeTls(
         path: ctx.target.path,
         userAgent: ctx.userAgent,
         deadline: m.deadline,
+        ...(ctx.options.method ? { method: ctx.options.method } : {}),
+        headers: h2Extra(ctx),
       });
       return { kind: 'h2', name: 'h2-tls', ...m.common(c.outcome), tls, h2 };
     }
-    sock.write(h1Request({ path: ctx.target.path, host: authority(ctx), userAgent: ctx.userAgent, deadline: m.deadline }));
+    sock.write(h1Request({ method: ctx.options.method ?? 'GET', path: ctx.target.path, host: authority(ctx), userAgent: ctx.userAgent, deadline: m.deadline, headers: h1Extra(ctx) }));
     const h1 = await readH1Response(sink, { deadline: m.deadline, bodyPreview: 512 });
     delete (h1 as { headLength?: number }).headLength;
     return { kind: 'h1', name: 'h1-tls', ...m.common(c.outcome), tls, h1 };
@@ -126,7 +138,7 @@ export async function probeH2cPrior(ctx: ProbeContext): Promise<Probe> {
         s.write(b);
       },
       sink,
-      { via: 'prior-knowledge', scheme: 'http', authority: authority(ctx), path: ctx.target.path, userAgent: ctx.userAgent, deadline: m.deadline },
+      { via: 'prior-knowledge', scheme: 'http', authority: authority(ctx), path: ctx.target.path, userAgent: ctx.userAgent, deadline: m.deadline, ...(ctx.options.method ? { method: ctx.options.method } : {}), headers: h2Extra(ctx) },
     );
     return { kind: 'h2', name: 'h2c-prior-knowledge', ...m.common(c.outcome), h2 };
   } finally {
@@ -193,7 +205,7 @@ export async function probeH1Cleartext(ctx: ProbeContext, name: 'h1-cleartext' |
   s.on('data', (b: Buffer) => (m.received += b.length));
   const sink = new ByteSink(s, ctx.byteBudget);
   try {
-    const req = h1Request({ path: ctx.target.path, host: authority(ctx), userAgent: ctx.userAgent, deadline: m.deadline });
+    const req = h1Request({ method: ctx.options.method ?? 'GET', path: ctx.target.path, host: authority(ctx), userAgent: ctx.userAgent, deadline: m.deadline, headers: h1Extra(ctx) });
     m.sent += req.length;
     s.write(req);
     const h1 = await readH1Response(sink, { deadline: m.deadline, bodyPreview: 512 });
