@@ -155,8 +155,10 @@ const CORE_KNOWLEDGE: Partial<Record<Code, Knowledge>> = {
       'Node http2: ERR_HTTP2_SESSION_ERROR / Protocol error',
       'Python h2/httpx: RemoteProtocolError / Invalid input ConnectionInputs.RECV_SETTINGS',
     ],
-    fixes: () => [
-      { side: 'server', applies: 'nginx', text: 'Enable HTTP/2 on this listener (for cleartext gRPC: `listen 80 http2;` in old nginx, or `http2 on;` with ≥1.25.1).', snippet: NGINX_H2 },
+    fixes: (v) => [
+      v.url.startsWith('https')
+        ? { side: 'server' as const, applies: 'nginx', text: 'Enable HTTP/2 on this TLS listener.', snippet: NGINX_H2 }
+        : { side: 'server' as const, applies: 'nginx', text: 'Serve h2c on this cleartext listener (gRPC backends: grpc_pass).', snippet: `listen ${v.port};\nhttp2 on;            # nginx ≥ 1.25.1 (older: listen ${v.port} http2;)` },
       { side: 'server', applies: 'apache', text: 'Enable mod_http2; for cleartext add h2c.', snippet: 'Protocols h2 h2c http/1.1' },
       { side: 'server', applies: 'node', text: 'Use http2.createServer / createSecureServer for HTTP/2 endpoints.' },
       { side: 'client', applies: 'any', text: 'Do not force HTTP/2 (prior knowledge) against an HTTP/1.1 server: let ALPN negotiate, or point the client at the HTTP/2 port.' },
@@ -249,10 +251,10 @@ const CORE_KNOWLEDGE: Partial<Record<Code, Knowledge>> = {
     explanation: () =>
       'This cleartext port answers HTTP/1.1 only. Neither HTTP/2 with prior knowledge (RFC 9113 §3.3, what gRPC and `curl --http2-prior-knowledge` do) nor `Upgrade: h2c` (what `curl --http2 http://` does) leads to HTTP/2. gRPC clients pointed at it fail with "error reading server preface".',
     clientsSee: ['gRPC: error reading server preface: http2: frame too large', 'curl --http2-prior-knowledge: (16) Error in the HTTP2 framing layer', 'curl --http2: stays on HTTP/1.1 silently'],
-    fixes: () => [
-      { side: 'server', applies: 'nginx', text: 'Serve h2c on the cleartext listener (then HTTP/1.1 clients are no longer served on that port).', snippet: 'listen 8080;\nhttp2 on;   # nginx ≥ 1.25.1; older: listen 8080 http2;' },
+    fixes: (v) => [
+      { side: 'server', applies: 'nginx', text: 'Serve h2c on the cleartext listener (nginx then answers only HTTP/2 there: keep HTTP/1.1 clients on another port).', snippet: `listen ${v.port};\nhttp2 on;            # nginx ≥ 1.25.1 (older: listen ${v.port} http2;)` },
       { side: 'server', applies: 'apache', text: 'Allow h2c (mod_http2).', snippet: 'Protocols h2c http/1.1\nH2Upgrade on' },
-      { side: 'server', applies: 'haproxy', text: 'Accept h2c on the frontend.', snippet: 'bind :8080 proto h2' },
+      { side: 'server', applies: 'haproxy', text: 'Accept h2c on the frontend.', snippet: `bind :${v.port} proto h2` },
       { side: 'server', applies: 'node', text: 'Use http2.createServer() for cleartext HTTP/2 (prior knowledge only).' },
       { side: 'server', applies: 'go', text: 'Wrap the handler with golang.org/x/net/http2/h2c.NewHandler(handler, &http2.Server{}).' },
       { side: 'client', applies: 'any', text: 'Use TLS (https://) where the server offers h2 via ALPN, or talk HTTP/1.1 to this port.' },
