@@ -95,8 +95,8 @@ describe('examples/lab.yaml against the lab', () => {
     const { plan, ca } = await planFor(text, lab.vars);
     const [r] = await runChecks({ ...plan, checks: plan.checks.slice(0, 1) }, { ...(ca ? { ca } : {}), timeoutMs: 2000 });
     expect(r!.passed).toBe(false);
-    expect(r!.failures.length).toBeGreaterThan(0);
-    expect(r!.failures.every((x) => x.expectation.startsWith('websocket'))).toBe(true);
+    // Other expectations may fail too once a WebSocket probe runs (its findings count for maxSeverity).
+    expect(r!.failures.some((x) => x.expectation.startsWith('websocket'))).toBe(true);
   });
 
   test('a check whose server is gone fails, naming what is missing', async () => {
