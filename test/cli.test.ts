@@ -84,6 +84,36 @@ describe('help and version', () => {
   });
 });
 
+describe('lab <scenario> serves until interrupted', () => {
+  test('prints the URL and the --cacert path, then stops on SIGINT with exit 0', async () => {
+    const { spawn } = await import('node:child_process');
+    const child = spawn(process.execPath, [BIN, 'lab', 'healthy-tls'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    await new Promise<void>((resolve, reject) => {
+      const t = setTimeout(() => reject(new Error(`no URL printed: ${out}`)), 15_000);
+      child.stdout.on('data', (c) => {
+        out += c;
+        if (/Ctrl-C/.test(out)) {
+          clearTimeout(t);
+          resolve();
+        }
+      });
+    });
+    expect(out).toMatch(/serving https:\/\/localhost:\d+\//);
+    expect(out).toMatch(/CA file: \S+ca\.pem/);
+    const url = /serving (\S+)/.exec(out)![1]!;
+    const ca = /CA file: (\S+)/.exec(out)![1]!;
+    const pin = /--resolve (\S+)/.exec(out)![1]!;
+    const r = await run([url, '--cacert', ca, '--resolve', pin, '--json']);
+    expect(JSON.parse(r.stdout).verdict).toBe('ok');
+    const code = await new Promise<number | null>((resolve) => {
+      child.on('exit', (c) => resolve(c));
+      child.kill('SIGINT');
+    });
+    expect(code).toBe(0);
+  });
+});
+
 describe('diagnose against the lab through the binary', () => {
   let healthy: RunningScenario;
   let broken: RunningScenario;

@@ -57,14 +57,15 @@ describe('rules from recorded evidence', () => {
     expect(codes(https, [tcp, { kind: 'tls', name: 'tls-default', ...common('tls-default'), tls: hs(null) }])).toEqual(['alpn-ignored']);
   });
 
+  // A modern client offered TLS 1.3 and got 1.2: the TLS family also reports tls13-not-supported.
   test('a block-listed TLS 1.2 cipher under h2 → h2-inadequate-security', () => {
     const t = hs('h2', { version: 'TLSv1.2', cipher: { name: 'AES128-SHA', standardName: 'TLS_RSA_WITH_AES_128_CBC_SHA', version: 'TLSv1.2' } });
-    expect(codes(https, [tcp, { kind: 'tls', name: 'tls-default', ...common('tls-default'), tls: t }, { kind: 'h2', name: 'h2-tls', ...common('h2-tls'), tls: t, h2: h2ok }])).toEqual(['h2-inadequate-security']);
+    expect(codes(https, [tcp, { kind: 'tls', name: 'tls-default', ...common('tls-default'), tls: t }, { kind: 'h2', name: 'h2-tls', ...common('h2-tls'), tls: t, h2: h2ok }]).sort()).toEqual(['h2-inadequate-security', 'tls13-not-supported']);
   });
 
-  test('an ECDHE AEAD TLS 1.2 cipher is fine', () => {
+  test('an ECDHE AEAD TLS 1.2 cipher is fine for HTTP/2', () => {
     const t = hs('h2', { version: 'TLSv1.2', cipher: { name: 'ECDHE-RSA-AES128-GCM-SHA256', standardName: 'TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256', version: 'TLSv1.2' } });
-    expect(codes(https, [tcp, { kind: 'tls', name: 'tls-default', ...common('tls-default'), tls: t }, { kind: 'h2', name: 'h2-tls', ...common('h2-tls'), tls: t, h2: h2ok }])).toEqual([]);
+    expect(codes(https, [tcp, { kind: 'tls', name: 'tls-default', ...common('tls-default'), tls: t }, { kind: 'h2', name: 'h2-tls', ...common('h2-tls'), tls: t, h2: h2ok }])).toEqual(['tls13-not-supported']);
   });
 
   test('GOAWAY before any response → goaway-on-connect, with its code in the title', () => {
@@ -81,6 +82,12 @@ describe('rules from recorded evidence', () => {
 
   test('TCP refused stops everything else', () => {
     expect(codes(https, [{ kind: 'tcp', ...common('tcp'), connect: { ok: false, error: 'refused', errno: 'ECONNREFUSED', message: 'connect ECONNREFUSED', ms: 1 } }])).toEqual(['tcp-refused']);
+  });
+
+  test('TCP timeout and reset during the TCP handshake', () => {
+    const fail = (error: 'timeout' | 'reset'): Probe => ({ kind: 'tcp', ...common('tcp'), connect: { ok: false, error, message: error, ms: 3000 } });
+    expect(codes(https, [fail('timeout')])).toEqual(['tcp-timeout']);
+    expect(codes(https, [fail('reset')])).toEqual(['tcp-reset']);
   });
 
   test('cleartext: a TLS alert answering HTTP/1.1 → scheme-http-on-tls-port', () => {

@@ -39,6 +39,11 @@ export const CLIENT_SETTINGS: Array<{ id: number; value: number }> = [
 const MAX_FRAME_SIZE = 16384;
 
 
+/*
+ * HPACK is our own (src/wire/hpack), not a library: the evidence needs what libraries hide (the
+ * exact bytes, never-indexed flags, table-size updates), the limits against decompression bombs are
+ * ours to set per probe, and it must throw only our typed ParseError on a hostile server's bytes.
+ */
 export async function h2Exchange(
   write: (b: Uint8Array) => void,
   sink: ByteSink,
