@@ -22,6 +22,29 @@ function describeFamilyProbe(p: Probe): string {
       const s = p.stage;
       return `TLS stage: ${s.plan}, ${s.connections} connection(s)${s.alpn13 ? `; TLS 1.3 ALPN read from decrypted EncryptedExtensions: ${s.alpn13.alpn ?? 'none'}` : ''}`;
     }
+    case 'h1-request': {
+      const h = p.h1;
+      const label = { http10: 'HTTP/1.0 request', 'body-426': '426 re-read for its body', 'tls-upgrade': 'Upgrade: TLS/1.2 (RFC 2817)', 'strip-no-connection': 'WebSocket upgrade without Connection: Upgrade', 'strip-http10': 'WebSocket upgrade as HTTP/1.0' }[p.name];
+      const got = h.outcome === 'response' ? `HTTP/${h.version} ${h.status} ${h.reason ?? ''}`.trim() : (h.first?.summary ?? h.outcome);
+      const after = p.afterSwitch ? `, then TLS ${p.afterSwitch.outcome === 'handshake' ? p.afterSwitch.version : p.afterSwitch.outcome}` : '';
+      const body = p.body !== undefined ? ` (${p.body.length} characters of body)` : '';
+      return `${label}: ${p.request.method} ${p.request.path} → ${got}${after}${body}`;
+    }
+    case 'websocket': {
+      const h = p.h1;
+      if (h.outcome !== 'response') return `WebSocket handshake ${p.request.path}: ${h.first?.summary ?? h.outcome}`;
+      const hs = p.handshake;
+      const check = hs ? (hs.ok ? `valid${hs.protocol ? `, subprotocol ${hs.protocol}` : ''}${hs.extensions.length ? `, extensions ${hs.extensions.join(',')}` : ''}` : hs.problems.map((x) => x.code).join(', ')) : '';
+      return `WebSocket handshake ${p.request.path}: ${h.status} ${h.reason ?? ''}${check ? ` (${check})` : ''}${p.roundTrip ? `; ping → ${p.roundTrip.outcome}` : ''}`.replace(/\s+\(/, ' (');
+    }
+    case 'ws-h2': {
+      const x = p.h2;
+      const setting = p.enableConnectProtocol === undefined ? 'no SETTINGS' : `ENABLE_CONNECT_PROTOCOL=${p.enableConnectProtocol}`;
+      const res = x.outcome === 'response' ? `CONNECT :protocol websocket ${p.path} → ${x.status}${p.handshake ? (p.handshake.ok ? ' (valid)' : ` (${p.handshake.problems.map((q) => q.code).join(', ')})`) : ''}` : x.outcome === 'settings-no-response' ? 'not tried' : x.outcome;
+      return `RFC 8441 over HTTP/2: ${setting}; ${res}`;
+    }
+    case 'proxy-connect':
+      return `proxy ${p.proxy}${p.credentials ? ' (with credentials)' : ''}: ${p.detail}`;
     default:
       return p.kind;
   }

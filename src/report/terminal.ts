@@ -37,6 +37,8 @@ export function renderTerminal(r: Report, o: TerminalOptions): string {
           : 'no problem found';
   out.push(`${head}  ${r.target.url}  ${what}`);
   out.push(c(`  ${summaryLine(r)}`, 'dim'));
+  if (r.proxy) out.push(c(`  ${proxyLine(r.proxy)}`, 'dim'));
+  out.push(...renderMatrix(r, c, o.verbose));
 
   for (const f of r.findings) {
     out.push('');
@@ -57,6 +59,31 @@ export function renderTerminal(r: Report, o: TerminalOptions): string {
     out.push(c('  -v shows every probe; --json gives the full report.', 'dim'));
   }
   return out.join('\n') + '\n';
+}
+
+function proxyLine(p: NonNullable<Report['proxy']>): string {
+  const direct = p.direct ? `; direct path: ${p.direct.protocol ?? 'nothing works'}${p.direct.findingCodes.length ? ` (${p.direct.findingCodes.join(', ')})` : ', no finding'}` : '';
+  return `through proxy ${p.url} (${p.source}${p.credentials ? ', with credentials' : ''})${direct}`;
+}
+
+/**
+ * The protocol matrix: the same request over HTTP/1.0, HTTP/1.1 and HTTP/2. Shown when the rows
+ * disagree or one is a 426 (and always with -v).
+ */
+function renderMatrix(r: Report, c: (s: string, ...st: Style[]) => string, verbose: boolean): string[] {
+  const rows = r.matrix ?? [];
+  if (!rows.length) return [];
+  const statuses = new Set(rows.map((x) => x.status ?? x.outcome));
+  if (!verbose && statuses.size < 2 && !rows.some((x) => x.status === 426)) return [];
+  const multi = new Set(rows.map((x) => x.address)).size > 1;
+  const out = ['', c('Protocol matrix (the same request over each protocol)', 'bold')];
+  for (const x of rows) {
+    const fields = ['upgrade', 'content-type', 'via', 'location', 'deprecation', 'sunset'].filter((k) => x.headers[k] !== undefined).map((k) => `${k}: ${x.headers[k]}`);
+    const result = x.status !== undefined ? String(x.status) : x.outcome;
+    const line = `  ${multi ? `${x.address}  ` : ''}${x.protocol.padEnd(8)}  ${x.via.padEnd(19)}  ${result.padEnd(5)}  ${fields.join(' · ')}`.trimEnd();
+    out.push(x.status === 426 ? c(line, 'yellow') : line);
+  }
+  return out;
 }
 
 function summaryLine(r: Report): string {

@@ -64,7 +64,7 @@ export type UpgradeFamilyProbe =
       name: 'ws-upgrade';
       request: RequestSent;
       /** Why this handshake was tried. */
-      reason: 'target' | 'option' | 'server-hint';
+      trigger: 'target' | 'option' | 'server-hint';
       tls?: TlsResult;
       h1: Http1Result;
       handshake?: WsHandshakeCheck;

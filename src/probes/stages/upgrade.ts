@@ -49,13 +49,13 @@ async function runUpgrade(ctx: ProbeContext, core: readonly Probe[], go: Go): Pr
   const wsTarget = t.scheme === 'ws' || t.scheme === 'wss';
   const hints = h1ok ? hintedFamilies(h1.h1.status, h1.h1.headers) : [];
   const wsPath = wsTarget ? t.path : (ctx.options.websocket ?? (hints.includes('websocket') ? t.path : undefined));
-  const wsReason = wsTarget ? 'target' : ctx.options.websocket ? 'option' : 'server-hint';
+  const wsTrigger = wsTarget ? 'target' : ctx.options.websocket ? 'option' : 'server-hint';
 
   const tasks: Array<Promise<Probe>> = [];
   if (h1ok) tasks.push(go(() => probeH1Request(ctx, 'http10', { version: '1.0' })));
   if (h1ok && h1.h1.status === 426) tasks.push(go(() => probeH1Request(ctx, 'body-426', { version: '1.1', readBody: true })));
   if (wsPath !== undefined) {
-    tasks.push(go(() => probeWebSocket(ctx, { path: wsPath, reason: wsReason, ...(ctx.options.wsProtocols ? { protocols: ctx.options.wsProtocols } : {}) })));
+    tasks.push(go(() => probeWebSocket(ctx, { path: wsPath, trigger: wsTrigger, ...(ctx.options.wsProtocols ? { protocols: ctx.options.wsProtocols } : {}) })));
     // RFC 8441 §3: only once the server's SETTINGS enabled extended CONNECT.
     const h2 = coreH2(core);
     const enabled = h2?.h2.serverSettings?.some((s) => s.id === SETTINGS.ENABLE_CONNECT_PROTOCOL && s.value === 1);

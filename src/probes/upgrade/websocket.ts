@@ -15,7 +15,7 @@ import { Meter, headerBag, openStream, requestSent, userHeaders } from './common
 
 export interface WsProbeOptions {
   path: string;
-  reason: 'target' | 'option' | 'server-hint';
+  trigger: 'target' | 'option' | 'server-hint';
   protocols?: readonly string[];
 }
 
@@ -34,7 +34,7 @@ export async function probeWebSocket(ctx: ProbeContext, o: WsProbeOptions): Prom
   const request = requestSent('GET', o.path, '1.1', headers);
   const c = await openStream(m, ctx.target.tls ? ['http/1.1'] : null);
   try {
-    const base = { kind: 'websocket' as const, name: 'ws-upgrade' as const, request, reason: o.reason, ...(c.tls ? { tls: c.tls } : {}) };
+    const base = { kind: 'websocket' as const, name: 'ws-upgrade' as const, request, trigger: o.trigger, ...(c.tls ? { tls: c.tls } : {}) };
     if (!c.stream) return { ...base, ...m.common(c.connect), h1: { outcome: 'closed' } };
     const sink = new ByteSink(c.stream, ctx.byteBudget);
     // RFC 6455 §4.1: the handshake is a GET, HTTP/1.1 or higher.
