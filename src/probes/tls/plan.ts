@@ -47,6 +47,10 @@ export async function runTlsStage(ctx: ProbeContext, core: readonly Probe[], go:
   } else if (o === 'alert' || o === 'closed' || o === 'reset') {
     stage.plan = 'bisect';
     await bisect(ctx, raw);
+  } else if (o === 'not-tls' || o === 'error' || (o === 'timeout' && d.bytesReceived > 0)) {
+    // Bytes came back that Node could not take as TLS: read them with our own parser, for the evidence.
+    const base = await nodeDefaultHello();
+    await raw('mirror', "Node's own ClientHello, read raw: what does the server send back?", { ...base, alpn: ALPN, sni: ctx.target.sni });
   }
   if (ctx.options.survey && o !== 'timeout' && o !== 'not-tls') {
     stage.plan = 'survey';

@@ -13,7 +13,7 @@ import type { RawProbe } from './raw.js';
 import type { RawRunner } from './plan.js';
 import { V, ALL_GROUPS, ALL_SIGALGS, ciphersFor, canKeyShare, versionLabel, nodeDefaultHello, type HelloSpec } from './hello.js';
 import { pacer } from './rate.js';
-import { cipherSuite, cipherSuiteName, groupName } from '../../wire/tls/registry.js';
+import { cipherSuite, cipherSuiteName, groupName, NAMED_GROUPS } from '../../wire/tls/registry.js';
 
 type TlsProbe = Extract<Probe, { kind: 'tls' }>;
 const ALPN = ['h2', 'http/1.1'];
@@ -41,6 +41,8 @@ export async function survey(ctx: ProbeContext, d: TlsProbe, run: RawRunner, see
     ...extra,
   });
   const versions = [V.TLS13, V.TLS12, V.TLS11, V.TLS10, V.SSL3];
+  // A TLS 1.3 server that wants another group answers with a HelloRetryRequest: later TLS 1.3 hellos send a share for it.
+  let share13: number[] | undefined;
   const perVersion = await Promise.all(
     versions.map(async (v) => {
       const first = await raw(`survey-${versionLabel(v)}`, `does the server accept ${versionLabel(v)}?`, spec(v));
@@ -51,6 +53,10 @@ export async function survey(ctx: ProbeContext, d: TlsProbe, run: RawRunner, see
         return { v, entry, order: undefined as boolean | undefined };
       }
       if (first.raw.alpn !== undefined) entry.alpn = first.raw.alpn;
+      if (v === V.TLS13 && first.raw.outcome === 'hello-retry' && first.raw.group) {
+        const g = groupCode(first.raw.group);
+        if (g !== undefined && canKeyShare(g)) share13 = [g];
+      }
       // Strike out each suite the server picks until it refuses: the order of picks is its preference when it has one.
       const found: number[] = [first.raw.cipherCode!];
       let left = ciphersFor(v).filter((c) => c !== first.raw.cipherCode);
@@ -92,7 +98,7 @@ export async function survey(ctx: ProbeContext, d: TlsProbe, run: RawRunner, see
   const alpnOffers = [['h2'], ['http/1.1']];
   surface.alpn = await Promise.all(
     alpnOffers.map(async (offered) => {
-      const p = await raw(`survey-alpn-${offered[0]}`, `ALPN [${offered.join(', ')}] alone`, spec(top, { alpn: offered }));
+      const p = await raw(`survey-alpn-${offered[0]}`, `ALPN [${offered.join(', ')}] alone`, spec(top, { alpn: offered, ...(top === V.TLS13 && share13 ? { keyShareGroups: share13 } : {}) }));
       return { offered, chosen: accepted(p) ? (p.raw.alpn ?? null) : ('refused' as const) };
     }),
   );
@@ -112,6 +118,9 @@ export async function survey(ctx: ProbeContext, d: TlsProbe, run: RawRunner, see
   return surface;
 }
 
+function groupCode(name: string): number | undefined {
+  return (NAMED_GROUPS as Record<string, number>)[name];
+}
 function nameOf(code: number): string {
   return cipherSuiteName(code);
 }
