@@ -1,34 +1,33 @@
 /**
  * `h2doctor check` against the embedded lab, in process: examples/lab.yaml passes; a changed lab
- * behaviour fails the matching check with a clear reason; the seed's 426 expectations
- * (shared/seeds/002) hold against a server using h2doctor/server and fail against a bare 426.
+ * behaviour fails the matching check with a clear reason (among them the seed's 426 check,
+ * shared/seeds/002, against a 426 without Problem Details or without Upgrade).
  */
 import { describe, expect, test, beforeAll, afterAll } from 'vitest';
 import { readFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import http2 from 'node:http2';
 import { parseChecksFile } from '../src/check/parse.js';
 import { loadCa, runChecks } from '../src/check/run.js';
 import type { CheckPlan, CheckResult } from '../src/check/types.js';
 import { startLabScenarios, labVariableNames } from '../src/cli/commands/lab-serve.js';
 import { ALL_SCENARIOS } from '../src/lab/scenarios.js';
 import { createLabPki } from '../src/lab/pki.js';
-import { listen, type Listening } from '../src/lab/servers.js';
-import { requireProtocol } from '../src/server/index.js';
 
 const EXAMPLE = new URL('../examples/lab.yaml', import.meta.url).pathname;
 const exampleText = readFileSync(EXAMPLE, 'utf8');
 
 /** The scenarios examples/lab.yaml names through its variables. */
 const usedScenarios = ALL_SCENARIOS.filter((s) => exampleText.includes(`\${${labVariableNames(s.id).url}}`));
+/** Scenarios the tests swap in to change a behaviour. */
+const SWAPPED_IN = ['upgrade-426-h2-plain', 'upgrade-426-no-upgrade-field', 'websocket-subprotocol-rejected'];
 
 let lab: Awaited<ReturnType<typeof startLabScenarios>>;
 let caDir: string;
 
 beforeAll(async () => {
   caDir = mkdtempSync(join(tmpdir(), 'h2d-check-'));
-  lab = await startLabScenarios(usedScenarios, caDir);
+  lab = await startLabScenarios([...usedScenarios, ...ALL_SCENARIOS.filter((s) => SWAPPED_IN.includes(s.id))], caDir);
 });
 afterAll(async () => {
   await lab?.stop();
@@ -51,7 +50,7 @@ const why = (results: CheckResult[]) =>
 
 describe('examples/lab.yaml against the lab', () => {
   test('names scenarios that exist, and they all started', () => {
-    expect(usedScenarios.length).toBeGreaterThanOrEqual(6);
+    expect(usedScenarios.length).toBeGreaterThanOrEqual(9);
     expect(lab.notes).toEqual([]);
   });
 
@@ -114,71 +113,37 @@ describe('examples/lab.yaml against the lab', () => {
   });
 });
 
-describe('the seed 002 expectations: HTTP/1.1 gets a 426 with Upgrade and a Problem Details detail', () => {
-  const servers: Listening[] = [];
-  let good: string;
-  let bare: string;
-  const checksFor = (url: string, pin: string) => `version: 1
-environments:
-  lab:
-    cacert: ${join(caDir, 'ca.pem')}
-    resolve: ["${pin}"]
-checks:
-  - name: http/1.1 is refused properly
-    url: ${url}
-    expect:
-      protocol: h2
-      status: { h2: 200, http/1.1: 426 }
-      http1:
-        status: 426
-        upgradeIncludes: HTTP/2.0
-        problemDetails: { detail: true }
-`;
-
-  beforeAll(async () => {
-    const pki = await createLabPki();
-    const c = await pki.preset('valid');
-    const guard = requireProtocol({ minHttpVersion: '2.0' });
-    const helper = http2.createSecureServer({ cert: c.serverCertPem, key: c.keyPem, allowHTTP1: true }, (req, res) => {
-      if (!guard(req, res)) return;
-      res.end('ok\n');
-    });
-    // A bare 426: no Upgrade header, a text body.
-    const plain = http2.createSecureServer({ cert: c.serverCertPem, key: c.keyPem, allowHTTP1: true }, (req, res) => {
-      if (req.httpVersionMajor >= 2) return void res.end('ok\n');
-      res.writeHead(426, { 'content-type': 'text/plain' });
-      res.end('use HTTP/2\n');
-    });
-    const a = await listen(helper, '127.0.0.1');
-    const b = await listen(plain, '127.0.0.1');
-    servers.push(a, b);
-    good = `https://localhost:${a.port}/v2/orders`;
-    bare = `https://localhost:${b.port}/v2/orders`;
-  });
-  afterAll(async () => {
-    await Promise.all(servers.map((s) => s.stop()));
-  });
-
-  const runOne = async (url: string) => {
-    const port = new URL(url).port;
-    const text = checksFor(url, `localhost:${port}:127.0.0.1`);
-    const { plan, ca } = await planFor(text, {}, join(caDir, 'seed.yaml'));
-    const [r] = await runChecks(plan, { ...(ca ? { ca } : {}), timeoutMs: 2000 });
+describe('the seed 002 check and WebSocket checks, when the lab changes behaviour', () => {
+  const swap = (from: string, to: string) => {
+    const f = labVariableNames(from);
+    const t = labVariableNames(to);
+    return { ...lab.vars, [f.url]: lab.vars[t.url]!, [f.pin]: lab.vars[t.pin]! };
+  };
+  const runNamed = async (vars: Record<string, string>, name: string) => {
+    const { plan, ca } = await planFor(exampleText, vars);
+    const [r] = await runChecks({ ...plan, checks: plan.checks.filter((c) => c.name === name) }, { ...(ca ? { ca } : {}), timeoutMs: 2000 });
     return r!;
   };
+  const SEED = 'upgrade-426-h2-helper refuses http/1.1 properly';
 
-  // RFC 9110 §7.8: Upgrade lists protocol-name/version; the helper says HTTP/2.0, as in the seed.
-  test('passes against h2doctor/server requireProtocol', async () => {
-    const r = await runOne(good);
-    expect(why([r])).toBe('');
+  test('a 426 with a text/plain body fails the Problem Details expectation', async () => {
+    const r = await runNamed(swap('upgrade-426-h2-helper', 'upgrade-426-h2-plain'), SEED);
+    const by = Object.fromEntries(r.failures.map((x) => [x.expectation, x.message]));
+    expect(Object.keys(by).sort()).toEqual(['http1.problemDetails', 'noFindings']);
+    expect(by['http1.problemDetails']).toBe('expected a Problem Details body (application/problem+json with type, title, detail), got Content-Type: text/plain');
+    expect(by.noFindings).toBe('unexpected finding: upgrade-problem-details-missing');
   });
 
-  test('fails against a bare 426, saying Upgrade and the Problem Details are missing', async () => {
-    const r = await runOne(bare);
-    expect(r.passed).toBe(false);
+  test('a 426 without an Upgrade field fails upgradeIncludes too', async () => {
+    const r = await runNamed(swap('upgrade-426-h2-helper', 'upgrade-426-no-upgrade-field'), SEED);
     const by = Object.fromEntries(r.failures.map((x) => [x.expectation, x.message]));
-    expect(Object.keys(by).sort()).toEqual(['http1.problemDetails', 'http1.upgradeIncludes']);
     expect(by['http1.upgradeIncludes']).toBe('expected Upgrade to list HTTP/2.0, got no Upgrade header');
-    expect(by['http1.problemDetails']).toMatch(/expected a Problem Details body .*got Content-Type: text\/plain/);
+    expect(by['http1.problemDetails']).toMatch(/got Content-Type: text\/html$/);
+  });
+
+  test('a WebSocket server that selects no subprotocol fails the subprotocol expectation', async () => {
+    const r = await runNamed(swap('websocket-ws', 'websocket-subprotocol-rejected'), 'websocket-ws upgrades with chat.v1');
+    expect(r.passed).toBe(false);
+    expect(r.failures.find((x) => x.expectation === 'websocket.subprotocol')?.message).toBe('expected WebSocket subprotocol chat.v1, server selected none');
   });
 });

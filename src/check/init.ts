@@ -36,7 +36,8 @@ const DAY_MS = 86_400_000;
 export function starterChecksFile(report: Report, o: StarterOptions): string {
   const envName = o.envName ?? 'default';
   const u = new URL(report.target.url);
-  const ev = evidenceFromReport(report, { expect: {} }, o.now);
+  // Asking for WebSocket evidence reads it when a WebSocket probe ran (ws:// and wss:// targets).
+  const ev = evidenceFromReport(report, { expect: { websocket: {} } }, o.now);
   const out: string[] = [];
   const q = (s: string) => JSON.stringify(s);
   const fileName = o.fileName ?? 'checks.yaml';
@@ -93,6 +94,11 @@ export function starterChecksFile(report: Report, o: StarterOptions): string {
       const members = problemMembers(h1);
       if (members.length > 0) x.push(`        problemDetails: { ${members.map((m) => `${m}: true`).join(', ')} }`);
     }
+  }
+
+  if (ev.websocket !== undefined) {
+    const sub = ev.websocket.subprotocol ? `, subprotocol: ${q(ev.websocket.subprotocol)}` : '';
+    expect(`websocket: { status: ${ev.websocket.status}${sub} }`, 'the WebSocket upgrade now');
   }
 
   const worst = worstSeverity(ev.findings.map((f) => f.severity as Severity));
