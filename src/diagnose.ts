@@ -20,9 +20,8 @@ import { STAGES } from './probes/stages/index.js';
 import { VERSION } from './version.js';
 import { dialViaProxy, selectProxy, type ProxyConfig } from './transport/proxy.js';
 import { probeProxyConnect } from './probes/upgrade/proxy-connect.js';
-import type { PathsInput } from './diagnosis/rules/report-level.js';
+import { directPathProbe } from './probes/upgrade/direct-path.js';
 import { protocolMatrix } from './diagnosis/rules/upgrade.js';
-import type { DiagnosisInput } from './diagnosis/index.js';
 
 export interface DiagnoseOptions {
   /** Per-probe deadline in ms (default 3000). */
@@ -100,13 +99,20 @@ export async function diagnose(url: string | Target, options: DiagnoseOptions = 
     : undefined;
   const [evidence, direct] = await Promise.all([
     probePath(resolution.addresses, proxy),
-    directRes?.then(async (r) => (await probePath(r.addresses, undefined)).map((ev) => ({ ...ev, probes: ev.probes.map((p) => ({ ...p, id: `direct/${p.id}` })) }))),
+    directRes?.then((r) => probePath(r.addresses, undefined)),
   ]);
+  // The direct path's outcome joins each proxied address's evidence as one `direct-path` record.
+  if (direct) {
+    for (const ev of evidence) {
+      const same = direct.find((d) => d.address === ev.address) ?? direct[0];
+      const rec = same && directPathProbe(ev.address, target.port, same.probes);
+      if (rec) ev.probes.push(rec);
+    }
+  }
 
   const diagResolution = { ...resolution, source: resolution.source === 'proxy' ? ('literal' as const) : resolution.source };
   const hop = proxy ? proxyHop(proxy, direct, target) : undefined;
-  const input: DiagnosisInput & PathsInput = { target, resolution: diagResolution, evidence, ...(hop ? { proxy: hop } : {}), ...(direct ? { direct } : {}) };
-  const out = diagnoseEvidence(input);
+  const out = diagnoseEvidence({ target, resolution: diagResolution, evidence });
   const matrix = evidence.flatMap(protocolMatrix);
   return {
     schemaVersion: 1,
@@ -119,7 +125,7 @@ export async function diagnose(url: string | Target, options: DiagnoseOptions = 
     addresses: out.addresses,
     negotiated: out.negotiated,
     findings: out.findings,
-    probes: [...evidence, ...(direct ?? [])].flatMap((e) => e.probes).sort((a, b) => a.startMs - b.startMs),
+    probes: evidence.flatMap((e) => e.probes).sort((a, b) => a.startMs - b.startMs),
     connections,
     ...(hop ? { proxy: hop } : {}),
     ...(matrix.length ? { matrix } : {}),

@@ -43,6 +43,11 @@ function describeFamilyProbe(p: Probe): string {
       const res = x.outcome === 'response' ? `CONNECT :protocol websocket ${p.path} → ${x.status}${p.handshake ? (p.handshake.ok ? ' (valid)' : ` (${p.handshake.problems.map((q) => q.code).join(', ')})`) : ''}` : x.outcome === 'settings-no-response' ? 'not tried' : x.outcome;
       return `RFC 8441 over HTTP/2: ${setting}; ${res}`;
     }
+    case 'direct-path': {
+      const t = p.tls;
+      const tls = t ? (t.outcome === 'handshake' ? `TLS ${t.version}, ALPN → ${t.alpn ?? 'none'}${t.cert ? `, certificate issued by ${t.cert.issuer}` : ''}` : `TLS ${t.outcome}`) : 'no TLS';
+      return `direct path (no proxy) to ${p.directAddress}, ${p.probes} probes: ${tls}${p.h2Answer ? `; ${p.h2Answer}` : ''}${p.h1Answer ? `; ${p.h1Answer}` : ''}`;
+    }
     case 'proxy-connect':
       return `proxy ${p.proxy}${p.credentials ? ' (with credentials)' : ''}: ${p.detail}`;
     default:

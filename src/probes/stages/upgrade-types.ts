@@ -82,6 +82,23 @@ export type UpgradeFamilyProbe =
       handshake?: WsHandshakeCheck;
     })
   | (ProbeCommon & {
+      /**
+       * `--compare-direct`: what the direct path (no proxy) showed, kept beside the proxied probes so
+       * the comparison replays from the report alone. Times and bytes are the direct path's totals.
+       */
+      kind: 'direct-path';
+      name: 'direct-path';
+      /** The address the direct path reached. */
+      directAddress: string;
+      /** The direct path's default TLS handshake (ALPN h2, http/1.1), with its certificate. */
+      tls?: TlsResult;
+      /** Direct HTTP/2 and HTTP/1.1 answers in one line: `HTTP/2 200`, or how the exchange ended. */
+      h2Answer?: string;
+      h1Answer?: string;
+      /** How many probes the direct path ran. */
+      probes: number;
+    })
+  | (ProbeCommon & {
       kind: 'proxy-connect';
       name: 'proxy-connect';
       /** The proxy, credentials removed. */
