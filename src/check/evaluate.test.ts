@@ -1,5 +1,6 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, test } from 'vitest';
 import { evaluateCheck, type EvaluableCheck } from './evaluate.js';
+import { upgradeLists } from './evaluate.js';
 import type { CheckEvidence, Expectations } from './types.js';
 
 const NOW = new Date('2026-01-01T00:00:00Z');
@@ -140,10 +141,12 @@ describe('evaluateCheck', () => {
       return evidence({ statusByProtocol: { 'http/1.1': { ...base, ...patch } } });
     };
 
-    it('status and Upgrade token (whole tokens, case-insensitive)', () => {
+    it('status and Upgrade token (whole tokens, case-insensitive; "h2" means any spelling of HTTP/2)', () => {
       expect(failed({ http1: { status: 200 } })).toEqual(['http1.status']);
       expect(failed({ http1: { upgradeIncludes: 'http/2.0' } })).toEqual([]);
-      expect(failed({ http1: { upgradeIncludes: 'h2' } })).toEqual(['http1.upgradeIncludes']);
+      // The "Upgrade containing h2" is met by the registered token HTTP/2.0 (see upgradeLists).
+      expect(failed({ http1: { upgradeIncludes: 'h2' } })).toEqual([]);
+      expect(failed({ http1: { upgradeIncludes: 'websocket' } })).toEqual(['http1.upgradeIncludes']);
       const r = evaluateCheck(check({ http1: { upgradeIncludes: 'h2c' } }), h1({ headers: [] }));
       expect(r.failures[0]).toMatchObject({ actual: 'no Upgrade header' });
     });
@@ -188,4 +191,22 @@ describe('evaluateCheck', () => {
     const r = evaluateCheck(check({ protocol: 'h2' }), evidence({ error: 'could not resolve a.test' }));
     expect(r).toMatchObject({ passed: false, failures: [], error: 'could not resolve a.test' });
   });
+});
+
+describe('upgradeLists: "Upgrade contains h2"', () => {
+  test.each([
+    ['HTTP/2.0', 'h2', true],
+    ['HTTP/2', 'h2', true],
+    ['h2c', 'h2', true],
+    ['h2, h2c', 'HTTP/2.0', true],
+    ['TLS/1.2, HTTP/1.1', 'h2', false],
+    ['websocket', 'h2', false],
+    ['HTTP/2.0', 'h2c', false],
+    ['h2c', 'h2c', true],
+    ['WebSocket', 'websocket', true],
+    ['TLS/1.2, HTTP/1.1', 'TLS/1.2', true],
+  ])('Upgrade: %s lists %s → %s', (field, wanted, want) => {
+    expect(upgradeLists(field, wanted)).toBe(want);
+  });
+  test('no field lists nothing', () => expect(upgradeLists(undefined, 'h2')).toBe(false));
 });

@@ -7,6 +7,7 @@
  *     statusByProtocol: {}, now: new Date() });
  *   // { passed: false, failures: [{ expectation: 'protocol', expected: 'h2', actual: 'http/1.1', … }], … }
  */
+import { classifyUpgradeProtocol, parseUpgrade } from '../wire/http/upgrade.js';
 import { SEVERITY_RANK, type Severity } from '../diagnosis/codes.js';
 import type {
   CheckEvidence,
@@ -115,8 +116,7 @@ function expectationFailures(x: Expectations, ev: CheckEvidence): CheckFailure[]
       }
       if (h.upgradeIncludes !== undefined) {
         const upgrade = header(r, 'upgrade');
-        const tokens = upgrade === undefined ? [] : upgrade.split(',').map((t) => t.trim().toLowerCase());
-        if (!tokens.includes(h.upgradeIncludes.toLowerCase())) {
+        if (!upgradeLists(upgrade, h.upgradeIncludes)) {
           const actual = upgrade === undefined ? 'no Upgrade header' : `Upgrade: ${upgrade}`;
           fail('http1.upgradeIncludes', h.upgradeIncludes, actual, `expected Upgrade to list ${h.upgradeIncludes}, got ${actual}`);
         }
@@ -225,4 +225,20 @@ function formatDays(d: number): string {
 
 function unique<T>(xs: T[]): T[] {
   return [...new Set(xs)];
+}
+
+/**
+ * Whether an `Upgrade` field lists `wanted`. Exact tokens match (case-insensitive); a generic HTTP/2
+ * name (`h2`, `HTTP/2`, `HTTP/2.0`) also matches any spelling of HTTP/2 the server used (`h2`, `h2c`,
+ * `HTTP/2`, `HTTP/2.0`: RFC 9110 §7.8 and the IANA registry spell it `HTTP/2.0`), since that is what
+ * "a 426 whose Upgrade contains h2" means to the person writing the check. `h2c` stays exact.
+ */
+export function upgradeLists(field: string | undefined, wanted: string): boolean {
+  if (field === undefined) return false;
+  const listed = parseUpgrade(field).protocols;
+  const w = wanted.trim().toLowerCase();
+  if (listed.some((p) => p.raw.toLowerCase() === w)) return true;
+  const [name, version] = w.split('/', 2) as [string, string | undefined];
+  if (w === 'h2c' || classifyUpgradeProtocol(name, version) !== 'h2') return false;
+  return listed.some((p) => p.family === 'h2');
 }
