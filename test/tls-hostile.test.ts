@@ -8,6 +8,14 @@ import { hostileTls, type HostileKind } from '../src/lab/tls-front.js';
 import { RAW_MAX_BYTES } from '../src/probes/tls/raw.js';
 
 const KINDS: HostileKind[] = ['garbage', 'huge-length', 'drip', 'reset-mid-record', 'endless-records'];
+/** What each hostile answer proves. */
+const EXPECTED: Record<HostileKind, string> = {
+  garbage: 'tls-malformed-response',
+  'huge-length': 'tls-malformed-response',
+  drip: 'tls-malformed-response',
+  'reset-mid-record': 'tcp-reset',
+  'endless-records': 'tls-malformed-response',
+};
 const BUDGET = 64 * 1024;
 
 describe('hostile TLS servers', () => {
@@ -18,6 +26,8 @@ describe('hostile TLS servers', () => {
         const r = await diagnose(`https://localhost:${l.port}/`, { resolve: [`localhost:${l.port}:127.0.0.1`], timeoutMs: 600, byteBudget: BUDGET, survey });
         expect(r.schemaVersion).toBe(1);
         expect(r.negotiated.protocol).toBeNull();
+        expect(r.verdict).toBe('fail');
+        expect(r.findings.map((f) => f.code)).toContain(EXPECTED[kind]);
         for (const p of r.probes) {
           const limit = p.kind === 'tls-raw' ? RAW_MAX_BYTES : p.kind === 'tls-stage' ? Infinity : BUDGET + 64 * 1024;
           expect(p.bytesReceived).toBeLessThanOrEqual(limit);

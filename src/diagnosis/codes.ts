@@ -32,6 +32,7 @@ export const CODES = {
   'http1-not-supported': { family: 'protocol', severity: 'warning', meaning: 'the server speaks only HTTP/2: HTTP/1.1-only clients fail' },
   'scheme-http-on-tls-port': { family: 'protocol', severity: 'error', meaning: 'cleartext HTTP (or h2c) was sent to a port that speaks TLS' },
   'scheme-https-on-cleartext-port': { family: 'protocol', severity: 'error', meaning: 'a TLS ClientHello was sent to a port that speaks cleartext HTTP' },
+  'tls-malformed-response': { family: 'tls', severity: 'error', meaning: 'the server answered the ClientHello with bytes that are not a usable TLS handshake (another protocol, a malformed or oversized record, or a record that never completes)' },
   'tls-handshake-alert': { family: 'tls', severity: 'error', meaning: 'the server aborted the handshake with an alert (name and number given) and no more specific cause was proven' },
   'tls-no-shared-cipher': { family: 'tls', severity: 'error', meaning: 'no cipher suite in common with the client profile' },
   'tls-no-shared-group': { family: 'tls', severity: 'error', meaning: 'no key-exchange group / curve in common' },

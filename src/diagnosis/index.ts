@@ -39,7 +39,7 @@ export function diagnoseEvidence(input: DiagnosisInput): DiagnosisOutput {
   const pinned = resolution.source === 'resolve-pin' || resolution.addresses.length > 1;
 
   for (const ev of input.evidence) {
-    const raws = ADDRESS_RULES.flatMap((r) => r(ev));
+    const raws = foldConsequences(ADDRESS_RULES.flatMap((r) => r(ev)));
     const codes: Code[] = [];
     for (const raw of raws) {
       if (!codes.includes(raw.code)) codes.push(raw.code);
@@ -99,6 +99,27 @@ export function diagnoseEvidence(input: DiagnosisInput): DiagnosisOutput {
   findings.sort((a, b) => SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity]);
   const verdict = verdictOf(findings.map((f) => f.severity));
   return { findings, verdict, addresses: perAddress, negotiated: bestNegotiated(perAddress) };
+}
+
+/**
+ * Codes that are only the visible consequence of a proven root cause on the same address: the
+ * consequence is folded into the cause's evidence instead of standing as a second finding.
+ */
+export const EXPLAINED_BY: Partial<Record<Code, Code[]>> = {
+  // TLS 1.3 mutual TLS: the client's handshake "completes", then the server closes on the missing
+  // certificate; a forced HTTP/2 exchange sees that close.
+  'preface-closed': ['tls-client-cert-required'],
+};
+
+export function foldConsequences(raws: RawFinding[]): RawFinding[] {
+  const out: RawFinding[] = [];
+  for (const r of raws) {
+    const cause = EXPLAINED_BY[r.code]?.map((c) => raws.find((x) => x.code === c)).find(Boolean);
+    if (cause) {
+      for (const e of r.evidence) cause.evidence.push({ ...e, text: `consequence (${r.code}): ${e.text}` });
+    } else out.push(r);
+  }
+  return out;
 }
 
 export function verdictOf(severities: Array<'error' | 'warning' | 'info'>): Verdict {

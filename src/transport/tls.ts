@@ -120,7 +120,8 @@ export function tlsHandshake(raw: net.Socket, o: TlsOptions): Promise<TlsHandsha
         result.alert = { level: 'fatal', code: al.code, name: alertName(al.code) };
       } else if (rawBytes.length > 0 && !isTls(first)) {
         result.outcome = 'not-tls';
-      } else if (rawBytes.length === 0 && rawReset) {
+      } else if (rawReset) {
+        // A reset mid-handshake (even mid-record) is a reset: the bytes before it stay in `first`.
         result.outcome = 'reset';
       } else if (rawBytes.length === 0) {
         result.outcome = 'closed';

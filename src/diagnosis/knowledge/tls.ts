@@ -45,6 +45,24 @@ const CLIENT_CA: Fix[] = [
 const show = (v: Vars) => `openssl s_client -connect ${v.connect}${v.servername} -showcerts </dev/null 2>/dev/null | openssl x509 -noout -subject -issuer -dates -ext subjectAltName`;
 
 export const TLS_KNOWLEDGE: Partial<Record<Code, Knowledge>> = {
+  'tls-malformed-response': {
+    title: () => 'The server answered the ClientHello with something that is not a usable TLS handshake',
+    explanation: (v) =>
+      `Our ClientHello was answered with ${v.detail ?? 'bytes that are not TLS'}. No TLS client can go on from there. Usually the port is not the TLS service (another protocol, a TLS multiplexer such as sslh routing to the wrong backend), a broken or overloaded TLS terminator, or a middlebox that mangles the handshake.`,
+    clientsSee: [
+      'curl: (35) OpenSSL/3: error:0A00010B:SSL routines::wrong version number / record layer failure',
+      'OpenSSL: packet length too long / record layer failure',
+      'Node: ERR_SSL_WRONG_VERSION_NUMBER / ERR_SSL_PACKET_LENGTH_TOO_LONG / timeout',
+      'Go: tls: first record does not look like a TLS handshake / tls: oversized record received',
+      'Java: javax.net.ssl.SSLException: Unsupported or unrecognized SSL message',
+    ],
+    fixes: () => [
+      { side: 'client', applies: 'any', text: 'Check the host and port: the bytes in the evidence tell what really answers there.' },
+      { side: 'server', applies: 'any', text: 'Check what listens on the port (ss -ltnp) and, behind a multiplexer or load balancer, which backend it routes TLS to.' },
+      { side: 'network', applies: 'middlebox', text: 'Compare from another network: a DPI box or captive portal that rewrites the handshake shows up as bytes the server never sent.' },
+    ],
+    reproduce: (v) => [`openssl s_client -connect ${v.connect}${v.servername} -msg </dev/null 2>&1 | head -20`, `curl -sv -o /dev/null${v.resolve} ${v.url}`],
+  },
   'tls-handshake-alert': {
     title: (v) => `The server aborted the TLS handshake: ${v.detail ?? 'alert'}`,
     explanation: (v) =>

@@ -58,6 +58,8 @@ export const tlsRule: AddressRule = (ev) => {
   const t = d.tls;
 
   if (t.outcome === 'alert' || t.outcome === 'closed' || t.outcome === 'reset') out.push(...refusal(ev, d, by));
+  const malformed = malformedAnswer(ev, d, raws);
+  if (malformed) out.push(malformed);
   if (t.outcome === 'handshake') out.push(...healthy(ev, d, by, raws, stage));
   const versionTooOld = out.some((f) => f.code === 'tls-version-too-old');
   // TLS 1.0 / 1.1 accepted by any raw hello (checks, bisection or survey).
@@ -235,4 +237,28 @@ function formatSeconds(s: number): string {
   if (s < 3600) return `${Math.round(s / 60)} min`;
   if (s < 172800) return `${(s / 3600).toFixed(1)} h`;
   return `${Math.round(s / 86400)} days`;
+}
+
+/**
+ * The answer to our ClientHello was bytes, but not a usable TLS handshake: another protocol (not
+ * HTTP, which is scheme-https-on-cleartext-port), a malformed or oversized record, or a record that
+ * never completes. RFC 8446 §5.1: records are type, version, length ≤ 2^14 (+256), then that many bytes.
+ */
+function malformedAnswer(ev: AddressEvidence, d: TlsProbe, raws: Raw[]): RawFinding | undefined {
+  const t = d.tls;
+  if (!['not-tls', 'timeout', 'error'].includes(t.outcome) || d.bytesReceived === 0) return undefined;
+  if (d.first?.first.kind === 'http1') return undefined;
+  const sniff = probe(ev, 'sniff-http1');
+  if (sniff?.h1.outcome === 'response') return undefined;
+  const what =
+    t.outcome === 'not-tls'
+      ? `bytes that are not TLS: ${d.first?.summary ?? 'unrecognised'}`
+      : t.outcome === 'timeout'
+        ? `${d.bytesReceived} byte(s) of a TLS answer (${d.first?.summary ?? 'partial record'}) that never completed in ${Math.round(d.durationMs)} ms`
+        : `a TLS answer the local TLS library rejected (${t.error?.code ?? 'error'}: ${t.error?.message ?? ''})`;
+  const evidence: EvidenceItem[] = [{ probe: d.id, text: `our ClientHello was answered with ${what}`, ...(d.first?.excerpt.length ? { excerpt: d.first.excerpt } : {}) }];
+  for (const r of raws.slice(0, 2)) {
+    if (r.raw.outcome === 'not-tls' || r.raw.outcome === 'malformed' || r.raw.outcome === 'timeout') evidence.push(item(r));
+  }
+  return { code: 'tls-malformed-response', detail: what, evidence };
 }

@@ -24,14 +24,15 @@ export const transportRule: AddressRule = (ev) => {
         code: 'tls-handshake-timeout',
         evidence: [{ probe: d.id, text: `TCP connected in ${c.ms} ms; ClientHello sent (${d.bytesSent} bytes); no byte came back in ${d.durationMs} ms` }],
       });
-    } else if ((d.tls.outcome === 'reset' || d.tls.outcome === 'closed') && d.bytesReceived === 0 && !sniffIsHttp) {
+    } else if ((d.tls.outcome === 'reset' || (d.tls.outcome === 'closed' && d.bytesReceived === 0)) && !sniffIsHttp) {
       out.push({
         code: 'tcp-reset',
         detail: 'TLS handshake',
         evidence: [
           {
             probe: d.id,
-            text: `TCP connected, ClientHello sent, then the peer ${d.tls.outcome === 'reset' ? 'reset the connection (RST)' : 'closed the connection (FIN) without a TLS alert'} after ${d.durationMs} ms`,
+            text: `TCP connected, ClientHello sent, then the peer ${d.tls.outcome === 'reset' ? 'reset the connection (RST)' : 'closed the connection (FIN) without a TLS alert'} after ${d.durationMs} ms${d.bytesReceived ? `, ${d.bytesReceived} byte(s) into its answer (${d.first?.summary ?? 'partial record'})` : ''}`,
+            ...(d.first && d.first.excerpt.length ? { excerpt: d.first.excerpt } : {}),
           },
         ],
       });

@@ -8,7 +8,8 @@ import tls from 'node:tls';
 import type { LabCertPreset } from '../pki.js';
 import { HOST, local, ok, tlsCert, type LabEnv, type LabScenario } from '../helpers.js';
 import { listen } from '../servers.js';
-import { sniFront } from '../tls-front.js';
+import { sniFront, hostileTls } from '../tls-front.js';
+import net from 'node:net';
 
 /** node:http2 with h2 + http/1.1 and extra TLS options. */
 async function h2Server(env: LabEnv, more: tls.TlsOptions = {}, preset: LabCertPreset = 'valid') {
@@ -120,9 +121,9 @@ export const TLS_SCENARIOS: LabScenario[] = [
     title: 'Mutual TLS over TLS 1.3: the client finishes first, then the server sends certificate_required and closes',
     family: 'tls',
     // Under TLS 1.3 Node's handshake "completes" before the server judges the (empty) client
-    // certificate, so the forced HTTP/2 exchange sees the connection closed: preface-closed is
-    // what that probe observes. The TLS stage proves the cause (CertificateRequest, decrypted).
-    expect: ['tls-client-cert-required', 'preface-closed'],
+    // certificate, so the forced HTTP/2 exchange sees the connection closed. The TLS stage proves
+    // the cause (CertificateRequest, decrypted); the close is folded into its evidence.
+    expect: ['tls-client-cert-required'],
     start: async (env) => local(await h2Server(env, { requestCert: true, rejectUnauthorized: true, ca: env.pki.rootCa.certPem }), 'https'),
   },
   certScenario('cert-hostname-mismatch', 'wrongHost', 'Certificate for other.example only', 'cert-hostname-mismatch'),
@@ -141,6 +142,28 @@ export const TLS_SCENARIOS: LabScenario[] = [
         ok(req, res);
       });
       return local(await listen(s, HOST), 'https');
+    },
+  },
+  {
+    id: 'tls-port-speaks-ssh',
+    title: 'https:// pointed at an SSH server (a TLS multiplexer routing to the wrong backend)',
+    family: 'tls',
+    expect: ['tls-malformed-response'],
+    async start() {
+      const s = net.createServer((sock) => {
+        sock.on('error', () => {});
+        sock.write('SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u3\r\n');
+      });
+      return local(await listen(s, HOST), 'https');
+    },
+  },
+  {
+    id: 'tls-garbage-records',
+    title: 'A TLS port answering the ClientHello with random bytes',
+    family: 'tls',
+    expect: ['tls-malformed-response'],
+    async start() {
+      return local(await hostileTls('garbage'), 'https', { timeoutMs: 800 });
     },
   },
 ];
