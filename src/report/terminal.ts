@@ -39,6 +39,7 @@ export function renderTerminal(r: Report, o: TerminalOptions): string {
   out.push(c(`  ${summaryLine(r)}`, 'dim'));
   if (r.proxy) out.push(c(`  ${proxyLine(r.proxy)}`, 'dim'));
   out.push(...renderMatrix(r, c, o.verbose));
+  out.push(...renderTlsSurface(r, c, o.verbose));
 
   for (const f of r.findings) {
     out.push('');
@@ -156,4 +157,32 @@ export function wrap(text: string, width: number): string[] {
     lines.push(line);
   }
   return lines;
+}
+
+/**
+ * The server's TLS surface as the TLS stage found it: always after --survey, with -v otherwise.
+ * One line per version (accepted or not, its suites in server order), then groups, ALPN, SNI.
+ */
+function renderTlsSurface(r: Report, c: (s: string, ...st: Style[]) => string, verbose: boolean): string[] {
+  const out: string[] = [];
+  for (const p of r.probes) {
+    if (p.kind !== 'tls-stage' || !p.stage.surface) continue;
+    if (p.stage.plan !== 'survey' && !verbose) continue;
+    const s = p.stage.surface;
+    out.push('', c(`TLS surface of ${p.address}  (${p.stage.plan}, ${p.stage.connections} connection${p.stage.connections === 1 ? '' : 's'})`, 'bold'));
+    for (const v of s.versions) {
+      const mark = v.accepted ? c('yes', 'green') : c('no ', 'dim');
+      const detail = v.accepted
+        ? [v.alpn !== undefined ? `ALPN ${v.alpn ?? 'none'}` : '', v.ciphers?.length ? `${v.ciphers.length} suite${v.ciphers.length === 1 ? '' : 's'}` : ''].filter(Boolean).join('  ·  ')
+        : v.alert ?? '';
+      out.push(`  ${v.version.padEnd(8)} ${mark}  ${detail}`);
+      for (const name of v.ciphers ?? []) out.push(c(`             ${name}`, 'dim'));
+    }
+    if (s.serverCipherOrder !== undefined) out.push(`  cipher order: ${s.serverCipherOrder ? 'the server\'s' : "the client's"}`);
+    if (s.groups?.length) out.push(`  groups: ${s.groups.join(' ')}`);
+    if (s.alpn?.length) out.push(`  ALPN: ${s.alpn.map((a) => `[${a.offered.join(',')}] → ${a.chosen ?? 'none'}`).join('  ·  ')}`);
+    if (s.noSni) out.push(`  without SNI: ${s.noSni}`);
+    if (s.unknownName) out.push(`  unknown name: ${s.unknownName}`);
+  }
+  return out;
 }
