@@ -8,7 +8,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, writeFileSync, readFileSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import net from 'node:net';
+import { freePort, waitPort } from './net-helpers.js';
 import type { LabPki } from '../src/lab/pki.js';
 import { CIPHER_SUITES } from '../src/wire/tls/registry.js';
 
@@ -31,28 +31,6 @@ export interface RunningNginx {
   stop(): Promise<void>;
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = net.createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const p = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(p));
-    });
-  });
-}
-
-async function waitPort(port: number, ms: number): Promise<boolean> {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    const ok = await new Promise<boolean>((resolve) => {
-      const s = net.connect({ host: '127.0.0.1', port }, () => (s.destroy(), resolve(true)));
-      s.on('error', () => resolve(false));
-    });
-    if (ok) return true;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return false;
-}
 
 export async function startNginx(pki: LabPki, cfg: NginxTls): Promise<RunningNginx> {
   const dir = mkdtempSync(join(tmpdir(), 'h2d-nginx-'));

@@ -7,7 +7,9 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import net from 'node:net';
+import { freePort, waitPort } from './net-helpers.js';
+
+export { freePort };
 
 export function which(cmd: string, fallback: string): string | undefined {
   const r = spawnSync('sh', ['-c', `command -v ${cmd}`], { encoding: 'utf8' });
@@ -15,28 +17,6 @@ export function which(cmd: string, fallback: string): string | undefined {
   return existsSync(fallback) ? fallback : undefined;
 }
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = net.createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const p = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(p));
-    });
-  });
-}
-
-async function waitPort(port: number, ms: number): Promise<boolean> {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    const ok = await new Promise<boolean>((resolve) => {
-      const s = net.connect({ host: '127.0.0.1', port }, () => (s.destroy(), resolve(true)));
-      s.on('error', () => resolve(false));
-    });
-    if (ok) return true;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return false;
-}
 
 export interface Running {
   port: number;

@@ -4,9 +4,10 @@
  */
 import type net from 'node:net';
 import type { ConnectOutcome, Probe, TlsResult } from '../types.js';
-import { ByteSink, round } from '../transport/conn.js';
+import { ByteSink } from '../transport/conn.js';
 import { tlsHandshake } from '../transport/tls.js';
-import { authority, probeId, type ProbeContext } from './context.js';
+import { authority, type ProbeContext } from './context.js';
+import { Meter } from './meter.js';
 import { h2Exchange, CLIENT_SETTINGS } from './h2-exchange.js';
 import { h1Request, readH1Response } from './h1-exchange.js';
 import { classify } from '../wire/sniff.js';
@@ -19,30 +20,6 @@ function h1Extra(ctx: ProbeContext): Array<[string, string]> {
 function h2Extra(ctx: ProbeContext): Array<[string, string]> {
   const banned = new Set(['host', 'connection', 'upgrade', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'te', 'http2-settings']);
   return (ctx.options.headers ?? []).filter(([k]) => !banned.has(k.toLowerCase())).map(([k, v]) => [k.toLowerCase(), v]);
-}
-
-type Common = Pick<Probe, 'id' | 'address' | 'port' | 'startMs' | 'durationMs' | 'bytesSent' | 'bytesReceived' | 'connect'>;
-
-class Meter {
-  sent = 0;
-  received = 0;
-  readonly start = performance.now();
-  constructor(readonly ctx: ProbeContext, readonly name: string) {}
-  get deadline(): number {
-    return this.start + this.ctx.timeoutMs;
-  }
-  common(connect: ConnectOutcome): Common {
-    return {
-      id: probeId(this.ctx, this.name),
-      address: this.ctx.address,
-      port: this.ctx.port,
-      startMs: round(this.start - this.ctx.t0),
-      durationMs: round(performance.now() - this.start),
-      bytesSent: this.sent,
-      bytesReceived: this.received,
-      connect,
-    };
-  }
 }
 
 async function open(m: Meter, pre?: { socket: net.Socket; outcome: ConnectOutcome }) {

@@ -16,7 +16,7 @@
  *   keylog: 'CLIENT_RANDOM …\n',
  * });
  */
-import { ParseError, Reader, Writer } from './bytes.js';
+import { ParseError, Reader, Writer, concat } from './bytes.js';
 
 /** pcapng sections here are little-endian; the project's cursors are big-endian (network order). */
 class LeWriter extends Writer {
@@ -358,15 +358,7 @@ export function writePcapng(c: PcapngConnection): Uint8Array {
       }
     }
   }
-  let n = 0;
-  for (const b of out) n += b.length;
-  const file = new Uint8Array(n);
-  let at = 0;
-  for (const b of out) {
-    file.set(b, at);
-    at += b.length;
-  }
-  return file;
+  return concat(out);
 }
 
 // ---------------------------------------------------------------------------------------------

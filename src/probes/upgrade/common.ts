@@ -6,35 +6,12 @@
 import type net from 'node:net';
 import type tls from 'node:tls';
 import type { ConnectOutcome, ProbeCommon, TlsResult } from '../../types.js';
-import { round } from '../../transport/conn.js';
 import { tlsHandshake } from '../../transport/tls.js';
-import { probeId, type ProbeContext } from '../context.js';
-import type { RequestSent } from '../stages/upgrade-types.js';
+import type { ProbeContext } from '../context.js';
+import { Meter } from '../meter.js';
 
-export class Meter {
-  sent = 0;
-  received = 0;
-  readonly start = performance.now();
-  constructor(
-    readonly ctx: ProbeContext,
-    readonly name: string,
-  ) {}
-  get deadline(): number {
-    return this.start + this.ctx.timeoutMs;
-  }
-  common(connect: ConnectOutcome): ProbeCommon {
-    return {
-      id: probeId(this.ctx, this.name),
-      address: this.ctx.address,
-      port: this.ctx.port,
-      startMs: round(this.start - this.ctx.t0),
-      durationMs: round(performance.now() - this.start),
-      bytesSent: this.sent,
-      bytesReceived: this.received,
-      connect,
-    };
-  }
-}
+export { Meter };
+import type { RequestSent } from '../stages/upgrade-types.js';
 
 export interface Opened {
   connect: ConnectOutcome;

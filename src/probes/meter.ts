@@ -1,0 +1,31 @@
+/**
+ * Time and bytes of one probe, shared by every probe family: the common fields of its evidence.
+ */
+import type { ConnectOutcome, ProbeCommon } from '../types.js';
+import { round } from '../transport/conn.js';
+import { probeId, type ProbeContext } from './context.js';
+
+export class Meter {
+  sent = 0;
+  received = 0;
+  readonly start = performance.now();
+  constructor(
+    readonly ctx: ProbeContext,
+    readonly name: string,
+  ) {}
+  get deadline(): number {
+    return this.start + this.ctx.timeoutMs;
+  }
+  common(connect: ConnectOutcome): ProbeCommon {
+    return {
+      id: probeId(this.ctx, this.name),
+      address: this.ctx.address,
+      port: this.ctx.port,
+      startMs: round(this.start - this.ctx.t0),
+      durationMs: round(performance.now() - this.start),
+      bytesSent: this.sent,
+      bytesReceived: this.received,
+      connect,
+    };
+  }
+}
