@@ -35,7 +35,9 @@ export function rawAnswer(r: RawTlsResult): string {
 export function rawOffer(r: RawTlsResult): string {
   const o = r.offer;
   const ciphers = o.ciphers ? o.ciphers.join(', ') : `${o.cipherCount} suites`;
-  return `${o.versions.join('/')}, ${ciphers}, groups ${o.groups.join(', ')}, ${o.sigalgCount} signature schemes, ALPN ${o.alpn ? o.alpn.join(',') : 'none'}, SNI ${o.sni ?? 'none'}`;
+  // A wide offer's groups come summarised ("54 groups"); name them only when they are few.
+  const groups = o.groups.length === 1 && /^\d+ groups$/.test(o.groups[0]!) ? o.groups[0] : `groups ${o.groups.join(', ')}`;
+  return `${o.versions.join('/')}, ${ciphers}, ${groups}, ${o.sigalgCount} signature schemes, ALPN ${o.alpn ? o.alpn.join(',') : 'none'}, SNI ${o.sni ?? 'none'}`;
 }
 
 const item = (p: Raw, text?: string): EvidenceItem => ({ probe: p.id, text: text ?? `${p.purpose} — offered ${rawOffer(p.raw)} → ${rawAnswer(p.raw)}` });
