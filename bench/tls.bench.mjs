@@ -63,20 +63,36 @@ for (let i = 0; i < 100; i++) {
   await new Promise((r) => setTimeout(r, 50));
 }
 
+// Every tool talks to nginx through a counting relay, so the table can say how many connections each used.
+const relayPort = await new Promise((resolve) => {
+  const s = net.createServer().listen(0, '127.0.0.1', () => {
+    const p = s.address().port;
+    s.close(() => resolve(p));
+  });
+});
+const countFile = join(dir, 'connections');
+const relay = spawn(process.execPath, [new URL('./conn-counter.mjs', import.meta.url).pathname, String(relayPort), String(port), countFile], { stdio: ['ignore', 'pipe', 'ignore'] });
+await new Promise((r) => relay.stdout.once('data', r));
+const connectionsSoFar = () => Number(readFileSync(countFile, 'utf8'));
+
 const timed = (cmd, args) => {
+  const before = connectionsSoFar();
   const t0 = performance.now();
   const r = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, timeout: 600_000 });
-  return { ms: performance.now() - t0, r };
+  const ms = performance.now() - t0;
+  return { ms, r, connections: connectionsSoFar() - before };
 };
 
 try {
   // h2doctor --survey
-  const args = [BIN, `https://localhost:${port}/`, '--survey', '--json', '--cacert', join(dir, 'ca.pem'), '--resolve', `localhost:${port}:127.0.0.1`];
+  const args = [BIN, `https://localhost:${relayPort}/`, '--survey', '--json', '--cacert', join(dir, 'ca.pem'), '--resolve', `localhost:${relayPort}:127.0.0.1`];
   const runs = [];
   let report;
+  let ourConnections = 0;
   for (let i = 0; i < RUNS; i++) {
     const t = timed(process.execPath, args);
     runs.push(t.ms);
+    ourConnections = t.connections;
     report = JSON.parse(t.r.stdout);
   }
   const surface = report.probes.find((p) => p.kind === 'tls-stage').stage.surface;
@@ -85,22 +101,25 @@ try {
     ciphers: Object.fromEntries(surface.versions.filter((v) => v.accepted).map((v) => [v.version, [...v.ciphers].sort()])),
     alpn: surface.alpn.filter((a) => a.chosen === a.offered[0]).map((a) => a.offered[0]).sort(),
   };
-  const rows = [['h2doctor --survey', median(runs), report.connections, '—', '—', '—']];
+  // The relay's count, and the report's own (they agree when nothing else connects).
+  const rows = [['h2doctor --survey', median(runs), `${ourConnections} (report: ${report.connections})`, '—', '—', '—']];
 
   // sslscan
   if (which('sslscan')) {
     const ms = [];
     let xml = '';
+    let conns = 0;
     for (let i = 0; i < 3; i++) {
-      const t = timed('sslscan', ['--xml=-', '--no-colour', '--no-heartbleed', '--no-fallback', '--no-renegotiation', '--no-compression', '--no-check-certificate', '--no-groups', `127.0.0.1:${port}`]);
+      const t = timed('sslscan', ['--xml=-', '--no-colour', '--no-heartbleed', '--no-fallback', '--no-renegotiation', '--no-compression', '--no-check-certificate', '--no-groups', `127.0.0.1:${relayPort}`]);
       ms.push(t.ms);
+      conns = t.connections;
       xml = t.r.stdout;
     }
     const versions = [...xml.matchAll(/<protocol type="(ssl|tls)" version="([\d.]+)" enabled="1"/g)].map((m) => V[`${m[1] === 'ssl' ? 'SSLv' : 'TLSv'}${m[2]}`]).sort();
     const ciphers = {};
     for (const m of xml.matchAll(/<cipher status="[^"]*" sslversion="([^"]+)"[^>]*? id="0x([0-9A-Fa-f]+)"/g)) (ciphers[V[m[1]]] ??= []).push(nameOf(parseInt(m[2], 16)));
     for (const k of Object.keys(ciphers)) ciphers[k].sort();
-    rows.push(['sslscan', median(ms), '?', eq(versions, ours.versions) ? 'agree' : 'DIFFER', eq(ciphers, ours.ciphers) ? 'agree' : 'DIFFER', 'no ALPN test']);
+    rows.push(['sslscan', median(ms), conns, eq(versions, ours.versions) ? 'agree' : 'DIFFER', eq(ciphers, ours.ciphers) ? 'agree' : 'DIFFER', 'no ALPN test']);
   }
 
   // testssl.sh
@@ -108,7 +127,7 @@ try {
   const runTestssl = (extra) => {
     const json = join(dir, `ts-${extra.join('')}.json`);
     rmSync(json, { force: true });
-    const t = timed(testssl, ['--quiet', '--warnings', 'off', '--color', '0', '--jsonfile', json, ...extra, `127.0.0.1:${port}`]);
+    const t = timed(testssl, ['--quiet', '--warnings', 'off', '--color', '0', '--jsonfile', json, ...extra, `127.0.0.1:${relayPort}`]);
     let items = [];
     try {
       items = JSON.parse(readFileSync(json, 'utf8'));
@@ -124,14 +143,14 @@ try {
       (ciphers[v] ??= []).push(nameOf(parseInt(m[2], 16)));
     }
     for (const k of Object.keys(ciphers)) ciphers[k].sort();
-    return { ms: t.ms, versions, alpn, ciphers };
+    return { ms: t.ms, connections: t.connections, versions, alpn, ciphers };
   };
   if (testssl) {
     const p = runTestssl(['-p']);
-    rows.push(['testssl.sh -p', p.ms, '?', eq(p.versions, ours.versions) ? 'agree' : 'DIFFER', '—', eq(p.alpn, ours.alpn) ? 'agree' : 'DIFFER']);
+    rows.push(['testssl.sh -p', p.ms, p.connections, eq(p.versions, ours.versions) ? 'agree' : 'DIFFER', '—', eq(p.alpn, ours.alpn) ? 'agree' : 'DIFFER']);
     if (process.env.BENCH_TESTSSL_DEFAULT !== '0') {
       const d = runTestssl([]);
-      rows.push(['testssl.sh (default run)', d.ms, '?', eq(d.versions, ours.versions) ? 'agree' : 'DIFFER', Object.keys(d.ciphers).length ? (eq(d.ciphers, ours.ciphers) ? 'agree' : 'DIFFER') : '—', eq(d.alpn, ours.alpn) ? 'agree' : 'DIFFER']);
+      rows.push(['testssl.sh (default run)', d.ms, d.connections, eq(d.versions, ours.versions) ? 'agree' : 'DIFFER', Object.keys(d.ciphers).length ? (eq(d.ciphers, ours.ciphers) ? 'agree' : 'DIFFER') : '—', eq(d.alpn, ours.alpn) ? 'agree' : 'DIFFER']);
     }
   }
 
@@ -163,6 +182,7 @@ try {
   console.log(`\nDefault diagnosis of a broken TLS target (${sc.id}), median of 10, wall time with process start`);
   console.log(`${Math.round(median(dms))} ms; ${drep.connections} connections in all (${stage?.connections ?? 0} by the TLS bisection); found: ${drep.findings.map((f) => f.code).join(', ')}`);
 } finally {
+  relay.kill();
   ng.kill('SIGQUIT');
   await new Promise((r) => setTimeout(r, 200));
   rmSync(dir, { recursive: true, force: true });
