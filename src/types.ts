@@ -96,6 +96,8 @@ export interface TlsResult {
   /** The local TLS library's error when the handshake failed (its typed code, e.g. ERR_SSL_WRONG_VERSION_NUMBER). */
   error?: { code: string; message: string };
   cert?: CertSummary;
+  /** The trust store `verify` used: '--cacert', a system bundle's path, or 'node-bundled-roots'. */
+  trustStore?: string;
   /** Certificate validation against the trust store (system + --cacert) and the host name. */
   verify?: { ok: true } | { ok: false; code: string; message: string };
   /** The host-name check on its own (Node runs it only when the chain verifies): does the certificate cover the host? */

@@ -151,6 +151,18 @@ describe('diagnose against the lab through the binary', () => {
     expect(r.stdout).not.toMatch(/\x1b\[/);
   });
 
+  test('without --cacert the system trust store is used (SSL_CERT_FILE, else the system bundle)', async () => {
+    const trusted = await run([healthy.url, '--json', ...pins(healthy)], { SSL_CERT_FILE: caFile });
+    const r1 = JSON.parse(trusted.stdout);
+    expect(r1.verdict).toBe('ok');
+    expect(r1.probes.find((p: { name?: string }) => p.name === 'tls-default').tls.trustStore).toBe(caFile);
+    // The lab CA is in no system store: the same server is then untrusted.
+    const untrusted = await run([healthy.url, '--json', ...pins(healthy)], { SSL_CERT_FILE: '/nonexistent.pem' });
+    const r2 = JSON.parse(untrusted.stdout);
+    expect(untrusted.code).toBe(1);
+    expect(r2.findings.map((f: { code: string }) => f.code)).toContain('cert-untrusted');
+  });
+
   test('-v adds the probe table', async () => {
     const r = await run([broken.url, '-v', '--cacert', caFile, ...pins(broken)], { NO_COLOR: '1' });
     expect(r.stdout).toMatch(/Probes/);

@@ -5,6 +5,7 @@
  */
 import net from 'node:net';
 import tls from 'node:tls';
+import { readFileSync } from 'node:fs';
 import type { CertSummary, TlsResult } from '../types.js';
 import { alertFromNodeErrorCode, alertName } from '../wire/tls/alerts.js';
 import { classify } from '../wire/sniff.js';
@@ -39,6 +40,48 @@ export interface TlsHandshake {
 
 const RAW_KEEP = 16 * 1024;
 
+/** Where Debian/Ubuntu, Fedora/RHEL, Alpine/macOS keep the system's CA bundle (curl's default store). */
+export const SYSTEM_CA_FILES = ['/etc/ssl/certs/ca-certificates.crt', '/etc/pki/tls/certs/ca-bundle.crt', '/etc/ssl/cert.pem'];
+
+let systemStore: { source: string; pem: string | undefined } | undefined;
+
+/**
+ * The trust store used when no --cacert is given: `SSL_CERT_FILE`, else the system bundle (what
+ * curl and OpenSSL clients on this machine trust), else Node's bundled Mozilla roots. Read once.
+ */
+export function systemTrustStore(env: Record<string, string | undefined> = process.env): { source: string; pem: string | undefined } {
+  if (systemStore) return systemStore;
+  for (const file of [env.SSL_CERT_FILE, ...SYSTEM_CA_FILES]) {
+    if (!file) continue;
+    try {
+      const pem = readFileSync(file, 'utf8');
+      if (pem.includes('-----BEGIN CERTIFICATE-----')) return (systemStore = { source: file, pem });
+    } catch {
+      // not there: try the next
+    }
+  }
+  return (systemStore = { source: 'node-bundled-roots', pem: undefined });
+}
+
+const contexts = new Map<string, tls.SecureContext>();
+
+function secureContextFor(o: Pick<TlsOptions, 'ca' | 'minVersion' | 'maxVersion' | 'ciphers'>): tls.SecureContext {
+  const ca = o.ca ?? systemTrustStore().pem;
+  const key = JSON.stringify([typeof ca === 'string' ? ca : ca?.toString('latin1') ?? null, o.minVersion ?? null, o.maxVersion ?? null, o.ciphers ?? null]);
+  let ctx = contexts.get(key);
+  if (!ctx) {
+    ctx = tls.createSecureContext({
+      ...(ca ? { ca } : {}),
+      ...(o.minVersion ? { minVersion: o.minVersion } : {}),
+      ...(o.maxVersion ? { maxVersion: o.maxVersion } : {}),
+      ...(o.ciphers ? { ciphers: o.ciphers } : {}),
+    });
+    if (contexts.size > 32) contexts.clear();
+    contexts.set(key, ctx);
+  }
+  return ctx;
+}
+
 export function tlsHandshake(raw: net.Socket, o: TlsOptions): Promise<TlsHandshake> {
   const t0 = performance.now();
   const tap = new TapDuplex(raw, RAW_KEEP, o.onOut, o.onIn);
@@ -49,7 +92,7 @@ export function tlsHandshake(raw: net.Socket, o: TlsOptions): Promise<TlsHandsha
   });
   raw.on('end', () => (rawEnded = true));
   const sni = o.sni && net.isIP(o.sni) === 0 ? o.sni : undefined;
-  const result: TlsResult = { offeredAlpn: o.alpn, sni: sni ?? null, outcome: 'error' };
+  const result: TlsResult = { offeredAlpn: o.alpn, sni: sni ?? null, outcome: 'error', trustStore: o.ca ? '--cacert' : systemTrustStore().source };
 
   return new Promise((resolve) => {
     let settled = false;
@@ -62,10 +105,9 @@ export function tlsHandshake(raw: net.Socket, o: TlsOptions): Promise<TlsHandsha
       checkServerIdentity: (_h, cert) => tls.checkServerIdentity(o.verifyHost, cert),
     };
     if (sni) opts.servername = sni;
-    if (o.ca) opts.ca = o.ca;
-    if (o.minVersion) opts.minVersion = o.minVersion;
-    if (o.maxVersion) opts.maxVersion = o.maxVersion;
-    if (o.ciphers) opts.ciphers = o.ciphers;
+    // One secure context per trust store and parameter set, made once per process: building a
+    // context parses every CA certificate, far too slow to repeat on each probe.
+    opts.secureContext = secureContextFor(o);
     const sock = tls.connect(opts);
     if (o.onKeylog) sock.on('keylog', o.onKeylog);
     sock.on('OCSPResponse', (r: Buffer) => {
