@@ -188,7 +188,10 @@ async function probeAddress(ctx: ProbeContext, run: Run, count: () => void): Pro
   const c = wave1[0] as Extract<Probe, { kind: 'h1' }>;
   const k = c.h1.first?.first.kind;
   const tlsLike = k === 'tls-alert' || k === 'tls-handshake' || k === 'tls-other';
-  if (c.h1.outcome !== 'response' && !tlsLike) {
+  // A 400 is what TLS ports of nginx, Apache and Go answer to cleartext HTTP ("The plain HTTP request
+  // was sent to HTTPS port"): sniff for TLS then too, or http:// to a TLS port reads as "no h2c".
+  const answered400 = c.h1.outcome === 'response' && c.h1.status === 400;
+  if ((c.h1.outcome !== 'response' || answered400) && !tlsLike) {
     probes.push(await go(() => probeTls(ctx, 'sniff-tls', ['h2', 'http/1.1'], 'none')));
   }
   return runStages(ctx, probes, go);

@@ -95,6 +95,29 @@ describe('rules from recorded evidence', () => {
     expect(codes(http, [tcp, { kind: 'h1', name: 'h1-cleartext', ...common('h1-cleartext'), h1: { outcome: 'not-http', first: alert } }])).toEqual(['scheme-http-on-tls-port']);
   });
 
+  // Recorded from nginx 1.22.1 (`listen … ssl http2`, test/real-nginx.test.ts): cleartext HTTP to its
+  // TLS port gets an HTTP/1.1 400 page, not TLS bytes; only the TLS sniff shows what the port speaks.
+  test('cleartext: nginx\'s "plain HTTP request was sent to HTTPS port" 400 + a completing TLS sniff → scheme-http-on-tls-port', () => {
+    const raw = 'HTTP/1.1 400 Bad Request\r\nServer: nginx/1.22.1\r\nContent-Type: text/html\r\nContent-Length: 255\r\nConnection: close\r\n\r\n';
+    const body = '<html>\r\n<head><title>400 The plain HTTP request was sent to HTTPS port</title></head>\r\n<body>\r\n<center><h1>400 Bad Request</h1></center>\r\n<center>The plain HTTP request was sent to HTTPS port</center>\r\n<hr><center>nginx/1.22.1</center>\r\n</body>\r\n</html>\r\n';
+    const first = classify(new TextEncoder().encode(raw + body), 'eof');
+    const h1: Http1Result = { outcome: 'response', first, version: '1.1', status: 400, reason: 'Bad Request', bodyPreview: body };
+    const cleartext: Probe[] = [
+      tcp,
+      { kind: 'h2', name: 'h2c-prior-knowledge', ...common('h2c-prior-knowledge'), h2: { via: 'prior-knowledge', outcome: 'http1-response', first, frames: [] } },
+      { kind: 'h2c-upgrade', ...common('h2c-upgrade'), upgrade: h1 },
+      { kind: 'h1', name: 'h1-cleartext', ...common('h1-cleartext'), h1 },
+    ];
+    const sniff: Probe = { kind: 'tls', name: 'sniff-tls', ...common('sniff-tls'), tls: { ...hs('h2'), version: 'TLSv1.2' } };
+    const out = diagnoseEvidence({ target: http, resolution: { source: 'literal', addresses: [A] }, evidence: [{ address: A, target: http, probes: [...cleartext, sniff] }] });
+    expect(out.findings.map((f) => f.code)).toEqual(['scheme-http-on-tls-port']);
+    expect(out.findings[0]!.evidence.map((e) => e.text).join('\n')).toContain('"400 The plain HTTP request was sent to HTTPS port"');
+    // Without a completing handshake a 400 is just an HTTP/1.1 server's answer.
+    expect(codes(http, cleartext)).toEqual(['h2c-not-supported', 'preface-http1-response']);
+    const alert: Probe = { kind: 'tls', name: 'sniff-tls', ...common('sniff-tls'), tls: { ...hs(null), outcome: 'alert', alert: { level: 'fatal', name: 'handshake_failure', code: 40 } } };
+    expect(codes(http, [...cleartext, alert])).toEqual(['h2c-not-supported', 'preface-http1-response']);
+  });
+
   test('cleartext: prior knowledge works, Upgrade ignored → h2c-upgrade-unsupported (warning, verdict warn)', () => {
     const out = diagnoseEvidence({
       target: http,

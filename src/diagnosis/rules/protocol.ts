@@ -132,10 +132,17 @@ function cleartextRules(ev: AddressEvidence): RawFinding[] {
 
   // A TLS port: our cleartext bytes got TLS records back, or a ClientHello gets a ServerHello.
   const tlsAnswer = [c?.h1.first, p?.h2.first].find((f) => f && (f.first.kind === 'tls-alert' || f.first.kind === 'tls-handshake' || f.first.kind === 'tls-other'));
-  const sniffTls = st && (st.tls.outcome === 'handshake' || st.tls.outcome === 'alert');
+  // A cleartext request answered 400 (nginx: "The plain HTTP request was sent to HTTPS port"; Apache,
+  // Go alike) is a TLS port's HTTP error page only when a ClientHello to the port completes too.
+  const answered400 = c?.h1.outcome === 'response' && c.h1.status === 400;
+  const sniffTls = st && (st.tls.outcome === 'handshake' || (st.tls.outcome === 'alert' && !answered400));
   if (tlsAnswer || sniffTls) {
     const evidence: EvidenceItem[] = [];
     if (tlsAnswer && c) evidence.push({ probe: c.id, text: `a cleartext HTTP/1.1 request was answered with a TLS record: ${tlsAnswer.summary}`, excerpt: tlsAnswer.excerpt });
+    if (!tlsAnswer && c && answered400) {
+      const says = plainHttpMessage(c.h1.bodyPreview);
+      evidence.push({ probe: c.id, text: `a cleartext HTTP/1.1 request was answered ${c.h1.first?.summary ?? `HTTP/${c.h1.version} 400`}${says ? `: "${says}"` : ''}`, ...(c.h1.first?.excerpt.length ? { excerpt: c.h1.first.excerpt } : {}) });
+    }
     if (st && sniffTls) {
       evidence.push({
         probe: st.id,
@@ -180,6 +187,14 @@ function cleartextRules(ev: AddressEvidence): RawFinding[] {
     });
   }
   return out;
+}
+
+/** The sentence of a TLS port's error page that says cleartext HTTP was sent to it, if any. */
+function plainHttpMessage(body: string | undefined): string | undefined {
+  // nginx "The plain HTTP request was sent to HTTPS port", Apache "You're speaking plain HTTP to an
+  // SSL-enabled server port", Go "Client sent an HTTP request to an HTTPS server".
+  const m = body && /[^<>\r\n]*(?:plain HTTP|HTTP request to an HTTPS)[^<>\r\n]*/i.exec(body);
+  return m ? m[0].trim().slice(0, 120) : undefined;
 }
 
 function describeUpgrade(u: Extract<Probe, { kind: 'h2c-upgrade' }>): string {
