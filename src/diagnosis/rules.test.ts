@@ -53,6 +53,24 @@ describe('rules from recorded evidence', () => {
     ).toEqual(['alpn-no-h2', 'preface-http1-response']);
   });
 
+  // Recorded from Apache 2.4.71 `Protocols http/1.1` over TLS (test/real-apache.test.ts): offered [h2]
+  // alone it selects http/1.1 anyway, and OpenSSL aborts the handshake; no preface is ever sent.
+  test('ALPN picks http/1.1; [h2] alone gets an unoffered protocol → alpn-no-h2 only, the abort in its evidence', () => {
+    const bad: TlsResult = { ...hs(null), offeredAlpn: ['h2'], outcome: 'error', error: { code: 'ERR_SSL_BAD_EXTENSION', message: 'SSL routines:tls_parse_stoc_alpn:bad extension' } };
+    const out = diagnoseEvidence({
+      target: https,
+      resolution: { source: 'literal', addresses: [A] },
+      evidence: [{ address: A, target: https, probes: [
+        tcp,
+        { kind: 'tls', name: 'tls-default', ...common('tls-default'), tls: hs('http/1.1') },
+        { kind: 'h2', name: 'h2-tls', ...common('h2-tls'), tls: bad, h2: { via: 'tls', outcome: 'closed', frames: [] } },
+        { kind: 'h1', name: 'h1-tls', ...common('h1-tls'), tls: hs('http/1.1'), h1: h1ok },
+      ] }],
+    });
+    expect(out.findings.map((f) => f.code)).toEqual(['alpn-no-h2']);
+    expect(out.findings[0]!.evidence.map((e) => e.text).join('\n')).toContain('offered ALPN [h2] alone: the server selected a protocol that was not offered');
+  });
+
   test('no ALPN extension → alpn-ignored', () => {
     expect(codes(https, [tcp, { kind: 'tls', name: 'tls-default', ...common('tls-default'), tls: hs(null) }])).toEqual(['alpn-ignored']);
   });

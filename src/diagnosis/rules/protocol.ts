@@ -80,6 +80,10 @@ function tlsRules(ev: AddressEvidence): RawFinding[] {
       else if (h2.tls?.outcome === 'handshake') {
         evidence.push({ probe: h2.id, text: `offered ALPN [h2] alone: ${h2.tls.alpn == null ? 'no ALPN in the answer' : `the server selected "${h2.tls.alpn}"`}` });
         if (h2.h2.first) evidence.push({ probe: h2.id, text: `sending the HTTP/2 preface anyway (as gRPC or --http2-prior-knowledge would): ${h2.h2.first.summary}`, excerpt: h2.h2.first.excerpt });
+      } else if (h2.tls?.outcome === 'error' && h2.tls.error?.code === 'ERR_SSL_BAD_EXTENSION') {
+        // RFC 7301 §3.2: with no protocol in common the server answers no_application_protocol; Apache
+        // (`Protocols http/1.1`) selects http/1.1 unoffered instead, and the client aborts the handshake.
+        evidence.push({ probe: h2.id, text: `offered ALPN [h2] alone: the server selected a protocol that was not offered; the handshake fails (${h2.tls.error.code})` });
       }
     }
     out.push({ code, detail: t.alpn == null ? undefined : `"${t.alpn}"`, evidence });
