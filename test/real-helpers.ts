@@ -6,7 +6,7 @@
  * service, never /etc), diagnoses it, and stops it (whole process group, exit awaited) afterwards.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -92,16 +92,24 @@ export async function spawnServer(name: string, bin: string, args: string[], dir
   for (const port of ports) {
     const up = await Promise.race([waitPort(port, 8000), exited.then(() => false)]);
     if (!up) {
+      const log = join(dir, 'error.log');
+      const logged = existsSync(log) ? readFileSync(log, 'utf8').slice(-1500) : '';
       await stop();
-      throw new Error(`${name} did not start on 127.0.0.1:${port}: ${out.slice(-1500)}`);
+      throw new Error(`${name} did not start on 127.0.0.1:${port}: ${out.slice(-1500)} ${logged}`);
     }
   }
   return { ports, stop };
 }
 
 /** diagnose() against localhost:port pinned to 127.0.0.1, trusting the lab root. */
-export function diagnoseLocal(pki: LabPki, scheme: 'http' | 'https', port: number, path = '/'): Promise<Report> {
-  return diagnose(`${scheme}://localhost:${port}${path}`, { resolve: [`localhost:${port}:127.0.0.1`], ca: pki.rootCa.certPem, timeoutMs: 2000 });
+export async function diagnoseLocal(pki: LabPki, scheme: 'http' | 'https', port: number, path = '/'): Promise<Report> {
+  const report = await diagnose(`${scheme}://localhost:${port}${path}`, { resolve: [`localhost:${port}:127.0.0.1`], ca: pki.rootCa.certPem, timeoutMs: 2000 });
+  // H2D_REAL_DEBUG=1: each finding with its evidence, to see why a server gets the codes it gets.
+  if (process.env.H2D_REAL_DEBUG) {
+    console.log(`${scheme}://localhost:${port}${path}\n${report.findings.map((f) => `  ${f.code}: ${f.evidence.map((e) => e.text).join(' | ')}`).join('\n') || '  (no findings)'}`);
+    for (const p of report.probes) console.log(`  probe ${p.id}: ${JSON.stringify(p).slice(0, 600)}`);
+  }
+  return report;
 }
 
 /** The report's finding codes, sorted (the comparison is exact: no more, no fewer). */
