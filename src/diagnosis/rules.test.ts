@@ -71,6 +71,22 @@ describe('rules from recorded evidence', () => {
     expect(out.findings[0]!.evidence.map((e) => e.text).join('\n')).toContain('offered ALPN [h2] alone: the server selected a protocol that was not offered');
   });
 
+  // Recorded from nghttpd 1.52 --no-tls (test/real-nghttpd.test.ts): an h2c-only server sends its
+  // SETTINGS (MAX_CONCURRENT_STREAMS=100) to whatever connects, our ClientHello included. That is a
+  // cleartext HTTP port, not a "malformed TLS answer".
+  test('https:// to an h2c-only port: the ClientHello answered with HTTP/2 SETTINGS → scheme-https-on-cleartext-port', () => {
+    const settings = classify(fromHex('000006 04 00 00000000 0003 00000064'), 'eof');
+    expect(settings.first.kind).toBe('h2-settings');
+    const notTls: TlsResult = { offeredAlpn: ['h2', 'http/1.1'], sni: 'example.test', outcome: 'not-tls' };
+    expect(
+      codes(https, [
+        tcp,
+        { kind: 'tls', name: 'tls-default', ...common('tls-default'), tls: notTls, first: settings },
+        { kind: 'h1', name: 'sniff-http1', ...common('sniff-http1'), h1: { outcome: 'not-http', first: settings } },
+      ]),
+    ).toEqual(['scheme-https-on-cleartext-port']);
+  });
+
   test('no ALPN extension → alpn-ignored', () => {
     expect(codes(https, [tcp, { kind: 'tls', name: 'tls-default', ...common('tls-default'), tls: hs(null) }])).toEqual(['alpn-ignored']);
   });

@@ -1,7 +1,7 @@
 /**
  * Protocol mismatch — the "server preface" family: ALPN, the preface exchange, h2c, and scheme mix-ups.
  */
-import type { EvidenceItem, Http2Result, Probe } from '../../types.js';
+import type { Classified, EvidenceItem, Http2Result, Probe } from '../../types.js';
 import type { AddressRule, RawFinding } from '../raw.js';
 import { probe, tcpProbe, upgradeProbe, type AddressEvidence } from '../evidence.js';
 import { cipherByName, h2Blocklisted } from '../../wire/tls/registry.js';
@@ -44,6 +44,15 @@ export function prefaceFinding(p: Probe & { h2: Http2Result }, h2: Http2Result):
   }
 }
 
+/**
+ * Bytes of cleartext HTTP: an HTTP/1.x status line, or HTTP/2 frames (an h2c-only server such as
+ * nghttpd --no-tls sends its SETTINGS as soon as a connection opens, whatever the client sent).
+ */
+export function isCleartextHttp(c: Classified | undefined): boolean {
+  const k = c?.first.kind;
+  return k === 'http1' || k === 'h2-settings' || k === 'h2-goaway' || k === 'h2-frame';
+}
+
 function tlsRules(ev: AddressEvidence): RawFinding[] {
   const out: RawFinding[] = [];
   const d = probe(ev, 'tls-default');
@@ -53,9 +62,10 @@ function tlsRules(ev: AddressEvidence): RawFinding[] {
   const t = d.tls;
 
   if (t.outcome === 'not-tls' || (t.outcome !== 'handshake' && t.outcome !== 'alert')) {
-    // RFC 8446 §5.1: a TLS server answers a ClientHello with TLS records. HTTP bytes mean a cleartext port.
+    // RFC 8446 §5.1: a TLS server answers a ClientHello with TLS records. HTTP bytes (HTTP/1.x, or an
+    // h2c server's SETTINGS) mean a cleartext port.
     const sniff = probe(ev, 'sniff-http1');
-    const firstHttp = d.first?.first.kind === 'http1' ? d.first : undefined;
+    const firstHttp = isCleartextHttp(d.first) ? d.first : undefined;
     if (firstHttp || sniff?.h1.outcome === 'response') {
       const evidence: EvidenceItem[] = [];
       if (firstHttp) evidence.push({ probe: d.id, text: `our ClientHello was answered with cleartext HTTP: ${firstHttp.summary}`, excerpt: firstHttp.excerpt });

@@ -11,6 +11,7 @@ import type { AddressRule, RawFinding } from '../raw.js';
 import type { Code } from '../codes.js';
 import type { RawTlsResult, TlsStageResult } from '../../probes/stages/tls-types.js';
 import { probe, tcpProbe, type AddressEvidence } from '../evidence.js';
+import { isCleartextHttp } from './protocol.js';
 
 type Raw = Extract<Probe, { kind: 'tls-raw' }>;
 type TlsProbe = NonNullable<ReturnType<typeof probe<'tls-default'>>>;
@@ -249,7 +250,7 @@ function formatSeconds(s: number): string {
 function malformedAnswer(ev: AddressEvidence, d: TlsProbe, raws: Raw[]): RawFinding | undefined {
   const t = d.tls;
   if (!['not-tls', 'timeout', 'error'].includes(t.outcome) || d.bytesReceived === 0) return undefined;
-  if (d.first?.first.kind === 'http1') return undefined;
+  if (isCleartextHttp(d.first)) return undefined;
   const sniff = probe(ev, 'sniff-http1');
   if (sniff?.h1.outcome === 'response') return undefined;
   const what =
