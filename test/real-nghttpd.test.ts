@@ -1,0 +1,55 @@
+/**
+ * The protocol-mismatch family against nghttpd (Debian nghttp2-server 1.52), the nghttp2 project's
+ * HTTP/2-only server: TLS (`nghttpd PORT key cert`) and cleartext (`--no-tls`), exact codes asserted.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { codes, createLabPki, diagnoseLocal, findBinary, freePort, labDir, skipWithout, spawnServer, type LabPki, type RealServer } from './real-helpers.js';
+
+const BIN = findBinary('nghttpd');
+let pki: LabPki;
+let tls: RealServer, clear: RealServer;
+let tlsPort: number, clearPort: number;
+
+describe.skipIf(skipWithout(BIN, 'nghttpd'))('real nghttpd: protocol mismatch', () => {
+  beforeAll(async () => {
+    pki = await createLabPki();
+    const a = await labDir(pki, 'nghttpd-tls');
+    const b = await labDir(pki, 'nghttpd-clear');
+    for (const d of [a.dir, b.dir]) {
+      mkdirSync(join(d, 'htdocs'));
+      writeFileSync(join(d, 'htdocs', 'index.html'), 'ok\n');
+    }
+    [tlsPort, clearPort] = [await freePort(), await freePort()];
+    [tls, clear] = await Promise.all([
+      spawnServer('nghttpd', BIN ?? 'nghttpd', ['-a', '127.0.0.1', '-d', join(a.dir, 'htdocs'), String(tlsPort), a.key, a.cert], a.dir, [tlsPort]),
+      spawnServer('nghttpd --no-tls', BIN ?? 'nghttpd', ['-a', '127.0.0.1', '--no-tls', '-d', join(b.dir, 'htdocs'), String(clearPort)], b.dir, [clearPort]),
+    ]);
+  });
+  afterAll(async () => {
+    await Promise.all([tls?.stop(), clear?.stop()]);
+  });
+
+  // Offered [http/1.1] alone, nghttpd completes the handshake with no ALPN, then closes on the
+  // HTTP/1.1 request without a byte: HTTP/1.1-only clients fail, HTTP/2 ones are fine.
+  test('TLS: HTTP/2 only', async () => {
+    expect(codes(await diagnoseLocal(pki, 'https', tlsPort))).toEqual(['http1-not-supported']);
+  });
+
+  // nghttpd does not honour Upgrade: h2c: it sends its SETTINGS the moment a connection opens, so
+  // the upgrade request (and a plain HTTP/1.1 request) gets binary HTTP/2 back, never a 101.
+  test('cleartext --no-tls: HTTP/2 by prior knowledge only', async () => {
+    expect(codes(await diagnoseLocal(pki, 'http', clearPort))).toEqual(['h2c-upgrade-unsupported', 'http1-not-supported']);
+  });
+
+  test('http:// to the TLS port', async () => {
+    expect(codes(await diagnoseLocal(pki, 'http', tlsPort))).toEqual(['scheme-http-on-tls-port']);
+  });
+
+  // Those SETTINGS also answer our ClientHello: a cleartext HTTP port (was tls-malformed-response
+  // before this test; fixed in rules/protocol.ts and rules/tls.ts).
+  test('https:// to the cleartext port', async () => {
+    expect(codes(await diagnoseLocal(pki, 'https', clearPort))).toEqual(['scheme-https-on-cleartext-port']);
+  });
+});
