@@ -176,7 +176,11 @@ async function probeAddress(ctx: ProbeContext, run: Run, count: () => void): Pro
     probes.push(...wave1);
     const d = wave1[0] as Extract<Probe, { kind: 'tls' }>;
     if (['timeout', 'closed', 'not-tls', 'error'].includes(d.tls.outcome)) {
-      probes.push(await go(() => probeH1Cleartext(ctx, 'sniff-http1')));
+      const s = (await go(() => probeH1Cleartext(ctx, 'sniff-http1'))) as Extract<Probe, { kind: 'h1' }>;
+      probes.push(s);
+      // A prior-knowledge-only h2c port (HAProxy `proto h2`) closes on both a ClientHello and an
+      // HTTP/1.1 request without a byte: only the HTTP/2 preface shows what it speaks.
+      if (s.h1.outcome !== 'response' && !s.h1.first?.first.kind.startsWith('h2-')) probes.push(await go(() => probeH2cPrior(ctx, 'sniff-h2c')));
     }
     return runStages(ctx, probes, go);
   }

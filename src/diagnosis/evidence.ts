@@ -12,7 +12,7 @@ export interface AddressEvidence {
 /** The probe variant whose `name` union includes N. */
 type ByName<N extends string> = Probe extends infer P ? (P extends { name: infer M } ? (N extends M ? P : never) : never) : never;
 
-export function probe<N extends 'tls-default' | 'tls-alpn-h2' | 'tls-alpn-http1' | 'sniff-tls' | 'h2-tls' | 'h2c-prior-knowledge' | 'h1-tls' | 'h1-cleartext' | 'sniff-http1'>(
+export function probe<N extends 'tls-default' | 'tls-alpn-h2' | 'tls-alpn-http1' | 'sniff-tls' | 'h2-tls' | 'h2c-prior-knowledge' | 'sniff-h2c' | 'h1-tls' | 'h1-cleartext' | 'sniff-http1'>(
   ev: AddressEvidence,
   name: N,
 ): ByName<N> | undefined {

@@ -87,6 +87,21 @@ describe('rules from recorded evidence', () => {
     ).toEqual(['scheme-https-on-cleartext-port']);
   });
 
+  // Recorded from HAProxy 2.6 `bind … proto h2` (test/real-haproxy.test.ts): it closes on a ClientHello
+  // and on HTTP/1.1 without a byte; only the h2c preface sniff is answered (HTTP/2 200).
+  test('https:// to a prior-knowledge-only h2c port that closes on a ClientHello → scheme-https-on-cleartext-port, not tcp-reset', () => {
+    const eof = classify(new Uint8Array(0), 'eof');
+    const closed: TlsResult = { offeredAlpn: ['h2', 'http/1.1'], sni: 'example.test', outcome: 'closed', error: { code: 'ECONNRESET', message: 'Client network socket disconnected before secure TLS connection was established' } };
+    const base: Probe[] = [
+      tcp,
+      { kind: 'tls', name: 'tls-default', ...common('tls-default'), bytesReceived: 0, tls: closed, first: eof },
+      { kind: 'h1', name: 'sniff-http1', ...common('sniff-http1'), bytesReceived: 0, h1: { outcome: 'closed', first: eof } },
+    ];
+    expect(codes(https, base)).toEqual(['tcp-reset']);
+    const h2c: Probe = { kind: 'h2', name: 'sniff-h2c', ...common('sniff-h2c'), h2: { via: 'prior-knowledge', outcome: 'response', status: 200, frames: [], serverSettings: [{ id: 3, name: 'MAX_CONCURRENT_STREAMS', value: 100 }] } };
+    expect(codes(https, [...base, h2c])).toEqual(['scheme-https-on-cleartext-port']);
+  });
+
   test('no ALPN extension → alpn-ignored', () => {
     expect(codes(https, [tcp, { kind: 'tls', name: 'tls-default', ...common('tls-default'), tls: hs(null) }])).toEqual(['alpn-ignored']);
   });

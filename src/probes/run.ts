@@ -101,10 +101,10 @@ export async function probeTls(
 }
 
 /** HTTP/2 by prior knowledge over cleartext TCP (h2c, RFC 9113 §3.3). */
-export async function probeH2cPrior(ctx: ProbeContext): Promise<Probe> {
-  const m = new Meter(ctx, 'h2c-prior-knowledge');
+export async function probeH2cPrior(ctx: ProbeContext, name: 'h2c-prior-knowledge' | 'sniff-h2c' = 'h2c-prior-knowledge'): Promise<Probe> {
+  const m = new Meter(ctx, name);
   const c = await open(m);
-  if (!c.outcome.ok) return { kind: 'h2', name: 'h2c-prior-knowledge', ...m.common(c.outcome), h2: { via: 'prior-knowledge', outcome: 'closed', frames: [] } };
+  if (!c.outcome.ok) return { kind: 'h2', name, ...m.common(c.outcome), h2: { via: 'prior-knowledge', outcome: 'closed', frames: [] } };
   const s = c.socket;
   s.on('data', (b: Buffer) => (m.received += b.length));
   const sink = new ByteSink(s, ctx.byteBudget);
@@ -117,7 +117,7 @@ export async function probeH2cPrior(ctx: ProbeContext): Promise<Probe> {
       sink,
       { via: 'prior-knowledge', scheme: 'http', authority: authority(ctx), path: ctx.target.path, userAgent: ctx.userAgent, deadline: m.deadline, ...(ctx.options.method ? { method: ctx.options.method } : {}), headers: h2Extra(ctx) },
     );
-    return { kind: 'h2', name: 'h2c-prior-knowledge', ...m.common(c.outcome), h2 };
+    return { kind: 'h2', name, ...m.common(c.outcome), h2 };
   } finally {
     s.destroy();
   }

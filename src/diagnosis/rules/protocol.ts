@@ -66,12 +66,17 @@ function tlsRules(ev: AddressEvidence): RawFinding[] {
     // h2c server's SETTINGS) mean a cleartext port.
     const sniff = probe(ev, 'sniff-http1');
     const firstHttp = isCleartextHttp(d.first) ? d.first : undefined;
-    if (firstHttp || sniff?.h1.outcome === 'response') {
+    const sniffH2c = probe(ev, 'sniff-h2c');
+    const h2cAnswers = sniffH2c && (sniffH2c.h2.outcome === 'response' || !!sniffH2c.h2.serverSettings);
+    if (firstHttp || sniff?.h1.outcome === 'response' || h2cAnswers) {
       const evidence: EvidenceItem[] = [];
       if (firstHttp) evidence.push({ probe: d.id, text: `our ClientHello was answered with cleartext HTTP: ${firstHttp.summary}`, excerpt: firstHttp.excerpt });
       else evidence.push({ probe: d.id, text: `TLS handshake failed: ${t.error?.code ?? t.outcome}${d.first ? ` (server sent: ${d.first.summary})` : ''}` });
       if (sniff?.h1.outcome === 'response') evidence.push({ probe: sniff.id, text: `a cleartext HTTP/1.1 request to the same port is answered: HTTP/${sniff.h1.version} ${sniff.h1.status} ${sniff.h1.reason ?? ''}`.trim() });
-      out.push({ code: 'scheme-https-on-cleartext-port', detail: firstHttp ? `it answered our ClientHello with "${firstHttp.summary}"` : 'it answers cleartext HTTP/1.1', evidence });
+      else if (sniff) evidence.push({ probe: sniff.id, text: `a cleartext HTTP/1.1 request to the same port: ${sniff.h1.first?.summary ?? sniff.h1.outcome}` });
+      if (sniffH2c && h2cAnswers) evidence.push({ probe: sniffH2c.id, text: `the cleartext HTTP/2 preface (h2c prior knowledge) to the same port is answered: ${sniffH2c.h2.outcome === 'response' ? `HTTP/2 ${sniffH2c.h2.status}` : 'SETTINGS'}` });
+      const detail = firstHttp ? `it answered our ClientHello with "${firstHttp.summary}"` : sniff?.h1.outcome === 'response' ? 'it answers cleartext HTTP/1.1' : 'it answers cleartext HTTP/2 (h2c by prior knowledge)';
+      out.push({ code: 'scheme-https-on-cleartext-port', detail, evidence });
     }
     return out;
   }

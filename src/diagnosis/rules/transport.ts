@@ -18,7 +18,9 @@ export const transportRule: AddressRule = (ev) => {
     const d = probe(ev, 'tls-default');
     if (!d) return out;
     const sniff = probe(ev, 'sniff-http1');
-    const sniffIsHttp = sniff?.h1.outcome === 'response';
+    // An h2c-only port may close on both a ClientHello and HTTP/1.1 yet answer the HTTP/2 preface.
+    const h2c = probe(ev, 'sniff-h2c');
+    const sniffIsHttp = sniff?.h1.outcome === 'response' || h2c?.h2.outcome === 'response' || !!h2c?.h2.serverSettings;
     if (d.tls.outcome === 'timeout' && d.bytesReceived === 0 && !sniffIsHttp) {
       out.push({
         code: 'tls-handshake-timeout',
