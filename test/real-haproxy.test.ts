@@ -79,4 +79,10 @@ backend app
   test('http:// to the TLS port', async () => {
     expect(codes(await diagnoseLocal(pki, 'http', tlsH2))).toEqual(['scheme-http-on-tls-port']);
   });
+
+  // HAProxy closes on the ClientHello and on HTTP/1.1 alike, without a byte (was tcp-reset before this
+  // test): only the h2c preface sniff (src/diagnose.ts) shows a cleartext HTTP/2 port.
+  test('https:// to the cleartext `proto h2` port', async () => {
+    expect(codes(await diagnoseLocal(pki, 'https', h2c))).toEqual(['scheme-https-on-cleartext-port']);
+  });
 });

@@ -82,4 +82,10 @@ http {
   test('https:// to the cleartext port', async () => {
     expect(codes(await diagnoseLocal(pki, 'https', h1))).toEqual(['scheme-https-on-cleartext-port']);
   });
+
+  // nginx's h2c listener answers our ClientHello with its SETTINGS (was tls-malformed-response
+  // before this test).
+  test('https:// to the cleartext http2 port', async () => {
+    expect(codes(await diagnoseLocal(pki, 'https', h2c))).toEqual(['scheme-https-on-cleartext-port']);
+  });
 });
