@@ -1,7 +1,7 @@
 /**
  * The protocol-mismatch family against Caddy 2.6 (Debian caddy): `caddy run` with a Caddyfile
  * (admin API and automatic HTTPS off, the lab certificate), a TLS site and a cleartext site, both on
- * loopback; exact codes asserted. h2o (Debian h2o 2.2.5) is not covered: see the skipped test below.
+ * loopback; exact codes asserted. h2o: test/real-h2o.test.ts.
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -68,7 +68,3 @@ http://localhost:${h2c} {
     expect(codes(await diagnoseLocal(pki, 'http', tls))).toEqual(['scheme-http-on-tls-port']);
   });
 });
-
-// h2o 2.2.5 needs its own YAML configuration, a writable error-log/pid location and a file-serving
-// host; left out to keep the set under its time box, not because it failed.
-test.skip('real h2o: not covered yet (time box); Debian h2o 2.2.5 is installed by test/setup/real-servers.sh', () => {});
