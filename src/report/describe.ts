@@ -41,7 +41,7 @@ function describeFamilyProbe(p: Probe): string {
       const x = p.h2;
       const setting = p.enableConnectProtocol === undefined ? 'no SETTINGS' : `ENABLE_CONNECT_PROTOCOL=${p.enableConnectProtocol}`;
       const res = x.outcome === 'response' ? `CONNECT :protocol websocket ${p.path} → ${x.status}${p.handshake ? (p.handshake.ok ? ' (valid)' : ` (${p.handshake.problems.map((q) => q.code).join(', ')})`) : ''}` : x.outcome === 'settings-no-response' ? 'not tried' : x.outcome;
-      return `RFC 8441 over HTTP/2: ${setting}; ${res}`;
+      return `RFC 8441 over HTTP/2: ${setting}; ${res}${p.roundTrip ? `; ping in the tunnel → ${p.roundTrip.outcome}` : ''}`;
     }
     case 'direct-path': {
       const t = p.tls;

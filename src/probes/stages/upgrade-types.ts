@@ -80,6 +80,8 @@ export type UpgradeFamilyProbe =
       enableConnectProtocol?: number;
       h2: Http2Result;
       handshake?: WsHandshakeCheck;
+      /** A WebSocket ping sent inside the tunnel (DATA frames on the CONNECT stream) after the 2xx. */
+      roundTrip?: WsRoundTrip;
     })
   | (ProbeCommon & {
       /**

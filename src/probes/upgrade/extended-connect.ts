@@ -9,11 +9,13 @@ import { authority, type ProbeContext } from '../context.js';
 import { CLIENT_SETTINGS } from '../h2-exchange.js';
 import { classify, isDecided } from '../../wire/sniff.js';
 import { CLIENT_PREFACE, SETTINGS, errorCodeName, frameTypeName } from '../../wire/http2/registry.js';
-import { FrameDecoder, describeFrame, encodeFrame, goawayFrame, headersFrame, pingFrame, rstStreamFrame, settingsFrame, type Frame } from '../../wire/http2/frame.js';
+import { FrameDecoder, dataFrame, describeFrame, encodeFrame, goawayFrame, headersFrame, pingFrame, rstStreamFrame, settingsFrame, type Frame } from '../../wire/http2/frame.js';
+import { FrameDecoder as WsFrameDecoder, OPCODES, encodeFrame as encodeWsFrame } from '../../wire/websocket/frame.js';
+import { randomBytes } from 'node:crypto';
 import { HpackDecoder, HpackEncoder } from '../../wire/hpack/index.js';
 import { ParseError, concat } from '../../wire/bytes.js';
 import { extendedConnectHeaders, validateExtendedConnectResponse } from '../../wire/websocket/extended-connect.js';
-import type { WsHandshakeCheck } from '../stages/upgrade-types.js';
+import type { WsHandshakeCheck, WsRoundTrip } from '../stages/upgrade-types.js';
 import { Meter, headerBag, openStream, userHeaders } from './common.js';
 
 export async function probeExtendedConnect(ctx: ProbeContext, o: { path: string; protocols?: readonly string[] }): Promise<Probe> {
@@ -45,6 +47,7 @@ export async function probeExtendedConnect(ctx: ProbeContext, o: { path: string;
     let fed = 0;
     let enable: number | undefined;
     let handshake: WsHandshakeCheck | undefined;
+    let roundTrip: WsRoundTrip | undefined;
     let block: Uint8Array[] | null = null;
     h2.outcome = 'settings-no-response';
     for (;;) {
@@ -106,13 +109,17 @@ export async function probeExtendedConnect(ctx: ProbeContext, o: { path: string;
         h2.outcome = 'response';
         const v = validateExtendedConnectResponse({ status, headers: headerBag(fields.filter(([k]) => !k.startsWith(':'))) }, { ...(o.protocols?.length ? { protocols: o.protocols } : {}) });
         handshake = { ok: v.ok, problems: v.problems.map((p) => ({ code: p.code, fatal: p.fatal, message: p.message })), extensions: v.extensions.map((e) => e.name), ...(v.protocol !== undefined ? { protocol: v.protocol } : {}) };
+        if (status >= 200 && status < 300) {
+          // RFC 8441 §5: the stream now carries WebSocket frames in DATA frames; ping, await the pong.
+          roundTrip = await tunnelPing(send, sink, dec, () => fed, (n) => (fed = n), (f) => frames.length < 32 && frames.push(record('in', f)), Math.min(m.deadline, performance.now() + PONG_WAIT_MS));
+        }
         break;
       }
     }
     // Leave politely: cancel the tunnel stream and say goodbye (RFC 9113 §6.4, §6.8).
     if (h2.outcome === 'response') send(rstStreamFrame(1, 'CANCEL'));
     if (h2.serverSettings) send(goawayFrame(0, 'NO_ERROR'));
-    return { ...base, ...m.common(c.connect), ...(enable !== undefined ? { enableConnectProtocol: enable } : {}), h2, ...(handshake ? { handshake } : {}) };
+    return { ...base, ...m.common(c.connect), ...(enable !== undefined ? { enableConnectProtocol: enable } : {}), h2, ...(handshake ? { handshake } : {}), ...(roundTrip ? { roundTrip } : {}) };
   } finally {
     c.close();
   }
@@ -125,4 +132,59 @@ function lower(h: Array<[string, string]>): Array<[string, string]> {
 
 function record(dir: 'in' | 'out', f: Frame): Http2Frame {
   return { dir, type: f.type, typeName: frameTypeName(f.type), flags: f.flags, streamId: f.streamId, length: f.length, info: describeFrame(f) };
+}
+
+/** Longest wait for the pong inside the tunnel: a live server answers at once. */
+const PONG_WAIT_MS = 1000;
+const PING_PAYLOAD = new TextEncoder().encode('h2doctor');
+
+/**
+ * One WebSocket ping inside the extended-CONNECT stream (RFC 8441 §5, RFC 6455 §5.5.2: client frames
+ * are masked), reading DATA on stream 1 until a pong, a close, the stream's end, or the deadline.
+ */
+async function tunnelPing(
+  send: (f: Frame) => void,
+  sink: ByteSink,
+  dec: FrameDecoder,
+  fed: () => number,
+  setFed: (n: number) => void,
+  log: (f: Frame) => void,
+  deadline: number,
+): Promise<WsRoundTrip> {
+  send(dataFrame(1, encodeWsFrame({ opcode: OPCODES.ping, payload: PING_PAYLOAD, mask: randomBytes(4) })));
+  const ws = new WsFrameDecoder({ expectMasked: false, maxPayload: 65536 });
+  for (;;) {
+    const all = sink.bytes();
+    if (all.length > fed()) {
+      dec.push(all.subarray(fed()));
+      setFed(all.length);
+    }
+    let f: Frame | null;
+    try {
+      f = dec.next();
+    } catch (e) {
+      return { sent: 'ping', outcome: 'protocol-error', detail: e instanceof ParseError ? e.message : String(e) };
+    }
+    if (!f) {
+      const end = await sink.until((b) => b.length > fed(), deadline);
+      if (end === 'open') continue;
+      return { sent: 'ping', outcome: end === 'timeout' ? 'timeout' : 'eof' };
+    }
+    log(f);
+    if (f.kind === 'RST_STREAM' && f.streamId === 1) return { sent: 'ping', outcome: 'eof', detail: `RST_STREAM ${errorCodeName(f.errorCode)}` };
+    if (f.kind !== 'DATA' || f.streamId !== 1) continue;
+    ws.push(f.data);
+    for (;;) {
+      let w;
+      try {
+        w = ws.next();
+      } catch (e) {
+        return { sent: 'ping', outcome: 'protocol-error', detail: e instanceof ParseError ? e.message : String(e) };
+      }
+      if (!w) break;
+      if (w.opcode === OPCODES.pong) return { sent: 'ping', outcome: 'pong' };
+      if (w.opcode === OPCODES.close) return { sent: 'ping', outcome: 'close', ...(w.close?.code !== undefined ? { closeCode: w.close.code } : {}) };
+    }
+    if (f.endStream) return { sent: 'ping', outcome: 'eof' };
+  }
 }
