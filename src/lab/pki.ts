@@ -18,7 +18,6 @@ import { join } from 'node:path';
 import type * as X509 from '@peculiar/x509';
 import type { Code } from '../diagnosis/codes.js';
 
-type Key = webcrypto.CryptoKey;
 type KeyPair = webcrypto.CryptoKeyPair;
 
 export type LabKeyType = 'ec' | 'rsa';

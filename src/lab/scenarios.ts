@@ -6,7 +6,6 @@ import http from 'node:http';
 import https from 'node:https';
 import http2 from 'node:http2';
 import net from 'node:net';
-import tls from 'node:tls';
 import { listen, freePort, readRequestHead } from './servers.js';
 import { serveMiniH2 } from './mini-h2.js';
 import { HOST, ok, tlsCert, local, tlsRaw, tlsMiniH2, http1Reply, type LabScenario } from './helpers.js';

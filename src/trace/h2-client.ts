@@ -77,7 +77,6 @@ export class H2TraceClient {
   private silenced = false;
   private requested = false;
   private serverSettingsSeen = false;
-  private settingsAcked = false;
   private block: { streamId: number; parts: Uint8Array[]; kind: 'HEADERS' | 'PUSH_PROMISE' } | null = null;
   private responseStatus: number | undefined;
   private streamClosedByServer = false;
@@ -252,10 +251,7 @@ export class H2TraceClient {
     const after: Array<() => void> = [];
     switch (f.kind) {
       case 'SETTINGS':
-        if (f.ack) {
-          this.settingsAcked = true;
-          break;
-        }
+        if (f.ack) break;
         this.serverSettingsSeen = true;
         for (const s of f.settings) {
           if (s.id === SETTINGS.INITIAL_WINDOW_SIZE) {

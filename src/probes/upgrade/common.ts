@@ -5,7 +5,7 @@
  */
 import type net from 'node:net';
 import type tls from 'node:tls';
-import type { ConnectOutcome, ProbeCommon, TlsResult } from '../../types.js';
+import type { ConnectOutcome, TlsResult } from '../../types.js';
 import { tlsHandshake } from '../../transport/tls.js';
 import type { ProbeContext } from '../context.js';
 import { Meter } from '../meter.js';
