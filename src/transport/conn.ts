@@ -6,13 +6,6 @@ import net from 'node:net';
 import { Duplex } from 'node:stream';
 import type { ConnectOutcome, StreamEnd } from '../types.js';
 
-export interface ConnLimits {
-  /** Milliseconds for the whole probe (connect + exchange). */
-  timeoutMs: number;
-  /** Most bytes the probe will read before it stops. */
-  byteBudget: number;
-}
-
 export function mapConnectError(err: NodeJS.ErrnoException, ms: number): ConnectOutcome {
   const errno = err.code ?? 'UNKNOWN';
   const error =

@@ -47,8 +47,6 @@ export const TLS13_CIPHERS: number[] = CIPHER_SUITES.filter((c) => c.tls13).map(
 export const LEGACY_CIPHERS: number[] = CIPHER_SUITES.filter((c) => !c.tls13 && !c.scsv && c.code !== 0).map((c) => c.code);
 /** Every named group worth offering (explicit-curve markers left out). */
 export const ALL_GROUPS: number[] = Object.values(NAMED_GROUPS).filter((g) => g < 0xff00);
-/** Groups offered by the "modern" probes: what current clients send. */
-export const MODERN_GROUPS: number[] = [NAMED_GROUPS.x25519, NAMED_GROUPS.secp256r1, NAMED_GROUPS.secp384r1, NAMED_GROUPS.secp521r1, NAMED_GROUPS.x448, 0x0100, 0x0101];
 /** Every signature scheme, plus the TLS 1.2 hash/signature pairs (sha224, md5) old servers still use. */
 export const ALL_SIGALGS: number[] = [...Object.values(SIGNATURE_SCHEMES), 0x0301, 0x0302, 0x0303, 0x0101, 0x0102, 0x0402, 0x0502, 0x0602, 0x0202];
 
