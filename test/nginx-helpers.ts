@@ -4,18 +4,16 @@
  * TLS configuration and the lab PKI's certificate; sslscan and testssl.sh run against it, their
  * answers reduced to versions, cipher suites (IANA names) and ALPN.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, writeFileSync, readFileSync, rmSync, existsSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, waitPort } from './net-helpers.js';
+import { freePort } from './net-helpers.js';
+import { findBinary, labDir, nginxArgs, nginxConf, spawnServer } from './real-helpers.js';
 import type { LabPki } from '../src/lab/pki.js';
 import { CIPHER_SUITES } from '../src/wire/tls/registry.js';
 
-export function which(cmd: string): string | undefined {
-  const r = spawnSync('sh', ['-c', `command -v ${cmd}`], { encoding: 'utf8' });
-  return r.status === 0 ? r.stdout.trim() : undefined;
-}
+export { findBinary };
 
 export interface NginxTls {
   /** Lines inside the server block (ssl_protocols, ssl_ciphers, …). */
@@ -31,51 +29,23 @@ export interface RunningNginx {
   stop(): Promise<void>;
 }
 
-
 export async function startNginx(pki: LabPki, cfg: NginxTls): Promise<RunningNginx> {
-  const dir = mkdtempSync(join(tmpdir(), 'h2d-nginx-'));
-  const cert = cfg.rsa ? await pki.preset('rsa') : await pki.preset('valid');
-  writeFileSync(join(dir, 'cert.pem'), cert.chainPem);
-  writeFileSync(join(dir, 'key.pem'), cert.keyPem);
+  const { dir, cert, key } = await labDir(pki, 'nginx-tls', cfg.rsa ? 'rsa' : 'valid');
   const port = await freePort();
-  const conf = `
-worker_processes 1;
-daemon off;
-master_process on;
-pid ${dir}/nginx.pid;
-error_log ${dir}/error.log warn;
-events { worker_connections 256; }
-http {
-  access_log off;
-  client_body_temp_path ${dir}/body; proxy_temp_path ${dir}/proxy; fastcgi_temp_path ${dir}/fcgi; uwsgi_temp_path ${dir}/uwsgi; scgi_temp_path ${dir}/scgi;
+  const conf = nginxConf(
+    dir,
+    `
   server {
     listen 127.0.0.1:${port} ssl${cfg.http2 ? ' http2' : ''};
     server_name localhost;
-    ssl_certificate ${dir}/cert.pem;
-    ssl_certificate_key ${dir}/key.pem;
+    ssl_certificate ${cert};
+    ssl_certificate_key ${key};
     ${cfg.tls}
     location / { return 200 "ok\\n"; }
-  }
-}
-`;
-  writeFileSync(join(dir, 'nginx.conf'), conf);
-  const child: ChildProcess = spawn(which('nginx') ?? '/usr/sbin/nginx', ['-p', dir, '-c', join(dir, 'nginx.conf'), '-e', join(dir, 'error.log')], { stdio: 'ignore' });
-  const up = await waitPort(port, 5000);
-  const stop = async () => {
-    if (child.exitCode === null) {
-      const gone = new Promise((r) => child.once('exit', r));
-      child.kill('SIGQUIT');
-      await Promise.race([gone, new Promise((r) => setTimeout(r, 2000))]);
-      if (child.exitCode === null) child.kill('SIGKILL');
-    }
-    rmSync(dir, { recursive: true, force: true });
-  };
-  if (!up) {
-    const log = existsSync(join(dir, 'error.log')) ? readFileSync(join(dir, 'error.log'), 'utf8') : '';
-    await stop();
-    throw new Error(`nginx did not start: ${log.slice(0, 500)}`);
-  }
-  return { port, stop };
+  }`,
+  );
+  const server = await spawnServer('nginx', findBinary('nginx') ?? 'nginx', nginxArgs(dir, conf), dir, [port]);
+  return { port, stop: server.stop };
 }
 
 /** What a scanner found, in comparable form. */
@@ -91,7 +61,7 @@ const VERSION_OF: Record<string, string> = { 'SSLv3': 'SSLv3', 'TLSv1.0': 'TLSv1
 /** sslscan --xml: protocols enabled and every accepted suite (by id → IANA name). */
 export function sslscan(port: number): { result: ScanResult; ms: number } {
   const t0 = performance.now();
-  const r = spawnSync(which('sslscan')!, ['--xml=-', '--no-colour', '--no-heartbleed', '--no-fallback', '--no-renegotiation', '--no-compression', '--no-check-certificate', '--no-groups', `127.0.0.1:${port}`], { encoding: 'utf8', timeout: 120_000 });
+  const r = spawnSync(findBinary('sslscan')!, ['--xml=-', '--no-colour', '--no-heartbleed', '--no-fallback', '--no-renegotiation', '--no-compression', '--no-check-certificate', '--no-groups', `127.0.0.1:${port}`], { encoding: 'utf8', timeout: 120_000 });
   const ms = performance.now() - t0;
   const xml = r.stdout;
   const versions: string[] = [];
@@ -114,7 +84,7 @@ export function testssl(port: number, args: string[]): { result: ScanResult; ms:
   const dir = mkdtempSync(join(tmpdir(), 'h2d-testssl-'));
   const json = join(dir, 'out.json');
   const t0 = performance.now();
-  const r = spawnSync(which('testssl') ?? 'testssl.sh', ['--quiet', '--warnings', 'off', '--color', '0', '--jsonfile', json, ...args, `127.0.0.1:${port}`], { encoding: 'utf8', timeout: 600_000 });
+  const r = spawnSync(findBinary('testssl') ?? 'testssl.sh', ['--quiet', '--warnings', 'off', '--color', '0', '--jsonfile', json, ...args, `127.0.0.1:${port}`], { encoding: 'utf8', timeout: 600_000 });
   const ms = performance.now() - t0;
   let items: Array<{ id: string; finding: string }> = [];
   try {

@@ -9,11 +9,11 @@ import { createLabPki, type LabPki } from '../src/lab/pki.js';
 import { diagnose } from '../src/diagnose.js';
 import type { Probe } from '../src/types.js';
 import type { TlsSurface } from '../src/probes/stages/tls-types.js';
-import { startNginx, sslscan, testssl, which, type NginxTls } from './nginx-helpers.js';
+import { findBinary, startNginx, sslscan, testssl, type NginxTls } from './nginx-helpers.js';
 
-const HAVE_NGINX = !!which('nginx');
-const HAVE_SSLSCAN = !!which('sslscan');
-const HAVE_TESTSSL = !!(which('testssl') ?? which('testssl.sh'));
+const HAVE_NGINX = !!findBinary('nginx');
+const HAVE_SSLSCAN = !!findBinary('sslscan');
+const HAVE_TESTSSL = !!(findBinary('testssl') ?? findBinary('testssl.sh'));
 
 const SERVERS: Array<{ name: string; cfg: NginxTls; expect: string[] }> = [
   { name: 'modern: TLS 1.2 + 1.3, OpenSSL default suites, http2', cfg: { tls: 'ssl_protocols TLSv1.2 TLSv1.3;', http2: true }, expect: [] },

@@ -10,9 +10,9 @@ import http from 'node:http';
 import { diagnose } from '../src/diagnose.js';
 import { listen, type Listening } from '../src/lab/servers.js';
 import { ws426, wsUpgrade } from '../src/lab/upgrade-ws.js';
-import { startNginx, which } from './upgrade-helpers.js';
+import { findBinary, startNginx } from './upgrade-helpers.js';
 
-const haveNginx = !!which('nginx', '/usr/sbin/nginx');
+const haveNginx = !!findBinary('nginx');
 let backend: Listening;
 let nginx: { ports: number[]; stop(): Promise<void> };
 

@@ -10,9 +10,9 @@ import { diagnose } from '../src/diagnose.js';
 import { createLabPki, type LabPki } from '../src/lab/pki.js';
 import { listen, type Listening } from '../src/lab/servers.js';
 import { ok } from '../src/lab/helpers.js';
-import { startTinyproxy, which, type Running } from './upgrade-helpers.js';
+import { findBinary, startTinyproxy, type Running } from './upgrade-helpers.js';
 
-const haveTinyproxy = !!which('tinyproxy', '/usr/bin/tinyproxy');
+const haveTinyproxy = !!findBinary('tinyproxy');
 let pki: LabPki;
 let origin: Listening;
 let open: Running;

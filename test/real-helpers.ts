@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type net from 'node:net';
 import { freePort, waitPort } from './net-helpers.js';
-import { createLabPki, type LabPki } from '../src/lab/pki.js';
+import { createLabPki, type LabCertPreset, type LabPki } from '../src/lab/pki.js';
 import { diagnose } from '../src/diagnose.js';
 import type { Report } from '../src/types.js';
 
@@ -35,15 +35,41 @@ export function skipWithout(bin: string | undefined, what: string): boolean {
   return true;
 }
 
-/** A temporary directory holding the lab's `valid` certificate (chain) and key as cert.pem / key.pem. */
-export async function labDir(pki: LabPki, prefix: string): Promise<{ dir: string; cert: string; key: string }> {
+/** A temporary directory holding a lab certificate (chain; `valid` unless told) and key as cert.pem / key.pem. */
+export async function labDir(pki: LabPki, prefix: string, preset: LabCertPreset = 'valid'): Promise<{ dir: string; cert: string; key: string }> {
   const dir = mkdtempSync(join(tmpdir(), `h2d-real-${prefix}-`));
-  const c = await pki.preset('valid');
+  const c = await pki.preset(preset);
   const cert = join(dir, 'cert.pem');
   const key = join(dir, 'key.pem');
   writeFileSync(cert, c.chainPem);
   writeFileSync(key, c.keyPem, { mode: 0o600 });
   return { dir, cert, key };
+}
+
+/**
+ * An nginx.conf for a foreground nginx kept inside `dir` (pid, error.log, temp paths), one worker,
+ * no access log, with `servers` (the `server { … }` blocks) inside `http { }`. `singleProcess`:
+ * `master_process off`. Run it with {@link nginxArgs}.
+ */
+export function nginxConf(dir: string, servers: string, o: { singleProcess?: boolean } = {}): string {
+  return `
+worker_processes 1;
+daemon off;
+${o.singleProcess ? 'master_process off;\n' : ''}pid ${dir}/nginx.pid;
+error_log ${dir}/error.log warn;
+events { worker_connections 256; }
+http {
+  access_log off;
+  client_body_temp_path ${dir}/body; proxy_temp_path ${dir}/proxy; fastcgi_temp_path ${dir}/fcgi; uwsgi_temp_path ${dir}/uwsgi; scgi_temp_path ${dir}/scgi;
+${servers}
+}
+`;
+}
+
+/** Writes `conf` to dir/nginx.conf; the arguments that run nginx on it (prefix `dir`, errors to dir/error.log). */
+export function nginxArgs(dir: string, conf: string): string[] {
+  writeFileSync(join(dir, 'nginx.conf'), conf);
+  return ['-p', dir, '-c', join(dir, 'nginx.conf'), '-e', join(dir, 'error.log')];
 }
 
 export interface RealServer {

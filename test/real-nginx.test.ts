@@ -4,10 +4,8 @@
  * TLS `ssl http2` — diagnosed by URL, the exact finding codes asserted. The TLS listener without
  * http2 (alpn-no-h2) is covered by test/nginx-tls.test.ts ("TLS 1.2 only … no http2"), not repeated.
  */
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { codes, createLabPki, diagnoseLocal, findBinary, freePort, labDir, skipWithout, spawnServer, type LabPki, type RealServer } from './real-helpers.js';
+import { codes, createLabPki, diagnoseLocal, findBinary, freePort, labDir, nginxArgs, nginxConf, skipWithout, spawnServer, type LabPki, type RealServer } from './real-helpers.js';
 
 const BIN = findBinary('nginx');
 let pki: LabPki;
@@ -19,15 +17,9 @@ describe.skipIf(skipWithout(BIN, 'nginx'))('real nginx: protocol mismatch', () =
     pki = await createLabPki();
     const { dir, cert, key } = await labDir(pki, 'nginx');
     [h1, h2c, tls, tlsDefaults] = [await freePort(), await freePort(), await freePort(), await freePort()];
-    const conf = `
-worker_processes 1;
-daemon off;
-pid ${dir}/nginx.pid;
-error_log ${dir}/error.log warn;
-events { worker_connections 256; }
-http {
-  access_log off;
-  client_body_temp_path ${dir}/body; proxy_temp_path ${dir}/proxy; fastcgi_temp_path ${dir}/fcgi; uwsgi_temp_path ${dir}/uwsgi; scgi_temp_path ${dir}/scgi;
+    const conf = nginxConf(
+      dir,
+      `
   server { listen 127.0.0.1:${h1}; location / { return 200 "ok\\n"; } }
   server { listen 127.0.0.1:${h2c} http2; location / { return 200 "ok\\n"; } }
   server {
@@ -43,11 +35,9 @@ http {
     ssl_certificate ${cert};
     ssl_certificate_key ${key};
     location / { return 200 "ok\\n"; }
-  }
-}
-`;
-    writeFileSync(join(dir, 'nginx.conf'), conf);
-    server = await spawnServer('nginx', BIN ?? 'nginx', ['-p', dir, '-c', join(dir, 'nginx.conf'), '-e', join(dir, 'error.log')], dir, [h1, h2c, tls, tlsDefaults]);
+  }`,
+    );
+    server = await spawnServer('nginx', BIN ?? 'nginx', nginxArgs(dir, conf), dir, [h1, h2c, tls, tlsDefaults]);
   });
   afterAll(async () => {
     await server?.stop();
