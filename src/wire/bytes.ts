@@ -234,6 +234,67 @@ export class Writer {
   }
 }
 
+/**
+ * A growable FIFO of bytes for the incremental decoders (HTTP/2 frames, TLS records, WebSocket frames): push chunks
+ * as they arrive, look at what is buffered, drop or take whole units. `cap` bounds what may be held at once.
+ *
+ * @example
+ * const q = new ByteQueue(1 << 20, 'record-decoder');
+ * q.push(chunk);
+ * if (q.size >= 5) { const head = q.view().subarray(0, 5); q.drop(5); }
+ */
+export class ByteQueue {
+  private buf = new Uint8Array(0);
+  private start = 0;
+  private end = 0;
+  /** Total bytes ever removed: the stream offset of `view()[0]`. */
+  consumed = 0;
+  constructor(
+    private readonly cap = Infinity,
+    private readonly what = 'buffer',
+  ) {}
+  get size(): number {
+    return this.end - this.start;
+  }
+  /** Append a copy of `chunk`. Throws ParseError('too-large') if more than `cap` bytes would be held. */
+  push(chunk: Uint8Array): void {
+    if (chunk.length === 0) return;
+    if (this.size + chunk.length > this.cap) {
+      throw new ParseError('too-large', `${this.what}: more than ${this.cap} buffered byte(s)`, this.consumed + this.size, this.what);
+    }
+    if (this.end + chunk.length > this.buf.length) {
+      const live = this.size;
+      if (live + chunk.length <= this.buf.length) this.buf.copyWithin(0, this.start, this.end);
+      else {
+        const next = new Uint8Array(Math.max(live + chunk.length, Math.min(this.cap, this.buf.length * 2 || 4096)));
+        next.set(this.buf.subarray(this.start, this.end));
+        this.buf = next;
+      }
+      this.start = 0;
+      this.end = live;
+    }
+    this.buf.set(chunk, this.end);
+    this.end += chunk.length;
+  }
+  /** What is buffered, as a view: valid until the next `push`. */
+  view(): Uint8Array {
+    return this.buf.subarray(this.start, this.end);
+  }
+  /** Remove the next `n` bytes (at most what is buffered). */
+  drop(n: number): void {
+    n = Math.min(n, this.size);
+    this.start += n;
+    this.consumed += n;
+    if (this.start === this.end) this.start = this.end = 0;
+  }
+  /** Remove and return a copy of the next `n` bytes (a copy, so later pushes cannot alias it). */
+  take(n: number): Uint8Array {
+    const out = this.buf.slice(this.start, this.start + n);
+    this.drop(out.length);
+    return out;
+  }
+}
+
 export function hex(v: number, width: number): string {
   return v.toString(16).padStart(width, '0');
 }

@@ -10,7 +10,7 @@
  * dec.push(bytesFromServer);
  * for (let f = dec.next(); f; f = dec.next()) console.log(describeFrame(f));
  */
-import { ParseError, Reader, Writer, toHex } from '../bytes.js';
+import { ByteQueue, ParseError, Reader, Writer, toHex } from '../bytes.js';
 import {
   DEFAULT_MAX_FRAME_SIZE,
   ERROR_CODES,
@@ -468,11 +468,7 @@ function checkSetting(
  * let f; while ((f = dec.next())) trace.push(describeFrame(f));
  */
 export class FrameDecoder {
-  private buf = new Uint8Array(0);
-  private start = 0;
-  private end = 0;
-  /** Stream offset of `buf[start]`. */
-  private streamOffset = 0;
+  private readonly q = new ByteQueue();
   private failed: ParseError | undefined;
   private maxFrameSize: number;
 
@@ -482,11 +478,11 @@ export class FrameDecoder {
 
   /** Bytes held that do not yet make a whole frame (or that follow the frames not yet read). */
   get buffered(): number {
-    return this.end - this.start;
+    return this.q.size;
   }
   /** Stream offset of the next frame. */
   get offset(): number {
-    return this.streamOffset;
+    return this.q.consumed;
   }
 
   /** Raise the limit after we advertise a larger SETTINGS_MAX_FRAME_SIZE. */
@@ -496,42 +492,27 @@ export class FrameDecoder {
 
   /** Append bytes (copied; the caller may reuse `chunk`). */
   push(chunk: Uint8Array): void {
-    if (chunk.length === 0) return;
-    if (this.end + chunk.length > this.buf.length) {
-      const live = this.end - this.start;
-      if (live + chunk.length <= this.buf.length) {
-        this.buf.copyWithin(0, this.start, this.end);
-      } else {
-        const grown = new Uint8Array(Math.max(live + chunk.length, this.buf.length * 2, 1024));
-        grown.set(this.buf.subarray(this.start, this.end));
-        this.buf = grown;
-      }
-      this.start = 0;
-      this.end = live;
-    }
-    this.buf.set(chunk, this.end);
-    this.end += chunk.length;
+    this.q.push(chunk);
   }
 
   /** The next whole frame, or null when more bytes are needed. */
   next(): Frame | null {
     if (this.failed) throw this.failed;
-    if (this.end - this.start < FRAME_HEADER_LENGTH) return null;
-    const h = parseFrameHeader(this.buf.subarray(this.start, this.start + FRAME_HEADER_LENGTH));
+    const view = this.q.view();
+    if (view.length < FRAME_HEADER_LENGTH) return null;
+    const h = parseFrameHeader(view.subarray(0, FRAME_HEADER_LENGTH));
+    const at = this.q.consumed;
     try {
-      checkSize(h, this.maxFrameSize, this.streamOffset);
+      checkSize(h, this.maxFrameSize, at);
     } catch (e) {
       this.failed = e as ParseError;
       throw e;
     }
     const total = FRAME_HEADER_LENGTH + h.length;
-    if (this.end - this.start < total) return null;
+    if (view.length < total) return null;
     // A copy, so the frame's byte fields outlive later pushes that compact the buffer.
-    const payload = this.buf.slice(this.start + FRAME_HEADER_LENGTH, this.start + total);
-    const at = this.streamOffset;
-    this.start += total;
-    this.streamOffset += total;
-    if (this.start === this.end) this.start = this.end = 0;
+    const payload = view.slice(FRAME_HEADER_LENGTH, total);
+    this.q.drop(total);
     return parsePayload(h, payload, at);
   }
 }

@@ -7,7 +7,7 @@
  * dec.push(chunk);
  * for (let rec = dec.next(); rec; rec = dec.next()) console.log(contentTypeName(rec.type), rec.body.length);
  */
-import { ParseError, Reader, Writer, hex } from '../bytes.js';
+import { ByteQueue, ParseError, Reader, Writer, hex } from '../bytes.js';
 import { CONTENT_TYPES } from './registry.js';
 
 /**
@@ -143,48 +143,6 @@ export function parseRecords(bytes: Uint8Array, maxRecords = 10_000): { records:
     at = start + h.length;
   }
   return { records, rest: bytes.subarray(at) };
-}
-
-/** A growable FIFO of bytes with a hard cap; shared by the decoder and the reassembler. */
-class ByteQueue {
-  private buf = new Uint8Array(0);
-  private start = 0;
-  private end = 0;
-  constructor(
-    private readonly cap: number,
-    private readonly what: string,
-  ) {}
-  get size(): number {
-    return this.end - this.start;
-  }
-  /** Total bytes ever consumed; used for error offsets in the overall stream. */
-  consumed = 0;
-  push(chunk: Uint8Array): void {
-    if (chunk.length === 0) return;
-    if (this.size + chunk.length > this.cap) {
-      throw new ParseError('too-large', `${this.what}: more than ${this.cap} buffered byte(s)`, this.consumed + this.size, this.what);
-    }
-    if (this.end + chunk.length > this.buf.length) {
-      const next = new Uint8Array(Math.max(this.size + chunk.length, Math.min(this.cap, this.buf.length * 2 || 4096)));
-      next.set(this.buf.subarray(this.start, this.end));
-      this.buf = next;
-      this.end -= this.start;
-      this.start = 0;
-    }
-    this.buf.set(chunk, this.end);
-    this.end += chunk.length;
-  }
-  view(): Uint8Array {
-    return this.buf.subarray(this.start, this.end);
-  }
-  /** Remove and return a copy of the next n bytes (a copy, so later pushes cannot alias it). */
-  take(n: number): Uint8Array {
-    const out = this.buf.slice(this.start, this.start + n);
-    this.start += n;
-    this.consumed += n;
-    if (this.start === this.end) this.start = this.end = 0;
-    return out;
-  }
 }
 
 /**

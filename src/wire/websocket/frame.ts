@@ -8,7 +8,7 @@
  * d.push(encodeFrame({ opcode: OPCODES.text, payload: new TextEncoder().encode('Hello') }));
  * d.next(); // { fin: true, opcode: 1, payload: 'Hello' as bytes, … }
  */
-import { ParseError, Reader, Writer } from '../bytes.js';
+import { ByteQueue, ParseError, Reader, Writer } from '../bytes.js';
 
 // RFC 6455 §5.2 / §11.8: the opcode registry.
 export const OPCODES = {
@@ -187,11 +187,7 @@ export interface FrameDecoderOptions {
  * (need more). After a ParseError the decoder stays failed and `next` rethrows it.
  */
 export class FrameDecoder {
-  private buf = new Uint8Array(0);
-  private start = 0;
-  private end = 0;
-  /** Stream offset of buf[start]. */
-  private consumed = 0;
+  private readonly q = new ByteQueue();
   private fragmented = false;
   private failed: ParseError | undefined;
   private readonly maxPayload: number;
@@ -202,11 +198,11 @@ export class FrameDecoder {
 
   /** Bytes pushed but not yet returned as frames. */
   get buffered(): number {
-    return this.end - this.start;
+    return this.q.size;
   }
   /** Stream offset of the next unread byte. */
   get offset(): number {
-    return this.consumed;
+    return this.q.consumed;
   }
   /** Inside a fragmented message (a continuation is expected). */
   get inMessage(): boolean {
@@ -214,21 +210,8 @@ export class FrameDecoder {
   }
 
   push(chunk: Uint8Array): void {
-    if (this.failed || chunk.length === 0) return;
-    if (this.end + chunk.length > this.buf.length) {
-      const live = this.end - this.start;
-      const target = live + chunk.length;
-      if (target <= this.buf.length) this.buf.copyWithin(0, this.start, this.end);
-      else {
-        const next = new Uint8Array(Math.max(target, this.buf.length * 2, 256));
-        next.set(this.buf.subarray(this.start, this.end));
-        this.buf = next;
-      }
-      this.start = 0;
-      this.end = live;
-    }
-    this.buf.set(chunk, this.end);
-    this.end += chunk.length;
+    if (this.failed) return;
+    this.q.push(chunk);
   }
 
   next(): WebSocketFrame | undefined {
@@ -236,20 +219,21 @@ export class FrameDecoder {
     try {
       return this.read();
     } catch (e) {
-      this.failed = e instanceof ParseError ? e : new ParseError('invalid', `internal decoder failure: ${(e as Error)?.message ?? String(e)}`, this.consumed, 'frame');
+      this.failed = e instanceof ParseError ? e : new ParseError('invalid', `internal decoder failure: ${(e as Error)?.message ?? String(e)}`, this.q.consumed, 'frame');
       throw this.failed;
     }
   }
 
   private fail(message: string, at: number, field: string, code: 'invalid' | 'too-large' | 'unsupported' = 'invalid'): never {
-    throw new ParseError(code, message, this.consumed + at, field);
+    throw new ParseError(code, message, this.q.consumed + at, field);
   }
 
   private read(): WebSocketFrame | undefined {
-    const avail = this.end - this.start;
+    const view = this.q.view();
+    const avail = view.length;
     if (avail < 2) return undefined;
-    const b0 = this.buf[this.start]!;
-    const b1 = this.buf[this.start + 1]!;
+    const b0 = view[0]!;
+    const b1 = view[1]!;
     const fin = (b0 & 0x80) !== 0;
     const rsv = (b0 >> 4) & 0x7;
     const opcode = b0 & 0xf;
@@ -283,7 +267,7 @@ export class FrameDecoder {
     const extLen = len7 === 126 ? 2 : len7 === 127 ? 8 : 0;
     const headerLen = 2 + extLen + (masked ? 4 : 0);
     if (avail < 2 + extLen) return undefined;
-    const r = new Reader(this.buf, this.start + 2, this.end, this.consumed - this.start);
+    const r = new Reader(view, 2, avail, this.q.consumed);
     let length = len7;
     let nonMinimal = false;
     if (len7 === 126) {
@@ -307,7 +291,7 @@ export class FrameDecoder {
     const maskKey = masked ? r.bytes(4, 'mask-key').slice() : undefined;
     const raw = r.bytes(length, 'payload');
     const payload = maskKey ? applyMask(raw, maskKey) : raw.slice();
-    const offset = this.consumed;
+    const offset = this.q.consumed;
     const frame: WebSocketFrame = { fin, rsv, opcode, masked, payload, offset, size: headerLen + length };
     if (maskKey) frame.maskKey = maskKey;
     if (nonMinimal) frame.nonMinimalLength = true;
@@ -315,8 +299,7 @@ export class FrameDecoder {
 
     if (opcode === OPCODES.text || opcode === OPCODES.binary) this.fragmented = !fin;
     else if (opcode === OPCODES.continuation && fin) this.fragmented = false;
-    this.start += headerLen + length;
-    this.consumed += headerLen + length;
+    this.q.drop(headerLen + length);
     return frame;
   }
 }
