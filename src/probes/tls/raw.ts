@@ -8,15 +8,15 @@
  * own limits on records and message sizes. Never throws: a misbehaving server is evidence.
  */
 import { X509Certificate, createPublicKey, diffieHellman, type KeyObject, type ECDH } from 'node:crypto';
-import type { ConnectOutcome } from '../../types.js';
 import { rawExchange } from '../../transport/raw-tls.js';
-import { round } from '../../transport/conn.js';
+import { concat } from '../../wire/bytes.js';
 import { ServerFlightReader, type ServerFlightSummary } from '../../wire/tls/server-flight.js';
 import { decryptServerFlight, tls13Suite, type DecryptedServerFlight } from '../../wire/tls/keyschedule.js';
 import { alertName } from '../../wire/tls/alerts.js';
 import { cipherSuiteName, groupName, HANDSHAKE_TYPES } from '../../wire/tls/registry.js';
 import { excerpt } from '../../wire/sniff.js';
-import { probeId, type ProbeContext } from '../context.js';
+import type { ProbeContext } from '../context.js';
+import { Meter } from '../meter.js';
 import type { RawCertBrief, RawTlsResult, TlsFamilyProbe } from '../stages/tls-types.js';
 import { buildHello, describeOffer, versionLabel, type BuiltHello, type HelloSpec } from './hello.js';
 
@@ -40,29 +40,18 @@ export interface RawHelloOptions {
  * p.raw.outcome; // 'server-hello'
  */
 export async function rawHello(ctx: ProbeContext, label: string, purpose: string, spec: HelloSpec, o: RawHelloOptions = {}): Promise<RawProbe> {
-  const start = performance.now();
-  const deadline = start + ctx.timeoutMs;
+  const m = new Meter(ctx, `tls-raw-${label}`);
   const offer = describeOffer(spec);
-  const common = (connect: ConnectOutcome, sent: number, received: number) => ({
-    id: probeId(ctx, `tls-raw-${label}`),
-    address: ctx.address,
-    port: ctx.port,
-    startMs: round(start - ctx.t0),
-    durationMs: round(performance.now() - start),
-    bytesSent: sent,
-    bytesReceived: received,
-    connect,
-  });
   const c = await ctx.dial(ctx.address, ctx.port, ctx.timeoutMs);
   if (!c.outcome.ok) {
-    return { kind: 'tls-raw', label, purpose, ...common(c.outcome, 0, 0), raw: { offer, outcome: 'closed', detail: `TCP ${c.outcome.error}` } };
+    return { kind: 'tls-raw', label, purpose, ...m.common(c.outcome), raw: { offer, outcome: 'closed', detail: `TCP ${c.outcome.error}` } };
   }
   let hello: BuiltHello;
   try {
     hello = buildHello(spec);
   } catch (e) {
     c.socket.destroy();
-    return { kind: 'tls-raw', label, purpose, ...common(c.outcome, 0, 0), raw: { offer, outcome: 'malformed', detail: `could not build the hello: ${(e as Error).message}` } };
+    return { kind: 'tls-raw', label, purpose, ...m.common(c.outcome), raw: { offer, outcome: 'malformed', detail: `could not build the hello: ${(e as Error).message}` } };
   }
   const reader = new ServerFlightReader({ maxBytes: RAW_MAX_BYTES, maxCertificates: 10 });
   const firstBytes: Uint8Array[] = [];
@@ -90,7 +79,7 @@ export async function rawHello(ctx: ProbeContext, label: string, purpose: string
   const decrypt = o.decrypt ?? true;
   const fullFlight = o.fullFlight ?? true;
   const ex = await rawExchange(c.socket, hello.record, {
-    deadline,
+    deadline: m.deadline,
     maxBytes: RAW_MAX_BYTES,
     onChunk(chunk) {
       if (kept < 64) {
@@ -115,7 +104,9 @@ export async function rawHello(ctx: ProbeContext, label: string, purpose: string
   const raw = summarize(ctx, offer, s, flight, ex.end);
   if (warnings.length) raw.warnings = [...warnings, ...(raw.warnings ?? [])];
   if ((raw.outcome === 'not-tls' || raw.outcome === 'malformed') && kept > 0) raw.first = excerpt(concat(firstBytes));
-  return { kind: 'tls-raw', label, purpose, ...common(c.outcome, ex.bytesSent, ex.bytesReceived), raw };
+  m.sent = ex.bytesSent;
+  m.received = ex.bytesReceived;
+  return { kind: 'tls-raw', label, purpose, ...m.common(c.outcome), raw };
 }
 
 function tryDecrypt(hello: BuiltHello, s: ServerFlightSummary): DecryptedServerFlight | undefined {
@@ -242,8 +233,4 @@ export function certBrief(der: Uint8Array, host: string): RawCertBrief | undefin
   } catch {
     return undefined;
   }
-}
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  return new Uint8Array(Buffer.concat(parts));
 }
