@@ -32,6 +32,10 @@ describe('catalogue', () => {
     for (const e of CATALOGUE) for (const p of e.patterns) expect(p.global || p.sticky, `${e.id} ${p}`).toBe(false);
   });
 
+  test('gaps inside a pattern are bounded (a long pasted line with a repeated prefix must not backtrack quadratically)', () => {
+    for (const e of CATALOGUE) for (const p of e.patterns) expect(p.source, e.id).not.toMatch(/\[\^\\n\]\*|\.\*|\.\+|:\\S\+/);
+  });
+
   test('every source family is non-empty', () => {
     for (const [name, entries] of Object.entries(SOURCE_FAMILIES)) expect(entries.length, name).toBeGreaterThan(0);
   });

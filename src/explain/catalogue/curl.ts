@@ -197,7 +197,7 @@ export const CURL_ENTRIES: readonly CatalogueEntry[] = [
   },
   {
     id: 'curl-connect-refused',
-    patterns: [/Failed to connect to \S+ port \d+[^\n]*Connection refused/, /Could not connect to server/],
+    patterns: [/Failed to connect to \S+ port \d+[^\n]{0,1000}Connection refused/, /Could not connect to server/],
     clients: CURL,
     family: 'transport',
     meaning: 'Nothing listens on that address and port (the TCP connection was refused, exit 7).',
@@ -208,7 +208,7 @@ export const CURL_ENTRIES: readonly CatalogueEntry[] = [
   },
   {
     id: 'curl-timeout',
-    patterns: [/Connection timed out after \d+ milliseconds/, /Failed to connect to \S+ port \d+[^\n]*(?:Connection timed out|Timeout was reached)/],
+    patterns: [/Connection timed out after \d+ milliseconds/, /Failed to connect to \S+ port \d+[^\n]{0,1000}(?:Connection timed out|Timeout was reached)/],
     clients: CURL,
     family: 'transport',
     meaning: 'No answer arrived in time while connecting (exit 28).',

@@ -99,7 +99,7 @@ export const GO_ENTRIES: readonly CatalogueEntry[] = [
   },
   {
     id: 'go-http2-bogus-greeting',
-    patterns: [/error reading preface from client [^\n]*bogus greeting/],
+    patterns: [/error reading preface from client [^\n]{0,1000}bogus greeting/],
     clients: ['Go net/http server', 'golang.org/x/net/http2 server'],
     family: 'protocol',
     meaning: 'A Go HTTP/2-only server (h2c prior knowledge) received something other than the HTTP/2 preface, typically an HTTP/1.1 request.',
@@ -234,7 +234,7 @@ export const GO_ENTRIES: readonly CatalogueEntry[] = [
   },
   {
     id: 'go-x509-hostname',
-    patterns: [/x509: certificate is valid for [^\n]*, not \S+/, /x509: certificate is not valid for any names/],
+    patterns: [/x509: certificate is valid for [^\n]{0,1000}, not \S+/, /x509: certificate is not valid for any names/],
     clients: GO_TLS,
     family: 'certificate',
     meaning: 'The certificate is for other names than the one requested.',
@@ -343,7 +343,7 @@ export const GO_ENTRIES: readonly CatalogueEntry[] = [
   },
   {
     id: 'grpc-go-preface-eof',
-    patterns: [/error reading server preface: (?:EOF|read tcp [^\n]*connection reset by peer)/],
+    patterns: [/error reading server preface: (?:EOF|read tcp [^\n]{0,1000}connection reset by peer)/],
     clients: GRPC_GO,
     family: 'protocol',
     meaning: 'grpc-go sent the HTTP/2 preface and the server closed instead of answering with SETTINGS.',

@@ -67,7 +67,7 @@ export const GRPC_CORE_ENTRIES: readonly CatalogueEntry[] = [
   },
   {
     id: 'grpc-core-connection-refused',
-    patterns: [/ipv[46]:\S+: (?:Connection refused|connect: Connection refused)/],
+    patterns: [/ipv[46]:\S{1,256}: (?:Connection refused|connect: Connection refused)/],
     clients: CORE,
     family: 'transport',
     meaning: 'Nothing listens on the address.',

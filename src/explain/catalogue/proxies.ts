@@ -105,7 +105,7 @@ export const PROXY_ENTRIES: readonly CatalogueEntry[] = [
   },
   {
     id: 'envoy-reset-connection-termination',
-    patterns: [/upstream connect error or disconnect\/reset before headers\.?[^\n]*reset reason: connection termination/],
+    patterns: [/upstream connect error or disconnect\/reset before headers\.?[^\n]{0,1000}reset reason: connection termination/],
     clients: ENVOY,
     family: 'proxy',
     meaning: 'Envoy connected to the upstream, but the upstream closed the connection before sending response headers.',
