@@ -6,7 +6,7 @@
  * const head = parseResponseHead(bytes, { maxHeadBytes: 64 * 1024 });
  * if (head.complete) console.log(head.status, headerValues(head.headers, 'server'));
  */
-import { ParseError } from '../bytes.js';
+import { ParseError, hex } from '../bytes.js';
 import { isToken } from '../http/fields.js';
 
 /** Bounds for {@link parseResponseHead}. @example parseResponseHead(bytes, { maxHeadBytes: 16384, maxHeaders: 100 }) */
@@ -73,7 +73,7 @@ export function parseResponseHead(bytes: Uint8Array, opts: ResponseHeadOptions =
   // RFC 9112 §4: a response starts with the status line, whose HTTP-version starts "HTTP/".
   for (let i = 0; i < Math.min(bytes.length, HTTP_NAME.length); i++) {
     if (bytes[i] !== HTTP_NAME[i]) {
-      throw new ParseError('invalid', `RFC 9112 §4: response does not start with "HTTP/" (byte ${i} is 0x${bytes[i]!.toString(16).padStart(2, '0')})`, i, 'status-line');
+      throw new ParseError('invalid', `RFC 9112 §4: response does not start with "HTTP/" (byte ${i} is 0x${hex(bytes[i]!, 2)})`, i, 'status-line');
     }
   }
 

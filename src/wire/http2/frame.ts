@@ -10,7 +10,7 @@
  * dec.push(bytesFromServer);
  * for (let f = dec.next(); f; f = dec.next()) console.log(describeFrame(f));
  */
-import { ByteQueue, ParseError, Reader, Writer, toHex } from '../bytes.js';
+import { ByteQueue, ParseError, Reader, Writer, hex, toHex } from '../bytes.js';
 import {
   DEFAULT_MAX_FRAME_SIZE,
   ERROR_CODES,
@@ -857,6 +857,6 @@ export function describeFrame(f: Frame): string {
       break;
   }
   const undefinedBits = f.flags & ~(DEFINED_FLAGS[f.kind] ?? 0);
-  if (undefinedBits) parts.push(`flags=0x${undefinedBits.toString(16).padStart(2, '0')}`);
+  if (undefinedBits) parts.push(`flags=0x${hex(undefinedBits, 2)}`);
   return parts.join(' ');
 }

@@ -8,11 +8,12 @@
  * h2Blocklisted(0x009c);              // true
  * groupName(0x11ec);                  // 'X25519MLKEM768'
  */
+import { hex } from '../bytes.js';
 import { CIPHER_SUITES, H2_BLOCKLIST_NAMES, type CipherSuiteInfo } from './cipher-suites.js';
 
 export { CIPHER_SUITES, H2_BLOCKLIST_NAMES, type CipherSuiteInfo };
 
-const hex4 = (v: number): string => `0x${v.toString(16).padStart(4, '0')}`;
+const hex4 = (v: number): string => `0x${hex(v, 4)}`;
 
 // ---------------------------------------------------------------------------------------------- versions
 
