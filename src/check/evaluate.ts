@@ -8,6 +8,7 @@
  *   // { passed: false, failures: [{ expectation: 'protocol', expected: 'h2', actual: 'http/1.1', … }], … }
  */
 import { classifyUpgradeProtocol, parseUpgrade } from '../wire/http/upgrade.js';
+import { headerValues } from '../wire/http1/head.js';
 import { SEVERITY_RANK, type Severity } from '../diagnosis/codes.js';
 import type {
   CheckEvidence,
@@ -169,8 +170,9 @@ function tlsNumber(v: string | undefined): number | undefined {
   return m ? Number(`${m[1]}.${m[2]}`) : undefined;
 }
 
-function header(r: ObservedResponse, name: string): string | undefined {
-  const values = r.headers.filter(([k]) => k.toLowerCase() === name).map(([, v]) => v);
+/** A response field's lines joined with ", " (RFC 9110 §5.3), or undefined when absent. */
+export function header(r: ObservedResponse, name: string): string | undefined {
+  const values = headerValues(r.headers, name);
   return values.length > 0 ? values.join(', ') : undefined;
 }
 

@@ -10,6 +10,7 @@
 import { SEVERITY_RANK, type Severity } from '../diagnosis/codes.js';
 import type { Report } from '../types.js';
 import { evidenceFromReport } from './run.js';
+import { header } from './evaluate.js';
 import type { ObservedResponse } from './types.js';
 
 export interface StarterOptions {
@@ -84,7 +85,7 @@ export function starterChecksFile(report: Report, o: StarterOptions): string {
   }
   const h1 = ev.statusByProtocol['http/1.1'];
   if (h1) {
-    const upgrade = headerValue(h1, 'upgrade');
+    const upgrade = header(h1, 'upgrade');
     if (h1.status === 426 || upgrade !== undefined) {
       x.push('      http1:');
       x.push(`        status: ${h1.status}`);
@@ -142,14 +143,9 @@ function worstSeverity(list: Severity[]): Severity | undefined {
   return worst;
 }
 
-function headerValue(r: ObservedResponse, name: string): string | undefined {
-  const v = r.headers.filter(([k]) => k.toLowerCase() === name).map(([, val]) => val);
-  return v.length > 0 ? v.join(', ') : undefined;
-}
-
 /** The Problem Details members the body carries now (RFC 9457 §3.1), when it is one. */
 function problemMembers(r: ObservedResponse): string[] {
-  const type = headerValue(r, 'content-type')?.split(';')[0]?.trim().toLowerCase();
+  const type = header(r, 'content-type')?.split(';')[0]?.trim().toLowerCase();
   if (type !== 'application/problem+json' || r.body === undefined) return [];
   try {
     const body = JSON.parse(r.body) as Record<string, unknown>;

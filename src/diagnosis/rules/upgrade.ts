@@ -11,11 +11,12 @@ import { parseUpgrade, upgradeFamilies, type UpgradeFamily } from '../../wire/ht
 import { parseProblem, type ProblemResult } from '../../wire/http/problem.js';
 import { readDeprecationInfo } from '../../wire/http/deprecation.js';
 import { SETTINGS } from '../../wire/http2/registry.js';
+import { headerValues } from '../../wire/http1/head.js';
 
 type P<K extends Probe['kind']> = Extract<Probe, { kind: K }>;
 type Fields = ReadonlyArray<readonly [string, string]>;
 
-const values = (h: Fields | undefined, name: string) => (h ?? []).filter(([k]) => k.toLowerCase() === name).map(([, v]) => v);
+const values = (h: Fields | undefined, name: string) => headerValues(h ?? [], name);
 const field = (h: Fields | undefined, name: string) => {
   const v = values(h, name);
   return v.length ? v.join(', ') : undefined;
