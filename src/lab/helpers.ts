@@ -53,6 +53,11 @@ export function local(l: Listening, scheme: 'http' | 'https', extra: Partial<Run
   return { url: `${scheme}://localhost:${l.port}/`, resolve: [`localhost:${l.port}:${HOST}`], stop: l.stop, ...extra };
 }
 
+/** Listen on 127.0.0.1 (ephemeral port) and point a scenario at it: {@link local} of {@link listen}. */
+export async function serve(server: net.Server, scheme: 'http' | 'https', extra: Partial<RunningScenario> = {}): Promise<RunningScenario> {
+  return local(await listen(server, HOST), scheme, extra);
+}
+
 /** A TLS server (ALPN as given) whose decrypted sockets go to `onSocket`. */
 export async function tlsRaw(env: LabEnv, alpn: string[] | undefined, onSocket: (s: tls.TLSSocket) => void, more: tls.TlsOptions = {}) {
   const server = tls.createServer({ ...(await tlsCert(env)), ...(alpn ? { ALPNProtocols: alpn } : {}), ...more }, onSocket);

@@ -8,7 +8,7 @@ import http2 from 'node:http2';
 import net from 'node:net';
 import { listen, freePort, readRequestHead } from './servers.js';
 import { serveMiniH2 } from './mini-h2.js';
-import { HOST, ok, tlsCert, local, tlsRaw, tlsMiniH2, http1Reply, type LabScenario } from './helpers.js';
+import { HOST, ok, tlsCert, local, serve, tlsRaw, tlsMiniH2, http1Reply, type LabScenario } from './helpers.js';
 export type { LabEnv, RunningScenario, LabScenario } from './helpers.js';
 import { SETTINGS } from '../wire/http2/registry.js';
 
@@ -21,7 +21,7 @@ export const SCENARIOS: LabScenario[] = [
     expect: [],
     async start(env) {
       const s = http2.createSecureServer({ ...(await tlsCert(env)), allowHTTP1: true }, ok);
-      return local(await listen(s, HOST), 'https');
+      return serve(s, 'https');
     },
   },
   {
@@ -43,7 +43,7 @@ export const SCENARIOS: LabScenario[] = [
           } else sock.end('HTTP/1.1 200 OK\r\ncontent-length: 3\r\nconnection: close\r\n\r\nok\n');
         });
       });
-      return local(await listen(s, HOST), 'http');
+      return serve(s, 'http');
     },
   },
   {
@@ -53,7 +53,7 @@ export const SCENARIOS: LabScenario[] = [
     expect: ['alpn-no-h2'],
     async start(env) {
       const s = https.createServer({ ...(await tlsCert(env)), ALPNProtocols: ['http/1.1'] }, ok);
-      return local(await listen(s, HOST), 'https');
+      return serve(s, 'https');
     },
   },
   {
@@ -73,7 +73,7 @@ export const SCENARIOS: LabScenario[] = [
     family: 'protocol',
     expect: ['h2c-not-supported', 'preface-http1-response'],
     async start() {
-      return local(await listen(http.createServer(ok), HOST), 'http');
+      return serve(http.createServer(ok), 'http');
     },
   },
   {
@@ -82,7 +82,7 @@ export const SCENARIOS: LabScenario[] = [
     family: 'protocol',
     expect: ['h2c-upgrade-unsupported', 'http1-not-supported'],
     async start() {
-      return local(await listen(http2.createServer(ok), HOST), 'http');
+      return serve(http2.createServer(ok), 'http');
     },
   },
   {
@@ -92,7 +92,7 @@ export const SCENARIOS: LabScenario[] = [
     expect: ['scheme-http-on-tls-port'],
     async start(env) {
       const s = http2.createSecureServer({ ...(await tlsCert(env)), allowHTTP1: true }, ok);
-      return local(await listen(s, HOST), 'http');
+      return serve(s, 'http');
     },
   },
   {
@@ -101,7 +101,7 @@ export const SCENARIOS: LabScenario[] = [
     family: 'protocol',
     expect: ['scheme-https-on-cleartext-port'],
     async start() {
-      return local(await listen(http.createServer(ok), HOST), 'https');
+      return serve(http.createServer(ok), 'https');
     },
   },
   {
@@ -179,7 +179,7 @@ export const SCENARIOS: LabScenario[] = [
     expect: ['http1-not-supported'],
     async start(env) {
       const s = http2.createSecureServer({ ...(await tlsCert(env)) }, ok);
-      return local(await listen(s, HOST), 'https');
+      return serve(s, 'https');
     },
   },
   {
@@ -190,7 +190,7 @@ export const SCENARIOS: LabScenario[] = [
     expect: ['h2-inadequate-security', 'tls13-not-supported'],
     async start(env) {
       const s = http2.createSecureServer({ ...(await tlsCert(env)), allowHTTP1: true, maxVersion: 'TLSv1.2', ciphers: 'ECDHE-ECDSA-AES128-SHA' }, ok);
-      return local(await listen(s, HOST), 'https');
+      return serve(s, 'https');
     },
   },
   {
@@ -213,7 +213,7 @@ export const SCENARIOS: LabScenario[] = [
         sock.on('error', () => {});
         sock.once('data', () => sock.resetAndDestroy());
       });
-      return local(await listen(s, HOST), 'https');
+      return serve(s, 'https');
     },
   },
   {
@@ -223,7 +223,7 @@ export const SCENARIOS: LabScenario[] = [
     expect: ['tls-handshake-timeout'],
     async start() {
       const s = net.createServer((sock) => sock.on('error', () => {}));
-      return local(await listen(s, HOST), 'https', { timeoutMs: 700 });
+      return serve(s, 'https', { timeoutMs: 700 });
     },
   },
   {

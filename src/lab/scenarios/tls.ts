@@ -6,7 +6,7 @@
 import http2 from 'node:http2';
 import tls from 'node:tls';
 import type { LabCertPreset } from '../pki.js';
-import { HOST, local, ok, tlsCert, type LabEnv, type LabScenario } from '../helpers.js';
+import { HOST, local, ok, serve, tlsCert, type LabEnv, type LabScenario } from '../helpers.js';
 import { listen } from '../servers.js';
 import { sniFront, hostileTls } from '../tls-front.js';
 import net from 'node:net';
@@ -28,9 +28,7 @@ function certScenario(id: string, preset: LabCertPreset, title: string, code: La
 async function sniBackend(env: LabEnv, names?: string[]) {
   if (!names) return h2Server(env);
   const c = await env.pki.issue({ names });
-  const s = http2.createSecureServer({ cert: c.chainPem, key: c.keyPem, allowHTTP1: true }, ok);
-  s.on('tlsClientError', () => {});
-  return listen(s, HOST);
+  return h2Server(env, { cert: c.chainPem, key: c.keyPem });
 }
 
 export const TLS_SCENARIOS: LabScenario[] = [
@@ -141,7 +139,7 @@ export const TLS_SCENARIOS: LabScenario[] = [
         res.setHeader('date', new Date(Date.now() + 2 * 3600_000).toUTCString());
         ok(req, res);
       });
-      return local(await listen(s, HOST), 'https');
+      return serve(s, 'https');
     },
   },
   {
@@ -154,7 +152,7 @@ export const TLS_SCENARIOS: LabScenario[] = [
         sock.on('error', () => {});
         sock.write('SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u3\r\n');
       });
-      return local(await listen(s, HOST), 'https');
+      return serve(s, 'https');
     },
   },
   {

@@ -6,7 +6,7 @@
  */
 import http from 'node:http';
 import http2 from 'node:http2';
-import { HOST, ok, tlsCert, local, type LabEnv, type LabScenario, type RunningScenario } from '../helpers.js';
+import { HOST, ok, tlsCert, serve, type LabEnv, type LabScenario, type RunningScenario } from '../helpers.js';
 import { listen, type Listening } from '../servers.js';
 import { requireProtocol } from '../../server/index.js';
 import { ws426, wsExtendedConnect, wsUpgrade, type WsBehaviour } from '../upgrade-ws.js';
@@ -35,7 +35,7 @@ async function wsSecure(env: LabEnv, rfc8441: boolean, plain: 'problem' | 'ok'):
     if (req.headers[':protocol'] === 'websocket') wsExtendedConnect(req.stream, req.headers);
     else req.stream.respond({ ':status': 405 }, { endStream: true });
   });
-  return listen(s as unknown as import('node:net').Server, HOST);
+  return listen(s, HOST);
 }
 
 const at = (l: Listening, url: string, extra: Partial<RunningScenario> = {}): RunningScenario => ({ url, resolve: [`localhost:${l.port}:${HOST}`], stop: l.stop, ...extra });
@@ -71,7 +71,7 @@ export const UPGRADE_SCENARIOS: LabScenario[] = [
       const s = http2.createSecureServer({ ...(await tlsCert(env)), allowHTTP1: true }, (req, res) => {
         if (guard(req, res)) ok(req, res);
       });
-      return local(await listen(s as unknown as import('node:net').Server, HOST), 'https');
+      return serve(s, 'https');
     },
   },
   {
@@ -85,7 +85,7 @@ export const UPGRADE_SCENARIOS: LabScenario[] = [
         res.writeHead(426, { upgrade: 'h2, HTTP/2.0', connection: 'Upgrade', 'content-type': 'text/plain' });
         res.end('Upgrade Required\n');
       });
-      return local(await listen(s as unknown as import('node:net').Server, HOST), 'https');
+      return serve(s, 'https');
     },
   },
   {
@@ -99,7 +99,7 @@ export const UPGRADE_SCENARIOS: LabScenario[] = [
         res.writeHead(426, { 'content-type': 'text/html' });
         res.end('<html><body><h1>426 Upgrade Required</h1></body></html>\n');
       });
-      return local(await listen(s as unknown as import('node:net').Server, HOST), 'https');
+      return serve(s, 'https');
     },
   },
   {
@@ -112,7 +112,7 @@ export const UPGRADE_SCENARIOS: LabScenario[] = [
       const s = http.createServer((req, res) => {
         if (guard(req, res)) ok(req, res);
       });
-      return local(await listen(s, HOST), 'http');
+      return serve(s, 'http');
     },
   },
   {
@@ -204,7 +204,7 @@ export const UPGRADE_SCENARIOS: LabScenario[] = [
         res.writeHead(404, { 'content-type': 'text/plain' });
         res.end('not found\n');
       });
-      return local(await listen(s as unknown as import('node:net').Server, HOST), 'https');
+      return serve(s, 'https');
     },
   },
   {
