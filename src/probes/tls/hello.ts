@@ -37,6 +37,14 @@ const KEYABLE: Record<number, 'x25519' | 'x448' | 'prime256v1' | 'secp384r1' | '
   0x0019: 'secp521r1',
 };
 
+/** A named group's code from its registry name ('x25519' → 0x001d); undefined for names outside the registry. */
+export function groupCode(name: string): number | undefined {
+  return (NAMED_GROUPS as Record<string, number>)[name];
+}
+
+/** The ALPN list Node offers by default, and so the one the raw probes mirror. */
+export const NODE_ALPN: string[] = ['h2', 'http/1.1'];
+
 export function canKeyShare(group: number): boolean {
   return group in KEYABLE;
 }
@@ -54,7 +62,7 @@ export const ALL_SIGALGS: number[] = [...Object.values(SIGNATURE_SCHEMES), 0x030
 let nodeHello: Promise<Omit<HelloSpec, 'sni' | 'alpn'>> | undefined;
 export function nodeDefaultHello(): Promise<Omit<HelloSpec, 'sni' | 'alpn'>> {
   nodeHello ??= (async () => {
-    const record = await captureNodeClientHello({ alpn: ['h2', 'http/1.1'], sni: 'h2doctor.invalid' });
+    const record = await captureNodeClientHello({ alpn: NODE_ALPN, sni: 'h2doctor.invalid' });
     try {
       const rec = parseRecords(record).records[0]!;
       const ch = parseClientHello(rec.body);

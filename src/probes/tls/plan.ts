@@ -14,17 +14,14 @@ import type { ProbeContext } from '../context.js';
 import { probeId } from '../context.js';
 import type { Go } from '../stages/index.js';
 import type { TlsStageResult } from '../stages/tls-types.js';
-import { rawHello, type RawHelloOptions, type RawProbe } from './raw.js';
-import { nodeDefaultHello, widestHello, V, TLS13_CIPHERS, type HelloSpec } from './hello.js';
+import { accepted, rawHello, type RawHelloOptions, type RawProbe } from './raw.js';
+import { groupCode, nodeDefaultHello, widestHello, NODE_ALPN as ALPN, V, TLS13_CIPHERS, type HelloSpec } from './hello.js';
 import { survey } from './survey.js';
 import { round } from '../../transport/conn.js';
-import { NAMED_GROUPS } from '../../wire/tls/registry.js';
 
 type TlsProbe = Extract<Probe, { kind: 'tls' }>;
 export type RawRunner = (label: string, purpose: string, spec: HelloSpec, o?: RawHelloOptions) => Promise<RawProbe>;
 
-const ALPN = ['h2', 'http/1.1'];
-const accepted = (p: RawProbe | undefined) => p?.raw.outcome === 'server-hello' || p?.raw.outcome === 'hello-retry';
 
 export async function runTlsStage(ctx: ProbeContext, core: readonly Probe[], go: Go): Promise<Probe[]> {
   const t0 = performance.now();
@@ -123,8 +120,8 @@ async function bisect(ctx: ProbeContext, raw: RawRunner): Promise<void> {
   if (w.cipherCode === undefined || !base.ciphers.includes(w.cipherCode)) {
     suspects.push(['narrow-cipher', "the widest hello with Node's cipher suites only", { ...wide, ciphers: base.ciphers }]);
   }
-  const groupCode = w.group ? groupCodeOf(w.group) : undefined;
-  if (groupCode === undefined || !base.groups.includes(groupCode)) {
+  const chosenGroup = w.group ? groupCode(w.group) : undefined;
+  if (chosenGroup === undefined || !base.groups.includes(chosenGroup)) {
     suspects.push(['narrow-group', "the widest hello with Node's groups only", { ...wide, groups: base.groups }]);
   }
   if ((w.versionCode ?? 0) > Math.max(...base.versions)) {
@@ -139,10 +136,6 @@ async function bisect(ctx: ProbeContext, raw: RawRunner): Promise<void> {
     ...(suspects.some((s) => s[0] === 'narrow-cipher') ? [] : [raw('narrow-cipher', "the widest hello with Node's cipher suites only", { ...wide, ciphers: base.ciphers })]),
     ...(suspects.some((s) => s[0] === 'narrow-group') ? [] : [raw('narrow-group', "the widest hello with Node's groups only", { ...wide, groups: base.groups })]),
   ]);
-}
-
-function groupCodeOf(name: string): number | undefined {
-  return (NAMED_GROUPS as Record<string, number>)[name];
 }
 
 /** The server's Date header from the core HTTP probes, against the local clock at that moment. */

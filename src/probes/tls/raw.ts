@@ -22,6 +22,9 @@ import { buildHello, describeOffer, versionLabel, type BuiltHello, type HelloSpe
 
 export type RawProbe = Extract<TlsFamilyProbe, { kind: 'tls-raw' }>;
 
+/** The server took the hello: a ServerHello or a HelloRetryRequest. */
+export const accepted = (p: RawProbe | undefined): boolean => p?.raw.outcome === 'server-hello' || p?.raw.outcome === 'hello-retry';
+
 /** Most bytes of a server's answer we read (a real flight with a long chain is well under this). */
 export const RAW_MAX_BYTES = 64 * 1024;
 

@@ -9,15 +9,13 @@
 import type { Probe } from '../../types.js';
 import type { ProbeContext } from '../context.js';
 import type { TlsSurface } from '../stages/tls-types.js';
-import type { RawProbe } from './raw.js';
+import { accepted, type RawProbe } from './raw.js';
 import type { RawRunner } from './plan.js';
-import { V, ALL_GROUPS, ALL_SIGALGS, ciphersFor, canKeyShare, versionLabel, nodeDefaultHello, type HelloSpec } from './hello.js';
+import { V, ALL_GROUPS, ALL_SIGALGS, NODE_ALPN as ALPN, ciphersFor, canKeyShare, groupCode, versionLabel, nodeDefaultHello, type HelloSpec } from './hello.js';
 import { pacer } from './rate.js';
-import { cipherSuite, cipherSuiteName, groupName, NAMED_GROUPS } from '../../wire/tls/registry.js';
+import { cipherSuite, cipherSuiteName, groupName } from '../../wire/tls/registry.js';
 
 type TlsProbe = Extract<Probe, { kind: 'tls' }>;
-const ALPN = ['h2', 'http/1.1'];
-const accepted = (p: RawProbe) => p.raw.outcome === 'server-hello' || p.raw.outcome === 'hello-retry';
 /** At most this many suites per version (the registry has ~340; no server enables that many). */
 const MAX_SUITES = 64;
 
@@ -66,7 +64,7 @@ export async function survey(ctx: ProbeContext, d: TlsProbe, run: RawRunner, see
         found.push(p.raw.cipherCode);
         left = left.filter((c) => c !== p.raw.cipherCode);
       }
-      entry.ciphers = found.map((c) => first.raw.cipherCode === c ? first.raw.cipher! : nameOf(c));
+      entry.ciphers = found.map((c) => first.raw.cipherCode === c ? first.raw.cipher! : cipherSuiteName(c));
       // Does the server impose its order? Offer what it chose, reversed: the same first pick says yes.
       let order: boolean | undefined;
       if (found.length > 1 && v !== V.SSL3) {
@@ -118,12 +116,6 @@ export async function survey(ctx: ProbeContext, d: TlsProbe, run: RawRunner, see
   return surface;
 }
 
-function groupCode(name: string): number | undefined {
-  return (NAMED_GROUPS as Record<string, number>)[name];
-}
-function nameOf(code: number): string {
-  return cipherSuiteName(code);
-}
 function isEcdheOrDhe(code: number, group: number): boolean {
   const c = cipherSuite(code);
   if (!c) return false;
