@@ -205,6 +205,15 @@ type LabCertPresetIssue = {
   keyType?: LabKeyType;
 };
 
+/** RFC 5280 §4.2.1.9, §4.2.1.3, §4.2.1.2: a CA with this path length, signing certificates and CRLs, and its key identifier. */
+async function caExtensions(x509: typeof X509, pathLength: number, keys: KeyPair): Promise<X509.Extension[]> {
+  return [
+    new x509.BasicConstraintsExtension(true, pathLength, true),
+    new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
+    await x509.SubjectKeyIdentifierExtension.create(keys.publicKey as unknown as PublicKeyLike),
+  ];
+}
+
 async function makeCaPair(): Promise<CaPair> {
   const x509 = await loadX509();
   const now = Date.now();
@@ -218,11 +227,7 @@ async function makeCaPair(): Promise<CaPair> {
     notBefore,
     notAfter: new Date(now + 10 * 365 * DAY_MS),
     signingAlgorithm: EC_SIGN,
-    extensions: [
-      new x509.BasicConstraintsExtension(true, 1, true),
-      new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
-      await x509.SubjectKeyIdentifierExtension.create(rootKeys.publicKey as unknown as PublicKeyLike),
-    ],
+    extensions: await caExtensions(x509, 1, rootKeys),
   });
 
   const interCert = await x509.X509CertificateGenerator.create({
@@ -234,9 +239,7 @@ async function makeCaPair(): Promise<CaPair> {
     notAfter: new Date(now + 5 * 365 * DAY_MS),
     signingAlgorithm: EC_SIGN,
     extensions: [
-      new x509.BasicConstraintsExtension(true, 0, true),
-      new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
-      await x509.SubjectKeyIdentifierExtension.create(interKeys.publicKey as unknown as PublicKeyLike),
+      ...(await caExtensions(x509, 0, interKeys)),
       await x509.AuthorityKeyIdentifierExtension.create(rootKeys.publicKey as unknown as PublicKeyLike),
     ],
   });
