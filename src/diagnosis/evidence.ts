@@ -1,7 +1,7 @@
 /**
  * The evidence of one address, as rules see it: the probes by name. Plain data, replayable.
  */
-import type { Probe, Target } from '../types.js';
+import type { Classified, EvidenceItem, Probe, Target } from '../types.js';
 
 export interface AddressEvidence {
   address: string;
@@ -23,4 +23,9 @@ export function tcpProbe(ev: AddressEvidence): Extract<Probe, { kind: 'tcp' }> |
 }
 export function upgradeProbe(ev: AddressEvidence): Extract<Probe, { kind: 'h2c-upgrade' }> | undefined {
   return ev.probes.find((p) => p.kind === 'h2c-upgrade') as Extract<Probe, { kind: 'h2c-upgrade' }> | undefined;
+}
+
+/** One line of evidence, carrying the first bytes' excerpt when the probe received any. */
+export function evidenceItem(probe: string, text: string, first?: Classified): EvidenceItem {
+  return first?.excerpt.length ? { probe, text, excerpt: first.excerpt } : { probe, text };
 }

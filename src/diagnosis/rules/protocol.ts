@@ -3,14 +3,13 @@
  */
 import type { Classified, EvidenceItem, Http2Result, Probe } from '../../types.js';
 import type { AddressRule, RawFinding } from '../raw.js';
-import { probe, tcpProbe, upgradeProbe, type AddressEvidence } from '../evidence.js';
+import { evidenceItem, probe, tcpProbe, upgradeProbe, type AddressEvidence } from '../evidence.js';
 import { cipherByName, h2Blocklisted } from '../../wire/tls/registry.js';
 
 /** What a failed HTTP/2 exchange proves, by how it ended. */
 export function prefaceFinding(p: Probe & { h2: Http2Result }, h2: Http2Result): RawFinding | undefined {
   const first = h2.first;
-  const ex = first?.excerpt;
-  const item = (text: string): EvidenceItem => ({ probe: p.id, text, ...(ex && ex.length ? { excerpt: ex } : {}) });
+  const item = (text: string): EvidenceItem => evidenceItem(p.id, text, first);
   switch (h2.outcome) {
     case 'http1-response':
       return { code: 'preface-http1-response', detail: `with "${first?.summary}"`, evidence: [item(`HTTP/2 preface + SETTINGS sent; the server answered: ${first?.summary}`)] };
@@ -135,7 +134,7 @@ function tlsRules(ev: AddressEvidence): RawFinding[] {
       out.push({
         code: 'http1-not-supported',
         detail: `gets ${h1.h1.first?.summary ?? h1.h1.outcome}`,
-        evidence: [{ probe: h1.id, text: `ALPN ${ht.alpn ?? 'none'}; GET over HTTP/1.1: ${h1.h1.first?.summary ?? h1.h1.outcome}`, ...(h1.h1.first?.excerpt.length ? { excerpt: h1.h1.first.excerpt } : {}) }],
+        evidence: [evidenceItem(h1.id, `ALPN ${ht.alpn ?? 'none'}; GET over HTTP/1.1: ${h1.h1.first?.summary ?? h1.h1.outcome}`, h1.h1.first)],
       });
     }
   }
@@ -160,7 +159,7 @@ function cleartextRules(ev: AddressEvidence): RawFinding[] {
     if (tlsAnswer && c) evidence.push({ probe: c.id, text: `a cleartext HTTP/1.1 request was answered with a TLS record: ${tlsAnswer.summary}`, excerpt: tlsAnswer.excerpt });
     if (!tlsAnswer && c && answered400) {
       const says = plainHttpMessage(c.h1.bodyPreview);
-      evidence.push({ probe: c.id, text: `a cleartext HTTP/1.1 request was answered ${c.h1.first?.summary ?? `HTTP/${c.h1.version} 400`}${says ? `: "${says}"` : ''}`, ...(c.h1.first?.excerpt.length ? { excerpt: c.h1.first.excerpt } : {}) });
+      evidence.push(evidenceItem(c.id, `a cleartext HTTP/1.1 request was answered ${c.h1.first?.summary ?? `HTTP/${c.h1.version} 400`}${says ? `: "${says}"` : ''}`, c.h1.first));
     }
     if (st && sniffTls) {
       evidence.push({
@@ -191,7 +190,7 @@ function cleartextRules(ev: AddressEvidence): RawFinding[] {
       detail: `was answered ${describeUpgrade(u)}`,
       evidence: [
         { probe: p!.id, text: `prior knowledge: HTTP/2 ${p!.h2.status}` },
-        { probe: u.id, text: `GET with Upgrade: h2c, HTTP2-Settings → ${describeUpgrade(u)}`, ...(u.upgrade.first?.excerpt.length ? { excerpt: u.upgrade.first.excerpt } : {}) },
+        evidenceItem(u.id, `GET with Upgrade: h2c, HTTP2-Settings → ${describeUpgrade(u)}`, u.upgrade.first),
       ],
     });
   }
@@ -202,7 +201,7 @@ function cleartextRules(ev: AddressEvidence): RawFinding[] {
     out.push({
       code: 'http1-not-supported',
       detail: `gets ${c.h1.first?.summary ?? c.h1.outcome}`,
-      evidence: [{ probe: c.id, text: `GET over HTTP/1.1: ${c.h1.first?.summary ?? c.h1.outcome}`, ...(c.h1.first?.excerpt.length ? { excerpt: c.h1.first.excerpt } : {}) }],
+      evidence: [evidenceItem(c.id, `GET over HTTP/1.1: ${c.h1.first?.summary ?? c.h1.outcome}`, c.h1.first)],
     });
   }
   return out;

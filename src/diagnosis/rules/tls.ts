@@ -10,7 +10,7 @@ import type { EvidenceItem, Probe } from '../../types.js';
 import type { AddressRule, RawFinding } from '../raw.js';
 import type { Code } from '../codes.js';
 import type { RawTlsResult, TlsStageResult } from '../../probes/stages/tls-types.js';
-import { probe, tcpProbe, type AddressEvidence } from '../evidence.js';
+import { evidenceItem, probe, tcpProbe, type AddressEvidence } from '../evidence.js';
 import { isCleartextHttp } from './protocol.js';
 
 type Raw = Extract<Probe, { kind: 'tls-raw' }>;
@@ -85,7 +85,7 @@ export const tlsRule: AddressRule = (ev) => {
 /** The default handshake was refused: what did the bisection prove? */
 function refusal(ev: AddressEvidence, d: TlsProbe, by: (l: string) => Raw | undefined): RawFinding[] {
   const t = d.tls;
-  const head: EvidenceItem = { probe: d.id, text: defaultRefusal(d), ...(d.first?.excerpt && d.first.excerpt.length ? { excerpt: d.first.excerpt } : {}) };
+  const head = evidenceItem(d.id, defaultRefusal(d), d.first);
   const mirror = by('mirror');
   const widest = by('widest');
   const found: RawFinding[] = [];
@@ -259,7 +259,7 @@ function malformedAnswer(ev: AddressEvidence, d: TlsProbe, raws: Raw[]): RawFind
       : t.outcome === 'timeout'
         ? `${d.bytesReceived} byte(s) of a TLS answer (${d.first?.summary ?? 'partial record'}) that never completed in ${Math.round(d.durationMs)} ms`
         : `a TLS answer the local TLS library rejected (${t.error?.code ?? 'error'}: ${t.error?.message ?? ''})`;
-  const evidence: EvidenceItem[] = [{ probe: d.id, text: `our ClientHello was answered with ${what}`, ...(d.first?.excerpt.length ? { excerpt: d.first.excerpt } : {}) }];
+  const evidence: EvidenceItem[] = [evidenceItem(d.id, `our ClientHello was answered with ${what}`, d.first)];
   for (const r of raws.slice(0, 2)) {
     if (r.raw.outcome === 'not-tls' || r.raw.outcome === 'malformed' || r.raw.outcome === 'timeout') evidence.push(item(r));
   }

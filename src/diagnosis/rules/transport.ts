@@ -2,7 +2,7 @@
  * Transport: the TCP connection itself, and a TLS port that never answers.
  */
 import type { AddressRule, RawFinding } from '../raw.js';
-import { probe, tcpProbe } from '../evidence.js';
+import { evidenceItem, probe, tcpProbe } from '../evidence.js';
 
 export const transportRule: AddressRule = (ev) => {
   const tcp = tcpProbe(ev);
@@ -31,11 +31,11 @@ export const transportRule: AddressRule = (ev) => {
         code: 'tcp-reset',
         detail: 'TLS handshake',
         evidence: [
-          {
-            probe: d.id,
-            text: `TCP connected, ClientHello sent, then the peer ${d.tls.outcome === 'reset' ? 'reset the connection (RST)' : 'closed the connection (FIN) without a TLS alert'} after ${d.durationMs} ms${d.bytesReceived ? `, ${d.bytesReceived} byte(s) into its answer (${d.first?.summary ?? 'partial record'})` : ''}`,
-            ...(d.first && d.first.excerpt.length ? { excerpt: d.first.excerpt } : {}),
-          },
+          evidenceItem(
+            d.id,
+            `TCP connected, ClientHello sent, then the peer ${d.tls.outcome === 'reset' ? 'reset the connection (RST)' : 'closed the connection (FIN) without a TLS alert'} after ${d.durationMs} ms${d.bytesReceived ? `, ${d.bytesReceived} byte(s) into its answer (${d.first?.summary ?? 'partial record'})` : ''}`,
+            d.first,
+          ),
         ],
       });
     }

@@ -5,7 +5,7 @@
  */
 import type { EvidenceItem, Http1Result, Probe } from '../../types.js';
 import type { AddressRule, RawFinding } from '../raw.js';
-import type { AddressEvidence } from '../evidence.js';
+import { evidenceItem, type AddressEvidence } from '../evidence.js';
 import type { MatrixRow } from '../../probes/stages/upgrade-types.js';
 import { parseUpgrade, upgradeFamilies, type UpgradeFamily } from '../../wire/http/upgrade.js';
 import { parseProblem, type ProblemResult } from '../../wire/http/problem.js';
@@ -252,7 +252,7 @@ function websocketRules(ev: AddressEvidence): RawFinding[] {
     } else if (h.outcome !== 'response' || status !== 101 || (ws.handshake && !ws.handshake.ok)) {
       const problems = ws.handshake?.problems.filter((p) => p.fatal) ?? [];
       const protoOnly = problems.length > 0 && problems.every((p) => p.code === 'protocol-not-offered' || p.code === 'protocol-multiple');
-      const evidence: EvidenceItem[] = [{ probe: ws.id, text: `${asked} → ${statusLine(h)}`, ...(h.first?.excerpt.length ? { excerpt: h.first.excerpt } : {}) }];
+      const evidence: EvidenceItem[] = [evidenceItem(ws.id, `${asked} → ${statusLine(h)}`, h.first)];
       for (const p of problems) evidence.push({ probe: ws.id, text: `${p.code}: ${p.message}` });
       if (!protoOnly) out.push({ code: 'websocket-handshake-failed', detail: problems[0]?.message ?? (h.outcome === 'response' ? `status ${status}` : h.outcome), evidence });
       else out.push({ code: 'websocket-subprotocol-rejected', detail: problems[0]!.message, evidence });
