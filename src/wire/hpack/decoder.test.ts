@@ -1,19 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ParseError, Reader, fromHex } from '../bytes.js';
+import { Reader, fromHex } from '../bytes.js';
 import { HpackDecoder, MAX_HPACK_INTEGER, decodeInteger } from './decoder.js';
 import { HpackEncoder } from './encoder.js';
-
-/** 'ok', or the ParseError's code and message; any other throw fails the test. */
-function outcome(f: () => unknown): string {
-  try {
-    f();
-    return 'ok';
-  } catch (e) {
-    if (!(e instanceof ParseError)) throw e;
-    return `${e.code}: ${e.message}`;
-  }
-}
+import { outcome } from '../../../test/wire-helpers.js';
 
 describe('decodeInteger (RFC 7541 §5.1)', () => {
   it('reads the largest accepted value and rejects one past it', () => {

@@ -1,20 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ParseError } from '../bytes.js';
 import { encodeRequestHead, headerValues, parseResponseHead } from './head.js';
+import { outcome } from '../../../test/wire-helpers.js';
 
 const te = new TextEncoder();
 const bytes = (s: string): Uint8Array => Uint8Array.from(s, (c) => c.charCodeAt(0));
-
-function outcome(f: () => unknown): string {
-  try {
-    f();
-    return 'ok';
-  } catch (e) {
-    if (!(e instanceof ParseError)) throw e;
-    return `${e.code}: ${e.message}`;
-  }
-}
 
 describe('parseResponseHead', () => {
   it('parses a typical head and reports where the body starts', () => {

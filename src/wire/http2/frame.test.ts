@@ -3,7 +3,6 @@ import { describe, expect, it } from 'vitest';
 import { ParseError, concat, fromHex, toHex } from '../bytes.js';
 import {
   FrameDecoder,
-  FrameError,
   continuationFrame,
   dataFrame,
   describeFrame,
@@ -20,18 +19,7 @@ import {
   type Frame,
 } from './frame.js';
 import { ERROR_CODES, MAX_ALLOWED_FRAME_SIZE, SETTINGS, frameTypeName, settingName } from './registry.js';
-
-/** 'ok', or "code [h2Error/scope]: message" of the ParseError; any other throw fails the test. */
-function outcome(f: () => unknown): string {
-  try {
-    f();
-    return 'ok';
-  } catch (e) {
-    if (!(e instanceof ParseError)) throw e;
-    const h2 = e instanceof FrameError ? ` [${e.h2Error}/${e.scope}]` : '';
-    return `${e.code}${h2}: ${e.message}`;
-  }
-}
+import { outcome } from '../../../test/wire-helpers.js';
 
 const raw = (type: number, flags: number, streamId: number, payloadHex: string): Uint8Array =>
   encodeRawFrame(type, flags, streamId, fromHex(payloadHex));

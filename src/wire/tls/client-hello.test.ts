@@ -1,34 +1,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ParseError, concat, fromHex, toHex } from '../bytes.js';
+import { ParseError, fromHex, toHex } from '../bytes.js';
 import { buildClientHello, parseClientHello, parseClientHelloBody, type ClientHelloOptions } from './client-hello.js';
 import { EXTENSION_TYPES, isGrease } from './registry.js';
+import { RFC8448_CLIENT_HELLO, RFC8448_CLIENT_HELLO_RECORD, RFC8448_CLIENT_X25519_PUBLIC, valueOrParseError } from '../../../test/wire-helpers.js';
 
-/**
- * RFC 8448 §3 "Simple 1-RTT Handshake": {client} construct a ClientHello handshake message (196 octets),
- * and the complete record {client} sends (201 octets).
- */
-const RFC8448_CLIENT_HELLO = fromHex(`
-  010000c00303cb34ecb1e78163ba1c38c6dacb196a6dffa21a8d9912ec18a2ef
-  6283024dece7000006130113031302010000910000000b000900000673657276
-  6572ff01000100000a00140012001d0017001800190100010101020103010400
-  230000003300260024001d002099381de560e4bd43d23d8e435a7dbafeb3c06e
-  51c13cae4d5413691e529aaf2c002b0003020304000d0020001e040305030603
-  020308040805080604010501060102010402050206020202002d00020101001c
-  00024001`);
-const RFC8448_CLIENT_HELLO_RECORD = concat([fromHex('16030100c4'), RFC8448_CLIENT_HELLO]);
+/** RFC 8448 §3 "Simple 1-RTT Handshake" (the ClientHello itself is in test/wire-helpers.ts). */
 const RFC8448_CLIENT_RANDOM = fromHex('cb34ecb1e78163ba1c38c6dacb196a6dffa21a8d9912ec18a2ef6283024dece7');
-const RFC8448_CLIENT_X25519_PUBLIC = fromHex('99381de560e4bd43d23d8e435a7dbafeb3c06e51c13cae4d5413691e529aaf2c');
 const RFC8448_SIG_ALGS = [0x0403, 0x0503, 0x0603, 0x0203, 0x0804, 0x0805, 0x0806, 0x0401, 0x0501, 0x0601, 0x0201, 0x0402, 0x0502, 0x0602, 0x0202];
 const RFC8448_GROUPS = [0x001d, 0x0017, 0x0018, 0x0019, 0x0100, 0x0101, 0x0102, 0x0103, 0x0104];
-
-function valueOrParseError(fn: () => unknown): void {
-  try {
-    fn();
-  } catch (e) {
-    if (!(e instanceof ParseError)) throw e;
-  }
-}
 
 describe('parseClientHello: RFC 8448 §3', () => {
   it('parses every field of the trace', () => {

@@ -16,26 +16,18 @@ import {
   transcriptHash,
 } from './keyschedule.js';
 import { parseRecords } from './record.js';
+import {
+  RFC8448_CLIENT_HELLO as CLIENT_HELLO,
+  RFC8448_CLIENT_X25519_PUBLIC as CLIENT_PUBLIC,
+  RFC8448_SERVER_HELLO as SERVER_HELLO,
+  RFC8448_SERVER_X25519_PUBLIC as SERVER_PUBLIC,
+} from '../../../test/wire-helpers.js';
 
 // ---- RFC 8448 §3 "Simple 1-RTT Handshake": every value below is copied from the trace ------------------------------
 
 const CLIENT_PRIVATE = fromHex('49af42ba7f7994852d713ef2784bcbcaa7911de26adc5642cb634540e7ea5005');
-const CLIENT_PUBLIC = fromHex('99381de560e4bd43d23d8e435a7dbafeb3c06e51c13cae4d5413691e529aaf2c');
-const SERVER_PUBLIC = fromHex('c9828876112095fe66762bdbf7c672e156d6cc253b833df1dd69b1b04e751f0f');
 /** {server} extract secret "handshake": IKM (the x25519 shared secret). */
 const SHARED_SECRET = '8bd4054fb55b9d63fdfbacf9f04b9f0d35e6d63f537563efd46272900f89492d';
-const CLIENT_HELLO = fromHex(`
-  010000c00303cb34ecb1e78163ba1c38c6dacb196a6dffa21a8d9912ec18a2ef
-  6283024dece7000006130113031302010000910000000b000900000673657276
-  6572ff01000100000a00140012001d0017001800190100010101020103010400
-  230000003300260024001d002099381de560e4bd43d23d8e435a7dbafeb3c06e
-  51c13cae4d5413691e529aaf2c002b0003020304000d0020001e040305030603
-  020308040805080604010501060102010402050206020202002d00020101001c
-  00024001`);
-const SERVER_HELLO = fromHex(`
-  020000560303a6af06a4121860dc5e6e60249cd34c95930c8ac5cb1434dac155
-  772ed3e2692800130100002e00330024001d0020c9828876112095fe66762bdb
-  f7c672e156d6cc253b833df1dd69b1b04e751f0f002b00020304`);
 /** {server} send handshake record: complete record (679 octets) — EncryptedExtensions..Finished, protected. */
 const SERVER_FLIGHT_RECORD = fromHex(`
   17030302a2d1ff334a56f5bff6594a07cc87b580233f500f45e489e7f33af35e

@@ -13,15 +13,7 @@ import {
   parseRecords,
   type TlsRecord,
 } from './record.js';
-
-/** Only ParseError may escape a parser. */
-function valueOrParseError(fn: () => unknown): void {
-  try {
-    fn();
-  } catch (e) {
-    if (!(e instanceof ParseError)) throw e;
-  }
-}
+import { valueOrParseError } from '../../../test/wire-helpers.js';
 
 function drain(dec: RecordDecoder): TlsRecord[] {
   const out: TlsRecord[] = [];

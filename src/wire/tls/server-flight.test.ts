@@ -6,6 +6,7 @@ import { encodeCertificate12 } from './certificate.js';
 import { encodeHandshake, encodeRecord, encodeRecords } from './record.js';
 import { ServerFlightReader, parseServerKeyExchange, summarizeServerFlight } from './server-flight.js';
 import { HRR_RANDOM, buildServerHello } from './server-hello.js';
+import { RFC8448_SERVER_HELLO_RECORD } from '../../../test/wire-helpers.js';
 
 const random = new Uint8Array(32).fill(0x42);
 const cert = Uint8Array.of(0x30, 0x03, 0x02, 0x01, 0x01);
@@ -41,9 +42,7 @@ describe('summarizeServerFlight', () => {
   });
 
   it('reads a TLS 1.3 ServerHello and keeps the encrypted records (RFC 8448 §3 ServerHello)', () => {
-    const shRecord = fromHex(`160303005a020000560303a6af06a4121860dc5e6e60249cd34c95930c8ac5cb
-      1434dac155772ed3e2692800130100002e00330024001d0020c9828876112095
-      fe66762bdbf7c672e156d6cc253b833df1dd69b1b04e751f0f002b00020304`);
+    const shRecord = RFC8448_SERVER_HELLO_RECORD;
     const ccs = fromHex('140303000101');
     const enc = encodeRecord(23, 0x0303, new Uint8Array(40).fill(7));
     const s = summarizeServerFlight(concat([shRecord, ccs, enc]));

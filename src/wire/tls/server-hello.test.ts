@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ParseError, concat, fromHex, toHex } from '../bytes.js';
+import { concat, fromHex, toHex } from '../bytes.js';
 import {
   DOWNGRADE_TLS11,
   DOWNGRADE_TLS12,
@@ -12,22 +12,7 @@ import {
   parseServerHelloBody,
   type ServerHelloOptions,
 } from './server-hello.js';
-
-/** RFC 8448 §3 "Simple 1-RTT Handshake": {server} construct a ServerHello handshake message (90 octets). */
-const RFC8448_SERVER_HELLO = fromHex(`
-  020000560303a6af06a4121860dc5e6e60249cd34c95930c8ac5cb1434dac155
-  772ed3e2692800130100002e00330024001d0020c9828876112095fe66762bdb
-  f7c672e156d6cc253b833df1dd69b1b04e751f0f002b00020304`);
-/** RFC 8448 §3: the complete record {server} sends (95 octets). */
-const RFC8448_SERVER_HELLO_RECORD = concat([fromHex('160303005a'), RFC8448_SERVER_HELLO]);
-
-function valueOrParseError(fn: () => unknown): void {
-  try {
-    fn();
-  } catch (e) {
-    if (!(e instanceof ParseError)) throw e;
-  }
-}
+import { RFC8448_SERVER_HELLO, RFC8448_SERVER_HELLO_RECORD, valueOrParseError } from '../../../test/wire-helpers.js';
 
 describe('parseServerHello: RFC 8448 §3', () => {
   it('parses every field of the trace', () => {
