@@ -76,20 +76,6 @@ export function writeExtensionBlock(w: Writer, exts: readonly RawExtension[]): v
   end();
 }
 
-/**
- * Find an extension's data by type.
- *
- * @example
- * findExtension(exts, 16); // ALPN data, or undefined
- */
-export function findExtension(exts: readonly RawExtension[], type: number): Uint8Array | undefined {
-  return exts.find((e) => e.type === type)?.data;
-}
-
-function done(r: Reader, field: string): void {
-  r.expectEnd(field);
-}
-
 // ------------------------------------------------------------------------------------ server_name
 
 /**
@@ -121,7 +107,7 @@ export function decodeServerName(data: Uint8Array): string {
   if (data.length === 0) return '';
   const r = new Reader(data);
   const list = r.sub16('server_name_list');
-  done(r, 'server_name');
+  r.expectEnd('server_name');
   let host: string | undefined;
   while (!list.done) {
     const type = list.u8('server_name.name_type');
@@ -160,7 +146,7 @@ export function encodeAlpn(protocols: readonly (string | Uint8Array)[]): Uint8Ar
 export function decodeAlpn(data: Uint8Array): string[] {
   const r = new Reader(data);
   const list = r.sub16('alpn.protocol_name_list');
-  done(r, 'alpn');
+  r.expectEnd('alpn');
   const out: string[] = [];
   while (!list.done) {
     const at = list.offset;
@@ -197,7 +183,7 @@ export function encodeU16List(codes: readonly number[]): Uint8Array {
 export function decodeU16List(data: Uint8Array, field: string): number[] {
   const r = new Reader(data);
   const list = r.sub16(field);
-  done(r, field);
+  r.expectEnd(field);
   if (list.remaining % 2 !== 0) throw new ParseError('length-mismatch', `${field}: odd length`, list.offset, field);
   const out: number[] = [];
   while (!list.done) out.push(list.u16(field));
@@ -227,7 +213,7 @@ export function encodeVersionList(versions: readonly number[]): Uint8Array {
 export function decodeVersionList(data: Uint8Array): number[] {
   const r = new Reader(data);
   const list = r.sub8('supported_versions');
-  done(r, 'supported_versions');
+  r.expectEnd('supported_versions');
   if (list.remaining % 2 !== 0) throw new ParseError('length-mismatch', 'supported_versions: odd length', list.offset, 'supported_versions');
   const out: number[] = [];
   while (!list.done) out.push(list.u16('supported_versions'));
@@ -257,7 +243,7 @@ export function encodeU8List(codes: readonly number[]): Uint8Array {
 export function decodeU8List(data: Uint8Array, field: string): number[] {
   const r = new Reader(data);
   const list = r.vector8(field);
-  done(r, field);
+  r.expectEnd(field);
   return Array.from(list);
 }
 
@@ -302,7 +288,7 @@ function readKeyShareEntry(r: Reader): KeyShareEntry {
 export function decodeKeyShareClient(data: Uint8Array): KeyShareEntry[] {
   const r = new Reader(data);
   const list = r.sub16('key_share.client_shares');
-  done(r, 'key_share');
+  r.expectEnd('key_share');
   const out: KeyShareEntry[] = [];
   while (!list.done) out.push(readKeyShareEntry(list));
   return out;
@@ -329,7 +315,7 @@ export function encodeKeyShareServer(share: KeyShareEntry): Uint8Array {
 export function decodeKeyShareServer(data: Uint8Array): KeyShareEntry {
   const r = new Reader(data);
   const entry = readKeyShareEntry(r);
-  done(r, 'key_share');
+  r.expectEnd('key_share');
   return entry;
 }
 
@@ -342,7 +328,7 @@ export function decodeKeyShareServer(data: Uint8Array): KeyShareEntry {
 export function decodeKeyShareHrr(data: Uint8Array): number {
   const r = new Reader(data);
   const group = r.u16('key_share.selected_group');
-  done(r, 'key_share');
+  r.expectEnd('key_share');
   return group;
 }
 
@@ -371,7 +357,7 @@ export function encodeRenegotiationInfo(verifyData: Uint8Array): Uint8Array {
 export function decodeRenegotiationInfo(data: Uint8Array): Uint8Array {
   const r = new Reader(data);
   const v = r.vector8('renegotiation_info.renegotiated_connection');
-  done(r, 'renegotiation_info');
+  r.expectEnd('renegotiation_info');
   return v;
 }
 
@@ -398,7 +384,7 @@ export function decodeStatusRequest(data: Uint8Array): { statusType: number } {
     // RFC 6066 §8: OCSPStatusRequest { ResponderID responder_id_list<0..2^16-1>; Extensions request_extensions; }
     r.vector16('status_request.responder_id_list');
     r.vector16('status_request.request_extensions');
-    done(r, 'status_request');
+    r.expectEnd('status_request');
   }
   return { statusType };
 }
@@ -422,6 +408,6 @@ export function expectEmpty(data: Uint8Array, field: string): void {
 export function decodeU16(data: Uint8Array, field: string): number {
   const r = new Reader(data);
   const v = r.u16(field);
-  done(r, field);
+  r.expectEnd(field);
   return v;
 }
