@@ -18,12 +18,12 @@ export function probe<N extends 'tls-default' | 'tls-alpn-h2' | 'tls-alpn-http1'
 ): ByName<N> | undefined {
   return ev.probes.find((p) => 'name' in p && p.name === name) as ByName<N> | undefined;
 }
-export function tcpProbe(ev: AddressEvidence): Extract<Probe, { kind: 'tcp' }> | undefined {
-  return ev.probes.find((p) => p.kind === 'tcp') as Extract<Probe, { kind: 'tcp' }> | undefined;
+/** The first probe of a kind (`tcp`, `websocket`, `tls-stage`…). */
+export function kindProbe<K extends Probe['kind']>(ev: AddressEvidence, kind: K): Extract<Probe, { kind: K }> | undefined {
+  return ev.probes.find((p): p is Extract<Probe, { kind: K }> => p.kind === kind);
 }
-export function upgradeProbe(ev: AddressEvidence): Extract<Probe, { kind: 'h2c-upgrade' }> | undefined {
-  return ev.probes.find((p) => p.kind === 'h2c-upgrade') as Extract<Probe, { kind: 'h2c-upgrade' }> | undefined;
-}
+export const tcpProbe = (ev: AddressEvidence) => kindProbe(ev, 'tcp');
+export const upgradeProbe = (ev: AddressEvidence) => kindProbe(ev, 'h2c-upgrade');
 
 /** One line of evidence, carrying the first bytes' excerpt when the probe received any. */
 export function evidenceItem(probe: string, text: string, first?: Classified): EvidenceItem {

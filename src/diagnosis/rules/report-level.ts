@@ -4,24 +4,23 @@
  * probe, so this replays from the report). Each returns findings with the addresses they concern.
  */
 import type { DiagnosisInput } from '../index.js';
-import type { AddressEvidence } from '../evidence.js';
+import { kindProbe, probe, type AddressEvidence } from '../evidence.js';
 import type { RawFinding } from '../raw.js';
-import type { Probe } from '../../types.js';
 
 export type ReportRule = (input: DiagnosisInput) => Array<RawFinding & { addresses: string[] }>;
 
-type TlsProbe = Extract<Probe, { kind: 'tls' }>;
-type DirectProbe = Extract<Probe, { kind: 'direct-path' }>;
-const tlsDefault = (ev: AddressEvidence) => ev.probes.find((p): p is TlsProbe => p.kind === 'tls' && p.name === 'tls-default' && p.tls.outcome === 'handshake');
-const proxyHop = (ev: AddressEvidence) => ev.probes.find((p): p is Extract<Probe, { kind: 'proxy-connect' }> => p.kind === 'proxy-connect');
+const tlsDefault = (ev: AddressEvidence) => {
+  const t = probe(ev, 'tls-default');
+  return t?.tls.outcome === 'handshake' ? t : undefined;
+};
 
 /** ALPN and the certificate through the proxy against the direct path (`--compare-direct`). */
 export const proxyVsDirect: ReportRule = (input) => {
   const out: Array<RawFinding & { addresses: string[] }> = [];
   if (!input.target.tls) return out;
   for (const ev of input.evidence) {
-    const hop = proxyHop(ev);
-    const d = ev.probes.find((p): p is DirectProbe => p.kind === 'direct-path');
+    const hop = kindProbe(ev, 'proxy-connect');
+    const d = kindProbe(ev, 'direct-path');
     const t = tlsDefault(ev);
     if (!hop || !d?.tls || d.tls.outcome !== 'handshake' || !t) continue;
     const a = t.tls;

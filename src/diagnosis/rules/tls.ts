@@ -10,7 +10,7 @@ import type { EvidenceItem, Probe } from '../../types.js';
 import type { AddressRule, RawFinding } from '../raw.js';
 import type { Code } from '../codes.js';
 import type { RawTlsResult, TlsStageResult } from '../../probes/stages/tls-types.js';
-import { evidenceItem, probe, tcpProbe, type AddressEvidence } from '../evidence.js';
+import { evidenceItem, kindProbe, probe, tcpProbe, type AddressEvidence } from '../evidence.js';
 import { isCleartextHttp } from './protocol.js';
 
 type Raw = Extract<Probe, { kind: 'tls-raw' }>;
@@ -56,11 +56,11 @@ export const tlsRule: AddressRule = (ev) => {
   if (!d) return [];
   const raws = ev.probes.filter((p): p is Raw => p.kind === 'tls-raw');
   const by = (label: string) => raws.find((p) => p.label === label);
-  const stage = (ev.probes.find((p) => p.kind === 'tls-stage') as Extract<Probe, { kind: 'tls-stage' }> | undefined)?.stage;
+  const stage = kindProbe(ev, 'tls-stage')?.stage;
   const out: RawFinding[] = [];
   const t = d.tls;
 
-  if (t.outcome === 'alert' || t.outcome === 'closed' || t.outcome === 'reset') out.push(...refusal(ev, d, by));
+  if (t.outcome === 'alert' || t.outcome === 'closed' || t.outcome === 'reset') out.push(...refusal(d, by));
   const malformed = malformedAnswer(ev, d, raws);
   if (malformed) out.push(malformed);
   if (t.outcome === 'handshake') out.push(...healthy(ev, d, by, raws, stage));
@@ -83,7 +83,7 @@ export const tlsRule: AddressRule = (ev) => {
 };
 
 /** The default handshake was refused: what did the bisection prove? */
-function refusal(ev: AddressEvidence, d: TlsProbe, by: (l: string) => Raw | undefined): RawFinding[] {
+function refusal(d: TlsProbe, by: (l: string) => Raw | undefined): RawFinding[] {
   const t = d.tls;
   const head = evidenceItem(d.id, defaultRefusal(d), d.first);
   const mirror = by('mirror');
@@ -145,7 +145,6 @@ function refusal(ev: AddressEvidence, d: TlsProbe, by: (l: string) => Raw | unde
       evidence: [{ ...head, text: head.text + note }, ...tried.map((p) => item(p))],
     });
   }
-  void ev;
   return found;
 }
 

@@ -5,7 +5,7 @@
  */
 import type { EvidenceItem, Http1Result, Probe } from '../../types.js';
 import type { AddressRule, RawFinding } from '../raw.js';
-import { evidenceItem, type AddressEvidence } from '../evidence.js';
+import { evidenceItem, kindProbe, type AddressEvidence } from '../evidence.js';
 import type { MatrixRow } from '../../probes/stages/upgrade-types.js';
 import { parseUpgrade, upgradeFamilies, type UpgradeFamily } from '../../wire/http/upgrade.js';
 import { parseProblem, type ProblemResult } from '../../wire/http/problem.js';
@@ -30,9 +30,6 @@ function coreH2(ev: AddressEvidence): P<'h2'> | undefined {
 }
 function h1Probe(ev: AddressEvidence, name: P<'h1-request'>['name']): P<'h1-request'> | undefined {
   return ev.probes.find((p): p is P<'h1-request'> => p.kind === 'h1-request' && p.name === name);
-}
-function kindProbe<K extends Probe['kind']>(ev: AddressEvidence, kind: K): P<K> | undefined {
-  return ev.probes.find((p): p is P<K> => p.kind === kind);
 }
 
 const statusLine = (h: Http1Result) => (h.outcome === 'response' ? `HTTP/${h.version} ${h.status} ${h.reason ?? ''}`.trim() : (h.first?.summary ?? h.outcome));
