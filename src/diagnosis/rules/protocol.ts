@@ -194,9 +194,6 @@ function cleartextRules(ev: AddressEvidence): RawFinding[] {
       ],
     });
   }
-  if (upgradeOk && !priorOk && !priorFinding && p) {
-    // Upgrade works, prior knowledge fails in an HTTP/2 way already reported (or not at all): nothing more.
-  }
   if ((priorOk || upgradeOk) && c && c.h1.outcome !== 'response') {
     out.push({
       code: 'http1-not-supported',
