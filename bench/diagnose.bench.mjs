@@ -1,7 +1,7 @@
 // The foundation's figure: one full diagnosis of a loopback target, wall time with process start,
 // median of 10, against `curl -sv --http2` on the same target in the same run (as ratios).
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLabPki } from '../dist/lab/pki.js';
@@ -39,20 +39,24 @@ function has(cmd) {
 const rows = [];
 for (const id of ['healthy-tls', 'tls-alpn-no-h2', 'cleartext-http1-only', 'goaway-on-connect']) {
   const s = await findScenario(id).start({ pki });
-  // Each run is a fresh process: node start, DNS/pin, every probe, rules, report.
-  const pins = (s.resolve ?? []).flatMap((r) => ['--resolve', r]);
-  const ours = [];
-  let connections = 0;
-  for (let i = 0; i < RUNS; i++) {
-    const r = await time(process.execPath, [BIN, s.url, '--json', '--cacert', ca, ...pins]);
-    ours.push(r.ms);
-    connections = JSON.parse(r.stdout).connections;
+  try {
+    // Each run is a fresh process: node start, DNS/pin, every probe, rules, report.
+    const pins = (s.resolve ?? []).flatMap((r) => ['--resolve', r]);
+    const ours = [];
+    let connections = 0;
+    for (let i = 0; i < RUNS; i++) {
+      const r = await time(process.execPath, [BIN, s.url, '--json', '--cacert', ca, ...pins]);
+      ours.push(r.ms);
+      connections = JSON.parse(r.stdout).connections;
+    }
+    const curl = [];
+    if (has('curl')) for (let i = 0; i < RUNS; i++) curl.push((await time('curl', ['-s', '-o', '/dev/null', '--http2', '--cacert', ca, ...pins, s.url])).ms);
+    rows.push({ id, ours: median(ours), max: Math.max(...ours), connections, curl: curl.length ? median(curl) : NaN });
+  } finally {
+    await s.stop();
   }
-  const curl = [];
-  if (has('curl')) for (let i = 0; i < RUNS; i++) curl.push((await time('curl', ['-s', '-o', '/dev/null', '--http2', '--cacert', ca, ...pins, s.url])).ms);
-  await s.stop();
-  rows.push({ id, ours: median(ours), max: Math.max(...ours), connections, curl: curl.length ? median(curl) : NaN });
 }
+rmSync(dir, { recursive: true, force: true });
 
 console.log(`h2doctor full diagnosis vs one curl request, loopback, median of ${RUNS} runs (ms, process start included)`);
 console.log(`${'scenario'.padEnd(22)} ${'h2doctor'.padStart(9)} ${'max'.padStart(7)} ${'conns'.padStart(6)} ${'curl'.padStart(7)} ${'ratio'.padStart(7)}`);

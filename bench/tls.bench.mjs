@@ -54,36 +54,41 @@ http { access_log off; client_body_temp_path ${dir}/b; proxy_temp_path ${dir}/p;
 `,
 );
 const ng = spawn(nginx, ['-p', dir, '-c', join(dir, 'nginx.conf'), '-e', join(dir, 'error.log')], { stdio: 'ignore' });
-for (let i = 0; i < 100; i++) {
-  const up = await new Promise((r) => {
-    const s = net.connect({ host: '127.0.0.1', port }, () => (s.destroy(), r(true)));
-    s.on('error', () => r(false));
-  });
-  if (up) break;
-  await new Promise((r) => setTimeout(r, 50));
-}
-
-// Every tool talks to nginx through a counting relay, so the table can say how many connections each used.
-const relayPort = await new Promise((resolve) => {
-  const s = net.createServer().listen(0, '127.0.0.1', () => {
-    const p = s.address().port;
-    s.close(() => resolve(p));
-  });
-});
-const countFile = join(dir, 'connections');
-const relay = spawn(process.execPath, [new URL('./conn-counter.mjs', import.meta.url).pathname, String(relayPort), String(port), countFile], { stdio: ['ignore', 'pipe', 'ignore'] });
-await new Promise((r) => relay.stdout.once('data', r));
-const connectionsSoFar = () => Number(readFileSync(countFile, 'utf8'));
-
-const timed = (cmd, args) => {
-  const before = connectionsSoFar();
-  const t0 = performance.now();
-  const r = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, timeout: 600_000 });
-  const ms = performance.now() - t0;
-  return { ms, r, connections: connectionsSoFar() - before };
-};
-
+let relay;
+// From here on, whatever fails, the finally at the end stops nginx and the relay and removes `dir`.
 try {
+  for (let i = 0; i < 100; i++) {
+    const up = await new Promise((r) => {
+      const s = net.connect({ host: '127.0.0.1', port }, () => (s.destroy(), r(true)));
+      s.on('error', () => r(false));
+    });
+    if (up) break;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+
+  // Every tool talks to nginx through a counting relay, so the table can say how many connections each used.
+  const relayPort = await new Promise((resolve) => {
+    const s = net.createServer().listen(0, '127.0.0.1', () => {
+      const p = s.address().port;
+      s.close(() => resolve(p));
+    });
+  });
+  const countFile = join(dir, 'connections');
+  relay = spawn(process.execPath, [new URL('./conn-counter.mjs', import.meta.url).pathname, String(relayPort), String(port), countFile], { stdio: ['ignore', 'pipe', 'ignore'] });
+  await new Promise((r, j) => {
+    relay.stdout.once('data', r);
+    relay.once('exit', () => j(new Error('conn-counter.mjs exited before it was ready')));
+  });
+  const connectionsSoFar = () => Number(readFileSync(countFile, 'utf8'));
+
+  const timed = (cmd, args) => {
+    const before = connectionsSoFar();
+    const t0 = performance.now();
+    const r = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, timeout: 600_000 });
+    const ms = performance.now() - t0;
+    return { ms, r, connections: connectionsSoFar() - before };
+  };
+
   // h2doctor --survey
   const args = [BIN, `https://localhost:${relayPort}/`, '--survey', '--json', '--cacert', join(dir, 'ca.pem'), '--resolve', `localhost:${relayPort}:127.0.0.1`];
   const runs = [];
@@ -182,8 +187,16 @@ try {
   console.log(`\nDefault diagnosis of a broken TLS target (${sc.id}), median of 10, wall time with process start`);
   console.log(`${Math.round(median(dms))} ms; ${drep.connections} connections in all (${stage?.connections ?? 0} by the TLS bisection); found: ${drep.findings.map((f) => f.code).join(', ')}`);
 } finally {
-  relay.kill();
-  ng.kill('SIGQUIT');
-  await new Promise((r) => setTimeout(r, 200));
+  relay?.kill();
+  // nginx's graceful stop; SIGKILL if it is still there after 2 s. Its exit is awaited before `dir` goes.
+  if (ng.exitCode === null && ng.signalCode === null) {
+    const gone = new Promise((r) => ng.once('exit', r));
+    ng.kill('SIGQUIT');
+    const sleep = new Promise((r) => setTimeout(r, 2000).unref());
+    if ((await Promise.race([gone.then(() => true), sleep.then(() => false)])) === false) {
+      ng.kill('SIGKILL');
+      await gone;
+    }
+  }
   rmSync(dir, { recursive: true, force: true });
 }
