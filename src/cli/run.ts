@@ -32,10 +32,6 @@ function lazy(load: () => Promise<Command>): Command {
   return async (args, io) => (await load())(args, io);
 }
 
-export function registerCommand(name: string, run: Command, summary: string): void {
-  COMMANDS[name] = { run, summary };
-}
-
 export const MAIN_HELP = () => `h2doctor ${VERSION} — why does HTTP/2 fail here, and how do I fix it?
 
 Usage: h2doctor <url> [options]          (same as: h2doctor diagnose <url>)

@@ -67,9 +67,5 @@ export const CODES = {
 
 export type Code = keyof typeof CODES;
 
-export function isCode(s: string): s is Code {
-  return Object.prototype.hasOwnProperty.call(CODES, s);
-}
-
 /** Rank for sorting: error first. */
 export const SEVERITY_RANK: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
