@@ -9,7 +9,8 @@ import { classify, isDecided } from '../wire/sniff.js';
 import { CLIENT_PREFACE, SETTINGS, errorCodeName, frameTypeName } from '../wire/http2/registry.js';
 import { FrameDecoder, describeFrame, encodeFrame, headersFrame, pingFrame, settingsFrame, windowUpdateFrame, type Frame } from '../wire/http2/frame.js';
 import { HpackDecoder, HpackEncoder } from '../wire/hpack/index.js';
-import { ParseError, concat } from '../wire/bytes.js';
+import { ParseError, concat, toAscii } from '../wire/bytes.js';
+import { FramePump } from './pump.js';
 
 export interface H2ExchangeOptions {
   via: Http2Result['via'];
@@ -53,9 +54,7 @@ export async function h2Exchange(
   const maxFrames = o.maxFrames ?? 64;
   const off = o.offset ?? 0;
   const log = (dir: 'in' | 'out', f: Frame) => {
-    if (frames.length < maxFrames) {
-      frames.push({ dir, type: f.type, typeName: frameTypeName(f.type), flags: f.flags, streamId: f.streamId, length: frameLength(f), info: describeFrame(f) });
-    }
+    if (frames.length < maxFrames) frames.push(frameRecord(dir, f));
   };
   const send = (f: Frame) => {
     log('out', f);
@@ -94,7 +93,6 @@ export async function h2Exchange(
 
   const dec = new FrameDecoder({ maxFrameSize: MAX_FRAME_SIZE });
   const hpack = new HpackDecoder({ maxHeaderListSize: 262144, maxTableSize: 4096 });
-  let consumed = off;
   const result: Http2Result = { ...base, outcome: 'settings-no-response' };
   let requested = !!o.requestAlreadySent;
   let headerBlock: Uint8Array[] | null = null;
@@ -117,23 +115,16 @@ export async function h2Exchange(
     write(send(headersFrame(1, block, { endStream: true, endHeaders: true })));
   };
 
+  const pump = new FramePump(sink, dec, off);
   for (;;) {
-    const bytes = sink.bytes();
-    if (bytes.length > consumed) {
-      dec.push(bytes.subarray(consumed));
-      consumed = bytes.length;
-    }
-    let f: Frame | null;
-    try {
-      f = dec.next();
-    } catch (e) {
+    const next = await pump.next(o.deadline);
+    if ('error' in next) {
       result.outcome = isFirst ? 'garbage' : 'protocol-error';
-      result.detail = e instanceof ParseError ? e.message : String(e);
+      result.detail = next.error;
       return result;
     }
-    if (!f) {
-      const end = await sink.until((b) => b.length > consumed, o.deadline);
-      if (end === 'open') continue;
+    if ('end' in next) {
+      const end = next.end;
       if (end === 'budget') return result;
       if (result.outcome === 'settings-no-response') {
         result.outcome = end === 'timeout' ? 'timeout' : end === 'reset' ? 'reset' : 'closed';
@@ -141,6 +132,7 @@ export async function h2Exchange(
       }
       return result;
     }
+    const f = next.frame;
     log('in', f);
     if (isFirst) {
       isFirst = false;
@@ -224,11 +216,10 @@ export async function h2Exchange(
 }
 
 function goaway(g: { lastStreamId: number; errorCode: number; debugData: Uint8Array }): NonNullable<Http2Result['goaway']> {
-  let debug = '';
-  for (const x of g.debugData.subarray(0, 256)) debug += x >= 0x20 && x < 0x7f ? String.fromCharCode(x) : '.';
-  return { lastStreamId: g.lastStreamId, errorCode: g.errorCode, errorName: errorCodeName(g.errorCode), debug };
+  return { lastStreamId: g.lastStreamId, errorCode: g.errorCode, errorName: errorCodeName(g.errorCode), debug: toAscii(g.debugData.subarray(0, 256)) };
 }
 
-function frameLength(f: Frame): number {
-  return f.length;
+/** One frame as evidence: what `frames` in an Http2Result holds. */
+export function frameRecord(dir: 'in' | 'out', f: Frame): Http2Frame {
+  return { dir, type: f.type, typeName: frameTypeName(f.type), flags: f.flags, streamId: f.streamId, length: f.length, info: describeFrame(f) };
 }

@@ -6,10 +6,11 @@
 import type { Http2Frame, Http2Result, Probe } from '../../types.js';
 import { ByteSink } from '../../transport/conn.js';
 import { authority, type ProbeContext } from '../context.js';
-import { CLIENT_SETTINGS } from '../h2-exchange.js';
+import { CLIENT_SETTINGS, frameRecord } from '../h2-exchange.js';
+import { FramePump } from '../pump.js';
 import { classify, isDecided } from '../../wire/sniff.js';
-import { CLIENT_PREFACE, SETTINGS, errorCodeName, frameTypeName } from '../../wire/http2/registry.js';
-import { FrameDecoder, dataFrame, describeFrame, encodeFrame, goawayFrame, headersFrame, pingFrame, rstStreamFrame, settingsFrame, type Frame } from '../../wire/http2/frame.js';
+import { CLIENT_PREFACE, SETTINGS, errorCodeName } from '../../wire/http2/registry.js';
+import { FrameDecoder, dataFrame, encodeFrame, goawayFrame, headersFrame, pingFrame, rstStreamFrame, settingsFrame, type Frame } from '../../wire/http2/frame.js';
 import { FrameDecoder as WsFrameDecoder, OPCODES, encodeFrame as encodeWsFrame } from '../../wire/websocket/frame.js';
 import { randomBytes } from 'node:crypto';
 import { HpackDecoder, HpackEncoder } from '../../wire/hpack/index.js';
@@ -29,7 +30,7 @@ export async function probeExtendedConnect(ctx: ProbeContext, o: { path: string;
     if (!c.stream || (c.tls && c.tls.alpn !== 'h2')) return { ...base, ...m.common(c.connect), h2 };
     const sink = new ByteSink(c.stream, ctx.byteBudget);
     const send = (f: Frame) => {
-      if (frames.length < 32) frames.push(record('out', f));
+      if (frames.length < 32) frames.push(frameRecord('out', f));
       c.write(encodeFrame(f));
     };
     c.write(CLIENT_PREFACE);
@@ -44,33 +45,26 @@ export async function probeExtendedConnect(ctx: ProbeContext, o: { path: string;
     }
     const dec = new FrameDecoder({ maxFrameSize: 16384 });
     const hpack = new HpackDecoder({ maxHeaderListSize: 262144, maxTableSize: 4096 });
-    let fed = 0;
     let enable: number | undefined;
     let handshake: WsHandshakeCheck | undefined;
     let roundTrip: WsRoundTrip | undefined;
     let block: Uint8Array[] | null = null;
     h2.outcome = 'settings-no-response';
+    const pump = new FramePump(sink, dec);
     for (;;) {
-      const all = sink.bytes();
-      if (all.length > fed) {
-        dec.push(all.subarray(fed));
-        fed = all.length;
-      }
-      let f: Frame | null;
-      try {
-        f = dec.next();
-      } catch (e) {
+      const next = await pump.next(m.deadline);
+      if ('error' in next) {
         h2.outcome = 'protocol-error';
-        h2.detail = e instanceof ParseError ? e.message : String(e);
+        h2.detail = next.error;
         break;
       }
-      if (!f) {
-        const end = await sink.until((b) => b.length > fed, m.deadline);
-        if (end === 'open') continue;
+      if ('end' in next) {
+        const end = next.end;
         if (h2.outcome === 'settings-no-response' && enable === 1) h2.outcome = end === 'timeout' ? 'timeout' : end === 'reset' ? 'reset' : 'closed';
         break;
       }
-      if (frames.length < 32) frames.push(record('in', f));
+      const f = next.frame;
+      if (frames.length < 32) frames.push(frameRecord('in', f));
       if (f.kind === 'SETTINGS' && !f.ack) {
         h2.serverSettings ??= f.settings.map((s) => ({ id: s.id, name: s.name, value: s.value }));
         // RFC 8441 §3: absent means 0; RFC 9113 §6.5.3: the last value wins.
@@ -111,7 +105,7 @@ export async function probeExtendedConnect(ctx: ProbeContext, o: { path: string;
         handshake = { ok: v.ok, problems: v.problems.map((p) => ({ code: p.code, fatal: p.fatal, message: p.message })), extensions: v.extensions.map((e) => e.name), ...(v.protocol !== undefined ? { protocol: v.protocol } : {}) };
         if (status >= 200 && status < 300) {
           // RFC 8441 §5: the stream now carries WebSocket frames in DATA frames; ping, await the pong.
-          roundTrip = await tunnelPing(send, sink, dec, () => fed, (n) => (fed = n), (f) => frames.length < 32 && frames.push(record('in', f)), Math.min(m.deadline, performance.now() + PONG_WAIT_MS));
+          roundTrip = await tunnelPing(send, pump, (f) => frames.length < 32 && frames.push(frameRecord('in', f)), Math.min(m.deadline, performance.now() + PONG_WAIT_MS));
         }
         break;
       }
@@ -130,10 +124,6 @@ function lower(h: Array<[string, string]>): Array<[string, string]> {
   return h.map(([k, v]) => [k.toLowerCase(), v]);
 }
 
-function record(dir: 'in' | 'out', f: Frame): Http2Frame {
-  return { dir, type: f.type, typeName: frameTypeName(f.type), flags: f.flags, streamId: f.streamId, length: f.length, info: describeFrame(f) };
-}
-
 /** Longest wait for the pong inside the tunnel: a live server answers at once. */
 const PONG_WAIT_MS = 1000;
 const PING_PAYLOAD = new TextEncoder().encode('h2doctor');
@@ -142,34 +132,14 @@ const PING_PAYLOAD = new TextEncoder().encode('h2doctor');
  * One WebSocket ping inside the extended-CONNECT stream (RFC 8441 §5, RFC 6455 §5.5.2: client frames
  * are masked), reading DATA on stream 1 until a pong, a close, the stream's end, or the deadline.
  */
-async function tunnelPing(
-  send: (f: Frame) => void,
-  sink: ByteSink,
-  dec: FrameDecoder,
-  fed: () => number,
-  setFed: (n: number) => void,
-  log: (f: Frame) => void,
-  deadline: number,
-): Promise<WsRoundTrip> {
+async function tunnelPing(send: (f: Frame) => void, pump: FramePump<Frame>, log: (f: Frame) => void, deadline: number): Promise<WsRoundTrip> {
   send(dataFrame(1, encodeWsFrame({ opcode: OPCODES.ping, payload: PING_PAYLOAD, mask: randomBytes(4) })));
   const ws = new WsFrameDecoder({ expectMasked: false, maxPayload: 65536 });
   for (;;) {
-    const all = sink.bytes();
-    if (all.length > fed()) {
-      dec.push(all.subarray(fed()));
-      setFed(all.length);
-    }
-    let f: Frame | null;
-    try {
-      f = dec.next();
-    } catch (e) {
-      return { sent: 'ping', outcome: 'protocol-error', detail: e instanceof ParseError ? e.message : String(e) };
-    }
-    if (!f) {
-      const end = await sink.until((b) => b.length > fed(), deadline);
-      if (end === 'open') continue;
-      return { sent: 'ping', outcome: end === 'timeout' ? 'timeout' : 'eof' };
-    }
+    const next = await pump.next(deadline);
+    if ('error' in next) return { sent: 'ping', outcome: 'protocol-error', detail: next.error };
+    if ('end' in next) return { sent: 'ping', outcome: next.end === 'timeout' ? 'timeout' : 'eof' };
+    const f = next.frame;
     log(f);
     if (f.kind === 'RST_STREAM' && f.streamId === 1) return { sent: 'ping', outcome: 'eof', detail: `RST_STREAM ${errorCodeName(f.errorCode)}` };
     if (f.kind !== 'DATA' || f.streamId !== 1) continue;

@@ -9,7 +9,7 @@ import { authority, type ProbeContext } from '../context.js';
 import { h1Request, readH1Response } from '../h1-exchange.js';
 import { handshakeRequestHeaders, makeWebSocketKey, validateHandshakeResponse } from '../../wire/websocket/handshake.js';
 import { FrameDecoder, OPCODES, closePayload, encodeFrame } from '../../wire/websocket/frame.js';
-import { ParseError } from '../../wire/bytes.js';
+import { FramePump } from '../pump.js';
 import type { WsHandshakeCheck, WsRoundTrip } from '../stages/upgrade-types.js';
 import { Meter, headerBag, openStream, requestSent, userHeaders } from './common.js';
 
@@ -67,29 +67,15 @@ async function pingPong(write: (b: Uint8Array) => void, sink: ByteSink, offset: 
   // RFC 6455 §5.3: every frame from a client is masked with a fresh key.
   write(encodeFrame({ opcode: OPCODES.ping, payload: PING_PAYLOAD, mask: randomBytes(4) }));
   const dec = new FrameDecoder({ expectMasked: false, maxPayload: 64 * 1024, allowRsv: 0b111 });
-  let fed = offset;
+  const pump = new FramePump(sink, dec, offset);
   let result: WsRoundTrip | undefined;
   while (!result) {
-    const all = sink.bytes();
-    if (all.length > fed) {
-      dec.push(all.subarray(fed));
-      fed = all.length;
-    }
-    let f;
-    try {
-      f = dec.next();
-    } catch (e) {
-      result = { sent: 'ping', outcome: 'protocol-error', detail: e instanceof ParseError ? e.message : String(e) };
-      break;
-    }
-    if (f) {
-      if (f.opcode === OPCODES.pong) result = { sent: 'ping', outcome: 'pong' };
-      else if (f.opcode === OPCODES.close) result = { sent: 'ping', outcome: 'close', ...(f.close?.code !== undefined ? { closeCode: f.close.code } : {}) };
-      // Anything else (a greeting, the server's own ping) may come before the pong: keep reading.
-      continue;
-    }
-    const end = await sink.until((b) => b.length > fed, deadline);
-    if (end !== 'open') result = { sent: 'ping', outcome: end === 'timeout' ? 'timeout' : 'eof' };
+    const next = await pump.next(deadline);
+    if ('error' in next) result = { sent: 'ping', outcome: 'protocol-error', detail: next.error };
+    else if ('end' in next) result = { sent: 'ping', outcome: next.end === 'timeout' ? 'timeout' : 'eof' };
+    else if (next.frame.opcode === OPCODES.pong) result = { sent: 'ping', outcome: 'pong' };
+    else if (next.frame.opcode === OPCODES.close) result = { sent: 'ping', outcome: 'close', ...(next.frame.close?.code !== undefined ? { closeCode: next.frame.close.code } : {}) };
+    // Anything else (a greeting, the server's own ping) may come before the pong: keep reading.
   }
   if (result.outcome !== 'close' && result.outcome !== 'eof') write(encodeFrame({ opcode: OPCODES.close, payload: closePayload(1000), mask: randomBytes(4) }));
   return result;

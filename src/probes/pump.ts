@@ -1,0 +1,53 @@
+/**
+ * Frames out of a ByteSink through an incremental decoder (HTTP/2 or WebSocket): the read loop every
+ * frame-level probe had written out for itself. Bounded by the sink's byte budget and the deadline
+ * the caller passes; a decoder error (a ParseError on a hostile server's bytes) is a value, not a throw.
+ *
+ * @example
+ * const pump = new FramePump(sink, new FrameDecoder({ maxFrameSize: 16384 }));
+ * for (;;) {
+ *   const r = await pump.next(deadline);
+ *   if ('frame' in r) handle(r.frame); else break; // r.end or r.error
+ * }
+ */
+import type { StreamEnd } from '../types.js';
+import type { ByteSink } from '../transport/conn.js';
+import { ParseError } from '../wire/bytes.js';
+
+export interface IncrementalDecoder<T> {
+  push(chunk: Uint8Array): void;
+  next(): T | null | undefined;
+}
+
+/** The next frame; or how the stream ended before one was complete; or why the bytes do not decode. */
+export type Pumped<T> = { frame: T } | { end: Exclude<StreamEnd, 'open'> } | { error: string };
+
+export class FramePump<T> {
+  /**
+   * @param fed offset in the sink where the frames begin (after a 101 head, say).
+   */
+  constructor(
+    private readonly sink: ByteSink,
+    private readonly dec: IncrementalDecoder<T>,
+    private fed = 0,
+  ) {}
+
+  async next(deadline: number): Promise<Pumped<T>> {
+    for (;;) {
+      const all = this.sink.bytes();
+      if (all.length > this.fed) {
+        this.dec.push(all.subarray(this.fed));
+        this.fed = all.length;
+      }
+      let f: T | null | undefined;
+      try {
+        f = this.dec.next();
+      } catch (e) {
+        return { error: e instanceof ParseError ? e.message : String(e) };
+      }
+      if (f) return { frame: f };
+      const end = await this.sink.until((b) => b.length > this.fed, deadline);
+      if (end !== 'open') return { end };
+    }
+  }
+}
