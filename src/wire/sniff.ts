@@ -8,33 +8,18 @@
  * classify(bytes, 'eof').first.kind // 'http1' for "HTTP/1.1 400 Bad Request\r\n…"
  */
 import type { Classified, Excerpt, FirstBytes, StreamEnd } from '../types.js';
-import { Reader, hex, toAscii } from './bytes.js';
+import { Reader, toAscii, toHex } from './bytes.js';
 import { errorCodeName, frameTypeName, isCoreFrameType, settingName, FRAME_TYPES, FRAME_HEADER_LENGTH } from './http2/registry.js';
 import { alertName } from './tls/alerts.js';
+import { handshakeTypeName } from './tls/registry.js';
 
 export const EXCERPT_BYTES = 64;
 
 /** A bounded hex + ASCII excerpt. */
 export function excerpt(b: Uint8Array, max = EXCERPT_BYTES): Excerpt {
   const shown = b.subarray(0, Math.min(b.length, max));
-  let h = '';
-  for (const x of shown) h += hex(x, 2);
-  return { hex: h, ascii: toAscii(shown), length: b.length, truncated: b.length > shown.length };
+  return { hex: toHex(shown), ascii: toAscii(shown), length: b.length, truncated: b.length > shown.length };
 }
-
-const HANDSHAKE_NAMES: Record<number, string> = {
-  0: 'hello_request',
-  1: 'client_hello',
-  2: 'server_hello',
-  4: 'new_session_ticket',
-  8: 'encrypted_extensions',
-  11: 'certificate',
-  12: 'server_key_exchange',
-  13: 'certificate_request',
-  14: 'server_hello_done',
-  15: 'certificate_verify',
-  20: 'finished',
-};
 
 /** Banners of protocols people point HTTP clients at by mistake. */
 const BANNERS: Array<[RegExp, string]> = [
@@ -76,7 +61,7 @@ function classifyInner(b: Uint8Array, end: StreamEnd): FirstBytes {
   const b0 = b[0]!;
 
   // RFC 9112 §4: a status line starts with "HTTP/".
-  if (startsWithAscii(b, 'HTTP/') || (more && b.length < 5 && startsWithAscii(ascii('HTTP/'), toAscii(b)))) {
+  if (startsWithAscii(b, 'HTTP/') || (more && b.length < 5 && startsWithAscii(b, 'HTTP/'.slice(0, b.length)))) {
     return http1(b, more);
   }
   // RFC 8446 §5.1: a record is content type (20–23; 24 heartbeat), legacy version 0x03xx, length.
@@ -153,7 +138,7 @@ function tlsRecord(b: Uint8Array, more: boolean): FirstBytes {
   if (contentType === 22) {
     if (r.remaining < 1) return more ? { kind: 'incomplete' } : { kind: 'garbage' };
     const handshakeType = r.u8();
-    return { kind: 'tls-handshake', recordVersion, handshakeType, handshakeName: HANDSHAKE_NAMES[handshakeType] ?? `handshake(${handshakeType})` };
+    return { kind: 'tls-handshake', recordVersion, handshakeType, handshakeName: handshakeTypeName(handshakeType) };
   }
   return { kind: 'tls-other', recordVersion, contentType };
 }
@@ -182,9 +167,6 @@ function startsWithAscii(b: Uint8Array, s: string): boolean {
   if (b.length < s.length) return false;
   for (let i = 0; i < s.length; i++) if (b[i] !== s.charCodeAt(i)) return false;
   return true;
-}
-function ascii(s: string): Uint8Array {
-  return new TextEncoder().encode(s);
 }
 
 /** One line for humans. */
