@@ -10,11 +10,17 @@ import type { Knowledge, Vars } from '../knowledge.js';
 const ossl = (v: Vars, extra: string) => `openssl s_client -connect ${v.connect}${v.servername} -alpn h2 ${extra}</dev/null 2>&1 | grep -E 'Protocol|Cipher|alert|Verify|subject|issuer|ALPN'`;
 const curl = (v: Vars, extra = '') => `curl -sv --http2${extra} -o /dev/null${v.resolve} ${v.url}`;
 
+/** The version lines each server's fixes repeat (TLS 1.2 and 1.3 on, nothing older). */
+const NGINX_TLS12_13 = 'ssl_protocols TLSv1.2 TLSv1.3;';
+const APACHE_TLS12_13 = 'SSLProtocol -all +TLSv1.2 +TLSv1.3';
+const CADDY_TLS12_13 = 'tls {\n  protocols tls1.2 tls1.3\n}';
+const NODE_MIN_TLS12 = "http2.createSecureServer({ key, cert, minVersion: 'TLSv1.2' });";
+
 const MODERN_SERVER: Fix[] = [
   { side: 'server', applies: 'nginx', text: 'Enable TLS 1.2 and 1.3 with the modern suites and groups.', snippet: 'ssl_protocols TLSv1.2 TLSv1.3;\nssl_ciphers ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305;\nssl_ecdh_curve X25519:prime256v1:secp384r1;' },
   { side: 'server', applies: 'apache', text: 'mod_ssl: the same in the virtual host.', snippet: 'SSLProtocol -all +TLSv1.2 +TLSv1.3\nSSLCipherSuite ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305\nSSLOpenSSLConfCmd Curves X25519:prime256v1:secp384r1' },
   { side: 'server', applies: 'haproxy', text: 'On the bind line (or ssl-default-bind-* in global).', snippet: 'bind :443 ssl crt /etc/haproxy/site.pem alpn h2,http/1.1 ssl-min-ver TLSv1.2 ciphers ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256 curves X25519:P-256' },
-  { side: 'server', applies: 'caddy', text: 'Caddy\'s defaults are modern; remove custom protocols/ciphers/curves from the tls block.', snippet: 'tls {\n  protocols tls1.2 tls1.3\n}' },
+  { side: 'server', applies: 'caddy', text: 'Caddy\'s defaults are modern; remove custom protocols/ciphers/curves from the tls block.', snippet: CADDY_TLS12_13 },
   { side: 'server', applies: 'node', text: 'Leave Node\'s defaults (TLS 1.2–1.3, its cipher list and groups) or set them explicitly.', snippet: "http2.createSecureServer({ key, cert, allowHTTP1: true, minVersion: 'TLSv1.2' });" },
 ];
 
@@ -119,11 +125,11 @@ export const TLS_KNOWLEDGE: Partial<Record<Code, Knowledge>> = {
     explanation: () => 'The server refuses a hello that offers TLS 1.2 alone. Clients without TLS 1.3 (Java 8 before 8u261, OpenSSL 1.0.x, older Go, Android < 10, many embedded stacks) cannot connect. Fine if it is a deliberate policy; otherwise enable TLS 1.2 as well.',
     clientsSee: ['OpenSSL 1.0.x / 1.1.0: tlsv1 alert protocol version', 'Java 8: Received fatal alert: protocol_version', 'Go < 1.12: remote error: tls: protocol version not supported'],
     fixes: () => [
-      { side: 'server', applies: 'nginx', text: 'Add TLS 1.2.', snippet: 'ssl_protocols TLSv1.2 TLSv1.3;' },
-      { side: 'server', applies: 'apache', text: 'Add TLS 1.2.', snippet: 'SSLProtocol -all +TLSv1.2 +TLSv1.3' },
+      { side: 'server', applies: 'nginx', text: 'Add TLS 1.2.', snippet: NGINX_TLS12_13 },
+      { side: 'server', applies: 'apache', text: 'Add TLS 1.2.', snippet: APACHE_TLS12_13 },
       { side: 'server', applies: 'haproxy', text: 'Lower the minimum.', snippet: 'bind :443 ssl crt /etc/haproxy/site.pem ssl-min-ver TLSv1.2 alpn h2,http/1.1' },
-      { side: 'server', applies: 'caddy', text: 'Allow TLS 1.2.', snippet: 'tls {\n  protocols tls1.2 tls1.3\n}' },
-      { side: 'server', applies: 'node', text: "minVersion 'TLSv1.2'.", snippet: "http2.createSecureServer({ key, cert, minVersion: 'TLSv1.2' });" },
+      { side: 'server', applies: 'caddy', text: 'Allow TLS 1.2.', snippet: CADDY_TLS12_13 },
+      { side: 'server', applies: 'node', text: "minVersion 'TLSv1.2'.", snippet: NODE_MIN_TLS12 },
       ...CLIENT_VERSION.slice(1, 3),
     ],
     reproduce: (v) => [ossl(v, '-tls1_2 '), curl(v, ' --tlsv1.2 --tls-max 1.2')],
@@ -133,10 +139,10 @@ export const TLS_KNOWLEDGE: Partial<Record<Code, Knowledge>> = {
     explanation: () => 'Offered TLS 1.3 and 1.2, the server chose TLS 1.2, so it has no TLS 1.3 (RFC 8446 §4.2.1: a server picks the highest version both sides support). Clients configured for TLS 1.3 only fail, and every handshake costs an extra round trip.',
     clientsSee: ['Node (minVersion TLSv1.3): ERR_SSL_TLSV1_ALERT_PROTOCOL_VERSION', 'Go (MinVersion TLS13): remote error: tls: protocol version not supported', 'curl --tlsv1.3: (35) … alert protocol version'],
     fixes: () => [
-      { side: 'server', applies: 'nginx', text: 'Enable TLS 1.3 (nginx ≥ 1.13 with OpenSSL ≥ 1.1.1).', snippet: 'ssl_protocols TLSv1.2 TLSv1.3;' },
-      { side: 'server', applies: 'apache', text: 'Enable TLS 1.3 (Apache ≥ 2.4.37 with OpenSSL ≥ 1.1.1).', snippet: 'SSLProtocol -all +TLSv1.2 +TLSv1.3' },
+      { side: 'server', applies: 'nginx', text: 'Enable TLS 1.3 (nginx ≥ 1.13 with OpenSSL ≥ 1.1.1).', snippet: NGINX_TLS12_13 },
+      { side: 'server', applies: 'apache', text: 'Enable TLS 1.3 (Apache ≥ 2.4.37 with OpenSSL ≥ 1.1.1).', snippet: APACHE_TLS12_13 },
       { side: 'server', applies: 'haproxy', text: 'Raise the maximum.', snippet: 'bind :443 ssl crt /etc/haproxy/site.pem ssl-max-ver TLSv1.3 alpn h2,http/1.1' },
-      { side: 'server', applies: 'caddy', text: 'Caddy enables TLS 1.3 by default; remove a protocols override.', snippet: 'tls {\n  protocols tls1.2 tls1.3\n}' },
+      { side: 'server', applies: 'caddy', text: 'Caddy enables TLS 1.3 by default; remove a protocols override.', snippet: CADDY_TLS12_13 },
       { side: 'server', applies: 'node', text: "Remove maxVersion 'TLSv1.2'.", snippet: "http2.createSecureServer({ key, cert, maxVersion: 'TLSv1.3' });" },
       { side: 'client', applies: 'node', text: 'A client that must reach it: allow TLS 1.2.', snippet: "tls.connect({ host, port, minVersion: 'TLSv1.2' });" },
     ],
@@ -147,11 +153,11 @@ export const TLS_KNOWLEDGE: Partial<Record<Code, Knowledge>> = {
     explanation: (v) => `A hello offering only TLS 1.0 and 1.1 is accepted (${v.detail ?? ''}). RFC 8996 deprecates both; HTTP/2 cannot use them, and keeping them enabled exposes clients to downgrade attacks and fails compliance scans (PCI DSS).`,
     clientsSee: ['Scanners: "TLS 1.0 offered (deprecated)"', 'No client error: modern clients simply negotiate TLS 1.2/1.3'],
     fixes: () => [
-      { side: 'server', applies: 'nginx', text: 'Drop TLSv1 and TLSv1.1.', snippet: 'ssl_protocols TLSv1.2 TLSv1.3;' },
-      { side: 'server', applies: 'apache', text: 'Drop TLSv1 and TLSv1.1.', snippet: 'SSLProtocol -all +TLSv1.2 +TLSv1.3' },
+      { side: 'server', applies: 'nginx', text: 'Drop TLSv1 and TLSv1.1.', snippet: NGINX_TLS12_13 },
+      { side: 'server', applies: 'apache', text: 'Drop TLSv1 and TLSv1.1.', snippet: APACHE_TLS12_13 },
       { side: 'server', applies: 'haproxy', text: 'Set a minimum.', snippet: 'ssl-default-bind-options ssl-min-ver TLSv1.2' },
       { side: 'server', applies: 'caddy', text: 'Caddy never enables TLS 1.0/1.1; check a proxy in front of it.' },
-      { side: 'server', applies: 'node', text: "Remove minVersion 'TLSv1'.", snippet: "http2.createSecureServer({ key, cert, minVersion: 'TLSv1.2' });" },
+      { side: 'server', applies: 'node', text: "Remove minVersion 'TLSv1'.", snippet: NODE_MIN_TLS12 },
     ],
     reproduce: (v) => [`openssl s_client -connect ${v.connect}${v.servername} -tls1_1 -cipher 'DEFAULT@SECLEVEL=0' </dev/null 2>&1 | grep -E 'Protocol|alert'`, `curl -sv --tlsv1.0 --tls-max 1.1 --ciphers 'DEFAULT@SECLEVEL=0' -o /dev/null${v.resolve} ${v.url}`],
   },
