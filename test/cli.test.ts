@@ -1,7 +1,7 @@
 /**
  * The CLI as users run it: the built binary, real exit codes, one-line errors for bad input.
  */
-import { describe, expect, test, beforeAll, afterAll } from 'vitest';
+import { describe, expect, test, beforeAll, afterAll, onTestFinished } from 'vitest';
 import { execFile } from 'node:child_process';
 import { writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -88,6 +88,10 @@ describe('lab <scenario> serves until interrupted', () => {
   test('prints the URL and the --cacert path, then stops on SIGINT with exit 0', async () => {
     const { spawn } = await import('node:child_process');
     const child = spawn(process.execPath, [BIN, 'lab', 'healthy-tls'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    // Whatever fails below, the lab process does not outlive the test.
+    onTestFinished(() => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    });
     let out = '';
     await new Promise<void>((resolve, reject) => {
       const t = setTimeout(() => reject(new Error(`no URL printed: ${out}`)), 15_000);
