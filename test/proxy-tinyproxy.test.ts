@@ -22,7 +22,7 @@ describe.skipIf(!haveTinyproxy)('through tinyproxy (skipped without tinyproxy: t
   beforeAll(async () => {
     pki = await createLabPki();
     const c = await pki.issue({ names: ['localhost', 'origin.test'] });
-    origin = await listen(http2.createSecureServer({ cert: c.chainPem, key: c.keyPem, allowHTTP1: true }, ok) as unknown as import('node:net').Server, '127.0.0.1');
+    origin = await listen(http2.createSecureServer({ cert: c.chainPem, key: c.keyPem, allowHTTP1: true }, ok), '127.0.0.1');
     open = await startTinyproxy({ credentials: ['lab', 's3cret'] });
     strict = await startTinyproxy({ connectPorts: [443] });
   });

@@ -10,9 +10,9 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type net from 'node:net';
 import { freePort, waitPort } from './net-helpers.js';
 import { createLabPki, type LabCertPreset, type LabPki } from '../src/lab/pki.js';
+import { listen, type Listening } from '../src/lab/servers.js';
 import { diagnose } from '../src/diagnose.js';
 import type { Report } from '../src/types.js';
 
@@ -144,19 +144,10 @@ export function codes(report: Report): string[] {
 }
 
 /** A loopback HTTP/1.1 backend answering 200 "backend ok" (for proxies such as haproxy). */
-export async function startBackend(): Promise<{ port: number; stop(): Promise<void> }> {
+export function startBackend(): Promise<Listening> {
   const server = http.createServer((_req, res) => {
     res.writeHead(200, { 'content-type': 'text/plain' });
     res.end('backend ok\n');
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  const port = (server.address() as net.AddressInfo).port;
-  return {
-    port,
-    stop: () =>
-      new Promise<void>((r) => {
-        server.closeAllConnections();
-        server.close(() => r());
-      }),
-  };
+  return listen(server);
 }

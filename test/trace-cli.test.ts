@@ -8,18 +8,18 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import http2 from 'node:http2';
-import type { AddressInfo } from 'node:net';
 import { runCli } from '../src/cli/run.js';
 import type { CliIO } from '../src/cli/io.js';
 import { createLabPki, type LabPki } from '../src/lab/pki.js';
 import { findScenario } from '../src/lab/scenarios.js';
+import { listen, type Listening } from '../src/lab/servers.js';
 import { parsePcapng } from '../src/wire/pcapng.js';
 import { Redactor } from '../src/trace/redact.js';
 
 let pki: LabPki;
 let dir: string;
 let caFile: string;
-let server: http2.Http2SecureServer;
+let server: Listening;
 let port: number;
 
 const TOKEN = 'sk_live_9f8e7d6c5b4a39281706f5e4d3c2b1a0';
@@ -53,7 +53,7 @@ beforeAll(async () => {
   writeFileSync(caFile, pki.rootCa.certPem);
   const c = await pki.preset('valid');
   // A careless server that echoes credentials back, in a header and in the body.
-  server = http2.createSecureServer({ cert: c.serverCertPem, key: c.keyPem, allowHTTP1: true }, (req, res) => {
+  const s = http2.createSecureServer({ cert: c.serverCertPem, key: c.keyPem, allowHTTP1: true }, (req, res) => {
     let body = '';
     req.on('data', (d: Buffer) => (body += d.toString()));
     req.on('end', () => {
@@ -62,11 +62,11 @@ beforeAll(async () => {
       res.end(`you sent ${req.url} with ${req.headers.authorization} and ${body}\n`);
     });
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  port = (server.address() as AddressInfo).port;
+  server = await listen(s);
+  port = server.port;
 });
 afterAll(async () => {
-  await new Promise((r) => server.close(r));
+  await server?.stop();
   rmSync(dir, { recursive: true, force: true });
 });
 

@@ -9,8 +9,8 @@ import { mkdtempSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import http2 from 'node:http2';
-import type { AddressInfo } from 'node:net';
 import { createLabPki, type LabPki } from '../src/lab/pki.js';
+import { listen, type Listening } from '../src/lab/servers.js';
 import { runTrace } from '../src/trace/session.js';
 import { keylogText, tracePcapng } from '../src/trace/pcap.js';
 import { parseTarget } from '../src/target.js';
@@ -22,8 +22,8 @@ if (!hasTshark) console.warn('trace-pcap: tshark is not installed (test/setup/ts
 
 let pki: LabPki;
 let dir: string;
-let tlsServer: http2.Http2SecureServer;
-let h2cServer: http2.Http2Server;
+let tlsServer: Listening;
+let h2cServer: Listening;
 const BIG = 200_000;
 
 function handler(req: http2.Http2ServerRequest, res: http2.Http2ServerResponse): void {
@@ -40,12 +40,10 @@ beforeAll(async () => {
   pki = await createLabPki();
   dir = mkdtempSync(join(tmpdir(), 'h2doctor-pcap-'));
   const c = await pki.preset('valid');
-  tlsServer = http2.createSecureServer({ cert: c.serverCertPem, key: c.keyPem, allowHTTP1: true }, handler);
-  h2cServer = http2.createServer(handler);
-  await Promise.all([new Promise<void>((r) => tlsServer.listen(0, '127.0.0.1', r)), new Promise<void>((r) => h2cServer.listen(0, '127.0.0.1', r))]);
+  [tlsServer, h2cServer] = await Promise.all([listen(http2.createSecureServer({ cert: c.serverCertPem, key: c.keyPem, allowHTTP1: true }, handler)), listen(http2.createServer(handler))]);
 });
 afterAll(async () => {
-  await Promise.all([new Promise((r) => tlsServer.close(r)), new Promise((r) => h2cServer.close(r))]);
+  await Promise.all([tlsServer?.stop(), h2cServer?.stop()]);
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -75,7 +73,7 @@ function dissected(file: string, clientPort: number): { out: string[]; in: strin
 
 describe('pcapng decrypted by tshark', () => {
   test.skipIf(!hasTshark)('TLS 1.3 h2 with a request body and a 200 kB response: tshark sees the traced frames, decrypted', async () => {
-    const port = (tlsServer.address() as AddressInfo).port;
+    const port = tlsServer.port;
     const r = await runTrace(parseTarget(`https://localhost:${port}/upload`), {
       ca: pki.rootCa.certPem,
       resolve: [{ host: 'localhost', port, addresses: ['127.0.0.1'], raw: '' }],
@@ -99,7 +97,7 @@ describe('pcapng decrypted by tshark', () => {
   });
 
   test.skipIf(!hasTshark)('cleartext h2c by prior knowledge: the same frames, no secrets needed', async () => {
-    const port = (h2cServer.address() as AddressInfo).port;
+    const port = h2cServer.port;
     const r = await runTrace(parseTarget(`http://127.0.0.1:${port}/`), { priorKnowledge: true });
     expect(r.errors).toEqual([]);
     expect(r.keylog).toEqual([]);

@@ -92,7 +92,7 @@ describe('-X and -H reach every request of the matrix', () => {
       seen.push({ v: req.httpVersion, method: req.method, probe: req.headers['x-probe'] as string | undefined });
       res.end('ok');
     });
-    const l = await listen(s as unknown as import('node:net').Server, '127.0.0.1');
+    const l = await listen(s, '127.0.0.1');
     try {
       const r = await diagnose(`https://localhost:${l.port}/`, { resolve: [`localhost:${l.port}:127.0.0.1`], ca: pki.rootCa.certPem, proxy: null, method: 'DELETE', headers: [['X-Probe', 'yes']] });
       expect(r.findings.map((f) => f.code)).toEqual([]);
