@@ -31,16 +31,6 @@ export class ParseError extends Error {
   }
 }
 
-/** Run `fn` and turn any non-ParseError (a bug) into a ParseError, so callers only ever see one type. */
-export function guard<T>(fn: () => T, field = 'input'): T {
-  try {
-    return fn();
-  } catch (e) {
-    if (e instanceof ParseError) throw e;
-    throw new ParseError('invalid', `internal parse failure in ${field}: ${(e as Error)?.message ?? String(e)}`, 0, field);
-  }
-}
-
 export class Reader {
   private pos: number;
   /** `start`/`end` bound the view; `base` is added to offsets in errors (for nested readers). */
