@@ -3,16 +3,8 @@
  */
 import net from 'node:net';
 
-/** A free TCP port on 127.0.0.1 (bound, then released). */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = net.createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const p = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(p));
-    });
-  });
-}
+/** A free TCP port on 127.0.0.1 (bound, then released): the lab's own. */
+export { freePort } from '../src/lab/servers.js';
 
 /** Wait until something accepts TCP on 127.0.0.1:port, at most `ms`. */
 export async function waitPort(port: number, ms: number): Promise<boolean> {
