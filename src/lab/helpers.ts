@@ -73,8 +73,12 @@ export async function tlsMiniH2(env: LabEnv, script: MiniH2Script): Promise<List
   });
 }
 
+/** A minimal complete HTTP/1.1 200 response that closes the connection. */
+export const HTTP1_OK = 'HTTP/1.1 200 OK\r\ncontent-length: 3\r\nconnection: close\r\n\r\nok\n';
+
+/** Answer the first bytes (an HTTP/1.1 request) with {@link HTTP1_OK}. */
 export function http1Reply(s: net.Socket): void {
-  s.once('data', () => s.end('HTTP/1.1 200 OK\r\ncontent-length: 3\r\nconnection: close\r\n\r\nok\n'));
+  s.once('data', () => s.end(HTTP1_OK));
   s.on('error', () => {});
 }
 

@@ -5,7 +5,7 @@
  */
 import type { Duplex } from 'node:stream';
 import { FrameDecoder, encodeFrame, goawayFrame, headersFrame, dataFrame, pingFrame, settingsFrame, type Frame } from '../wire/http2/frame.js';
-import { CLIENT_PREFACE, type ErrorCodeName } from '../wire/http2/registry.js';
+import { CLIENT_PREFACE, SETTINGS, type ErrorCodeName } from '../wire/http2/registry.js';
 import { HpackEncoder } from '../wire/hpack/index.js';
 import { concat } from '../wire/bytes.js';
 
@@ -50,7 +50,7 @@ export function serveMiniH2(sock: Duplex, script: MiniH2Script, initial: Uint8Ar
       closeSoon();
       return;
     }
-    write(settingsFrame(script.settings ?? [{ id: 3, value: 100 }]));
+    write(settingsFrame(script.settings ?? [{ id: SETTINGS.MAX_CONCURRENT_STREAMS, value: 100 }]));
     if (script.goawayAfterSettings) {
       write(goawayFrame(0, script.goawayAfterSettings.code, script.goawayAfterSettings.debug ?? ''));
       closeSoon();

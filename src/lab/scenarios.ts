@@ -8,7 +8,7 @@ import http2 from 'node:http2';
 import net from 'node:net';
 import { listen, freePort, readRequestHead } from './servers.js';
 import { serveMiniH2 } from './mini-h2.js';
-import { HOST, ok, tlsCert, local, serve, tlsRaw, tlsMiniH2, http1Reply, type LabScenario } from './helpers.js';
+import { HOST, ok, tlsCert, local, serve, tlsRaw, tlsMiniH2, http1Reply, HTTP1_OK, type LabScenario } from './helpers.js';
 export type { LabEnv, RunningScenario, LabScenario } from './helpers.js';
 import { SETTINGS } from '../wire/http2/registry.js';
 
@@ -40,7 +40,7 @@ export const SCENARIOS: LabScenario[] = [
             // RFC 7540 §3.2: 101, then the server preface; the upgrade request's response is stream 1.
             sock.write('HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: h2c\r\n\r\n');
             serveMiniH2(sock, { respond: true, answerStream1: true }, req.rest);
-          } else sock.end('HTTP/1.1 200 OK\r\ncontent-length: 3\r\nconnection: close\r\n\r\nok\n');
+          } else sock.end(HTTP1_OK);
         });
       });
       return serve(s, 'http');
