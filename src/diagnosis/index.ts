@@ -35,6 +35,16 @@ const MAX_EVIDENCE_PER_FINDING = 12;
 export function diagnoseEvidence(input: DiagnosisInput): DiagnosisOutput {
   const { target, resolution } = input;
   const merged = new Map<Code, { raw: RawFinding; addresses: string[]; evidence: EvidenceItem[] }>();
+  // One finding per code: the first raw finding's detail, each address once, later evidence up to the cap.
+  const merge = (raw: RawFinding, addresses: readonly string[]) => {
+    const m = merged.get(raw.code);
+    if (!m) {
+      merged.set(raw.code, { raw, addresses: [...addresses], evidence: [...raw.evidence] });
+      return;
+    }
+    for (const a of addresses) if (!m.addresses.includes(a)) m.addresses.push(a);
+    for (const e of raw.evidence) if (m.evidence.length < MAX_EVIDENCE_PER_FINDING) m.evidence.push(e);
+  };
   const perAddress: AddressReport[] = [];
   const pinned = resolution.source === 'resolve-pin' || resolution.addresses.length > 1;
 
@@ -43,11 +53,7 @@ export function diagnoseEvidence(input: DiagnosisInput): DiagnosisOutput {
     const codes: Code[] = [];
     for (const raw of raws) {
       if (!codes.includes(raw.code)) codes.push(raw.code);
-      const m = merged.get(raw.code);
-      if (m) {
-        m.addresses.push(ev.address);
-        for (const e of raw.evidence) if (m.evidence.length < MAX_EVIDENCE_PER_FINDING) m.evidence.push(e);
-      } else merged.set(raw.code, { raw, addresses: [ev.address], evidence: [...raw.evidence] });
+      merge(raw, [ev.address]);
     }
     perAddress.push({
       address: ev.address,
@@ -80,15 +86,7 @@ export function diagnoseEvidence(input: DiagnosisInput): DiagnosisOutput {
     }
   }
 
-  for (const rule of REPORT_RULES) {
-    for (const f of rule(input)) {
-      const m = merged.get(f.code);
-      if (m) {
-        for (const a of f.addresses) if (!m.addresses.includes(a)) m.addresses.push(a);
-        for (const e of f.evidence) if (m.evidence.length < MAX_EVIDENCE_PER_FINDING) m.evidence.push(e);
-      } else merged.set(f.code, { raw: f, addresses: [...f.addresses], evidence: [...f.evidence] });
-    }
-  }
+  for (const rule of REPORT_RULES) for (const f of rule(input)) merge(f, f.addresses);
 
   const findings: Finding[] = [];
   for (const [code, m] of merged) {

@@ -2,7 +2,8 @@
  * Rules from hand-written evidence alone: no socket. Each case is the smallest evidence that proves a code.
  */
 import { describe, expect, test } from 'vitest';
-import { diagnoseEvidence } from './index.js';
+import { ADDRESS_RULES, diagnoseEvidence } from './index.js';
+import type { AddressRule } from './raw.js';
 import type { Probe, Target, TlsResult, Http2Result, Http1Result } from '../types.js';
 import { classify } from '../wire/sniff.js';
 import { fromHex } from '../wire/bytes.js';
@@ -187,6 +188,21 @@ describe('rules from recorded evidence', () => {
     expect(out.findings.map((f) => f.code)).toEqual(['h2c-upgrade-unsupported']);
     expect(out.verdict).toBe('warn');
     expect(out.negotiated.protocol).toBe('h2c');
+  });
+
+  // tls.ts can raise tls-handshake-alert twice (narrow-sigalg and narrow-alpn both refused).
+  test('a code raised twice on one address: one finding, the address once, both evidence lines', () => {
+    const twice: AddressRule = () => [
+      { code: 'tls-handshake-alert', evidence: [{ probe: 'one', text: 'one' }] },
+      { code: 'tls-handshake-alert', evidence: [{ probe: 'two', text: 'two' }] },
+    ];
+    ADDRESS_RULES.push(twice);
+    try {
+      const out = diagnoseEvidence({ target: https, resolution: { source: 'dns', addresses: [A] }, evidence: [{ address: A, target: https, probes: [] }] });
+      expect(out.findings.map((f) => [f.code, f.addresses, f.evidence.map((e) => e.text)])).toEqual([['tls-handshake-alert', [A], ['one', 'two']]]);
+    } finally {
+      ADDRESS_RULES.pop();
+    }
   });
 
   test('no address → dns-no-address', () => {
