@@ -6,8 +6,9 @@
 import http2 from 'node:http2';
 import tls from 'node:tls';
 import type { LabCertPreset } from '../pki.js';
-import { HOST, local, ok, serve, tlsCert, type LabEnv, type LabScenario } from '../helpers.js';
-import { listen } from '../servers.js';
+import { HOST, local, ok, serve, tlsCert, type LabEnv, type LabScenario, type RunningScenario } from '../helpers.js';
+import { listen, type Listening } from '../servers.js';
+import { ALERTS } from '../../wire/tls/alerts.js';
 import { sniFront, hostileTls } from '../tls-front.js';
 import net from 'node:net';
 
@@ -29,6 +30,11 @@ async function sniBackend(env: LabEnv, names?: string[]) {
   if (!names) return h2Server(env);
   const c = await env.pki.issue({ names });
   return h2Server(env, { cert: c.chainPem, key: c.keyPem });
+}
+
+/** A scenario on an SNI front; stop() stops the front and its backend. */
+function frontOf(front: Listening, back: Listening): RunningScenario {
+  return local(front, 'https', { stop: async () => void (await Promise.all([front.stop(), back.stop()])) });
 }
 
 export const TLS_SCENARIOS: LabScenario[] = [
@@ -81,8 +87,8 @@ export const TLS_SCENARIOS: LabScenario[] = [
     expect: ['tls-sni-required'],
     async start(env) {
       const back = await sniBackend(env);
-      const front = await sniFront(back.port, (sni) => (sni ? 'pass' : { alert: 40 }));
-      return local(front, 'https', { stop: async () => void (await Promise.all([front.stop(), back.stop()])) });
+      const front = await sniFront(back.port, (sni) => (sni ? 'pass' : { alert: ALERTS.handshake_failure.code }));
+      return frontOf(front, back);
     },
   },
   {
@@ -92,8 +98,8 @@ export const TLS_SCENARIOS: LabScenario[] = [
     expect: ['tls-sni-unknown-name'],
     async start(env) {
       const back = await sniBackend(env, ['www.lab.example']);
-      const front = await sniFront(back.port, (sni) => (sni === null || sni === 'www.lab.example' ? 'pass' : { alert: 112 }));
-      return local(front, 'https', { stop: async () => void (await Promise.all([front.stop(), back.stop()])) });
+      const front = await sniFront(back.port, (sni) => (sni === null || sni === 'www.lab.example' ? 'pass' : { alert: ALERTS.unrecognized_name.code }));
+      return frontOf(front, back);
     },
   },
   {
@@ -103,8 +109,8 @@ export const TLS_SCENARIOS: LabScenario[] = [
     expect: ['tls-sni-unknown-name'],
     async start(env) {
       const back = await sniBackend(env, ['www.lab.example']);
-      const front = await sniFront(back.port, (sni) => (sni === null || sni === 'www.lab.example' ? 'pass' : { warnThenPass: 112 }));
-      return local(front, 'https', { stop: async () => void (await Promise.all([front.stop(), back.stop()])) });
+      const front = await sniFront(back.port, (sni) => (sni === null || sni === 'www.lab.example' ? 'pass' : { warnThenPass: ALERTS.unrecognized_name.code }));
+      return frontOf(front, back);
     },
   },
   {
