@@ -5,9 +5,9 @@
 import type net from 'node:net';
 import type { ConnectOutcome, Probe, TlsResult } from '../types.js';
 import { ByteSink } from '../transport/conn.js';
-import { tlsHandshake } from '../transport/tls.js';
 import { authority, type ProbeContext } from './context.js';
 import { Meter } from './meter.js';
+import { openStream, type Dialed } from './open.js';
 import { h2Exchange, CLIENT_SETTINGS } from './h2-exchange.js';
 import { h1Request, readH1Response } from './h1-exchange.js';
 import { classify } from '../wire/sniff.js';
@@ -20,11 +20,6 @@ function h1Extra(ctx: ProbeContext): Array<[string, string]> {
 function h2Extra(ctx: ProbeContext): Array<[string, string]> {
   const banned = new Set(['host', 'connection', 'upgrade', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'te', 'http2-settings']);
   return (ctx.options.headers ?? []).filter(([k]) => !banned.has(k.toLowerCase())).map(([k, v]) => [k.toLowerCase(), v]);
-}
-
-async function open(m: Meter, pre?: { socket: net.Socket; outcome: ConnectOutcome }) {
-  const c = pre ?? (await m.ctx.dial(m.ctx.address, m.ctx.port, m.ctx.timeoutMs));
-  return c;
 }
 
 /** Plain TCP connect; keeps the socket for the next probe when asked. */
@@ -48,37 +43,22 @@ export async function probeTls(
   name: 'tls-default' | 'tls-alpn-h2' | 'tls-alpn-http1' | 'sniff-tls',
   alpn: string[],
   then: 'none' | 'h2' | 'h1',
-  pre?: { socket: net.Socket; outcome: ConnectOutcome },
+  pre?: Dialed,
 ): Promise<Probe> {
   const m = new Meter(ctx, name);
-  const c = await open(m, pre);
-  if (!c.outcome.ok) {
-    const tls = notConnected(c.outcome);
-    if (then === 'h2') return { kind: 'h2', name: 'h2-tls', ...m.common(c.outcome), tls, h2: { via: 'tls', outcome: 'closed', frames: [] } };
-    if (then === 'h1') return { kind: 'h1', name: 'h1-tls', ...m.common(c.outcome), tls, h1: { outcome: 'closed' } };
-    return { kind: 'tls', name, ...m.common(c.outcome), tls };
-  }
-  const hs = await tlsHandshake(c.socket, {
-    sni: ctx.target.sni,
-    verifyHost: ctx.target.host,
-    alpn,
-    ca: ctx.ca,
-    deadline: m.deadline,
-    onOut: (b) => (m.sent += b.length),
-    onIn: (b) => (m.received += b.length),
-  });
-  const tls = hs.result;
+  const c = await openStream(m, alpn, pre);
   try {
-    if (then === 'none' || !hs.secure) {
-      const common = m.common(c.outcome);
-      if (then === 'h2') return { kind: 'h2', name: 'h2-tls', ...common, tls, h2: { via: 'tls', outcome: 'closed', frames: [], ...(hs.first ? { first: hs.first } : {}) } };
-      if (then === 'h1') return { kind: 'h1', name: 'h1-tls', ...common, tls, h1: { outcome: 'closed', ...(hs.first ? { first: hs.first } : {}) } };
-      return { kind: 'tls', name, ...common, tls, ...(hs.first ? { first: hs.first } : {}) } as Probe;
+    const tls = c.tls ?? notConnected(c.connect);
+    if (then === 'none' || !c.stream) {
+      const first = c.first ? { first: c.first } : {};
+      const common = m.common(c.connect);
+      if (then === 'h2') return { kind: 'h2', name: 'h2-tls', ...common, tls, h2: { via: 'tls', outcome: 'closed', frames: [], ...first } };
+      if (then === 'h1') return { kind: 'h1', name: 'h1-tls', ...common, tls, h1: { outcome: 'closed', ...first } };
+      return { kind: 'tls', name, ...common, tls, ...first } as Probe;
     }
-    const sock = hs.secure;
-    const sink = new ByteSink(sock, ctx.byteBudget);
+    const sink = new ByteSink(c.stream, ctx.byteBudget);
     if (then === 'h2') {
-      const h2 = await h2Exchange((b) => sock.write(b), sink, {
+      const h2 = await h2Exchange(c.write, sink, {
         via: 'tls',
         scheme: 'https',
         authority: authority(ctx),
@@ -88,55 +68,48 @@ export async function probeTls(
         ...(ctx.options.method ? { method: ctx.options.method } : {}),
         headers: h2Extra(ctx),
       });
-      return { kind: 'h2', name: 'h2-tls', ...m.common(c.outcome), tls, h2 };
+      return { kind: 'h2', name: 'h2-tls', ...m.common(c.connect), tls, h2 };
     }
-    sock.write(h1Request({ method: ctx.options.method ?? 'GET', path: ctx.target.path, host: authority(ctx), userAgent: ctx.userAgent, deadline: m.deadline, headers: h1Extra(ctx) }));
+    c.write(h1Request({ method: ctx.options.method ?? 'GET', path: ctx.target.path, host: authority(ctx), userAgent: ctx.userAgent, deadline: m.deadline, headers: h1Extra(ctx) }));
     const h1 = await readH1Response(sink, { deadline: m.deadline, bodyPreview: 512 });
-    delete (h1 as { headLength?: number }).headLength;
-    return { kind: 'h1', name: 'h1-tls', ...m.common(c.outcome), tls, h1 };
+    delete h1.headLength;
+    return { kind: 'h1', name: 'h1-tls', ...m.common(c.connect), tls, h1 };
   } finally {
-    hs.secure?.destroy();
-    c.socket.destroy();
+    c.close();
   }
 }
 
 /** HTTP/2 by prior knowledge over cleartext TCP (h2c, RFC 9113 §3.3). */
 export async function probeH2cPrior(ctx: ProbeContext, name: 'h2c-prior-knowledge' | 'sniff-h2c' = 'h2c-prior-knowledge'): Promise<Probe> {
   const m = new Meter(ctx, name);
-  const c = await open(m);
-  if (!c.outcome.ok) return { kind: 'h2', name, ...m.common(c.outcome), h2: { via: 'prior-knowledge', outcome: 'closed', frames: [] } };
-  const s = c.socket;
-  s.on('data', (b: Buffer) => (m.received += b.length));
-  const sink = new ByteSink(s, ctx.byteBudget);
+  const c = await openStream(m, null);
   try {
-    const h2 = await h2Exchange(
-      (b) => {
-        m.sent += b.length;
-        s.write(b);
-      },
-      sink,
-      { via: 'prior-knowledge', scheme: 'http', authority: authority(ctx), path: ctx.target.path, userAgent: ctx.userAgent, deadline: m.deadline, ...(ctx.options.method ? { method: ctx.options.method } : {}), headers: h2Extra(ctx) },
-    );
-    return { kind: 'h2', name, ...m.common(c.outcome), h2 };
+    if (!c.stream) return { kind: 'h2', name, ...m.common(c.connect), h2: { via: 'prior-knowledge', outcome: 'closed', frames: [] } };
+    const sink = new ByteSink(c.stream, ctx.byteBudget);
+    const h2 = await h2Exchange(c.write, sink, {
+      via: 'prior-knowledge',
+      scheme: 'http',
+      authority: authority(ctx),
+      path: ctx.target.path,
+      userAgent: ctx.userAgent,
+      deadline: m.deadline,
+      ...(ctx.options.method ? { method: ctx.options.method } : {}),
+      headers: h2Extra(ctx),
+    });
+    return { kind: 'h2', name, ...m.common(c.connect), h2 };
   } finally {
-    s.destroy();
+    c.close();
   }
 }
 
 /** `Upgrade: h2c` (RFC 7540 §3.2): an HTTP/1.1 request asking to switch; on 101, HTTP/2 follows. */
 export async function probeH2cUpgrade(ctx: ProbeContext): Promise<Probe> {
   const m = new Meter(ctx, 'h2c-upgrade');
-  const c = await open(m);
-  if (!c.outcome.ok) return { kind: 'h2c-upgrade', ...m.common(c.outcome), upgrade: { outcome: 'closed' } };
-  const s = c.socket;
-  s.on('data', (b: Buffer) => (m.received += b.length));
-  const sink = new ByteSink(s, ctx.byteBudget);
-  const write = (b: Uint8Array) => {
-    m.sent += b.length;
-    s.write(b);
-  };
+  const c = await openStream(m, null);
   try {
-    write(
+    if (!c.stream) return { kind: 'h2c-upgrade', ...m.common(c.connect), upgrade: { outcome: 'closed' } };
+    const sink = new ByteSink(c.stream, ctx.byteBudget);
+    c.write(
       h1Request({
         path: ctx.target.path,
         host: authority(ctx),
@@ -154,10 +127,10 @@ export async function probeH2cUpgrade(ctx: ProbeContext): Promise<Probe> {
     const headLength = upgrade.headLength;
     delete upgrade.headLength;
     if (upgrade.outcome !== 'response' || upgrade.status !== 101 || headLength === undefined) {
-      return { kind: 'h2c-upgrade', ...m.common(c.outcome), upgrade };
+      return { kind: 'h2c-upgrade', ...m.common(c.connect), upgrade };
     }
     // RFC 7540 §3.2: after 101 the client sends the preface; the response to the upgrade request comes on stream 1.
-    const h2 = await h2Exchange(write, sink, {
+    const h2 = await h2Exchange(c.write, sink, {
       via: 'upgrade',
       scheme: 'http',
       authority: authority(ctx),
@@ -167,30 +140,26 @@ export async function probeH2cUpgrade(ctx: ProbeContext): Promise<Probe> {
       offset: headLength,
       requestAlreadySent: true,
     });
-    return { kind: 'h2c-upgrade', ...m.common(c.outcome), upgrade, h2 };
+    return { kind: 'h2c-upgrade', ...m.common(c.connect), upgrade, h2 };
   } finally {
-    s.destroy();
+    c.close();
   }
 }
 
 /** HTTP/1.1 over cleartext TCP; on a TLS target this is the "is it really cleartext?" sniff. */
 export async function probeH1Cleartext(ctx: ProbeContext, name: 'h1-cleartext' | 'sniff-http1' = 'h1-cleartext'): Promise<Probe> {
   const m = new Meter(ctx, name);
-  const c = await open(m);
-  if (!c.outcome.ok) return { kind: 'h1', name: 'h1-cleartext', ...m.common(c.outcome), h1: { outcome: 'closed' } } as Probe;
-  const s = c.socket;
-  s.on('data', (b: Buffer) => (m.received += b.length));
-  const sink = new ByteSink(s, ctx.byteBudget);
+  const c = await openStream(m, null);
   try {
-    const req = h1Request({ method: ctx.options.method ?? 'GET', path: ctx.target.path, host: authority(ctx), userAgent: ctx.userAgent, deadline: m.deadline, headers: h1Extra(ctx) });
-    m.sent += req.length;
-    s.write(req);
+    if (!c.stream) return { kind: 'h1', name: 'h1-cleartext', ...m.common(c.connect), h1: { outcome: 'closed' } } as Probe;
+    const sink = new ByteSink(c.stream, ctx.byteBudget);
+    c.write(h1Request({ method: ctx.options.method ?? 'GET', path: ctx.target.path, host: authority(ctx), userAgent: ctx.userAgent, deadline: m.deadline, headers: h1Extra(ctx) }));
     const h1 = await readH1Response(sink, { deadline: m.deadline, bodyPreview: 512 });
     delete h1.headLength;
     if (!h1.first) h1.first = classify(sink.bytes(), sink.end);
-    return { kind: 'h1', name: name === 'sniff-http1' ? 'sniff-http1' : 'h1-cleartext', ...m.common(c.outcome), h1 } as Probe;
+    return { kind: 'h1', name: name === 'sniff-http1' ? 'sniff-http1' : 'h1-cleartext', ...m.common(c.connect), h1 } as Probe;
   } finally {
-    s.destroy();
+    c.close();
   }
 }
 
