@@ -5,6 +5,7 @@ import { readFile } from 'node:fs/promises';
 import type { CliIO } from '../io.js';
 import { EXIT, UsageError } from '../io.js';
 import { intFlag, parse } from '../args.js';
+import { isToken } from '../../wire/http/fields.js';
 import { diagnose, DEFAULTS, type DiagnoseOptions } from '../../diagnose.js';
 import { parseResolve, parseTarget } from '../../target.js';
 import { renderJson } from '../../report/json.js';
@@ -96,7 +97,7 @@ export function optionsFromFlags(values: Partial<Flags>, io: CliIO): DiagnoseOpt
   }
   if (values.request !== undefined) {
     // RFC 9110 §9.1: a method is a token.
-    if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(values.request)) throw new UsageError(`-X: not a valid method: ${JSON.stringify(values.request)}`);
+    if (!isToken(values.request)) throw new UsageError(`-X: not a valid method: ${JSON.stringify(values.request)}`);
     o.method = values.request;
   }
   if (values.header?.length) o.headers = values.header.map(parseHeaderFlag);
@@ -105,7 +106,7 @@ export function optionsFromFlags(values: Partial<Flags>, io: CliIO): DiagnoseOpt
     o.websocket = values.websocket;
   }
   if (values['ws-protocol']?.length) {
-    for (const p of values['ws-protocol']) if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(p)) throw new UsageError(`--ws-protocol: not a token: ${JSON.stringify(p)}`);
+    for (const p of values['ws-protocol']) if (!isToken(p)) throw new UsageError(`--ws-protocol: not a token: ${JSON.stringify(p)}`);
     o.wsProtocols = values['ws-protocol'];
   }
   if (values.proxy !== undefined && values['no-proxy']) throw new UsageError('--proxy and --no-proxy contradict each other');
@@ -128,7 +129,7 @@ export function optionsFromFlags(values: Partial<Flags>, io: CliIO): DiagnoseOpt
 export function parseHeaderFlag(h: string): [string, string] {
   const i = h.indexOf(':');
   const name = i > 0 ? h.slice(0, i).trim() : '';
-  if (!name || !/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) throw new UsageError(`-H wants 'Name: value', got ${JSON.stringify(h)}`);
+  if (!isToken(name)) throw new UsageError(`-H wants 'Name: value', got ${JSON.stringify(h)}`);
   const value = h.slice(i + 1).trim();
   if (/[\r\n\0]/.test(value)) throw new UsageError(`-H: the value of ${name} holds a line break`);
   return [name, value];

@@ -6,6 +6,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import type { CliIO } from '../io.js';
 import { EXIT, UsageError } from '../io.js';
 import { intFlag, parse } from '../args.js';
+import { isToken } from '../../wire/http/fields.js';
 import { parseResolve, parseTarget } from '../../target.js';
 import { parseHeaderFlag, readCa } from './diagnose.js';
 import { runTrace, TRACE_DEFAULTS } from '../../trace/session.js';
@@ -84,7 +85,7 @@ export async function traceCommand(args: string[], io: CliIO): Promise<number> {
   if (maxFrames !== undefined) o.maxFrames = maxFrames;
   if (values.request !== undefined) {
     // RFC 9110 §9.1: a method is a token.
-    if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(values.request)) throw new UsageError(`-X: not a valid method: ${JSON.stringify(values.request)}`);
+    if (!isToken(values.request)) throw new UsageError(`-X: not a valid method: ${JSON.stringify(values.request)}`);
     o.method = values.request;
   }
   if (values.header?.length) o.headers = values.header.map(parseHeaderFlag);
