@@ -11,6 +11,8 @@ import { openStream, type Dialed } from './open.js';
 import { h2Exchange, CLIENT_SETTINGS } from './h2-exchange.js';
 import { h1Request, readH1Response } from './h1-exchange.js';
 import { classify } from '../wire/sniff.js';
+import { encodeFrame, settingsFrame } from '../wire/http2/frame.js';
+import { FRAME_HEADER_LENGTH } from '../wire/http2/registry.js';
 
 /** The user's -H headers for HTTP/1.1 (minus Host, which the probe sets). */
 function h1Extra(ctx: ProbeContext): Array<[string, string]> {
@@ -165,10 +167,5 @@ export async function probeH1Cleartext(ctx: ProbeContext, name: 'h1-cleartext' |
 
 /** RFC 7540 §3.2.1: HTTP2-Settings is the base64url SETTINGS payload, no padding. */
 export function http2SettingsHeader(): string {
-  const b = Buffer.alloc(CLIENT_SETTINGS.length * 6);
-  CLIENT_SETTINGS.forEach((s, i) => {
-    b.writeUInt16BE(s.id, i * 6);
-    b.writeUInt32BE(s.value, i * 6 + 2);
-  });
-  return b.toString('base64url');
+  return Buffer.from(encodeFrame(settingsFrame(CLIENT_SETTINGS)).subarray(FRAME_HEADER_LENGTH)).toString('base64url');
 }
