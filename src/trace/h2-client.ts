@@ -468,7 +468,7 @@ export class H2TraceClient {
       flags: f.flags,
       flagNames,
       streamId: f.streamId,
-      length: dir === 'out' ? encodeFrame(f).length - 9 : f.length,
+      length: f.length,
       detail: '',
     };
     switch (f.kind) {
