@@ -105,7 +105,7 @@ export async function spawnServer(name: string, bin: string, args: string[], dir
   const stop = async () => {
     if (alive()) {
       signal('SIGTERM');
-      const done = await Promise.race([exited.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 3000))]);
+      const done = await Promise.race([exited.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 3000).unref())]);
       if (!done) {
         signal('SIGKILL');
         await exited;
