@@ -130,6 +130,8 @@ export class TapDuplex extends Duplex {
   readonly inbound: Buffer[] = [];
   inboundBytes = 0;
   outboundBytes = 0;
+  /** Bytes held in `inbound` (at most `keep`). */
+  private kept = 0;
   /** Stop keeping raw bytes after this many (the TLS stream itself is not limited by it). */
   constructor(
     private readonly raw: net.Socket,
@@ -140,7 +142,11 @@ export class TapDuplex extends Duplex {
     super();
     raw.on('data', (c: Buffer) => {
       this.inboundBytes += c.length;
-      if (this.rawKept < this.keep) this.inbound.push(c.subarray(0, this.keep - this.rawKept));
+      if (this.kept < this.keep) {
+        const part = c.subarray(0, this.keep - this.kept);
+        this.inbound.push(part);
+        this.kept += part.length;
+      }
       this.onIn?.(c);
       if (!this.push(c)) raw.pause();
     });
@@ -149,11 +155,6 @@ export class TapDuplex extends Duplex {
     raw.on('close', () => {
       if (!this.destroyed) this.push(null);
     });
-  }
-  private get rawKept(): number {
-    let n = 0;
-    for (const c of this.inbound) n += c.length;
-    return n;
   }
   override _read(): void {
     this.raw.resume();
