@@ -7,6 +7,7 @@ import type http from 'node:http';
 import type http2 from 'node:http2';
 import type { Duplex } from 'node:stream';
 import { computeAccept } from '../wire/websocket/handshake.js';
+import { joinFieldLines, splitList } from '../wire/http/fields.js';
 import { FrameDecoder, OPCODES, closePayload, encodeFrame } from '../wire/websocket/frame.js';
 
 export interface WsBehaviour {
@@ -14,6 +15,11 @@ export interface WsBehaviour {
   protocols?: 'first' | 'none';
   /** Send a wrong Sec-WebSocket-Accept. */
   badAccept?: boolean;
+}
+
+/** RFC 6455 §4.2.1: the client's Sec-WebSocket-Protocol list (every field line), in its order. */
+function offeredProtocols(field: string | string[] | undefined): string[] {
+  return splitList(joinFieldLines(field) ?? '').items;
 }
 
 /** `426 Upgrade Required` naming websocket, for plain requests to the endpoint. */
@@ -30,7 +36,7 @@ export function wsUpgrade(req: http.IncomingMessage, socket: Duplex, head: Buffe
     socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
     return;
   }
-  const offered = String(req.headers['sec-websocket-protocol'] ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  const offered = offeredProtocols(req.headers['sec-websocket-protocol']);
   const lines = ['HTTP/1.1 101 Switching Protocols', 'Upgrade: websocket', 'Connection: Upgrade', `Sec-WebSocket-Accept: ${b.badAccept ? computeAccept('AAAAAAAAAAAAAAAAAAAAAA==') : computeAccept(key)}`];
   if (offered.length && b.protocols !== 'none') lines.push(`Sec-WebSocket-Protocol: ${offered[0]}`);
   socket.write(lines.join('\r\n') + '\r\n\r\n');
@@ -39,7 +45,7 @@ export function wsUpgrade(req: http.IncomingMessage, socket: Duplex, head: Buffe
 
 /** RFC 8441 on a node:http2 stream: 200, then WebSocket frames inside DATA. */
 export function wsExtendedConnect(stream: http2.ServerHttp2Stream, headers: http2.IncomingHttpHeaders): void {
-  const offered = String(headers['sec-websocket-protocol'] ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  const offered = offeredProtocols(headers['sec-websocket-protocol']);
   stream.respond({ ':status': 200, ...(offered.length ? { 'sec-websocket-protocol': offered[0] } : {}) });
   serveFrames(stream, Buffer.alloc(0));
 }
