@@ -52,6 +52,15 @@ export function isCleartextHttp(c: Classified | undefined): boolean {
   return k === 'http1' || k === 'h2-settings' || k === 'h2-goaway' || k === 'h2-frame';
 }
 
+/**
+ * A TLS target's port answers cleartext: the HTTP/1.1 sniff gets a response, or the h2c sniff gets
+ * a response or SETTINGS. The TLS failure is then scheme-https-on-cleartext-port, not a TLS fault.
+ */
+export function portAnswersCleartext(ev: AddressEvidence): boolean {
+  const sniffH2c = probe(ev, 'sniff-h2c');
+  return probe(ev, 'sniff-http1')?.h1.outcome === 'response' || sniffH2c?.h2.outcome === 'response' || !!sniffH2c?.h2.serverSettings;
+}
+
 function tlsRules(ev: AddressEvidence): RawFinding[] {
   const out: RawFinding[] = [];
   const d = probe(ev, 'tls-default');
@@ -67,7 +76,7 @@ function tlsRules(ev: AddressEvidence): RawFinding[] {
     const firstHttp = isCleartextHttp(d.first) ? d.first : undefined;
     const sniffH2c = probe(ev, 'sniff-h2c');
     const h2cAnswers = sniffH2c && (sniffH2c.h2.outcome === 'response' || !!sniffH2c.h2.serverSettings);
-    if (firstHttp || sniff?.h1.outcome === 'response' || h2cAnswers) {
+    if (firstHttp || portAnswersCleartext(ev)) {
       const evidence: EvidenceItem[] = [];
       if (firstHttp) evidence.push({ probe: d.id, text: `our ClientHello was answered with cleartext HTTP: ${firstHttp.summary}`, excerpt: firstHttp.excerpt });
       else evidence.push({ probe: d.id, text: `TLS handshake failed: ${t.error?.code ?? t.outcome}${d.first ? ` (server sent: ${d.first.summary})` : ''}` });

@@ -3,6 +3,7 @@
  */
 import type { AddressRule, RawFinding } from '../raw.js';
 import { evidenceItem, probe, tcpProbe } from '../evidence.js';
+import { portAnswersCleartext } from './protocol.js';
 
 export const transportRule: AddressRule = (ev) => {
   const tcp = tcpProbe(ev);
@@ -17,10 +18,8 @@ export const transportRule: AddressRule = (ev) => {
   if (ev.target.tls) {
     const d = probe(ev, 'tls-default');
     if (!d) return out;
-    const sniff = probe(ev, 'sniff-http1');
     // An h2c-only port may close on both a ClientHello and HTTP/1.1 yet answer the HTTP/2 preface.
-    const h2c = probe(ev, 'sniff-h2c');
-    const sniffIsHttp = sniff?.h1.outcome === 'response' || h2c?.h2.outcome === 'response' || !!h2c?.h2.serverSettings;
+    const sniffIsHttp = portAnswersCleartext(ev);
     if (d.tls.outcome === 'timeout' && d.bytesReceived === 0 && !sniffIsHttp) {
       out.push({
         code: 'tls-handshake-timeout',
