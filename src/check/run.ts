@@ -296,10 +296,7 @@ function websocketEvidence(probes: readonly Probe[]): { ws?: NonNullable<CheckEv
  * probes keep only a preview, too short for a long Problem Details document.
  */
 function fullBody426(probes: readonly Probe[]): string | undefined {
-  for (const p of probes) {
-    const q = p as { kind: string; name?: string; body?: unknown };
-    if (q.kind === 'h1-request' && q.name === 'body-426' && typeof q.body === 'string') return q.body;
-  }
+  for (const p of probes) if (p.kind === 'h1-request' && p.name === 'body-426' && p.body !== undefined) return p.body;
   return undefined;
 }
 
