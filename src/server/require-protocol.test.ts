@@ -1,9 +1,9 @@
 import http from 'node:http';
 import http2 from 'node:http2';
 import https from 'node:https';
-import type { AddressInfo, Socket } from 'node:net';
 import { afterEach, beforeAll, describe, expect, it, test } from 'vitest';
 import { createLabPki } from '../lab/pki.js';
+import { listen as labListen } from '../lab/servers.js';
 import { readDeprecationInfo } from '../wire/http/deprecation.js';
 import { findProblemLink, parseProblem } from '../wire/http/problem.js';
 import { hasConnectionOption, parseConnection, parseUpgrade, upgradeFamilies } from '../wire/http/upgrade.js';
@@ -44,24 +44,11 @@ afterEach(async () => {
 });
 
 type AnyServer = http.Server | http2.Http2Server | http2.Http2SecureServer;
-async function listen<S extends AnyServer>(server: S): Promise<{ server: S; port: number }> {
-  const sockets = new Set<Socket>();
-  server.on('connection', (s: Socket) => {
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
-  });
-  const sessions = new Set<http2.ServerHttp2Session>();
-  server.on('session', (s: http2.ServerHttp2Session) => sessions.add(s));
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  cleanups.push(
-    () =>
-      new Promise<void>((resolve) => {
-        for (const s of sessions) s.destroy();
-        for (const s of sockets) s.destroy();
-        server.close(() => resolve());
-      }),
-  );
-  return { server, port: (server.address() as AddressInfo).port };
+/** The lab's listen() (every socket tracked, ended by stop()), stopped in afterEach. */
+async function listen(server: AnyServer): Promise<{ port: number }> {
+  const l = await labListen(server);
+  cleanups.push(l.stop);
+  return { port: l.port };
 }
 
 function handler(guard: ReturnType<typeof requireProtocol>, seen?: RequestProtocol[]) {
