@@ -1,31 +1,31 @@
 import { X509Certificate } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tls from 'node:tls';
 import { afterAll, describe, expect, it } from 'vitest';
 import { LAB_CERT_PRESETS, createLabPki, writeLabPki, type LabCertPreset } from './pki.js';
+import { listen, type Listening } from './servers.js';
 
-const servers = new Set<tls.Server>();
+const servers = new Set<Listening>();
 
 afterAll(async () => {
-  await Promise.all([...servers].map((s) => new Promise<void>((done) => s.close(() => done()))));
+  await Promise.all([...servers].map((s) => s.stop()));
 });
 
 /** Starts a TLS server on 127.0.0.1 presenting `cert`; resolves with its port. */
-async function serve(cert: string, key: string, extra: tls.TlsOptions = {}): Promise<{ port: number; server: tls.Server }> {
+async function serve(cert: string, key: string, extra: tls.TlsOptions = {}): Promise<{ port: number; server: Listening }> {
   const server = tls.createServer({ cert, key, ...extra }, (socket) => socket.end('hi'));
   // A client that rejects the certificate aborts the handshake; that is the point, not an error.
   server.on('tlsClientError', () => {});
-  servers.add(server);
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  return { port: (server.address() as AddressInfo).port, server };
+  const l = await listen(server);
+  servers.add(l);
+  return { port: l.port, server: l };
 }
 
-async function stop(server: tls.Server): Promise<void> {
+async function stop(server: Listening): Promise<void> {
   servers.delete(server);
-  await new Promise<void>((done) => server.close(() => done()));
+  await server.stop();
 }
 
 interface Outcome {
