@@ -12,11 +12,8 @@ export interface H1Options {
   host: string;
   userAgent: string;
   headers?: Array<[string, string]>;
-  deadline: number;
   /** HTTP version to send ("1.1" or "1.0"). */
   version?: '1.1' | '1.0';
-  /** Bytes of body to keep after the head. */
-  bodyPreview?: number;
   /** Do not send `Connection: close` (for upgrades). */
   keepOpen?: boolean;
 }

@@ -72,7 +72,7 @@ export async function probeTls(
       });
       return { kind: 'h2', name: 'h2-tls', ...m.common(c.connect), tls, h2 };
     }
-    c.write(h1Request({ method: ctx.options.method ?? 'GET', path: ctx.target.path, host: authority(ctx), userAgent: ctx.userAgent, deadline: m.deadline, headers: h1Extra(ctx) }));
+    c.write(h1Request({ method: ctx.options.method ?? 'GET', path: ctx.target.path, host: authority(ctx), userAgent: ctx.userAgent, headers: h1Extra(ctx) }));
     const h1 = await readH1Response(sink, { deadline: m.deadline, bodyPreview: 512 });
     delete h1.headLength;
     return { kind: 'h1', name: 'h1-tls', ...m.common(c.connect), tls, h1 };
@@ -116,7 +116,6 @@ export async function probeH2cUpgrade(ctx: ProbeContext): Promise<Probe> {
         path: ctx.target.path,
         host: authority(ctx),
         userAgent: ctx.userAgent,
-        deadline: m.deadline,
         keepOpen: true,
         headers: [
           ['Connection', 'Upgrade, HTTP2-Settings'],
@@ -153,13 +152,13 @@ export async function probeH1Cleartext(ctx: ProbeContext, name: 'h1-cleartext' |
   const m = new Meter(ctx, name);
   const c = await openStream(m, null);
   try {
-    if (!c.stream) return { kind: 'h1', name: 'h1-cleartext', ...m.common(c.connect), h1: { outcome: 'closed' } } as Probe;
+    if (!c.stream) return { kind: 'h1', name, ...m.common(c.connect), h1: { outcome: 'closed' } };
     const sink = new ByteSink(c.stream, ctx.byteBudget);
-    c.write(h1Request({ method: ctx.options.method ?? 'GET', path: ctx.target.path, host: authority(ctx), userAgent: ctx.userAgent, deadline: m.deadline, headers: h1Extra(ctx) }));
+    c.write(h1Request({ method: ctx.options.method ?? 'GET', path: ctx.target.path, host: authority(ctx), userAgent: ctx.userAgent, headers: h1Extra(ctx) }));
     const h1 = await readH1Response(sink, { deadline: m.deadline, bodyPreview: 512 });
     delete h1.headLength;
     if (!h1.first) h1.first = classify(sink.bytes(), sink.end);
-    return { kind: 'h1', name: name === 'sniff-http1' ? 'sniff-http1' : 'h1-cleartext', ...m.common(c.connect), h1 } as Probe;
+    return { kind: 'h1', name, ...m.common(c.connect), h1 };
   } finally {
     c.close();
   }

@@ -41,7 +41,7 @@ export async function probeH1Request(ctx: ProbeContext, name: H1Purpose, o: H1Re
       return { kind: 'h1-request', name, ...m.common(c.connect), request, ...(c.tls ? { tls: c.tls } : {}), h1: { outcome: 'closed' } };
     }
     const sink = new ByteSink(c.stream, ctx.byteBudget);
-    c.write(h1Request({ method, path, host: authority(ctx), userAgent: ctx.userAgent, deadline: m.deadline, version: o.version, headers, ...(o.keepOpen ? { keepOpen: true } : {}) }));
+    c.write(h1Request({ method, path, host: authority(ctx), userAgent: ctx.userAgent, version: o.version, headers, ...(o.keepOpen ? { keepOpen: true } : {}) }));
     const h1 = await readH1Response(sink, { deadline: m.deadline, bodyPreview: o.readBody ? 0 : 512 });
     const headLength = h1.headLength;
     delete h1.headLength;

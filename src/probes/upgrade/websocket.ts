@@ -38,7 +38,7 @@ export async function probeWebSocket(ctx: ProbeContext, o: WsProbeOptions): Prom
     if (!c.stream) return { ...base, ...m.common(c.connect), h1: { outcome: 'closed' } };
     const sink = new ByteSink(c.stream, ctx.byteBudget);
     // RFC 6455 §4.1: the handshake is a GET, HTTP/1.1 or higher.
-    c.write(h1Request({ method: 'GET', path: o.path, host: authority(ctx), userAgent: ctx.userAgent, deadline: m.deadline, headers, keepOpen: true }));
+    c.write(h1Request({ method: 'GET', path: o.path, host: authority(ctx), userAgent: ctx.userAgent, headers, keepOpen: true }));
     const h1 = await readH1Response(sink, { deadline: m.deadline, bodyPreview: 512 });
     const headLength = h1.headLength;
     delete h1.headLength;
