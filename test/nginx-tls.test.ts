@@ -10,8 +10,8 @@ import { diagnose } from '../src/diagnose.js';
 import type { Probe } from '../src/types.js';
 import type { TlsSurface } from '../src/probes/stages/tls-types.js';
 import { findBinary, startNginx, sslscan, testssl, type NginxTls } from './nginx-helpers.js';
+import { skipWithout } from './real-helpers.js';
 
-const HAVE_NGINX = !!findBinary('nginx');
 const HAVE_SSLSCAN = !!findBinary('sslscan');
 const HAVE_TESTSSL = !!(findBinary('testssl') ?? findBinary('testssl.sh'));
 
@@ -40,7 +40,7 @@ function surfaceOf(probes: Probe[]): TlsSurface {
   return st!.stage.surface!;
 }
 
-describe.skipIf(!HAVE_NGINX)('TLS survey against nginx', () => {
+describe.skipIf(skipWithout(findBinary('nginx'), 'nginx TLS'))('TLS survey against nginx', () => {
   test.each(SERVERS)('$name', async ({ cfg, expect: codes }) => {
     const ng = await startNginx(pki, cfg);
     try {

@@ -11,12 +11,12 @@ import { diagnose } from '../src/diagnose.js';
 import { listen, type Listening } from '../src/lab/servers.js';
 import { ws426, wsUpgrade } from '../src/lab/upgrade-ws.js';
 import { findBinary, startNginx } from './upgrade-helpers.js';
+import { skipWithout } from './real-helpers.js';
 
-const haveNginx = !!findBinary('nginx');
 let backend: Listening;
 let nginx: { ports: number[]; stop(): Promise<void> };
 
-describe.skipIf(!haveNginx)('nginx reverse proxy and WebSocket upgrades (skipped without nginx: test/setup/upgrade-proxies.sh installs it)', () => {
+describe.skipIf(skipWithout(findBinary('nginx'), 'nginx reverse proxy'))('nginx reverse proxy and WebSocket upgrades (skipped without nginx: test/setup/upgrade-proxies.sh installs it)', () => {
   beforeAll(async () => {
     const s = http.createServer((_req, res) => ws426(res));
     s.on('upgrade', (req, socket, head) => wsUpgrade(req, socket, head));

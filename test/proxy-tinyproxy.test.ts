@@ -10,15 +10,15 @@ import { diagnose } from '../src/diagnose.js';
 import { createLabPki, type LabPki } from '../src/lab/pki.js';
 import { listen, type Listening } from '../src/lab/servers.js';
 import { ok } from '../src/lab/helpers.js';
+import { skipWithout } from './real-helpers.js';
 import { findBinary, startTinyproxy, type Running } from './upgrade-helpers.js';
 
-const haveTinyproxy = !!findBinary('tinyproxy');
 let pki: LabPki;
 let origin: Listening;
 let open: Running;
 let strict: Running;
 
-describe.skipIf(!haveTinyproxy)('through tinyproxy (skipped without tinyproxy: test/setup/upgrade-proxies.sh installs it)', () => {
+describe.skipIf(skipWithout(findBinary('tinyproxy'), 'tinyproxy'))('through tinyproxy (skipped without tinyproxy: test/setup/upgrade-proxies.sh installs it)', () => {
   beforeAll(async () => {
     pki = await createLabPki();
     const c = await pki.issue({ names: ['localhost', 'origin.test'] });
