@@ -4,7 +4,7 @@
  * Generated once from the contract, then kept in step by hand; `codes.test.ts` checks both.
  */
 
-export const FAMILIES = ['dns', 'transport', 'protocol', 'tls', 'certificate', 'upgrade', 'proxy'] as const;
+export const FAMILIES = ['dns', 'transport', 'protocol', 'session', 'tls', 'certificate', 'upgrade', 'proxy'] as const;
 export type Family = (typeof FAMILIES)[number];
 
 export const SEVERITIES = ['error', 'warning', 'info'] as const;
@@ -12,7 +12,8 @@ export type Severity = (typeof SEVERITIES)[number];
 
 export const CODES = {
   'dns-no-address': { family: 'dns', severity: 'error', meaning: 'the name does not resolve (NXDOMAIN, no A/AAAA, resolver timeout)' },
-  'dns-addresses-disagree': { family: 'dns', severity: 'warning', meaning: 'addresses of one name behave differently (e.g. h2 on one address, not on another: CDN edges, stale records)' },
+  'dns-addresses-disagree': { family: 'dns', severity: 'warning', meaning: 'addresses of one name behave differently (e.g. h2 on one address, not on another: CDN edges, stale records), or resolvers return different addresses that behave differently' },
+  'vantage-points-disagree': { family: 'dns', severity: 'warning', meaning: 'the same target behaves differently from different vantage points (workers with different labels in a distributed scan)' },
   'tcp-refused': { family: 'transport', severity: 'error', meaning: 'connection refused' },
   'tcp-timeout': { family: 'transport', severity: 'error', meaning: 'no answer to the TCP handshake in time' },
   'tcp-reset': { family: 'transport', severity: 'error', meaning: 'the peer reset the connection during a handshake' },
@@ -32,7 +33,10 @@ export const CODES = {
   'http1-not-supported': { family: 'protocol', severity: 'warning', meaning: 'the server speaks only HTTP/2: HTTP/1.1-only clients fail' },
   'scheme-http-on-tls-port': { family: 'protocol', severity: 'error', meaning: 'cleartext HTTP (or h2c) was sent to a port that speaks TLS' },
   'scheme-https-on-cleartext-port': { family: 'protocol', severity: 'error', meaning: 'a TLS ClientHello was sent to a port that speaks cleartext HTTP' },
-  'tls-malformed-response': { family: 'tls', severity: 'error', meaning: 'the server answered the ClientHello with bytes that are not a usable TLS handshake (another protocol, a malformed or oversized record, or a record that never completes)' },
+  'h2-protocol-error': { family: 'session', severity: 'error', meaning: 'the server\'s HTTP/2 frames break RFC 9113 (frame over SETTINGS_MAX_FRAME_SIZE, out-of-range SETTINGS value, DATA before HEADERS, malformed `:status`, HPACK COMPRESSION_ERROR…): the frame and the rule are named' },
+  'h2-flood': { family: 'session', severity: 'error', meaning: 'before answering, the server sends a flood of SETTINGS, PING, CONTINUATION, empty DATA or RST_STREAM frames (count and time given)' },
+  'h2-no-response': { family: 'session', severity: 'error', meaning: 'HTTP/2 was negotiated and SETTINGS exchanged, but no response to the request arrived before the deadline' },
+  'h2-connection-specific-header': { family: 'session', severity: 'error', meaning: 'an HTTP/2 response carries a connection-specific field (`connection`, `upgrade`, `keep-alive`, `proxy-connection`, `transfer-encoding`, `te` other than `trailers`; RFC 9113 §8.2.2): clients reset the stream with PROTOCOL_ERROR' },
   'tls-handshake-alert': { family: 'tls', severity: 'error', meaning: 'the server aborted the handshake with an alert (name and number given) and no more specific cause was proven' },
   'tls-no-shared-cipher': { family: 'tls', severity: 'error', meaning: 'no cipher suite in common with the client profile' },
   'tls-no-shared-group': { family: 'tls', severity: 'error', meaning: 'no key-exchange group / curve in common' },
@@ -43,6 +47,10 @@ export const CODES = {
   'tls-sni-required': { family: 'tls', severity: 'warning', meaning: 'the handshake fails, or serves another certificate, without SNI' },
   'tls-client-cert-required': { family: 'tls', severity: 'error', meaning: 'the server demands a client certificate (mutual TLS) and aborts without one' },
   'tls-sni-unknown-name': { family: 'tls', severity: 'error', meaning: 'the server has no certificate for the requested name (unrecognized_name alert or a default certificate)' },
+  'tls-malformed-response': { family: 'tls', severity: 'error', meaning: 'the TLS port answers with bytes that are no valid TLS handshake (garbage, an illegal record length, a handshake that never ends)' },
+  'tls-weak-dh-params': { family: 'tls', severity: 'warning', meaning: 'the server accepts DHE suites with Diffie-Hellman parameters below 2048 bits (Logjam; `openssl dhparam 2048`)' },
+  'client-handshake-fails': { family: 'tls', severity: 'warning', meaning: 'at least one simulated client profile cannot complete the handshake (clients and the failing parameter named); an error when it is the client chosen with `--client`' },
+  'client-falls-back-to-http1': { family: 'tls', severity: 'warning', meaning: 'at least one simulated client that offers `h2` ends on HTTP/1.1 (clients and reason named); an error when it is the client chosen with `--client`' },
   'cert-hostname-mismatch': { family: 'certificate', severity: 'error', meaning: 'the certificate does not cover the requested host name' },
   'cert-expired': { family: 'certificate', severity: 'error', meaning: 'the certificate\'s notAfter has passed' },
   'cert-not-yet-valid': { family: 'certificate', severity: 'error', meaning: 'the certificate\'s notBefore is in the future' },
@@ -58,6 +66,7 @@ export const CODES = {
   'upgrade-header-stripped': { family: 'upgrade', severity: 'error', meaning: 'a correct upgrade request was answered as if its `Upgrade`/`Connection` headers never arrived: an intermediary strips them' },
   'websocket-handshake-failed': { family: 'upgrade', severity: 'error', meaning: 'a WebSocket upgrade was not answered with a valid `101` (status, `Sec-WebSocket-Accept`)' },
   'websocket-subprotocol-rejected': { family: 'upgrade', severity: 'error', meaning: 'the server accepted none of the requested subprotocols' },
+  'websocket-protocol-error': { family: 'upgrade', severity: 'error', meaning: 'after a valid `101`, the server does not speak valid WebSocket framing (garbage, illegal length, bad close frame, no pong)' },
   'websocket-over-h2-unsupported': { family: 'upgrade', severity: 'info', meaning: 'the HTTP/2 server does not enable extended CONNECT (RFC 8441)' },
   'h1-h2-behaviour-differs': { family: 'upgrade', severity: 'warning', meaning: 'the same request gets a different status over HTTP/1.1 and HTTP/2' },
   'deprecation-announced': { family: 'upgrade', severity: 'info', meaning: '`Deprecation` / `Sunset` headers announce an end of support' },
