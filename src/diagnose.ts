@@ -56,7 +56,15 @@ export interface DiagnoseOptions {
   compareDirect?: boolean;
   /** Environment for proxy variables (default process.env). */
   env?: Record<string, string | undefined>;
+  /**
+   * Politeness across diagnoses (fleet scans): awaited before every connection to `address:port`;
+   * the function it resolves to is called once that connection has closed.
+   */
+  connectionGate?: ConnectionGate;
 }
+
+/** Waits for a connection slot to `address:port`; resolves to the slot's release. */
+export type ConnectionGate = (address: string, port: number) => Promise<() => void>;
 
 export const DEFAULTS = { timeoutMs: 3000, maxAddresses: 4, concurrency: 8, byteBudget: 256 * 1024 } as const;
 
@@ -86,7 +94,7 @@ export async function diagnose(url: string | Target, options: DiagnoseOptions = 
         t0,
         userAgent: `h2doctor/${VERSION}`,
         options,
-        dial: via ? dialViaProxy(via, options.ca) : connectTcp,
+        dial: gated(via ? dialViaProxy(via, options.ca) : connectTcp, options.connectionGate),
         ...(options.ca ? { ca: options.ca } : {}),
       };
       const probes = via ? await probeThroughProxy(ctx, via, run, () => connections++) : await probeAddress(ctx, run, () => connections++);
@@ -129,6 +137,32 @@ export async function diagnose(url: string | Target, options: DiagnoseOptions = 
     connections,
     ...(hop ? { proxy: hop } : {}),
     ...(matrix.length ? { matrix } : {}),
+  };
+}
+
+type Dial = ProbeContext['dial'];
+
+/** `dial` behind the connection gate: a slot is taken before connecting and given back when the socket closes. */
+function gated(dial: Dial, gate: ConnectionGate | undefined): Dial {
+  if (!gate) return dial;
+  return async (address, port, timeoutMs) => {
+    const release = await gate(address, port);
+    let released = false;
+    const once = () => {
+      if (!released) {
+        released = true;
+        release();
+      }
+    };
+    try {
+      const c = await dial(address, port, timeoutMs);
+      if (!c.outcome.ok || c.socket.destroyed) once();
+      else c.socket.once('close', once);
+      return c;
+    } catch (e) {
+      once();
+      throw e;
+    }
   };
 }
 
