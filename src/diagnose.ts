@@ -6,7 +6,6 @@
  * const report = await diagnose('https://example.com');
  * console.log(report.verdict, report.findings.map((f) => f.code));
  */
-import type net from 'node:net';
 import type { ConnectOutcome, Probe, Report, Target } from './types.js';
 import { parseTarget, parseResolve, type ResolvePin } from './target.js';
 import { resolveTarget } from './transport/dns.js';
@@ -15,7 +14,7 @@ import type { ProbeContext } from './probes/context.js';
 import { diagnoseEvidence } from './diagnosis/index.js';
 import type { AddressEvidence } from './diagnosis/evidence.js';
 import { limiter } from './util/limit.js';
-import { connectTcp } from './transport/conn.js';
+import { connectTcp, type Socket } from './transport/conn.js';
 import { STAGES } from './probes/stages/index.js';
 import { VERSION } from './version.js';
 import { dialViaProxy, selectProxy, type ProxyConfig } from './transport/proxy.js';
@@ -195,7 +194,7 @@ async function probeAddress(ctx: ProbeContext, run: Run, count: () => void): Pro
   const tcp = await run(() => probeTcp(ctx));
   const probes: Probe[] = [tcp.probe];
   if (!tcp.outcome.ok) return probes;
-  const pre: { socket: net.Socket; outcome: ConnectOutcome } = { socket: tcp.socket!, outcome: tcp.outcome };
+  const pre: { socket: Socket; outcome: ConnectOutcome } = { socket: tcp.socket!, outcome: tcp.outcome };
   const go = (f: () => Promise<Probe>) => {
     count();
     return run(f);

@@ -9,7 +9,8 @@
 export { diagnose, DEFAULTS, type DiagnoseOptions } from './diagnose.js';
 export { diagnoseEvidence, type DiagnosisInput, type DiagnosisOutput } from './diagnosis/index.js';
 export { CODES, type Code, type Severity, type Family } from './diagnosis/codes.js';
-export { parseTarget, parseResolve } from './target.js';
+export { parseTarget, parseResolve } from './model/target.js';
+export { H2DoctorError, UsageError, TargetError, type ErrorCode } from './model/errors.js';
 export { renderJson } from './report/json.js';
 export { renderTerminal } from './report/terminal.js';
 export { VERSION } from './version.js';

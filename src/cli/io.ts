@@ -18,7 +18,5 @@ export interface CliIO {
 /** Exit codes (DEVELOPERS contract). */
 export const EXIT = { ok: 0, fail: 1, usage: 2, internal: 3 } as const;
 
-/** Bad usage or bad input from the user: one clear line, exit 2. */
-export class UsageError extends Error {
-  override readonly name = 'UsageError';
-}
+/** Bad usage or bad input from the user: one clear line, exit 2 (the model's error class). */
+export { UsageError } from '../model/errors.js';

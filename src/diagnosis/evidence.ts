@@ -1,13 +1,9 @@
 /**
  * The evidence of one address, as rules see it: the probes by name. Plain data, replayable.
  */
-import type { Classified, EvidenceItem, Probe, Target } from '../types.js';
+import type { AddressEvidence, Classified, EvidenceItem, Probe } from '../model/index.js';
 
-export interface AddressEvidence {
-  address: string;
-  target: Target;
-  probes: Probe[];
-}
+export type { AddressEvidence };
 
 /** The probe variant whose `name` union includes N. */
 type ByName<N extends string> = Probe extends infer P ? (P extends { name: infer M } ? (N extends M ? P : never) : never) : never;

@@ -6,7 +6,7 @@ import { CODES, SEVERITY_RANK, type Code } from './codes.js';
 import { KNOWLEDGE, type Vars } from './knowledge.js';
 import type { AddressEvidence } from './evidence.js';
 import { probe, tcpProbe, upgradeProbe } from './evidence.js';
-import type { AddressRule, RawFinding } from './raw.js';
+import type { AddressRule, DiagnosisInput, RawFinding } from './raw.js';
 import { transportRule } from './rules/transport.js';
 import { protocolRule } from './rules/protocol.js';
 import { tlsRule } from './rules/tls.js';
@@ -17,11 +17,7 @@ import { hostForUrl } from '../target.js';
 /** Every address rule, in the order their findings are shown (root causes first). */
 export const ADDRESS_RULES: AddressRule[] = [transportRule, tlsRule, protocolRule, upgradeRule];
 
-export interface DiagnosisInput {
-  target: Target;
-  resolution: { source: 'dns' | 'resolve-pin' | 'literal'; addresses: string[]; error?: string };
-  evidence: AddressEvidence[];
-}
+export type { DiagnosisInput } from './raw.js';
 
 export interface DiagnosisOutput {
   findings: Finding[];

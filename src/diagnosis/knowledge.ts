@@ -2,35 +2,12 @@
  * What we know about each code: title, plain explanation, what clients print, fixes, and the
  * commands that reproduce it. Rules supply the evidence and the facts (`Vars`); this file supplies words.
  */
-import type { Fix } from '../types.js';
 import type { Code } from './codes.js';
 import { TLS_KNOWLEDGE } from './knowledge/tls.js';
 import { UPGRADE_KNOWLEDGE } from './knowledge/upgrade.js';
 
-/** Facts a rule hands to the text: the target and, per code, what was observed. */
-export interface Vars {
-  url: string;
-  host: string;
-  port: number;
-  /** `host:port` for openssl -connect (the pinned address when there is one). */
-  connect: string;
-  /** ` -servername host` or ''. */
-  servername: string;
-  /** ` --resolve host:port:addr` or ''. */
-  resolve: string;
-  /** Code-specific detail: an alert name, a GOAWAY code, a cipher… */
-  detail?: string;
-  /** The URL with the other scheme (for scheme mix-ups). */
-  otherUrl?: string;
-}
-
-export interface Knowledge {
-  title: (v: Vars) => string;
-  explanation: (v: Vars) => string;
-  clientsSee: string[];
-  fixes: (v: Vars) => Fix[];
-  reproduce: (v: Vars) => string[];
-}
+export type { Knowledge, Vars } from './knowledge/types.js';
+import type { Knowledge, Vars } from './knowledge/types.js';
 
 const NGINX_H2 = `listen 443 ssl;\nhttp2 on;            # nginx ≥ 1.25.1 (older: listen 443 ssl http2;)`;
 const APACHE_H2 = `LoadModule http2_module modules/mod_http2.so\nProtocols h2 http/1.1`;

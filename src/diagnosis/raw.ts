@@ -1,5 +1,4 @@
-import type { EvidenceItem } from '../types.js';
-import type { Code } from './codes.js';
+import type { AddressEvidence, Code, EvidenceItem, Target } from '../model/index.js';
 
 /** What a rule returns: the code, the evidence that proves it, and the fact that fills its text. */
 export interface RawFinding {
@@ -12,4 +11,11 @@ export interface RawFinding {
 }
 
 /** A rule: evidence of one address in, findings out. Pure. */
-export type AddressRule = (ev: import('./evidence.js').AddressEvidence) => RawFinding[];
+export type AddressRule = (ev: AddressEvidence) => RawFinding[];
+
+/** What the diagnosis runs on: the target, how its addresses were found, and each address's evidence. */
+export interface DiagnosisInput {
+  target: Target;
+  resolution: { source: 'dns' | 'resolve-pin' | 'literal'; addresses: string[]; error?: string };
+  evidence: AddressEvidence[];
+}

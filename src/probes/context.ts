@@ -1,9 +1,25 @@
 /**
  * What every probe gets: where to connect, its limits, and the clock origin of the diagnosis.
  */
-import type net from 'node:net';
-import type { ConnectOutcome, Target } from '../types.js';
-import type { DiagnoseOptions } from '../diagnose.js';
+import type { ConnectOutcome, Target } from '../model/index.js';
+import type { Socket } from '../transport/conn.js';
+import { bracketHost } from '../wire/ip.js';
+
+/** The options of a diagnosis that probes read (a subset of `DiagnoseOptions`). */
+export interface ProbeOptions {
+  /** Enumerate the server's whole TLS surface, not just bisect a failure. */
+  survey?: boolean;
+  /** Most new connections per second during a survey. */
+  rate?: number;
+  /** Request method for the HTTP probes (default GET). */
+  method?: string;
+  /** Extra request headers for the HTTP probes. */
+  headers?: Array<[string, string]>;
+  /** A WebSocket path to test. */
+  websocket?: string;
+  /** Subprotocols to offer in a WebSocket upgrade. */
+  wsProtocols?: string[];
+}
 
 export interface ProbeContext {
   target: Target;
@@ -18,23 +34,27 @@ export interface ProbeContext {
   /** performance.now() when the diagnosis started; probe times are relative to it. */
   t0: number;
   userAgent: string;
-  /** Every option of the diagnosis (method, headers, survey, proxy…), for stages that need them. */
-  options: DiagnoseOptions;
+  /** The options of the diagnosis that probes read (method, headers, survey, WebSocket…). */
+  options: ProbeOptions;
   /**
    * Opens the TCP connection to the target (directly, or through a proxy tunnel). Probes call
    * this, never net.connect.
    */
-  dial(address: string, port: number, timeoutMs: number): Promise<{ socket: net.Socket; outcome: ConnectOutcome }>;
+  dial(address: string, port: number, timeoutMs: number): Promise<{ socket: Socket; outcome: ConnectOutcome }>;
 }
 
+/**
+ * A probe's id: its address (IPv6 in brackets) and name.
+ * @example probeId({ address: '::1' } as ProbeContext, 'tcp') // '[::1]/tcp'
+ */
 export function probeId(ctx: ProbeContext, name: string): string {
-  return `${ctx.address.includes(':') ? `[${ctx.address}]` : ctx.address}/${name}`;
+  return `${bracketHost(ctx.address)}/${name}`;
 }
 
 /** The authority for requests: Host / :authority. */
 export function authority(ctx: ProbeContext): string {
   const t = ctx.target;
-  const h = t.host.includes(':') ? `[${t.host}]` : t.host;
+  const h = bracketHost(t.host);
   const dflt = t.tls ? 443 : 80;
   return t.port === dflt ? h : `${h}:${t.port}`;
 }

@@ -2,17 +2,16 @@
  * Opening a probe's connection: dial (through the proxy tunnel when there is one), TLS when asked,
  * and count the bytes both ways on the probe's Meter. Shared by the core and upgrade probes.
  */
-import type net from 'node:net';
-import type tls from 'node:tls';
 import type { Classified, ConnectOutcome, TlsResult } from '../types.js';
 import { tlsHandshake } from '../transport/tls.js';
+import type { Socket, TlsSocket } from '../transport/conn.js';
 import type { ProbeContext } from './context.js';
 import type { Meter } from './meter.js';
 
 export interface Opened {
   connect: ConnectOutcome;
   /** The byte stream to speak HTTP on (the TLS socket over TLS); absent when it could not open. */
-  stream?: net.Socket | tls.TLSSocket;
+  stream?: Socket | TlsSocket;
   tls?: TlsResult;
   /** The server's first raw bytes, classified, when the TLS handshake did not complete. */
   first?: Classified;

@@ -2,9 +2,8 @@
  * The probes: each opens one connection, runs one experiment under a deadline and a byte budget,
  * and returns typed evidence. Probes never print and never decide.
  */
-import type net from 'node:net';
 import type { ConnectOutcome, Probe, TlsResult } from '../types.js';
-import { ByteSink } from '../transport/conn.js';
+import { ByteSink, type Socket } from '../transport/conn.js';
 import { authority, type ProbeContext } from './context.js';
 import { Meter } from './meter.js';
 import { openStream, type Dialed } from './open.js';
@@ -25,7 +24,7 @@ function h2Extra(ctx: ProbeContext): Array<[string, string]> {
 }
 
 /** Plain TCP connect; keeps the socket for the next probe when asked. */
-export async function probeTcp(ctx: ProbeContext): Promise<{ probe: Probe; socket?: net.Socket; outcome: ConnectOutcome }> {
+export async function probeTcp(ctx: ProbeContext): Promise<{ probe: Probe; socket?: Socket; outcome: ConnectOutcome }> {
   const m = new Meter(ctx, 'tcp');
   const c = await ctx.dial(ctx.address, ctx.port, ctx.timeoutMs);
   const probe: Probe = { kind: 'tcp', ...m.common(c.outcome) };

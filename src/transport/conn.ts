@@ -3,8 +3,13 @@
  * a TLS socket over it) with a deadline, a byte budget and a log of the bytes that crossed it.
  */
 import net from 'node:net';
+import type tls from 'node:tls';
 import { Duplex } from 'node:stream';
 import type { ConnectOutcome, StreamEnd } from '../types.js';
+
+/** The socket types of transport/, for the layers above (which never import node:net/node:tls). */
+export type Socket = net.Socket;
+export type TlsSocket = tls.TLSSocket;
 
 export function mapConnectError(err: NodeJS.ErrnoException, ms: number): ConnectOutcome {
   const errno = err.code ?? 'UNKNOWN';

@@ -7,11 +7,49 @@
  * @example
  * classify(bytes, 'eof').first.kind // 'http1' for "HTTP/1.1 400 Bad Request\r\n…"
  */
-import type { Classified, Excerpt, FirstBytes, StreamEnd } from '../types.js';
 import { Reader, toAscii, toHex } from './bytes.js';
 import { errorCodeName, frameTypeName, isCoreFrameType, settingName, FRAME_TYPES, FRAME_HEADER_LENGTH } from './http2/registry.js';
 import { alertName } from './tls/alerts.js';
 import { handshakeTypeName } from './tls/registry.js';
+
+/** A bounded excerpt of raw bytes, for evidence. */
+export interface Excerpt {
+  /** Hex of the first bytes (at most the excerpt limit). */
+  hex: string;
+  /** The same bytes as printable ASCII, '.' for the rest. */
+  ascii: string;
+  /** How many bytes were seen in all (may exceed what `hex` shows). */
+  length: number;
+  truncated: boolean;
+}
+
+/** How the bytes a server sent back end: still open, closed, reset, or we stopped waiting. */
+export type StreamEnd = 'open' | 'eof' | 'reset' | 'timeout' | 'budget';
+
+/**
+ * What the first bytes a server returned say about what the port speaks (the first-bytes classifier).
+ */
+export type FirstBytes =
+  | { kind: 'h2-settings'; ack: boolean; settings: Array<{ id: number; name: string; value: number }> }
+  | { kind: 'h2-goaway'; lastStreamId: number; errorCode: number; errorName: string; debug: string }
+  | { kind: 'h2-frame'; type: number; typeName: string; flags: number; streamId: number; length: number }
+  | { kind: 'http1'; version: string; status: number; reason: string; server?: string }
+  | { kind: 'tls-handshake'; recordVersion: number; handshakeType: number; handshakeName: string }
+  | { kind: 'tls-alert'; recordVersion: number; level: number; levelName: string; description: number; descriptionName: string }
+  | { kind: 'tls-other'; recordVersion: number; contentType: number }
+  | { kind: 'banner'; protocol: string; line: string }
+  | { kind: 'garbage' }
+  | { kind: 'eof' }
+  | { kind: 'reset' }
+  | { kind: 'timeout' }
+  | { kind: 'incomplete' };
+
+export interface Classified {
+  first: FirstBytes;
+  excerpt: Excerpt;
+  /** One line for humans: "HTTP/1.1 400 Bad Request (Server: nginx)". */
+  summary: string;
+}
 
 export const EXCERPT_BYTES = 64;
 

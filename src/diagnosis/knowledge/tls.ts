@@ -5,7 +5,7 @@
  */
 import type { Fix } from '../../types.js';
 import type { Code } from '../codes.js';
-import type { Knowledge, Vars } from '../knowledge.js';
+import type { Knowledge, Vars } from './types.js';
 
 const ossl = (v: Vars, extra: string) => `openssl s_client -connect ${v.connect}${v.servername} -alpn h2 ${extra}</dev/null 2>&1 | grep -E 'Protocol|Cipher|alert|Verify|subject|issuer|ALPN'`;
 const curl = (v: Vars, extra = '') => `curl -sv --http2${extra} -o /dev/null${v.resolve} ${v.url}`;

@@ -3,7 +3,7 @@
  * proxy comparison raises).
  */
 import type { Code } from '../codes.js';
-import type { Knowledge, Vars } from '../knowledge.js';
+import type { Knowledge, Vars } from './types.js';
 
 const wsUrl = (v: Vars) => v.url.replace(/^http/, 'ws');
 const curlWs = (v: Vars) =>

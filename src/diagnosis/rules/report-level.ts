@@ -3,9 +3,8 @@
  * path (`--compare-direct`, whose summary sits in each proxied address's evidence as a `direct-path`
  * probe, so this replays from the report). Each returns findings with the addresses they concern.
  */
-import type { DiagnosisInput } from '../index.js';
 import { kindProbe, probe, type AddressEvidence } from '../evidence.js';
-import type { RawFinding } from '../raw.js';
+import type { DiagnosisInput, RawFinding } from '../raw.js';
 
 export type ReportRule = (input: DiagnosisInput) => Array<RawFinding & { addresses: string[] }>;
 

@@ -3,17 +3,10 @@
  * `diagnose` runs every stage concurrently once the core probes of an address are in. A stage looks
  * at the core evidence and decides itself whether it has anything to do.
  */
-import type { Probe } from '../../types.js';
-import type { ProbeContext } from '../context.js';
 import { TLS_STAGES } from './tls.js';
 import { UPGRADE_STAGES } from './upgrade.js';
 
-/** Runs one more probe under the diagnosis's connection bound, counting it. */
-export type Go = (probe: () => Promise<Probe>) => Promise<Probe>;
-
-export interface ProbeStage {
-  name: string;
-  run(ctx: ProbeContext, core: readonly Probe[], go: Go): Promise<Probe[]>;
-}
+export type { Go, ProbeStage } from './types.js';
+import type { ProbeStage } from './types.js';
 
 export const STAGES: ProbeStage[] = [...TLS_STAGES, ...UPGRADE_STAGES];

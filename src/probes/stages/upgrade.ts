@@ -12,7 +12,7 @@
  */
 import type { Probe } from '../../types.js';
 import type { ProbeContext } from '../context.js';
-import type { Go, ProbeStage } from './index.js';
+import type { Go, ProbeStage } from './types.js';
 import { parseUpgrade, upgradeFamilies } from '../../wire/http/upgrade.js';
 import { headerValues } from '../../wire/http1/head.js';
 import { SETTINGS } from '../../wire/http2/registry.js';

@@ -12,15 +12,16 @@
 import type { Probe } from '../../types.js';
 import type { ProbeContext } from '../context.js';
 import { probeId } from '../context.js';
-import type { Go } from '../stages/index.js';
+import type { Go } from '../stages/types.js';
 import type { TlsStageResult } from '../stages/tls-types.js';
-import { accepted, rawHello, type RawHelloOptions, type RawProbe } from './raw.js';
+import { accepted, rawHello, type RawProbe } from './raw.js';
 import { groupCode, nodeDefaultHello, widestHello, NODE_ALPN as ALPN, V, TLS13_CIPHERS, type HelloSpec } from './hello.js';
 import { survey } from './survey.js';
 import { round } from '../../transport/conn.js';
 
 type TlsProbe = Extract<Probe, { kind: 'tls' }>;
-export type RawRunner = (label: string, purpose: string, spec: HelloSpec, o?: RawHelloOptions) => Promise<RawProbe>;
+export type { RawRunner } from './raw.js';
+import type { RawRunner } from './raw.js';
 
 
 export async function runTlsStage(ctx: ProbeContext, core: readonly Probe[], go: Go): Promise<Probe[]> {

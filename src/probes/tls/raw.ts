@@ -22,6 +22,9 @@ import { buildHello, describeOffer, versionLabel, type BuiltHello, type HelloSpe
 
 export type RawProbe = Extract<TlsFamilyProbe, { kind: 'tls-raw' }>;
 
+/** Runs one raw ClientHello probe (label, purpose, hello), counted by the stage. */
+export type RawRunner = (label: string, purpose: string, spec: HelloSpec, o?: RawHelloOptions) => Promise<RawProbe>;
+
 /** The server took the hello: a ServerHello or a HelloRetryRequest. */
 export const accepted = (p: RawProbe | undefined): boolean => p?.raw.outcome === 'server-hello' || p?.raw.outcome === 'hello-retry';
 

@@ -9,8 +9,7 @@
 import type { Probe } from '../../types.js';
 import type { ProbeContext } from '../context.js';
 import type { TlsSurface } from '../stages/tls-types.js';
-import { accepted, type RawProbe } from './raw.js';
-import type { RawRunner } from './plan.js';
+import { accepted, type RawProbe, type RawRunner } from './raw.js';
 import { V, ALL_GROUPS, ALL_SIGALGS, NODE_ALPN as ALPN, ciphersFor, canKeyShare, groupCode, versionLabel, nodeDefaultHello, type HelloSpec } from './hello.js';
 import { pacer } from './rate.js';
 import { cipherSuite, cipherSuiteName, groupName } from '../../wire/tls/registry.js';

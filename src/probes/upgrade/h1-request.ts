@@ -53,7 +53,7 @@ export async function probeH1Request(ctx: ProbeContext, name: H1Purpose, o: H1Re
       }
       if (name === 'tls-upgrade' && h1.status === 101 && c.stream && !ctx.target.tls) {
         // RFC 2817 §3.3: after 101 the TLS handshake starts on the same connection.
-        const hs = await tlsHandshake(c.stream as import('node:net').Socket, {
+        const hs = await tlsHandshake(c.stream as import('../../transport/conn.js').Socket, {
           sni: ctx.target.sni,
           verifyHost: ctx.target.host,
           alpn: ['http/1.1'],

@@ -1,0 +1,30 @@
+/**
+ * The shape of what we know about a code (title, explanation, clients print, fixes, reproduce) and
+ * the facts (`Vars`) a rule hands to those words.
+ */
+import type { Fix } from '../../model/index.js';
+
+/** Facts a rule hands to the text: the target and, per code, what was observed. */
+export interface Vars {
+  url: string;
+  host: string;
+  port: number;
+  /** `host:port` for openssl -connect (the pinned address when there is one). */
+  connect: string;
+  /** ` -servername host` or ''. */
+  servername: string;
+  /** ` --resolve host:port:addr` or ''. */
+  resolve: string;
+  /** Code-specific detail: an alert name, a GOAWAY code, a cipher… */
+  detail?: string;
+  /** The URL with the other scheme (for scheme mix-ups). */
+  otherUrl?: string;
+}
+
+export interface Knowledge {
+  title: (v: Vars) => string;
+  explanation: (v: Vars) => string;
+  clientsSee: string[];
+  fixes: (v: Vars) => Fix[];
+  reproduce: (v: Vars) => string[];
+}

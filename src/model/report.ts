@@ -1,0 +1,83 @@
+/**
+ * The report: findings with their evidence, the verdict, and what was negotiated. Plain data;
+ * `--json` prints it as is (`docs/report.schema.json`, schemaVersion 1).
+ */
+import type { Code, Severity } from './codes.js';
+import type { Excerpt, Probe } from './probes.js';
+import type { MatrixRow, ProxyHop } from './upgrade-probes.js';
+import type { Target } from './target.js';
+
+export interface EvidenceItem {
+  /** The probe that shows it. */
+  probe: string;
+  /** One line, in plain words. */
+  text: string;
+  excerpt?: Excerpt;
+}
+
+export interface Fix {
+  side: 'server' | 'client' | 'network';
+  /** Where it applies: 'nginx', 'apache', 'haproxy', 'caddy', 'node', 'go', 'curl', 'grpc', 'any'… */
+  applies: string;
+  text: string;
+  /** A config or code snippet. */
+  snippet?: string;
+}
+
+export interface Finding {
+  code: Code;
+  severity: Severity;
+  title: string;
+  /** Plain words: what is wrong and why it breaks HTTP/2. */
+  explanation: string;
+  /** What clients print for this cause (Go, gRPC, curl, Node…). */
+  clientsSee: string[];
+  evidence: EvidenceItem[];
+  fixes: Fix[];
+  /** Exact commands that reproduce it. */
+  reproduce: string[];
+  /** The addresses this finding was seen on. */
+  addresses: string[];
+  /** Set when a rule raised the severity above the contract's default, and why. */
+  severityRaised?: string;
+}
+
+export type Verdict = 'ok' | 'warn' | 'fail';
+
+export interface Negotiated {
+  /** What an ordinary client ends up speaking: h2, h2c or http/1.1; null when nothing worked. */
+  protocol: 'h2' | 'h2c' | 'http/1.1' | null;
+  tlsVersion?: string;
+  cipher?: string;
+  alpn?: string | null;
+}
+
+export interface AddressReport {
+  address: string;
+  family: 4 | 6;
+  verdict: Verdict;
+  negotiated: Negotiated;
+  findingCodes: Code[];
+  probes: string[];
+}
+
+export interface Report {
+  schemaVersion: 1;
+  tool: { name: 'h2doctor'; version: string };
+  target: Target;
+  startedAt: string;
+  durationMs: number;
+  verdict: Verdict;
+  /** How the addresses were found; `proxy`: through an HTTP proxy, which resolves the name itself. */
+  resolution: { source: 'dns' | 'resolve-pin' | 'literal' | 'proxy'; addresses: string[]; skipped: string[]; error?: string };
+  addresses: AddressReport[];
+  negotiated: Negotiated;
+  findings: Finding[];
+  probes: Probe[];
+  /** TCP connections the diagnosis opened. */
+  connections: number;
+  /** Set when the diagnosis went through an HTTP proxy (CONNECT): the proxy hop, and the direct path with --compare-direct. */
+  proxy?: ProxyHop;
+  /** The same request over HTTP/1.0, HTTP/1.1 and HTTP/2 (status and key fields), per address. */
+  matrix?: MatrixRow[];
+}

@@ -1,0 +1,113 @@
+/**
+ * What one connection attempt or exchange found (TCP, TLS, HTTP/2, HTTP/1.1), shared by every
+ * probe variant of every family.
+ */
+import type { Classified } from '../wire/sniff.js';
+
+export type ConnectOutcome =
+  | { ok: true; ms: number; localPort?: number }
+  | { ok: false; error: 'refused' | 'timeout' | 'reset' | 'unreachable' | 'other'; errno?: string; message: string; ms: number };
+
+export interface CertSummary {
+  subject: string;
+  issuer: string;
+  /** DNS and IP subjectAltNames. */
+  altNames: string[];
+  validFrom: string;
+  validTo: string;
+  serialNumber: string;
+  fingerprint256: string;
+  selfSigned: boolean;
+  keyType?: string;
+  keyBits?: number;
+  /** The chain as the server sent it, leaf first (subjects). */
+  chainSubjects: string[];
+}
+
+export interface TlsResult {
+  /** What we offered. */
+  offeredAlpn: string[];
+  sni: string | null;
+  outcome: 'handshake' | 'alert' | 'closed' | 'reset' | 'timeout' | 'not-tls' | 'error';
+  version?: string;
+  cipher?: { name: string; standardName: string; version: string };
+  /** The server's ALPN choice; null when it sent no ALPN extension. */
+  alpn?: string | null;
+  /** The alert the server sent, when the handshake ended in one. */
+  alert?: { level: 'warning' | 'fatal'; code: number; name: string };
+  /** The local TLS library's error when the handshake failed (its typed code, e.g. ERR_SSL_WRONG_VERSION_NUMBER). */
+  error?: { code: string; message: string };
+  cert?: CertSummary;
+  /** The trust store `verify` used: '--cacert', a system bundle's path, or 'node-bundled-roots'. */
+  trustStore?: string;
+  /** Certificate validation against the trust store (system + --cacert) and the host name. */
+  verify?: { ok: true } | { ok: false; code: string; message: string };
+  /** The host-name check on its own (Node runs it only when the chain verifies): does the certificate cover the host? */
+  hostname?: { ok: true } | { ok: false; message: string };
+  ocspStapled?: boolean;
+  /** Milliseconds from connect to handshake done (or failure). */
+  handshakeMs?: number;
+}
+
+export interface Http2Frame {
+  type: number;
+  typeName: string;
+  flags: number;
+  streamId: number;
+  length: number;
+  /** From the server, or sent by us. */
+  dir: 'in' | 'out';
+  /** Decoded bits, by type: SETTINGS values, GOAWAY code, HEADERS fields, DATA preview… */
+  info?: string;
+}
+
+export interface Http2Result {
+  /** How we reached HTTP/2: TLS with ALPN, prior knowledge over TCP, or after `Upgrade: h2c`. */
+  via: 'tls' | 'prior-knowledge' | 'upgrade';
+  outcome:
+    | 'response'
+    | 'settings-no-response'
+    | 'http1-response'
+    | 'closed'
+    | 'timeout'
+    | 'reset'
+    | 'garbage'
+    | 'not-settings'
+    | 'goaway'
+    | 'rst-stream'
+    | 'protocol-error';
+  first?: Classified;
+  serverSettings?: Array<{ id: number; name: string; value: number }>;
+  goaway?: { lastStreamId: number; errorCode: number; errorName: string; debug: string };
+  rstStream?: { errorCode: number; errorName: string };
+  status?: number;
+  headers?: Array<[string, string]>;
+  /** Frames in order, bounded. */
+  frames: Http2Frame[];
+  /** Human detail for protocol errors. */
+  detail?: string;
+}
+
+export interface Http1Result {
+  outcome: 'response' | 'closed' | 'timeout' | 'reset' | 'garbage' | 'not-http';
+  first?: Classified;
+  version?: string;
+  status?: number;
+  reason?: string;
+  headers?: Array<[string, string]>;
+  /** A bounded preview of the body. */
+  bodyPreview?: string;
+}
+
+export interface ProbeCommon {
+  /** Unique within a report, e.g. "127.0.0.1/tls-alpn-h2". */
+  id: string;
+  address: string;
+  port: number;
+  /** Milliseconds since the diagnosis started. */
+  startMs: number;
+  durationMs: number;
+  bytesSent: number;
+  bytesReceived: number;
+  connect: ConnectOutcome;
+}

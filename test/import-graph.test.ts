@@ -1,0 +1,72 @@
+/**
+ * The architecture of CONTRIBUTING.md, checked on the real import graph of src/ (type imports
+ * included): wire → model → transport → probes → diagnosis → report → apps → cli, lab/ and server/
+ * outside; sockets only in transport/ and lab/; no import cycle. `node scripts/import-graph.mjs`
+ * prints the same.
+ */
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { allowed, buildGraph, cycles, placeOf, specifiers, violations } from '../scripts/import-graph.mjs';
+
+const SRC = path.resolve(import.meta.dirname, '..', 'src');
+const graph = buildGraph(SRC);
+
+describe('import graph of src/', () => {
+  it('reads the whole tree (not an empty graph)', () => {
+    expect(graph.size).toBeGreaterThan(100);
+    expect(graph.get('diagnose.ts')?.local).toContain('diagnosis/index.ts');
+    expect(graph.get('model/report.ts')?.local).toContain('model/codes.ts');
+  });
+
+  it('has no import against the layer order and no socket import outside transport/ and lab/', () => {
+    expect(violations(graph)).toEqual([]);
+  });
+
+  it('has no import cycle', () => {
+    expect(cycles(graph)).toEqual([]);
+  });
+});
+
+describe('the checker itself', () => {
+  it('sees every kind of import: type-only, re-export, dynamic, import type()', () => {
+    const text = [
+      "import type { A } from './a.js';",
+      "import { type B } from './b.js';",
+      "export * from './c.js';",
+      "export type { D } from './d.js';",
+      "const e = await import('./e.js');",
+      "let f: import('./f.js').F;",
+      "import net from 'node:net';",
+    ].join('\n');
+    expect(specifiers(text)).toEqual(['./a.js', './b.js', './c.js', './d.js', './e.js', './f.js', 'node:net']);
+  });
+
+  it('places files and orders layers', () => {
+    expect(placeOf('wire/sniff.ts')).toBe('wire');
+    expect(placeOf('model/target.ts')).toBe('model');
+    expect(placeOf('diagnose.ts')).toBe('apps');
+    expect(placeOf('cli/main.ts')).toBe('cli');
+    expect(placeOf('nowhere/x.ts')).toBeUndefined();
+    expect(allowed('diagnosis', 'model')).toBe(true);
+    expect(allowed('wire', 'model')).toBe(false);
+    expect(allowed('model', 'cli')).toBe(false);
+    expect(allowed('probes', 'apps')).toBe(false);
+    expect(allowed('lab', 'diagnosis')).toBe(true);
+    expect(allowed('diagnosis', 'lab')).toBe(false);
+    expect(allowed('cli', 'lab')).toBe(true);
+  });
+
+  it('reports an upward import, a socket import and a cycle in a made-up graph', () => {
+    const g = new Map([
+      ['wire/x.ts', { local: ['model/y.ts'], external: [] }],
+      ['model/y.ts', { local: ['wire/x.ts'], external: [] }],
+      ['probes/z.ts', { local: [], external: ['node:net'] }],
+      ['transport/t.ts', { local: [], external: ['node:tls'] }],
+    ]);
+    const v = violations(g);
+    expect(v).toHaveLength(2);
+    expect(v[0]).toMatch(/wire\/x\.ts \(wire\) → model\/y\.ts \(model\)/);
+    expect(v[1]).toMatch(/probes\/z\.ts imports node:net/);
+    expect(cycles(g)).toEqual([['model/y.ts', 'wire/x.ts']]);
+  });
+});
