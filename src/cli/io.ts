@@ -9,8 +9,10 @@ export interface CliIO {
   readStdin(): Promise<string>;
   /** True when stdin is a terminal (then there is nothing to read). */
   stdinIsTTY: boolean;
-  /** Colour allowed: stdout is a TTY, NO_COLOR unset, no --no-color. */
+  /** Colour for --color=auto: FORCE_COLOR set, or stdout a terminal with NO_COLOR unset and TERM not dumb. */
   color: boolean;
+  /** The terminal's width in columns, when stdout is a terminal (else COLUMNS, else 80). */
+  columns?: number;
   env: Record<string, string | undefined>;
   cwd: string;
 }

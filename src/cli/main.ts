@@ -6,7 +6,10 @@ import { runCli } from './run.js';
 import type { CliIO } from './io.js';
 import { EXIT } from './io.js';
 
-const noColor = 'NO_COLOR' in process.env && process.env.NO_COLOR !== '';
+const env = process.env;
+// FORCE_COLOR (any value but 0/false) wins over NO_COLOR, as in Node itself; --color overrides both.
+const force = env.FORCE_COLOR !== undefined && !['0', 'false'].includes(env.FORCE_COLOR);
+const noColor = env.NO_COLOR !== undefined && env.NO_COLOR !== '';
 const io: CliIO = {
   stdout: (t) => void process.stdout.write(t),
   stderr: (t) => void process.stderr.write(t),
@@ -16,7 +19,8 @@ const io: CliIO = {
     return Buffer.concat(chunks).toString('utf8');
   },
   stdinIsTTY: !!process.stdin.isTTY,
-  color: !!process.stdout.isTTY && !noColor && process.env.TERM !== 'dumb',
+  color: force || (!!process.stdout.isTTY && !noColor && env.TERM !== 'dumb'),
+  ...(process.stdout.isTTY && process.stdout.columns ? { columns: process.stdout.columns } : {}),
   env: process.env,
   cwd: process.cwd(),
 };

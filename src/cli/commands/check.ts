@@ -6,52 +6,28 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute, relative, resolve as resolvePath } from 'node:path';
 import type { CliIO } from '../io.js';
 import { EXIT, UsageError } from '../io.js';
-import { intFlag, parse } from '../args.js';
+import { parseArgv } from '../spec.js';
+import { commandSpec } from '../registry.js';
+import { intFlag, useColor, widthOf } from '../connect.js';
 import { DEFAULT_ENVIRONMENT, formatChecksFileError, parseChecksFile } from '../../check/parse.js';
 import { loadCa, runChecks, RUN_DEFAULTS } from '../../check/run.js';
 import { toJUnitXml } from '../../check/junit.js';
 import { checkAnnotations, checksFileErrorAnnotations, isGitHubActions } from '../../check/github.js';
 import type { CheckResult, ChecksFileError } from '../../check/types.js';
 
-export const CHECK_HELP = `Usage: h2doctor check <file> --env <name> [options]
-
-Runs the checks of a checks file (docs/checks.md) against one environment, concurrently, and
-prints a pass/fail table with the reason for each failure.
-
-  <file>                 the checks file (YAML); '-' reads standard input
-  --env <name>           the environment to run (may be left out when the file defines one or none)
-  --junit <file>         also write JUnit XML (one testsuite, one testcase per check)
-  --json                 print the results as JSON instead of the table
-  --concurrency <n>      checks at once (default ${RUN_DEFAULTS.concurrency})
-  --timeout <ms>         deadline of each probe (default ${RUN_DEFAULTS.timeoutMs}); one check may take 6 times this
-  --no-color             no colour (also NO_COLOR, and output that is not a terminal)
-  -h, --help             this help
-
-With GITHUB_ACTIONS=true, failures are also printed as workflow annotations on the checks file.
-Exit status: 0 every check passed, 1 a check failed, 2 bad file or usage (nothing is connected to), 3 internal error.
-`;
-
-const FLAGS = {
-  env: { type: 'string' },
-  junit: { type: 'string' },
-  json: { type: 'boolean' },
-  concurrency: { type: 'string' },
-  timeout: { type: 'string' },
-  'no-color': { type: 'boolean' },
-  help: { type: 'boolean', short: 'h' },
-} as const;
-
 export async function checkCommand(args: string[], io: CliIO): Promise<number> {
-  const { values, positionals } = parse(args, FLAGS);
-  if (values.help) {
-    io.stdout(CHECK_HELP);
+  const spec = commandSpec('check');
+  const p = parseArgv(spec, args);
+  const positionals = p.positionals;
+  if (p.bool('help')) {
+    io.stdout((await import('../help.js')).commandHelp(spec, widthOf(io)));
     return EXIT.ok;
   }
   if (positionals.length === 0) throw new UsageError('no checks file given (try: h2doctor check checks.yaml --env prod)');
   if (positionals.length > 1) throw new UsageError(`one checks file at a time, got ${positionals.length}: ${positionals.join(' ')}`);
-  const concurrency = intFlag('--concurrency', values.concurrency, 1, 64) ?? RUN_DEFAULTS.concurrency;
-  const timeoutMs = intFlag('--timeout', values.timeout, 1, 600_000) ?? RUN_DEFAULTS.timeoutMs;
-  if (values.env !== undefined && values.env === '') throw new UsageError('--env wants an environment name');
+  const concurrency = intFlag('--concurrency', p.str('concurrency'), 1, 64) ?? RUN_DEFAULTS.concurrency;
+  const timeoutMs = intFlag('--timeout', p.str('timeout'), 1, 600_000) ?? RUN_DEFAULTS.timeoutMs;
+  if (p.str('env') !== undefined && p.str('env') === '') throw new UsageError('--env wants an environment name');
 
   const arg = positionals[0]!;
   const path = arg === '-' ? undefined : resolvePath(io.cwd, arg);
@@ -77,7 +53,7 @@ export async function checkCommand(args: string[], io: CliIO): Promise<number> {
   const parsed = parseChecksFile(text, shown);
   if (!parsed.ok) return refuse(parsed.errors);
   const envNames = Object.keys(parsed.file.environments ?? {});
-  let env = values.env;
+  let env = p.str('env');
   if (env === undefined) {
     if (envNames.length === 0) env = DEFAULT_ENVIRONMENT;
     else if (envNames.length === 1) env = envNames[0]!;
@@ -99,21 +75,22 @@ export async function checkCommand(args: string[], io: CliIO): Promise<number> {
   const wall = Math.round(performance.now() - t0);
   const passed = results.filter((r) => r.passed).length;
 
-  if (values.junit !== undefined) {
-    const out = resolvePath(io.cwd, values.junit);
+  const junit = p.str('junit');
+  if (junit !== undefined) {
+    const out = resolvePath(io.cwd, junit);
     try {
       await writeFile(out, toJUnitXml(results, { timestamp: new Date(Date.now() - wall) }));
     } catch (e) {
-      io.stderr(`h2doctor: --junit: cannot write ${values.junit}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}\n`);
+      io.stderr(`h2doctor: --junit: cannot write ${p.str('junit')}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}\n`);
       return EXIT.usage;
     }
   }
-  if (values.json) {
+  if (p.bool('json')) {
     const failed = results.filter((r) => !r.passed && r.error === undefined).length;
     const errors = results.filter((r) => r.error !== undefined).length;
     io.stdout(JSON.stringify({ file: shown, env, passed, failed, errors, durationMs: wall, results }, null, 2) + '\n');
   } else {
-    io.stdout(renderTable(results, { color: io.color && !values['no-color'], env, wall }));
+    io.stdout(renderTable(results, { color: useColor(p, io), env, wall }));
   }
   if (gha) for (const line of checkAnnotations(results, shown)) io.stdout(line + '\n');
   return passed === results.length ? EXIT.ok : EXIT.fail;

@@ -1,128 +1,82 @@
 /**
  * `h2doctor [diagnose] <url>`: the main command.
  */
-import { readFile } from 'node:fs/promises';
 import type { CliIO } from '../io.js';
 import { EXIT, UsageError } from '../io.js';
-import { intFlag, parse } from '../args.js';
+import { parseArgv, type Parsed } from '../spec.js';
+import { commandSpec } from '../registry.js';
+import { connectionOptions, intFlag, useColor, widthOf } from '../connect.js';
+import { assertUrlLike } from '../run.js';
 import { isToken } from '../../wire/http/fields.js';
-import { diagnose, DEFAULTS, type DiagnoseOptions } from '../../diagnose.js';
-import { parseResolve, parseTarget } from '../../target.js';
+import { diagnose, type DiagnoseOptions } from '../../diagnose.js';
+import { parseTarget } from '../../target.js';
 import { renderJson } from '../../report/json.js';
 import { renderTerminal } from '../../report/terminal.js';
 import type { Report } from '../../types.js';
+import { VERSION } from '../../version.js';
 
-export const DIAGNOSE_HELP = `Usage: h2doctor [diagnose] <url> [options]
-
-Says whether HTTP/2 works on <url> and, if not, why, with the evidence, the fix and the
-commands that reproduce it.
-
-  <url>                    https://host[:port][/path] or http://host:port (a bare host means https)
-  --json                   print the JSON report (schemaVersion 1)
-  --timeout <ms>           deadline for each probe (default ${DEFAULTS.timeoutMs})
-  --resolve <host:port:addr[,addr]>
-                           use these addresses for host:port, as curl does (repeatable)
-  --cacert <file>          PEM CA bundle to verify the server with (replaces the default roots)
-  --sni <name>             send this SNI instead of the URL's host ('' sends none)
-  --max-addresses <n>      probe at most n addresses of the name (default ${DEFAULTS.maxAddresses})
-  --survey                 enumerate the server's TLS versions, ciphers, groups and ALPN (more connections)
-  --rate <n>               with --survey: at most n new connections per second
-  -X, --request <method>   method for the HTTP requests (default GET)
-  -H, --header <'Name: value'>
-                           extra request header (repeatable)
-  --websocket <path>       also test a WebSocket upgrade on this path (ws:// and wss:// URLs test theirs)
-  --ws-protocol <name>     WebSocket subprotocol to offer (repeatable)
-  --proxy <url>            go through this HTTP proxy (CONNECT); default from HTTPS_PROXY / HTTP_PROXY / NO_PROXY
-  --no-proxy               ignore the proxy variables
-  --compare-direct         with a proxy: probe the direct path too and compare ALPN and certificates
-  -v, --verbose            show every probe
-  --no-color               no colour (also NO_COLOR, and output that is not a terminal)
-  -h, --help               this help
-
-Exit status: 0 ok or warnings, 1 HTTP/2 fails, 2 bad usage, 3 internal error.
-`;
-
-export const DIAGNOSE_FLAGS = {
-  json: { type: 'boolean' },
-  timeout: { type: 'string' },
-  resolve: { type: 'string', multiple: true },
-  cacert: { type: 'string' },
-  sni: { type: 'string' },
-  'max-addresses': { type: 'string' },
-  survey: { type: 'boolean' },
-  rate: { type: 'string' },
-  request: { type: 'string', short: 'X' },
-  header: { type: 'string', short: 'H', multiple: true },
-  websocket: { type: 'string' },
-  'ws-protocol': { type: 'string', multiple: true },
-  proxy: { type: 'string' },
-  'no-proxy': { type: 'boolean' },
-  'compare-direct': { type: 'boolean' },
-  verbose: { type: 'boolean', short: 'v' },
-  'no-color': { type: 'boolean' },
-  help: { type: 'boolean', short: 'h' },
-} as const;
+export { readCa } from '../connect.js';
 
 export async function diagnoseCommand(args: string[], io: CliIO): Promise<number> {
-  const { values, positionals } = parse(args, DIAGNOSE_FLAGS);
-  if (values.help) {
-    io.stdout(DIAGNOSE_HELP);
+  const spec = commandSpec('diagnose');
+  const p = parseArgv(spec, args);
+  if (p.bool('help')) {
+    io.stdout((await import('../help.js')).commandHelp(spec, widthOf(io)));
     return EXIT.ok;
   }
-  if (positionals.length === 0) throw new UsageError('no URL given (try: h2doctor https://example.com)');
-  if (positionals.length > 1) throw new UsageError(`one URL at a time, got ${positionals.length}: ${positionals.join(' ')}`);
-  const target = parseTarget(positionals[0]!, values.sni);
-  const resolve = (values.resolve ?? []).map(parseResolve);
-  let ca: string | undefined;
-  if (values.cacert !== undefined) ca = await readCa(values.cacert);
-  const report = await diagnose(target, { ...optionsFromFlags(values, io), resolve, ...(ca ? { ca } : {}) });
-  io.stdout(values.json ? renderJson(report) : renderTerminal(report, { color: io.color && !values['no-color'], verbose: !!values.verbose }));
+  if (p.bool('version')) {
+    io.stdout(`h2doctor ${VERSION}\n`);
+    return EXIT.ok;
+  }
+  const url = oneUrl(p, 'h2doctor https://example.com');
+  const options = await diagnoseOptions(p, io);
+  const target = parseTarget(url, options.sni);
+  const report = await diagnose(target, options);
+  io.stdout(p.bool('json') ? renderJson(report) : renderTerminal(report, { color: useColor(p, io), verbose: p.bool('verbose'), width: widthOf(io) }));
   return exitFor(report);
 }
 
-type Flags = ReturnType<typeof parse<typeof DIAGNOSE_FLAGS>>['values'];
+/** The one URL argument of a connecting command; a bare word is refused before any lookup. */
+export function oneUrl(p: Parsed, example: string): string {
+  if (p.positionals.length === 0) throw new UsageError(`no URL given (try: ${example})`);
+  if (p.positionals.length > 1) throw new UsageError(`one URL at a time, got ${p.positionals.length}: ${p.positionals.join(' ')}`);
+  assertUrlLike(p.positionals[0]!);
+  return p.positionals[0]!;
+}
 
-/** The diagnosis options the flags ask for; bad values are UsageErrors. Shared by commands that diagnose. */
-export function optionsFromFlags(values: Partial<Flags>, io: CliIO): DiagnoseOptions {
-  const o: DiagnoseOptions = { env: io.env };
-  const timeoutMs = intFlag('--timeout', values.timeout, 1, 600_000);
-  if (timeoutMs !== undefined) o.timeoutMs = timeoutMs;
-  const maxAddresses = intFlag('--max-addresses', values['max-addresses'], 1, 64);
+/** The diagnosis options the flags ask for (connection flags and diagnose's own); bad values are UsageErrors. */
+export async function diagnoseOptions(p: Parsed, io: CliIO): Promise<DiagnoseOptions> {
+  const o = await connectionOptions(p, io);
+  const maxAddresses = intFlag('--max-addresses', p.str('max-addresses'), 1, 64);
   if (maxAddresses !== undefined) o.maxAddresses = maxAddresses;
-  if (values.survey) o.survey = true;
-  const rate = intFlag('--rate', values.rate, 1, 10_000);
+  if (p.bool('survey')) o.survey = true;
+  const rate = intFlag('--rate', p.str('rate'), 1, 10_000);
   if (rate !== undefined) {
-    if (!values.survey) throw new UsageError('--rate goes with --survey');
+    if (!o.survey) throw new UsageError('--rate goes with --survey');
     o.rate = rate;
   }
-  if (values.request !== undefined) {
-    // RFC 9110 §9.1: a method is a token.
-    if (!isToken(values.request)) throw new UsageError(`-X: not a valid method: ${JSON.stringify(values.request)}`);
-    o.method = values.request;
+  const method = p.str('request');
+  if (method !== undefined) o.method = checkMethod(method);
+  const headers = p.list('header');
+  if (headers.length) o.headers = headers.map(parseHeaderFlag);
+  const ws = p.str('websocket');
+  if (ws !== undefined) {
+    if (!ws.startsWith('/')) throw new UsageError(`--websocket wants a path starting with /, got ${JSON.stringify(ws)}`);
+    o.websocket = ws;
   }
-  if (values.header?.length) o.headers = values.header.map(parseHeaderFlag);
-  if (values.websocket !== undefined) {
-    if (!values.websocket.startsWith('/')) throw new UsageError(`--websocket wants a path starting with /, got ${JSON.stringify(values.websocket)}`);
-    o.websocket = values.websocket;
+  const wsp = p.list('ws-protocol');
+  if (wsp.length) {
+    for (const x of wsp) if (!isToken(x)) throw new UsageError(`--ws-protocol: not a token: ${JSON.stringify(x)}`);
+    o.wsProtocols = wsp;
   }
-  if (values['ws-protocol']?.length) {
-    for (const p of values['ws-protocol']) if (!isToken(p)) throw new UsageError(`--ws-protocol: not a token: ${JSON.stringify(p)}`);
-    o.wsProtocols = values['ws-protocol'];
-  }
-  if (values.proxy !== undefined && values['no-proxy']) throw new UsageError('--proxy and --no-proxy contradict each other');
-  if (values.proxy !== undefined) {
-    let u: URL;
-    try {
-      u = new URL(values.proxy);
-    } catch {
-      throw new UsageError(`--proxy: not a valid URL: ${JSON.stringify(values.proxy)}`);
-    }
-    if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new UsageError(`--proxy: unsupported proxy scheme "${u.protocol}" (use http:// or https://)`);
-    o.proxy = values.proxy;
-  }
-  if (values['no-proxy']) o.proxy = null;
-  if (values['compare-direct']) o.compareDirect = true;
+  if (p.bool('compare-direct')) o.compareDirect = true;
   return o;
+}
+
+/** RFC 9110 §9.1: a method is a token. */
+export function checkMethod(m: string): string {
+  if (!isToken(m)) throw new UsageError(`-X: not a valid method: ${JSON.stringify(m)}`);
+  return m;
 }
 
 /** `-H 'Name: value'`, as curl takes it. */
@@ -137,15 +91,4 @@ export function parseHeaderFlag(h: string): [string, string] {
 
 export function exitFor(r: Report): number {
   return r.verdict === 'fail' ? EXIT.fail : EXIT.ok;
-}
-
-export async function readCa(file: string): Promise<string> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (e) {
-    throw new UsageError(`--cacert: cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-  }
-  if (!text.includes('-----BEGIN CERTIFICATE-----')) throw new UsageError(`--cacert: ${file} holds no PEM certificate`);
-  return text;
 }

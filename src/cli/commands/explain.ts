@@ -8,52 +8,30 @@
 import { CODES } from '../../diagnosis/codes.js';
 import { confirmCandidates, candidateCodes, explain, explainJson, type ConfirmFn, type ExplainResult } from '../../explain/index.js';
 import { EXIT, UsageError, type CliIO } from '../io.js';
+import { parseArgv, type Parsed } from '../spec.js';
+import { commandSpec } from '../registry.js';
+import { connectionOptions, useColor, widthOf } from '../connect.js';
+import type { DiagnoseOptions } from '../../diagnose.js';
 
-export const EXPLAIN_HELP = `Usage: h2doctor explain "<error text>" [--json] [--url <url>]
-       <command that fails> 2>&1 | h2doctor explain [--json]
-
-Matches an error message printed by an HTTP/2 client, server or proxy (curl, OpenSSL, Node,
-Go, grpc-go, grpc-java/Netty, gRPC C-core, OkHttp, Java, Python, Chrome, Firefox, nginx,
-Envoy, HAProxy, AWS ALB) against a catalogue, decodes the evidence inside it (hex dumps,
-frame lengths, TLS alerts, HTTP/2 error codes, OpenSSL error codes) and lists the candidate
-causes with the command to run next.
-
-Options:
-  --json         print JSON: { "matches": [ { "id", "confidence", "family", "meaning", "causes" } ] }
-  --url <url>    also run the diagnosis against <url> and say which candidate it confirms
-  -h, --help     show this help
-`;
+/** Confirms candidates with a diagnosis made with the command line's connection options. */
+export type ConfirmWith = (url: string, opts: { candidates: Parameters<ConfirmFn>[1]['candidates']; options?: DiagnoseOptions }) => Promise<{ codes: string[] }>;
 
 /** How many matches the human output shows (JSON carries all). */
 const SHOWN = 3;
 
-interface Parsed {
+interface ExplainArgs {
   help: boolean;
   json: boolean;
   url: string | null;
   text: string[];
+  p: Parsed;
 }
 
-function parseArgs(args: readonly string[]): Parsed {
-  const out: Parsed = { help: false, json: false, url: null, text: [] };
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i]!;
-    if (a === '--') {
-      out.text.push(...args.slice(i + 1));
-      break;
-    }
-    if (a === '-h' || a === '--help') out.help = true;
-    else if (a === '--json') out.json = true;
-    else if (a === '--no-color') continue;
-    else if (a === '--url' || a.startsWith('--url=')) {
-      const v = a === '--url' ? args[++i] : a.slice('--url='.length);
-      if (v === undefined || v === '') throw new UsageError('--url needs a value, e.g. --url https://example.com');
-      out.url = checkUrl(v);
-    } else if (a.startsWith('-') && a.length > 1 && !/\s/.test(a)) {
-      throw new UsageError(`explain: unknown option ${a} (see h2doctor explain --help)`);
-    } else out.text.push(a);
-  }
-  return out;
+function parseExplainArgs(args: readonly string[]): ExplainArgs {
+  const p = parseArgv(commandSpec('explain'), args);
+  const url = p.str('url');
+  if (url === '') throw new UsageError('--url needs a value, e.g. --url https://example.com');
+  return { help: p.bool('help'), json: p.bool('json'), url: url === undefined ? null : checkUrl(url), text: p.positionals, p };
 }
 
 function checkUrl(v: string): string {
@@ -132,10 +110,10 @@ export function renderExplain(r: ExplainResult, color = false): string {
   return lines.join('\n') + '\n';
 }
 
-export async function explainCommand(args: string[], io: CliIO, deps: { confirm?: ConfirmFn } = {}): Promise<number> {
-  const p = parseArgs(args);
+export async function explainCommand(args: string[], io: CliIO, deps: { confirm?: ConfirmWith } = {}): Promise<number> {
+  const p = parseExplainArgs(args);
   if (p.help) {
-    io.stdout(EXPLAIN_HELP);
+    io.stdout((await import('../help.js')).commandHelp(commandSpec('explain'), widthOf(io)));
     return EXIT.ok;
   }
   let text = p.text.join(' ');
@@ -152,7 +130,7 @@ export async function explainCommand(args: string[], io: CliIO, deps: { confirm?
   if (p.url && deps.confirm) {
     let found: { codes: string[] };
     try {
-      found = await deps.confirm(p.url, { candidates: candidateCodes(result) });
+      found = await deps.confirm(p.url, { candidates: candidateCodes(result), options: await connectionOptions(p.p, io) });
     } catch (e) {
       io.stderr(`explain --url: the diagnosis of ${p.url} failed: ${(e as Error)?.message ?? String(e)}\n`);
       return EXIT.fail;
@@ -160,6 +138,6 @@ export async function explainCommand(args: string[], io: CliIO, deps: { confirm?
     result = confirmCandidates(result, found.codes, p.url);
   }
   if (p.json) io.stdout(JSON.stringify(explainJson(result), null, 2) + '\n');
-  else io.stdout(renderExplain(result, io.color));
+  else io.stdout(renderExplain(result, useColor(p.p, io)));
   return EXIT.ok;
 }

@@ -5,42 +5,24 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CliIO } from '../io.js';
 import { EXIT, UsageError } from '../io.js';
-import { parse } from '../args.js';
+import { parseArgv } from '../spec.js';
+import { commandSpec } from '../registry.js';
+import { useColor, widthOf } from '../connect.js';
 import { ALL_SCENARIOS as SCENARIOS, findScenario } from '../../lab/scenarios.js';
 import { runLab } from '../../lab/run.js';
 import { createLabPki, writeLabPki } from '../../lab/pki.js';
 import { labServe } from './lab-serve.js';
 
-const HELP = `Usage: h2doctor lab --list
-       h2doctor lab <scenario>          serve one scenario on loopback until interrupted
-       h2doctor lab --diagnose [<scenario>…] [--json] [-v]
-                                        start every scenario, diagnose each, compare with the expected codes
-       h2doctor lab --serve [<scenario>…] [-- <command> [args…]]
-                                        serve several (default all), naming each as <ID>_URL and <ID>_PIN
-                                        (and the CA as H2DOCTOR_LAB_CA): print export lines and serve until
-                                        interrupted, or run <command> with them set and exit with its status
-
-Exit status of --diagnose: 0 when every scenario gets exactly its expected codes, 1 otherwise.
-`;
-
 export async function labCommand(argv: string[], io: CliIO): Promise<number> {
-  // `--serve … -- <command>`: what follows `--` is the command, not scenarios.
-  const dd = argv.indexOf('--');
-  const args = dd >= 0 ? argv.slice(0, dd) : argv;
-  const { values, positionals } = parse(args, {
-    serve: { type: 'boolean' },
-    list: { type: 'boolean' },
-    diagnose: { type: 'boolean' },
-    json: { type: 'boolean' },
-    verbose: { type: 'boolean', short: 'v' },
-    'no-color': { type: 'boolean' },
-    help: { type: 'boolean', short: 'h' },
-  });
-  if (values.help) {
-    io.stdout(HELP);
+  const spec = commandSpec('lab');
+  const p = parseArgv(spec, argv);
+  const positionals = p.positionals;
+  const values = { serve: p.bool('serve'), list: p.bool('list'), diagnose: p.bool('diagnose'), json: p.bool('json'), verbose: p.bool('verbose') };
+  if (p.bool('help')) {
+    io.stdout((await import('../help.js')).commandHelp(spec, widthOf(io)));
     return EXIT.ok;
   }
-  const color = io.color && !values['no-color'];
+  const color = useColor(p, io);
   const c = (s: string, code: number) => (color ? `\x1b[${code}m${s}\x1b[0m` : s);
   if (values.list) {
     const w = Math.max(...SCENARIOS.map((s) => s.id.length));
@@ -50,8 +32,8 @@ export async function labCommand(argv: string[], io: CliIO): Promise<number> {
   for (const id of positionals) {
     if (!findScenario(id)) throw new UsageError(`no lab scenario "${id}" (see: h2doctor lab --list)`);
   }
-  if (dd >= 0 && !values.serve) throw new UsageError('a command after -- goes with --serve');
-  if (values.serve) return labServe(positionals, dd >= 0 ? argv.slice(dd + 1) : [], io);
+  if (p.rest !== undefined && !values.serve) throw new UsageError('a command after -- goes with --serve');
+  if (values.serve) return labServe(positionals, p.rest ?? [], io);
   if (values.diagnose) {
     const t0 = performance.now();
     const results = await runLab(positionals);

@@ -5,11 +5,12 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import type { CliIO } from '../io.js';
 import { EXIT, UsageError } from '../io.js';
-import { intFlag, parse } from '../args.js';
-import { isToken } from '../../wire/http/fields.js';
+import { parseArgv } from '../spec.js';
+import { commandSpec } from '../registry.js';
+import { connectionOptions, intFlag, useColor, widthOf } from '../connect.js';
 import { parseResolve, parseTarget } from '../../target.js';
-import { parseHeaderFlag, readCa } from './diagnose.js';
-import { runTrace, TRACE_DEFAULTS } from '../../trace/session.js';
+import { checkMethod, oneUrl, parseHeaderFlag } from './diagnose.js';
+import { runTrace } from '../../trace/session.js';
 import { renderEvent, renderSummary } from '../../trace/render.js';
 import { keylogText, tracePcapng } from '../../trace/pcap.js';
 import { buildBundle } from '../../trace/bundle.js';
@@ -17,109 +18,62 @@ import { gatherEnvironment } from '../../trace/environment.js';
 import { diagnose } from '../../diagnose.js';
 import type { TraceOptions } from '../../trace/types.js';
 
-export const TRACE_HELP = `Usage: h2doctor trace <url> [options]
-
-One connection, printed as it happens: TCP connect, the TLS handshake (offered and chosen), then
-every HTTP/2 frame both ways, with what is wrong said on the line that shows it.
-
-  <url>                    https://host[:port][/path] or http://host:port
-  -X, --request <method>   request method (default GET, or POST with --data)
-  -H, --header <'Name: value'>
-                           extra request header (repeatable)
-  --data <text|@file>      request body, sent as DATA frames under flow control
-  --http2-prior-knowledge  cleartext: send the HTTP/2 preface at once (default for http://: Upgrade: h2c)
-  --alpn <list>            ALPN protocols to offer, comma-separated (default h2,http/1.1)
-  --max-frames <n>         stop after n frames, both directions (default ${TRACE_DEFAULTS.maxFrames})
-  --timeout <ms>           deadline for the whole trace (default ${TRACE_DEFAULTS.timeoutMs})
-  --resolve <host:port:addr>
-                           use this address for host:port, as curl does (repeatable)
-  --cacert <file>          PEM CA bundle to verify the server with
-  --sni <name>             send this SNI instead of the URL's host ('' sends none)
-  --keylog <file>          write the TLS secrets (NSS key log, the SSLKEYLOGFILE format)
-  --pcap <file>            write a pcapng of the connection with its TLS secrets inside:
-                           tshark -r <file> -Y http2 shows the decrypted frames
-  --bundle <file>          write a bug-report bundle: diagnosis, trace and environment, secrets removed
-  --json                   print the events as a JSON array
-  --no-color               no colour
-  -h, --help               this help
-
-Exit status: 0 no problem seen, 1 a problem was seen, 2 bad usage, 3 internal error.
-`;
-
-const FLAGS = {
-  request: { type: 'string', short: 'X' },
-  header: { type: 'string', short: 'H', multiple: true },
-  data: { type: 'string', short: 'd' },
-  'http2-prior-knowledge': { type: 'boolean' },
-  alpn: { type: 'string' },
-  'max-frames': { type: 'string' },
-  timeout: { type: 'string' },
-  resolve: { type: 'string', multiple: true },
-  cacert: { type: 'string' },
-  sni: { type: 'string' },
-  keylog: { type: 'string' },
-  pcap: { type: 'string' },
-  bundle: { type: 'string' },
-  json: { type: 'boolean' },
-  'no-color': { type: 'boolean' },
-  help: { type: 'boolean', short: 'h' },
-} as const;
-
 export async function traceCommand(args: string[], io: CliIO): Promise<number> {
-  const { values, positionals } = parse(args, FLAGS);
-  if (values.help) {
-    io.stdout(TRACE_HELP);
+  const spec = commandSpec('trace');
+  const p = parseArgv(spec, args);
+  if (p.bool('help')) {
+    io.stdout((await import('../help.js')).commandHelp(spec, widthOf(io)));
     return EXIT.ok;
   }
-  if (positionals.length === 0) throw new UsageError('no URL given (try: h2doctor trace https://example.com)');
-  if (positionals.length > 1) throw new UsageError(`one URL at a time, got ${positionals.length}: ${positionals.join(' ')}`);
-  const target = parseTarget(positionals[0]!, values.sni);
+  const url = oneUrl(p, 'h2doctor trace https://example.com');
+  const conn = await connectionOptions(p, io);
+  const target = parseTarget(url, conn.sni);
   if (target.scheme === 'ws' || target.scheme === 'wss') throw new UsageError('trace takes http:// or https:// URLs');
-  if (values['http2-prior-knowledge'] && target.tls) throw new UsageError('--http2-prior-knowledge is for cleartext http:// URLs (over TLS, ALPN chooses HTTP/2)');
+  if (p.bool('http2-prior-knowledge') && target.tls) throw new UsageError('--http2-prior-knowledge is for cleartext http:// URLs (over TLS, ALPN chooses HTTP/2)');
 
-  const o: TraceOptions = { resolve: (values.resolve ?? []).map(parseResolve) };
-  if (values.cacert !== undefined) o.ca = await readCa(values.cacert);
-  const timeoutMs = intFlag('--timeout', values.timeout, 1, 600_000);
-  if (timeoutMs !== undefined) o.timeoutMs = timeoutMs;
-  const maxFrames = intFlag('--max-frames', values['max-frames'], 1, 1_000_000);
+  const o: TraceOptions = { resolve: (conn.resolve ?? []).map((r) => (typeof r === 'string' ? parseResolve(r) : r)) };
+  if (conn.ca !== undefined) o.ca = conn.ca;
+  if (conn.timeoutMs !== undefined) o.timeoutMs = conn.timeoutMs;
+  const maxFrames = intFlag('--max-frames', p.str('max-frames'), 1, 1_000_000);
   if (maxFrames !== undefined) o.maxFrames = maxFrames;
-  if (values.request !== undefined) {
-    // RFC 9110 §9.1: a method is a token.
-    if (!isToken(values.request)) throw new UsageError(`-X: not a valid method: ${JSON.stringify(values.request)}`);
-    o.method = values.request;
-  }
-  if (values.header?.length) o.headers = values.header.map(parseHeaderFlag);
-  if (values.data !== undefined) o.data = await readData(values.data);
-  if (values['http2-prior-knowledge']) o.priorKnowledge = true;
-  if (values.alpn !== undefined) {
-    const list = values.alpn.split(',').map((s) => s.trim()).filter(Boolean);
-    if (list.length === 0 || list.some((p) => p.length > 255 || !/^[\x21-\x7e]+$/.test(p))) throw new UsageError(`--alpn wants a comma-separated list of protocol names, got ${JSON.stringify(values.alpn)}`);
+  const method = p.str('request');
+  if (method !== undefined) o.method = checkMethod(method);
+  const headers = p.list('header');
+  if (headers.length) o.headers = headers.map(parseHeaderFlag);
+  const data = p.str('data');
+  if (data !== undefined) o.data = await readData(data);
+  if (p.bool('http2-prior-knowledge')) o.priorKnowledge = true;
+  const alpn = p.str('alpn');
+  if (alpn !== undefined) {
+    const list = alpn.split(',').map((s) => s.trim()).filter(Boolean);
+    if (list.length === 0 || list.some((x) => x.length > 255 || !/^[\x21-\x7e]+$/.test(x))) throw new UsageError(`--alpn wants a comma-separated list of protocol names, got ${JSON.stringify(alpn)}`);
     o.alpn = list;
   }
-  if (!target.tls && (values.keylog !== undefined || values.alpn !== undefined)) {
-    throw new UsageError(`${values.keylog !== undefined ? '--keylog' : '--alpn'} needs an https:// URL (cleartext has no TLS)`);
+  const keylog = p.str('keylog');
+  const pcap = p.str('pcap');
+  const bundle = p.str('bundle');
+  const json = p.bool('json');
+  if (!target.tls && (keylog !== undefined || alpn !== undefined)) {
+    throw new UsageError(`${keylog !== undefined ? '--keylog' : '--alpn'} needs an https:// URL (cleartext has no TLS)`);
   }
 
-  const color = io.color && !values['no-color'];
-  const trace = await runTrace(target, o, values.json ? undefined : (e) => io.stdout(renderEvent(e, { color })));
-  if (values.json) io.stdout(`${JSON.stringify(trace.events, null, 2)}\n`);
+  const color = useColor(p, io);
+  const trace = await runTrace(target, o, json ? undefined : (e) => io.stdout(renderEvent(e, { color })));
+  if (json) io.stdout(`${JSON.stringify(trace.events, null, 2)}\n`);
   else io.stdout(renderSummary(trace.events));
 
-  if (values.keylog !== undefined) await writeOut(values.keylog, keylogText(trace), '--keylog', io);
-  if (values.pcap !== undefined) {
+  if (keylog !== undefined) await writeOut(keylog, keylogText(trace), '--keylog', io);
+  if (pcap !== undefined) {
     const file = tracePcapng(trace);
-    if (file) await writeOut(values.pcap, file, '--pcap', io);
-    else io.stderr(`h2doctor: --pcap: no connection opened, nothing written to ${values.pcap}\n`);
+    if (file) await writeOut(pcap, file, '--pcap', io);
+    else io.stderr(`h2doctor: --pcap: no connection opened, nothing written to ${pcap}\n`);
   }
-  if (values.bundle !== undefined) {
+  if (bundle !== undefined) {
     let report;
     let reportError: string | undefined;
     try {
       report = await diagnose(target, {
-        env: io.env,
-        ...(o.resolve ? { resolve: [...o.resolve] } : {}),
-        ...(o.ca ? { ca: o.ca } : {}),
-        ...(o.timeoutMs ? { timeoutMs: o.timeoutMs } : {}),
+        ...conn,
         ...(o.method ? { method: o.method } : {}),
         ...(o.headers ? { headers: o.headers } : {}),
       });
@@ -127,7 +81,7 @@ export async function traceCommand(args: string[], io: CliIO): Promise<number> {
       reportError = (e as Error).message;
     }
     const text = buildBundle({ argv: ['trace', ...args], trace, ...(report ? { report } : {}), ...(reportError ? { reportError } : {}), environment: await gatherEnvironment(io.env) });
-    await writeOut(values.bundle, text, '--bundle', io);
+    await writeOut(bundle, text, '--bundle', io);
   }
   return trace.errors.length ? EXIT.fail : EXIT.ok;
 }

@@ -1,0 +1,172 @@
+/**
+ * Every command, in one table: its words (summary, usage, description), the flags it takes (from
+ * src/cli/flags.ts) and how to load it. Help, `help <command>`, "did you mean", the man page and
+ * shell completion are all made from this table.
+ *
+ * Adding a command: one entry in COMMANDS below (spec + `load`) and its implementation in
+ * src/cli/commands/<name>.ts, exporting `(args: string[], io: CliIO) => Promise<number>` that
+ * starts with `const p = parseArgv(commandSpec('<name>'), args)`. Implementations are imported
+ * only when run: `h2doctor <url>` must not pay for loading the lab, the explain catalogue or the
+ * YAML/JSON-schema stack.
+ */
+import type { CliIO } from './io.js';
+import type { CommandSpec, FlagSpec } from './spec.js';
+import { CONNECTION, FLAGS, OUTPUT, withHelp } from './flags.js';
+
+export type CommandRun = (args: string[], io: CliIO) => Promise<number>;
+
+export interface Command extends CommandSpec {
+  load(): Promise<CommandRun>;
+}
+
+const f = (name: string, o: Omit<FlagSpec, 'name'>): FlagSpec => ({ name, ...o });
+
+const DIAGNOSE_EXIT = 'Exit status: 0 ok or warnings, 1 HTTP/2 fails, 2 bad usage, 3 internal error.';
+
+export const DIAGNOSE_OWN: readonly FlagSpec[] = [
+  FLAGS.json,
+  f('max-addresses', { type: 'string', value: '<n>', help: 'probe at most n addresses of the name (default 4)' }),
+  f('survey', { type: 'boolean', help: "enumerate the server's TLS versions, ciphers, groups and ALPN (more connections)" }),
+  f('rate', { type: 'string', value: '<n>', help: 'with --survey: at most n new connections per second' }),
+  FLAGS.request,
+  FLAGS.header,
+  f('websocket', { type: 'string', value: '<path>', help: 'also test a WebSocket upgrade on this path (ws:// and wss:// URLs test theirs)' }),
+  f('ws-protocol', { type: 'string', multiple: true, value: '<name>', help: 'WebSocket subprotocol to offer (repeatable)' }),
+  f('compare-direct', { type: 'boolean', help: 'with a proxy: probe the direct path too and compare ALPN and certificates' }),
+  FLAGS.verbose,
+];
+
+export const COMMANDS: readonly Command[] = [
+  {
+    name: 'diagnose',
+    summary: 'diagnose HTTP/2 on a URL (the default command)',
+    usage: ['[diagnose] <url> [options]'],
+    description: 'Says whether HTTP/2 works on <url> and, if not, why, with the evidence, the fix and the commands that reproduce it.',
+    args: [{ name: '<url>', help: 'https://host[:port][/path] or http://host:port (a bare host:port or name.domain means https)', complete: 'url' }],
+    flags: [...DIAGNOSE_OWN, ...CONNECTION, ...OUTPUT, FLAGS.version],
+    footer: DIAGNOSE_EXIT,
+    load: () => import('./commands/diagnose.js').then((m) => m.diagnoseCommand),
+  },
+  {
+    name: 'trace',
+    summary: 'one connection frame by frame; --pcap writes a capture Wireshark opens decrypted',
+    usage: ['trace <url> [options]'],
+    description:
+      'One connection, printed as it happens: TCP connect, the TLS handshake (offered and chosen), then every HTTP/2 frame both ways, with what is wrong said on the line that shows it.',
+    args: [{ name: '<url>', help: 'https://host[:port][/path] or http://host:port', complete: 'url' }],
+    flags: [
+      withHelp(FLAGS.request, 'request method (default GET, or POST with --data)'),
+      FLAGS.header,
+      f('data', { short: 'd', type: 'string', value: '<text|@file>', help: 'request body, sent as DATA frames under flow control' }),
+      f('http2-prior-knowledge', { type: 'boolean', help: 'cleartext: send the HTTP/2 preface at once (default for http://: Upgrade: h2c)' }),
+      f('alpn', { type: 'string', value: '<list>', help: 'ALPN protocols to offer, comma-separated (default h2,http/1.1)' }),
+      f('max-frames', { type: 'string', value: '<n>', help: 'stop after n frames, both directions (default 1000)' }),
+      f('keylog', { type: 'string', value: '<file>', complete: 'file', help: 'write the TLS secrets (NSS key log, the SSLKEYLOGFILE format)' }),
+      f('pcap', { type: 'string', value: '<file>', complete: 'file', help: 'write a pcapng of the connection with its TLS secrets inside: tshark -r <file> -Y http2 shows the decrypted frames' }),
+      f('bundle', { type: 'string', value: '<file>', complete: 'file', help: 'write a bug-report bundle: diagnosis, trace and environment, secrets removed' }),
+      withHelp(FLAGS.json, 'print the events as JSON (with schemaVersion)'),
+      ...CONNECTION.map((x) => (x.name === 'timeout' ? withHelp(x, 'deadline for the whole trace (default 5000)') : x)),
+      ...OUTPUT,
+    ],
+    footer: 'Exit status: 0 no problem seen, 1 a problem was seen, 2 bad usage, 3 internal error.',
+    load: () => import('./commands/trace.js').then((m) => m.traceCommand),
+  },
+  {
+    name: 'explain',
+    summary: 'map a pasted error message to its causes (and confirm one with --url)',
+    usage: ['explain "<error text>" [--json] [--url <url> [connection options]]', '<command that fails> 2>&1 | h2doctor explain [--json]'],
+    description:
+      'Matches an error message printed by an HTTP/2 client, server or proxy (curl, OpenSSL, Node, Go, grpc-go, grpc-java/Netty, gRPC C-core, OkHttp, Java, Python, Chrome, Firefox, nginx, Envoy, HAProxy, AWS ALB) against a catalogue, decodes the evidence inside it (hex dumps, frame lengths, TLS alerts, HTTP/2 error codes, OpenSSL error codes) and lists the candidate causes with the command to run next.',
+    args: [{ name: '<error text>', help: 'the error message; read from standard input when left out' }],
+    flags: [
+      withHelp(FLAGS.json, 'print JSON: { "schemaVersion", "matches": [ { "id", "confidence", "family", "meaning", "causes" } ] }'),
+      f('url', { type: 'string', value: '<url>', help: 'also run the diagnosis against <url> (with the connection options below) and say which candidate it confirms' }),
+      ...CONNECTION,
+      ...OUTPUT,
+    ],
+    textArgs: true,
+    load: () =>
+      Promise.all([import('./commands/explain.js'), import('../diagnose.js')]).then(
+        ([{ explainCommand }, { diagnose }]) =>
+          (args: string[], io: CliIO) =>
+            explainCommand(args, io, {
+              confirm: async (url, o) => ({ codes: (await diagnose(url, o.options ?? { env: io.env })).findings.map((x) => x.code) }),
+            }),
+      ),
+  },
+  {
+    name: 'check',
+    summary: 'run a checks file (HTTP/2 expectations as code) against an environment, for CI',
+    usage: ['check <file> --env <name> [options]'],
+    description: 'Runs the checks of a checks file (docs/checks.md) against one environment, concurrently, and prints a pass/fail table with the reason for each failure. Connection settings (addresses, CA, proxy) come from the environment in the file.',
+    args: [{ name: '<file>', help: "the checks file (YAML); '-' reads standard input", complete: 'file' }],
+    flags: [
+      f('env', { type: 'string', value: '<name>', help: 'the environment to run (may be left out when the file defines one or none)' }),
+      f('junit', { type: 'string', value: '<file>', complete: 'file', help: 'also write JUnit XML (one testsuite, one testcase per check)' }),
+      withHelp(FLAGS.json, 'print the results as JSON (with schemaVersion) instead of the table'),
+      f('concurrency', { type: 'string', value: '<n>', help: 'checks at once (default 4)' }),
+      withHelp(FLAGS.timeout, 'deadline of each probe (default 3000); one check may take 6 times this'),
+      ...OUTPUT,
+    ],
+    footer:
+      'With GITHUB_ACTIONS=true, failures are also printed as workflow annotations on the checks file.\nExit status: 0 every check passed, 1 a check failed, 2 bad file or usage (nothing is connected to), 3 internal error.',
+    load: () => import('./commands/check.js').then((m) => m.checkCommand),
+  },
+  {
+    name: 'init',
+    summary: "write a starter checks file from a URL's current behaviour",
+    usage: ['init <url> [-o <file>] [--force] [options]'],
+    description:
+      'Diagnoses <url> and writes a starter checks file (docs/checks.md) whose expectations are what the endpoint does now, commented. Edit it, then run: h2doctor check <file>.',
+    args: [{ name: '<url>', help: 'the endpoint to check', complete: 'url' }],
+    flags: [
+      f('output', { short: 'o', type: 'string', value: '<file>', complete: 'file', help: "where to write (default checks.yaml; '-' prints it)" }),
+      f('force', { type: 'boolean', help: 'overwrite an existing file' }),
+      f('env', { type: 'string', value: '<name>', help: "the environment's name in the file (default 'default')" }),
+      ...CONNECTION,
+      ...OUTPUT,
+    ],
+    footer: 'Exit status: 0 written, 2 bad usage or the file exists, 3 internal error.',
+    load: () => import('./commands/init.js').then((m) => m.initCommand),
+  },
+  {
+    name: 'lab',
+    summary: 'serve or diagnose the embedded failure lab on loopback',
+    usage: [
+      'lab --list',
+      'lab <scenario>',
+      'lab --diagnose [<scenario>…] [--json] [-v]',
+      'lab --serve [<scenario>…] [-- <command> [args…]]',
+    ],
+    description:
+      'lab <scenario> serves one scenario on loopback until interrupted. lab --diagnose starts every scenario (or the ones named), diagnoses each and compares with the expected codes. lab --serve serves several (default all), naming each as <ID>_URL and <ID>_PIN (and the CA as H2DOCTOR_LAB_CA): it prints export lines and serves until interrupted, or runs <command> with them set and exits with its status.',
+    args: [{ name: '<scenario>', help: 'a scenario id (lab --list)', complete: 'scenario' }],
+    flags: [
+      f('list', { type: 'boolean', help: 'list the scenarios' }),
+      f('diagnose', { type: 'boolean', help: 'diagnose the scenarios and compare with their expected codes' }),
+      f('serve', { type: 'boolean', help: 'serve scenarios and name them in variables' }),
+      withHelp(FLAGS.json, 'with --diagnose: print the results as JSON'),
+      withHelp(FLAGS.verbose, 'with --diagnose --json: include each report'),
+      ...OUTPUT,
+    ],
+    passThrough: true,
+    footer: 'Exit status of --diagnose: 0 when every scenario gets exactly its expected codes, 1 otherwise.',
+    load: () => import('./commands/lab.js').then((m) => m.labCommand),
+  },
+  {
+    name: 'help',
+    summary: 'help on a command: h2doctor help <command>',
+    usage: ['help [<command>]'],
+    description: 'Prints the help of a command, or the list of commands.',
+    args: [{ name: '<command>', help: 'a command' }],
+    flags: [FLAGS.help],
+    load: () => import('./help.js').then((m) => m.helpCommand),
+  },
+];
+
+/** The spec of a command by name (a bug when it does not exist). */
+export function commandSpec(name: string): Command {
+  const c = COMMANDS.find((x) => x.name === name);
+  if (!c) throw new Error(`no command spec named ${name}`);
+  return c;
+}
