@@ -118,8 +118,8 @@ export async function diagnose(url: string | Target, options: DiagnoseOptions = 
   }
 
   const diagResolution = { ...resolution, source: resolution.source === 'proxy' ? ('literal' as const) : resolution.source };
-  const hop = proxy ? proxyHop(proxy, direct, target) : undefined;
-  const out = diagnoseEvidence({ target, resolution: diagResolution, evidence });
+  const hop = proxy ? proxyHop(proxy, direct, target, startedAt) : undefined;
+  const out = diagnoseEvidence({ target, resolution: diagResolution, evidence, now: startedAt });
   const matrix = evidence.flatMap(protocolMatrix);
   return {
     schemaVersion: 1,
@@ -166,10 +166,10 @@ function gated(dial: Dial, gate: ConnectionGate | undefined): Dial {
 }
 
 /** The proxy hop for the report; with the direct path's outcome when it was probed too. */
-function proxyHop(p: ProxyConfig, direct: AddressEvidence[] | undefined, target: Target): NonNullable<Report['proxy']> {
+function proxyHop(p: ProxyConfig, direct: AddressEvidence[] | undefined, target: Target, now: string): NonNullable<Report['proxy']> {
   const hop: NonNullable<Report['proxy']> = { url: p.url, source: p.source, credentials: p.authorization !== undefined };
   if (direct) {
-    const d = diagnoseEvidence({ target, resolution: { source: 'dns', addresses: direct.map((e) => e.address) }, evidence: direct });
+    const d = diagnoseEvidence({ target, resolution: { source: 'dns', addresses: direct.map((e) => e.address) }, evidence: direct, now });
     hop.direct = { protocol: d.negotiated.protocol, ...(d.negotiated.alpn !== undefined ? { alpn: d.negotiated.alpn } : {}), findingCodes: d.findings.map((f) => f.code), addresses: direct.map((e) => e.address) };
   }
   return hop;

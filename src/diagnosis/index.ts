@@ -1,21 +1,18 @@
 /**
  * Diagnosis: evidence in, findings out. Pure: `diagnoseEvidence` can be run on recorded evidence.
  */
-import type { AddressReport, EvidenceItem, Finding, Negotiated, Target, Verdict } from '../types.js';
-import { CODES, SEVERITY_RANK, type Code } from './codes.js';
+import type { AddressReport, EvidenceItem, Finding, Negotiated, Target, Verdict } from '../model/index.js';
+import { CODES, SEVERITY_RANK, type Code } from '../model/codes.js';
 import { KNOWLEDGE, type Vars } from './knowledge.js';
 import type { AddressEvidence } from './evidence.js';
 import { probe, tcpProbe, upgradeProbe } from './evidence.js';
-import type { AddressRule, DiagnosisInput, RawFinding } from './raw.js';
-import { transportRule } from './rules/transport.js';
-import { protocolRule } from './rules/protocol.js';
-import { tlsRule } from './rules/tls.js';
-import { upgradeRule } from './rules/upgrade.js';
-import { REPORT_RULES } from './rules/report-level.js';
-import { hostForUrl } from '../target.js';
+import type { DiagnosisInput, RawFinding, ReportRule, Rule, RuleContext } from './raw.js';
+import { RULES, REPORT_RULES } from './rules/index.js';
+import { hostForUrl } from '../model/target.js';
 
-/** Every address rule, in the order their findings are shown (root causes first). */
-export const ADDRESS_RULES: AddressRule[] = [transportRule, tlsRule, protocolRule, upgradeRule];
+/** @deprecated The address rules: use RULES (frozen) from './rules/index.js'. */
+export const ADDRESS_RULES = RULES;
+export { RULES, REPORT_RULES };
 
 export type { DiagnosisInput } from './raw.js';
 
@@ -28,8 +25,22 @@ export interface DiagnosisOutput {
 
 const MAX_EVIDENCE_PER_FINDING = 12;
 
-export function diagnoseEvidence(input: DiagnosisInput): DiagnosisOutput {
+/** The rules a diagnosis runs (default: every rule of h2doctor). */
+export interface RuleSet {
+  address: readonly Rule[];
+  report: readonly ReportRule[];
+}
+
+/**
+ * Runs the rules on recorded evidence: no socket, no clock (the time comes from `input.now`).
+ * The engine only merges findings per code, folds consequences into their cause and judges.
+ * @example
+ * const out = diagnoseEvidence({ target, resolution: { source: 'dns', addresses: [] }, evidence: [] });
+ * out.findings[0]?.code // 'dns-no-address'
+ */
+export function diagnoseEvidence(input: DiagnosisInput, rules: RuleSet = { address: RULES, report: REPORT_RULES }): DiagnosisOutput {
   const { target, resolution } = input;
+  const ctx: RuleContext = { now: input.now ? new Date(input.now) : new Date() };
   const merged = new Map<Code, { raw: RawFinding; addresses: string[]; evidence: EvidenceItem[] }>();
   // One finding per code: the first raw finding's detail, each address once, later evidence up to the cap.
   const merge = (raw: RawFinding, addresses: readonly string[]) => {
@@ -45,7 +56,7 @@ export function diagnoseEvidence(input: DiagnosisInput): DiagnosisOutput {
   const pinned = resolution.source === 'resolve-pin' || resolution.addresses.length > 1;
 
   for (const ev of input.evidence) {
-    const raws = foldConsequences(ADDRESS_RULES.flatMap((r) => r(ev)));
+    const raws = foldConsequences(rules.address.flatMap((r) => r(ev, ctx)));
     const codes: Code[] = [];
     for (const raw of raws) {
       if (!codes.includes(raw.code)) codes.push(raw.code);
@@ -61,28 +72,7 @@ export function diagnoseEvidence(input: DiagnosisInput): DiagnosisOutput {
     });
   }
 
-  if (resolution.addresses.length === 0) {
-    merged.set('dns-no-address', {
-      raw: { code: 'dns-no-address', evidence: [], detail: resolution.error },
-      addresses: [],
-      evidence: [{ probe: 'dns', text: `lookup of ${target.host}: ${resolution.error ?? 'no addresses'}` }],
-    });
-  }
-  // Addresses of one name that behave differently (CDN edges, a stale AAAA…).
-  if (perAddress.length > 1) {
-    const sig = (a: AddressReport) => `${a.negotiated.protocol}|${[...a.findingCodes].sort().join(',')}`;
-    const sigs = new Set(perAddress.map(sig));
-    if (sigs.size > 1) {
-      const detail = perAddress.map((a) => `${a.address} → ${a.negotiated.protocol ?? 'nothing works'}${a.findingCodes.length ? ` (${a.findingCodes.join(', ')})` : ''}`).join('; ');
-      merged.set('dns-addresses-disagree', {
-        raw: { code: 'dns-addresses-disagree', evidence: [], detail },
-        addresses: perAddress.map((a) => a.address),
-        evidence: perAddress.map((a) => ({ probe: 'dns', text: `${a.address}: ${a.negotiated.protocol ?? 'nothing works'}${a.findingCodes.length ? `; ${a.findingCodes.join(', ')}` : '; no problem found'}` })),
-      });
-    }
-  }
-
-  for (const rule of REPORT_RULES) for (const f of rule(input)) merge(f, f.addresses);
+  for (const rule of rules.report) for (const f of rule(input, perAddress)) merge(f, f.addresses);
 
   const findings: Finding[] = [];
   for (const [code, m] of merged) {
@@ -105,10 +95,15 @@ export const EXPLAINED_BY: Partial<Record<Code, Code[]>> = {
   'preface-closed': ['tls-client-cert-required'],
 };
 
-export function foldConsequences(raws: RawFinding[]): RawFinding[] {
+/**
+ * Folds each consequence into its cause's evidence (a new list of new findings; the input is not changed).
+ * @example foldConsequences([closed, clientCert]).map((f) => f.code) // ['tls-client-cert-required']
+ */
+export function foldConsequences(raws: readonly RawFinding[]): RawFinding[] {
+  const copies = raws.map((r) => ({ ...r, evidence: [...r.evidence] }));
   const out: RawFinding[] = [];
-  for (const r of raws) {
-    const cause = EXPLAINED_BY[r.code]?.map((c) => raws.find((x) => x.code === c)).find(Boolean);
+  for (const r of copies) {
+    const cause = EXPLAINED_BY[r.code]?.map((c) => copies.find((x) => x.code === c)).find(Boolean);
     if (cause) {
       for (const e of r.evidence) cause.evidence.push({ ...e, text: `consequence (${r.code}): ${e.text}` });
     } else out.push(r);

@@ -1,4 +1,8 @@
-import type { AddressEvidence, Code, EvidenceItem, Target } from '../model/index.js';
+/**
+ * What rules are: pure functions from evidence to raw findings, each declaring the codes it may
+ * emit (`addressRule` / `reportRule`). The engine (`index.ts`) merges, folds and judges them.
+ */
+import type { AddressEvidence, AddressReport, Code, EvidenceItem, Target } from '../model/index.js';
 
 /** What a rule returns: the code, the evidence that proves it, and the fact that fills its text. */
 export interface RawFinding {
@@ -10,12 +14,71 @@ export interface RawFinding {
   raise?: { to: 'error' | 'warning'; why: string };
 }
 
-/** A rule: evidence of one address in, findings out. Pure. */
-export type AddressRule = (ev: AddressEvidence) => RawFinding[];
+/** What a rule may know besides the evidence: the time of the diagnosis (rules never read the clock). */
+export interface RuleContext {
+  /** When the evidence was taken (the report's startedAt). */
+  now: Date;
+}
+
+/** The body of an address rule: evidence of one address in, findings out. Pure. */
+export type AddressRule = (ev: AddressEvidence, ctx?: RuleContext) => RawFinding[];
 
 /** What the diagnosis runs on: the target, how its addresses were found, and each address's evidence. */
 export interface DiagnosisInput {
   target: Target;
   resolution: { source: 'dns' | 'resolve-pin' | 'literal'; addresses: string[]; error?: string };
   evidence: AddressEvidence[];
+  /** When the evidence was taken (ISO 8601; a replay passes the report's startedAt). Default: now. */
+  now?: string;
+}
+
+/** A finding of a report-level rule, with the addresses it concerns. */
+export type ReportFinding = RawFinding & { addresses: string[] };
+
+/** The body of a report-level rule: every address's evidence and per-address outcome in, findings out. Pure. */
+export type ReportRuleBody = (input: DiagnosisInput, addresses: readonly AddressReport[]) => ReportFinding[];
+
+/** A rule with its name and the codes it may emit (the registry ties each code to its rules). */
+export interface Declared {
+  readonly ruleName: string;
+  readonly codes: readonly Code[];
+}
+export type Rule = AddressRule & Declared;
+export type ReportRule = ReportRuleBody & Declared;
+
+function check(ruleName: string, codes: readonly Code[], out: readonly RawFinding[]): void {
+  for (const f of out) {
+    if (!codes.includes(f.code)) throw new Error(`rule ${ruleName} emitted ${f.code}, which it does not declare`);
+  }
+}
+
+/**
+ * An address rule that declares the codes it may emit; emitting any other is a bug (it throws).
+ * @example
+ * const refused = addressRule('tcp-refused', ['tcp-refused'], (ev) => []);
+ * refused.codes // ['tcp-refused']
+ */
+export function addressRule(ruleName: string, codes: readonly Code[], body: AddressRule): Rule {
+  const frozen = Object.freeze([...codes]);
+  const rule: AddressRule = (ev, ctx) => {
+    const out = body(ev, ctx);
+    check(ruleName, frozen, out);
+    return out;
+  };
+  return Object.assign(rule, { ruleName, codes: frozen });
+}
+
+/**
+ * A report-level rule (over every address at once) that declares the codes it may emit.
+ * @example
+ * const none = reportRule('none', ['dns-no-address'], () => []);
+ */
+export function reportRule(ruleName: string, codes: readonly Code[], body: ReportRuleBody): ReportRule {
+  const frozen = Object.freeze([...codes]);
+  const rule: ReportRuleBody = (input, addresses) => {
+    const out = body(input, addresses);
+    check(ruleName, frozen, out);
+    return out;
+  };
+  return Object.assign(rule, { ruleName, codes: frozen });
 }

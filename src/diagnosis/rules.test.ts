@@ -2,8 +2,8 @@
  * Rules from hand-written evidence alone: no socket. Each case is the smallest evidence that proves a code.
  */
 import { describe, expect, test } from 'vitest';
-import { ADDRESS_RULES, diagnoseEvidence } from './index.js';
-import type { AddressRule } from './raw.js';
+import { diagnoseEvidence, foldConsequences, REPORT_RULES, RULES } from './index.js';
+import { addressRule } from './raw.js';
 import type { Probe, Target, TlsResult, Http2Result, Http1Result } from '../types.js';
 import { classify } from '../wire/sniff.js';
 import { fromHex } from '../wire/bytes.js';
@@ -192,17 +192,30 @@ describe('rules from recorded evidence', () => {
 
   // tls.ts can raise tls-handshake-alert twice (narrow-sigalg and narrow-alpn both refused).
   test('a code raised twice on one address: one finding, the address once, both evidence lines', () => {
-    const twice: AddressRule = () => [
+    const twice = addressRule('twice', ['tls-handshake-alert'], () => [
       { code: 'tls-handshake-alert', evidence: [{ probe: 'one', text: 'one' }] },
       { code: 'tls-handshake-alert', evidence: [{ probe: 'two', text: 'two' }] },
-    ];
-    ADDRESS_RULES.push(twice);
-    try {
-      const out = diagnoseEvidence({ target: https, resolution: { source: 'dns', addresses: [A] }, evidence: [{ address: A, target: https, probes: [] }] });
-      expect(out.findings.map((f) => [f.code, f.addresses, f.evidence.map((e) => e.text)])).toEqual([['tls-handshake-alert', [A], ['one', 'two']]]);
-    } finally {
-      ADDRESS_RULES.pop();
-    }
+    ]);
+    const input = { target: https, resolution: { source: 'dns' as const, addresses: [A] }, evidence: [{ address: A, target: https, probes: [] }] };
+    const out = diagnoseEvidence(input, { address: [...RULES, twice], report: REPORT_RULES });
+    expect(out.findings.map((f) => [f.code, f.addresses, f.evidence.map((e) => e.text)])).toEqual([['tls-handshake-alert', [A], ['one', 'two']]]);
+    // The rule lists are frozen: nobody changes the diagnosis of others by pushing into them.
+    expect(Object.isFrozen(RULES)).toBe(true);
+    expect(Object.isFrozen(REPORT_RULES)).toBe(true);
+  });
+
+  test('a rule that emits a code it does not declare is a bug, not a finding', () => {
+    const liar = addressRule('liar', ['tcp-refused'], () => [{ code: 'tcp-timeout', evidence: [] }]);
+    expect(() => liar({ address: A, target: https, probes: [] })).toThrow(/liar emitted tcp-timeout/);
+  });
+
+  test('foldConsequences leaves its input as it was', () => {
+    const closed = { code: 'preface-closed' as const, evidence: [{ probe: 'h2', text: 'closed' }] };
+    const cause = { code: 'tls-client-cert-required' as const, evidence: [{ probe: 'tls', text: 'cert' }] };
+    const out = foldConsequences([closed, cause]);
+    expect(out.map((f) => f.code)).toEqual(['tls-client-cert-required']);
+    expect(out[0]!.evidence.map((e) => e.text)).toEqual(['cert', 'consequence (preface-closed): closed']);
+    expect(cause.evidence).toEqual([{ probe: 'tls', text: 'cert' }]);
   });
 
   test('no address → dns-no-address', () => {

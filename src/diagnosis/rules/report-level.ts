@@ -4,18 +4,19 @@
  * probe, so this replays from the report). Each returns findings with the addresses they concern.
  */
 import { kindProbe, probe, type AddressEvidence } from '../evidence.js';
-import type { DiagnosisInput, RawFinding } from '../raw.js';
-
-export type ReportRule = (input: DiagnosisInput) => Array<RawFinding & { addresses: string[] }>;
+import { reportRule, type ReportFinding } from '../raw.js';
 
 const tlsDefault = (ev: AddressEvidence) => {
   const t = probe(ev, 'tls-default');
   return t?.tls.outcome === 'handshake' ? t : undefined;
 };
 
-/** ALPN and the certificate through the proxy against the direct path (`--compare-direct`). */
-export const proxyVsDirect: ReportRule = (input) => {
-  const out: Array<RawFinding & { addresses: string[] }> = [];
+/**
+ * ALPN and the certificate through the proxy against the direct path (`--compare-direct`).
+ * @example proxyVsDirect(input, []) // [] without a proxy-connect and a direct-path probe
+ */
+export const proxyVsDirect = reportRule('proxy-vs-direct', ['proxy-alters-alpn', 'tls-interception-suspected'], (input) => {
+  const out: ReportFinding[] = [];
   if (!input.target.tls) return out;
   for (const ev of input.evidence) {
     const hop = kindProbe(ev, 'proxy-connect');
@@ -49,6 +50,4 @@ export const proxyVsDirect: ReportRule = (input) => {
     }
   }
   return out;
-};
-
-export const REPORT_RULES: ReportRule[] = [proxyVsDirect];
+});

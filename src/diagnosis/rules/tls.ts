@@ -7,7 +7,7 @@
  * `tls-handshake-alert` is emitted only when none of them proves a more specific cause.
  */
 import type { EvidenceItem, Probe } from '../../types.js';
-import type { AddressRule, RawFinding } from '../raw.js';
+import { addressRule, type RawFinding } from '../raw.js';
 import type { Code } from '../codes.js';
 import type { RawTlsResult, TlsStageResult } from '../../probes/stages/tls-types.js';
 import { evidenceItem, kindProbe, probe, tcpProbe, type AddressEvidence } from '../evidence.js';
@@ -49,7 +49,17 @@ function defaultRefusal(d: TlsProbe): string {
   return `Node's ClientHello (TLS 1.2–1.3, ALPN ${t.offeredAlpn.join(',')}${t.sni ? `, SNI ${t.sni}` : ', no SNI'}) was answered with ${what}`;
 }
 
-export const tlsRule: AddressRule = (ev) => {
+/**
+ * The TLS family: what a refused handshake proves (bisection), version support, SNI, client
+ * certificates, the certificate itself, and the server's clock.
+ * @example tlsRule(ev).map((f) => f.code) // e.g. ['tls13-not-supported']
+ */
+export const tlsRule = addressRule('tls', [
+  'tls-client-cert-required', 'tls-version-too-old', 'tls-no-shared-cipher', 'tls-no-shared-group', 'tls-handshake-alert',
+  'tls-sni-unknown-name', 'tls-malformed-response', 'tls-legacy-version-enabled', 'clock-skew', 'tls12-not-supported',
+  'tls13-not-supported', 'tls-sni-required', 'cert-expired', 'cert-not-yet-valid', 'cert-chain-incomplete', 'cert-untrusted',
+  'cert-hostname-mismatch',
+], (ev) => {
   const tcp = tcpProbe(ev);
   if ((tcp && !tcp.connect.ok) || !ev.target.tls) return [];
   const d = probe(ev, 'tls-default');
@@ -80,7 +90,7 @@ export const tlsRule: AddressRule = (ev) => {
     });
   }
   return out;
-};
+});
 
 /** The default handshake was refused: what did the bisection prove? */
 function refusal(d: TlsProbe, by: (l: string) => Raw | undefined): RawFinding[] {

@@ -1,11 +1,15 @@
 /**
  * Transport: the TCP connection itself, and a TLS port that never answers.
  */
-import type { AddressRule, RawFinding } from '../raw.js';
+import { addressRule, type RawFinding } from '../raw.js';
 import { evidenceItem, probe, tcpProbe } from '../evidence.js';
 import { portAnswersCleartext } from './protocol.js';
 
-export const transportRule: AddressRule = (ev) => {
+/**
+ * TCP refused / timed out / reset, and a TLS port that never answers or drops the ClientHello.
+ * @example transportRule({ address, target, probes: [tcpRefused] })[0]?.code // 'tcp-refused'
+ */
+export const transportRule = addressRule('transport', ['tcp-refused', 'tcp-timeout', 'tcp-reset', 'tls-handshake-timeout'], (ev) => {
   const tcp = tcpProbe(ev);
   if (!tcp) return [];
   const c = tcp.connect;
@@ -40,4 +44,4 @@ export const transportRule: AddressRule = (ev) => {
     }
   }
   return out;
-};
+});

@@ -4,7 +4,7 @@
  * Pure functions of recorded evidence.
  */
 import type { EvidenceItem, Http1Result, Probe } from '../../types.js';
-import type { AddressRule, RawFinding } from '../raw.js';
+import { addressRule, type AddressRule, type RawFinding, type RuleContext } from '../raw.js';
 import { evidenceItem, kindProbe, type AddressEvidence } from '../evidence.js';
 import type { MatrixRow } from '../../probes/stages/upgrade-types.js';
 import { parseUpgrade, upgradeFamilies, type UpgradeFamily } from '../../wire/http/upgrade.js';
@@ -101,7 +101,7 @@ const FAMILY_CODE: Partial<Record<UpgradeFamily, 'upgrade-required-h2' | 'upgrad
   websocket: 'upgrade-required-websocket',
 };
 
-function rules426(ev: AddressEvidence): RawFinding[] {
+function rules426Body(ev: AddressEvidence): RawFinding[] {
   const out: RawFinding[] = [];
   const answers = h1Answers426(ev);
   const wsTarget = ev.target.scheme === 'ws' || ev.target.scheme === 'wss';
@@ -163,7 +163,7 @@ function rules426(ev: AddressEvidence): RawFinding[] {
   return out;
 }
 
-function deprecationRule(ev: AddressEvidence): RawFinding[] {
+function deprecationBody(ev: AddressEvidence, ctx?: RuleContext): RawFinding[] {
   const sources: Array<{ probe: string; headers: Fields | undefined }> = [];
   for (const p of ev.probes) {
     if (p.kind === 'h1' || p.kind === 'h1-request') sources.push({ probe: p.id, headers: p.h1.headers });
@@ -175,7 +175,7 @@ function deprecationRule(ev: AddressEvidence): RawFinding[] {
     const sun = field(s.headers, 'sunset');
     const link = field(s.headers, 'link');
     if (dep === undefined && sun === undefined && link === undefined) continue;
-    const info = readDeprecationInfo({ deprecation: dep, sunset: sun, link }, ev.target.url);
+    const info = readDeprecationInfo({ deprecation: dep, sunset: sun, link }, ev.target.url, ctx?.now);
     if (!info.announced) continue;
     const parts: string[] = [];
     const evidence: EvidenceItem[] = [];
@@ -196,7 +196,7 @@ function deprecationRule(ev: AddressEvidence): RawFinding[] {
   return [];
 }
 
-function behaviourRule(ev: AddressEvidence): RawFinding[] {
+function behaviourBody(ev: AddressEvidence): RawFinding[] {
   const h11 = coreH1(ev);
   const h2 = coreH2(ev);
   if (h11?.h1.outcome !== 'response' || h2?.h2.outcome !== 'response') return [];
@@ -226,7 +226,7 @@ function hopOf(h: Fields | undefined): string | undefined {
   return server ? `Server: ${server}` : undefined;
 }
 
-function websocketRules(ev: AddressEvidence): RawFinding[] {
+function websocketBody(ev: AddressEvidence): RawFinding[] {
   const out: RawFinding[] = [];
   const ws = kindProbe(ev, 'websocket');
   if (ws) {
@@ -296,7 +296,7 @@ function websocketRules(ev: AddressEvidence): RawFinding[] {
   return out;
 }
 
-function proxyRule(ev: AddressEvidence): RawFinding[] {
+function proxyBody(ev: AddressEvidence): RawFinding[] {
   const p = kindProbe(ev, 'proxy-connect');
   if (!p || p.outcome === 'tunnel') return [];
   const auth = field(p.headers, 'proxy-authenticate');
@@ -307,4 +307,45 @@ function proxyRule(ev: AddressEvidence): RawFinding[] {
   return [{ code: 'proxy-connect-failed', detail: p.status !== undefined ? `${p.status} ${p.reason ?? ''}`.trim() : p.outcome, evidence }];
 }
 
-export const upgradeRule: AddressRule = (ev) => [...proxyRule(ev), ...websocketRules(ev), ...rules426(ev), ...behaviourRule(ev), ...deprecationRule(ev)];
+/**
+ * The proxy's CONNECT failed.
+ * @example proxyConnectRule(ev) // [{ code: 'proxy-connect-failed', … }] when CONNECT got a 407
+ */
+export const proxyConnectRule = addressRule('proxy-connect', ['proxy-connect-failed'], proxyBody);
+/**
+ * WebSocket over HTTP/1.1 (RFC 6455) and HTTP/2 (RFC 8441): refused, subprotocol, Upgrade stripped.
+ * @example websocketRule(ev).map((f) => f.code) // e.g. ['upgrade-header-stripped']
+ */
+export const websocketRule = addressRule(
+  'websocket',
+  ['upgrade-header-stripped', 'websocket-handshake-failed', 'websocket-subprotocol-rejected', 'websocket-over-h2-unsupported'],
+  websocketBody,
+);
+/**
+ * A 426 Upgrade Required: which upgrade, its Upgrade field, and its Problem Details body.
+ * @example rules426(ev).map((f) => f.code) // e.g. ['upgrade-required-h2', 'upgrade-problem-details-missing']
+ */
+export const rules426 = addressRule(
+  '426',
+  ['upgrade-required-h2', 'upgrade-required-tls', 'upgrade-required-websocket', 'upgrade-header-missing', 'upgrade-problem-details-missing'],
+  rules426Body,
+);
+/**
+ * The same request answered differently over HTTP/1.1 and HTTP/2.
+ * @example behaviourRule(ev) // [] when both answer the same status
+ */
+export const behaviourRule = addressRule('h1-h2-behaviour', ['h1-h2-behaviour-differs'], behaviourBody);
+/**
+ * Deprecation / Sunset / Link rel=deprecation announced by the server (RFC 9745, RFC 8594).
+ * @example deprecationRule(ev, { now: new Date('2026-01-01') }) // [{ code: 'deprecation-announced', … }]
+ */
+export const deprecationRule = addressRule('deprecation', ['deprecation-announced'], deprecationBody);
+
+/** The upgrade family's rules, in the order their findings are shown. */
+export const UPGRADE_RULES = Object.freeze([proxyConnectRule, websocketRule, rules426, behaviourRule, deprecationRule]);
+
+/**
+ * Every upgrade rule on one address, in order.
+ * @example upgradeRule(ev).map((f) => f.code)
+ */
+export const upgradeRule: AddressRule = (ev, ctx) => UPGRADE_RULES.flatMap((r) => r(ev, ctx));

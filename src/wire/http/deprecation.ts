@@ -38,12 +38,12 @@ const MAX_EPOCH_SECONDS = 8.64e12;
  *
  * @example parseDeprecation('Sun, 11 Nov 2018 23:59:59 GMT') // { …, form: 'draft-http-date', date: '2018-11-11T23:59:59.000Z' }
  */
-export function parseDeprecation(value: FieldInput): DeprecationHeader | undefined {
+export function parseDeprecation(value: FieldInput, now?: Date): DeprecationHeader | undefined {
   const joined = joinFieldLines(value);
   if (joined === undefined) return undefined;
   if (joined.length > 256) return { malformed: true, reason: 'longer than 256 characters' };
   const s = trimOws(joined);
-  const http = parseHttpDate(s);
+  const http = parseHttpDate(s, now);
   if (http) return { malformed: false, form: 'draft-http-date', deprecated: true, date: http.date.toISOString() };
   // RFC 9651 §4.2: parameters follow the bare item after ";".
   const bare = trimOws(s.split(';', 1)[0]!);
@@ -72,11 +72,11 @@ export type SunsetHeader = { malformed: false; date: string; form: HttpDateForm 
  *
  * @example parseSunset('Sat, 31 Dec 2018 23:59:59 GMT') // { malformed: false, date: '2018-12-31T23:59:59.000Z', form: 'imf-fixdate' }
  */
-export function parseSunset(value: FieldInput): SunsetHeader | undefined {
+export function parseSunset(value: FieldInput, now?: Date): SunsetHeader | undefined {
   const joined = joinFieldLines(value);
   if (joined === undefined) return undefined;
   if (joined.length > 256) return { malformed: true, reason: 'longer than 256 characters' };
-  const d = parseHttpDate(joined);
+  const d = parseHttpDate(joined, now);
   if (d) return { malformed: false, date: d.date.toISOString(), form: d.form };
   // RFC 8594 §3: a single HTTP-date; a repeated field shows up as a comma-joined pair.
   if (typeof value !== 'string') return { malformed: true, reason: 'field repeated; Sunset takes a single HTTP-date' };
@@ -183,9 +183,10 @@ export interface DeprecationInfo {
  *
  * @example readDeprecationInfo({ deprecation: '@1688169599', sunset: undefined, link: undefined }).announced // true
  */
-export function readDeprecationInfo(fields: { deprecation?: FieldInput; sunset?: FieldInput; link?: FieldInput }, base?: string): DeprecationInfo {
-  const deprecation = parseDeprecation(fields.deprecation);
-  const sunset = parseSunset(fields.sunset);
+export function readDeprecationInfo(fields: { deprecation?: FieldInput; sunset?: FieldInput; link?: FieldInput }, base?: string, now?: Date): DeprecationInfo {
+  // `now` places RFC 850 two-digit years (RFC 9110 §5.6.7); rules pass the diagnosis time.
+  const deprecation = parseDeprecation(fields.deprecation, now);
+  const sunset = parseSunset(fields.sunset, now);
   const link = parseLink(fields.link, base);
   const links = pickAnnouncementLinks(link.links);
   const info: DeprecationInfo = {

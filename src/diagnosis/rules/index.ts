@@ -1,0 +1,23 @@
+/**
+ * Every rule, in the order their findings are shown (root causes first). Frozen: a caller that
+ * wants other rules passes its own list to `diagnoseEvidence`.
+ */
+import type { ReportRule, Rule } from '../raw.js';
+import { transportRule } from './transport.js';
+import { tlsRule } from './tls.js';
+import { PROTOCOL_RULES } from './protocol.js';
+import { UPGRADE_RULES } from './upgrade.js';
+import { dnsAddressesDisagree, dnsNoAddress } from './dns.js';
+import { proxyVsDirect } from './report-level.js';
+
+/**
+ * The rules over one address's evidence.
+ * @example RULES.map((r) => r.ruleName) // ['transport', 'tls', 'scheme-https-on-cleartext-port', …]
+ */
+export const RULES: readonly Rule[] = Object.freeze([transportRule, tlsRule, ...PROTOCOL_RULES, ...UPGRADE_RULES]);
+
+/**
+ * The rules over the whole diagnosis (every address at once), run after the address rules.
+ * @example REPORT_RULES.flatMap((r) => r.codes) // ['dns-no-address', 'dns-addresses-disagree', …]
+ */
+export const REPORT_RULES: readonly ReportRule[] = Object.freeze([dnsNoAddress, dnsAddressesDisagree, proxyVsDirect]);
