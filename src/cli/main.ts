@@ -1,38 +1,45 @@
 #!/usr/bin/env node
 /**
  * The process entry: binds CliIO to the real process and exits with the command's code.
+ * `--version` is answered before anything else is loaded (start-up time is part of the contract:
+ * bench/startup.bench.mjs); every other command loads the dispatcher, which loads only its command.
  */
-import { runCli } from './run.js';
-import type { CliIO } from './io.js';
-import { EXIT } from './io.js';
+import { VERSION } from '../version.js';
 
-const env = process.env;
-// FORCE_COLOR (any value but 0/false) wins over NO_COLOR, as in Node itself; --color overrides both.
-const force = env.FORCE_COLOR !== undefined && !['0', 'false'].includes(env.FORCE_COLOR);
-const noColor = env.NO_COLOR !== undefined && env.NO_COLOR !== '';
-const io: CliIO = {
-  stdout: (t) => void process.stdout.write(t),
-  stderr: (t) => void process.stderr.write(t),
-  readStdin: async () => {
-    const chunks: Buffer[] = [];
-    for await (const c of process.stdin) chunks.push(c as Buffer);
-    return Buffer.concat(chunks).toString('utf8');
-  },
-  stdinIsTTY: !!process.stdin.isTTY,
-  color: force || (!!process.stdout.isTTY && !noColor && env.TERM !== 'dumb'),
-  ...(process.stdout.isTTY && process.stdout.columns ? { columns: process.stdout.columns } : {}),
-  env: process.env,
-  cwd: process.cwd(),
-};
+const argv = process.argv.slice(2);
+if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
+  process.stdout.write(`h2doctor ${VERSION}\n`);
+} else {
+  void Promise.all([import('./run.js'), import('./io.js')]).then(([{ runCli }, { EXIT }]) => {
+    const env = process.env;
+    // FORCE_COLOR (any value but 0/false) wins over NO_COLOR, as in Node itself; --color overrides both.
+    const force = env.FORCE_COLOR !== undefined && !['0', 'false'].includes(env.FORCE_COLOR);
+    const noColor = env.NO_COLOR !== undefined && env.NO_COLOR !== '';
+    const io: import('./io.js').CliIO = {
+      stdout: (t) => void process.stdout.write(t),
+      stderr: (t) => void process.stderr.write(t),
+      readStdin: async () => {
+        const chunks: Buffer[] = [];
+        for await (const c of process.stdin) chunks.push(c as Buffer);
+        return Buffer.concat(chunks).toString('utf8');
+      },
+      stdinIsTTY: !!process.stdin.isTTY,
+      color: force || (!!process.stdout.isTTY && !noColor && env.TERM !== 'dumb'),
+      ...(process.stdout.isTTY && process.stdout.columns ? { columns: process.stdout.columns } : {}),
+      env: process.env,
+      cwd: process.cwd(),
+    };
 
-runCli(process.argv.slice(2), io).then(
-  (code) => {
-    process.exitCode = code;
-    // A probe socket or server left open must not keep the CLI alive.
-    setTimeout(() => process.exit(code), 1500).unref();
-  },
-  (e) => {
-    process.stderr.write(`h2doctor: internal error: ${String(e)}\n`);
-    process.exit(EXIT.internal);
-  },
-);
+    runCli(argv, io).then(
+      (code) => {
+        process.exitCode = code;
+        // A probe socket or server left open must not keep the CLI alive.
+        setTimeout(() => process.exit(code), 1500).unref();
+      },
+      (e) => {
+        process.stderr.write(`h2doctor: internal error: ${String(e)}\n`);
+        process.exit(EXIT.internal);
+      },
+    );
+  });
+}

@@ -1,0 +1,70 @@
+/**
+ * The published CLI is one bundled file (scripts/bundle.mjs, package.json "bin"): it runs, it is
+ * what the package points at, and it loads only what a command needs (`--version` nothing at all,
+ * a diagnosis no YAML / JSON-schema / X.509 library). Speed itself is measured by `npm run bench`.
+ */
+import { describe, expect, test, beforeAll, afterAll } from 'vitest';
+import { execFile } from 'node:child_process';
+import { readFileSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createLabPki } from '../src/lab/pki.js';
+import { findScenario, type RunningScenario } from '../src/lab/scenarios.js';
+import { VERSION } from '../src/version.js';
+
+const ROOT = new URL('..', import.meta.url).pathname;
+const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
+const BIN = join(ROOT, pkg.bin.h2doctor);
+
+function run(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [BIN, ...args], { env: { ...process.env, ...env }, timeout: 20_000 }, (err, stdout, stderr) => {
+      resolve({ code: err ? ((err as { code?: number }).code ?? 99) : 0, stdout, stderr });
+    });
+  });
+}
+/** Modules a run asked Node for (NODE_DEBUG=module lists every require). */
+const loaded = (stderr: string) => [...stderr.matchAll(/Module\._load REQUEST (\S+)/g)].map((m) => m[1]!);
+
+describe('the bundled CLI', () => {
+  test('package.json bin is the single bundle, with a shebang', () => {
+    expect(pkg.bin.h2doctor).toBe('dist/h2doctor.cjs');
+    expect(readFileSync(BIN, 'utf8').startsWith('#!/usr/bin/env node\n')).toBe(true);
+  });
+
+  test('--version prints the version and loads no module at all', async () => {
+    const r = await run(['--version'], { NODE_DEBUG: 'module' });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(`h2doctor ${VERSION}\n`);
+    expect(loaded(r.stderr)).toEqual([]);
+  });
+
+  let dir: string;
+  let s: RunningScenario;
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'h2d-bundle-'));
+    const pki = await createLabPki();
+    writeFileSync(join(dir, 'ca.pem'), pki.rootCa.certPem);
+    s = await findScenario('healthy-tls')!.start({ pki });
+  });
+  afterAll(async () => {
+    await s?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('a diagnosis through the bundle: the same verdict, and only Node built-ins loaded', async () => {
+    const pins = (s.resolve ?? []).flatMap((r) => ['--resolve', r]);
+    const r = await run([s.url, '--json', '--cacert', join(dir, 'ca.pem'), ...pins], { NODE_DEBUG: 'module' });
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).verdict).toBe('ok');
+    const mods = loaded(r.stderr);
+    expect(mods.length).toBeGreaterThan(0);
+    expect(mods.filter((m) => !m.startsWith('node:'))).toEqual([]);
+  });
+
+  test('a lazily loaded command (explain) still runs from the bundle', async () => {
+    const r = await run(['explain', 'error reading server preface: http2: frame too large']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/preface/);
+  });
+});
