@@ -110,4 +110,20 @@ export interface ProbeCommon {
   bytesSent: number;
   bytesReceived: number;
   connect: ConnectOutcome;
+  /** Why this probe's connection was opened, or whose connection it ran on (absent on summary records). */
+  connection?: ConnectionNote;
+}
+
+/**
+ * The connection economy, per probe: `new` opened a connection of its own, for the reason given;
+ * `reused` ran on the connection the probe `of` opened (the TLS handshake after the TCP connect, the
+ * HTTP/2 exchange after the default handshake, the HTTP/1.0 request after the HTTP/1.1 one).
+ * `Report.connections` is the number of `new` ones.
+ */
+export interface ConnectionNote {
+  use: 'new' | 'reused';
+  /** With `reused`: the id of the probe that opened the connection. */
+  of?: string;
+  /** Why: the question this connection (or this experiment on it) answers. */
+  why: string;
 }

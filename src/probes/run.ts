@@ -10,6 +10,8 @@ import { openStream, type Dialed } from './open.js';
 import { h2Exchange, CLIENT_SETTINGS } from './h2-exchange.js';
 import { h1Request, readH1Response } from './h1-exchange.js';
 import { classify } from '../wire/sniff.js';
+import { dechunk } from './upgrade/body.js';
+import { requestSent, userHeaders } from './upgrade/common.js';
 import { encodeFrame, settingsFrame } from '../wire/http2/frame.js';
 import { FRAME_HEADER_LENGTH } from '../wire/http2/registry.js';
 
@@ -78,6 +80,190 @@ export async function probeTls(
   } finally {
     c.close();
   }
+}
+
+/**
+ * The default handshake (ALPN h2, http/1.1) on the TCP probe's socket; when ALPN says h2, the HTTP/2
+ * exchange runs on the same connection (the `h2-tls` probe: an h2 client offering h2 first gets
+ * exactly this). Resolves once the handshake is over, so the TLS stage can start while the HTTP/2
+ * exchange goes on; `rest` is the exchange (empty when ALPN did not say h2).
+ */
+export async function probeTlsDefault(ctx: ProbeContext, pre: Dialed): Promise<{ tls: Probe; rest: Promise<Probe[]> }> {
+  const m = new Meter(ctx, 'tls-default');
+  const c = await openStream(m, ['h2', 'http/1.1'], pre);
+  const tls = c.tls ?? notConnected(c.connect);
+  const first = c.first ? { first: c.first } : {};
+  const d = { kind: 'tls', name: 'tls-default', ...m.common(c.connect), tls, ...first } as Extract<Probe, { kind: 'tls' }>;
+  if (!c.stream || tls.alpn !== 'h2') {
+    c.close();
+    return { tls: d, rest: Promise.resolve([]) };
+  }
+  const rest = (async (): Promise<Probe[]> => {
+    const m2 = new Meter(ctx, 'tls-default-h2');
+    const s0 = m.sent;
+    const r0 = m.received;
+    try {
+      const sink = new ByteSink(c.stream!, ctx.byteBudget);
+      const h2 = await h2Exchange(c.write, sink, {
+        via: 'tls',
+        scheme: 'https',
+        authority: authority(ctx),
+        path: ctx.target.path,
+        userAgent: ctx.userAgent,
+        deadline: m2.deadline,
+        ...(ctx.options.method ? { method: ctx.options.method } : {}),
+        headers: h2Extra(ctx),
+      });
+      m2.sent = m.sent - s0;
+      m2.received = m.received - r0;
+      return [{ kind: 'h2', name: 'h2-tls', ...m2.common(c.connect), tls, h2, connection: { use: 'reused', of: d.id, why: 'ALPN chose h2: the HTTP/2 preface, SETTINGS and a request on the same connection' } }];
+    } finally {
+      c.close();
+    }
+  })();
+  return { tls: d, rest };
+}
+
+/**
+ * HTTP/1.1, then the protocol matrix's HTTP/1.0 row on the same connection when the first answer
+ * allows it (a framed body, no `Connection: close`): over TLS with ALPN http/1.1 alone (`h1-tls`),
+ * or over cleartext (`h1-cleartext`, on the TCP probe's socket when given). The HTTP/1.0 request is
+ * byte for byte the one the upgrade stage would send on a connection of its own (`http10`).
+ */
+export async function probeHttp1Pair(ctx: ProbeContext, pre?: Dialed, preOf?: string): Promise<Probe[]> {
+  const tls = ctx.target.tls;
+  const m = new Meter(ctx, tls ? 'tls-alpn-http1' : 'h1-cleartext');
+  const c = await openStream(m, tls ? ['http/1.1'] : null, pre);
+  const reuse = pre && preOf ? { connection: { use: 'reused' as const, of: preOf, why: 'HTTP/1.1 GET on the TCP probe\'s connection' } } : {};
+  try {
+    if (!c.stream) {
+      if (tls) {
+        const t = c.tls ?? notConnected(c.connect);
+        const first = c.first ? { first: c.first } : {};
+        return [{ kind: 'h1', name: 'h1-tls', ...m.common(c.connect), tls: t, h1: { outcome: 'closed', ...first } }];
+      }
+      return [{ kind: 'h1', name: 'h1-cleartext', ...m.common(c.connect), h1: { outcome: 'closed' }, ...reuse }];
+    }
+    const sink = new ByteSink(c.stream, ctx.byteBudget);
+    const method = ctx.options.method ?? 'GET';
+    c.write(h1Request({ method, path: ctx.target.path, host: authority(ctx), userAgent: ctx.userAgent, headers: h1Extra(ctx), keepOpen: true }));
+    const h1 = await readH1Response(sink, { deadline: m.deadline });
+    const headLength = h1.headLength;
+    delete h1.headLength;
+    let next: number | undefined;
+    if (h1.outcome === 'response' && headLength !== undefined) {
+      const framed = await readFramed(sink, headLength, h1, method, m.deadline, 512);
+      if (framed.preview !== undefined) h1.bodyPreview = framed.preview;
+      next = framed.next;
+    }
+    if (!h1.first) h1.first = classify(sink.bytes(), sink.end);
+    const first: Probe = tls
+      ? { kind: 'h1', name: 'h1-tls', ...m.common(c.connect), tls: c.tls!, h1 }
+      : { kind: 'h1', name: 'h1-cleartext', ...m.common(c.connect), h1, ...reuse };
+    const out: Probe[] = [first];
+    // The HTTP/1.0 row only where the upgrade stage would ask it (an HTTP/1.1 response), and only on a
+    // connection the server keeps open after a complete, framed answer.
+    const keeps = h1.outcome === 'response' && h1.version === '1.1' && next !== undefined && sink.end === 'open' && !closes(h1.headers);
+    if (keeps) {
+      const m2 = new Meter(ctx, 'http10');
+      const s0 = m.sent;
+      const r0 = m.received;
+      const headers = userHeaders(ctx, []);
+      c.write(h1Request({ method, path: ctx.target.path, host: authority(ctx), userAgent: ctx.userAgent, version: '1.0', headers }));
+      const r = await readH1Response(sink, { deadline: m2.deadline, offset: next, bodyPreview: 512 });
+      delete r.headLength;
+      m2.sent = m.sent - s0;
+      m2.received = m.received - r0;
+      out.push({
+        kind: 'h1-request',
+        name: 'http10',
+        ...m2.common(c.connect),
+        request: requestSent(method, ctx.target.path, '1.0', headers),
+        ...(c.tls ? { tls: c.tls } : {}),
+        h1: r,
+        connection: { use: 'reused', of: first.id, why: "the protocol matrix's HTTP/1.0 row, on the HTTP/1.1 probe's kept-alive connection" },
+      });
+    }
+    return out;
+  } finally {
+    c.close();
+  }
+}
+
+/** The response asks to close the connection after it (RFC 9112 §9.6). */
+function closes(headers: ReadonlyArray<readonly [string, string]> | undefined): boolean {
+  return (headers ?? []).some(([k, v]) => k.toLowerCase() === 'connection' && /(^|,)\s*close\s*(,|$)/i.test(v));
+}
+
+/**
+ * Read a response body by its framing (RFC 9112 §6.3), bounded: a preview of its first `preview`
+ * bytes, and where the next response starts when the whole body was read (undefined: read until
+ * close, too long, or not complete by the deadline).
+ */
+async function readFramed(sink: ByteSink, headLength: number, h1: { status?: number; headers?: Array<[string, string]> }, method: string, deadline: number, preview: number): Promise<{ preview?: string; next?: number }> {
+  const status = h1.status ?? 0;
+  const field = (n: string) => (h1.headers ?? []).find(([k]) => k.toLowerCase() === n)?.[1];
+  const decode = (b: Uint8Array) => new TextDecoder('utf-8', { fatal: false }).decode(b.subarray(0, preview));
+  if (method === 'HEAD' || (status >= 100 && status < 200) || status === 204 || status === 304) return { next: headLength };
+  const te = field('transfer-encoding');
+  const cap = 64 * 1024;
+  if (te !== undefined) {
+    if (!/(^|,)\s*chunked\s*$/i.test(te)) return await untilClose();
+    // Whole chunked body (to its last-chunk and the CRLF after an empty trailer), at most 64 KiB.
+    let end: number | undefined;
+    await sink.until((all) => {
+      const b = all.subarray(headLength);
+      const d = dechunk(b, cap);
+      if (!d.done) return false;
+      end = chunkedEnd(b);
+      return true;
+    }, deadline);
+    const b = sink.bytes().subarray(headLength);
+    return { preview: decode(dechunk(b, preview).body), ...(end !== undefined ? { next: headLength + end } : {}) };
+  }
+  const cl = field('content-length');
+  if (cl !== undefined && /^\d{1,9}$/.test(cl.trim())) {
+    const n = Number(cl.trim());
+    await sink.until((all) => all.length - headLength >= Math.min(n, n <= cap ? n : preview), deadline);
+    const b = sink.bytes().subarray(headLength);
+    return { preview: decode(b.subarray(0, Math.min(n, preview))), ...(n <= cap && b.length >= n ? { next: headLength + n } : {}) };
+  }
+  return await untilClose();
+
+  async function untilClose(): Promise<{ preview?: string }> {
+    await sink.until((all) => all.length - headLength >= preview, deadline);
+    return { preview: decode(sink.bytes().subarray(headLength)) };
+  }
+}
+
+/** Where a complete chunked body ends (after the last chunk's trailer section), or undefined. */
+function chunkedEnd(b: Uint8Array): number | undefined {
+  let i = 0;
+  for (let guard = 0; guard < 100_000; guard++) {
+    const eol = indexOfCrlf(b, i);
+    if (eol < 0) return undefined;
+    const size = parseInt(String.fromCharCode(...b.subarray(i, Math.min(eol, i + 64))).split(';')[0]!.trim(), 16);
+    if (!Number.isFinite(size)) return undefined;
+    if (size === 0) {
+      // Trailer fields, then an empty line.
+      let j = eol + 2;
+      for (let t = 0; t < 100; t++) {
+        const e = indexOfCrlf(b, j);
+        if (e < 0) return undefined;
+        if (e === j) return e + 2;
+        j = e + 2;
+      }
+      return undefined;
+    }
+    i = eol + 2 + size + 2;
+    if (i > b.length) return undefined;
+  }
+  return undefined;
+}
+
+function indexOfCrlf(b: Uint8Array, from: number): number {
+  for (let j = from; j + 1 < b.length; j++) if (b[j] === 0x0d && b[j + 1] === 0x0a) return j;
+  return -1;
 }
 
 /** HTTP/2 by prior knowledge over cleartext TCP (h2c, RFC 9113 §3.3). */

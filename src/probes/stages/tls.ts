@@ -5,4 +5,4 @@
 import type { ProbeStage } from './types.js';
 import { runTlsStage } from '../tls/plan.js';
 
-export const TLS_STAGES: ProbeStage[] = [{ name: 'tls', run: runTlsStage }];
+export const TLS_STAGES: ProbeStage[] = [{ name: 'tls', early: true, run: runTlsStage }];

@@ -2,10 +2,15 @@
 import type { Probe } from '../../model/index.js';
 import type { ProbeContext } from '../context.js';
 
-/** Runs one more probe under the diagnosis's connection bound, counting it. */
-export type Go = (probe: () => Promise<Probe>) => Promise<Probe>;
+/** Runs one more probe under the diagnosis's connection bound, counting it; `why` goes in its `connection` note (default: its purpose). */
+export type Go = (probe: () => Promise<Probe>, why?: string) => Promise<Probe>;
 
 export interface ProbeStage {
   name: string;
-  run(ctx: ProbeContext, core: readonly Probe[], go: Go): Promise<Probe[]>;
+  /**
+   * Early stages start on a TLS target as soon as the default handshake is over: `core` then holds
+   * the TCP and `tls-default` probes, and `later` resolves to the HTTP probes when they are in.
+   */
+  early?: boolean;
+  run(ctx: ProbeContext, core: readonly Probe[], go: Go, later?: Promise<readonly Probe[]>): Promise<Probe[]>;
 }

@@ -52,7 +52,9 @@ async function runUpgrade(ctx: ProbeContext, core: readonly Probe[], go: Go): Pr
   const wsTrigger = wsTarget ? 'target' : ctx.options.websocket ? 'option' : 'server-hint';
 
   const tasks: Array<Promise<Probe>> = [];
-  if (h1ok) tasks.push(go(() => probeH1Request(ctx, 'http10', { version: '1.0' })));
+  // The HTTP/1.0 row usually rode on the HTTP/1.1 probe's connection already (probes/run.ts probeHttp1Pair).
+  const http10Done = core.some((p) => p.kind === 'h1-request' && p.name === 'http10');
+  if (h1ok && !http10Done) tasks.push(go(() => probeH1Request(ctx, 'http10', { version: '1.0' }), "the protocol matrix's HTTP/1.0 row (the HTTP/1.1 probe's connection could not be reused)"));
   if (h1ok && h1.h1.status === 426) tasks.push(go(() => probeH1Request(ctx, 'body-426', { version: '1.1', readBody: true })));
   if (wsPath !== undefined) {
     tasks.push(go(() => probeWebSocket(ctx, { path: wsPath, trigger: wsTrigger, ...(ctx.options.wsProtocols ? { protocols: ctx.options.wsProtocols } : {}) })));

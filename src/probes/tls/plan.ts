@@ -24,7 +24,7 @@ export type { RawRunner } from './raw.js';
 import type { RawRunner } from './raw.js';
 
 
-export async function runTlsStage(ctx: ProbeContext, core: readonly Probe[], go: Go): Promise<Probe[]> {
+export async function runTlsStage(ctx: ProbeContext, core: readonly Probe[], go: Go, later?: Promise<readonly Probe[]>): Promise<Probe[]> {
   const t0 = performance.now();
   if (!ctx.target.tls) return [];
   const d = core.find((p): p is TlsProbe => p.kind === 'tls' && p.name === 'tls-default');
@@ -33,7 +33,7 @@ export async function runTlsStage(ctx: ProbeContext, core: readonly Probe[], go:
   let connections = 0;
   const raw: RawRunner = async (label, purpose, spec, o) => {
     connections++;
-    const p = (await go(() => rawHello(ctx, label, purpose, spec, o))) as RawProbe;
+    const p = (await go(() => rawHello(ctx, label, purpose, spec, o), purpose)) as RawProbe;
     out.push(p);
     return p;
   };
@@ -54,7 +54,7 @@ export async function runTlsStage(ctx: ProbeContext, core: readonly Probe[], go:
     stage.plan = 'survey';
     stage.surface = await survey(ctx, d, raw, out);
   }
-  const clock = clockOf(ctx, core);
+  const clock = clockOf(ctx, later ? [...core, ...(await later)] : core);
   if (clock) stage.clock = clock;
   const alpn13 = out.find((p) => p.raw.version === 'TLSv1.3' && p.raw.alpnFrom === 'encrypted-extensions' && p.raw.offer.alpn);
   if (alpn13) stage.alpn13 = { alpn: alpn13.raw.alpn ?? null, probe: alpn13.id };
@@ -74,19 +74,38 @@ export async function runTlsStage(ctx: ProbeContext, core: readonly Probe[], go:
   return [...out, record];
 }
 
-/** The default handshake worked: which warnings apply? One connection per question. */
+/**
+ * The default handshake worked: which warnings apply? One connection per question, and one hello
+ * for two questions where a single answer settles both: after a TLS 1.3 answer, "does a TLS 1.2-only
+ * client get in?" and "which certificate comes without SNI?" share a TLS 1.2 hello without SNI.
+ * Accepted with the certificate the target got, both are answered (the name's virtual host is the
+ * default one); refused, or another certificate, and each question gets its own hello.
+ */
 async function checks(ctx: ProbeContext, d: TlsProbe, raw: RawRunner): Promise<void> {
   const sni = ctx.target.sni;
-  const base = await nodeDefaultHello();
   const wide = widestHello(sni);
-  const tasks: Array<Promise<RawProbe>> = [];
+  const tasks: Array<Promise<unknown>> = [];
+  const noSni = async () => raw('no-sni', 'what does the server do without SNI?', { ...(await nodeDefaultHello()), alpn: ALPN, sni: null });
+  const tls12 = () => raw('tls12-only', 'does the server accept a TLS 1.2-only client?', { ...wide, versions: [V.TLS12], alpn: ALPN });
   // Node offered TLS 1.3 and 1.2: a TLS 1.2 answer already proves TLS 1.3 is off; a TLS 1.3 answer says nothing about 1.2.
-  if (d.tls.version === 'TLSv1.3') tasks.push(raw('tls12-only', 'does the server accept a TLS 1.2-only client?', { ...wide, versions: [V.TLS12], alpn: ALPN }));
+  if (d.tls.version === 'TLSv1.3' && sni) {
+    tasks.push(
+      (async () => {
+        const both = await raw('tls12-no-sni', 'one hello, two questions: does a TLS 1.2-only client get in, and which certificate comes without SNI?', { ...wide, versions: [V.TLS12], alpn: ALPN, sni: null });
+        const same = accepted(both) && !!both.raw.cert && both.raw.cert.fingerprint256 === d.tls.cert?.fingerprint256;
+        if (same) return;
+        // Refused: which question is it? Another certificate: the name has its own virtual host, whose versions may differ.
+        await Promise.all([tls12(), ...(accepted(both) ? [] : [noSni()])]);
+      })(),
+    );
+  } else {
+    if (d.tls.version === 'TLSv1.3') tasks.push(tls12());
+    if (sni) tasks.push(noSni());
+  }
   tasks.push(raw('legacy', 'does the server still accept TLS 1.0 or 1.1?', { ...wide, versions: [V.TLS11, V.TLS10] }, { fullFlight: false }));
-  if (sni) tasks.push(raw('no-sni', 'what does the server do without SNI?', { ...base, alpn: ALPN, sni: null }));
   // A certificate that does not cover the name: did the server say it does not know the name (unrecognized_name)?
   if (d.tls.verify && !d.tls.verify.ok && d.tls.verify.code === 'ERR_TLS_CERT_ALTNAME_INVALID' && sni) {
-    tasks.push(raw('mirror', "Node's own ClientHello, read raw (warnings before the ServerHello)", { ...base, alpn: ALPN, sni }));
+    tasks.push((async () => raw('mirror', "Node's own ClientHello, read raw (warnings before the ServerHello)", { ...(await nodeDefaultHello()), alpn: ALPN, sni }))());
   }
   await Promise.all(tasks);
 }
