@@ -29,6 +29,8 @@ export interface DiagnoseOptions {
   resolve?: Array<string | ResolvePin>;
   /** PEM text of a CA bundle replacing the default roots (curl's --cacert). */
   ca?: string;
+  /** The file `ca` was read from, so reproduce commands can carry `--cacert <file>` / `-CAfile <file>`. */
+  caFile?: string;
   /** SNI to send instead of the URL's host ('' for none). */
   sni?: string;
   /** Most addresses probed per name (default 4). */
@@ -119,7 +121,8 @@ export async function diagnose(url: string | Target, options: DiagnoseOptions = 
 
   const diagResolution = { ...resolution, source: resolution.source === 'proxy' ? ('literal' as const) : resolution.source };
   const hop = proxy ? proxyHop(proxy, direct, target, startedAt) : undefined;
-  const out = diagnoseEvidence({ target, resolution: diagResolution, evidence, now: startedAt });
+  const context = { ...(options.caFile ? { caFile: options.caFile } : {}), ...(proxy ? { proxy: proxy.url } : {}) };
+  const out = diagnoseEvidence({ target, resolution: diagResolution, evidence, now: startedAt, context });
   const matrix = evidence.flatMap(protocolMatrix);
   return {
     schemaVersion: 1,

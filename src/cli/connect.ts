@@ -26,7 +26,10 @@ export async function connectionOptions(p: Parsed, io: CliIO): Promise<DiagnoseO
   const timeoutMs = intFlag('--timeout', p.str('timeout'), 1, 600_000);
   if (timeoutMs !== undefined) o.timeoutMs = timeoutMs;
   const cacert = p.str('cacert');
-  if (cacert !== undefined) o.ca = await readCa(cacert);
+  if (cacert !== undefined) {
+    o.ca = await readCa(cacert);
+    o.caFile = cacert;
+  }
   const sni = p.str('sni');
   if (sni !== undefined) o.sni = sni;
   const proxy = p.str('proxy');

@@ -3,7 +3,7 @@
  */
 import type { AddressReport, EvidenceItem, Finding, Negotiated, Target, Verdict } from '../model/index.js';
 import { CODES, SEVERITY_RANK, type Code } from '../model/codes.js';
-import { KNOWLEDGE, type Vars } from './knowledge.js';
+import { KNOWLEDGE, detectServer, type DetectedServer, type Vars } from './knowledge.js';
 import type { AddressEvidence } from './evidence.js';
 import { probe, tcpProbe, upgradeProbe } from './evidence.js';
 import type { DiagnosisInput, RawFinding, ReportRule, Rule, RuleContext } from './raw.js';
@@ -74,10 +74,12 @@ export function diagnoseEvidence(input: DiagnosisInput, rules: RuleSet = { addre
 
   for (const rule of rules.report) for (const f of rule(input, perAddress)) merge(f, f.addresses);
 
+  const servers = new Map(input.evidence.map((ev) => [ev.address, serverOf(ev)] as const));
   const findings: Finding[] = [];
   for (const [code, m] of merged) {
     const addr = m.addresses.length === 1 && pinned ? m.addresses[0] : resolution.source === 'resolve-pin' ? m.addresses[0] : undefined;
-    findings.push(buildFinding(code, m.raw, target, m.evidence, m.addresses, addr));
+    const server = m.addresses.map((a) => servers.get(a)).find(Boolean);
+    findings.push(buildFinding(code, m.raw, target, m.evidence, m.addresses, addr, { ...input.context, ...(server ? { server } : {}) }));
   }
   // Stable order: severity, then rule order (Map insertion order is rule order).
   findings.sort((a, b) => SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity]);
@@ -93,6 +95,9 @@ export const EXPLAINED_BY: Partial<Record<Code, Code[]>> = {
   // TLS 1.3 mutual TLS: the client's handshake "completes", then the server closes on the missing
   // certificate; a forced HTTP/2 exchange sees that close.
   'preface-closed': ['tls-client-cert-required'],
+  // A hop that strips a WebSocket upgrade (Apache ProxyPass without upgrade=websocket) drops the
+  // backend's Upgrade from its 426 too: the missing field is the stripping's doing.
+  'upgrade-header-missing': ['upgrade-header-stripped'],
 };
 
 /**
@@ -117,28 +122,74 @@ export function verdictOf(severities: Array<'error' | 'warning' | 'info'>): Verd
   return 'ok';
 }
 
-export function varsFor(target: Target, pinAddress?: string, detail?: string): Vars {
+/** What the user's run used beyond the target, so reproduce commands carry it. */
+export interface ReproduceContext {
+  /** The `--cacert` file, as given. */
+  caFile?: string;
+  /** The proxy URL used (credentials removed). */
+  proxy?: string;
+  /** The server that answered on the finding's address. */
+  server?: DetectedServer;
+}
+
+export function varsFor(target: Target, pinAddress?: string, detail?: string, ctx: ReproduceContext = {}): Vars {
   const hostPort = `${hostForUrl(target.host)}:${target.port}`;
   const connect = pinAddress ? `${hostForUrl(pinAddress)}:${target.port}` : hostPort;
   const other = new URL(target.url);
   other.protocol = target.tls ? 'http:' : 'https:';
+  const resolve = pinAddress && pinAddress !== target.host ? ` --resolve ${hostForUrl(target.host)}:${target.port}:${pinAddress}` : '';
+  // curl sends the URL's host as SNI: a different --sni is the URL's name with --connect-to to the real host.
+  const sniOther = target.tls && target.sni && target.sni !== target.host;
+  const curlOpts = [
+    ' --max-time 10',
+    resolve,
+    ctx.caFile ? ` --cacert ${shellQuote(ctx.caFile)}` : '',
+    ctx.proxy ? ` --proxy ${shellQuote(ctx.proxy)}` : '',
+  ].join('');
   const v: Vars = {
     url: target.url,
     host: target.host,
     port: target.port,
     connect,
     servername: target.sni ? ` -servername ${target.sni}` : '',
-    resolve: pinAddress && pinAddress !== target.host ? ` --resolve ${hostForUrl(target.host)}:${target.port}:${pinAddress}` : '',
+    resolve,
     otherUrl: other.toString(),
+    cafileArg: ctx.caFile ? ` -CAfile ${shellQuote(ctx.caFile)}` : '',
+    curlOpts,
   };
+  if (target.sni) v.sniName = target.sni;
+  if (sniOther) v.curlOpts += ` --connect-to ${hostForUrl(target.sni!)}:${target.port}:${connect}`;
+  if (ctx.server) v.server = ctx.server;
   if (detail !== undefined) v.detail = detail;
   return v;
 }
 
-function buildFinding(code: Code, raw: RawFinding, target: Target, evidence: EvidenceItem[], addresses: string[], pinAddress?: string): Finding {
+function shellQuote(s: string): string {
+  return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+/** The server that answered on one address, from the first `Server` field of its HTTP answers. */
+export function serverOf(ev: AddressEvidence): DetectedServer | undefined {
+  for (const p of ev.probes) {
+    const headers = p.kind === 'h1' || p.kind === 'h1-request' || p.kind === 'websocket' ? p.h1.headers : p.kind === 'h2' ? p.h2.headers : undefined;
+    const server = headers?.find(([k]) => k.toLowerCase() === 'server')?.[1];
+    const d = detectServer(server);
+    if (d) return d;
+  }
+  return undefined;
+}
+
+/** The detected server's own fixes first (server side), the rest in their order. */
+export function serverFirst(fixes: Finding['fixes'], server: DetectedServer | undefined): Finding['fixes'] {
+  if (!server) return fixes;
+  const mine = fixes.filter((f) => f.side === 'server' && f.applies === server.kind);
+  return mine.length ? [...mine, ...fixes.filter((f) => !mine.includes(f))] : fixes;
+}
+
+function buildFinding(code: Code, raw: RawFinding, target: Target, evidence: EvidenceItem[], addresses: string[], pinAddress?: string, ctx: ReproduceContext = {}): Finding {
   const k = KNOWLEDGE[code];
   const contract = CODES[code];
-  const vars = varsFor(target, pinAddress, raw.detail);
+  const vars = varsFor(target, pinAddress, raw.detail, ctx);
   const f: Finding = {
     code,
     severity: raw.raise ? raw.raise.to : contract.severity,
@@ -146,7 +197,7 @@ function buildFinding(code: Code, raw: RawFinding, target: Target, evidence: Evi
     explanation: k ? k.explanation(vars) : contract.meaning,
     clientsSee: k ? k.clientsSee : [],
     evidence,
-    fixes: k ? k.fixes(vars) : [],
+    fixes: k ? serverFirst(k.fixes(vars), ctx.server) : [],
     reproduce: k ? k.reproduce(vars) : [],
     addresses,
   };

@@ -30,6 +30,8 @@ export interface DiagnosisInput {
   evidence: AddressEvidence[];
   /** When the evidence was taken (ISO 8601; a replay passes the report's startedAt). Default: now. */
   now?: string;
+  /** The user's connection options that reproduce commands must carry (`--cacert` file, proxy URL). */
+  context?: { caFile?: string; proxy?: string };
 }
 
 /** A finding of a report-level rule, with the addresses it concerns. */

@@ -6,6 +6,7 @@
 import type { Fix } from '../../types.js';
 import type { Code } from '../codes.js';
 import type { Knowledge, Vars } from './types.js';
+import { nginxListen } from './server.js';
 
 const ossl = (v: Vars, extra: string) => `openssl s_client -connect ${v.connect}${v.servername} -alpn h2 ${extra}</dev/null 2>&1 | grep -E 'Protocol|Cipher|alert|Verify|subject|issuer|ALPN'`;
 const curl = (v: Vars, extra = '') => `curl -sv --http2${extra} -o /dev/null${v.resolve} ${v.url}`;
@@ -85,9 +86,26 @@ export const TLS_KNOWLEDGE: Partial<Record<Code, Knowledge>> = {
   },
   'tls-no-shared-cipher': {
     title: () => 'No cipher suite in common: the server accepts only suites the client does not offer',
-    explanation: (v) => `With every other parameter as wide as possible the server accepts a hello, and refuses it as soon as only Node's cipher suites are offered: ${v.detail ?? ''}. Modern clients (Node, Go, browsers, curl with OpenSSL 3) no longer offer legacy suites (CBC without ECDHE, 3DES, RC4, Camellia…), and HTTP/2 forbids most of them anyway (RFC 9113 Appendix A).`,
-    clientsSee: ['Node: ERR_SSL_SSLV3_ALERT_HANDSHAKE_FAILURE', 'Go: remote error: tls: handshake failure', 'curl: (35) … sslv3 alert handshake failure', 'Java: Received fatal alert: handshake_failure', 'server log (OpenSSL): no shared cipher'],
-    fixes: () => [
+    explanation: (v) =>
+      v.detail?.includes('no cipher suite at all')
+        ? `The server accepts no cipher suite at all: every hello is refused with handshake_failure (40), even one offering every suite, group and signature scheme from TLS 1.0 to 1.3, with and without SNI. So no client can connect, and the mistake is on the server: almost always its certificate's key type fits none of its enabled suites. An ECDSA certificate needs ECDHE-ECDSA-* suites, an RSA certificate ECDHE-RSA-* (or plain RSA) suites; a cipher list copied for the other key type (e.g. only ECDHE-RSA-* with an ECDSA key) leaves nothing, and without TLS 1.3 (whose suites do not depend on the key type) every handshake fails. The server's error log says "no shared cipher".`
+        : `With every other parameter as wide as possible the server accepts a hello, and refuses it as soon as only Node's cipher suites are offered: ${v.detail ?? ''}. Modern clients (Node, Go, browsers, curl with OpenSSL 3) no longer offer legacy suites (CBC without ECDHE, 3DES, RC4, Camellia…), and HTTP/2 forbids most of them anyway (RFC 9113 Appendix A).`,
+    clientsSee: [
+      'curl: (35) OpenSSL/3.0.19: error:0A000410:SSL routines::sslv3 alert handshake failure',
+      'openssl s_client: error:0A000410:SSL routines:ssl3_read_bytes:sslv3 alert handshake failure … SSL alert number 40',
+      'Node: ERR_SSL_SSLV3_ALERT_HANDSHAKE_FAILURE',
+      'Go: remote error: tls: handshake failure',
+      'Java: Received fatal alert: handshake_failure',
+      'server log (OpenSSL): no shared cipher',
+    ],
+    fixes: (v) => [
+      ...(v.detail?.includes('no cipher suite at all')
+        ? [
+            { side: 'server' as const, applies: 'nginx', text: 'Enable suites for your certificate\'s key type (check it: openssl x509 -in cert.pem -noout -text | grep "Public Key Algorithm"), for both key types when unsure, and TLS 1.3.', snippet: 'ssl_protocols TLSv1.2 TLSv1.3;\nssl_ciphers ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305;' },
+            { side: 'server' as const, applies: 'apache', text: 'The same in mod_ssl: suites for the certificate\'s key type, and TLS 1.3.', snippet: 'SSLProtocol -all +TLSv1.2 +TLSv1.3\nSSLCipherSuite ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384' },
+            { side: 'server' as const, applies: 'haproxy', text: 'ciphers on the bind line for the key type of the crt, and TLS 1.3.', snippet: `bind :${v.port} ssl crt /etc/haproxy/site.pem alpn h2,http/1.1 ssl-min-ver TLSv1.2 ciphers ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256` },
+          ]
+        : []),
       ...MODERN_SERVER,
       { side: 'client', applies: 'node', text: 'Only to reach a legacy server you cannot change: add its suite.', snippet: "tls.connect({ host, port, ciphers: tls.DEFAULT_CIPHERS + ':ECDHE-ECDSA-CAMELLIA128-SHA256' });" },
       { side: 'client', applies: 'python', text: 'Widen the cipher list of the context.', snippet: "ctx.set_ciphers('DEFAULT:@SECLEVEL=1')" },
@@ -177,8 +195,13 @@ export const TLS_KNOWLEDGE: Partial<Record<Code, Knowledge>> = {
   },
   'tls-client-cert-required': {
     title: () => 'The server demands a client certificate (mutual TLS)',
-    explanation: (v) => `The server sends a CertificateRequest and aborts (${v.detail ?? 'alert'}) when the client has no certificate to send. Under TLS 1.3 the client finishes its side first, so the failure shows up only at the first read, often as a confusing "connection closed" or "certificate required" error in the HTTP layer.`,
-    clientsSee: ['Node: ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED or ERR_SSL_SSLV3_ALERT_HANDSHAKE_FAILURE', 'Go: remote error: tls: certificate required', 'curl: (56) OpenSSL SSL_read: … alert certificate required', 'Java: Received fatal alert: bad_certificate', 'gRPC: code = Unavailable desc = connection closed'],
+    explanation: (v) =>
+      v.detail?.startsWith('every request answered')
+        ? `The server sends a CertificateRequest, lets the handshake finish without a client certificate, and then refuses every request: ${v.detail}. nginx with ssl_verify_client on does this ("400 No required SSL certificate was sent"): the TLS layer looks healthy, and the failure shows up as an HTTP error. Clients must present a certificate the server's CA list accepts.`
+        : `The server sends a CertificateRequest and aborts (${v.detail ?? 'alert'}) when the client has no certificate to send. Under TLS 1.3 the client finishes its side first, so the failure shows up only at the first read, often as a confusing "connection closed" or "certificate required" error in the HTTP layer.`,
+    clientsSee: [
+      'curl (nginx ssl_verify_client on): < HTTP/2 400 … <title>400 No required SSL certificate was sent</title>',
+      'Node: ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED or ERR_SSL_SSLV3_ALERT_HANDSHAKE_FAILURE', 'Go: remote error: tls: certificate required', 'curl: (56) OpenSSL SSL_read: … alert certificate required', 'Java: Received fatal alert: bad_certificate', 'gRPC: code = Unavailable desc = connection closed'],
     fixes: () => [
       { side: 'client', applies: 'node', text: 'Present the client certificate.', snippet: "tls.connect({ host, port, cert: fs.readFileSync('client.pem'), key: fs.readFileSync('client-key.pem') });" },
       { side: 'client', applies: 'python', text: 'Load the client certificate into the context.', snippet: "ctx.load_cert_chain('client.pem', 'client-key.pem')" },
@@ -191,19 +214,30 @@ export const TLS_KNOWLEDGE: Partial<Record<Code, Knowledge>> = {
     reproduce: (v) => [`openssl s_client -connect ${v.connect}${v.servername} </dev/null 2>&1 | grep -A3 'Acceptable client certificate CA names'`, `curl -sv -o /dev/null${v.resolve} ${v.url}`],
   },
   'tls-sni-unknown-name': {
-    title: (v) => `The server has no certificate for ${v.host}`,
-    explanation: (v) => `The server does not know the name sent in SNI (${v.detail ?? v.host}): it answers with unrecognized_name (112), or serves its default site's certificate, which does not cover ${v.host}. The name is missing from the server's configuration (a server_name / ServerName / virtual host), or DNS points this name at a server that does not host it.`,
-    clientsSee: ['Java: handshake alert: unrecognized_name', 'Node: ERR_SSL_TLSV1_UNRECOGNIZED_NAME, or ERR_TLS_CERT_ALTNAME_INVALID', 'curl: (60) SSL: no alternative certificate subject name matches target host name', 'Go: x509: certificate is valid for …, not HOST'],
-    fixes: (v) => [
-      { side: 'server', applies: 'nginx', text: 'Add the name to a server block with a certificate that covers it.', snippet: `server {\n  listen 443 ssl;\n  http2 on;\n  server_name ${v.host};\n  ssl_certificate /etc/ssl/${v.host}/fullchain.pem;\n  ssl_certificate_key /etc/ssl/${v.host}/privkey.pem;\n}` },
-      { side: 'server', applies: 'apache', text: 'Add ServerName/ServerAlias for it (Apache warns unrecognized_name when no virtual host matches).', snippet: `<VirtualHost *:443>\n  ServerName ${v.host}\n  SSLCertificateFile /etc/ssl/${v.host}/fullchain.pem\n</VirtualHost>` },
-      { side: 'server', applies: 'haproxy', text: 'Add a certificate for the name to the crt directory or crt-list.', snippet: 'bind :443 ssl crt /etc/haproxy/certs/ alpn h2,http/1.1' },
-      { side: 'server', applies: 'caddy', text: 'Add a site block for the name.', snippet: `${v.host} {\n  reverse_proxy localhost:8080\n}` },
-      { side: 'server', applies: 'node', text: 'Return a context for the name from SNICallback.', snippet: `SNICallback: (name, cb) => cb(null, contexts[name]) // contexts['${v.host}'] = tls.createSecureContext({ key, cert })` },
-      { side: 'client', applies: 'any', text: 'Check the URL and DNS: the name may point at the wrong server.', snippet: `getent ahosts ${v.host}` },
+    title: (v) => `The server has no certificate for ${v.sniName ?? v.host}${v.detail?.includes('unrecognized_name') ? ': it refuses the name with unrecognized_name (112)' : ''}`,
+    explanation: (v) =>
+      `The server does not know the name sent in SNI: ${v.detail ?? v.host}. It answers with the TLS alert unrecognized_name (112, RFC 6066 §3), or serves its default site's certificate, which does not cover the name. This is not a cipher or version problem: the name is missing from the server's configuration (server_name / ServerName / a crt for it), or DNS points this name at a server that does not host it. nginx sends 112 from a default server with ssl_reject_handshake on, HAProxy from a bind with strict-sni; Apache and others send a warning 112 and go on with their default certificate. If you know the name the server is configured for, diagnose it with --sni <that name> (curl: --connect-to), to confirm.`,
+    clientsSee: [
+      'curl: (35) OpenSSL/3.0.19: error:0A000458:SSL routines::tlsv1 unrecognized name',
+      'openssl s_client: error:0A000458:SSL routines:ssl3_read_bytes:tlsv1 unrecognized name … SSL alert number 112',
+      'Java: handshake alert: unrecognized_name',
+      'Node: ERR_SSL_TLSV1_UNRECOGNIZED_NAME, or ERR_TLS_CERT_ALTNAME_INVALID',
+      'Go: remote error: tls: unrecognized name',
     ],
-    reproduce: (v) => [`openssl s_client -connect ${v.connect}${v.servername} -msg </dev/null 2>&1 | grep -iE 'alert|unrecognized|subject'`, curl(v)],
+    fixes: (v) => {
+      const name = v.sniName ?? v.host;
+      return [
+        { side: 'server', applies: 'nginx', text: `Add ${name} to a server block whose certificate covers it (the default server with ssl_reject_handshake on refuses every name no other server block lists).`, snippet: `server {\n  ${nginxListen(v)}\n  server_name ${name};\n  ssl_certificate     /etc/ssl/${name}/fullchain.pem;\n  ssl_certificate_key /etc/ssl/${name}/privkey.pem;\n}` },
+        { side: 'server', applies: 'haproxy', text: `With strict-sni, HAProxy refuses every name it has no certificate for: add one that covers ${name} to the crt directory or crt-list (or drop strict-sni to fall back to the first certificate).`, snippet: `bind :${v.port} ssl crt /etc/haproxy/certs/ strict-sni alpn h2,http/1.1\n# /etc/haproxy/certs/${name}.pem: certificate chain + key for ${name}` },
+        { side: 'server', applies: 'apache', text: 'Add ServerName/ServerAlias for it (Apache warns unrecognized_name when no virtual host matches).', snippet: `<VirtualHost *:${v.port}>\n  ServerName ${name}\n  SSLEngine on\n  SSLCertificateFile    /etc/ssl/${name}/fullchain.pem\n  SSLCertificateKeyFile /etc/ssl/${name}/privkey.pem\n</VirtualHost>` },
+        { side: 'server', applies: 'caddy', text: 'Add a site block for the name.', snippet: `${name} {\n  reverse_proxy localhost:8080\n}` },
+        { side: 'server', applies: 'node', text: 'Return a context for the name from SNICallback.', snippet: `SNICallback: (name, cb) => cb(null, contexts[name]) // contexts['${name}'] = tls.createSecureContext({ key, cert })` },
+        { side: 'client', applies: 'any', text: `Check the URL and DNS: ${name} may point at the wrong server. To test the name the server is configured for, send it as SNI.`, snippet: `h2doctor ${v.url} --sni <configured name>\ncurl -v --connect-to <configured name>:${v.port}:${v.connect} https://<configured name>:${v.port}/` },
+      ];
+    },
+    reproduce: (v) => [`openssl s_client -connect ${v.connect} -servername ${v.sniName ?? v.host}${v.cafileArg} </dev/null 2>&1 | grep -iE 'alert|unrecognized|subject'`, curl(v)],
   },
+
   'cert-hostname-mismatch': {
     title: (v) => `The certificate does not cover ${v.host}`,
     explanation: (v) => `The certificate the server sends for ${v.host} lists other names in its subjectAltName. Every client rejects it (RFC 9110 §4.3.4 / RFC 6125); HTTP/2 connection coalescing also relies on it.`,

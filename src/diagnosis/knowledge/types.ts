@@ -19,6 +19,25 @@ export interface Vars {
   detail?: string;
   /** The URL with the other scheme (for scheme mix-ups). */
   otherUrl?: string;
+  /** The SNI name sent (`--sni`, or the URL's host); undefined without SNI. */
+  sniName?: string;
+  /** ` -CAfile <file>` for openssl when the user gave `--cacert <file>`, else ''. */
+  cafileArg: string;
+  /**
+   * The connection options of the user's run, as curl flags (leading space each): `--max-time`,
+   * `--resolve`, `--cacert <file>`, `--connect-to` for a `--sni` other than the host, `--proxy <url>`.
+   */
+  curlOpts: string;
+  /** The server that answered, from its `Server` field: kind (nginx, apache, caddy, h2o, lighttpd, squid…) and version. */
+  server?: DetectedServer;
+}
+
+export interface DetectedServer {
+  /** The fix family: 'nginx', 'apache', 'haproxy', 'caddy', 'h2o', 'lighttpd', 'squid', 'nghttpd', 'tinyproxy'… */
+  kind: string;
+  version?: string;
+  /** The Server field as sent. */
+  header: string;
 }
 
 export interface Knowledge {

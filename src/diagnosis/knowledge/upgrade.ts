@@ -20,6 +20,8 @@ const HAPROXY_WS = `# HAProxy forwards Upgrade by itself (HTX mode); only the id
 timeout tunnel 1h`;
 const APACHE_WS = `ProxyPass        /ws/ ws://backend/ws/    # mod_proxy_wstunnel (Apache ≥ 2.4.47: upgrade=websocket on http://)
 ProxyPassReverse /ws/ ws://backend/ws/`;
+/** Apache ≥ 2.4.47 (mod_proxy_http): the upgrade on the ProxyPass line itself. */
+const apacheWsUpgrade = (path: string) => `ProxyPass "${path}" "http://backend:8080${path}" upgrade=websocket`;
 const NODE_426 = `import { requireProtocol } from 'h2doctor/server';
 const guard = requireProtocol({ minHttpVersion: '2.0', problem: { migrationGuide: 'https://docs.example.com/http2' } });
 server.on('request', (req, res) => { if (!guard(req, res)) return; /* … */ });`;
@@ -100,9 +102,14 @@ export const UPGRADE_KNOWLEDGE: Partial<Record<Code, Knowledge>> = {
       'Python websockets: InvalidStatus: server rejected WebSocket connection: HTTP 426',
       'curl --http2 http://…: no switch to h2c',
     ],
-    fixes: () => [
+    fixes: (v) => [
       { side: 'server', applies: 'nginx', text: 'Forward the upgrade explicitly, over HTTP/1.1.', snippet: NGINX_WS },
-      { side: 'server', applies: 'apache', text: 'Proxy WebSockets with mod_proxy_wstunnel (or upgrade=websocket).', snippet: APACHE_WS },
+      {
+        side: 'server',
+        applies: 'apache',
+        text: 'Apache ≥ 2.4.47: add upgrade=websocket to the ProxyPass that serves this path (without it mod_proxy_http drops Upgrade both ways, so the backend\'s 426 even loses its own Upgrade field); older Apache: mod_proxy_wstunnel with a ws:// ProxyPass.',
+        snippet: `${apacheWsUpgrade(new URL(v.url).pathname)}\n# Apache < 2.4.47:\n${APACHE_WS}`,
+      },
       { side: 'server', applies: 'haproxy', text: 'HAProxy passes upgrades; set a tunnel timeout.', snippet: HAPROXY_WS },
       { side: 'network', applies: 'proxy', text: 'Corporate proxies and some CDNs/WAFs drop WebSocket upgrades on cleartext: use wss:// (the proxy then only sees a CONNECT tunnel), or enable WebSocket support in the CDN.' },
     ],
@@ -110,8 +117,11 @@ export const UPGRADE_KNOWLEDGE: Partial<Record<Code, Knowledge>> = {
   },
   'websocket-handshake-failed': {
     title: (v) => `The WebSocket handshake fails${v.detail ? `: ${v.detail}` : ''}`,
-    explanation: () =>
-      'A correct RFC 6455 opening handshake (Upgrade: websocket, Connection: Upgrade, a fresh Sec-WebSocket-Key, version 13) was not answered with a valid 101 Switching Protocols: a different status, or a 101 whose Upgrade, Connection or Sec-WebSocket-Accept is wrong (the accept must be base64(SHA-1(key + 258EAFA5-E914-47DA-95CA-C5AB0DC85B11))). Every WebSocket client aborts on this.',
+    explanation: (v) =>
+      'A correct RFC 6455 opening handshake (Upgrade: websocket, Connection: Upgrade, a fresh Sec-WebSocket-Key, version 13) was not answered with a valid 101 Switching Protocols: a different status, or a 101 whose Upgrade, Connection or Sec-WebSocket-Accept is wrong (the accept must be base64(SHA-1(key + 258EAFA5-E914-47DA-95CA-C5AB0DC85B11))). Every WebSocket client aborts on this.' +
+      (v.detail?.startsWith('no WebSocket endpoint')
+        ? ' Here the upgrade got the same 2xx a plain GET gets: most likely nothing at this path speaks WebSocket (a wrong path, or the WebSocket server is not routed there); less likely a proxy that does not name itself (no Via) drops Upgrade. To tell them apart: send the same handshake to the backend directly (or over wss://, which a plain proxy cannot read); a 101 there means a hop strips the upgrade, the same 200 means there is no WebSocket endpoint at the path.'
+        : ''),
     clientsSee: [
       'browser: Error during WebSocket handshake: Incorrect \'Sec-WebSocket-Accept\' header value / Unexpected response code: 4xx',
       'Node ws: Error: Invalid Sec-WebSocket-Accept header / Unexpected server response: 403',

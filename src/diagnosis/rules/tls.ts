@@ -101,6 +101,12 @@ function refusal(d: TlsProbe, by: (l: string) => Raw | undefined): RawFinding[] 
   const widest = by('widest');
   const found: RawFinding[] = [];
 
+  // RFC 6066 §3: unrecognized_name (112) is the server saying it has no virtual host for the name
+  // sent (nginx `ssl_reject_handshake on` in the default server, HAProxy `strict-sni`). A name
+  // refused this way is the cause whatever the other parameters were.
+  const sni112 = unknownNameRefusal(d, head, by);
+  if (sni112) return [sni112];
+
   if (accepted(mirror)) {
     if (mirror.raw.certificateRequest) {
       return [{ code: 'tls-client-cert-required', detail: t.alert ? `${t.alert.name} (${t.alert.code})` : t.outcome, evidence: [head, item(mirror, `the same hello sent raw: the server answered ${rawAnswer(mirror.raw)}: it asks for a client certificate, and aborts when none comes`)] }];
@@ -147,6 +153,25 @@ function refusal(d: TlsProbe, by: (l: string) => Raw | undefined): RawFinding[] 
       found.push({ code: 'tls-version-too-old', detail: 'SSLv3', evidence: [head, item(widest!), item(ssl3, `an SSL 3.0 hello is accepted: ${rawAnswer(ssl3.raw)}`)] });
     }
   }
+  // Every hello refused with handshake_failure, the widest too (all versions, every suite, group and
+  // signature scheme, with and without SNI): the server can select no cipher suite at all. The usual
+  // server mistake is a certificate whose key type fits none of its enabled suites (an ECDSA key
+  // with only ECDHE-RSA-* suites, or the reverse) on a server without TLS 1.3.
+  if (!found.length && t.alert?.code === 40) {
+    const all = [mirror, widest, by('widest-no-sni')];
+    if (all.every((p) => p?.raw.outcome === 'alert' && p.raw.alert?.code === 40)) {
+      const w = widest!;
+      found.push({
+        code: 'tls-no-shared-cipher',
+        detail: 'the server accepts no cipher suite at all',
+        evidence: [
+          head,
+          item(w, `the widest hello (${rawOffer(w.raw)}) is refused too: ${rawAnswer(w.raw)}`),
+          item(by('widest-no-sni')!, `the same without SNI: ${rawAnswer(by('widest-no-sni')!.raw)}: no name, version, group or signature scheme makes a difference`),
+        ],
+      });
+    }
+  }
   if (!found.length && t.outcome === 'alert') {
     const tried = [mirror, widest, by('widest-no-sni'), by('sslv3')].filter((p): p is Raw => !!p);
     const note = accepted(mirror) ? ' (the same hello sent raw is accepted: the refusal comes later in the handshake)' : tried.length ? '; no single parameter explains it' : '';
@@ -157,6 +182,29 @@ function refusal(d: TlsProbe, by: (l: string) => Raw | undefined): RawFinding[] 
     });
   }
   return found;
+}
+
+/** A fatal unrecognized_name (112) to the name sent, and to no name too when the server was tried without SNI. */
+function unknownNameRefusal(d: TlsProbe, head: EvidenceItem, by: (l: string) => Raw | undefined): RawFinding | undefined {
+  const t = d.tls;
+  const is112 = (a: { code: number } | undefined) => a?.code === 112;
+  const widest = by('widest');
+  const noSni = by('widest-no-sni');
+  const mirror = by('mirror');
+  if (!is112(t.alert) && !is112(mirror?.raw.alert) && !is112(widest?.raw.alert)) return undefined;
+  const evidence: EvidenceItem[] = [head];
+  for (const p of [mirror, widest]) if (p && p.raw.outcome === 'alert') evidence.push(item(p));
+  let detail = `${t.sni ?? '(no SNI)'} refused with unrecognized_name (112)`;
+  if (noSni) {
+    if (is112(noSni.raw.alert)) {
+      detail += '; a hello without SNI is refused the same way (the default server rejects every unknown name)';
+      evidence.push(item(noSni, `without SNI: ${rawAnswer(noSni.raw)}: the default virtual host refuses every name it does not know`));
+    } else if (accepted(noSni)) {
+      detail += `; without SNI the server answers (${rawAnswer(noSni.raw)}${noSni.raw.cert ? `, certificate ${noSni.raw.cert.subject}` : ''})`;
+      evidence.push(item(noSni, `without SNI the same hello is accepted: ${rawAnswer(noSni.raw)}`));
+    } else evidence.push(item(noSni));
+  }
+  return { code: 'tls-sni-unknown-name', detail, evidence };
 }
 
 /** The default handshake worked: warnings, the certificate, and what the cheap checks showed. */
@@ -192,16 +240,35 @@ function healthy(ev: AddressEvidence, d: TlsProbe, by: (l: string) => Raw | unde
   const h1 = probe(ev, 'h1-tls');
   const httpRefused = [h2?.tls, h1?.tls].some((x) => x?.outcome === 'alert' && (x.alert?.code === 116 || x.alert?.code === 40 || x.alert?.code === 42));
   const httpDead = h2?.h2.outcome !== 'response' && h1?.h1.outcome !== 'response';
-  if (certReq && (httpRefused || httpDead)) {
+  // The handshake completes without a certificate and the server refuses at the HTTP layer instead:
+  // nginx `ssl_verify_client on` answers every request "400 No required SSL certificate was sent"
+  // (its internal 496), Apache under TLS 1.3 a 403. Only when no answer is a success.
+  const statuses = [h2?.h2.outcome === 'response' ? h2.h2.status : undefined, h1?.h1.outcome === 'response' ? h1.h1.status : undefined].filter((x): x is number => x !== undefined);
+  const httpDenied = statuses.length > 0 && statuses.every((s) => s === 400 || s === 403 || s === 495 || s === 496);
+  if (certReq && (httpRefused || httpDead || httpDenied)) {
     const ex = [h2, h1].find((p) => p && p.tls?.outcome === 'alert');
     out.push({
       code: 'tls-client-cert-required',
-      detail: ex?.tls?.alert ? `${ex.tls.alert.name} (${ex.tls.alert.code})` : 'no response without a client certificate',
-      evidence: [item(certReq, `the server sends a CertificateRequest: ${rawAnswer(certReq.raw)}`), ...[h2, h1].filter((p) => !!p).map((p) => ({ probe: p!.id, text: `without a client certificate: ${p!.tls?.outcome === 'alert' ? `alert ${p!.tls.alert?.name} (${p!.tls.alert?.code})` : p!.kind === 'h2' ? `HTTP/2 ${p!.h2.outcome}` : `HTTP/1.1 ${p!.h1.outcome}`}` }))],
+      detail: ex?.tls?.alert ? `${ex.tls.alert.name} (${ex.tls.alert.code})` : httpDenied && !httpDead ? `every request answered ${[...new Set(statuses)].join('/')} without a client certificate` : 'no response without a client certificate',
+      evidence: [
+        item(certReq, `the server sends a CertificateRequest: ${rawAnswer(certReq.raw)}`),
+        ...[h2, h1]
+          .filter((p) => !!p)
+          .map((p) => ({
+            probe: p!.id,
+            text: `without a client certificate: ${p!.tls?.outcome === 'alert' ? `alert ${p!.tls.alert?.name} (${p!.tls.alert?.code})` : p!.kind === 'h2' ? `HTTP/2 ${p!.h2.outcome === 'response' ? p!.h2.status : p!.h2.outcome}` : `HTTP/1.1 ${p!.h1.outcome === 'response' ? `${p!.h1.status}${denialText(p!.h1.bodyPreview)}` : p!.h1.outcome}`}`,
+          })),
+      ],
     });
   }
   out.push(...certificate(ev, d, by, stage));
   return out;
+}
+
+/** The server's own words when its error page says why (nginx: "No required SSL certificate was sent"). */
+function denialText(body: string | undefined): string {
+  const m = body?.match(/No required SSL certificate was sent|certificate[^<\n]{0,80}/i);
+  return m ? ` "${m[0].slice(0, 100)}"` : '';
 }
 
 /** Node's verification of the chain and the name, and the dates against the local clock. */

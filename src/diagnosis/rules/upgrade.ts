@@ -115,7 +115,11 @@ function rules426Body(ev: AddressEvidence): RawFinding[] {
     const problem = problemOf(ev, primary.h1);
     const problemLines = problem.result.ok ? describeProblem(problem.result) : [];
     // For a ws/wss target a 426 naming websocket to a plain GET is what RFC 6455 servers do: not news.
-    const expectedWs = wsTarget && families.length > 0 && families.every((f) => f === 'websocket');
+    // A ws/wss target whose own upgrade got a 426 with no Upgrade field: a hop strips the upgrade both
+    // ways (upgrade-header-stripped), and this 426 is the backend's answer to what is left of it.
+    const ws = kindProbe(ev, 'websocket');
+    const strippedWs = wsTarget && upgradeValues.length === 0 && ws?.h1.status === 426 && values(ws.h1.headers, 'upgrade').length === 0;
+    const expectedWs = wsTarget && ((families.length > 0 && families.every((f) => f === 'websocket')) || strippedWs);
     if (upgradeValues.length === 0) {
       // RFC 9110 §15.5.22: the server MUST send an Upgrade header field in a 426 response.
       out.push({
@@ -233,10 +237,31 @@ function websocketBody(ev: AddressEvidence): RawFinding[] {
     const h = ws.h1;
     const asked = `GET ${ws.request.path} with Upgrade: websocket, Connection: Upgrade, Sec-WebSocket-Version: 13${ws.request.headers.some(([k]) => k === 'Sec-WebSocket-Protocol') ? `, Sec-WebSocket-Protocol: ${ws.request.headers.find(([k]) => k === 'Sec-WebSocket-Protocol')![1]}` : ''}`;
     const status = h.status;
-    const stripped = h.outcome === 'response' && status !== 101 && status !== undefined && ((status >= 200 && status < 300) || (status === 426 && upgradeFamilies(parseUpgrade(values(h.headers, 'upgrade'))).includes('websocket')));
-    if (stripped) {
+    const answered = h.outcome === 'response' && status !== undefined && status !== 101;
+    // A 426 to a correct WebSocket upgrade is a WebSocket server asking for the upgrade it never
+    // received: a hop dropped Upgrade/Connection on the way (and, with no Upgrade field left in the
+    // 426, the backend's Upgrade on the way back too: Apache ProxyPass without upgrade=websocket).
+    const upgrade426 = values(h.headers, 'upgrade');
+    const asks426 = answered && status === 426 && (upgrade426.length === 0 || upgradeFamilies(parseUpgrade(upgrade426)).includes('websocket'));
+    // A 2xx is a plain GET's answer: the upgrade was lost by a hop, or there is no WebSocket endpoint
+    // at that path. Only a hop that names itself (Via, RFC 9110 §7.6.3) proves the first.
+    const plain2xx = answered && status! >= 200 && status! < 300;
+    const via = field(h.headers, 'via');
+    const stripped = asks426 || (plain2xx && via !== undefined);
+    if (plain2xx && !stripped) {
+      const plain = coreH1(ev);
+      const evidence: EvidenceItem[] = [{ probe: ws.id, text: `${asked} → ${statusLine(h)}: answered as a plain GET${field(h.headers, 'server') ? ` (Server: ${field(h.headers, 'server')})` : ''}` }];
+      if (plain?.h1.outcome === 'response' && plain.h1.status === status) evidence.push({ probe: plain.id, text: `a plain GET (no Upgrade) gets the same ${statusLine(plain.h1)}` });
+      evidence.push({ probe: ws.id, text: 'no Via field: nothing in the answer shows an intermediary between us and the server that answered' });
+      out.push({ code: 'websocket-handshake-failed', detail: `no WebSocket endpoint at ${ws.request.path}: the upgrade was answered ${status} like a plain GET (or a hop that does not name itself drops Upgrade)`, evidence });
+    } else if (stripped) {
       const hop = hopOf(h.headers);
-      const evidence: EvidenceItem[] = [{ probe: ws.id, text: `${asked} → ${statusLine(h)}${field(h.headers, 'upgrade') ? `, Upgrade: ${field(h.headers, 'upgrade')}` : ''}: answered as a plain GET` }];
+      const evidence: EvidenceItem[] = [
+        {
+          probe: ws.id,
+          text: `${asked} → ${statusLine(h)}${upgrade426.length ? `, Upgrade: ${upgrade426.join(', ')}` : status === 426 ? ' with no Upgrade field' : ''}: ${status === 426 ? 'the server asks for the very upgrade we sent: it never received Upgrade/Connection' : 'answered as a plain GET'}`,
+        },
+      ];
       if (hop) evidence.push({ probe: ws.id, text: `the answer passed through ${hop}` });
       const plain = coreH1(ev);
       if (plain?.h1.outcome === 'response' && plain.h1.status === status) evidence.push({ probe: plain.id, text: `a plain GET (no Upgrade) gets the same ${statusLine(plain.h1)}` });
@@ -278,19 +303,6 @@ function websocketBody(ev: AddressEvidence): RawFinding[] {
       code: 'websocket-handshake-failed',
       detail: `extended CONNECT over HTTP/2 answered ${x.h2.status}`,
       evidence: [{ probe: x.id, text: `SETTINGS_ENABLE_CONNECT_PROTOCOL=1, but CONNECT :protocol websocket ${x.path} → ${x.h2.status}: ${x.handshake.problems.map((p) => p.message).join('; ')}` }],
-    });
-  }
-  // `Upgrade: h2c` (a correct upgrade) answered with a 426 naming h2c: the upgrade fields were lost on the way.
-  const up = kindProbe(ev, 'h2c-upgrade');
-  if (up?.upgrade.outcome === 'response' && up.upgrade.status === 426 && values(up.upgrade.headers, 'upgrade').some((v) => /(^|[\s,])h2c([\s,]|$)/i.test(v))) {
-    const hop = hopOf(up.upgrade.headers);
-    out.push({
-      code: 'upgrade-header-stripped',
-      detail: hop ? `by the hop named in ${hop}` : 'by an intermediary that does not name itself (no Via)',
-      evidence: [
-        { probe: up.id, text: `GET with Connection: Upgrade, HTTP2-Settings and Upgrade: h2c → ${statusLine(up.upgrade)}, Upgrade: ${field(up.upgrade.headers, 'upgrade')}: the server asks for the very upgrade we sent` },
-        ...(hop ? [{ probe: up.id, text: `the answer passed through ${hop}` }] : []),
-      ],
     });
   }
   return out;

@@ -1,0 +1,56 @@
+/**
+ * The server that answered, from its `Server` field, and the syntax its version takes: fixes for
+ * the detected server come first and use that server's syntax (no `http2 on;` for nginx < 1.25.1).
+ */
+import type { DetectedServer, Vars } from './types.js';
+
+export type { DetectedServer };
+
+const SERVER_KINDS: Array<[RegExp, string]> = [
+  [/^nginx\b/i, 'nginx'],
+  [/^openresty\b/i, 'nginx'],
+  [/^apache\b/i, 'apache'],
+  [/^caddy\b/i, 'caddy'],
+  [/^h2o\b/i, 'h2o'],
+  [/^lighttpd\b/i, 'lighttpd'],
+  [/^squid\b/i, 'squid'],
+  [/^nghttpd\b/i, 'nghttpd'],
+  [/^tinyproxy\b/i, 'tinyproxy'],
+  [/^haproxy\b/i, 'haproxy'],
+];
+
+/** The server named by a `Server` field value ("nginx/1.22.1", "Apache/2.4.71 (Debian)", "Caddy"), or undefined. */
+export function detectServer(header: string | undefined): DetectedServer | undefined {
+  if (!header) return undefined;
+  const h = header.trim();
+  const kind = SERVER_KINDS.find(([re]) => re.test(h))?.[1];
+  if (!kind) return undefined;
+  const version = /^[^/\s]+\/(\d+(?:\.\d+)*)/.exec(h)?.[1];
+  return version ? { kind, version, header: h } : { kind, header: h };
+}
+
+/** True when `version` ("1.22.1") is at least `min` ("1.25.1"); unknown versions count as new. */
+export function versionAtLeast(version: string | undefined, min: string): boolean {
+  if (!version) return true;
+  const a = version.split('.').map(Number);
+  const b = min.split('.').map(Number);
+  for (let i = 0; i < Math.max(a.length, b.length); i++) {
+    const x = a[i] ?? 0;
+    const y = b[i] ?? 0;
+    if (x !== y) return x > y;
+  }
+  return true;
+}
+
+/**
+ * nginx's TLS listen line(s) for HTTP/2 on the target's port, in the syntax of the nginx that
+ * answered: `http2 on;` exists from 1.25.1, older versions take `http2` on the listen line.
+ */
+export function nginxListen(v: Vars, tls = true): string {
+  const ssl = tls ? ' ssl' : '';
+  if (v.server?.kind === 'nginx' && v.server.version) {
+    return versionAtLeast(v.server.version, '1.25.1') ? `listen ${v.port}${ssl};\n  http2 on;` : `listen ${v.port}${ssl} http2;   # nginx ${v.server.version}: http2 on; needs 1.25.1`;
+  }
+  return `listen ${v.port}${ssl};\n  http2 on;            # nginx ≥ 1.25.1 (older: listen ${v.port}${ssl} http2;)`;
+}
+
