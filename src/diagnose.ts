@@ -8,16 +8,18 @@
  */
 import type { ConnectOutcome, Probe, Report, Target } from './types.js';
 import { parseTarget, parseResolve, type ResolvePin } from './target.js';
-import { resolveTarget } from './transport/dns.js';
+import { parseConnectTo, resolveRoute, routeFor, type ConnectTo } from './transport/route.js';
+import type { ClientCert } from './transport/tls.js';
 import { probeH1Cleartext, probeH2cPrior, probeH2cUpgrade, probeHttp1Pair, probeTcp, probeTls, probeTlsDefault } from './probes/run.js';
 import type { ProbeContext } from './probes/context.js';
-import { diagnoseEvidence } from './diagnosis/index.js';
+import { diagnoseEvidence, verdictOf } from './diagnosis/index.js';
+import { CODES, SEVERITY_RANK } from './diagnosis/codes.js';
 import type { AddressEvidence } from './diagnosis/evidence.js';
 import { limiter } from './util/limit.js';
 import { connectTcp, type Socket } from './transport/conn.js';
 import { STAGES } from './probes/stages/index.js';
 import { VERSION } from './version.js';
-import { dialViaProxy, selectProxy, type ProxyConfig } from './transport/proxy.js';
+import { dialViaProxy, noProxyMatches, selectProxy, type ProxyConfig } from './transport/proxy.js';
 import { probeProxyConnect } from './probes/upgrade/proxy-connect.js';
 import { directPathProbe } from './probes/upgrade/direct-path.js';
 import { protocolMatrix } from './diagnosis/rules/upgrade.js';
@@ -58,6 +60,21 @@ export interface DiagnoseOptions {
   /** Environment for proxy variables (default process.env). */
   env?: Record<string, string | undefined>;
   /**
+   * curl's -k: the certificate is still verified and reported, but a certificate finding does not
+   * fail the verdict (its severity becomes warning, saying why).
+   */
+  insecure?: boolean;
+  /** Client certificate for servers that ask for one (curl's --cert/--key/--pass): diagnose past a mutual-TLS gate. */
+  clientCert?: ClientCert;
+  /** curl's --connect-to: connect to another host:port, keeping the URL's name for SNI, Host and the certificate. */
+  connectTo?: Array<string | ConnectTo>;
+  /** curl's -4 / -6: only addresses of this family. */
+  family?: 4 | 6;
+  /** User-Agent of the HTTP probes (default h2doctor/<version>). */
+  userAgent?: string;
+  /** curl's --noproxy: hosts that bypass the proxy (replaces NO_PROXY; '*' = none). */
+  noProxy?: string;
+  /**
    * Politeness across diagnoses (fleet scans): awaited before every connection to `address:port`;
    * the function it resolves to is called once that connection has closed.
    */
@@ -76,11 +93,14 @@ export async function diagnose(url: string | Target, options: DiagnoseOptions = 
   const pins = (options.resolve ?? []).map((r) => (typeof r === 'string' ? parseResolve(r) : r));
   const timeoutMs = options.timeoutMs ?? DEFAULTS.timeoutMs;
   // A proxy resolves the name itself (unless --resolve pins an address); see docs/upgrade.md.
-  const proxy = selectProxy(target, options);
-  const pinned = pins.some((p) => (p.host === target.host.toLowerCase() || p.host === '*') && p.port === target.port);
-  const resolution = proxy && !pinned
+  const connectTo = (options.connectTo ?? []).map((c) => (typeof c === 'string' ? parseConnectTo(c) : c));
+  const route = routeFor(target, connectTo);
+  const proxy = proxyFor(target, options);
+  const pinned = pins.some((p) => (p.host === route.host.toLowerCase() || p.host === '*') && p.port === route.port);
+  const routeOptions = { pins, connectTo, ...(options.family ? { family: options.family } : {}), maxAddresses: options.maxAddresses ?? DEFAULTS.maxAddresses, timeoutMs };
+  const resolution = proxy && !pinned && !route.rule
     ? { source: 'proxy' as const, addresses: [target.host], skipped: [] as string[], error: undefined as string | undefined }
-    : await resolveTarget(target, pins, options.maxAddresses ?? DEFAULTS.maxAddresses, timeoutMs);
+    : await resolveRoute(target, routeOptions);
   const run = limiter(options.concurrency ?? DEFAULTS.concurrency);
   let connections = 0;
 
@@ -89,14 +109,15 @@ export async function diagnose(url: string | Target, options: DiagnoseOptions = 
       const ctx: ProbeContext = {
         target,
         address,
-        port: target.port,
+        port: route.port,
         timeoutMs,
         byteBudget: options.byteBudget ?? DEFAULTS.byteBudget,
         t0,
-        userAgent: `h2doctor/${VERSION}`,
+        userAgent: options.userAgent ?? `h2doctor/${VERSION}`,
         options,
         dial: gated(via ? dialViaProxy(via, options.ca) : connectTcp, options.connectionGate),
         ...(options.ca ? { ca: options.ca } : {}),
+        ...(options.clientCert ? { clientCert: options.clientCert } : {}),
       };
       const probes = via ? await probeThroughProxy(ctx, via, run, () => connections++) : await probeAddress(ctx, run, () => connections++);
       return { address, target, probes };
@@ -104,7 +125,7 @@ export async function diagnose(url: string | Target, options: DiagnoseOptions = 
   );
   // With --compare-direct the direct path is probed too, at the same time; its probe ids start with direct/.
   const directRes = proxy && options.compareDirect
-    ? (resolution.source === 'proxy' ? resolveTarget(target, pins, options.maxAddresses ?? DEFAULTS.maxAddresses, timeoutMs) : Promise.resolve(resolution))
+    ? (resolution.source === 'proxy' ? resolveRoute(target, routeOptions) : Promise.resolve(resolution))
     : undefined;
   const [evidence, direct] = await Promise.all([
     probePath(resolution.addresses, proxy),
@@ -123,6 +144,7 @@ export async function diagnose(url: string | Target, options: DiagnoseOptions = 
   const hop = proxy ? proxyHop(proxy, direct, target, startedAt) : undefined;
   const context = { ...(options.caFile ? { caFile: options.caFile } : {}), ...(proxy ? { proxy: proxy.url } : {}) };
   const out = diagnoseEvidence({ target, resolution: diagResolution, evidence, now: startedAt, context });
+  if (options.insecure) acceptCertificate(out);
   const matrix = evidence.flatMap(protocolMatrix);
   return {
     schemaVersion: 1,
@@ -140,6 +162,37 @@ export async function diagnose(url: string | Target, options: DiagnoseOptions = 
     ...(hop ? { proxy: hop } : {}),
     ...(matrix.length ? { matrix } : {}),
   };
+}
+
+/**
+ * The proxy for a target: --proxy, else the environment's; curl's --noproxy list (which replaces
+ * NO_PROXY) applies to both.
+ */
+export function proxyFor(target: Target, o: Pick<DiagnoseOptions, 'proxy' | 'env' | 'noProxy'>): ProxyConfig | undefined {
+  if (o.noProxy === undefined) return selectProxy(target, o);
+  if (noProxyMatches(o.noProxy, target.host, target.port)) return undefined;
+  return selectProxy(target, { ...o, env: { ...o.env, NO_PROXY: o.noProxy, no_proxy: o.noProxy } });
+}
+
+/**
+ * curl's -k: the certificate findings stay, with their codes and evidence, but as warnings (the
+ * user accepted the certificate), so the verdict is about HTTP/2.
+ */
+function acceptCertificate(out: ReturnType<typeof diagnoseEvidence>): void {
+  const lowered = new Set<string>();
+  for (const f of out.findings) {
+    if (CODES[f.code].family !== 'certificate' || f.severity !== 'error') continue;
+    f.severity = 'warning';
+    f.severityLowered = '--insecure (-k): this certificate is accepted for the diagnosis; clients that verify it still fail';
+    lowered.add(f.code);
+  }
+  if (!lowered.size) return;
+  out.findings.sort((a, b) => SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity]);
+  out.verdict = verdictOf(out.findings.map((f) => f.severity));
+  for (const a of out.addresses) {
+    const sev = a.findingCodes.map((c) => (lowered.has(c) ? 'warning' : CODES[c].severity));
+    a.verdict = verdictOf(sev);
+  }
 }
 
 type Dial = ProbeContext['dial'];

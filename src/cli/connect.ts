@@ -2,12 +2,16 @@
  * The connection flags (src/cli/flags.ts CONNECTION) turned into diagnosis options, once for every
  * command that connects. Bad values are UsageErrors (exit 2) before any connection.
  */
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import tls from 'node:tls';
 import type { CliIO } from './io.js';
 import { UsageError } from './io.js';
 import type { Parsed } from './spec.js';
 import type { DiagnoseOptions } from '../diagnose.js';
 import { parseResolve } from '../target.js';
+import { parseConnectTo } from '../transport/route.js';
+import type { ClientCert } from '../transport/tls.js';
 
 /** A whole-number flag value, or a UsageError naming the flag. */
 export function intFlag(name: string, v: string | undefined, min: number, max: number): number | undefined {
@@ -46,11 +50,87 @@ export async function connectionOptions(p: Parsed, io: CliIO): Promise<DiagnoseO
     o.proxy = proxy;
   }
   if (noProxy) o.proxy = null;
-  for (const name of ['connect-to', 'capath', 'cert', 'key', 'pass', 'noproxy', 'user-agent'] as const) {
-    if (p.has(name) && !(name === 'noproxy' && p.str('noproxy') === '*')) throw new UsageError(`--${name} is not supported yet`);
+  if (p.bool('insecure')) o.insecure = true;
+  const capath = p.str('capath');
+  if (capath !== undefined) o.ca = (o.ca ?? '') + (await readCaPath(capath));
+  const cc = await clientCertFrom(p);
+  if (cc) o.clientCert = cc;
+  const connectTo = p.list('connect-to').map(parseConnectTo);
+  if (connectTo.length) o.connectTo = connectTo;
+  if (p.bool('ipv4') && p.bool('ipv6')) throw new UsageError('-4 and -6 contradict each other');
+  if (p.bool('ipv4')) o.family = 4;
+  if (p.bool('ipv6')) o.family = 6;
+  const ua = p.str('user-agent');
+  if (ua !== undefined) {
+    if (/[\r\n\0]/.test(ua)) throw new UsageError('-A: the User-Agent holds a line break');
+    o.userAgent = ua;
   }
-  for (const name of ['ipv4', 'ipv6', 'insecure'] as const) if (p.bool(name)) throw new UsageError(`--${name} is not supported yet`);
+  const noproxy = p.str('noproxy');
+  if (noproxy !== undefined && noproxy.trim() !== '*') o.noProxy = noproxy;
   return o;
+}
+
+/**
+ * curl's --cert <file[:password]> (a `\:` is a colon in the file name), --key and --pass: PEM
+ * files, checked to load together before any connection.
+ */
+export async function clientCertFrom(p: Parsed): Promise<ClientCert | undefined> {
+  const certArg = p.str('cert');
+  const keyFile = p.str('key');
+  let pass = p.str('pass');
+  if (certArg === undefined) {
+    if (keyFile !== undefined || pass !== undefined) throw new UsageError(`${keyFile !== undefined ? '--key' : '--pass'} goes with --cert <file>`);
+    return undefined;
+  }
+  // file:password, as curl: the first colon not preceded by a backslash (C:\ on Windows aside).
+  const m = /^((?:[^:\\]|\\.)*?)(?::(.*))?$/s.exec(certArg)!;
+  const certFile = m[1]!.replace(/\\:/g, ':');
+  if (m[2] !== undefined && pass === undefined) pass = m[2];
+  const cert = await readText(certFile, '--cert');
+  if (!cert.includes('-----BEGIN CERTIFICATE-----')) throw new UsageError(`--cert: ${certFile} holds no PEM certificate`);
+  const key = keyFile !== undefined ? await readText(keyFile, '--key') : cert;
+  if (!/-----BEGIN (?:[A-Z]+ )?PRIVATE KEY-----/.test(key)) {
+    throw new UsageError(keyFile !== undefined ? `--key: ${keyFile} holds no PEM private key` : `--cert: ${certFile} holds no private key; name it with --key <file>`);
+  }
+  const cc: ClientCert = { cert, key, ...(pass !== undefined ? { passphrase: pass } : {}) };
+  try {
+    tls.createSecureContext({ cert: cc.cert, key: cc.key, ...(pass !== undefined ? { passphrase: pass } : {}) });
+  } catch (e) {
+    const msg = (e as Error).message;
+    if (/bad decrypt|passphrase|PEM_read_bio|bad password/i.test(msg)) throw new UsageError(`--cert/--key: cannot decrypt the private key${pass === undefined ? ' (it is encrypted: give --pass)' : ' with this --pass'}`);
+    if (/key values mismatch|KEY_VALUES_MISMATCH/i.test(msg)) throw new UsageError('--cert/--key: the private key does not belong to the certificate');
+    throw new UsageError(`--cert/--key: cannot load them: ${msg.split('\n')[0]}`);
+  }
+  return cc;
+}
+
+async function readText(file: string, flag: string): Promise<string> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (e) {
+    throw new UsageError(`${flag}: cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+}
+
+/** curl's --capath: every PEM certificate in the directory (OpenSSL's hashed names and *.pem / *.crt alike). */
+export async function readCaPath(dir: string): Promise<string> {
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch (e) {
+    throw new UsageError(`--capath: cannot read ${dir}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  const pems: string[] = [];
+  for (const n of names.sort()) {
+    try {
+      const t = await readFile(join(dir, n), 'utf8');
+      if (t.includes('-----BEGIN CERTIFICATE-----')) pems.push(t.endsWith('\n') ? t : t + '\n');
+    } catch {
+      // a subdirectory or an unreadable file: not a certificate
+    }
+  }
+  if (!pems.length) throw new UsageError(`--capath: ${dir} holds no PEM certificate`);
+  return pems.join('');
 }
 
 export async function readCa(file: string): Promise<string> {

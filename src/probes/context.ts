@@ -3,6 +3,7 @@
  */
 import type { ConnectOutcome, Target } from '../model/index.js';
 import type { Socket } from '../transport/conn.js';
+import type { ClientCert } from '../transport/tls.js';
 import { bracketHost } from '../wire/ip.js';
 
 /** The options of a diagnosis that probes read (a subset of `DiagnoseOptions`). */
@@ -31,6 +32,8 @@ export interface ProbeContext {
   byteBudget: number;
   /** PEM CA bundle (--cacert), replacing the default roots. */
   ca?: string;
+  /** Client certificate for mutual TLS (--cert/--key/--pass). */
+  clientCert?: ClientCert;
   /** performance.now() when the diagnosis started; probe times are relative to it. */
   t0: number;
   userAgent: string;

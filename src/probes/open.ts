@@ -50,6 +50,7 @@ export async function openStream(m: Meter, alpn: string[] | null, pre?: Dialed):
     verifyHost: m.ctx.target.host,
     alpn,
     ...(m.ctx.ca ? { ca: m.ctx.ca } : {}),
+    ...(m.ctx.clientCert ? { clientCert: m.ctx.clientCert } : {}),
     deadline: m.deadline,
     onOut: (b) => (m.sent += b.length),
     onIn: (b) => (m.received += b.length),

@@ -9,9 +9,10 @@
  */
 import type { Target } from '../types.js';
 import { connectTcp, round } from '../transport/conn.js';
-import { resolveTarget } from '../transport/dns.js';
+import { resolveRoute, routeFor } from '../transport/route.js';
+import { dialViaProxy } from '../transport/proxy.js';
 import { tlsHandshake } from '../transport/tls.js';
-import { hostForUrl } from '../target.js';
+import { hostForUrl, pinFor } from '../target.js';
 import { classify } from '../wire/sniff.js';
 import { concat, toHex } from '../wire/bytes.js';
 import { encodeFrame, settingsFrame } from '../wire/http2/frame.js';
@@ -60,16 +61,22 @@ export async function runTrace(target: Target, o: TraceOptions = {}, onEvent?: (
   const result = (capture?: TraceCapture): TraceResult => ({ url: target.url, events, keylog, errors, ...(capture ? { capture } : {}) });
 
   // Name → address: the first one (a trace is one connection; diagnose compares addresses).
-  const res = await resolveTarget(target, o.resolve ?? [], 1, timeoutMs);
+  // Through a proxy the proxy resolves the name (CONNECT host:port), unless --resolve pins it.
+  const route = routeFor(target, o.connectTo);
+  const viaProxy = o.proxy && !pinFor({ ...target, host: route.host, port: route.port }, o.resolve ?? []) ? o.proxy : undefined;
+  const res = viaProxy
+    ? { source: 'literal' as const, addresses: [route.host], skipped: [] as string[], port: route.port, error: undefined as string | undefined }
+    : await resolveRoute(target, { pins: o.resolve ?? [], ...(o.connectTo ? { connectTo: o.connectTo } : {}), ...(o.family ? { family: o.family } : {}), maxAddresses: 1, timeoutMs });
+  const port = res.port;
   const address = res.addresses[0];
   emit(
     { kind: 'resolve', host: target.host, addresses: [...res.addresses, ...res.skipped], source: res.source, ...(res.error ? { error: res.error } : {}) },
-    address ? (res.skipped.length ? [{ level: 'info', text: `${res.skipped.length + 1} addresses; tracing the first (h2doctor diagnose compares them all)` }] : []) : [{ level: 'error', text: `the name does not resolve: ${res.error ?? 'no address'}` }],
+    viaProxy ? [{ level: 'info', text: `through proxy ${viaProxy.url}: the proxy resolves ${route.host}` }] : address ? (res.skipped.length ? [{ level: 'info', text: `${res.skipped.length + 1} addresses; tracing the first (h2doctor diagnose compares them all)` }] : []) : [{ level: 'error', text: `the name does not resolve: ${res.error ?? 'no address'}` }],
   );
   if (!address) return result();
 
   const openedAt = epochNow();
-  const conn = await connectTcp(address, target.port, timeoutMs);
+  const conn = viaProxy ? await dialViaProxy(viaProxy, o.ca)(address, port, timeoutMs) : await connectTcp(address, port, timeoutMs);
   if (!conn.outcome.ok) {
     const out = conn.outcome;
     const why: Record<string, string> = {
@@ -79,16 +86,17 @@ export async function runTrace(target: Target, o: TraceOptions = {}, onEvent?: (
       unreachable: 'the address is unreachable from here',
       other: out.message,
     };
-    emit({ kind: 'connect', address, port: target.port, ok: false, ms: out.ms, error: out.errno ?? out.error }, [{ level: 'error', text: why[out.error] ?? out.message }]);
+    emit({ kind: 'connect', address, port, ok: false, ms: out.ms, error: out.errno ?? out.error }, [{ level: 'error', text: why[out.error] ?? out.message }]);
     return result();
   }
   const raw = conn.socket;
-  emit({ kind: 'connect', address, port: target.port, ok: true, ms: conn.outcome.ms, ...(raw.localPort ? { localPort: raw.localPort } : {}) });
+  emit({ kind: 'connect', address, port, ok: true, ms: conn.outcome.ms, ...(raw.localPort ? { localPort: raw.localPort } : {}) });
 
   const chunks: TraceCapture['chunks'] = [];
   const capture: TraceCapture = {
     client: { address: raw.localAddress ?? (address.includes(':') ? '::1' : '127.0.0.1'), port: raw.localPort ?? 0 },
-    server: { address, port: target.port },
+    // Through a proxy the TCP peer is the proxy; the capture holds the tunnel's bytes.
+    server: viaProxy ? { address: raw.remoteAddress ?? '127.0.0.1', port: raw.remotePort ?? viaProxy.port } : { address, port },
     openedAt,
     chunks,
     close: { by: 'client', at: openedAt },
@@ -114,6 +122,7 @@ export async function runTrace(target: Target, o: TraceOptions = {}, onEvent?: (
       verifyHost: target.host,
       alpn,
       ...(o.ca ? { ca: o.ca } : {}),
+      ...(o.clientCert ? { clientCert: o.clientCert } : {}),
       deadline,
       onKeylog: (line) => keylog.push(line.toString('latin1').trimEnd()),
       onOut: (c) => {
@@ -175,7 +184,7 @@ export async function runTrace(target: Target, o: TraceOptions = {}, onEvent?: (
       if (r.version === 'TLSv1.2' && suite && h2Blocklisted(suite.code)) {
         problems.push({ level: 'error', text: `${suite.name} is on the HTTP/2 cipher block list (RFC 9113 §9.2.2, Appendix A): clients may refuse it, peers answer GOAWAY INADEQUATE_SECURITY` });
       }
-      if (r.verify && !r.verify.ok) problems.push({ level: 'warning', text: `certificate not trusted: ${r.verify.message} (${r.verify.code}); curl and browsers stop here, the trace goes on (like curl -k)` });
+      if (r.verify && !r.verify.ok) problems.push({ level: 'warning', text: `certificate not trusted: ${r.verify.message} (${r.verify.code}); curl and browsers stop here, ${o.insecure ? 'accepted (-k)' : 'the trace goes on (like curl -k)'}` });
       emit(ev, problems);
     } else {
       const first = hs.first ?? classify(concat(inbound), rawReset ? 'reset' : 'eof');

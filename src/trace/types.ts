@@ -2,6 +2,9 @@
  * What a trace is made of: timestamped events for one connection, each of which may say what is
  * wrong on it ("first server frame is not SETTINGS").
  */
+import type { ConnectTo } from '../transport/route.js';
+import type { ClientCert } from '../transport/tls.js';
+import type { ProxyConfig } from '../transport/proxy.js';
 import type { ResolvePin } from '../target.js';
 import type { CapturedChunk, Endpoint } from '../wire/pcapng.js';
 
@@ -90,6 +93,16 @@ export interface TraceOptions {
   /** DATA preview bytes (default 64). */
   previewBytes?: number;
   userAgent?: string;
+  /** curl's --connect-to rules. */
+  connectTo?: readonly ConnectTo[];
+  /** curl's -4 / -6. */
+  family?: 4 | 6;
+  /** Client certificate for mutual TLS (curl's --cert/--key/--pass). */
+  clientCert?: ClientCert;
+  /** Go through this proxy (HTTP CONNECT). */
+  proxy?: ProxyConfig;
+  /** curl's -k: an untrusted certificate is noted as accepted. */
+  insecure?: boolean;
 }
 
 /** The bytes on the wire, for a pcapng. */

@@ -23,11 +23,20 @@ export interface TlsOptions {
   minVersion?: tls.SecureVersion;
   maxVersion?: tls.SecureVersion;
   ciphers?: string;
+  /** A client certificate for servers that ask for one (mutual TLS; curl's --cert/--key/--pass). */
+  clientCert?: ClientCert;
   deadline: number;
   /** Called with each key log line (NSS format), for traces. */
   onKeylog?: (line: Buffer) => void;
   onOut?: (c: Buffer) => void;
   onIn?: (c: Buffer) => void;
+}
+
+/** A client certificate and its key, PEM (curl's --cert, --key, --pass). */
+export interface ClientCert {
+  cert: string;
+  key: string;
+  passphrase?: string;
 }
 
 export interface TlsHandshake {
@@ -65,9 +74,10 @@ export function systemTrustStore(env: Record<string, string | undefined> = proce
 
 const contexts = new Map<string, tls.SecureContext>();
 
-function secureContextFor(o: Pick<TlsOptions, 'ca' | 'minVersion' | 'maxVersion' | 'ciphers'>): tls.SecureContext {
+function secureContextFor(o: Pick<TlsOptions, 'ca' | 'minVersion' | 'maxVersion' | 'ciphers' | 'clientCert'>): tls.SecureContext {
   const ca = o.ca ?? systemTrustStore().pem;
-  const key = JSON.stringify([typeof ca === 'string' ? ca : ca?.toString('latin1') ?? null, o.minVersion ?? null, o.maxVersion ?? null, o.ciphers ?? null]);
+  const cc = o.clientCert;
+  const key = JSON.stringify([typeof ca === 'string' ? ca : ca?.toString('latin1') ?? null, o.minVersion ?? null, o.maxVersion ?? null, o.ciphers ?? null, cc ? [cc.cert, cc.key, cc.passphrase ?? null] : null]);
   let ctx = contexts.get(key);
   if (!ctx) {
     ctx = tls.createSecureContext({
@@ -75,6 +85,7 @@ function secureContextFor(o: Pick<TlsOptions, 'ca' | 'minVersion' | 'maxVersion'
       ...(o.minVersion ? { minVersion: o.minVersion } : {}),
       ...(o.maxVersion ? { maxVersion: o.maxVersion } : {}),
       ...(o.ciphers ? { ciphers: o.ciphers } : {}),
+      ...(cc ? { cert: cc.cert, key: cc.key, ...(cc.passphrase !== undefined ? { passphrase: cc.passphrase } : {}) } : {}),
     });
     if (contexts.size > 32) contexts.clear();
     contexts.set(key, ctx);

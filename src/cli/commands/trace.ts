@@ -9,13 +9,14 @@ import { parseArgv } from '../spec.js';
 import { commandSpec } from '../registry.js';
 import { connectionOptions, intFlag, useColor, widthOf } from '../connect.js';
 import { parseResolve, parseTarget } from '../../target.js';
+import { parseConnectTo } from '../../transport/route.js';
 import { checkMethod, oneUrl, parseHeaderFlag } from './diagnose.js';
 import { runTrace } from '../../trace/session.js';
 import { renderEvent, renderSummary } from '../../trace/render.js';
 import { keylogText, tracePcapng } from '../../trace/pcap.js';
 import { buildBundle } from '../../trace/bundle.js';
 import { gatherEnvironment } from '../../trace/environment.js';
-import { diagnose } from '../../diagnose.js';
+import { diagnose, proxyFor } from '../../diagnose.js';
 import type { TraceOptions } from '../../trace/types.js';
 
 export async function traceCommand(args: string[], io: CliIO): Promise<number> {
@@ -34,6 +35,13 @@ export async function traceCommand(args: string[], io: CliIO): Promise<number> {
   const o: TraceOptions = { resolve: (conn.resolve ?? []).map((r) => (typeof r === 'string' ? parseResolve(r) : r)) };
   if (conn.ca !== undefined) o.ca = conn.ca;
   if (conn.timeoutMs !== undefined) o.timeoutMs = conn.timeoutMs;
+  if (conn.connectTo) o.connectTo = conn.connectTo.map((c) => (typeof c === 'string' ? parseConnectTo(c) : c));
+  if (conn.family) o.family = conn.family;
+  if (conn.clientCert) o.clientCert = conn.clientCert;
+  if (conn.insecure) o.insecure = true;
+  if (conn.userAgent !== undefined) o.userAgent = conn.userAgent;
+  const proxy = proxyFor(target, conn);
+  if (proxy) o.proxy = proxy;
   const maxFrames = intFlag('--max-frames', p.str('max-frames'), 1, 1_000_000);
   if (maxFrames !== undefined) o.maxFrames = maxFrames;
   const method = p.str('request');
@@ -80,7 +88,7 @@ export async function traceCommand(args: string[], io: CliIO): Promise<number> {
     } catch (e) {
       reportError = (e as Error).message;
     }
-    const text = buildBundle({ argv: ['trace', ...args], trace, ...(report ? { report } : {}), ...(reportError ? { reportError } : {}), environment: await gatherEnvironment(io.env) });
+    const text = buildBundle({ argv: ['trace', ...redactArgs(args)], trace, ...(report ? { report } : {}), ...(reportError ? { reportError } : {}), environment: await gatherEnvironment(io.env) });
     await writeOut(bundle, text, '--bundle', io);
   }
   return trace.errors.length ? EXIT.fail : EXIT.ok;
@@ -103,4 +111,15 @@ async function writeOut(file: string, data: string | Uint8Array, flag: string, i
     throw new UsageError(`${flag}: cannot write ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
   io.stderr(`h2doctor: wrote ${flag.slice(2)} to ${file}\n`);
+}
+
+/** The command line for a bug report, without the client key's pass phrase. */
+function redactArgs(args: readonly string[]): string[] {
+  return args.map((a, i) => {
+    if (args[i - 1] === '--pass') return '<redacted>';
+    if (a.startsWith('--pass=')) return '--pass=<redacted>';
+    const prev = args[i - 1];
+    if ((prev === '--cert' || prev === '-E') && /[^\\]:/.test(a)) return a.replace(/^((?:[^:\\]|\\.)*):.*$/s, '$1:<redacted>');
+    return a;
+  });
 }
