@@ -66,7 +66,8 @@ async function traceJson(args: string[]): Promise<{ code: number; events: TraceJ
 }
 
 function h2Status(report: Report): unknown {
-  const p = report.probes.find((x) => x.id.endsWith('/tls-alpn-h2')) as unknown as { h2?: { status?: number } } | undefined;
+  // The HTTP/2 request made over TLS (on whichever connection ALPN chose h2).
+  const p = report.probes.find((x) => x.kind === 'h2' && (x as { tls?: unknown }).tls !== undefined) as unknown as { h2?: { status?: number } } | undefined;
   return p?.h2?.status;
 }
 
