@@ -29,7 +29,7 @@ export interface RunningScenario {
 export interface LabScenario {
   id: string;
   title: string;
-  family: 'healthy' | 'dns' | 'transport' | 'protocol' | 'tls' | 'certificate' | 'upgrade' | 'proxy';
+  family: 'healthy' | 'dns' | 'transport' | 'protocol' | 'tls' | 'certificate' | 'upgrade' | 'proxy' | 'hostile';
   /** Codes a correct diagnosis finds. Empty for a healthy scenario. */
   expect: Code[];
   /** Other codes that may appear without failing the scenario. */

@@ -75,7 +75,8 @@ export interface Http2Result {
     | 'not-settings'
     | 'goaway'
     | 'rst-stream'
-    | 'protocol-error';
+    | 'protocol-error'
+    | 'flood';
   first?: Classified;
   serverSettings?: Array<{ id: number; name: string; value: number }>;
   goaway?: { lastStreamId: number; errorCode: number; errorName: string; debug: string };
@@ -86,6 +87,18 @@ export interface Http2Result {
   frames: Http2Frame[];
   /** Human detail for protocol errors. */
   detail?: string;
+  /** The RFC 9113 rule the server's frames broke, or the flood they made (with `protocol-error` and `flood`). */
+  violation?: H2Violation;
+}
+
+/** What a server did wrong in an HTTP/2 exchange: the rule and the frame, or the flood (count, time). */
+export interface H2Violation {
+  kind: 'protocol' | 'compression' | 'flood';
+  /** The rule in plain words, with its RFC section. */
+  text: string;
+  /** The frame that shows it ("HEADERS stream=1 length=12"). */
+  frame?: string;
+  flood?: { type: string; count: number; ms: number; bytes?: number };
 }
 
 export interface Http1Result {

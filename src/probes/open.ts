@@ -52,6 +52,8 @@ export async function openStream(m: Meter, alpn: string[] | null, pre?: Dialed):
     ...(m.ctx.ca ? { ca: m.ctx.ca } : {}),
     ...(m.ctx.clientCert ? { clientCert: m.ctx.clientCert } : {}),
     deadline: m.deadline,
+    // The byte budget holds during the handshake too: an endless handshake is not read forever.
+    maxBytes: m.ctx.byteBudget,
     onOut: (b) => (m.sent += b.length),
     onIn: (b) => (m.received += b.length),
   });

@@ -20,7 +20,7 @@ export interface IncrementalDecoder<T> {
 }
 
 /** The next frame; or how the stream ended before one was complete; or why the bytes do not decode. */
-export type Pumped<T> = { frame: T } | { end: Exclude<StreamEnd, 'open'> } | { error: string };
+export type Pumped<T> = { frame: T } | { end: Exclude<StreamEnd, 'open'> } | { error: string; cause?: ParseError };
 
 export class FramePump<T> {
   /**
@@ -43,7 +43,7 @@ export class FramePump<T> {
       try {
         f = this.dec.next();
       } catch (e) {
-        return { error: e instanceof ParseError ? e.message : String(e) };
+        return e instanceof ParseError ? { error: e.message, cause: e } : { error: String(e) };
       }
       if (f) return { frame: f };
       const end = await this.sink.until((b) => b.length > this.fed, deadline);

@@ -24,6 +24,7 @@ import {
   type Frame,
 } from '../wire/http2/frame.js';
 import { HpackDecoder, HpackEncoder } from '../wire/hpack/index.js';
+import { H2Inspector, H2_LIMITS, clientOpening, prefaceOutcome } from '../probes/h2-client.js';
 import { ParseError, concat, toHex } from '../wire/bytes.js';
 import type { FrameEvent, Problem, TraceEventBody } from './types.js';
 import { printable } from './text.js';
@@ -49,10 +50,10 @@ export interface H2TraceHooks {
   stop(by: 'client' | 'max-frames', detail: string): void;
 }
 
-/** Our receive window: the RFC default, so flow control shows in the trace. */
-const WINDOW = 65535;
+/** Our receive window: what the one client preface (probes/h2-client.ts) advertises and opens. */
+const WINDOW = 1 << 24;
 const MAX_FRAME = 16384;
-const MAX_HEADER_LIST = 262144;
+const MAX_HEADER_LIST = H2_LIMITS.maxHeaderList;
 
 const FLAG_NAMES: Record<string, Array<[number, string]>> = {
   DATA: [[FLAGS.END_STREAM, 'END_STREAM'], [FLAGS.PADDED, 'PADDED']],
@@ -67,7 +68,8 @@ const meaning = (name: string): string => ERROR_MEANINGS[name as ErrorCodeName] 
 
 export class H2TraceClient {
   private readonly dec = new FrameDecoder({ maxFrameSize: MAX_FRAME });
-  private readonly hpack = new HpackDecoder({ maxTableSize: 4096, maxHeaderListSize: MAX_HEADER_LIST });
+  /** The checks every HTTP/2 use shares: field blocks, HPACK, :status, floods. */
+  private readonly inspector = new H2Inspector();
   private first: Uint8Array[] = [];
   private decided = false;
   private frames = 0;
@@ -77,7 +79,6 @@ export class H2TraceClient {
   private silenced = false;
   private requested = false;
   private serverSettingsSeen = false;
-  private block: { streamId: number; parts: Uint8Array[]; kind: 'HEADERS' | 'PUSH_PROMISE' } | null = null;
   private responseStatus: number | undefined;
   private streamClosedByServer = false;
   private goawaySeen = false;
@@ -115,12 +116,7 @@ export class H2TraceClient {
   start(): void {
     this.h.emit({ kind: 'preface', dir: 'out' });
     this.h.write(CLIENT_PREFACE);
-    this.send(
-      settingsFrame([
-        { id: SETTINGS.ENABLE_PUSH, value: 0 },
-        { id: SETTINGS.MAX_HEADER_LIST_SIZE, value: MAX_HEADER_LIST },
-      ]),
-    );
+    for (const f of clientOpening().frames) this.send(f);
   }
 
   /** Bytes from the server (already decrypted). */
@@ -134,7 +130,8 @@ export class H2TraceClient {
       this.decided = true;
       const c = classify(bytes, 'open');
       const k = c.first.kind;
-      if (k !== 'h2-settings' && k !== 'h2-goaway' && k !== 'h2-frame') {
+      // The one first-bytes mapping (probes/h2-client.ts): anything but HTTP/2 frames ends the client.
+      if (prefaceOutcome(c) !== undefined) {
         this.notHttp2(bytes, c.summary, k);
         return;
       }
@@ -243,12 +240,17 @@ export class H2TraceClient {
     if (isFirst && !(f.kind === 'SETTINGS' && !f.ack)) {
       problems.push({ level: 'error', text: `first server frame is not SETTINGS (RFC 9113 §3.4: the server preface must be SETTINGS; a client treats this as PROTOCOL_ERROR)` });
     }
-    // RFC 9113 §6.10: only CONTINUATION frames of the same stream may follow an unfinished field block.
-    if (this.block && f.kind !== 'CONTINUATION') {
-      problems.push({ level: 'error', text: `${f.kind} arrived inside an unfinished field block on stream ${this.block.streamId} (RFC 9113 §6.10: PROTOCOL_ERROR)` });
-      this.block = null;
-    }
     const after: Array<() => void> = [];
+    // The shared checks: field blocks (RFC 9113 §6.10, HPACK), :status, DATA before HEADERS, floods.
+    const seen = this.inspector.inspect(f);
+    if (seen.violation) {
+      const v = seen.violation;
+      problems.push({ level: 'error', text: v.text });
+      // A flood is said once, then the trace stops: the same frame a thousand times shows nothing more.
+      if (v.kind === 'flood') after.push(() => this.goaway(`stopped at a flood: ${v.text}`));
+    }
+    if (seen.block) ev.headers = seen.block.fields;
+    if (seen.response) this.onResponse(seen.response.status, problems);
     switch (f.kind) {
       case 'SETTINGS':
         if (f.ack) break;
@@ -310,25 +312,13 @@ export class H2TraceClient {
         break;
       case 'PUSH_PROMISE':
         // RFC 9113 §8.4: a client that disabled push treats PUSH_PROMISE as a PROTOCOL_ERROR.
-        problems.push({ level: 'error', text: 'PUSH_PROMISE although we sent SETTINGS_ENABLE_PUSH = 0 (RFC 9113 §8.4: PROTOCOL_ERROR)' });
-        this.block = { streamId: f.streamId, parts: [f.fieldBlockFragment], kind: 'PUSH_PROMISE' };
-        if (f.endHeaders) this.endBlock(ev, problems);
+        // (the inspector said so)
         break;
       case 'HEADERS':
-        this.block = { streamId: f.streamId, parts: [f.fieldBlockFragment], kind: 'HEADERS' };
-        if (f.endHeaders) this.endBlock(ev, problems);
         if (f.endStream && f.streamId === 1) {
           this.streamClosedByServer = true;
           after.push(() => this.goaway('the response is complete'));
         }
-        break;
-      case 'CONTINUATION':
-        if (!this.block || this.block.streamId !== f.streamId) {
-          problems.push({ level: 'error', text: 'CONTINUATION without a preceding HEADERS on this stream (RFC 9113 §6.10: PROTOCOL_ERROR)' });
-          break;
-        }
-        this.block.parts.push(f.fieldBlockFragment);
-        if (f.endHeaders) this.endBlock(ev, problems);
         break;
       case 'DATA': {
         // RFC 9113 §6.9: the whole payload, padding included, counts against flow control.
@@ -337,9 +327,6 @@ export class H2TraceClient {
         if (f.streamId === 1) this.recvStreamWindow -= n;
         if (this.recvConnWindow < 0 || this.recvStreamWindow < 0) {
           problems.push({ level: 'error', text: 'the server sent more DATA than our flow-control window allows (RFC 9113 §6.9.1: FLOW_CONTROL_ERROR)' });
-        }
-        if (f.streamId === 1 && this.responseStatus === undefined) {
-          problems.push({ level: 'error', text: 'DATA before the response HEADERS (RFC 9113 §8.1: malformed response)' });
         }
         this.recvConnUnacked += n;
         if (f.streamId === 1) this.recvStreamUnacked += n;
@@ -359,26 +346,9 @@ export class H2TraceClient {
     for (const a of after) if (!this.done) a();
   }
 
-  private endBlock(ev: FrameEvent, problems: Problem[]): void {
-    const b = this.block!;
-    this.block = null;
-    let fields: Array<[string, string]>;
-    try {
-      fields = this.hpack.decode(concat(b.parts)).headers;
-    } catch (e) {
-      problems.push({ level: 'error', text: `HPACK: ${e instanceof ParseError ? e.message : String(e)} (RFC 9113 §4.3: COMPRESSION_ERROR)` });
-      return;
-    }
-    ev.headers = fields;
-    if (b.kind !== 'HEADERS' || b.streamId !== 1) return;
-    const status = fields.find(([k]) => k === ':status')?.[1];
-    // RFC 9113 §8.3.2: a response carries :status; 1xx are interim.
-    if (status === undefined) {
-      if (this.responseStatus === undefined) problems.push({ level: 'error', text: 'response HEADERS without :status (RFC 9113 §8.3.2: malformed)' });
-      return;
-    }
-    const code = Number(status);
-    if (code >= 200 && this.responseStatus === undefined) {
+  /** A final response on stream 1 (validated by the inspector): what its status says. */
+  private onResponse(code: number, problems: Problem[]): void {
+    if (this.responseStatus === undefined) {
       this.responseStatus = code;
       if (code === 421) problems.push({ level: 'warning', text: '421 Misdirected Request: this connection cannot serve this authority (often a certificate or SNI shared across names)' });
       else if (code >= 500) problems.push({ level: 'warning', text: `the server answered ${code}: HTTP/2 works; the application failed` });

@@ -30,6 +30,40 @@ export interface TlsOptions {
   onKeylog?: (line: Buffer) => void;
   onOut?: (c: Buffer) => void;
   onIn?: (c: Buffer) => void;
+  /**
+   * Most raw bytes the handshake may read: past it the handshake is abandoned (outcome `error`,
+   * code {@link HANDSHAKE_BUDGET_CODE}, with what arrived). Default: no limit beyond the deadline.
+   */
+  maxBytes?: number;
+}
+
+/** The error code of a handshake abandoned at its byte budget. */
+export const HANDSHAKE_BUDGET_CODE = 'ERR_H2DOCTOR_HANDSHAKE_BUDGET';
+
+/** Counts TLS record headers in a raw byte stream, incrementally (RFC 8446 §5.1: 5-byte headers). */
+export class RecordCounter {
+  records = 0;
+  bytes = 0;
+  private skip = 0;
+  private head: number[] = [];
+  push(c: Uint8Array): void {
+    this.bytes += c.length;
+    let i = 0;
+    while (i < c.length) {
+      if (this.skip > 0) {
+        const n = Math.min(this.skip, c.length - i);
+        this.skip -= n;
+        i += n;
+        continue;
+      }
+      this.head.push(c[i++]!);
+      if (this.head.length === 5) {
+        this.records++;
+        this.skip = (this.head[3]! << 8) | this.head[4]!;
+        this.head = [];
+      }
+    }
+  }
 }
 
 /** A client certificate and its key, PEM (curl's --cert, --key, --pass). */
@@ -95,7 +129,15 @@ function secureContextFor(o: Pick<TlsOptions, 'ca' | 'minVersion' | 'maxVersion'
 
 export function tlsHandshake(raw: net.Socket, o: TlsOptions): Promise<TlsHandshake> {
   const t0 = performance.now();
-  const tap = new TapDuplex(raw, RAW_KEEP, o.onOut, o.onIn);
+  const counter = new RecordCounter();
+  let overBudget: (() => void) | undefined;
+  const onIn = (c: Buffer) => {
+    o.onIn?.(c);
+    if (o.maxBytes === undefined) return;
+    counter.push(c);
+    if (counter.bytes > o.maxBytes) overBudget?.();
+  };
+  const tap = new TapDuplex(raw, RAW_KEEP, o.onOut, onIn);
   let rawReset = false;
   let rawEnded = false;
   raw.on('error', (e: NodeJS.ErrnoException) => {
@@ -138,6 +180,15 @@ export function tlsHandshake(raw: net.Socket, o: TlsOptions): Promise<TlsHandsha
       sock.destroy();
       done({ first });
     }, Math.max(1, o.deadline - performance.now()));
+    overBudget = () => {
+      if (settled) return;
+      result.outcome = 'error';
+      result.error = { code: HANDSHAKE_BUDGET_CODE, message: `${counter.records} handshake records, ${counter.bytes} bytes, no progress: the handshake was abandoned at the ${o.maxBytes}-byte budget` };
+      const first = classify(tap.rawIn(), 'budget');
+      sock.destroy();
+      raw.destroy();
+      done({ first });
+    };
 
     sock.once('secureConnect', () => {
       result.outcome = 'handshake';

@@ -5,11 +5,14 @@ import type { Classified, EvidenceItem, Http2Result, Probe } from '../../types.j
 import { addressRule, type AddressRule, type RawFinding } from '../raw.js';
 import { evidenceItem, probe, tcpProbe, upgradeProbe, type AddressEvidence } from '../evidence.js';
 import { cipherByName, h2Blocklisted } from '../../wire/tls/registry.js';
+import { sessionFinding } from './session.js';
 
 /** What a failed HTTP/2 exchange proves, by how it ended. */
 export function prefaceFinding(p: Probe & { h2: Http2Result }, h2: Http2Result): RawFinding | undefined {
   const first = h2.first;
   const item = (text: string): EvidenceItem => evidenceItem(p.id, text, first);
+  // Past the server's SETTINGS, or at an HTTP/2 frame that breaks a rule: the session family's (rules/session.ts).
+  if (sessionFinding(p, h2)) return undefined;
   switch (h2.outcome) {
     case 'http1-response':
       return { code: 'preface-http1-response', detail: `with "${first?.summary}"`, evidence: [item(`HTTP/2 preface + SETTINGS sent; the server answered: ${first?.summary}`)] };
@@ -77,6 +80,9 @@ const failedH2OverTls = (ev: AddressEvidence) => {
   const h2 = probe(ev, 'h2-tls');
   return h2 && h2.tls?.outcome === 'handshake' && h2.h2.outcome !== 'response' ? h2 : undefined;
 };
+
+/** The forced HTTP/2 exchange over TLS when the handshake worked and no response came (for rules/session.ts). */
+export const failedH2Exchange = (ev: AddressEvidence) => (handshaken(ev) ? failedH2OverTls(ev) : undefined);
 
 /**
  * A TLS target whose port answers cleartext HTTP (our ClientHello got HTTP bytes, or the sniffs got answers).
@@ -241,11 +247,21 @@ function h2cEvidence(ev: AddressEvidence) {
  */
 export const h2cNotSupportedRule = addressRule('h2c-not-supported', ['h2c-not-supported'], (ev) => {
   const h = h2cEvidence(ev);
-  if (!h?.p || h.priorOk || h.upgradeOk || !['http1-response', 'closed', 'reset', 'timeout', 'garbage'].includes(h.p.h2.outcome)) return [];
+  // A port that sent SETTINGS speaks h2c: what went wrong after them is the session family's.
+  if (!h?.p || h.priorOk || h.upgradeOk || h.p.h2.serverSettings || !['http1-response', 'closed', 'reset', 'timeout', 'garbage'].includes(h.p.h2.outcome)) return [];
   const evidence: EvidenceItem[] = [{ probe: h.p.id, text: `prior knowledge: ${h.p.h2.first?.summary ?? h.p.h2.outcome}` }];
   if (h.u) evidence.push({ probe: h.u.id, text: `Upgrade: h2c → ${describeUpgrade(h.u)}` });
   return [{ code: 'h2c-not-supported', evidence }];
 });
+
+/** The h2c exchanges of a cleartext port that got no response: prior knowledge, and after a 101 to Upgrade: h2c (for rules/session.ts). */
+export function failedH2cExchanges(ev: AddressEvidence): Array<{ id: string; durationMs: number; h2: Http2Result }> {
+  const h = h2cEvidence(ev);
+  const out: Array<{ id: string; durationMs: number; h2: Http2Result }> = [];
+  if (h?.p && !h.priorOk) out.push(h.p);
+  if (h?.u?.h2 && !h.upgradeOk) out.push({ id: h.u.id, durationMs: h.u.durationMs, h2: h.u.h2 });
+  return out;
+}
 
 /**
  * The prior-knowledge h2c exchange failed: what the answer proves (as over TLS).

@@ -1,0 +1,90 @@
+/**
+ * The hostile lab: servers that misbehave on purpose (floods, HPACK bombs, oversized and
+ * out-of-range frames, malformed responses, endless handshakes, slow drips), each bounded in time.
+ * A correct diagnosis names what the server did, with an error: never "OK".
+ */
+import net from 'node:net';
+import type { Code } from '../../diagnosis/codes.js';
+import { HOST, HTTP1_OK, http1Reply, local, tlsRaw, type LabScenario } from '../helpers.js';
+import { listen } from '../servers.js';
+import { HOSTILE_H2_KINDS, serveHostileH2, type HostileH2Kind } from '../hostile-h2.js';
+import { hostileTls, type HostileKind } from '../tls-front.js';
+
+/** The finding each hostile HTTP/2 behaviour must get. */
+export const HOSTILE_H2_EXPECT: Record<HostileH2Kind, Code> = {
+  'settings-flood': 'h2-flood',
+  'ping-flood': 'h2-flood',
+  'continuation-flood': 'h2-flood',
+  'empty-data-flood': 'h2-flood',
+  'rst-flood': 'h2-flood',
+  'hpack-table-bomb': 'h2-protocol-error',
+  'hpack-huge-literal': 'h2-protocol-error',
+  'hpack-integer-overflow': 'h2-protocol-error',
+  'hpack-bad-huffman-padding': 'h2-protocol-error',
+  'hpack-table-size-2e32': 'h2-protocol-error',
+  'frame-16mb': 'h2-protocol-error',
+  'settings-out-of-range': 'h2-protocol-error',
+  'goaway-1mb-debug': 'h2-protocol-error',
+  'status-abc': 'h2-protocol-error',
+  'data-before-headers': 'h2-protocol-error',
+  'slow-drip': 'h2-no-response',
+  'no-response': 'h2-no-response',
+};
+
+/** Behaviours that wait on purpose: a short per-probe deadline keeps the lab fast. */
+const SLOW = new Set<HostileH2Kind>(['slow-drip', 'no-response', 'frame-16mb']);
+
+const h2OverTls = (kind: HostileH2Kind): LabScenario => ({
+  id: `hostile-h2-${kind}`,
+  title: `TLS + ALPN h2, then ${kind.replace(/-/g, ' ')}`,
+  family: 'hostile',
+  expect: [HOSTILE_H2_EXPECT[kind]],
+  async start(env) {
+    const l = await tlsRaw(env, ['h2', 'http/1.1'], (s) => {
+      if (s.alpnProtocol === 'h2') serveHostileH2(s, kind);
+      else http1Reply(s);
+    });
+    return local(l, 'https', SLOW.has(kind) ? { timeoutMs: 700 } : {});
+  },
+});
+
+const h2c = (kind: HostileH2Kind): LabScenario => ({
+  id: `hostile-h2c-${kind}`,
+  title: `Cleartext h2c by prior knowledge (HTTP/1.1 works), then ${kind.replace(/-/g, ' ')}`,
+  family: 'hostile',
+  expect: [HOSTILE_H2_EXPECT[kind]],
+  async start() {
+    const s = net.createServer((sock) => {
+      sock.on('error', () => {});
+      sock.once('data', (first: Buffer) => {
+        if (first.subarray(0, 3).toString() === 'PRI') serveHostileH2(sock, kind, first);
+        else sock.end(HTTP1_OK);
+      });
+    });
+    return local(await listen(s, HOST), 'http', SLOW.has(kind) ? { timeoutMs: 700 } : {});
+  },
+});
+
+/** The finding each hostile TLS answer must get. */
+const HOSTILE_TLS_EXPECT: Partial<Record<HostileKind, Code>> = {
+  garbage: 'tls-malformed-response',
+  'huge-length': 'tls-malformed-response',
+  drip: 'tls-malformed-response',
+  'endless-records': 'tls-malformed-response',
+};
+
+const tlsHostile = (kind: HostileKind, code: Code): LabScenario => ({
+  id: `hostile-tls-${kind}`,
+  title: `A TLS port that answers the ClientHello with ${kind.replace(/-/g, ' ')}`,
+  family: 'hostile',
+  expect: [code],
+  async start() {
+    return local(await hostileTls(kind), 'https', { timeoutMs: 700 });
+  },
+});
+
+export const HOSTILE_SCENARIOS: LabScenario[] = [
+  ...HOSTILE_H2_KINDS.map(h2OverTls),
+  ...HOSTILE_H2_KINDS.map(h2c),
+  ...Object.entries(HOSTILE_TLS_EXPECT).map(([k, c]) => tlsHostile(k as HostileKind, c!)),
+];

@@ -1,0 +1,460 @@
+/**
+ * THE HTTP/2 client: one preface, one first-bytes mapping, one HPACK set-up and one set of checks
+ * on what a server sends, for the core exchange (`h2-exchange.ts`), extended CONNECT
+ * (`upgrade/extended-connect.ts`) and `trace` (`trace/h2-client.ts`).
+ *
+ * Hardened against hostile servers: header blocks are appended in O(1) under a byte and a frame cap;
+ * floods of SETTINGS / PING / CONTINUATION / empty DATA / RST_STREAM are counted ("N frames in M ms");
+ * the byte budget ending an exchange is flood evidence; the deadline is checked inside the frame loop,
+ * which yields to the event loop so a CPU-bound stream of frames never starves the other probes.
+ *
+ * @example
+ * const c = new H2Client(write, sink, { via: 'tls', deadline });
+ * if (await c.start()) {
+ *   for (let e = await c.next(); e; e = await c.next()) {
+ *     if (e.kind === 'settings') c.request(fields, { endStream: true });
+ *     if (e.kind === 'response') break;
+ *   }
+ * }
+ * c.result; // outcome, violation, frames…
+ */
+import type { Classified, H2Violation, Http2Frame, Http2Result } from '../types.js';
+import type { ByteSink } from '../transport/conn.js';
+import { classify, isDecided } from '../wire/sniff.js';
+import { CLIENT_PREFACE, SETTINGS, errorCodeName, frameTypeName } from '../wire/http2/registry.js';
+import { FrameDecoder, FrameError, describeFrame, encodeFrame, headersFrame, pingFrame, settingsFrame, windowUpdateFrame, type Frame } from '../wire/http2/frame.js';
+import { HpackDecoder, HpackEncoder } from '../wire/hpack/index.js';
+import { ParseError, concat, toAscii } from '../wire/bytes.js';
+import { FramePump } from './pump.js';
+
+/** Our SETTINGS: no push, a large window so the server never waits for us. */
+export const CLIENT_SETTINGS: Array<{ id: number; value: number }> = [
+  { id: SETTINGS.ENABLE_PUSH, value: 0 },
+  { id: SETTINGS.INITIAL_WINDOW_SIZE, value: 1 << 24 },
+  { id: SETTINGS.MAX_HEADER_LIST_SIZE, value: 262144 },
+];
+
+/** The limits every use of the client shares. */
+export const H2_LIMITS = {
+  /** We never advertise a larger SETTINGS_MAX_FRAME_SIZE (RFC 9113 §6.5.2 default). */
+  maxFrameSize: 16384,
+  /** SETTINGS_HEADER_TABLE_SIZE we accept (the default; we send no other). */
+  maxTableSize: 4096,
+  /** SETTINGS_MAX_HEADER_LIST_SIZE we advertise. */
+  maxHeaderList: 262144,
+  /** Most bytes of one field block (HEADERS + CONTINUATION), compressed. */
+  maxBlockBytes: 262144,
+  /** Most frames of one field block: a CONTINUATION flood (CVE-2024-27316) ends here. */
+  maxBlockFrames: 128,
+  /** Frames of one flood-prone kind before the response that make a flood. */
+  floodFrames: 100,
+  /** The frame loop yields to the event loop every this many frames. */
+  yieldEvery: 32,
+} as const;
+
+/** RFC 9113 §3.4: the magic, our SETTINGS, and (RFC 9113 §6.9.2) the connection window opened. */
+export function clientOpening(): { bytes: Uint8Array; frames: Frame[] } {
+  const frames: Frame[] = [settingsFrame(CLIENT_SETTINGS), windowUpdateFrame(0, (1 << 24) - 65535)];
+  return { bytes: concat([CLIENT_PREFACE, ...frames.map(encodeFrame)]), frames };
+}
+
+/** The HPACK decoder every HTTP/2 use shares: the table size and list bound we advertise. */
+export function newHpackDecoder(): HpackDecoder {
+  return new HpackDecoder({ maxHeaderListSize: H2_LIMITS.maxHeaderList, maxTableSize: H2_LIMITS.maxTableSize });
+}
+
+/**
+ * The one mapping of a server's first bytes (after our preface) to how the exchange ends; undefined
+ * when they are HTTP/2 frames and the exchange goes on.
+ */
+export function prefaceOutcome(first: Classified): Http2Result['outcome'] | undefined {
+  switch (first.first.kind) {
+    case 'h2-settings':
+    case 'h2-goaway':
+    case 'h2-frame':
+      return undefined;
+    case 'http1':
+      return 'http1-response';
+    case 'eof':
+      return 'closed';
+    case 'reset':
+      return 'reset';
+    case 'timeout':
+    case 'incomplete':
+      return 'timeout';
+    default:
+      // 'garbage', 'banner', TLS records: not HTTP/2 frames at all.
+      return 'garbage';
+  }
+}
+
+/** Kinds of frame a hostile server floods with (RFC 9113 §10.5; CVE-2019-9512/9515/9518, CVE-2023-44487, CVE-2024-27316). */
+export type FloodKind = 'SETTINGS' | 'PING' | 'CONTINUATION' | 'empty DATA' | 'RST_STREAM';
+
+/** Counts flood-prone frames: how many of each, since when. */
+export class FloodCounter {
+  private readonly seen = new Map<FloodKind, { n: number; t0: number; t1: number }>();
+  constructor(
+    private readonly limit: number = H2_LIMITS.floodFrames,
+    private readonly now: () => number = () => performance.now(),
+  ) {}
+
+  /** Count one frame; the flood it completes, if any. */
+  count(kind: FloodKind): H2Violation | undefined {
+    const t = this.now();
+    const s = this.seen.get(kind) ?? { n: 0, t0: t, t1: t };
+    s.n++;
+    s.t1 = t;
+    this.seen.set(kind, s);
+    return s.n >= this.limit ? this.violation(kind) : undefined;
+  }
+  private violation(kind: FloodKind, extra = ''): H2Violation {
+    const s = this.seen.get(kind)!;
+    const ms = Math.round(s.t1 - s.t0);
+    return { kind: 'flood', text: `${s.n} ${kind} frames in ${ms} ms${extra} (RFC 9113 §10.5: a client limits such frames and closes the connection)`, flood: { type: kind, count: s.n, ms } };
+  }
+  /** The kind seen most, as a flood, when any was seen more than a handful of times. */
+  dominant(extra: string): H2Violation | undefined {
+    let best: [FloodKind, number] | undefined;
+    for (const [k, s] of this.seen) if (!best || s.n > best[1]) best = [k, s.n];
+    return best && best[1] > 4 ? this.violation(best[0], extra) : undefined;
+  }
+}
+
+/** One field block (HEADERS or PUSH_PROMISE and its CONTINUATIONs): O(1) appends, bounded. */
+export class HeaderBlock {
+  private readonly parts: Uint8Array[] = [];
+  size = 0;
+  constructor(
+    readonly streamId: number,
+    readonly kind: 'HEADERS' | 'PUSH_PROMISE',
+    readonly endStream: boolean,
+  ) {}
+  get frames(): number {
+    return this.parts.length;
+  }
+  /** Append a fragment; the cap it breaks, if any. */
+  append(frag: Uint8Array): 'bytes' | 'frames' | undefined {
+    this.parts.push(frag);
+    this.size += frag.length;
+    if (this.size > H2_LIMITS.maxBlockBytes) return 'bytes';
+    if (this.parts.length > H2_LIMITS.maxBlockFrames) return 'frames';
+    return undefined;
+  }
+  bytes(): Uint8Array {
+    return this.parts.length === 1 ? this.parts[0]! : concat(this.parts);
+  }
+}
+
+/** What one incoming frame shows, once checked. */
+export interface Inspected {
+  /** The rule the frame breaks, or the flood it completes. */
+  violation?: H2Violation;
+  /** A field block it completes, decoded. */
+  block?: { streamId: number; kind: 'HEADERS' | 'PUSH_PROMISE'; fields: Array<[string, string]>; endStream: boolean };
+  /** A final response on stream 1 (status 200–599, after validation). */
+  response?: { status: number; fields: Array<[string, string]>; endStream: boolean };
+  /** An interim (1xx) response on stream 1. */
+  interim?: number;
+}
+
+/** A :status is three digits (RFC 9113 §8.3.2, RFC 9110 §15). */
+export function validStatus(s: string): boolean {
+  return /^[1-5][0-9]{2}$/.test(s);
+}
+
+/**
+ * The checks on a server's frames, sans I/O: field blocks (caps, HPACK), :status, DATA before
+ * HEADERS, PUSH_PROMISE with push off, frames inside an unfinished block, floods. Shared by the
+ * probes' client below and the trace.
+ */
+export class H2Inspector {
+  readonly hpack = newHpackDecoder();
+  readonly floods: FloodCounter;
+  private block: HeaderBlock | null = null;
+  /** A final response was seen on stream 1. */
+  responded = false;
+  constructor(now?: () => number) {
+    this.floods = new FloodCounter(H2_LIMITS.floodFrames, now);
+  }
+  get openBlock(): HeaderBlock | null {
+    return this.block;
+  }
+
+  inspect(f: Frame): Inspected {
+    // RFC 9113 §6.10: only CONTINUATION frames of the same stream may follow an unfinished field block.
+    if (this.block && (f.kind !== 'CONTINUATION' || f.streamId !== this.block.streamId)) {
+      const b = this.block;
+      this.block = null;
+      return { violation: { kind: 'protocol', text: `RFC 9113 §6.10: ${f.kind} on stream ${f.streamId} inside an unfinished field block of stream ${b.streamId} (connection error PROTOCOL_ERROR)`, frame: describe(f) } };
+    }
+    const flood = this.floodOf(f);
+    if (flood) return { violation: { ...flood, frame: describe(f) } };
+    switch (f.kind) {
+      case 'PUSH_PROMISE':
+        // RFC 9113 §8.4: a client that disabled push treats PUSH_PROMISE as a PROTOCOL_ERROR.
+        return { violation: { kind: 'protocol', text: 'RFC 9113 §8.4: PUSH_PROMISE although we sent SETTINGS_ENABLE_PUSH = 0 (connection error PROTOCOL_ERROR)', frame: describe(f) } };
+      case 'HEADERS':
+        this.block = new HeaderBlock(f.streamId, 'HEADERS', f.endStream);
+        return this.grow(f, f.fieldBlockFragment, f.endHeaders);
+      case 'CONTINUATION':
+        if (!this.block) return { violation: { kind: 'protocol', text: `RFC 9113 §6.10: CONTINUATION on stream ${f.streamId} without a preceding HEADERS (connection error PROTOCOL_ERROR)`, frame: describe(f) } };
+        return this.grow(f, f.fieldBlockFragment, f.endHeaders);
+      case 'DATA':
+        // RFC 9113 §8.1: a response starts with HEADERS; DATA first is a malformed response.
+        if (f.streamId === 1 && !this.responded) return { violation: { kind: 'protocol', text: 'RFC 9113 §8.1: DATA on stream 1 before the response HEADERS (malformed response, stream error PROTOCOL_ERROR)', frame: describe(f) } };
+        return {};
+      default:
+        return {};
+    }
+  }
+
+  private floodOf(f: Frame): H2Violation | undefined {
+    if (f.kind === 'SETTINGS' && !f.ack) return this.floods.count('SETTINGS');
+    if (f.kind === 'PING' && !f.ack) return this.floods.count('PING');
+    if (f.kind === 'CONTINUATION') return this.floods.count('CONTINUATION');
+    if (f.kind === 'RST_STREAM') return this.floods.count('RST_STREAM');
+    if (f.kind === 'DATA' && f.data.length === 0 && !f.endStream) return this.floods.count('empty DATA');
+    return undefined;
+  }
+
+  private grow(f: Frame, frag: Uint8Array, end: boolean): Inspected {
+    const b = this.block!;
+    const over = b.append(frag);
+    if (over) {
+      this.block = null;
+      const what = over === 'bytes' ? `a field block over ${H2_LIMITS.maxBlockBytes} bytes` : `a field block of more than ${H2_LIMITS.maxBlockFrames} frames`;
+      return { violation: { kind: 'flood', text: `${what} on stream ${b.streamId} (${b.frames} frames, ${b.size} bytes) without END_HEADERS: a CONTINUATION flood (CVE-2024-27316; RFC 9113 §10.5.1)`, frame: describe(f), flood: { type: 'CONTINUATION', count: b.frames, ms: 0, bytes: b.size } } };
+    }
+    if (!end) return {};
+    this.block = null;
+    let fields: Array<[string, string]>;
+    try {
+      fields = this.hpack.decode(b.bytes()).headers;
+    } catch (e) {
+      // RFC 9113 §4.3: a field block that does not decode is a connection error COMPRESSION_ERROR.
+      return { violation: { kind: 'compression', text: `RFC 9113 §4.3: HPACK: ${e instanceof ParseError ? e.message : String(e)} (connection error COMPRESSION_ERROR)`, frame: describe(f) } };
+    }
+    const out: Inspected = { block: { streamId: b.streamId, kind: b.kind, fields, endStream: b.endStream } };
+    if (b.kind !== 'HEADERS' || b.streamId !== 1 || this.responded) return out;
+    const statuses = fields.filter(([k]) => k === ':status');
+    const status = statuses[0]?.[1];
+    // RFC 9113 §8.3.2: a response carries exactly one :status of three digits.
+    if (status === undefined || statuses.length > 1 || !validStatus(status)) {
+      const why = status === undefined ? 'no :status' : statuses.length > 1 ? `${statuses.length} :status fields` : `:status "${clip(status)}" is not three digits`;
+      return { ...out, violation: { kind: 'protocol', text: `RFC 9113 §8.3.2: response HEADERS with ${why} (malformed response, stream error PROTOCOL_ERROR)`, frame: describe(f) } };
+    }
+    const code = Number(status);
+    // RFC 9113 §8.6: HTTP/2 has no 101 (Switching Protocols).
+    if (code === 101) return { ...out, violation: { kind: 'protocol', text: 'RFC 9113 §8.6: :status 101 in HTTP/2, which removed Switching Protocols (malformed response)', frame: describe(f) } };
+    if (code < 200) return { ...out, interim: code };
+    this.responded = true;
+    return { ...out, response: { status: code, fields, endStream: b.endStream } };
+  }
+}
+
+function clip(s: string, n = 40): string {
+  return s.length > n ? `${s.slice(0, n)}…` : s;
+}
+function describe(f: Frame): string {
+  return `${f.kind === 'UNKNOWN' ? f.typeName : f.kind} stream=${f.streamId} length=${f.length}`;
+}
+
+/** What the client hands the caller. */
+export type H2Event =
+  | { kind: 'settings'; settings: Array<{ id: number; name: string; value: number }> }
+  | { kind: 'response'; status: number; fields: Array<[string, string]>; endStream: boolean }
+  | { kind: 'frame'; frame: Frame };
+
+export interface H2ClientOptions {
+  via: Http2Result['via'];
+  deadline: number;
+  /** Offset in the sink where HTTP/2 bytes begin (after a 101 head). */
+  offset?: number;
+  /** Most frames to record as evidence. */
+  maxFrames?: number;
+  /** After `Upgrade: h2c` stream 1 is the upgrade request, already sent. */
+  requestAlreadySent?: boolean;
+}
+
+const yieldNow = () => new Promise<void>((r) => setImmediate(r));
+
+/**
+ * The probes' HTTP/2 client over an open byte stream: `start()` sends the preface and classifies the
+ * first bytes; `next()` returns events until the exchange ends (then `result.outcome` says how).
+ * Never throws because a server misbehaved: what it sent becomes evidence.
+ */
+export class H2Client {
+  readonly result: Http2Result;
+  readonly inspector = new H2Inspector();
+  private readonly frames: Http2Frame[] = [];
+  private readonly maxFrames: number;
+  private pump: FramePump<Frame> | undefined;
+  private inFrames = 0;
+  private ended = false;
+  requested: boolean;
+
+  constructor(
+    private readonly write: (b: Uint8Array) => void,
+    private readonly sink: ByteSink,
+    private readonly o: H2ClientOptions,
+  ) {
+    this.maxFrames = o.maxFrames ?? 64;
+    this.requested = !!o.requestAlreadySent;
+    this.result = { via: o.via, outcome: 'closed', frames: this.frames };
+  }
+
+  private log(dir: 'in' | 'out', f: Frame): void {
+    if (this.frames.length < this.maxFrames) this.frames.push(frameRecord(dir, f));
+  }
+  send(f: Frame): void {
+    this.log('out', f);
+    this.write(encodeFrame(f));
+  }
+
+  /** Preface + SETTINGS + WINDOW_UPDATE, then the server's first bytes. False when they are not HTTP/2. */
+  async start(): Promise<boolean> {
+    const open = clientOpening();
+    for (const f of open.frames) this.log('out', f);
+    this.write(open.bytes);
+    const off = this.o.offset ?? 0;
+    // RFC 9113 §3.4: the server connection preface is a SETTINGS frame, first.
+    const endFirst = await this.sink.until((b) => isDecided(b.subarray(off)), this.o.deadline);
+    const first = classify(this.sink.bytes().subarray(off), endFirst === 'open' ? 'open' : endFirst);
+    this.result.first = first;
+    const out = prefaceOutcome(first);
+    if (out) {
+      this.result.outcome = out;
+      this.ended = true;
+      return false;
+    }
+    this.result.outcome = 'settings-no-response';
+    this.pump = new FramePump(this.sink, new FrameDecoder({ maxFrameSize: H2_LIMITS.maxFrameSize }), off);
+    return true;
+  }
+
+  /** The request on stream 1 (HEADERS, no CONTINUATION: our blocks are small). */
+  request(fields: Array<[string, string]>, o: { endStream: boolean }): void {
+    if (this.requested) return;
+    this.requested = true;
+    const block = new HpackEncoder({ huffman: false, indexing: false }).encode(fields);
+    this.send(headersFrame(1, block, { endStream: o.endStream, endHeaders: true }));
+  }
+
+  private end(outcome: Http2Result['outcome'], detail?: string, violation?: H2Violation): null {
+    this.ended = true;
+    this.result.outcome = outcome;
+    if (detail !== undefined) this.result.detail = detail;
+    if (violation) this.result.violation = violation;
+    return null;
+  }
+
+  /**
+   * The next event, or null once the exchange has ended. `until` (default: the exchange's deadline)
+   * bounds this wait only; past it after a response, the exchange stays a response.
+   */
+  async next(until = this.o.deadline): Promise<H2Event | null> {
+    if (this.ended || !this.pump) return null;
+    const r = this.result;
+    for (;;) {
+      // Deadline and fairness inside the loop: frames already buffered arrive without awaiting I/O.
+      if (this.inFrames % H2_LIMITS.yieldEvery === H2_LIMITS.yieldEvery - 1) await yieldNow();
+      if (performance.now() >= until) return this.stopped('timeout');
+      const p = await this.pump.next(until);
+      if ('error' in p) {
+        // The first bytes were HTTP/2 frames (the sniff said so): a frame that breaks a rule is a protocol error.
+        const v: H2Violation = { kind: 'protocol', text: p.error };
+        if (p.cause instanceof FrameError && p.cause.code === 'too-large') v.text = `${p.error}; we advertised none larger`;
+        return this.end('protocol-error', p.error, v);
+      }
+      if ('end' in p) return this.stopped(p.end);
+      const f = p.frame;
+      this.inFrames++;
+      this.log('in', f);
+      if (this.inFrames === 1 && !(f.kind === 'SETTINGS' && !f.ack)) {
+        if (f.kind === 'GOAWAY') {
+          r.goaway = goawayInfo(f);
+          return this.end('goaway');
+        }
+        return this.end('not-settings', `the first frame is ${frameTypeName(f.type)}, not SETTINGS`);
+      }
+      const seen = this.inspector.inspect(f);
+      if (seen.violation) {
+        const v = seen.violation;
+        return this.end(v.kind === 'flood' ? 'flood' : 'protocol-error', v.text, v);
+      }
+      switch (f.kind) {
+        case 'SETTINGS':
+          if (f.ack) break;
+          // RFC 9113 §6.5.3: acknowledge.
+          this.send(settingsFrame([], true));
+          if (!r.serverSettings) {
+            r.serverSettings = f.settings.map((x) => ({ id: x.id, name: x.name, value: x.value }));
+            const mcs = f.settings.find((x) => x.id === SETTINGS.MAX_CONCURRENT_STREAMS);
+            // RFC 9113 §5.1.2: a client must not open streams beyond the peer's limit.
+            if (mcs && mcs.value === 0 && !this.requested) return this.end('settings-no-response', 'SETTINGS_MAX_CONCURRENT_STREAMS = 0: no stream may be opened');
+            return { kind: 'settings', settings: r.serverSettings };
+          }
+          break;
+        case 'PING':
+          // RFC 9113 §6.7: answer with the same opaque data.
+          if (!f.ack) this.send(pingFrame(f.opaqueData, true));
+          break;
+        case 'GOAWAY':
+          r.goaway = goawayInfo(f);
+          if (r.status === undefined) return this.end('goaway');
+          return { kind: 'frame', frame: f };
+        case 'RST_STREAM':
+          if (f.streamId === 1 && r.status === undefined) {
+            r.rstStream = { errorCode: f.errorCode, errorName: errorCodeName(f.errorCode) };
+            return this.end('rst-stream');
+          }
+          if (f.streamId === 1) return { kind: 'frame', frame: f };
+          break;
+        case 'HEADERS':
+        case 'CONTINUATION':
+          if (seen.response) {
+            r.status = seen.response.status;
+            r.headers = seen.response.fields.slice(0, 64);
+            r.outcome = 'response';
+            return { kind: 'response', ...seen.response };
+          }
+          break;
+        default:
+          if (f.streamId === 1) return { kind: 'frame', frame: f };
+          break;
+      }
+    }
+  }
+
+  /** The stream ended (or the deadline passed) before the exchange did. */
+  private stopped(end: 'eof' | 'reset' | 'timeout' | 'budget'): null {
+    const r = this.result;
+    if (r.outcome === 'response') {
+      this.ended = end !== 'timeout';
+      return null;
+    }
+    if (end === 'budget') {
+      // The byte budget is spent without a response: that is a flood, of some kind.
+      const extra = `; our ${this.sink.length}-byte budget is spent`;
+      const v = this.inspector.floods.dominant(extra) ?? {
+        kind: 'flood' as const,
+        text: `${this.sink.length} bytes (our budget) in ${this.inFrames} frames without a response (RFC 9113 §10.5)`,
+        flood: { type: 'bytes', count: this.inFrames, ms: 0, bytes: this.sink.length },
+      };
+      return this.end('flood', v.text, v);
+    }
+    const outcome = end === 'timeout' ? 'timeout' : end === 'reset' ? 'reset' : 'closed';
+    const detail = r.serverSettings ? `the server sent SETTINGS, then ${end === 'timeout' ? 'nothing more' : end === 'reset' ? 'reset the connection' : 'closed the connection'} before answering the request` : undefined;
+    return this.end(outcome, detail);
+  }
+}
+
+export function goawayInfo(g: { lastStreamId: number; errorCode: number; debugData: Uint8Array }): NonNullable<Http2Result['goaway']> {
+  return { lastStreamId: g.lastStreamId, errorCode: g.errorCode, errorName: errorCodeName(g.errorCode), debug: toAscii(g.debugData.subarray(0, 256)) };
+}
+
+/** One frame as evidence: what `frames` in an Http2Result holds. */
+export function frameRecord(dir: 'in' | 'out', f: Frame): Http2Frame {
+  return { dir, type: f.type, typeName: frameTypeName(f.type), flags: f.flags, streamId: f.streamId, length: f.length, info: clip(describeFrame(f), 300) };
+}
