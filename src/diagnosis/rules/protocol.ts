@@ -81,9 +81,6 @@ const failedH2OverTls = (ev: AddressEvidence) => {
   return h2 && h2.tls?.outcome === 'handshake' && h2.h2.outcome !== 'response' ? h2 : undefined;
 };
 
-/** The forced HTTP/2 exchange over TLS when the handshake worked and no response came (for rules/session.ts). */
-export const failedH2Exchange = (ev: AddressEvidence) => (handshaken(ev) ? failedH2OverTls(ev) : undefined);
-
 /**
  * A TLS target whose port answers cleartext HTTP (our ClientHello got HTTP bytes, or the sniffs got answers).
  * @example httpsOnCleartextRule(ev)[0]?.code // 'scheme-https-on-cleartext-port'
@@ -253,15 +250,6 @@ export const h2cNotSupportedRule = addressRule('h2c-not-supported', ['h2c-not-su
   if (h.u) evidence.push({ probe: h.u.id, text: `Upgrade: h2c → ${describeUpgrade(h.u)}` });
   return [{ code: 'h2c-not-supported', evidence }];
 });
-
-/** The h2c exchanges of a cleartext port that got no response: prior knowledge, and after a 101 to Upgrade: h2c (for rules/session.ts). */
-export function failedH2cExchanges(ev: AddressEvidence): Array<{ id: string; durationMs: number; h2: Http2Result }> {
-  const h = h2cEvidence(ev);
-  const out: Array<{ id: string; durationMs: number; h2: Http2Result }> = [];
-  if (h?.p && !h.priorOk) out.push(h.p);
-  if (h?.u?.h2 && !h.upgradeOk) out.push({ id: h.u.id, durationMs: h.u.durationMs, h2: h.u.h2 });
-  return out;
-}
 
 /**
  * The prior-knowledge h2c exchange failed: what the answer proves (as over TLS).

@@ -6,7 +6,7 @@
 import type { EvidenceItem, Http2Result } from '../../types.js';
 import type { Code } from '../codes.js';
 import { addressRule, type RawFinding } from '../raw.js';
-import { failedH2Exchange, failedH2cExchanges } from './protocol.js';
+import { probe, tcpProbe, upgradeProbe, type AddressEvidence } from '../evidence.js';
 
 /** The HTTP/2 words for how a probe reached HTTP/2. */
 function via(h2: Http2Result): string {
@@ -51,6 +51,26 @@ export function sessionFinding(p: { id: string; durationMs: number }, h2: Http2R
     default:
       return undefined;
   }
+}
+
+const reached = (ev: AddressEvidence) => tcpProbe(ev)?.connect.ok !== false;
+
+/** The forced HTTP/2 exchange over TLS, when both handshakes completed and no response came. */
+function failedH2Exchange(ev: AddressEvidence) {
+  if (!ev.target.tls || !reached(ev) || probe(ev, 'tls-default')?.tls.outcome !== 'handshake') return undefined;
+  const h2 = probe(ev, 'h2-tls');
+  return h2 && h2.tls?.outcome === 'handshake' && h2.h2.outcome !== 'response' ? h2 : undefined;
+}
+
+/** The h2c exchanges of a cleartext port that got no response: prior knowledge, and after a 101 to Upgrade: h2c. */
+function failedH2cExchanges(ev: AddressEvidence): Array<{ id: string; durationMs: number; h2: Http2Result }> {
+  if (ev.target.tls || !reached(ev)) return [];
+  const out: Array<{ id: string; durationMs: number; h2: Http2Result }> = [];
+  const p = probe(ev, 'h2c-prior-knowledge');
+  const u = upgradeProbe(ev);
+  if (p && p.h2.outcome !== 'response') out.push(p);
+  if (u?.h2 && u.h2.outcome !== 'response') out.push({ id: u.id, durationMs: u.durationMs, h2: u.h2 });
+  return out;
 }
 
 const SESSION_CODES: readonly Code[] = ['h2-protocol-error', 'h2-flood', 'h2-no-response'];
