@@ -3,7 +3,7 @@
  * (protocol errors, floods, no response) and a WebSocket that breaks after its 101.
  */
 import type { Code } from '../codes.js';
-import type { Knowledge, Vars } from '../knowledge.js';
+import type { Knowledge, Vars } from './types.js';
 
 const nghttp = (v: Vars) => `nghttp -nv ${v.url}`;
 const curlH2 = (v: Vars) => `curl -sv ${v.url.startsWith('http:') ? '--http2-prior-knowledge' : '--http2'} -o /dev/null${v.resolve} ${v.url}`;
