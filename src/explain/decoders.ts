@@ -600,12 +600,40 @@ export function decodeOpenSslCodes(text: string): DecodedOpenSsl[] {
 
 // ---------------------------------------------------------------------------------------------
 
-/** Longest text read in full; a longer paste keeps its head and its tail (errors sit near the end of logs). */
-export const MAX_TEXT = 400_000;
+/** Longest line read (a longer one is cut there: errors sit at the start of a line). */
+export const MAX_LINE = 4000;
+/** At most this many characters are scanned, after cutting long lines; more keeps the end (logs end with the error). */
+export const MAX_TEXT = 4_000_000;
+
+export interface Bounded {
+  text: string;
+  /** Lines of the input, and how many were not scanned (only when the input exceeds MAX_TEXT). */
+  lines: number;
+  skippedLines: number;
+  /** Lines cut at MAX_LINE characters. */
+  clippedLines: number;
+}
+
+/**
+ * The text explain scans: every line, each cut at {@link MAX_LINE} characters. Only input beyond
+ * {@link MAX_TEXT} characters after that is left out (its first lines), and the result says how much.
+ */
+export function boundLines(text: string): Bounded {
+  const lines = text.split('\n');
+  let clippedLines = 0;
+  const kept = lines.map((l) => {
+    if (l.length <= MAX_LINE) return l;
+    clippedLines++;
+    return l.slice(0, MAX_LINE);
+  });
+  let total = 0;
+  let start = kept.length;
+  while (start > 0 && total + kept[start - 1]!.length + 1 <= MAX_TEXT) total += kept[--start]!.length + 1;
+  return { text: kept.slice(start).join('\n'), lines: lines.length, skippedLines: start, clippedLines };
+}
 
 export function boundText(text: string): string {
-  if (text.length <= MAX_TEXT) return text;
-  return `${text.slice(0, MAX_TEXT / 4)}\n${text.slice(text.length - (MAX_TEXT * 3) / 4)}`;
+  return boundLines(text).text;
 }
 
 /** Every decoder over the text, in a stable order (bytes, frame sizes, OpenSSL codes, alerts, HTTP/2 codes). */

@@ -11,8 +11,11 @@
  * explainJson(r).matches[0];  // { id, confidence, family, meaning, causes, … }
  */
 import { CODES, type Code, type Family } from '../diagnosis/codes.js';
-import { decodeAll, type CodeHint, type Decoded } from './decoders.js';
+import type { DiagnoseOptions } from '../diagnose.js';
+import { boundLines, decodeAll, type CodeHint, type Decoded } from './decoders.js';
 import { matchText } from './match.js';
+import { rankCauses, type RankedCandidate } from './rank.js';
+import { clientContext, GENERIC_CANDIDATES, guessLayer, readSignals, type Signal } from './signals.js';
 
 export { CATALOGUE, SOURCE_FAMILIES, entryById } from './catalogue/index.js';
 export type { CatalogueEntry } from './catalogue/index.js';
@@ -51,7 +54,30 @@ export interface Confirmation {
   otherFindings: string[];
 }
 
+/** One thing recognised in the text, with the line it was read on (quoted). */
+export interface Recognised {
+  /** 1-based line number in the input. */
+  line: number;
+  /** The line as pasted (cut at 200 characters). */
+  quote: string;
+  /** The words that carried the evidence. */
+  text: string;
+  sentence: string;
+}
+
 export interface ExplainResult {
+  /**
+   * Every cause the text points at, most likely first, from all the evidence together (signals,
+   * decoded bytes, matched entries). Never empty: when nothing specific was recognised, the generic
+   * candidates for the layer the words talk about.
+   */
+  causes: RankedCandidate[];
+  /** What was recognised, line by line (empty when nothing was). */
+  recognised: Recognised[];
+  /** The client that printed the text, when its messages say so (`curl`, `go`, `python`, …). */
+  client: string | null;
+  /** How much of the input was read: all of it unless it exceeds the scan bound. */
+  scanned: { lines: number; skippedLines: number; clippedLines: number };
   matches: ExplainMatch[];
   /** Every piece of evidence decoded from the text. */
   evidence: Decoded[];
@@ -123,8 +149,13 @@ function evidenceOnlyMatch(evidence: readonly Decoded[]): ExplainMatch | undefin
 
 /** Explain one pasted error text (a message, a log excerpt, a stack trace). Pure. */
 export function explain(text: string, opts: { url?: string } = {}): ExplainResult {
-  const evidence = decodeAll(text);
-  const matches: ExplainMatch[] = matchText(text, evidence).map((m) => ({
+  const bounded = boundLines(text);
+  const t = bounded.text;
+  const evidence = decodeAll(t);
+  const ctx = clientContext(t);
+  const signals = readSignals(t, ctx);
+  const scored = matchText(t, evidence);
+  const matches: ExplainMatch[] = scored.map((m) => ({
     id: m.entry.id,
     confidence: m.confidence,
     family: m.entry.family,
@@ -135,17 +166,66 @@ export function explain(text: string, opts: { url?: string } = {}): ExplainResul
     source: m.entry.source,
     matched: m.matched,
   }));
+  let causes = rankCauses(signals, evidence, scored);
+  const recognised = recognisedLines(t, signals, bounded.skippedLines);
+  if (causes.length === 0) {
+    const layer = guessLayer(t) ?? 'unknown';
+    causes = GENERIC_CANDIDATES[layer].map((h) => ({ code: h.code, score: 0, why: h.why, evidence: [] }));
+  }
   if (matches.length === 0) {
-    const ev = evidenceOnlyMatch(evidence);
+    // Nothing in the catalogue: an answer from the decoded bytes, else from the signals. With
+    // neither, `matches` stays empty and `causes` holds the generic candidates for the layer.
+    const ev = evidenceOnlyMatch(evidence) ?? (signals.length ? signalMatch(signals, causes) : undefined);
     if (ev) matches.push(ev);
   }
-  const target = opts.url ?? findTarget(text);
-  return { matches, evidence, target, next: nextCommand(target) };
+  const target = opts.url ?? findTarget(t);
+  return {
+    causes,
+    recognised,
+    client: ctx.client ?? null,
+    scanned: { lines: bounded.lines, skippedLines: bounded.skippedLines, clippedLines: bounded.clippedLines },
+    matches,
+    evidence,
+    target,
+    next: nextCommand(target),
+  };
+}
+
+function recognisedLines(text: string, signals: readonly Signal[], offset: number): Recognised[] {
+  const lines = text.split('\n');
+  const out: Recognised[] = [];
+  const seen = new Set<string>();
+  for (const s of signals) {
+    const key = `${s.line}/${s.sentence}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const raw = lines[s.line] ?? '';
+    out.push({ line: s.line + 1 + offset, quote: raw.length > 200 ? `${raw.slice(0, 199)}…` : raw, text: s.text, sentence: s.sentence });
+    if (out.length >= 20) break;
+  }
+  return out;
+}
+
+/** The answer built from the signals (or, with none, the generic candidates) when no entry matched. */
+function signalMatch(signals: readonly Signal[], causes: readonly RankedCandidate[]): ExplainMatch {
+  const first = causes[0]!;
+  const said = [...new Set(signals.map((s) => s.sentence))];
+  return {
+    id: EVIDENCE_ONLY_ID,
+    confidence: Math.min(0.8, 0.3 + first.score / 20),
+    family: CODES[first.code].family,
+    meaning: `No known message matched as a whole, but the text says: ${said.slice(0, 3).join('; ')}.`,
+    causes: causes.map((c) => ({ code: c.code, why: c.why, evidence: c.evidence })),
+    clients: [],
+    tellApart: 'Run the diagnosis against the host (the next command): it reproduces the connection and names the cause.',
+    source: 'h2doctor signals (src/explain/signals.ts)',
+    matched: signals[0]?.text ?? '',
+  };
 }
 
 /** Every distinct candidate code across all matches, most likely first. */
 export function candidateCodes(result: ExplainResult): Code[] {
-  const out: Code[] = [];
+  const out: Code[] = result.causes.map((c) => c.code);
   for (const m of result.matches) for (const c of m.causes) if (!out.includes(c.code)) out.push(c.code);
   return out;
 }
@@ -154,7 +234,7 @@ export function candidateCodes(result: ExplainResult): Code[] {
  * Runs the real diagnosis for `--url`. The CLI receives one from its caller; `explain` itself never
  * touches the network.
  */
-export type ConfirmFn = (url: string, opts: { candidates: Code[]; signal?: AbortSignal }) => Promise<{ codes: string[] }>;
+export type ConfirmFn = (url: string, opts: { candidates: Code[]; signal?: AbortSignal; options?: DiagnoseOptions }) => Promise<{ codes: string[] }>;
 
 /** Marks which candidate causes the diagnosis found (pure; returns a new result). */
 export function confirmCandidates(result: ExplainResult, foundCodes: readonly string[], url: string | null = result.target): ExplainResult {
@@ -169,6 +249,10 @@ export function confirmCandidates(result: ExplainResult, foundCodes: readonly st
 /** The JSON document printed by `explain --json`. */
 export function explainJson(result: ExplainResult): Record<string, unknown> {
   return {
+    causes: result.causes.map((c) => ({ code: c.code, score: c.score, why: c.why, ...(c.evidence.length ? { evidence: c.evidence } : {}), ...(result.confirmation ? { confirmed: result.confirmation.confirmed.includes(c.code) } : {}) })),
+    recognised: result.recognised,
+    client: result.client,
+    scanned: result.scanned,
     matches: result.matches.map((m) => ({
       id: m.id,
       confidence: m.confidence,

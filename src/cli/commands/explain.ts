@@ -64,11 +64,30 @@ function pct(x: number): string {
 export function renderExplain(r: ExplainResult, color = false): string {
   const s = style(color);
   const lines: string[] = [];
-  if (r.matches.length === 0) {
-    lines.push('No known HTTP/2, TLS or connection error matched this text.');
+  if (r.scanned.skippedLines > 0) lines.push(s.dim(`(input of ${r.scanned.lines} lines: the first ${r.scanned.skippedLines} were not read; the scan keeps the last ${r.scanned.lines - r.scanned.skippedLines})`), '');
+  if (r.recognised.length) {
+    lines.push(`Recognised${r.client ? ` (printed by ${r.client})` : ''}:`);
+    for (const x of r.recognised.slice(0, 8)) {
+      lines.push(`  line ${x.line}: ${s.dim(JSON.stringify(x.quote))}`);
+      lines.push(`    → ${x.sentence}`);
+    }
+    if (r.recognised.length > 8) lines.push(s.dim(`  (${r.recognised.length - 8} more; --json lists them)`));
+    lines.push('');
+  }
+  if (r.matches.length === 0 && r.recognised.length === 0) {
+    lines.push('No known HTTP/2, TLS or connection error matched this text, and it names no status, TLS alert, certificate verdict, errno, timeout or protocol error.');
+    lines.push('Usual causes for what it talks about (unconfirmed):');
+    for (const c of r.causes.slice(0, SHOWN)) lines.push(`  • ${s.bold(c.code)} — ${c.why}`);
     lines.push(`Run the diagnosis instead: ${s.bold(r.next)}`);
     return lines.join('\n') + '\n';
   }
+  lines.push('Most likely causes, from all the evidence:');
+  r.causes.slice(0, SHOWN).forEach((c, i) => {
+    const mark = r.confirmation?.confirmed.includes(c.code) ? ` ${s.good('✔ confirmed')}` : '';
+    lines.push(`  ${i + 1}. ${s.bold(c.code)}${mark} — ${c.why}`);
+  });
+  if (r.causes.length > SHOWN) lines.push(s.dim(`     also possible: ${r.causes.slice(SHOWN).map((c) => c.code).join(', ')}`));
+  lines.push('');
   const shown = r.matches.slice(0, SHOWN);
   shown.forEach((m, i) => {
     if (i > 0) lines.push('');

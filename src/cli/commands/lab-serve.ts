@@ -51,6 +51,8 @@ export async function startLabScenarios(
         vars[names.url] = r.url;
         // The first pin: every scenario pins its one host:port.
         if (r.resolve?.[0]) vars[names.pin] = r.resolve[0];
+        // A scenario behind a proxy: the proxy URL, so real clients can be pointed through it.
+        if (r.options?.proxy) vars[`${names.url.slice(0, -'_URL'.length)}_PROXY`] = r.options.proxy;
       } catch (e) {
         notes.push(`${s.id}: could not start: ${(e as Error).message}`);
       }
