@@ -13,4 +13,4 @@ npm run build >/dev/null
 ( cd corpus/clients/go && GO111MODULE=off GOPATH=/usr/share/gocode GOFLAGS= GOCACHE="$H13_CORPUS_BUILD/gocache" \
     timeout 300 go build -o "$H13_CORPUS_BUILD/go-client" . )
 timeout 120 javac -d "$H13_CORPUS_BUILD/java" -cp /usr/share/java/okhttp.jar:/usr/share/java/okio.jar corpus/clients/java/Client.java
-exec timeout 3000 node dist/cli/main.js lab --serve -- node corpus/record.mjs "$@"
+exec timeout 3000 node dist/h2doctor.cjs lab --serve -- node corpus/record.mjs "$@"
