@@ -6,10 +6,13 @@
  * const report = await diagnose('https://example.com');
  * console.log(report.verdict, report.findings.map((f) => f.code));
  */
+import { ipVersion } from './wire/ip.js';
 import type { ConnectOutcome, Probe, Report, Target } from './types.js';
 import { parseTarget, parseResolve, type ResolvePin } from './target.js';
 import { parseConnectTo, resolveRoute, routeFor, type ConnectTo } from './transport/route.js';
 import type { ClientCert } from './transport/tls.js';
+import { resolveEach } from './transport/dns.js';
+import { resolverAnswers } from './diagnosis/rules/resolvers.js';
 import { probeH1Cleartext, probeH2cPrior, probeH2cUpgrade, probeHttp1Pair, probeTcp, probeTls, probeTlsDefault } from './probes/run.js';
 import type { ProbeContext } from './probes/context.js';
 import { diagnoseEvidence, verdictOf } from './diagnosis/index.js';
@@ -79,6 +82,11 @@ export interface DiagnoseOptions {
    * the function it resolves to is called once that connection has closed.
    */
   connectionGate?: ConnectionGate;
+  /**
+   * Resolvers to ask instead of the system's (`ip` or `ip:port`, --dns-server): every address any of
+   * them gives is probed, and the report compares their answers (`resolvers`).
+   */
+  dnsServers?: string[];
 }
 
 /** Waits for a connection slot to `address:port`; resolves to the slot's release. */
@@ -98,9 +106,15 @@ export async function diagnose(url: string | Target, options: DiagnoseOptions = 
   const proxy = proxyFor(target, options);
   const pinned = pins.some((p) => (p.host === route.host.toLowerCase() || p.host === '*') && p.port === route.port);
   const routeOptions = { pins, connectTo, ...(options.family ? { family: options.family } : {}), maxAddresses: options.maxAddresses ?? DEFAULTS.maxAddresses, timeoutMs };
-  const resolution = proxy && !pinned && !route.rule
-    ? { source: 'proxy' as const, addresses: [target.host], skipped: [] as string[], error: undefined as string | undefined }
-    : await resolveRoute(target, routeOptions);
+  // --dns-server: the named resolvers instead of the system's, and their answers compared.
+  const byResolver = options.dnsServers?.length && !pinned && !proxy && !route.rule && !ipVersion(route.host)
+    ? await resolveEach(options.dnsServers, route.host, routeOptions.maxAddresses, timeoutMs)
+    : undefined;
+  const resolution = byResolver
+    ? byResolver.resolution
+    : proxy && !pinned && !route.rule
+      ? { source: 'proxy' as const, addresses: [target.host], skipped: [] as string[], error: undefined as string | undefined }
+      : await resolveRoute(target, routeOptions);
   const run = limiter(options.concurrency ?? DEFAULTS.concurrency);
   let connections = 0;
 
@@ -143,7 +157,7 @@ export async function diagnose(url: string | Target, options: DiagnoseOptions = 
   const diagResolution = { ...resolution, source: resolution.source === 'proxy' ? ('literal' as const) : resolution.source };
   const hop = proxy ? proxyHop(proxy, direct, target, startedAt) : undefined;
   const context = { ...(options.caFile ? { caFile: options.caFile } : {}), ...(proxy ? { proxy: proxy.url } : {}) };
-  const out = diagnoseEvidence({ target, resolution: diagResolution, evidence, now: startedAt, context });
+  const out = diagnoseEvidence({ target, resolution: diagResolution, evidence, now: startedAt, context, ...(byResolver ? { resolvers: byResolver.answers } : {}) });
   if (options.insecure) acceptCertificate(out);
   const matrix = evidence.flatMap(protocolMatrix);
   return {
@@ -161,6 +175,7 @@ export async function diagnose(url: string | Target, options: DiagnoseOptions = 
     connections,
     ...(hop ? { proxy: hop } : {}),
     ...(matrix.length ? { matrix } : {}),
+    ...(byResolver ? { resolvers: resolverAnswers(byResolver.answers, out.addresses) } : {}),
   };
 }
 

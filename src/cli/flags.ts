@@ -33,6 +33,8 @@ export const FLAGS = def({
   // ── request ──────────────────────────────────────────────────────────────────────────────
   request: { short: 'X', type: 'string', value: '<method>', help: 'method for the HTTP requests (default GET)' },
   header: { short: 'H', type: 'string', multiple: true, value: "<'Name: value'>", help: 'extra request header (repeatable)' },
+  'dns-server': { type: 'string', multiple: true, value: '<ip[:port]>', help: "resolve through this resolver instead of the system's (repeatable): every answer is probed, and what works on each resolver's answer is compared" },
+  html: { type: 'string', value: '<file>', complete: 'file', help: 'also write the report as one self-contained HTML page (no network fetches when opened)' },
   // ── output ───────────────────────────────────────────────────────────────────────────────
   json: { type: 'boolean', help: 'print JSON (with schemaVersion) instead of text' },
   verbose: { short: 'v', type: 'boolean', help: 'show every probe' },

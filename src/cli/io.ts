@@ -9,6 +9,8 @@ export interface CliIO {
   readStdin(): Promise<string>;
   /** True when stdin is a terminal (then there is nothing to read). */
   stdinIsTTY: boolean;
+  /** True when stdout is a terminal (watch redraws its live table in place). */
+  stdoutIsTTY?: boolean;
   /** Colour for --color=auto: FORCE_COLOR set, or stdout a terminal with NO_COLOR unset and TERM not dumb. */
   color: boolean;
   /** The terminal's width in columns, when stdout is a terminal (else COLUMNS, else 80). */

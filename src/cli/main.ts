@@ -24,6 +24,7 @@ if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
         return Buffer.concat(chunks).toString('utf8');
       },
       stdinIsTTY: !!process.stdin.isTTY,
+      stdoutIsTTY: !!process.stdout.isTTY,
       color: force || (!!process.stdout.isTTY && !noColor && env.TERM !== 'dumb'),
       ...(process.stdout.isTTY && process.stdout.columns ? { columns: process.stdout.columns } : {}),
       env: process.env,

@@ -33,6 +33,8 @@ export const DIAGNOSE_OWN: readonly FlagSpec[] = [
   f('websocket', { type: 'string', value: '<path>', help: 'also test a WebSocket upgrade on this path (ws:// and wss:// URLs test theirs)' }),
   f('ws-protocol', { type: 'string', multiple: true, value: '<name>', help: 'WebSocket subprotocol to offer (repeatable)' }),
   f('compare-direct', { type: 'boolean', help: 'with a proxy: probe the direct path too and compare ALPN and certificates' }),
+  FLAGS['dns-server'],
+  withHelp(FLAGS.html, 'also write the report as one self-contained HTML page: verdict, findings, fixes, the protocol matrix and a waterfall of the probes'),
   FLAGS.verbose,
 ];
 
@@ -103,6 +105,7 @@ export const COMMANDS: readonly Command[] = [
     flags: [
       f('env', { type: 'string', value: '<name>', help: 'the environment to run (may be left out when the file defines one or none)' }),
       f('junit', { type: 'string', value: '<file>', complete: 'file', help: 'also write JUnit XML (one testsuite, one testcase per check)' }),
+      withHelp(FLAGS.html, 'also write the results as one self-contained HTML page'),
       withHelp(FLAGS.json, 'print the results as JSON (with schemaVersion) instead of the table'),
       f('concurrency', { type: 'string', value: '<n>', help: 'checks at once (default 4)' }),
       withHelp(FLAGS.timeout, 'deadline of each probe (default 3000); one check may take 6 times this'),
@@ -152,6 +155,31 @@ export const COMMANDS: readonly Command[] = [
     passThrough: true,
     footer: 'Exit status of --diagnose: 0 when every scenario gets exactly its expected codes, 1 otherwise.',
     load: () => import('./commands/lab.js').then((m) => m.labCommand),
+  },
+  {
+    name: 'watch',
+    summary: 'diagnose again and again: a live table, an NDJSON history, and what flapped',
+    usage: ['watch <url> [--every 30s] [--count N | --for 1h] [--history file] [--summary] [options]', 'watch --history <file> --summary [--json] [--html <file>]'],
+    description:
+      'Diagnoses every address of <url> again and again (the default plan, never the TLS survey) and shows what comes and goes: which codes, on which addresses and resolvers, and when. On a terminal a live table per address with a strip of recent results; otherwise one line per run. Ctrl-C ends it cleanly with the summary. With --history and --summary and no URL it replays a history: the summary of its runs, without probing.',
+    args: [{ name: '<url>', help: 'the endpoint to watch', complete: 'url' }],
+    flags: [
+      f('every', { type: 'string', value: '<duration>', help: 'time between the starts of two runs (default 30s; 1500ms, 30s, 5m, 1h)' }),
+      f('count', { type: 'string', value: '<n>', help: 'stop after n runs' }),
+      f('for', { type: 'string', value: '<duration>', help: 'stop after this long (no run starts after it)' }),
+      f('history', { type: 'string', value: '<file>', complete: 'file', help: 'append every run to this NDJSON file (each line with schemaVersion); an existing file is resumed: the run count goes on and the summary covers its earlier runs of the URL' }),
+      f('summary', { type: 'boolean', help: 'print only the summary at the end (no live table); with --history and no URL: summarise that history' }),
+      withHelp(FLAGS.json, 'one JSON line per run, then the summary as one JSON line (each with schemaVersion)'),
+      withHelp(FLAGS.html, 'write a self-contained HTML page: a timeline per address and resolver coloured by verdict, codes on hover'),
+      FLAGS['dns-server'],
+      f('max-addresses', { type: 'string', value: '<n>', help: 'probe at most n addresses of the name (default 4)' }),
+      FLAGS.request,
+      FLAGS.header,
+      ...CONNECTION,
+      ...OUTPUT,
+    ],
+    footer: 'Exit status: from the worst run of this watch (of the whole history, for a replay): 0 ok or warnings, 1 some run failed, 2 bad usage, 3 internal error.',
+    load: () => import('./commands/watch.js').then((m) => m.watchCommand),
   },
   {
     name: 'help',

@@ -32,6 +32,8 @@ export interface DiagnosisInput {
   now?: string;
   /** The user's connection options that reproduce commands must carry (`--cacert` file, proxy URL). */
   context?: { caFile?: string; proxy?: string };
+  /** With --dns-server: each resolver's answer (compared by rules/resolvers.ts). */
+  resolvers?: Array<{ server: string; addresses: string[]; error?: string }>;
 }
 
 /** A finding of a report-level rule, with the addresses it concerns. */

@@ -10,3 +10,4 @@ export type * from './probes.js';
 export type * from './tls-probes.js';
 export type * from './upgrade-probes.js';
 export type * from './report.js';
+export type * from './watch.js';

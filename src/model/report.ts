@@ -82,4 +82,20 @@ export interface Report {
   proxy?: ProxyHop;
   /** The same request over HTTP/1.0, HTTP/1.1 and HTTP/2 (status and key fields), per address. */
   matrix?: MatrixRow[];
+  /** With --dns-server: each named resolver's answer, and what works on it. */
+  resolvers?: ResolverAnswer[];
+}
+
+/** One resolver's answer (--dns-server) and whether HTTP/2 works on the addresses it gave. */
+export interface ResolverAnswer {
+  /** The resolver as given: `ip` or `ip:port`. */
+  server: string;
+  addresses: string[];
+  /** The lookup failed: the resolver's error (ENOTFOUND, ETIMEOUT…). */
+  error?: string;
+  /** Best protocol on this resolver's addresses (null: nothing works, or no address). */
+  protocol: 'h2' | 'h2c' | 'http/1.1' | null;
+  /** True when HTTP/2 (h2 or h2c) works on every address of this answer. */
+  h2: boolean;
+  verdict: Verdict;
 }

@@ -2,6 +2,7 @@
  * `h2doctor check <file> --env <name>`: runs a checks file's expectations and says which hold.
  * A bad file is refused (`file:line:column: what is wrong`, exit 2) before any connection.
  */
+import { writeHtmlFile } from './diagnose.js';
 import { readFile, writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute, relative, resolve as resolvePath } from 'node:path';
 import type { CliIO } from '../io.js';
@@ -84,6 +85,11 @@ export async function checkCommand(args: string[], io: CliIO): Promise<number> {
       io.stderr(`h2doctor: --junit: cannot write ${p.str('junit')}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}\n`);
       return EXIT.usage;
     }
+  }
+  const html = p.str('html');
+  if (html !== undefined) {
+    const { renderCheckHtml } = await import('../../report/html.js');
+    writeHtmlFile(resolvePath(io.cwd, html), html, renderCheckHtml(results, { file: shown, env, wall }));
   }
   if (p.bool('json')) {
     const failed = results.filter((r) => !r.passed && r.error === undefined).length;

@@ -1,6 +1,8 @@
 /**
  * `h2doctor [diagnose] <url>`: the main command.
  */
+import { writeFileSync } from 'node:fs';
+import { resolve as resolvePath } from 'node:path';
 import type { CliIO } from '../io.js';
 import { EXIT, UsageError } from '../io.js';
 import { parseArgv, type Parsed } from '../spec.js';
@@ -11,6 +13,7 @@ import { isToken } from '../../wire/http/fields.js';
 import { diagnose, type DiagnoseOptions } from '../../diagnose.js';
 import { parseTarget } from '../../target.js';
 import { renderJson } from '../../report/json.js';
+import { parseDnsServer } from '../../transport/dns.js';
 import { renderTerminal } from '../../report/terminal.js';
 import type { Report } from '../../types.js';
 import { VERSION } from '../../version.js';
@@ -32,6 +35,11 @@ export async function diagnoseCommand(args: string[], io: CliIO): Promise<number
   const options = await diagnoseOptions(p, io);
   const target = parseTarget(url, options.sni);
   const report = await diagnose(target, options);
+  const html = p.str('html');
+  if (html !== undefined) {
+    const { renderDiagnosisHtml } = await import('../../report/html.js');
+    writeHtmlFile(resolvePath(io.cwd, html), html, renderDiagnosisHtml(report));
+  }
   io.stdout(p.bool('json') ? renderJson(report) : renderTerminal(report, { color: useColor(p, io), verbose: p.bool('verbose'), width: widthOf(io) }));
   return exitFor(report);
 }
@@ -70,6 +78,8 @@ export async function diagnoseOptions(p: Parsed, io: CliIO): Promise<DiagnoseOpt
     o.wsProtocols = wsp;
   }
   if (p.bool('compare-direct')) o.compareDirect = true;
+  const dns = p.list('dns-server');
+  if (dns.length) o.dnsServers = dnsServersFlag(dns);
   return o;
 }
 
@@ -87,6 +97,21 @@ export function parseHeaderFlag(h: string): [string, string] {
   const value = h.slice(i + 1).trim();
   if (/[\r\n\0]/.test(value)) throw new UsageError(`-H: the value of ${name} holds a line break`);
   return [name, value];
+}
+
+/** --dns-server values: each an IP, optionally with a port. */
+export function dnsServersFlag(list: string[]): string[] {
+  for (const v of list) if (!parseDnsServer(v)) throw new UsageError(`--dns-server wants an IP address, optionally with :port (e.g. 127.0.0.1:5353 or [::1]:53), got ${JSON.stringify(v)}`);
+  return list;
+}
+
+/** Writes an --html report; a path that cannot be written is bad input (exit 2). */
+export function writeHtmlFile(path: string, shown: string, html: string): void {
+  try {
+    writeFileSync(path, html);
+  } catch (e) {
+    throw new UsageError(`--html: cannot write ${shown}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
 }
 
 export function exitFor(r: Report): number {

@@ -10,6 +10,7 @@ import { SESSION_RULES } from './session.js';
 import { UPGRADE_RULES } from './upgrade.js';
 import { h2FieldsRule } from './h2-fields.js';
 import { dnsAddressesDisagree, dnsNoAddress } from './dns.js';
+import { resolversDisagree } from './resolvers.js';
 import { proxyVsDirect } from './report-level.js';
 
 /**
@@ -22,4 +23,4 @@ export const RULES: readonly Rule[] = Object.freeze([transportRule, tlsRule, ...
  * The rules over the whole diagnosis (every address at once), run after the address rules.
  * @example REPORT_RULES.flatMap((r) => r.codes) // ['dns-no-address', 'dns-addresses-disagree', …]
  */
-export const REPORT_RULES: readonly ReportRule[] = Object.freeze([dnsNoAddress, dnsAddressesDisagree, proxyVsDirect]);
+export const REPORT_RULES: readonly ReportRule[] = Object.freeze([dnsNoAddress, resolversDisagree, dnsAddressesDisagree, proxyVsDirect]);
