@@ -82,10 +82,14 @@ function walk(dir, out = []) {
   return out;
 }
 
-/** Every module specifier a file names: import, import type, export … from, import(), require(). */
-export function specifiers(text, fileName = 'x.ts') {
+/**
+ * Every module specifier a file names: import, import type, export … from, import(), require().
+ * With `split`, { static, lazy }: lazy are the `import()` calls (deferred loads).
+ */
+export function specifiers(text, fileName = 'x.ts', split = false) {
   const sf = ts.createSourceFile(fileName, text, ts.ScriptTarget.Latest, false, ts.ScriptKind.TS);
   const out = [];
+  const lazy = [];
   const visit = (node) => {
     if ((ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) && node.moduleSpecifier && ts.isStringLiteral(node.moduleSpecifier)) {
       out.push(node.moduleSpecifier.text);
@@ -93,34 +97,36 @@ export function specifiers(text, fileName = 'x.ts') {
       const e = node.moduleReference.expression;
       if (ts.isStringLiteral(e)) out.push(e.text);
     } else if (ts.isCallExpression(node) && node.arguments.length >= 1 && ts.isStringLiteralLike(node.arguments[0])) {
-      if (node.expression.kind === ts.SyntaxKind.ImportKeyword || (ts.isIdentifier(node.expression) && node.expression.text === 'require')) {
-        out.push(node.arguments[0].text);
-      }
+      if (node.expression.kind === ts.SyntaxKind.ImportKeyword) (split ? lazy : out).push(node.arguments[0].text);
+      else if (ts.isIdentifier(node.expression) && node.expression.text === 'require') out.push(node.arguments[0].text);
     } else if (ts.isImportTypeNode(node) && ts.isLiteralTypeNode(node.argument) && ts.isStringLiteral(node.argument.literal)) {
       out.push(node.argument.literal.text);
     }
     ts.forEachChild(node, visit);
   };
   visit(sf);
-  return out;
+  return split ? { static: out, lazy } : out;
 }
 
-/** The graph: file (relative to src/) → the src files it imports, plus its external modules. */
+/**
+ * The graph: file (relative to src/) → the src files it imports statically (`local`) and lazily
+ * (`lazy`, import() calls), plus its external modules.
+ */
 export function buildGraph(srcDir) {
   const files = walk(srcDir).sort();
   const graph = new Map();
+  const resolve = (abs, spec) => {
+    let target = path.resolve(path.dirname(abs), spec).replace(/\.js$/, '.ts');
+    if (!target.endsWith('.ts')) target += fs.existsSync(`${target}.ts`) ? '.ts' : '/index.ts';
+    return path.relative(srcDir, target).split(path.sep).join('/');
+  };
   for (const abs of files) {
     const rel = path.relative(srcDir, abs).split(path.sep).join('/');
-    const local = [];
-    const external = [];
-    for (const spec of specifiers(fs.readFileSync(abs, 'utf8'), abs)) {
-      if (spec.startsWith('.')) {
-        let target = path.resolve(path.dirname(abs), spec).replace(/\.js$/, '.ts');
-        if (!target.endsWith('.ts')) target += fs.existsSync(`${target}.ts`) ? '.ts' : '/index.ts';
-        local.push(path.relative(srcDir, target).split(path.sep).join('/'));
-      } else external.push(spec);
-    }
-    graph.set(rel, { local: [...new Set(local)], external: [...new Set(external)] });
+    const specs = specifiers(fs.readFileSync(abs, 'utf8'), abs, true);
+    const local = specs.static.filter((s) => s.startsWith('.')).map((s) => resolve(abs, s));
+    const lazy = specs.lazy.filter((s) => s.startsWith('.')).map((s) => resolve(abs, s));
+    const external = [...specs.static, ...specs.lazy].filter((s) => !s.startsWith('.'));
+    graph.set(rel, { local: [...new Set(local)], lazy: [...new Set(lazy)], external: [...new Set(external)] });
   }
   return graph;
 }
@@ -128,13 +134,13 @@ export function buildGraph(srcDir) {
 /** Every import against the layer order, every unplaced file, every socket import outside transport/lab. */
 export function violations(graph) {
   const out = [];
-  for (const [file, { local, external }] of graph) {
+  for (const [file, { local, lazy = [], external }] of graph) {
     const from = placeOf(file);
     if (!from) {
       out.push(`${file}: not in any layer (add its folder to PLACES in scripts/import-graph.mjs)`);
       continue;
     }
-    for (const dep of local) {
+    for (const dep of [...local, ...lazy]) {
       const to = placeOf(dep);
       if (!to) out.push(`${file} → ${dep}: target not in any layer`);
       else if (!allowed(from, to)) out.push(`${file} (${from}) → ${dep} (${to}): against the layer order`);
@@ -146,7 +152,11 @@ export function violations(graph) {
   return out;
 }
 
-/** The import cycles, each as a list of files (Tarjan's strongly connected components of size > 1, and self-imports). */
+/**
+ * The import cycles over static imports, each as a list of files (Tarjan's strongly connected
+ * components of size > 1, and self-imports). A lazy import() is a deferred load, never part of a
+ * module's initialisation, so it closes no cycle (the CLI's command table loads its commands so).
+ */
 export function cycles(graph) {
   let index = 0;
   const idx = new Map();
@@ -188,11 +198,15 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.a
   const bad = violations(graph);
   const loops = cycles(graph);
   let edges = 0;
-  for (const { local } of graph.values()) edges += local.length;
-  console.log(`import graph: ${graph.size} modules, ${edges} imports`);
+  let lazyEdges = 0;
+  for (const { local, lazy } of graph.values()) {
+    edges += local.length;
+    lazyEdges += lazy.length;
+  }
+  console.log(`import graph: ${graph.size} modules, ${edges} static imports, ${lazyEdges} lazy import() calls`);
   console.log(`layer order (wire → model → transport → probes → diagnosis → report → apps → cli; lab, server outside): ${bad.length} violation(s)`);
   for (const b of bad) console.log(`  ${b}`);
-  console.log(`cycles: ${loops.length}`);
+  console.log(`cycles (static imports): ${loops.length}`);
   for (const c of loops) console.log(`  ${c.length} modules: ${c.join(', ')}`);
   process.exitCode = bad.length || loops.length ? 1 : 0;
 }

@@ -39,6 +39,7 @@ describe('the checker itself', () => {
       "import net from 'node:net';",
     ].join('\n');
     expect(specifiers(text)).toEqual(['./a.js', './b.js', './c.js', './d.js', './e.js', './f.js', 'node:net']);
+    expect(specifiers(text, 'x.ts', true)).toEqual({ static: ['./a.js', './b.js', './c.js', './d.js', './f.js', 'node:net'], lazy: ['./e.js'] });
   });
 
   it('places files and orders layers', () => {
@@ -58,15 +59,21 @@ describe('the checker itself', () => {
 
   it('reports an upward import, a socket import and a cycle in a made-up graph', () => {
     const g = new Map([
-      ['wire/x.ts', { local: ['model/y.ts'], external: [] }],
+      ['wire/x.ts', { local: [], lazy: ['model/y.ts'], external: [] }],
+      ['wire/w.ts', { local: ['wire/x.ts'], external: [] }],
+      ['wire/x2.ts', { local: ['model/y.ts'], external: [] }],
       ['model/y.ts', { local: ['wire/x.ts'], external: [] }],
       ['probes/z.ts', { local: [], external: ['node:net'] }],
       ['transport/t.ts', { local: [], external: ['node:tls'] }],
     ]);
     const v = violations(g);
-    expect(v).toHaveLength(2);
+    expect(v).toHaveLength(3);
     expect(v[0]).toMatch(/wire\/x\.ts \(wire\) → model\/y\.ts \(model\)/);
-    expect(v[1]).toMatch(/probes\/z\.ts imports node:net/);
-    expect(cycles(g)).toEqual([['model/y.ts', 'wire/x.ts']]);
+    expect(v[1]).toMatch(/wire\/x2\.ts \(wire\) → model\/y\.ts \(model\)/);
+    expect(v[2]).toMatch(/probes\/z\.ts imports node:net/);
+    // model/y → wire/x is static, wire/x → model/y lazy: no cycle; wire/x2 ↔ model/y would be one.
+    expect(cycles(g)).toEqual([]);
+    g.set('model/y.ts', { local: ['wire/x2.ts'], external: [] });
+    expect(cycles(g)).toEqual([['model/y.ts', 'wire/x2.ts']]);
   });
 });

@@ -5,7 +5,7 @@
 import type { CliIO } from './io.js';
 import { EXIT, UsageError } from './io.js';
 import { COMMANDS } from './registry.js';
-import { suggest } from './spec.js';
+import { assertUrlLike } from './url-word.js';
 import { diagnoseCommand } from './commands/diagnose.js';
 import { widthOf } from './connect.js';
 import { VERSION } from '../version.js';
@@ -43,20 +43,4 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
   }
 }
 
-/**
- * True when a word can be a URL or host: a scheme, a dot, a port, an IPv6 literal or localhost.
- * A bare word (`version`, `frobnicate`) is neither, and is refused before any name is resolved.
- */
-export function looksLikeUrl(word: string): boolean {
-  return /^[a-z][a-z0-9+.-]*:\/\//i.test(word) || /[.:[\]]/.test(word) || /^localhost$/i.test(word);
-}
-
-/** Refuses a word that is no command and no URL, with the nearest command or flag. */
-export function assertUrlLike(word: string): void {
-  if (looksLikeUrl(word)) return;
-  const candidates = [...COMMANDS.map((c) => c.name), '--version', '--help'];
-  const near = suggest(word, candidates).concat(suggest(`--${word}`, ['--version', '--help']));
-  const uniq = [...new Set(near)];
-  const hint = uniq.length ? `did you mean ${uniq.map((n) => `h2doctor ${n}`).join(' or ')}?` : `commands: ${COMMANDS.map((c) => c.name).join(', ')}.`;
-  throw new UsageError(`"${word}" is neither a command nor a URL; ${hint} (To diagnose a host of that name: h2doctor https://${word})`);
-}
+export { assertUrlLike, looksLikeUrl } from './url-word.js';

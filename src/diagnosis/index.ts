@@ -3,7 +3,8 @@
  */
 import type { AddressReport, EvidenceItem, Finding, Negotiated, Target, Verdict } from '../model/index.js';
 import { CODES, SEVERITY_RANK, type Code } from '../model/codes.js';
-import { KNOWLEDGE, detectServer, type DetectedServer, type Vars } from './knowledge.js';
+import { detectServer, type DetectedServer, type Vars } from './knowledge.js';
+import { knowledgeOf } from './registry.js';
 import type { AddressEvidence } from './evidence.js';
 import { probe, tcpProbe, upgradeProbe } from './evidence.js';
 import type { DiagnosisInput, RawFinding, ReportRule, Rule, RuleContext } from './raw.js';
@@ -187,18 +188,17 @@ export function serverFirst(fixes: Finding['fixes'], server: DetectedServer | un
 }
 
 function buildFinding(code: Code, raw: RawFinding, target: Target, evidence: EvidenceItem[], addresses: string[], pinAddress?: string, ctx: ReproduceContext = {}): Finding {
-  const k = KNOWLEDGE[code];
-  const contract = CODES[code];
+  const k = knowledgeOf(code);
   const vars = varsFor(target, pinAddress, raw.detail, ctx);
   const f: Finding = {
     code,
-    severity: raw.raise ? raw.raise.to : contract.severity,
-    title: k ? k.title(vars) : contract.meaning,
-    explanation: k ? k.explanation(vars) : contract.meaning,
-    clientsSee: k ? k.clientsSee : [],
+    severity: raw.raise ? raw.raise.to : CODES[code].severity,
+    title: k.title(vars),
+    explanation: k.explanation(vars),
+    clientsSee: k.clientsSee,
     evidence,
-    fixes: k ? serverFirst(k.fixes(vars), ctx.server) : [],
-    reproduce: k ? k.reproduce(vars) : [],
+    fixes: serverFirst(k.fixes(vars), ctx.server),
+    reproduce: k.reproduce(vars),
     addresses,
   };
   if (raw.raise) f.severityRaised = raw.raise.why;

@@ -8,7 +8,7 @@ import { EXIT, UsageError } from '../io.js';
 import { parseArgv, type Parsed } from '../spec.js';
 import { commandSpec } from '../registry.js';
 import { connectionOptions, intFlag, useColor, widthOf } from '../connect.js';
-import { assertUrlLike } from '../run.js';
+import { assertUrlLike } from '../url-word.js';
 import { isToken } from '../../wire/http/fields.js';
 import { diagnose, type DiagnoseOptions } from '../../diagnose.js';
 import { parseTarget } from '../../target.js';

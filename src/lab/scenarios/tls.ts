@@ -170,4 +170,17 @@ export const TLS_SCENARIOS: LabScenario[] = [
       return local(await hostileTls('garbage'), 'https', { timeoutMs: 800 });
     },
   },
+  {
+    id: 'tls-handshake-alert',
+    title: 'A front that refuses every ClientHello with a fatal access_denied (49), as an IP allow-list does',
+    family: 'tls',
+    // No single parameter of the hello changes the answer (mirror, widest, without SNI, SSL 3.0):
+    // the alert is all there is to report.
+    expect: ['tls-handshake-alert'],
+    async start(env) {
+      const back = await sniBackend(env);
+      const front = await sniFront(back.port, () => ({ alert: ALERTS.access_denied.code }));
+      return frontOf(front, back);
+    },
+  },
 ];

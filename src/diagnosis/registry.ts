@@ -1,0 +1,160 @@
+/**
+ * The code registry: for every finding code of the contract (`model/codes.ts`), the rules that may
+ * emit it, its knowledge (title, explanation, clients print, fixes, reproduce), the lab scenarios
+ * that reproduce it, and the real-server tests that prove it — or the stated reason there is none.
+ * `registry.test.ts` checks every entry against the rules, the knowledge, the lab and test/ and
+ * names whatever is missing. Adding a code: CONTRIBUTING.md, "Adding a finding code".
+ */
+import { CODES, type Code, type Family, type Severity } from '../model/codes.js';
+import { KNOWLEDGE, type Knowledge } from './knowledge.js';
+import { REPORT_RULES, RULES } from './rules/index.js';
+
+/** Lab scenario ids / real-server test files, or the reason there are none (a sentence). */
+export type Proof = readonly string[] | string;
+
+export interface CodeEntry {
+  code: Code;
+  family: Family;
+  severity: Severity;
+  meaning: string;
+  /** Names of the rules that declare the code (`addressRule` / `reportRule`). */
+  rules: readonly string[];
+  /** What we know about the code; `stated: false` means the contract's meaning stands in (a missing piece). */
+  knowledge: Knowledge;
+  knowledgeStated: boolean;
+  /** Lab scenario ids (`src/lab/`) whose `expect` holds the code, or why there is none. */
+  lab: Proof;
+  /** Test files under test/ that assert on the code (found or, for a fixed wrong answer, not found) against real server software, or why there are none. */
+  realTests: Proof;
+}
+
+const LAB_ONLY = 'the lab scenario reproduces it; no real-server test asserts it yet';
+const MISBEHAVIOUR = 'no packaged server misbehaves this way by configuration; the lab server reproduces the bytes';
+const pending = (who: string) => `pending: ${who} builds its rule, knowledge and scenario`;
+
+/**
+ * Where each code is proven. Keys are every code (the type makes a new code add its line here).
+ * Lab ids and test files are checked both ways by registry.test.ts.
+ */
+export const PROOF: Readonly<Record<Code, { lab: Proof; realTests: Proof }>> = Object.freeze({
+  'dns-no-address': { lab: ['dns-no-address'], realTests: 'a name that does not resolve needs no server' },
+  'dns-addresses-disagree': { lab: ['dns-addresses-disagree'], realTests: 'needs two servers behind one name; the lab pins two loopback addresses' },
+  'vantage-points-disagree': { lab: pending('issue 18 (fleet scans)'), realTests: pending('issue 18 (fleet scans)') },
+  'tcp-refused': { lab: ['tcp-refused'], realTests: 'a closed port needs no server' },
+  'tcp-timeout': { lab: ['tcp-timeout'], realTests: 'a port that drops SYNs needs a firewall, not a server' },
+  'tcp-reset': { lab: ['tcp-reset'], realTests: MISBEHAVIOUR },
+  'tls-handshake-timeout': { lab: ['tls-handshake-timeout'], realTests: MISBEHAVIOUR },
+  'alpn-no-h2': { lab: ['tls-alpn-no-h2', 'dns-addresses-disagree', 'proxy-tls-intercepting-http1'], realTests: ['test/real-apache.test.ts', 'test/nginx-tls.test.ts'] },
+  'alpn-ignored': { lab: ['tls-alpn-ignored'], realTests: ['test/real-haproxy.test.ts'] },
+  'preface-http1-response': { lab: ['tls-alpn-ignored', 'cleartext-http1-only', 'upgrade-426-tls'], realTests: ['test/real-apache.test.ts', 'test/real-caddy.test.ts', 'test/real-nginx.test.ts'] },
+  'preface-closed': { lab: ['preface-closed'], realTests: MISBEHAVIOUR },
+  'preface-timeout': { lab: ['preface-timeout'], realTests: MISBEHAVIOUR },
+  'preface-garbage': { lab: ['preface-garbage'], realTests: MISBEHAVIOUR },
+  'preface-not-settings': { lab: ['preface-not-settings'], realTests: MISBEHAVIOUR },
+  'goaway-on-connect': { lab: ['goaway-on-connect'], realTests: MISBEHAVIOUR },
+  'h2-inadequate-security': { lab: ['tls12-blocklisted-cipher'], realTests: LAB_ONLY },
+  'h2c-not-supported': { lab: ['cleartext-http1-only', 'upgrade-426-tls'], realTests: ['test/real-apache.test.ts', 'test/real-caddy.test.ts', 'test/real-nginx.test.ts'] },
+  'h2c-upgrade-unsupported': { lab: ['h2c-prior-knowledge-only'], realTests: ['test/real-haproxy.test.ts', 'test/real-nghttpd.test.ts', 'test/real-nginx.test.ts', 'test/real-wrong-answers.test.ts'] },
+  'h2-no-streams-allowed': { lab: ['h2-no-streams'], realTests: LAB_ONLY },
+  'http1-not-supported': { lab: ['h2c-prior-knowledge-only', 'h2-only-tls'], realTests: ['test/real-haproxy.test.ts', 'test/real-nghttpd.test.ts', 'test/real-nginx.test.ts'] },
+  'scheme-http-on-tls-port': {
+    lab: ['http-to-tls-port'],
+    realTests: ['test/real-apache.test.ts', 'test/real-caddy.test.ts', 'test/real-h2o.test.ts', 'test/real-haproxy.test.ts', 'test/real-nghttpd.test.ts', 'test/real-nginx.test.ts'],
+  },
+  'scheme-https-on-cleartext-port': {
+    lab: ['https-to-cleartext-port'],
+    realTests: ['test/real-apache.test.ts', 'test/real-h2o.test.ts', 'test/real-haproxy.test.ts', 'test/real-nghttpd.test.ts', 'test/real-nginx.test.ts'],
+  },
+  'h2-protocol-error': { lab: pending('issue 12 (hostile servers)'), realTests: pending('issue 12 (hostile servers)') },
+  'h2-flood': { lab: pending('issue 12 (hostile servers)'), realTests: pending('issue 12 (hostile servers)') },
+  'h2-no-response': { lab: pending('issue 12 (hostile servers)'), realTests: pending('issue 12 (hostile servers)') },
+  'h2-connection-specific-header': { lab: pending('issue 11 (real software)'), realTests: pending('issue 11 (real software)') },
+  'tls-handshake-alert': { lab: ['tls-handshake-alert'], realTests: LAB_ONLY },
+  'tls-no-shared-cipher': { lab: ['tls-legacy-ciphers-only'], realTests: ['test/real-wrong-answers.test.ts'] },
+  'tls-no-shared-group': { lab: ['tls-no-shared-group'], realTests: LAB_ONLY },
+  'tls-version-too-old': { lab: ['tls-legacy-only'], realTests: LAB_ONLY },
+  'tls12-not-supported': { lab: ['tls13-only'], realTests: LAB_ONLY },
+  'tls13-not-supported': { lab: ['tls12-blocklisted-cipher', 'tls12-only'], realTests: ['test/real-nginx.test.ts', 'test/nginx-tls.test.ts'] },
+  'tls-legacy-version-enabled': { lab: ['tls-legacy-enabled'], realTests: ['test/nginx-tls.test.ts'] },
+  'tls-sni-required': { lab: ['tls-sni-required'], realTests: LAB_ONLY },
+  'tls-client-cert-required': { lab: ['tls-client-cert-required', 'tls13-client-cert-required'], realTests: ['test/real-wrong-answers.test.ts'] },
+  'tls-sni-unknown-name': { lab: ['tls-sni-unknown-name-alert', 'tls-sni-default-certificate'], realTests: ['test/real-wrong-answers.test.ts'] },
+  'tls-malformed-response': { lab: ['tls-port-speaks-ssh', 'tls-garbage-records'], realTests: MISBEHAVIOUR },
+  'tls-weak-dh-params': { lab: pending('issue 14 (TLS survey)'), realTests: pending('issue 14 (TLS survey)') },
+  'client-handshake-fails': { lab: pending('issue 16 (client simulation)'), realTests: pending('issue 16 (client simulation)') },
+  'client-falls-back-to-http1': { lab: pending('issue 16 (client simulation)'), realTests: pending('issue 16 (client simulation)') },
+  'cert-hostname-mismatch': { lab: ['cert-hostname-mismatch'], realTests: LAB_ONLY },
+  'cert-expired': { lab: ['cert-expired'], realTests: LAB_ONLY },
+  'cert-not-yet-valid': { lab: ['cert-not-yet-valid'], realTests: LAB_ONLY },
+  'cert-untrusted': { lab: ['cert-self-signed'], realTests: LAB_ONLY },
+  'cert-chain-incomplete': { lab: ['cert-missing-intermediate'], realTests: LAB_ONLY },
+  'clock-skew': { lab: ['clock-skew'], realTests: 'a real server uses the machine clock; only the lab can lie about the date' },
+  'tls-interception-suspected': { lab: ['proxy-tls-intercepting', 'proxy-tls-intercepting-http1'], realTests: 'needs an intercepting proxy with its own CA; the lab builds one' },
+  'upgrade-required-h2': { lab: ['upgrade-426-h2-helper', 'upgrade-426-h2-plain'], realTests: ['test/real-wrong-answers.test.ts'] },
+  'upgrade-required-tls': { lab: ['upgrade-426-tls'], realTests: LAB_ONLY },
+  'upgrade-required-websocket': { lab: ['upgrade-websocket-hint'], realTests: LAB_ONLY },
+  'upgrade-header-missing': { lab: ['upgrade-426-no-upgrade-field'], realTests: LAB_ONLY },
+  'upgrade-problem-details-missing': { lab: ['upgrade-426-h2-plain', 'upgrade-426-no-upgrade-field'], realTests: ['test/real-wrong-answers.test.ts'] },
+  'upgrade-header-stripped': { lab: ['websocket-upgrade-stripped'], realTests: ['test/nginx-upgrade.test.ts', 'test/real-wrong-answers.test.ts'] },
+  'websocket-handshake-failed': { lab: ['websocket-bad-accept'], realTests: ['test/real-wrong-answers.test.ts'] },
+  'websocket-subprotocol-rejected': { lab: ['websocket-subprotocol-rejected'], realTests: LAB_ONLY },
+  'websocket-protocol-error': { lab: pending('issue 12 (hostile servers)'), realTests: pending('issue 12 (hostile servers)') },
+  'websocket-over-h2-unsupported': { lab: ['websocket-h2-no-rfc8441'], realTests: LAB_ONLY },
+  'h1-h2-behaviour-differs': { lab: ['h1-h2-behaviour-differs'], realTests: LAB_ONLY },
+  'deprecation-announced': { lab: ['upgrade-426-h2-helper'], realTests: LAB_ONLY },
+  'proxy-connect-failed': { lab: ['proxy-connect-refused', 'proxy-auth-required'], realTests: ['test/proxy-tinyproxy.test.ts'] },
+  'proxy-alters-alpn': { lab: ['proxy-tls-intercepting-http1'], realTests: 'needs an intercepting proxy; the lab builds one' },
+});
+
+/** Stand-in words from the contract for a code without knowledge (a missing piece the registry test names). */
+function contractKnowledge(code: Code): Knowledge {
+  const meaning = CODES[code].meaning;
+  return { title: () => meaning, explanation: () => meaning, clientsSee: [], fixes: () => [], reproduce: () => [] };
+}
+
+function entry(code: Code): CodeEntry {
+  const c = CODES[code];
+  const k = KNOWLEDGE[code];
+  return {
+    code,
+    family: c.family,
+    severity: c.severity,
+    meaning: c.meaning,
+    rules: [...RULES, ...REPORT_RULES].filter((r) => r.codes.includes(code)).map((r) => r.ruleName),
+    knowledge: k ?? contractKnowledge(code),
+    knowledgeStated: k !== undefined,
+    lab: PROOF[code].lab,
+    realTests: PROOF[code].realTests,
+  };
+}
+
+/**
+ * Every code of the contract with its rule, knowledge, lab scenarios and real-server tests.
+ * @example REGISTRY['alpn-no-h2'].rules // ['alpn']
+ */
+export const REGISTRY: Readonly<Record<Code, CodeEntry>> = Object.freeze(
+  Object.fromEntries((Object.keys(CODES) as Code[]).map((c) => [c, Object.freeze(entry(c))])) as Record<Code, CodeEntry>,
+);
+
+/**
+ * The words of a code (never missing: the contract's meaning stands in until knowledge is written).
+ * @example knowledgeOf('tcp-refused').title(vars)
+ */
+export function knowledgeOf(code: Code): Knowledge {
+  return REGISTRY[code].knowledge;
+}
+
+/**
+ * What a code still lacks, in words: no rule, no knowledge, no lab scenario or no real-server test
+ * without a reason. Empty when the code is complete.
+ * @example missingPieces('alpn-no-h2') // []
+ */
+export function missingPieces(code: Code): string[] {
+  const e = REGISTRY[code];
+  const out: string[] = [];
+  if (e.rules.length === 0) out.push(`${code}: no rule declares it (addressRule/reportRule in src/diagnosis/rules/, listed in rules/index.ts)`);
+  if (!e.knowledgeStated) out.push(`${code}: no knowledge (title, explanation, clients print, fixes, reproduce in src/diagnosis/knowledge*)`);
+  if (typeof e.lab === 'string' ? e.lab.startsWith('pending') : e.lab.length === 0) out.push(`${code}: no lab scenario (src/lab/scenarios*, expect: ['${code}'])`);
+  if (typeof e.realTests === 'string' ? e.realTests.startsWith('pending') : e.realTests.length === 0) out.push(`${code}: no real-server test and no reason (PROOF in src/diagnosis/registry.ts)`);
+  return out;
+}
