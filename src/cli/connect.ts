@@ -4,14 +4,13 @@
  */
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import tls from 'node:tls';
 import type { CliIO } from './io.js';
 import { UsageError } from './io.js';
 import type { Parsed } from './spec.js';
 import type { DiagnoseOptions } from '../diagnose.js';
 import { parseResolve } from '../target.js';
 import { parseConnectTo } from '../transport/route.js';
-import type { ClientCert } from '../transport/tls.js';
+import { loadClientCert, type ClientCert } from '../transport/tls.js';
 
 /** A whole-number flag value, or a UsageError naming the flag. */
 export function intFlag(name: string, v: string | undefined, min: number, max: number): number | undefined {
@@ -94,7 +93,7 @@ export async function clientCertFrom(p: Parsed): Promise<ClientCert | undefined>
   }
   const cc: ClientCert = { cert, key, ...(pass !== undefined ? { passphrase: pass } : {}) };
   try {
-    tls.createSecureContext({ cert: cc.cert, key: cc.key, ...(pass !== undefined ? { passphrase: pass } : {}) });
+    loadClientCert(cc);
   } catch (e) {
     const msg = (e as Error).message;
     if (/bad decrypt|passphrase|PEM_read_bio|bad password/i.test(msg)) throw new UsageError(`--cert/--key: cannot decrypt the private key${pass === undefined ? ' (it is encrypted: give --pass)' : ' with this --pass'}`);

@@ -22,9 +22,6 @@ const ALL = Object.keys(CODES) as Code[];
  */
 const IN_PROGRESS = new Set<Code>([
   'vantage-points-disagree',
-  'h2-protocol-error',
-  'h2-flood',
-  'h2-no-response',
   'h2-connection-specific-header',
   'tls-weak-dh-params',
   'client-handshake-fails',

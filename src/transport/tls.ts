@@ -73,6 +73,14 @@ export interface ClientCert {
   passphrase?: string;
 }
 
+/**
+ * Loads a client certificate and key into a TLS context, as a handshake would: throws the TLS
+ * library's error (bad passphrase, key not matching the certificate…) so the CLI can name it.
+ */
+export function loadClientCert(cc: ClientCert): void {
+  tls.createSecureContext({ cert: cc.cert, key: cc.key, ...(cc.passphrase !== undefined ? { passphrase: cc.passphrase } : {}) });
+}
+
 export interface TlsHandshake {
   result: TlsResult;
   secure?: tls.TLSSocket;
