@@ -56,6 +56,10 @@ export interface RawTlsResult {
   cipherCode?: number;
   /** Key-exchange group: TLS 1.3 key_share or HRR, TLS 1.2 ServerKeyExchange. */
   group?: string;
+  /** The signature scheme the server signed with: TLS 1.2 ServerKeyExchange, TLS 1.3 CertificateVerify (decrypted). */
+  sigalg?: string;
+  /** DHE suites: the size of the server's prime in bits (ServerKeyExchange dh_p). */
+  dhBits?: number;
   /** ALPN the server chose; null when it sent none; absent when not seen (TLS 1.3 without decryption). */
   alpn?: string | null;
   /** Where the ALPN answer came from. */
@@ -91,6 +95,42 @@ export interface TlsSurface {
   /** Certificate served without SNI and for an unknown name, compared with the one for the target. */
   noSni?: 'same-certificate' | 'other-certificate' | 'refused' | 'accepted';
   unknownName?: 'same-certificate' | 'other-certificate' | 'refused' | 'accepted';
+  /** The structured surface (a survey): per accepted version its suites rated, groups, signature schemes, ALPN answers. */
+  detail?: TlsSurfaceVersion[];
+  /** Every signature scheme the server signed with, any version. */
+  signatureAlgorithms?: string[];
+  /** The smallest DHE prime the server used, when it accepts DHE suites. */
+  dhe?: { bits: number; suite: string };
+  /** The key of the certificate for the target's name. */
+  certificateKey?: { type: string; bits?: number };
+}
+
+/** One suite a version accepts, rated for HTTP/2 and for security. */
+export interface RatedSuite {
+  name: string;
+  /** IANA code, e.g. 4866 for TLS_AES_256_GCM_SHA384 (0x1302). */
+  code: number;
+  /** Broken or export-grade: NULL, anonymous, EXPORT, RC4, DES/3DES, MD5 (the registry's `insecure`). */
+  weak: boolean;
+  /** Ephemeral key exchange (ECDHE/DHE, and every TLS 1.3 suite). */
+  forwardSecrecy: boolean;
+  /** On RFC 9113 Appendix A's block list: an HTTP/2 client may refuse it with INADEQUATE_SECURITY. */
+  h2Blocklisted: boolean;
+}
+
+/** A version as the survey found it, like sslyze's accepted_cipher_suites. */
+export interface TlsSurfaceVersion {
+  version: string;
+  /** Accepted suites; in the server's order of preference when `serverPreference`, else in the order found. */
+  suites: RatedSuite[];
+  /** true: the server picks by its own order; false: by the client's; absent: one suite, nothing to order. */
+  serverPreference?: boolean;
+  /** Groups accepted at this version (TLS 1.3 key_share / HelloRetryRequest; TLS 1.2 ECDHE curves), in the order found. */
+  groups: string[];
+  /** Signature schemes the server signed with at this version. */
+  signatureAlgorithms: string[];
+  /** ALPN answers at this version: [h2, http/1.1], [h2] alone, [http/1.1] alone; `refused` is an alert. */
+  alpn: Array<{ offered: string[]; chosen: string | null | 'refused' }>;
 }
 
 /** What the stage concluded from its raw probes, for the rules. */

@@ -213,7 +213,7 @@ function healthy(ev: AddressEvidence, d: TlsProbe, by: (l: string) => Raw | unde
   const out: RawFinding[] = [];
   const sni = t.sni;
   // A TLS 1.3 answer to Node's hello, and a TLS 1.2-only hello refused.
-  const t12 = by('tls12-only') ?? by('survey-TLSv1.2') ?? by('tls12-no-sni');
+  const t12 = by('tls12-only') ?? by('survey-TLSv1.2') ?? by('tls12-no-sni') ?? by('survey-TLSv1.2-no-sni');
   if (t.version === 'TLSv1.3' && refused(t12)) {
     out.push({ code: 'tls12-not-supported', evidence: [{ probe: d.id, text: `Node's hello got ${t.version} ${t.cipher?.standardName}` }, item(t12!)] });
   }
@@ -222,7 +222,7 @@ function healthy(ev: AddressEvidence, d: TlsProbe, by: (l: string) => Raw | unde
     out.push({ code: 'tls13-not-supported', evidence: [{ probe: d.id, text: `Node offered TLS 1.3 and 1.2 (supported_versions); the server chose TLSv1.2 (${t.cipher?.standardName}), so it has no TLS 1.3` }] });
   }
   // Without SNI: refused, or another certificate that does not cover the name.
-  const noSni = by('no-sni') ?? by('survey-no-sni') ?? by('tls12-no-sni');
+  const noSni = by('no-sni') ?? by('survey-no-sni') ?? by('tls12-no-sni') ?? by('survey-TLSv1.2-no-sni');
   if (sni && noSni) {
     if (refused(noSni)) {
       out.push({ code: 'tls-sni-required', detail: `refused: ${rawAnswer(noSni.raw)}`, evidence: [{ probe: d.id, text: `with SNI ${sni}: ${t.version}, handshake completes` }, item(noSni)] });

@@ -41,7 +41,8 @@ export async function runTlsStage(ctx: ProbeContext, core: readonly Probe[], go:
   const o = d.tls.outcome;
   if (o === 'handshake') {
     stage.plan = 'checks';
-    await checks(ctx, d, raw);
+    // A survey asks the checks' questions itself (TLS 1.2, legacy versions, no SNI): only the mirror is left to them.
+    await checks(ctx, d, raw, !!ctx.options.survey);
   } else if (o === 'alert' || o === 'closed' || o === 'reset') {
     stage.plan = 'bisect';
     await bisect(ctx, raw);
@@ -81,14 +82,16 @@ export async function runTlsStage(ctx: ProbeContext, core: readonly Probe[], go:
  * Accepted with the certificate the target got, both are answered (the name's virtual host is the
  * default one); refused, or another certificate, and each question gets its own hello.
  */
-async function checks(ctx: ProbeContext, d: TlsProbe, raw: RawRunner): Promise<void> {
+async function checks(ctx: ProbeContext, d: TlsProbe, raw: RawRunner, mirrorOnly = false): Promise<void> {
   const sni = ctx.target.sni;
   const wide = widestHello(sni);
   const tasks: Array<Promise<unknown>> = [];
   const noSni = async () => raw('no-sni', 'what does the server do without SNI?', { ...(await nodeDefaultHello()), alpn: ALPN, sni: null });
   const tls12 = () => raw('tls12-only', 'does the server accept a TLS 1.2-only client?', { ...wide, versions: [V.TLS12], alpn: ALPN });
   // Node offered TLS 1.3 and 1.2: a TLS 1.2 answer already proves TLS 1.3 is off; a TLS 1.3 answer says nothing about 1.2.
-  if (d.tls.version === 'TLSv1.3' && sni) {
+  if (mirrorOnly) {
+    // the survey asks these
+  } else if (d.tls.version === 'TLSv1.3' && sni) {
     tasks.push(
       (async () => {
         const both = await raw('tls12-no-sni', 'one hello, two questions: does a TLS 1.2-only client get in, and which certificate comes without SNI?', { ...wide, versions: [V.TLS12], alpn: ALPN, sni: null });
@@ -102,7 +105,7 @@ async function checks(ctx: ProbeContext, d: TlsProbe, raw: RawRunner): Promise<v
     if (d.tls.version === 'TLSv1.3') tasks.push(tls12());
     if (sni) tasks.push(noSni());
   }
-  tasks.push(raw('legacy', 'does the server still accept TLS 1.0 or 1.1?', { ...wide, versions: [V.TLS11, V.TLS10] }, { fullFlight: false }));
+  if (!mirrorOnly) tasks.push(raw('legacy', 'does the server still accept TLS 1.0 or 1.1?', { ...wide, versions: [V.TLS11, V.TLS10] }, { fullFlight: false }));
   // A certificate that does not cover the name: did the server say it does not know the name (unrecognized_name)?
   if (d.tls.verify && !d.tls.verify.ok && d.tls.verify.code === 'ERR_TLS_CERT_ALTNAME_INVALID' && sni) {
     tasks.push((async () => raw('mirror', "Node's own ClientHello, read raw (warnings before the ServerHello)", { ...(await nodeDefaultHello()), alpn: ALPN, sni }))());

@@ -13,7 +13,7 @@ import { concat } from '../../wire/bytes.js';
 import { ServerFlightReader, type ServerFlightSummary } from '../../wire/tls/server-flight.js';
 import { decryptServerFlight, tls13Suite, type DecryptedServerFlight } from '../../wire/tls/keyschedule.js';
 import { alertName } from '../../wire/tls/alerts.js';
-import { cipherSuiteName, groupName, HANDSHAKE_TYPES } from '../../wire/tls/registry.js';
+import { cipherSuiteName, groupName, sigSchemeName, HANDSHAKE_TYPES } from '../../wire/tls/registry.js';
 import { excerpt } from '../../wire/sniff.js';
 import type { ProbeContext } from '../context.js';
 import { Meter } from '../meter.js';
@@ -175,6 +175,8 @@ function summarize(ctx: ProbeContext, offer: RawTlsResult['offer'], s: ServerFli
   else if (sh.keyShare) out.group = groupName(sh.keyShare.group);
   else if (s.serverKeyExchange?.namedGroup !== undefined) out.group = groupName(s.serverKeyExchange.namedGroup);
   else if (s.serverKeyExchange?.kind === 'dhe' && s.serverKeyExchange.dhPrimeBits) out.group = `DHE ${s.serverKeyExchange.dhPrimeBits}-bit`;
+  if (s.serverKeyExchange?.kind === 'dhe' && s.serverKeyExchange.dhPrimeBits) out.dhBits = s.serverKeyExchange.dhPrimeBits;
+  if (s.serverKeyExchange?.signatureScheme !== undefined) out.sigalg = sigSchemeName(s.serverKeyExchange.signatureScheme);
   out.sniAck = sh.sniAck;
   out.ocspStapled = sh.statusRequest || s.certificateStatus;
   if (sh.version < 0x0304) {
@@ -194,6 +196,9 @@ function summarize(ctx: ProbeContext, offer: RawTlsResult['offer'], s: ServerFli
       out.sniAck = ee.sniAck;
     }
     out.certificateRequest = flight.messages.some((m) => m.type === HANDSHAKE_TYPES.certificate_request);
+    // RFC 8446 §4.4.3: CertificateVerify starts with the SignatureScheme.
+    const cv = flight.messages.find((m) => m.type === HANDSHAKE_TYPES.certificate_verify);
+    if (cv && cv.body.length >= 2) out.sigalg = sigSchemeName((cv.body[0]! << 8) | cv.body[1]!);
     if (flight.certificates?.length) {
       out.chainLength = flight.certificates.length;
       const b = certBrief(flight.certificates[0]!, ctx.target.host);

@@ -1,25 +1,53 @@
 /**
  * `--survey`: the server's whole TLS surface with raw hellos, under the diagnosis's concurrency
- * bound and `--rate`. Versions (SSL 3.0, TLS 1.0–1.3) in parallel; per accepted version the suites,
- * found by offering everything and striking out each suite the server picks until it refuses
- * (which also gives its order when it imposes one); groups one per hello; ALPN h2 alone and
- * http/1.1 alone (TLS 1.3 answers read from the decrypted EncryptedExtensions); the certificate
- * without SNI and for an unknown name.
+ * bound and `--rate`, in as few connections as the answers allow:
+ * - versions: TLS 1.3 and TLS 1.2 each open their own elimination; one hello "up to TLS 1.1" answers
+ *   TLS 1.1, 1.0 and SSL 3.0 at once (a server picks the highest version it has, RFC 5246 App. E.1),
+ *   split only when it is accepted;
+ * - elimination on several dimensions at once: each hello offers every suite, group and (TLS 1.2)
+ *   signature scheme not found yet; the ServerHello (and ServerKeyExchange, or under TLS 1.3 the
+ *   decrypted CertificateVerify) names one of each, which the next hello leaves out. A refusal with
+ *   more than one dimension still open is split by one hello per dimension (the others offering
+ *   only what was found). Groups are shared between versions: a group one version found is not
+ *   looked for again by the other;
+ * - ALPN rides on the first three hellos of each version ([h2, http/1.1], [h2] alone, [http/1.1]
+ *   alone; TLS 1.3 answers read from the decrypted EncryptedExtensions); an ALPN refusal (alert 120)
+ *   is recorded and the hello repeated without ALPN;
+ * - the server's cipher order: once the suites are done while another dimension is still open, the
+ *   found suites are offered reversed (a server that imposes its order still picks its first); when
+ *   nothing is left to ride on, one hello asks it;
+ * - the certificate without SNI: the first TLS 1.2 hello goes without SNI; accepted with the target's
+ *   certificate it answers that too, otherwise it is repeated with SNI.
+ * Every suite found is rated: weak, no forward secrecy, on the RFC 9113 Appendix A block list.
  */
 import type { Probe } from '../../types.js';
 import type { ProbeContext } from '../context.js';
-import type { TlsSurface } from '../stages/tls-types.js';
-import { accepted, type RawProbe, type RawRunner } from './raw.js';
-import { V, ALL_GROUPS, ALL_SIGALGS, NODE_ALPN as ALPN, ciphersFor, canKeyShare, groupCode, versionLabel, nodeDefaultHello, type HelloSpec } from './hello.js';
+import type { RatedSuite, TlsSurface, TlsSurfaceVersion } from '../stages/tls-types.js';
+import { accepted, type RawProbe } from './raw.js';
+import type { RawRunner } from './plan.js';
+import { V, ALL_GROUPS, ALL_SIGALGS, NODE_ALPN as ALPN, ciphersFor, canKeyShare, groupCode, nodeDefaultHello, versionLabel, type HelloSpec } from './hello.js';
 import { pacer } from './rate.js';
-import { cipherSuite, cipherSuiteName, groupName } from '../../wire/tls/registry.js';
+import { cipherSuite, cipherSuiteName, groupName, h2Blocklisted, SIGNATURE_SCHEMES } from '../../wire/tls/registry.js';
 
 type TlsProbe = Extract<Probe, { kind: 'tls' }>;
-/** At most this many suites per version (the registry has ~340; no server enables that many). */
-const MAX_SUITES = 64;
+/** At most this many hellos per version (the registry has ~340 suites; no server enables that many). */
+const MAX_HELLOS = 96;
 
 /** Groups surveyed: every group a server might enable (binary and GOST curves left out). */
 const SURVEY_GROUPS = ALL_GROUPS.filter((g) => g >= 0x0013 && g !== 0x0022 && (g < 0x0022 || g > 0x0028));
+/** Under TLS 1.2 only ECDHE curves are negotiated through supported_groups (RFC 8422); FFDHE (RFC 7919) is left to TLS 1.3. */
+const EC_GROUPS = SURVEY_GROUPS.filter((g) => g < 0x0100);
+/** Groups we can send a key share for (so the TLS 1.3 flight can be decrypted). */
+const KEYABLE = [0x001d, 0x0017, 0x001e, 0x0018, 0x0019].filter((g) => SURVEY_GROUPS.includes(g) && canKeyShare(g));
+
+type Dim = 'suite' | 'group' | 'sigalg';
+
+export function rateSuite(code: number): RatedSuite {
+  const c = cipherSuite(code);
+  return { name: cipherSuiteName(code), code, weak: !!c?.insecure, forwardSecrecy: !!c && (c.tls13 || c.ephemeral), h2Blocklisted: h2Blocklisted(code) };
+}
+
+const sigCode = (name: string): number | undefined => (SIGNATURE_SCHEMES as Record<string, number>)[name];
 
 export async function survey(ctx: ProbeContext, d: TlsProbe, run: RawRunner, seen: RawProbe[]): Promise<TlsSurface> {
   const pace = pacer(ctx.options.rate);
@@ -28,96 +56,251 @@ export async function survey(ctx: ProbeContext, d: TlsProbe, run: RawRunner, see
     return run(...a);
   };
   const sni = ctx.target.sni;
-  const spec = (v: number, extra: Partial<HelloSpec> = {}): HelloSpec => ({
-    versions: [v],
-    ciphers: ciphersFor(v),
-    groups: [...ALL_GROUPS],
-    sigalgs: [...ALL_SIGALGS],
-    alpn: v === V.SSL3 ? null : ALPN,
-    sni: v === V.SSL3 ? null : sni,
-    ...extra,
-  });
-  const versions = [V.TLS13, V.TLS12, V.TLS11, V.TLS10, V.SSL3];
-  // A TLS 1.3 server that wants another group answers with a HelloRetryRequest: later TLS 1.3 hellos send a share for it.
-  let share13: number[] | undefined;
-  const perVersion = await Promise.all(
-    versions.map(async (v) => {
-      const first = await raw(`survey-${versionLabel(v)}`, `does the server accept ${versionLabel(v)}?`, spec(v));
-      const ok = accepted(first) && first.raw.versionCode === v;
-      const entry: TlsSurface['versions'][number] = { version: versionLabel(v), accepted: ok };
-      if (!ok) {
-        if (first.raw.alert) entry.alert = `${first.raw.alert.name} (${first.raw.alert.code})`;
-        return { v, entry, order: undefined as boolean | undefined };
-      }
-      if (first.raw.alpn !== undefined) entry.alpn = first.raw.alpn;
-      if (v === V.TLS13 && first.raw.outcome === 'hello-retry' && first.raw.group) {
-        const g = groupCode(first.raw.group);
-        if (g !== undefined && canKeyShare(g)) share13 = [g];
-      }
-      // Strike out each suite the server picks until it refuses: the order of picks is its preference when it has one.
-      const found: number[] = [first.raw.cipherCode!];
-      let left = ciphersFor(v).filter((c) => c !== first.raw.cipherCode);
-      while (found.length < MAX_SUITES && left.length) {
-        const p = await raw(`survey-${versionLabel(v)}-suite-${found.length + 1}`, `${versionLabel(v)} suites, without those found so far`, spec(v, { ciphers: left, alpn: null }), { decrypt: false, fullFlight: false });
-        if (!accepted(p) || p.raw.versionCode !== v || p.raw.cipherCode === undefined || !left.includes(p.raw.cipherCode)) break;
-        found.push(p.raw.cipherCode);
-        left = left.filter((c) => c !== p.raw.cipherCode);
-      }
-      entry.ciphers = found.map((c) => first.raw.cipherCode === c ? first.raw.cipher! : cipherSuiteName(c));
-      // Does the server impose its order? Offer what it chose, reversed: the same first pick says yes.
-      let order: boolean | undefined;
-      if (found.length > 1 && v !== V.SSL3) {
-        const p = await raw(`survey-${versionLabel(v)}-order`, `${versionLabel(v)}: the suites found, in reverse order`, spec(v, { ciphers: [...found].reverse(), alpn: null }), { decrypt: false, fullFlight: false });
-        if (accepted(p)) order = p.raw.cipherCode === found[0];
-      }
-      return { v, entry, order };
-    }),
-  );
-  const surface: TlsSurface = { versions: perVersion.map((x) => x.entry) };
-  const order12 = perVersion.find((x) => x.v === V.TLS12)?.order ?? perVersion.find((x) => x.order !== undefined)?.order;
-  if (order12 !== undefined) surface.serverCipherOrder = order12;
-  const top = perVersion.find((x) => x.entry.accepted && x.v !== V.SSL3)?.v;
-  if (top === undefined) return surface;
+  const ref = d.tls.cert?.fingerprint256;
+  /** Groups found at any version: shared by the eliminations running side by side. */
+  const groupsFound = new Set<number>();
+  const sigalgsFound = new Set<string>();
+  let dhe: TlsSurface['dhe'];
 
-  // Groups, one per hello: under TLS 1.3 a ServerHello or a HelloRetryRequest naming it; under TLS 1.2 its ServerKeyExchange.
-  const groups = await Promise.all(
-    SURVEY_GROUPS.map(async (g) => {
-      const v = top >= V.TLS13 ? V.TLS13 : top;
-      const ciphers = v === V.TLS13 ? ciphersFor(v) : ciphersFor(v).filter((c) => isEcdheOrDhe(c, g));
-      if (!ciphers.length) return undefined;
-      const p = await raw(`survey-group-${groupName(g)}`, `is ${groupName(g)} accepted?`, spec(v, { groups: [g], ciphers, alpn: null, keyShareGroups: canKeyShare(g) ? [g] : [] }), { decrypt: false, fullFlight: true });
-      return accepted(p) && p.raw.group === groupName(g) ? groupName(g) : undefined;
+  const legacyTop = V.TLS11;
+  const [t13, t12, legacy] = await Promise.all([eliminate(V.TLS13), eliminate(V.TLS12), legacyVersions()]);
+  const perVersion = [t13, t12, ...legacy];
+  const surface: TlsSurface = {
+    versions: [V.TLS13, V.TLS12, V.TLS11, V.TLS10, V.SSL3].map((v) => {
+      const e = perVersion.find((x) => x.v === v);
+      const entry: TlsSurface['versions'][number] = { version: versionLabel(v), accepted: !!e?.detail };
+      if (e?.detail) {
+        entry.ciphers = e.detail.suites.map((s) => s.name);
+        const first = e.detail.alpn.find((a) => a.offered.length === 2);
+        if (first && first.chosen !== 'refused') entry.alpn = first.chosen;
+      } else if (e?.alert) entry.alert = e.alert;
+      return entry;
     }),
-  );
-  surface.groups = groups.filter((g): g is string => !!g);
-
-  // ALPN: h2 alone and http/1.1 alone, at the best version (TLS 1.3 read from EncryptedExtensions).
-  const alpnOffers = [['h2'], ['http/1.1']];
-  surface.alpn = await Promise.all(
-    alpnOffers.map(async (offered) => {
-      const p = await raw(`survey-alpn-${offered[0]}`, `ALPN [${offered.join(', ')}] alone`, spec(top, { alpn: offered, ...(top === V.TLS13 && share13 ? { keyShareGroups: share13 } : {}) }));
-      return { offered, chosen: accepted(p) ? (p.raw.alpn ?? null) : ('refused' as const) };
-    }),
-  );
-
-  // The certificate without SNI and for a name the server cannot know, compared with the target's.
-  const ref = d.tls.cert?.fingerprint256 ?? seen.find((p) => p.raw.cert)?.raw.cert?.fingerprint256;
-  const base = await nodeDefaultHello();
-  const cmp = (p: RawProbe): TlsSurface['noSni'] => (!accepted(p) ? 'refused' : !p.raw.cert || !ref ? 'accepted' : p.raw.cert.fingerprint256 === ref ? 'same-certificate' : 'other-certificate');
-  if (sni) {
-    const [noSni, unknown] = await Promise.all([
-      raw('survey-no-sni', 'the certificate without SNI', { ...base, alpn: ALPN, sni: null }),
-      raw('survey-unknown-name', 'the certificate for a name the server cannot know', { ...base, alpn: ALPN, sni: 'h2doctor-unknown-name.invalid' }),
-    ]);
-    surface.noSni = cmp(noSni);
-    surface.unknownName = cmp(unknown);
-  }
+  };
+  const details = perVersion.flatMap((x) => (x.detail ? [x.detail] : []));
+  if (details.length) surface.detail = details;
+  const order = t12.detail?.serverPreference ?? details.find((x) => x.serverPreference !== undefined)?.serverPreference;
+  if (order !== undefined) surface.serverCipherOrder = order;
+  surface.groups = SURVEY_GROUPS.filter((g) => groupsFound.has(g)).map(groupName);
+  if (sigalgsFound.size) surface.signatureAlgorithms = [...sigalgsFound];
+  if (dhe) surface.dhe = dhe;
+  const top = details[0];
+  if (top) surface.alpn = top.alpn.filter((a) => a.offered.length === 1);
+  const key = d.tls.cert ? certKey(seen, ref) : undefined;
+  if (key) surface.certificateKey = key;
+  const noSni = t12.noSni;
+  if (noSni) surface.noSni = noSni;
   return surface;
+
+  /** One hello "up to TLS 1.1": refused, then 1.1, 1.0 and SSL 3.0 are all refused; accepted, the version it names is eliminated and the ones below asked again. */
+  async function legacyVersions(): Promise<Array<{ v: number; detail?: TlsSurfaceVersion; alert?: string }>> {
+    const out: Array<{ v: number; detail?: TlsSurfaceVersion; alert?: string }> = [];
+    let topV: number = legacyTop;
+    while (topV >= V.SSL3) {
+      const versions = [V.TLS11, V.TLS10, V.SSL3].filter((v) => v <= topV);
+      const ssl3 = topV === V.SSL3;
+      const p = await raw(`survey-${versionLabel(topV)}`, `does the server accept ${versions.map(versionLabel).join(', ')}? (one hello: a server picks the highest version it has)`, {
+        versions,
+        ciphers: ciphersFor(topV),
+        groups: [...EC_GROUPS],
+        sigalgs: [],
+        alpn: ssl3 ? null : ALPN,
+        sni: ssl3 ? null : sni,
+      }, { decrypt: false });
+      const got = accepted(p) ? p.raw.versionCode : undefined;
+      const alert = p.raw.alert ? `${p.raw.alert.name} (${p.raw.alert.code})` : undefined;
+      if (got === undefined || got > topV || got < V.SSL3) {
+        for (const v of versions) out.push({ v, ...(alert ? { alert } : {}) });
+        return out;
+      }
+      for (const v of versions.filter((x) => x > got)) out.push({ v, ...(alert ? { alert } : {}) });
+      const e = await eliminate(got, p);
+      out.push(e);
+      topV = got - 1;
+    }
+    return out;
+  }
+
+  /**
+   * Every suite, group and signature scheme version `v` accepts, by elimination on all three at once.
+   * `first`: a hello already answered at this version (the legacy probe).
+   */
+  async function eliminate(v: number, first?: RawProbe): Promise<{ v: number; detail?: TlsSurfaceVersion; alert?: string; noSni?: TlsSurface['noSni'] }> {
+    const label = versionLabel(v);
+    const is13 = v === V.TLS13;
+    const all: Record<Dim, number[]> = {
+      suite: ciphersFor(v),
+      group: is13 ? [...SURVEY_GROUPS] : [...EC_GROUPS],
+      sigalg: v >= V.TLS12 && !is13 ? [...ALL_SIGALGS] : [],
+    };
+    const found: Record<Dim, number[]> = { suite: [], group: [], sigalg: [] };
+    const done: Record<Dim, boolean> = { suite: false, group: false, sigalg: all.sigalg.length === 0 };
+    const sigSeen: string[] = [];
+    const alpn: TlsSurfaceVersion['alpn'] = [];
+    const alpnPlan: Array<string[]> = [ALPN, ['h2'], ['http/1.1']];
+    let reversedAsked = false;
+    let serverPreference: boolean | undefined;
+    let n = 0;
+    let noSni: TlsSurface['noSni'];
+
+    const remaining = (dim: Dim) => all[dim].filter((x) => !found[dim].includes(x) && !(dim === 'group' && groupsFound.has(x)));
+    /** What a hello offers in dimension `dim`: what is left to find, or (closed, or `only`) what was found. */
+    const offerOf = (dim: Dim, open: boolean): number[] => {
+      if (open) return remaining(dim);
+      if (dim === 'group') return found.group.length ? found.group : all.group.filter((g) => groupsFound.has(g)).length ? all.group.filter((g) => groupsFound.has(g)) : all.group;
+      return found[dim].length ? found[dim] : all[dim];
+    };
+    const hello = async (open: Record<Dim, boolean>, why: string, o: { sniOff?: boolean; alpn?: string[] | null; reverse?: boolean; label?: string } = {}): Promise<RawProbe> => {
+      n++;
+      let ciphers = offerOf('suite', open.suite);
+      if (o.reverse) ciphers = [...ciphers].reverse();
+      const groups = offerOf('group', open.group);
+      const spec: HelloSpec = {
+        versions: [v],
+        ciphers,
+        groups,
+        sigalgs: v >= V.TLS12 ? (all.sigalg.length ? offerOf('sigalg', open.sigalg) : [...ALL_SIGALGS]) : [],
+        alpn: o.alpn === undefined ? null : o.alpn,
+        sni: o.sniOff ? null : sni,
+        ...(is13 ? { keyShareGroups: KEYABLE.filter((g) => groups.includes(g)).slice(0, 2) } : {}),
+      };
+      const name = o.label ?? (n === 1 ? `survey-${label}${o.sniOff ? '-no-sni' : ''}` : `survey-${label}-${n}`);
+      return raw(name, `${label}: ${why}`, spec, { decrypt: is13, fullFlight: !is13 });
+    };
+    /** Record what an accepted hello names; true when it named something new. */
+    const take = (p: RawProbe): boolean => {
+      let fresh = false;
+      const r = p.raw;
+      if (r.cipherCode !== undefined && !found.suite.includes(r.cipherCode) && all.suite.includes(r.cipherCode)) {
+        found.suite.push(r.cipherCode);
+        fresh = true;
+      }
+      const g = r.group ? groupCode(r.group) : undefined;
+      if (g !== undefined && all.group.includes(g) && !found.group.includes(g)) {
+        found.group.push(g);
+        if (!groupsFound.has(g)) fresh = true;
+        groupsFound.add(g);
+      }
+      if (r.sigalg) {
+        if (!sigSeen.includes(r.sigalg)) sigSeen.push(r.sigalg);
+        sigalgsFound.add(r.sigalg);
+        const s = sigCode(r.sigalg);
+        if (s !== undefined && all.sigalg.includes(s) && !found.sigalg.includes(s)) {
+          found.sigalg.push(s);
+          fresh = true;
+        }
+      }
+      if (r.dhBits && r.cipher && (!dhe || r.dhBits < dhe.bits)) dhe = { bits: r.dhBits, suite: r.cipher };
+      if (reversedAsked && serverPreference === undefined && r.cipherCode !== undefined && found.suite.length > 1) {
+        // Offered the found suites reversed: its own first pick again means the server's order rules.
+        serverPreference = r.cipherCode === found.suite[0] ? true : r.cipherCode === found.suite[found.suite.length - 1] ? false : undefined;
+      }
+      return fresh;
+    };
+    const ok = (p: RawProbe) => accepted(p) && p.raw.versionCode === v;
+
+    // The first hello: the version's question, and (TLS 1.2 with SNI) the certificate without SNI.
+    let p: RawProbe;
+    if (first) p = first;
+    else {
+      const sniOff = !is13 && !!sni;
+      p = await hello({ suite: true, group: true, sigalg: true }, `does the server accept ${label}? (every suite, group and signature scheme)${sniOff ? ' — without SNI: which certificate comes then?' : ''}`, { sniOff, alpn: ALPN });
+      if (sniOff) {
+        const same = ok(p) && !!p.raw.cert && !!ref && p.raw.cert.fingerprint256 === ref;
+        noSni = !accepted(p) ? 'refused' : !p.raw.cert || !ref ? 'accepted' : same ? 'same-certificate' : 'other-certificate';
+        // Not the target's own certificate (or refused): ask the version question again with SNI.
+        if (!same) {
+          p = await hello({ suite: true, group: true, sigalg: true }, `does the server accept ${label}? (every suite, group and signature scheme)`, { alpn: ALPN, label: `survey-${label}` });
+          // Refused with SNI too: TLS 1.2 is off, and the no-SNI question is still open; Node's own hello asks it.
+          if (!ok(p) && noSni === 'refused') {
+            const q = await raw('survey-no-sni', 'the certificate without SNI', { ...(await nodeDefaultHello()), alpn: ALPN, sni: null });
+            noSni = !accepted(q) ? 'refused' : !q.raw.cert || !ref ? 'accepted' : q.raw.cert.fingerprint256 === ref ? 'same-certificate' : 'other-certificate';
+          }
+        }
+      }
+    }
+    const alert = p.raw.alert ? `${p.raw.alert.name} (${p.raw.alert.code})` : undefined;
+    if (!ok(p)) return { v, ...(alert ? { alert } : {}), ...(noSni ? { noSni } : {}) };
+    // A HelloRetryRequest says nothing about ALPN: that offer waits for a later hello.
+    if (p.raw.offer.alpn && p.raw.outcome === 'server-hello' && p.raw.alpn !== undefined) {
+      alpn.push({ offered: p.raw.offer.alpn, chosen: p.raw.alpn });
+      alpnPlan.shift();
+    }
+    take(p);
+
+    while (n < MAX_HELLOS) {
+      const open: Record<Dim, boolean> = { suite: !done.suite, group: !done.group, sigalg: !done.sigalg };
+      for (const dim of ['suite', 'group', 'sigalg'] as Dim[]) if (open[dim] && remaining(dim).length === 0) {
+        done[dim] = true;
+        open[dim] = false;
+      }
+      const active = (['suite', 'group', 'sigalg'] as Dim[]).filter((x) => open[x]);
+      if (!active.length) break;
+      const offerAlpn = v !== V.SSL3 && !(is13 && done.suite) ? alpnPlan[0] : undefined;
+      const reverse = done.suite && found.suite.length > 1 && serverPreference === undefined;
+      if (reverse) reversedAsked = true;
+      const q = await hello(open, `without the ${active.join(', ')} found so far${reverse ? '; the suites found, reversed' : ''}`, { alpn: offerAlpn ?? null, reverse });
+      if (offerAlpn && q.raw.alert?.code === 120) {
+        // no_application_protocol: the ALPN answer is "refused"; the hello again without ALPN.
+        alpn.push({ offered: offerAlpn, chosen: 'refused' });
+        alpnPlan.shift();
+        continue;
+      }
+      if (ok(q)) {
+        if (offerAlpn && q.raw.outcome === 'server-hello' && q.raw.alpn !== undefined) {
+          alpn.push({ offered: offerAlpn, chosen: q.raw.alpn });
+          alpnPlan.shift();
+        }
+        if (!take(q)) {
+          // Accepted without naming anything new (a suite that reveals no group, say): those dimensions cannot move on this way.
+          for (const dim of active) if (dim !== 'suite') done[dim] = true;
+        }
+        continue;
+      }
+      // Refused. With one dimension open it is finished; with several, ask each on its own.
+      if (active.length === 1) {
+        done[active[0]!] = true;
+        continue;
+      }
+      // Groups and signature schemes first: each solo hello either finds something or closes its dimension.
+      for (const dim of (['group', 'sigalg', 'suite'] as Dim[]).filter((x) => active.includes(x))) {
+        const only = { suite: false, group: false, sigalg: false, [dim]: true } as Record<Dim, boolean>;
+        if (remaining(dim).length === 0) {
+          done[dim] = true;
+          continue;
+        }
+        const r = await hello(only, `only the ${dim}s not found yet, everything else as found`);
+        if (!ok(r) || !take(r)) done[dim] = true;
+      }
+    }
+    // ALPN answers still missing (fewer hellos than offers), then the cipher order when nothing answered it.
+    for (const offered of v === V.SSL3 ? [] : alpnPlan) {
+      // With found values only, and a share for a found group: the answer is a ServerHello we can read.
+      const q = await hello({ suite: false, group: false, sigalg: false }, `ALPN [${offered.join(', ')}]`, { alpn: offered });
+      if (ok(q) && q.raw.outcome === 'server-hello' && q.raw.alpn !== undefined) alpn.push({ offered, chosen: q.raw.alpn });
+      else if (q.raw.alert?.code === 120) alpn.push({ offered, chosen: 'refused' });
+      if (ok(q)) take(q);
+    }
+    if (found.suite.length > 1 && serverPreference === undefined && v !== V.SSL3) {
+      reversedAsked = true;
+      const q = await hello({ suite: false, group: false, sigalg: false }, 'the suites found, in reverse order: does the server impose its own?', { reverse: true });
+      if (ok(q)) take(q);
+    }
+    const detail: TlsSurfaceVersion = {
+      version: label,
+      suites: found.suite.map(rateSuite),
+      ...(serverPreference !== undefined ? { serverPreference } : {}),
+      groups: found.group.map(groupName),
+      signatureAlgorithms: sigSeen,
+      alpn,
+    };
+    return { v, detail, ...(noSni ? { noSni } : {}) };
+  }
 }
 
-function isEcdheOrDhe(code: number, group: number): boolean {
-  const c = cipherSuite(code);
-  if (!c) return false;
-  const ff = group >= 0x0100 && group <= 0x0104;
-  return ff ? c.kx === 'DHE' : c.kx === 'ECDHE';
+/** The key of the target's certificate, from the raw hellos that saw it. */
+function certKey(seen: RawProbe[], ref: string | undefined): TlsSurface['certificateKey'] | undefined {
+  const c = seen.find((p) => p.raw.cert && (!ref || p.raw.cert.fingerprint256 === ref))?.raw.cert;
+  if (!c?.keyType) return undefined;
+  return { type: c.keyType, ...(c.keyBits ? { bits: c.keyBits } : {}) };
 }

@@ -49,6 +49,8 @@ export interface ServerKeyExchangeInfo {
   readonly publicKeyLength?: number;
   /** DHE: size of the prime dh_p in bits (weak DH is a common failure). */
   readonly dhPrimeBits?: number;
+  /** TLS 1.2: the SignatureScheme of the params' signature (RFC 5246 §7.4.1.4.1 / RFC 8446 §4.2.3); absent before 1.2. */
+  readonly signatureScheme?: number;
 }
 
 /**
@@ -132,7 +134,8 @@ export function parseServerKeyExchange(body: Uint8Array, kx: string): ServerKeyE
     if (curveType !== EC_CURVE_TYPES.named_curve) return { kind: 'ecdhe', curveType };
     const namedGroup = r.u16('ec_parameters.namedcurve');
     const point = r.vector8('ec_point');
-    return { kind: 'ecdhe', curveType, namedGroup, groupName: groupName(namedGroup), publicKeyLength: point.length };
+    const sig = signedWith(r);
+    return { kind: 'ecdhe', curveType, namedGroup, groupName: groupName(namedGroup), publicKeyLength: point.length, ...(sig !== undefined ? { signatureScheme: sig } : {}) };
   }
   if (kx === 'DHE' || kx === 'DHE_PSK' || kx === 'DH') {
     if (kx === 'DHE_PSK') r.vector16('psk_identity_hint');
@@ -142,9 +145,27 @@ export function parseServerKeyExchange(body: Uint8Array, kx: string): ServerKeyE
     while (lead < p.length && p[lead] === 0) lead++;
     const top = p[lead];
     const bits = top === undefined ? 0 : (p.length - lead - 1) * 8 + (32 - Math.clz32(top));
-    return { kind: 'dhe', dhPrimeBits: bits };
+    if (kx !== 'DHE') return { kind: 'dhe', dhPrimeBits: bits };
+    r.vector16('dh_g');
+    r.vector16('dh_Ys');
+    const sig = signedWith(r);
+    return { kind: 'dhe', dhPrimeBits: bits, ...(sig !== undefined ? { signatureScheme: sig } : {}) };
   }
   return { kind: 'unknown' };
+}
+
+/**
+ * After the params, a TLS 1.2 `digitally-signed` struct starts with its SignatureAndHashAlgorithm
+ * (RFC 5246 §4.7): 2 bytes of scheme, then a 2-byte length that covers the rest exactly. Before
+ * TLS 1.2 the struct is the length alone; then (or on anything else) undefined. Never throws.
+ */
+function signedWith(r: Reader): number | undefined {
+  const rest = r.remaining;
+  if (rest < 4) return undefined;
+  const b = r.buf;
+  const at = r.offset;
+  const len = (b[at + 2]! << 8) | b[at + 3]!;
+  return len === rest - 4 ? (b[at]! << 8) | b[at + 1]! : undefined;
 }
 
 function sniff(bytes: Uint8Array): 'http' | 'sslv2' | 'other' {
