@@ -26,7 +26,8 @@ describe('summarizeServerFlight', () => {
     expect(s.serverHello?.cipher?.name).toBe('TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256');
     expect(s.serverHello?.alpn).toBe('h2');
     expect(s.certificates).toEqual([cert]);
-    expect(s.serverKeyExchange).toEqual({ kind: 'ecdhe', curveType: 3, namedGroup: 0x001d, groupName: 'x25519', publicKeyLength: 32 });
+    // The signature after the params names its scheme (0x0804 rsa_pss_rsae_sha256, RFC 5246 §4.7 / RFC 8446 §4.2.3).
+    expect(s.serverKeyExchange).toEqual({ kind: 'ecdhe', curveType: 3, namedGroup: 0x001d, groupName: 'x25519', publicKeyLength: 32, signatureScheme: 0x0804 });
     expect(s.serverHelloDone).toBe(true);
     expect(s.messages.map((m) => m.name)).toEqual(['server_hello', 'certificate', 'server_key_exchange', 'server_hello_done']);
     expect(s.alert).toBeUndefined();
