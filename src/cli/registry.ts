@@ -182,6 +182,27 @@ export const COMMANDS: readonly Command[] = [
     load: () => import('./commands/watch.js').then((m) => m.watchCommand),
   },
   {
+    name: 'capture-client',
+    summary: 'record the ClientHello and HTTP/2 opening of a client pointed at it, as a client profile',
+    usage: ['capture-client [--port <n>] [--out <file>] [options]'],
+    description:
+      "Listens on 127.0.0.1 (TLS with the lab CA, and cleartext HTTP on the same port), records the ClientHello and the first HTTP/2 frames of the client pointed at it, and writes a client profile: TLS versions, cipher suites, groups, key shares, signature algorithms, extensions in order, ALPN, GREASE, SNI, the HTTP/2 fingerprint and JA4. Then diagnose a server from that client's point of view: h2doctor <url> --client <profile.json>.",
+    flags: [
+      f('port', { type: 'string', value: '<n>', help: 'port to listen on (default: any free port, printed)' }),
+      f('out', { short: 'o', type: 'string', value: '<file>', complete: 'file', help: 'where to write the profile (default client-profile.json)' }),
+      f('id', { type: 'string', value: '<name>', help: "the profile's short name (default my-client)" }),
+      f('name', { type: 'string', value: '<text>', help: "the client's name (default: the id)" }),
+      f('client-version', { type: 'string', value: '<v>', help: "the client's version (default unknown)" }),
+      f('cleartext', { type: 'boolean', help: 'also wait for one cleartext connection (what the client does with http://)' }),
+      f('needs-h2', { type: 'boolean', help: 'the client fails rather than fall back to HTTP/1.1 (like gRPC)' }),
+      withHelp(FLAGS.timeout, 'give up after this many ms (default 60000)'),
+      f('ca-out', { type: 'string', value: '<dir>', complete: 'dir', help: 'write the lab CA certificate (ca.pem) there for the client to trust' }),
+      ...OUTPUT,
+    ],
+    footer: 'Exit status: 0 profile written, 1 nothing captured in time, 2 bad usage, 3 internal error.',
+    load: () => import('./commands/capture-client.js').then((m) => m.captureClientCommand),
+  },
+  {
     name: 'help',
     summary: 'help on a command: h2doctor help <command>',
     usage: ['help [<command>]'],

@@ -1,0 +1,153 @@
+// The real clients of the client-simulation harness: how to find each one, read its version,
+// point it at a URL trusting the lab CA, and (for the real-server agreement test) read what it
+// negotiated from its own output. Used by scripts/capture-clients.mjs and test/clients-real.test.ts.
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const pexec = promisify(execFile);
+const which = async (b) => pexec('sh', ['-c', `command -v ${b}`]).then(() => true, () => false);
+const first = (s, re) => (re.exec(s) ?? [])[1] ?? 'unknown';
+const GET = 'GET / HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n';
+
+/** Builds the Go probe once (offline, no modules). */
+export async function buildGoProbe(ctx) {
+  if (!(await which('go'))) return;
+  ctx.goProbe = join(ctx.work, 'go-probe');
+  await pexec('go', ['build', '-o', ctx.goProbe, join(here, 'probe.go')], { env: { ...process.env, GO111MODULE: 'off', GOFLAGS: '', GOCACHE: join(ctx.work, 'gocache'), GOTOOLCHAIN: 'local', GOPROXY: 'off' } });
+}
+
+const BROWSER = { kind: 'browser', cleartext: 'http1', needsH2: false, refusesBlocklistedCipher: true, note: 'browsers speak HTTP/1.1 to http:// URLs (no h2c) and refuse HTTP/2 over an RFC 9113 Appendix A suite' };
+const LIB = (note) => ({ kind: 'library', cleartext: 'http1', needsH2: false, refusesBlocklistedCipher: false, note });
+
+/** Parse "key: value" style verbose output into { version, cipher, alpn } (normalised to Node's names where they differ). */
+export const PARSE = {
+  // curl -v: "SSL connection using TLSv1.3 / TLS_AES_256_GCM_SHA384" and "ALPN: server accepted h2" (curl 7.88)
+  curl: (s) => ({ version: first(s, /SSL connection using (TLSv[\d.]+)/), cipher: first(s, /SSL connection using TLSv[\d.]+ \/ (\S+)/), alpn: /ALPN: server accepted (\S+)/.exec(s)?.[1] ?? (/ALPN: server did not agree/.test(s) ? null : 'unknown') }),
+  // openssl s_client: "New, TLSv1.3, Cipher is TLS_AES_256_GCM_SHA384" and "ALPN protocol: h2" / "No ALPN negotiated"
+  openssl: (s) => ({ version: first(s, /New, (TLSv[\d.]+|SSLv3), Cipher is/), cipher: first(s, /New, \S+, Cipher is (\S+)/), alpn: /ALPN protocol: (\S+)/.exec(s)?.[1] ?? (/No ALPN negotiated/.test(s) ? null : 'unknown') }),
+  // gnutls-cli: "- Description: (TLS1.3-X.509)-(ECDHE-SECP256R1)-(RSA-PSS-RSAE-SHA256)-(AES-256-GCM)" and "- Application protocol: h2"
+  gnutls: (s) => {
+    const d = /- Description: \((TLS1\.\d|SSL3\.0)[^)]*\)-\(([^)]*)\)-\(([^)]*)\)(?:-\(([^)]*)\))?/.exec(s);
+    return { version: d ? d[1].replace('TLS1.', 'TLSv1.').replace('TLSv1.0', 'TLSv1') : 'unknown', gnutlsKx: d?.[2], gnutlsCipher: d?.[4] ?? d?.[3], alpn: /- Application protocol: (\S+)/.exec(s)?.[1] ?? null };
+  },
+  json: (s) => {
+    const line = s.split('\n').find((l) => l.startsWith('{'));
+    return line ? JSON.parse(line) : { error: s.slice(-300) };
+  },
+};
+
+export const CLIENTS = [
+  {
+    id: 'curl', name: 'curl', describe: 'curl --http2 <url> (OpenSSL)',
+    installed: () => which('curl'),
+    version: async (_c, run) => first(await run('curl', ['--version']), /^curl (\S+)/),
+    library: () => 'OpenSSL 3',
+    policy: { kind: 'cli', cleartext: 'h2c-upgrade', needsH2: false, refusesBlocklistedCipher: false, note: 'curl --http2: ALPN h2,http/1.1 on TLS, Upgrade: h2c on cleartext, HTTP/1.1 when refused' },
+    https: (u, c) => ({ cmd: 'curl', args: ['-sv', '--http2', '--max-time', '5', '--cacert', c.caFile, u] }),
+    http: (u) => ({ cmd: 'curl', args: ['-sv', '--http2', '--max-time', '5', u] }),
+    real: { parse: 'curl', run: (u, c) => ({ cmd: 'curl', args: ['-sv', '--http2', '--max-time', '5', '-o', '/dev/null', '--cacert', c.caFile, u] }) },
+  },
+  {
+    id: 'openssl', name: 'openssl s_client', describe: 'openssl s_client -alpn h2,http/1.1',
+    installed: () => which('openssl'),
+    version: async (_c, run) => first(await run('openssl', ['version']), /^OpenSSL (\S+)/),
+    library: (v) => `OpenSSL ${v}`,
+    policy: LIB('openssl s_client with -alpn h2,http/1.1: the OpenSSL 3 defaults'),
+    https: (u, c) => ({ cmd: 'openssl', args: ['s_client', '-connect', `127.0.0.1:${new URL(u).port}`, '-servername', 'localhost', '-alpn', 'h2,http/1.1', '-CAfile', c.caFile], stdin: '' }),
+    real: { parse: 'openssl', run: (u, c) => ({ cmd: 'openssl', args: ['s_client', '-connect', `127.0.0.1:${new URL(u).port}`, '-servername', 'localhost', '-alpn', 'h2,http/1.1', '-CAfile', c.caFile], stdin: '' }) },
+  },
+  {
+    id: 'wget', name: 'GNU Wget', describe: 'wget -O - <url> (GnuTLS)',
+    installed: () => which('wget'),
+    version: async (_c, run) => first(await run('wget', ['--version']), /GNU Wget (\S+)/),
+    library: () => 'GnuTLS',
+    policy: LIB('wget speaks HTTP/1.1 only (no ALPN h2)'),
+    https: (u, c) => ({ cmd: 'wget', args: ['-q', '-O', '-', '--tries=1', '--timeout=5', `--ca-certificate=${c.caFile}`, u] }),
+    http: (u) => ({ cmd: 'wget', args: ['-q', '-O', '-', '--tries=1', '--timeout=5', u] }),
+  },
+  {
+    id: 'gnutls-cli', name: 'gnutls-cli', describe: 'gnutls-cli --alpn h2 --alpn http/1.1',
+    installed: () => which('gnutls-cli'),
+    version: async (_c, run) => first(await run('gnutls-cli', ['--version']), /gnutls-cli (\S+)/),
+    library: (v) => `GnuTLS ${v}`,
+    policy: LIB('gnutls-cli with ALPN h2, http/1.1: the GnuTLS defaults'),
+    https: (u, c) => ({ cmd: 'gnutls-cli', args: ['--x509cafile', c.caFile, '--alpn', 'h2', '--alpn', 'http/1.1', '-p', new URL(u).port, 'localhost'], stdin: '' }),
+    real: { parse: 'gnutls', run: (u, c) => ({ cmd: 'gnutls-cli', args: ['--x509cafile', c.caFile, '--alpn', 'h2', '--alpn', 'http/1.1', '-p', new URL(u).port, 'localhost'], stdin: '' }) },
+  },
+  {
+    id: 'nss-tstclnt', name: 'NSS tstclnt', describe: 'tstclnt -D -o (NSS defaults)',
+    installed: () => which('tstclnt'),
+    version: async () => (await pexec('dpkg-query', ['-W', '-f', '${Version}', 'libnss3']).then((r) => r.stdout, () => 'unknown')).replace(/^\d+:/, '').replace(/-.*$/, ''),
+    library: (v) => `NSS ${v}`,
+    policy: LIB('NSS (the library of Firefox) with its defaults; tstclnt offers no ALPN'),
+    https: (u) => ({ cmd: 'tstclnt', args: ['-h', 'localhost', '-p', new URL(u).port, '-D', '-o', '-4'], stdin: GET }),
+  },
+  {
+    id: 'chromium', name: 'Chromium (headless)', describe: 'chromium --headless --dump-dom <url> (BoringSSL)',
+    installed: () => which('chromium'),
+    version: async (_c, run) => first(await run('chromium', ['--version'], { timeoutMs: 15000 }), /Chromium (\S+)/),
+    library: () => 'BoringSSL',
+    policy: BROWSER,
+    https: (u, c) => ({ cmd: 'chromium', args: chromeArgs(c, u), timeoutMs: 30000 }),
+    http: (u, c) => ({ cmd: 'chromium', args: chromeArgs(c, u), timeoutMs: 30000 }),
+  },
+  {
+    id: 'go', name: 'Go net/http', describe: 'http.Client GET (Go crypto/tls, ForceAttemptHTTP2)',
+    installed: async (c) => !!c.goProbe && existsSync(c.goProbe),
+    version: async (_c, run) => first(await run('go', ['version']), /go version go(\S+)/),
+    library: (v) => `Go crypto/tls ${v}`,
+    policy: LIB('Go net/http: ALPN h2,http/1.1 on TLS, HTTP/1.1 on cleartext'),
+    https: (u, c) => ({ cmd: c.goProbe, args: [u, c.caFile] }),
+    http: (u, c) => ({ cmd: c.goProbe, args: [u, c.caFile] }),
+    real: { parse: 'json', run: (u, c) => ({ cmd: c.goProbe, args: [u, c.caFile] }) },
+  },
+  {
+    id: 'java17', name: 'Java HttpClient', describe: 'java.net.http.HttpClient GET (JDK JSSE)',
+    installed: () => which('java'),
+    version: async (_c, run) => first(await run('java', ['-version']), /version "([^"]+)"/),
+    library: (v) => `JSSE ${v}`,
+    policy: { ...LIB('java.net.http.HttpClient: HTTP/2 preferred, falls back to HTTP/1.1; cleartext tries Upgrade: h2c'), cleartext: 'h2c-upgrade' },
+    https: (u, c) => ({ cmd: 'java', args: [join(here, 'Probe.java'), u, c.caFile], timeoutMs: 30000 }),
+    http: (u, c) => ({ cmd: 'java', args: [join(here, 'Probe.java'), u, c.caFile], timeoutMs: 30000 }),
+    real: { parse: 'json', run: (u, c) => ({ cmd: 'java', args: [join(here, 'Probe.java'), u, c.caFile], timeoutMs: 30000 }) },
+  },
+  {
+    id: 'python-urllib', name: 'Python urllib', describe: '/usr/bin/python3 urllib.request.urlopen (ssl module, OpenSSL)',
+    installed: async () => existsSync('/usr/bin/python3'),
+    version: async (_c, run) => first(await run('/usr/bin/python3', ['--version']), /Python (\S+)/),
+    library: () => 'Python ssl (OpenSSL 3)',
+    policy: LIB('urllib speaks HTTP/1.1 only'),
+    https: (u, c) => ({ cmd: '/usr/bin/python3', args: [join(here, 'probe.py'), u, c.caFile] }),
+    http: (u, c) => ({ cmd: '/usr/bin/python3', args: [join(here, 'probe.py'), u, c.caFile] }),
+    real: { parse: 'json', run: (u, c) => ({ cmd: '/usr/bin/python3', args: [join(here, 'probe.py'), u, c.caFile] }) },
+  },
+  ...['https', 'http2', 'fetch'].map((m) => ({
+    id: `node-${m}`, name: `Node.js ${m === 'fetch' ? 'fetch (undici)' : m}`, describe: `node ${m}`,
+    installed: async () => true,
+    version: async () => process.versions.node,
+    library: () => `OpenSSL ${process.versions.openssl}`,
+    policy: m === 'http2'
+      ? { kind: 'library', cleartext: 'h2c-prior-knowledge', needsH2: true, refusesBlocklistedCipher: false, note: 'node:http2 connect() speaks only HTTP/2 (ALPN h2; h2c by prior knowledge on http://)' }
+      : LIB(`node:${m === 'fetch' ? 'fetch (undici)' : 'https'} speaks HTTP/1.1`),
+    https: (u, c) => ({ cmd: process.execPath, args: [join(here, 'probe.mjs'), m, u, c.caFile], env: { NODE_EXTRA_CA_CERTS: c.caFile } }),
+    ...(m === 'https' ? {} : { http: (u, c) => ({ cmd: process.execPath, args: [join(here, 'probe.mjs'), m, u, c.caFile] }) }),
+    real: { parse: 'json', run: (u, c) => ({ cmd: process.execPath, args: [join(here, 'probe.mjs'), m, u, c.caFile], env: { NODE_EXTRA_CA_CERTS: c.caFile } }) },
+  })),
+  {
+    id: 'grpc-js', name: '@grpc/grpc-js', describe: 'grpc-js unary call (node:http2)',
+    installed: async (c) => existsSync(join(c.root, 'node_modules', '@grpc', 'grpc-js')),
+    version: async (c) => JSON.parse(await import('node:fs/promises').then((f) => f.readFile(join(c.root, 'node_modules', '@grpc', 'grpc-js', 'package.json'), 'utf8'))).version,
+    library: () => `Node.js ${process.versions.node} http2`,
+    policy: { kind: 'grpc', cleartext: 'h2c-prior-knowledge', needsH2: true, refusesBlocklistedCipher: false, note: 'gRPC needs HTTP/2: ALPN h2 on TLS, h2c by prior knowledge on cleartext; grpc-js (node:http2) does not check the suite itself' },
+    https: (u, c) => ({ cmd: process.execPath, args: [join(here, 'probe.mjs'), 'grpc', u, c.caFile] }),
+    http: (u, c) => ({ cmd: process.execPath, args: [join(here, 'probe.mjs'), 'grpc', u, c.caFile] }),
+  },
+];
+
+function chromeArgs(c, u) {
+  return ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', `--user-data-dir=${join(c.work, `chrome-${Math.random().toString(36).slice(2)}`)}`, '--ignore-certificate-errors', '--dump-dom', u];
+}
