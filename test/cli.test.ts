@@ -35,7 +35,7 @@ describe('bad input: one clear line, exit 2', () => {
     [['https://a.example', 'https://b.example'], /one URL at a time/],
     [['diagnose'], /no URL given/],
     [['lab', 'no-such-scenario'], /no lab scenario "no-such-scenario"/],
-    [['https://example.com', '--max-addresses', '-1'], /./],
+    [['https://example.com', '--max-addresses', '-1'], /--max-addresses wants a whole number, got "-1"/],
     [['https://example.com', '--rate', '5'], /--rate goes with --survey/],
     [['https://example.com', '-X', 'GE T'], /-X: not a valid method/],
     [['https://example.com', '-H', 'no colon'], /-H wants 'Name: value'/],

@@ -63,7 +63,11 @@ describe('the trace of each lab scenario shows what proves its finding', () => {
   test('healthy-tls: the whole exchange, no problem, events in time order', async () => {
     const { r, text } = await traceScenario('healthy-tls');
     expect(r.errors, text).toEqual([]);
-    expect(text).toMatch(/tls {3}← {2}TLSv1\.3 TLS_\w+ {2}group X25519 {2}ALPN h2 {2}SNI localhost/);
+    // The negotiated parameters from the event itself; the rendered line only has to name them, in order.
+    const hs = r.events.find((e): e is Extract<typeof e, { kind: 'tls' }> => e.kind === 'tls');
+    expect(hs).toMatchObject({ outcome: 'handshake', version: 'TLSv1.3', group: 'X25519', alpn: 'h2', sni: 'localhost' });
+    expect(hs!.cipher).toMatch(/^TLS_\w+$/);
+    expect(text).toMatch(/tls\s+←\s+TLSv1\.3\s+TLS_\w+\s+group X25519\s+ALPN h2\s+SNI localhost/);
     expect(text).toMatch(/certificate CN=localhost.*issuer CN=h2doctor lab/);
     expect(text).toMatch(/valid \d{4}-.* → \d{4}-.* verified/);
     const kinds = r.events.map((e) => (e.kind === 'frame' ? `${e.dir} ${e.typeName}` : e.kind));
