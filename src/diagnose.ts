@@ -30,6 +30,16 @@ import { protocolMatrix } from './diagnosis/rules/upgrade.js';
 export interface DiagnoseOptions {
   /** Per-probe deadline in ms (default 3000). */
   timeoutMs?: number;
+  /**
+   * The whole diagnosis's deadline in ms, curl's --max-time (default 10 000; 60 000 with `survey`):
+   * every probe of every wave ends by then, whatever the server does.
+   */
+  maxTimeMs?: number;
+  /**
+   * The same deadline as an absolute performance.now() time (the CLI counts --max-time from the
+   * process's start, so start-up and output fit in it too); wins over `maxTimeMs`.
+   */
+  deadline?: number;
   /** curl-style pins: "host:port:addr[,addr]" or parsed pins. */
   resolve?: Array<string | ResolvePin>;
   /** PEM text of a CA bundle replacing the default roots (curl's --cacert). */
@@ -92,14 +102,17 @@ export interface DiagnoseOptions {
 /** Waits for a connection slot to `address:port`; resolves to the slot's release. */
 export type ConnectionGate = (address: string, port: number) => Promise<() => void>;
 
-export const DEFAULTS = { timeoutMs: 3000, maxAddresses: 4, concurrency: 8, byteBudget: 256 * 1024 } as const;
+export const DEFAULTS = { timeoutMs: 3000, maxTimeMs: 10_000, surveyMaxTimeMs: 60_000, maxAddresses: 4, concurrency: 8, byteBudget: 256 * 1024 } as const;
 
 export async function diagnose(url: string | Target, options: DiagnoseOptions = {}): Promise<Report> {
   const t0 = performance.now();
   const startedAt = new Date().toISOString();
   const target = typeof url === 'string' ? parseTarget(url, options.sni) : url;
   const pins = (options.resolve ?? []).map((r) => (typeof r === 'string' ? parseResolve(r) : r));
-  const timeoutMs = options.timeoutMs ?? DEFAULTS.timeoutMs;
+  // One overall deadline (--max-time): dependent waves share it; no probe, lookup or dial waits past it.
+  const deadline = options.deadline ?? t0 + (options.maxTimeMs ?? (options.survey ? DEFAULTS.surveyMaxTimeMs : DEFAULTS.maxTimeMs));
+  const timeoutMs = Math.max(1, Math.min(options.timeoutMs ?? DEFAULTS.timeoutMs, Math.round(deadline - t0)));
+  const left = (ms: number) => Math.max(1, Math.min(ms, Math.round(deadline - performance.now())));
   // A proxy resolves the name itself (unless --resolve pins an address); see docs/upgrade.md.
   const connectTo = (options.connectTo ?? []).map((c) => (typeof c === 'string' ? parseConnectTo(c) : c));
   const route = routeFor(target, connectTo);
@@ -125,11 +138,12 @@ export async function diagnose(url: string | Target, options: DiagnoseOptions = 
         address,
         port: route.port,
         timeoutMs,
+        deadline,
         byteBudget: options.byteBudget ?? DEFAULTS.byteBudget,
         t0,
         userAgent: options.userAgent ?? `h2doctor/${VERSION}`,
         options,
-        dial: gated(via ? dialViaProxy(via, options.ca) : connectTcp, options.connectionGate),
+        dial: withinDeadline(gated(via ? dialViaProxy(via, options.ca) : connectTcp, options.connectionGate), left),
         ...(options.ca ? { ca: options.ca } : {}),
         ...(options.clientCert ? { clientCert: options.clientCert } : {}),
       };
@@ -346,4 +360,9 @@ async function probeAddress(ctx: ProbeContext, run: Run, count: () => void): Pro
 async function runStages(ctx: ProbeContext, core: Probe[], go: (f: () => Promise<Probe>, why?: string) => Promise<Probe>, done: Probe[]): Promise<Probe[]> {
   const more = await Promise.all(STAGES.filter((st) => !(st.early && ctx.target.tls)).map((st) => st.run(ctx, core, go)));
   return [...core, ...done, ...more.flat()];
+}
+
+/** A dial whose connect timeout never runs past the diagnosis's deadline (`left` clamps it). */
+function withinDeadline(dial: ProbeContext['dial'], left: (ms: number) => number): ProbeContext['dial'] {
+  return (address, port, timeoutMs) => dial(address, port, left(timeoutMs));
 }

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import type { CliIO } from './io.js';
 import { UsageError } from './io.js';
 import type { Parsed } from './spec.js';
-import type { DiagnoseOptions } from '../diagnose.js';
+import { DEFAULTS, type DiagnoseOptions } from '../diagnose.js';
 import { parseResolve } from '../target.js';
 import { parseConnectTo } from '../transport/route.js';
 import { loadClientCert, type ClientCert } from '../transport/tls.js';
@@ -21,6 +21,26 @@ export function intFlag(name: string, v: string | undefined, min: number, max: n
   return n;
 }
 
+/** curl's --max-time: seconds, fractions allowed (`-m 2.5`), from 0.1 s to an hour; milliseconds out. */
+export function secondsFlag(name: string, v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  if (!/^\d+(\.\d+)?$/.test(v.trim())) throw new UsageError(`${name} wants seconds (e.g. 10 or 2.5), got ${JSON.stringify(v)}`);
+  const s = Number(v);
+  if (s < 0.1 || s > 3600) throw new UsageError(`${name} must be between 0.1 and 3600 seconds, got ${s}`);
+  return Math.round(s * 1000);
+}
+
+/** Time kept after the probes' deadline for the rules, the report and the exit. */
+const RESERVE_MS = 150;
+
+/**
+ * The run's deadline as performance.now() time: --max-time counts from the process's start (Node's
+ * time origin), so loading, the probes and the output all end within it.
+ */
+export function runDeadline(maxTimeMs: number): number {
+  return Math.max(maxTimeMs - RESERVE_MS, Math.min(maxTimeMs, performance.now() + 1));
+}
+
 /** The options every connecting command shares: addresses, trust, proxy, timeout. */
 export async function connectionOptions(p: Parsed, io: CliIO): Promise<DiagnoseOptions> {
   const o: DiagnoseOptions = { env: io.env };
@@ -28,6 +48,9 @@ export async function connectionOptions(p: Parsed, io: CliIO): Promise<DiagnoseO
   if (pins.length) o.resolve = pins;
   const timeoutMs = intFlag('--timeout', p.str('timeout'), 1, 600_000);
   if (timeoutMs !== undefined) o.timeoutMs = timeoutMs;
+  const maxTime = secondsFlag('--max-time', p.str('max-time'));
+  if (maxTime !== undefined) o.maxTimeMs = maxTime;
+  o.deadline = runDeadline(maxTime ?? DEFAULTS.maxTimeMs);
   const cacert = p.str('cacert');
   if (cacert !== undefined) {
     o.ca = await readCa(cacert);

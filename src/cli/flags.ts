@@ -30,6 +30,7 @@ export const FLAGS = def({
   noproxy: { type: 'string', value: '<hosts>', help: "hosts that bypass the proxy, comma-separated ('*': all), as curl's --noproxy and NO_PROXY" },
   'no-proxy': { type: 'boolean', help: 'ignore the proxy variables (same as --noproxy \'*\')' },
   timeout: { type: 'string', value: '<ms>', help: 'deadline for each probe (default 3000)' },
+  'max-time': { short: 'm', type: 'string', value: '<seconds>', help: 'the whole run ends within this time whatever the server does, as curl\'s --max-time (default 10; 60 with --survey)' },
   // ── request ──────────────────────────────────────────────────────────────────────────────
   request: { short: 'X', type: 'string', value: '<method>', help: 'method for the HTTP requests (default GET)' },
   header: { short: 'H', type: 'string', multiple: true, value: "<'Name: value'>", help: 'extra request header (repeatable)' },
@@ -62,6 +63,7 @@ export const CONNECTION: readonly FlagSpec[] = [
   FLAGS.noproxy,
   FLAGS['no-proxy'],
   FLAGS.timeout,
+  FLAGS['max-time'],
 ];
 
 /** Output flags every command takes. */

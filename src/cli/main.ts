@@ -34,8 +34,12 @@ if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
     runCli(argv, io).then(
       (code) => {
         process.exitCode = code;
-        // A probe socket or server left open must not keep the CLI alive.
-        setTimeout(() => process.exit(code), 1500).unref();
+        // The command is done: exit once stdout and stderr are flushed. A probe socket still closing
+        // (a hostile server that never ends its side) must not keep the CLI alive past --max-time.
+        const exit = () => process.exit(code);
+        if (process.stdout.writableLength === 0 && process.stderr.writableLength === 0) exit();
+        else process.stdout.write('', () => process.stderr.write('', exit));
+        setTimeout(exit, 1500).unref();
       },
       (e) => {
         process.stderr.write(`h2doctor: internal error: ${String(e)}\n`);

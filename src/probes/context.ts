@@ -28,6 +28,11 @@ export interface ProbeContext {
   port: number;
   /** Per-probe deadline, milliseconds. */
   timeoutMs: number;
+  /**
+   * The whole diagnosis's deadline (`--max-time`), as performance.now() ms: no probe waits past it,
+   * whichever wave it belongs to. Absent: only the per-probe deadline applies.
+   */
+  deadline?: number;
   /** Most bytes a probe reads. */
   byteBudget: number;
   /** PEM CA bundle (--cacert), replacing the default roots. */

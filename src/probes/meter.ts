@@ -13,8 +13,9 @@ export class Meter {
     readonly ctx: ProbeContext,
     readonly name: string,
   ) {}
+  /** The probe's own deadline, never past the diagnosis's (`--max-time`). */
   get deadline(): number {
-    return this.start + this.ctx.timeoutMs;
+    return Math.min(this.start + this.ctx.timeoutMs, this.ctx.deadline ?? Infinity);
   }
   common(connect: ConnectOutcome): ProbeCommon {
     return {

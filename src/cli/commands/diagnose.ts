@@ -7,10 +7,10 @@ import type { CliIO } from '../io.js';
 import { EXIT, UsageError } from '../io.js';
 import { parseArgv, type Parsed } from '../spec.js';
 import { commandSpec } from '../registry.js';
-import { connectionOptions, intFlag, useColor, widthOf } from '../connect.js';
+import { connectionOptions, intFlag, runDeadline, useColor, widthOf } from '../connect.js';
 import { assertUrlLike } from '../url-word.js';
 import { isToken } from '../../wire/http/fields.js';
-import { diagnose, type DiagnoseOptions } from '../../diagnose.js';
+import { DEFAULTS, diagnose, type DiagnoseOptions } from '../../diagnose.js';
 import { parseTarget } from '../../target.js';
 import { renderJson } from '../../report/json.js';
 import { parseDnsServer } from '../../transport/dns.js';
@@ -57,7 +57,11 @@ export async function diagnoseOptions(p: Parsed, io: CliIO): Promise<DiagnoseOpt
   const o = await connectionOptions(p, io);
   const maxAddresses = intFlag('--max-addresses', p.str('max-addresses'), 1, 64);
   if (maxAddresses !== undefined) o.maxAddresses = maxAddresses;
-  if (p.bool('survey')) o.survey = true;
+  if (p.bool('survey')) {
+    o.survey = true;
+    // A survey opens many connections: its default --max-time is longer.
+    if (o.maxTimeMs === undefined) o.deadline = runDeadline(DEFAULTS.surveyMaxTimeMs);
+  }
   const rate = intFlag('--rate', p.str('rate'), 1, 10_000);
   if (rate !== undefined) {
     if (!o.survey) throw new UsageError('--rate goes with --survey');

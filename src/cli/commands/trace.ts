@@ -11,7 +11,7 @@ import { connectionOptions, intFlag, useColor, widthOf } from '../connect.js';
 import { parseResolve, parseTarget } from '../../target.js';
 import { parseConnectTo } from '../../transport/route.js';
 import { checkMethod, oneUrl, parseHeaderFlag } from './diagnose.js';
-import { runTrace } from '../../trace/session.js';
+import { TRACE_DEFAULTS, runTrace } from '../../trace/session.js';
 import { renderEvent, renderSummary } from '../../trace/render.js';
 import { keylogText, tracePcapng } from '../../trace/pcap.js';
 import { buildBundle } from '../../trace/bundle.js';
@@ -35,6 +35,8 @@ export async function traceCommand(args: string[], io: CliIO): Promise<number> {
   const o: TraceOptions = { resolve: (conn.resolve ?? []).map((r) => (typeof r === 'string' ? parseResolve(r) : r)) };
   if (conn.ca !== undefined) o.ca = conn.ca;
   if (conn.timeoutMs !== undefined) o.timeoutMs = conn.timeoutMs;
+  // A trace is one connection: its deadline is the whole run's, so --max-time caps it.
+  if (conn.deadline !== undefined) o.timeoutMs = Math.max(1, Math.round(Math.min(o.timeoutMs ?? TRACE_DEFAULTS.timeoutMs, conn.deadline - performance.now())));
   if (conn.connectTo) o.connectTo = conn.connectTo.map((c) => (typeof c === 'string' ? parseConnectTo(c) : c));
   if (conn.family) o.family = conn.family;
   if (conn.clientCert) o.clientCert = conn.clientCert;
@@ -80,8 +82,10 @@ export async function traceCommand(args: string[], io: CliIO): Promise<number> {
     let report;
     let reportError: string | undefined;
     try {
+      // The bundle's diagnosis is a second run: its own --max-time, not what the trace left of it.
+      const { deadline: _spent, ...rest } = conn;
       report = await diagnose(target, {
-        ...conn,
+        ...rest,
         ...(o.method ? { method: o.method } : {}),
         ...(o.headers ? { headers: o.headers } : {}),
       });

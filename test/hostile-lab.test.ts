@@ -1,0 +1,131 @@
+/**
+ * The hostile lab from outside: for every hostile behaviour, `h2doctor <url>` and `h2doctor trace
+ * <url>` run as child processes (the built CLI) with `--max-time`, and must
+ *   - exit 1 (never "OK"), the diagnosis naming the behaviour's code;
+ *   - end within --max-time + 0.5 s (an upper bound the issue sets, not a speed measurement);
+ *   - stay under 128 MB peak RSS (getrusage of the child, reported by test/fixtures/peak-rss.cjs).
+ * Real curl is the ground truth that each behaviour is broken: it gets no 200 from any of them.
+ * The behaviours run concurrently (bounded), so the file stays short.
+ */
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createLabPki, type LabPki } from '../src/lab/pki.js';
+import { HOSTILE_SCENARIOS } from '../src/lab/scenarios/hostile.js';
+import type { LabScenario, RunningScenario } from '../src/lab/helpers.js';
+import { limiter } from '../src/util/limit.js';
+import { findBinary, skipWithout } from './real-helpers.js';
+
+const CLI = new URL('../dist/h2doctor.cjs', import.meta.url).pathname;
+const PRELOAD = new URL('./fixtures/peak-rss.cjs', import.meta.url).pathname;
+/** --max-time for every run (seconds): short, so the slow behaviours end soon. */
+const MAX_TIME_S = 2;
+const WALL_BOUND_MS = MAX_TIME_S * 1000 + 500;
+const RSS_BOUND_KIB = 128 * 1024;
+
+export interface ChildRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  /** Peak RSS of the child (KiB) and its wall time since process start (ms), from the preload. */
+  peakKib: number;
+  wallMs: number;
+}
+
+/** Run the built CLI with the peak-RSS preload; never rejects. */
+export function runCli(args: string[], limitMs = 30_000): Promise<ChildRun> {
+  return new Promise((resolve) => {
+    const c = spawn(process.execPath, ['-r', PRELOAD, CLI, ...args], { env: { ...process.env, NO_COLOR: '1' } });
+    let stdout = '';
+    let stderr = '';
+    c.stdout.on('data', (d) => (stdout += d));
+    c.stderr.on('data', (d) => (stderr += d));
+    const kill = setTimeout(() => c.kill('SIGKILL'), limitMs);
+    c.on('close', (code) => {
+      clearTimeout(kill);
+      const m = /H2DOCTOR_PEAK (\d+) (\d+)/.exec(stderr);
+      resolve({ code, stdout, stderr: stderr.replace(/\n?H2DOCTOR_PEAK .*\n/, ''), peakKib: m ? Number(m[1]) : Infinity, wallMs: m ? Number(m[2]) : Infinity });
+    });
+  });
+}
+
+let pki: LabPki;
+let dir: string;
+let ca: string;
+
+beforeAll(async () => {
+  pki = await createLabPki();
+  dir = mkdtempSync(join(tmpdir(), 'h2d-hostile-'));
+  ca = join(dir, 'ca.pem');
+  writeFileSync(ca, pki.rootCa.certPem);
+}, 60_000);
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const target = (r: RunningScenario): string[] => [r.url, ...(r.resolve ?? []).flatMap((x) => ['--resolve', x]), '--cacert', ca, '--max-time', String(MAX_TIME_S)];
+
+/** Start a scenario only while it is used: the lab's servers share this process, a few at a time. */
+async function withScenario<T>(s: LabScenario, f: (r: RunningScenario) => Promise<T>): Promise<T> {
+  const r = await s.start({ pki });
+  try {
+    return await f(r);
+  } finally {
+    await r.stop();
+  }
+}
+
+describe('hostile lab: every behaviour is an error, within --max-time + 0.5 s and 128 MB', () => {
+  test('diagnose and trace of each behaviour', async () => {
+    const run = limiter(3);
+    const rows = await Promise.all(
+      HOSTILE_SCENARIOS.map((s) =>
+        run(() => withScenario(s, async (r) => {
+          const d = await runCli([...target(r), '--json']);
+          const t = await runCli(['trace', ...target(r)]);
+          let codes: string[] = [];
+          try {
+            codes = (JSON.parse(d.stdout) as { findings: Array<{ code: string }> }).findings.map((f) => f.code);
+          } catch {
+            codes = [`unparsable output: ${d.stdout.slice(0, 200)} ${d.stderr.slice(0, 200)}`];
+          }
+          return { id: s.id, expect: s.expect, codes, d, t };
+        })),
+      ),
+    );
+    const failures: string[] = [];
+    for (const r of rows) {
+      const problems: string[] = [];
+      if (r.d.code !== 1) problems.push(`diagnose exit ${r.d.code}`);
+      for (const c of r.expect) if (!r.codes.includes(c)) problems.push(`missing ${c} (found ${r.codes.join(', ') || 'nothing'})`);
+      if (r.t.code !== 1) problems.push(`trace exit ${r.t.code}: ${r.t.stderr.slice(0, 200)}`);
+      for (const [what, c] of [['diagnose', r.d], ['trace', r.t]] as const) {
+        if (c.wallMs > WALL_BOUND_MS) problems.push(`${what} took ${c.wallMs} ms (bound ${WALL_BOUND_MS})`);
+        if (c.peakKib >= RSS_BOUND_KIB) problems.push(`${what} peak RSS ${Math.round(c.peakKib / 1024)} MB`);
+      }
+      if (problems.length) failures.push(`${r.id}: ${problems.join('; ')}`);
+    }
+    expect(failures).toEqual([]);
+  }, 300_000);
+
+  test.skipIf(skipWithout(findBinary('curl'), 'curl'))('real curl gets no 200 from any HTTP/2 behaviour (ground truth: each is broken)', async () => {
+    const run = limiter(6);
+    const h2 = HOSTILE_SCENARIOS.filter((s) => s.id.startsWith('hostile-h2'));
+    const results = await Promise.all(
+      h2.map((s) =>
+        run(() =>
+          withScenario(s, (r) =>
+            new Promise<string>((resolve) => {
+              const c = spawn('curl', ['-sS', '-o', '/dev/null', '-w', '%{http_code}', '--max-time', '2', '--cacert', ca, r.url.startsWith('http:') ? '--http2-prior-knowledge' : '--http2', ...(r.resolve ?? []).flatMap((x) => ['--resolve', x]), r.url]);
+              let out = '';
+              c.stdout.on('data', (d) => (out += d));
+              c.on('close', (code) => resolve(code === 0 && out === '200' ? `${s.id}: curl got 200` : ''));
+            }),
+          ),
+        ),
+      ),
+    );
+    expect(results.filter(Boolean)).toEqual([]);
+  }, 120_000);
+});
