@@ -203,6 +203,21 @@ export const COMMANDS: readonly Command[] = [
     load: () => import('./commands/capture-client.js').then((m) => m.captureClientCommand),
   },
   {
+    name: 'exporter',
+    summary: 'a Prometheus exporter (blackbox style): /probe?target=<url> and /metrics',
+    usage: ['exporter [--listen 127.0.0.1:9799] [--config modules.yaml] [connection options]'],
+    description:
+      'Serves /probe?target=<url>[&module=<name>]: one light diagnosis per scrape, as OpenMetrics series per address (probe success, h2 negotiated, ALPN/TLS/cipher info, handshake and exchange times, certificate expiry, one series per finding code). /metrics is the exporter\'s own health. Modules (--config) choose the options; the connection options below are every module\'s defaults. See docs/exporter.md.',
+    flags: [
+      f('listen', { type: 'string', value: '<host:port>', help: 'where to listen (default 127.0.0.1:9799)' }),
+      f('config', { type: 'string', value: '<file>', complete: 'file', help: 'modules file (YAML or JSON): modules: { name: { timeout, survey, max_addresses, sni, resolve, cacert } }' }),
+      ...CONNECTION,
+      ...OUTPUT,
+    ],
+    footer: 'Serves until interrupted. Exit status: 0 stopped, 2 bad usage (or the port is taken), 3 internal error.',
+    load: () => import('./commands/exporter.js').then((m) => m.exporterCommand),
+  },
+  {
     name: 'help',
     summary: 'help on a command: h2doctor help <command>',
     usage: ['help [<command>]'],
