@@ -133,8 +133,13 @@ describe.skipIf(skip)('exporter scraped by a real Prometheus', () => {
     const expiry = await query('h2doctor_cert_not_after_seconds');
     expect(Number(by(expiry, healthyUrl)?.value[1])).toBeGreaterThan(Date.now() / 1000);
 
-    // The exporter's own health, scraped from /metrics.
-    const probes = await query('h2doctor_exporter_probes_total');
+    // The exporter's own health, scraped from /metrics (its own job: wait for a scrape after the probes).
+    let probes: Sample[] = [];
+    for (let i = 0; i < 40; i++) {
+      probes = await query('h2doctor_exporter_probes_total');
+      if (probes.some((x) => x.metric.result === 'fail') && probes.some((x) => x.metric.result === 'ok')) break;
+      await new Promise((r) => setTimeout(r, 500));
+    }
     expect(probes.some((x) => x.metric.result === 'fail')).toBe(true);
     expect(probes.some((x) => x.metric.result === 'ok')).toBe(true);
   }, 60_000);
