@@ -175,6 +175,12 @@ export function useColor(p: Parsed, io: CliIO): boolean {
   return io.color;
 }
 
+/** The terminal's columns, else COLUMNS; undefined when neither says (output piped to a file or a CI log). */
+export function knownWidth(io: CliIO): number | undefined {
+  const n = io.columns ?? Number(io.env.COLUMNS || NaN);
+  return Number.isFinite(n) && n >= 20 ? Math.min(Math.floor(n), 400) : undefined;
+}
+
 /** Columns to wrap to: the terminal's, else COLUMNS, else 80. */
 export function widthOf(io: CliIO): number {
   const n = io.columns ?? Number(io.env.COLUMNS);

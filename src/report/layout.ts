@@ -47,19 +47,32 @@ export interface WrapOptions {
 export function wrap(text: string, width: number, o: WrapOptions = {}): string[] {
   const first = o.indent ?? '';
   const next = o.hanging ?? first;
-  const words = text.split(/ +/).filter((w) => w !== '');
+  // Each word with the spaces before it: spacing inside a line is kept (aligned columns), the
+  // spaces at a break are dropped.
+  const room = Math.max(1, width - Math.max(displayWidth(first), displayWidth(next)));
+  const tokens: string[] = [];
+  for (const tok of text.match(/ *[^ ]+/g) ?? []) {
+    // A list too long for any line (a,b,c,…) may break after its commas: each item stays whole.
+    if (displayWidth(tok.trimStart()) > room && /,./.test(tok)) {
+      const parts = tok.split(/(?<=,)(?=.)/);
+      tokens.push(parts[0]!, ...parts.slice(1).map((x) => `\0${x}`));
+    } else tokens.push(tok);
+  }
   const lines: string[] = [];
   let line = first;
   let lineHasWord = false;
-  for (const w of words) {
-    const candidate = lineHasWord ? `${line} ${w}` : line + w;
+  for (const raw of tokens) {
+    // \0 marks a piece of a list that joins the previous one with no space.
+    const tok = raw.startsWith('\0') ? raw.slice(1) : raw;
+    const word = tok.trimStart();
+    const candidate = lineHasWord ? line + tok : line + (lines.length ? word : tok);
     if (!lineHasWord || displayWidth(candidate) <= width) {
       line = candidate;
       lineHasWord = true;
       continue;
     }
     lines.push(line);
-    line = next + w;
+    line = next + word;
   }
   if (lineHasWord || lines.length === 0) lines.push(line);
   return lines;
@@ -78,26 +91,25 @@ export function wrapBlock(text: string, width: number, indent = ''): string[] {
  * what is left of `width` (the others are kept whole), continuation lines under the last column.
  */
 export function table(rows: readonly (readonly string[])[], width: number, o: { indent?: string; gap?: number } = {}): string[] {
+  return tableRows(rows, width, o).flat();
+}
+
+/** {@link table}, one group of lines per row (to put something under a row). */
+export function tableRows(rows: readonly (readonly string[])[], width: number, o: { indent?: string; gap?: number } = {}): string[][] {
   if (!rows.length) return [];
   const indent = o.indent ?? '';
   const gap = ' '.repeat(o.gap ?? 2);
   const cols = Math.max(...rows.map((r) => r.length));
-  const widths = Array.from({ length: cols }, (_, i) => Math.max(0, ...rows.map((r) => displayWidth(r[i] ?? ''))));
-  const out: string[] = [];
-  for (const r of rows) {
+  const widths = Array.from({ length: cols }, (_, i) => Math.max(0, ...rows.map((r) => (i < r.length - 1 ? displayWidth(r[i] ?? '') : 0))));
+  return rows.map((r) => {
     const head = r.slice(0, -1).map((cell, i) => padEnd(cell, widths[i]!)).join(gap);
     const prefix = indent + (r.length > 1 ? head + gap : '');
     const last = r[r.length - 1] ?? '';
     // Too little room left for the last column: it goes under the row, indented.
     const room = width - displayWidth(prefix);
-    if (room < 16 && r.length > 1) {
-      out.push(prefix.trimEnd());
-      out.push(...wrap(last, width, { indent: indent + '    ' }));
-      continue;
-    }
-    out.push(...wrap(last, width, { indent: prefix, hanging: ' '.repeat(displayWidth(prefix)) }));
-  }
-  return out;
+    if (room < 16 && r.length > 1) return [prefix.trimEnd(), ...wrap(last, width, { indent: indent + '    ' })];
+    return wrap(last, width, { indent: prefix, hanging: ' '.repeat(displayWidth(prefix)) });
+  });
 }
 
 /**
@@ -116,6 +128,75 @@ export function definitions(rows: readonly (readonly [string, string])[], width:
       out.push(indent + term);
       out.push(...wrap(text, width, { indent: hang }));
     } else out.push(...wrap(text, width, { indent: padEnd(indent + term, col), hanging: hang }));
+  }
+  return out;
+}
+
+/**
+ * Splits a shell command into words, keeping quoted strings whole (a break inside quotes would
+ * change the command).
+ */
+function shellWords(cmd: string): string[] {
+  const words: string[] = [];
+  let cur = '';
+  let quote: string | null = null;
+  for (const ch of cmd) {
+    if (quote) {
+      cur += ch;
+      if (ch === quote) quote = null;
+    } else if (ch === "'" || ch === '"') {
+      quote = ch;
+      cur += ch;
+    } else if (ch === ' ') {
+      if (cur) words.push(cur);
+      cur = '';
+    } else cur += ch;
+  }
+  if (cur) words.push(cur);
+  return words;
+}
+
+/**
+ * Fits finished lines to `width` columns: a longer line is wrapped at spaces, its continuation
+ * indented under its own text; a shell command line (`$ …`) is continued with ` \` so it still
+ * pastes, and is never broken inside quotes. No word is ever cut; a single word wider than the
+ * line stays whole.
+ */
+export function fitLines(lines: readonly string[], width: number): string[] {
+  const out: string[] = [];
+  for (const line of lines) {
+    if (displayWidth(line) <= width) {
+      out.push(line);
+      continue;
+    }
+    // Leading colour codes stay with the text; the spaces before it are the line's indent.
+    const m = /^((?:\x1b\[[0-9;]*m)*)( *)/.exec(line)!;
+    const lead = m[2]!;
+    const body = m[1]! + line.slice(m[0].length);
+    const cmd = /^(?:\x1b\[[0-9;]*m)*\$ /.test(body);
+    if (cmd) {
+      const words = shellWords(body);
+      const hang = lead + '    ';
+      let cur = lead;
+      let has = false;
+      for (const w of words) {
+        const cand = has ? `${cur} ${w}` : cur + w;
+        // Room for the " \" that continues the line.
+        if (!has || displayWidth(cand) + 2 <= width) {
+          cur = cand;
+          has = true;
+        } else {
+          out.push(`${cur} \\`);
+          cur = hang + w;
+        }
+      }
+      out.push(cur);
+      continue;
+    }
+    // A bullet, dash or bracketed label keeps its text aligned after the marker.
+    const marker = /^(?:(?:\x1b\[[0-9;]*m)*(?:[•–-]|\d+\.|\[[^\]]{1,40}\]) )/.exec(body)?.[0];
+    const hang = lead + (marker && displayWidth(marker) <= 12 ? ' '.repeat(displayWidth(marker)) : '  ');
+    out.push(...wrap(body, width, { indent: lead, hanging: hang }));
   }
   return out;
 }

@@ -4,6 +4,8 @@
  */
 import type { Finding, Report } from '../types.js';
 import { describeProbe } from './describe.js';
+import { fitLines, table, wrap as wrapWords } from './layout.js';
+import { styler, type Paint } from './style.js';
 
 export interface TerminalOptions {
   color: boolean;
@@ -12,12 +14,11 @@ export interface TerminalOptions {
   width?: number;
 }
 
-const ANSI = { red: 31, yellow: 33, green: 32, cyan: 36, dim: 2, bold: 1, magenta: 35 } as const;
-type Style = keyof typeof ANSI;
 
 export function renderTerminal(r: Report, o: TerminalOptions): string {
-  const c = (s: string, ...styles: Style[]) => (o.color ? styles.map((x) => `\x1b[${ANSI[x]}m`).join('') + s + '\x1b[0m' : s);
-  const width = Math.max(60, Math.min(o.width ?? 100, 120));
+  const c = styler(o.color);
+  // The terminal's width (the CLI passes it; 80 when unknown); every line is fitted to it at the end.
+  const width = Math.max(20, o.width ?? 80);
   const out: string[] = [];
   const errors = r.findings.filter((f) => f.severity === 'error').length;
   const warnings = r.findings.filter((f) => f.severity === 'warning').length;
@@ -50,16 +51,14 @@ export function renderTerminal(r: Report, o: TerminalOptions): string {
     out.push('');
     out.push(c('Probes', 'bold'));
     const rows = r.probes.map((p) => [p.id, `${p.startMs.toFixed(1)}+${p.durationMs.toFixed(1)} ms`, `${p.bytesSent}/${p.bytesReceived} B`, describeProbe(p)]);
-    const w0 = Math.max(5, ...rows.map((x) => x[0]!.length));
-    const w1 = Math.max(4, ...rows.map((x) => x[1]!.length));
-    const w2 = Math.max(7, ...rows.map((x) => x[2]!.length));
-    out.push(c(`  ${'probe'.padEnd(w0)}  ${'time'.padEnd(w1)}  ${'out/in'.padEnd(w2)}  result`, 'dim'));
-    for (const x of rows) out.push(`  ${x[0]!.padEnd(w0)}  ${x[1]!.padEnd(w1)}  ${x[2]!.padEnd(w2)}  ${x[3]}`);
+    // Sized from the data; the result column wraps beside its row.
+    const lines = table([['probe', 'time', 'out/in', 'result'], ...rows], width, { indent: '  ' });
+    out.push(c(lines[0]!, 'dim'), ...lines.slice(1));
   } else if (r.findings.length) {
     out.push('');
     out.push(c('  -v shows every probe; --json gives the full report.', 'dim'));
   }
-  return out.join('\n') + '\n';
+  return fitLines(out.join('\n').split('\n'), width).join('\n') + '\n';
 }
 
 function proxyLine(p: NonNullable<Report['proxy']>): string {
@@ -71,7 +70,7 @@ function proxyLine(p: NonNullable<Report['proxy']>): string {
  * The protocol matrix: the same request over HTTP/1.0, HTTP/1.1 and HTTP/2. Shown when the rows
  * disagree or one is a 426 (and always with -v).
  */
-function renderMatrix(r: Report, c: (s: string, ...st: Style[]) => string, verbose: boolean): string[] {
+function renderMatrix(r: Report, c: Paint, verbose: boolean): string[] {
   const rows = r.matrix ?? [];
   if (!rows.length) return [];
   const statuses = new Set(rows.map((x) => x.status ?? x.outcome));
@@ -101,7 +100,7 @@ function summaryLine(r: Report): string {
   return parts.join('  ·  ');
 }
 
-function renderFinding(f: Finding, c: (s: string, ...st: Style[]) => string, width: number, verbose: boolean): string[] {
+function renderFinding(f: Finding, c: Paint, width: number, verbose: boolean): string[] {
   const sev = f.severity === 'error' ? c('ERROR', 'bold', 'red') : f.severity === 'warning' ? c('WARN ', 'bold', 'yellow') : c('INFO ', 'bold', 'cyan');
   const out: string[] = [`${sev} ${c(f.code, 'bold')}  ${f.title}`];
   if (f.severityRaised) out.push(`  ${c(`severity raised: ${f.severityRaised}`, 'magenta')}`);
@@ -142,28 +141,16 @@ function plural(n: number, w: string): string {
   return `${n} ${w}${n === 1 ? '' : 's'}`;
 }
 
-/** Greedy word wrap. */
+/** Greedy word wrap of text with its own paragraphs (never inside a word). */
 export function wrap(text: string, width: number): string[] {
-  const lines: string[] = [];
-  for (const para of text.split('\n')) {
-    let line = '';
-    for (const word of para.split(/\s+/)) {
-      if (!word) continue;
-      if (line && line.length + 1 + word.length > width) {
-        lines.push(line);
-        line = word;
-      } else line = line ? `${line} ${word}` : word;
-    }
-    lines.push(line);
-  }
-  return lines;
+  return text.split('\n').flatMap((para) => wrapWords(para.replace(/\s+/g, ' ').trim(), Math.max(1, width)));
 }
 
 /**
  * The server's TLS surface as the TLS stage found it: always after --survey, with -v otherwise.
  * One line per version (accepted or not, its suites in server order), then groups, ALPN, SNI.
  */
-function renderTlsSurface(r: Report, c: (s: string, ...st: Style[]) => string, verbose: boolean): string[] {
+function renderTlsSurface(r: Report, c: Paint, verbose: boolean): string[] {
   const out: string[] = [];
   for (const p of r.probes) {
     if (p.kind !== 'tls-stage' || !p.stage.surface) continue;

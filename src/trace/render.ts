@@ -6,22 +6,23 @@
  * for (const e of result.events) process.stdout.write(renderEvent(e));
  */
 import type { Problem, TraceEvent } from './types.js';
+import { fitLines, wrap } from '../report/layout.js';
+import { styler } from '../report/style.js';
 
 export interface RenderOptions {
   color?: boolean;
+  /** Columns to fit each line to (never cutting a word); unbounded when left out. */
+  width?: number;
 }
 
 const INDENT = ' '.repeat(14);
 
-function paint(color: boolean | undefined, code: string, s: string): string {
-  return color ? `\x1b[${code}m${s}\x1b[0m` : s;
-}
-
-function problemLines(ps: Problem[] | undefined, color?: boolean): string {
+function problemLines(ps: Problem[] | undefined, color: boolean | undefined, width: number): string {
   if (!ps?.length) return '';
+  const c = styler(color);
   const mark = { error: '✗', warning: '!', info: 'i' } as const;
-  const code = { error: '31', warning: '33', info: '36' } as const;
-  return ps.map((p) => `${INDENT}${paint(color, code[p.level], `${mark[p.level]} ${p.text}`)}\n`).join('');
+  const style = { error: 'red', warning: 'yellow', info: 'cyan' } as const;
+  return ps.map((p) => wrap(`${mark[p.level]} ${p.text}`, width, { indent: INDENT, hanging: `${INDENT}  ` }).map((l) => `${INDENT}${c(l.slice(INDENT.length), style[p.level])}\n`).join('')).join('');
 }
 
 /** One event as text (ends with a newline). */
@@ -77,7 +78,11 @@ export function renderEvent(e: TraceEvent, o: RenderOptions = {}): string {
       line = `close    ${e.by}: ${e.detail}`;
       break;
   }
-  return `${t}${line}\n${more}${problemLines(e.problems, c)}`;
+  const width = o.width ?? Infinity;
+  // The event's text continues under itself (after the time and the "tls   ←  " column).
+  const first = wrap(line, width, { indent: t, hanging: ' '.repeat(t.length + 9) }).join('\n');
+  const rest = more ? fitLines(more.replace(/\n$/, '').split('\n'), width).join('\n') + '\n' : '';
+  return `${first}\n${rest}${problemLines(e.problems, c, width)}`;
 }
 
 /** Every event, then a one-line verdict. */

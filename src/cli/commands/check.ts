@@ -8,8 +8,10 @@ import { dirname, isAbsolute, relative, resolve as resolvePath } from 'node:path
 import type { CliIO } from '../io.js';
 import { EXIT, UsageError } from '../io.js';
 import { parseArgv } from '../spec.js';
+import { fitLines } from '../../report/layout.js';
+import { styler } from '../../report/style.js';
 import { commandSpec } from '../registry.js';
-import { intFlag, useColor, widthOf } from '../connect.js';
+import { intFlag, knownWidth, useColor, widthOf } from '../connect.js';
 import { DEFAULT_ENVIRONMENT, formatChecksFileError, parseChecksFile } from '../../check/parse.js';
 import { loadCa, runChecks, RUN_DEFAULTS } from '../../check/run.js';
 import { toJUnitXml } from '../../check/junit.js';
@@ -96,7 +98,7 @@ export async function checkCommand(args: string[], io: CliIO): Promise<number> {
     const errors = results.filter((r) => r.error !== undefined).length;
     io.stdout(JSON.stringify({ file: shown, env, passed, failed, errors, durationMs: wall, results }, null, 2) + '\n');
   } else {
-    io.stdout(renderTable(results, { color: useColor(p, io), env, wall }));
+    io.stdout(renderTable(results, { color: useColor(p, io), env, wall, ...(knownWidth(io) ? { width: knownWidth(io)! } : {}) }));
   }
   if (gha) for (const line of checkAnnotations(results, shown)) io.stdout(line + '\n');
   return passed === results.length ? EXIT.ok : EXIT.fail;
@@ -113,8 +115,10 @@ function displayPath(path: string, cwd: string): string {
  * @example
  *   renderTable(results, { color: false, env: 'lab', wall: 312 });
  */
-export function renderTable(results: readonly CheckResult[], o: { color: boolean; env: string; wall: number }): string {
-  const c = (s: string, code: number) => (o.color ? `\x1b[${code}m${s}\x1b[0m` : s);
+export function renderTable(results: readonly CheckResult[], o: { color: boolean; env: string; wall: number; width?: number }): string {
+  const paint = styler(o.color);
+  const names = { 31: 'red', 32: 'green', 2: 'dim' } as const;
+  const c = (s: string, code: 31 | 32 | 2) => paint(s, names[code]);
   const wName = Math.max(5, ...results.map((r) => r.name.length));
   const wUrl = Math.min(60, Math.max(3, ...results.map((r) => r.url.length)));
   const lines = [`${'check'.padEnd(wName)}  ${'url'.padEnd(wUrl)}  result  time`];
@@ -131,5 +135,6 @@ export function renderTable(results: readonly CheckResult[], o: { color: boolean
   const failed = results.length - passed;
   lines.push('');
   lines.push(`${passed} passed, ${failed} failed${errors > 0 ? ` (${errors} could not run)` : ''}  (${results.length} checks, env ${o.env}, ${o.wall} ms)`);
-  return lines.join('\n') + '\n';
+  // Fitted to a terminal; rows kept whole for a CI log (one row per check, for grep).
+  return (o.width ? fitLines(lines, o.width) : lines).join('\n') + '\n';
 }

@@ -11,6 +11,8 @@ import { EXIT, UsageError, type CliIO } from '../io.js';
 import { parseArgv, type Parsed } from '../spec.js';
 import { commandSpec } from '../registry.js';
 import { connectionOptions, useColor, widthOf } from '../connect.js';
+import { fitLines } from '../../report/layout.js';
+import { styler } from '../../report/style.js';
 import type { DiagnoseOptions } from '../../diagnose.js';
 
 /** Confirms candidates with a diagnosis made with the command line's connection options. */
@@ -52,8 +54,8 @@ interface Style {
 }
 
 function style(color: boolean): Style {
-  const wrap = (a: string, b: string) => (s: string) => (color ? `\x1b[${a}m${s}\x1b[${b}m` : s);
-  return { bold: wrap('1', '22'), dim: wrap('2', '22'), good: wrap('32', '39') };
+  const c = styler(color);
+  return { bold: (s) => c(s, 'bold'), dim: (s) => c(s, 'dim'), good: (s) => c(s, 'green') };
 }
 
 function pct(x: number): string {
@@ -157,6 +159,6 @@ export async function explainCommand(args: string[], io: CliIO, deps: { confirm?
     result = confirmCandidates(result, found.codes, p.url);
   }
   if (p.json) io.stdout(JSON.stringify(explainJson(result), null, 2) + '\n');
-  else io.stdout(renderExplain(result, useColor(p.p, io)));
+  else io.stdout(fitLines(renderExplain(result, useColor(p.p, io)).replace(/\n$/, '').split('\n'), widthOf(io)).join('\n') + '\n');
   return EXIT.ok;
 }

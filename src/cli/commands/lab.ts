@@ -8,6 +8,8 @@ import { EXIT, UsageError } from '../io.js';
 import { parseArgv } from '../spec.js';
 import { commandSpec } from '../registry.js';
 import { useColor, widthOf } from '../connect.js';
+import { fitLines, tableRows } from '../../report/layout.js';
+import { styler } from '../../report/style.js';
 import { ALL_SCENARIOS as SCENARIOS, findScenario } from '../../lab/scenarios.js';
 import { runLab } from '../../lab/run.js';
 import { createLabPki, writeLabPki } from '../../lab/pki.js';
@@ -23,10 +25,11 @@ export async function labCommand(argv: string[], io: CliIO): Promise<number> {
     return EXIT.ok;
   }
   const color = useColor(p, io);
-  const c = (s: string, code: number) => (color ? `\x1b[${code}m${s}\x1b[0m` : s);
+  const c = styler(color);
   if (values.list) {
     const w = Math.max(...SCENARIOS.map((s) => s.id.length));
-    for (const s of SCENARIOS) io.stdout(`${s.id.padEnd(w)}  ${s.family.padEnd(10)} ${(s.expect.join(', ') || '(healthy)').padEnd(48)} ${s.title}\n`);
+    const lines = SCENARIOS.map((s) => `${s.id.padEnd(w)}  ${s.family.padEnd(10)} ${(s.expect.join(', ') || '(healthy)').padEnd(48)} ${s.title}`);
+    io.stdout(fitLines(lines, widthOf(io)).join('\n') + '\n');
     return EXIT.ok;
   }
   for (const id of positionals) {
@@ -42,15 +45,19 @@ export async function labCommand(argv: string[], io: CliIO): Promise<number> {
     if (values.json) {
       io.stdout(JSON.stringify({ passed, failed: results.length - passed, durationMs: wall, results: results.map(({ report, ...r }) => (values.verbose ? { ...r, report } : r)) }, null, 2) + '\n');
     } else {
-      const w = Math.max(8, ...results.map((r) => r.scenario.length));
-      const we = Math.max(8, ...results.map((r) => (r.expected.join(', ') || '(none)').length));
-      io.stdout(`${'scenario'.padEnd(w)}  ${'expected'.padEnd(we)}  ${'found'.padEnd(40)}  result\n`);
-      for (const r of results) {
-        const found = r.found.join(', ') || '(none)';
-        const verdict = r.pass ? c('pass', 32) : c('FAIL', 31);
-        io.stdout(`${r.scenario.padEnd(w)}  ${(r.expected.join(', ') || '(none)').padEnd(we)}  ${found.padEnd(40)}  ${verdict}  ${c(`${r.durationMs} ms`, 2)}\n`);
-        if (!r.pass) io.stdout(`${' '.repeat(w)}  ${c(r.problems.join('; '), 31)}\n`);
-      }
+      // A table sized from its data, fitted to the terminal: the codes column wraps beside its row.
+      const width = widthOf(io);
+      const codes = (r: (typeof results)[number]) => {
+        const expected = r.expected.join(', ') || '(none)';
+        return r.pass ? expected : `expected ${expected}; found ${r.found.join(', ') || '(none)'}`;
+      };
+      const rows = results.map((r) => [r.scenario, `${r.pass ? c('pass', 'green') : c('FAIL', 'red')} ${c(`${r.durationMs} ms`, 'dim')}`, codes(r)]);
+      const groups = tableRows([['scenario', 'result', 'codes (expected = found)'], ...rows], width);
+      io.stdout(groups[0]!.join('\n') + '\n');
+      results.forEach((r, i) => {
+        io.stdout(groups[i + 1]!.join('\n') + '\n');
+        if (!r.pass) io.stdout(fitLines([`  ${c(r.problems.join('; '), 'red')}`], width).join('\n') + '\n');
+      });
       io.stdout(`\n${passed} passed, ${results.length - passed} failed  (${results.length} scenarios in ${wall} ms)\n`);
     }
     return passed === results.length ? EXIT.ok : EXIT.fail;

@@ -13,6 +13,7 @@ import { parseConnectTo } from '../../transport/route.js';
 import { checkMethod, oneUrl, parseHeaderFlag } from './diagnose.js';
 import { TRACE_DEFAULTS, runTrace } from '../../trace/session.js';
 import { renderEvent, renderSummary } from '../../trace/render.js';
+import { fitLines } from '../../report/layout.js';
 import { keylogText, tracePcapng } from '../../trace/pcap.js';
 import { buildBundle } from '../../trace/bundle.js';
 import { gatherEnvironment } from '../../trace/environment.js';
@@ -68,9 +69,9 @@ export async function traceCommand(args: string[], io: CliIO): Promise<number> {
   }
 
   const color = useColor(p, io);
-  const trace = await runTrace(target, o, json ? undefined : (e) => io.stdout(renderEvent(e, { color })));
+  const trace = await runTrace(target, o, json ? undefined : (e) => io.stdout(renderEvent(e, { color, width: widthOf(io) })));
   if (json) io.stdout(`${JSON.stringify(trace.events, null, 2)}\n`);
-  else io.stdout(renderSummary(trace.events));
+  else io.stdout(fitLines(renderSummary(trace.events).split('\n'), widthOf(io)).join('\n'));
 
   if (keylog !== undefined) await writeOut(keylog, keylogText(trace), '--keylog', io);
   if (pcap !== undefined) {
