@@ -136,3 +136,67 @@ describe('long pastes', () => {
     expect(explain(log).matches[0]!.id).toBe('curl-http2-framing-layer');
   });
 });
+
+// Real lines from corpus/clients.json (recorded from the clients against the lab).
+const top = (text: string, n = 1) => explain(text).causes.slice(0, n).map((c) => c.code);
+
+describe('pointing the right way (issue 13)', () => {
+  test('"not yet valid" is cert-not-yet-valid, not expired or untrusted', () => {
+    expect(top("Error: certificate is not yet valid\n  code: 'CERT_NOT_YET_VALID'\n}")).toEqual(['cert-not-yet-valid']);
+    expect(top('Get "https://h/": x509: certificate has expired or is not yet valid: current time 2026-12-03T05:31:10Z is before 2026-12-04T05:30:54Z')).toEqual(['cert-not-yet-valid']);
+    expect(top('Get "https://h/": x509: certificate has expired or is not yet valid: current time 2026-12-03T05:31:10Z is after 2026-12-02T05:30:54Z')).toEqual(['cert-expired']);
+  });
+  test('alert 120 from an HTTP/1.1-only client means the server lacks http/1.1; from an h2-only client, that it lacks h2', () => {
+    const h1 = "requests.exceptions.SSLError: HTTPSConnectionPool(host='localhost', port=38705): Max retries exceeded with url: / (Caused by SSLError(SSLError(1, '[SSL] tlsv1 alert no application protocol (_ssl.c:992)')))";
+    expect(top(h1)).toEqual(['http1-not-supported']);
+    const grpc = 'details = "failed to connect to all addresses; last error: UNKNOWN: ipv4:127.0.0.1:46753: Ssl handshake failed: SSL_ERROR_SSL: error:0A000460:SSL routines::tlsv1 alert no application protocol"';
+    expect(top(grpc)).toEqual(['alpn-no-h2']);
+  });
+  test("Go's remote error: tls: no application protocol names the ALPN codes", () => {
+    expect(top('Get "https://localhost:46753/": remote error: tls: no application protocol', 2).sort()).toEqual(['alpn-no-h2', 'http1-not-supported']);
+  });
+  test('curl (16) after a GOAWAY in the same output is goaway-on-connect, not an HTTP/1.1 server', () => {
+    expect(top('* recveived GOAWAY, error=13, last_stream=0\ncurl: (16) Error in the HTTP2 framing layer')).toEqual(['goaway-on-connect']);
+  });
+  test("grpcio's failed-to-connect wrapper never outranks the TLS error inside it", () => {
+    const t = 'details = "failed to connect to all addresses; last error: UNKNOWN: ipv4:127.0.0.1:35229: Ssl handshake failed: SSL_ERROR_SSL: error:0A000086:SSL routines::certificate verify failed"';
+    expect(top(t, 3)).toEqual(expect.arrayContaining(['cert-untrusted', 'cert-expired']));
+    expect(top(t)[0]!.startsWith('cert-')).toBe(true);
+  });
+  test('a client that demands TLS 1.3 and refuses the server\'s TLS 1.2 is tls13-not-supported first', () => {
+    expect(top('javax.net.ssl.SSLHandshakeException: The server selected protocol version TLS12 is not accepted by client preferences [TLS13]')).toEqual(['tls13-not-supported']);
+    expect(top('Get "https://h/": tls: server selected unsupported protocol version 303')).toEqual(['tls13-not-supported']);
+    expect(top('Get "https://h/": tls: server selected unsupported protocol version 301')).toEqual(['tls-version-too-old']);
+  });
+  test('fetch failed unwraps to its cause', () => {
+    expect(top("TypeError: fetch failed\n  [cause]: Error: certificate has expired\n    code: 'CERT_HAS_EXPIRED'\n  }\n}")).toEqual(['cert-expired']);
+  });
+  test('Java Caused by: the innermost specific cause wins', () => {
+    const t = 'Exception in thread "main" javax.net.ssl.SSLHandshakeException: PKIX path validation failed: java.security.cert.CertPathValidatorException: validity check failed\nCaused by: java.security.cert.CertificateExpiredException: NotAfter: Wed Dec 02 05:30:54 UTC 2026';
+    expect(top(t)).toEqual(['cert-expired']);
+  });
+  test('426 seen by an HTTP client and by a WebSocket client point different ways', () => {
+    expect(top('requests.exceptions.HTTPError: 426 Client Error: Upgrade Required for url: https://h/')).toEqual(['upgrade-required-h2']);
+    expect(top('Error: Unexpected server response: 426')).toEqual(['upgrade-header-stripped']);
+    expect(top('Get "https://h/": Forbidden')).toEqual(['proxy-connect-failed']);
+    expect(top('java.io.IOException: Unexpected response code for CONNECT: 403')).toEqual(['proxy-connect-failed']);
+    expect(top("Proxy response (403) !== 200 when HTTP Tunneling")).toEqual(['proxy-connect-failed']);
+  });
+});
+
+describe('long input is read whole, line by line, and the matching lines are quoted', () => {
+  test('an error in the middle of a 600 k-character log is found and quoted with its line number', () => {
+    const filler = Array.from({ length: 6000 }, (_, i) => `INFO request ${i} served in 3 ms ${'x'.repeat(80)}`);
+    const lines = [...filler.slice(0, 3000), 'ERROR upstream: x509: certificate signed by unknown authority', ...filler.slice(3000)];
+    const r = explain(lines.join('\n'));
+    expect(r.scanned.skippedLines).toBe(0);
+    expect(r.causes.slice(0, 2).map((c) => c.code)).toContain('cert-untrusted');
+    expect(r.recognised[0]).toMatchObject({ line: 3001, quote: 'ERROR upstream: x509: certificate signed by unknown authority' });
+  });
+  test('unknown text still gets generic candidates and the next command, never an empty answer', () => {
+    const r = explain('the quick brown fox');
+    expect(r.causes.length).toBeGreaterThan(0);
+    expect(r.recognised).toEqual([]);
+    expect(r.next).toBe('h2doctor https://HOST');
+  });
+});

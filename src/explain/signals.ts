@@ -224,7 +224,7 @@ function versionHints(local: boolean, line: string): CodeHint[] {
     return serverOld
       ? [h('tls-version-too-old', 6, 'the server offered TLS 1.1 or older'), h('tls13-not-supported', 2, 'or the client required a newer version than the server has')]
       : [
-          h('tls13-not-supported', wants13 || server ? 6 : 4, 'the client refused the version the server chose: the client requires a newer version (TLS 1.3) than the server has'),
+          h('tls13-not-supported', server ? 8 : wants13 ? 6 : 4, 'the client refused the version the server chose: the client requires a newer version (TLS 1.3) than the server has'),
           h('tls-version-too-old', 4, 'the server offers only old TLS versions'),
           h('tls12-not-supported', 2, 'or a TLS 1.3-only server met a client capped at TLS 1.2'),
         ];
@@ -683,6 +683,7 @@ export function readSignals(text: string, ctx: ClientContext = clientContext(tex
       if (rule.id === 'h2-protocol-error' && (fired.has('h2-goaway') || fired.has('h2-refused-stream') || fired.has('h2-inadequate-security'))) continue;
       if ((rule.id === 'closed' || rule.id === 'broken-pipe') && (fired.has('tcp-reset') || [...fired].some((f) => f.startsWith('timeout')))) continue;
       if (['tls-alert-unnamed', 'tls-failed', 'tcp-failed', 'canceled', 'cert-issuer-unknown'].includes(rule.id) && fired.size > 0 && !(rule.id === 'cert-issuer-unknown' && !fired.has('cert-self-signed') && !fired.has('cert-chain-incomplete'))) continue;
+      if (rule.id === 'tls-version-alert' && fired.has('tls-version-local') && !/alert/i.test(line)) continue;
       if (rule.id === 'tls-handshake-failure' && fired.size > 0 && !/40|handshake[_ ]failure/i.test(line)) continue;
       const m = rule.re.exec(line);
       if (!m) continue;
