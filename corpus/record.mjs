@@ -15,7 +15,8 @@ import { fileURLToPath } from 'node:url';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const BUILD = process.env.H13_CORPUS_BUILD ?? '/tmp/h2doctor-corpus-build';
-const CA = process.env.H2DOCTOR_LAB_CA;
+// The CA bundle every client trusts: the lab's root, plus the real servers' own root (main below).
+let CA = process.env.H2DOCTOR_LAB_CA;
 const RUN_DEADLINE_MS = 9000;
 const CONCURRENCY = Number(process.env.CORPUS_CONCURRENCY ?? 4);
 const arg = (name) => {
@@ -49,7 +50,8 @@ export const LAB_TRUTH = {
   'preface-garbage': every(['preface-garbage'], ['default', 'h2']),
   'h2-no-streams': every(['h2-no-streams-allowed'], ['default', 'h2']),
   'h2-only-tls': every(['http1-not-supported'], ['default', 'h1']),
-  'tls12-blocklisted-cipher': { default: ['h2-inadequate-security'], h2: ['h2-inadequate-security'], 'tls1.3': ['tls13-not-supported'] },
+  // Its one suite is a CBC suite: clients that still offer it meet INADEQUATE_SECURITY, the others share no suite with it.
+  'tls12-blocklisted-cipher': { default: ['h2-inadequate-security', 'tls-no-shared-cipher'], h2: ['h2-inadequate-security', 'tls-no-shared-cipher'], 'tls1.3': ['tls13-not-supported'] },
   'tcp-refused': every(['tcp-refused'], ['default']),
   'tcp-reset': every(['tcp-reset'], ['default', 'h2']),
   'tls-handshake-timeout': every(['tls-handshake-timeout'], ['default']),
@@ -186,7 +188,7 @@ export const CLIENTS = {
       if (!flags) return null;
       return ['curl', '-sS', '-v', '-f', '-o', '/dev/null', '--max-time', '5', '--cacert', CA, ...flags, url];
     },
-    pick: lines((l) => l.startsWith('curl: (') || (l.startsWith('* ') && CURL_INFO.test(l) && !CURL_NOISE.test(l)) || /^< HTTP\/[\d.]+ [45]\d\d/.test(l), (l) => l.startsWith('curl: (')),
+    pick: lines((l) => l.startsWith('curl: (') || (l.startsWith('* ') && CURL_INFO.test(l) && !CURL_NOISE.test(l)) || /^< HTTP\/[\d.]+ [45]\d\d/.test(l) || /^< (?:Upgrade|Via):/i.test(l), (l) => l.startsWith('curl: (')),
   },
   'openssl-s_client': {
     modes: ['default', 'h1', 'h2', 'tls1.3', 'tls1.2', 'nosni', 'proxy'],
@@ -237,7 +239,9 @@ export const CLIENTS = {
     alwaysPick: true,
     // nghttp has no --cacert: OpenSSL's SSL_CERT_FILE makes it trust the lab CA. "Some requests
     // were not processed" closes every failed run: a summary, not an error.
-    env: { SSL_CERT_FILE: CA },
+    get env() {
+      return { SSL_CERT_FILE: CA };
+    },
     pick: lines((l) => /ERROR|error|GOAWAY|RST_STREAM|fail|Timeout/i.test(l) && !/not processed/.test(l), (l) => /^\[ERROR\]/.test(l)),
   },
   'node-https': nodeClient('https', ['default', 'h1', 'tls1.3', 'tls1.2', 'nosni']),
@@ -399,12 +403,23 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     console.error('record: run me through corpus/record.sh (H2DOCTOR_LAB_CA is not set)');
     process.exit(2);
   }
-  // The lab CA is new on every run: trust it in Java (PKCS12) and Chromium (an NSS db in its HOME).
+  // The real servers get their certificates from a second lab PKI (its root joins the bundle).
+  const { createLabPki } = await import('../dist/lab/pki.js');
+  const realPki = await createLabPki();
+  const pkiCerts = Object.fromEntries(await Promise.all(['valid', 'expired', 'wrongHost', 'selfSigned'].map(async (n) => [n, await realPki.preset(n)])));
+  const labCa = CA;
+  const realCa = `${BUILD}/real-ca.pem`;
+  writeFileSync(realCa, realPki.rootCa.certPem);
+  CA = `${BUILD}/ca-bundle.pem`;
+  writeFileSync(CA, readFileSync(labCa, 'utf8') + realPki.rootCa.certPem);
+  // The CAs are new on every run: trust them in Java (PKCS12) and Chromium (an NSS db in its HOME).
   spawnSync('rm', ['-rf', `${BUILD}/lab-ca.p12`, `${BUILD}/chromium-home`]);
-  spawnSync('keytool', ['-importcert', '-noprompt', '-alias', 'lab', '-file', CA, '-keystore', `${BUILD}/lab-ca.p12`, '-storetype', 'PKCS12', '-storepass', 'changeit']);
   spawnSync('mkdir', ['-p', `${BUILD}/chromium-home/.pki/nssdb`]);
   spawnSync('certutil', ['-d', `sql:${BUILD}/chromium-home/.pki/nssdb`, '-N', '--empty-password']);
-  spawnSync('certutil', ['-d', `sql:${BUILD}/chromium-home/.pki/nssdb`, '-A', '-t', 'C,,', '-n', 'lab', '-i', CA]);
+  for (const [alias, file] of [['lab', labCa], ['real', realCa]]) {
+    spawnSync('keytool', ['-importcert', '-noprompt', '-alias', alias, '-file', file, '-keystore', `${BUILD}/lab-ca.p12`, '-storetype', 'PKCS12', '-storepass', 'changeit']);
+    spawnSync('certutil', ['-d', `sql:${BUILD}/chromium-home/.pki/nssdb`, '-A', '-t', 'C,,', '-n', alias, '-i', file]);
+  }
   const ids = Object.keys(CLIENTS).filter((id) => !ONLY_CLIENTS || ONLY_CLIENTS.includes(id));
   const versions = Object.fromEntries(ids.map((id) => [id, CLIENTS[id].version()]));
   const t0 = Date.now();
@@ -412,7 +427,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   let realRuns = [];
   if (process.env.CORPUS_REAL !== '0' && existsSync(join(HERE, 'real-servers.mjs'))) {
     const { recordRealServers } = await import('./real-servers.mjs');
-    realRuns = await recordRealServers({ clients: CLIENTS, ids, runOne, pool, concurrency: CONCURRENCY, ca: CA, only: ONLY_SCENARIOS });
+    realRuns = await recordRealServers({ clients: CLIENTS, ids, runOne, pool, concurrency: CONCURRENCY, ca: CA, pki: pkiCerts, only: ONLY_SCENARIOS });
   }
   const all = [...runs, ...realRuns];
   const records = toRecords(all, versions);
@@ -424,7 +439,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     note: 'Verbatim output of real clients run against failing servers on loopback. expect = the codes of what the server was set up to do (corpus/record.mjs LAB_TRUTH, corpus/real-servers.mjs), never h2doctor output. Ports and temporary paths are those of the recording run.',
     clients: versions,
     runs: { total: all.length, failed: all.filter((r) => r.texts.length > 0).length, killed: all.filter((r) => r.killed).length },
-    records: prev ? [...prev.records.filter((r) => !ids.includes(r.client)), ...records] : records,
+    records: prev ? [...prev.records.filter((r) => !(ids.includes(r.client) && (!ONLY_SCENARIOS || ONLY_SCENARIOS.includes(r.scenario)))), ...records] : records,
   };
   writeFileSync(OUT, JSON.stringify(doc, null, 1) + '\n');
   console.error(`record: ${all.length} runs, ${records.length} records, ${Math.round((Date.now() - t0) / 1000)} s → ${OUT}`);

@@ -135,6 +135,8 @@ function statusOf(line: string): { status: number; text: string } | undefined {
   // Go's CONNECT failure is the reason phrase alone after the URL: `Get "https://h/": Forbidden`.
   const go = /^(?:Get|Post|Head|Put|Delete|Patch) "[^"\s]{1,500}": ([A-Z][A-Za-z ]{2,40})$/.exec(line.trim());
   if (go && STATUS_PHRASES[go[1]!]) return { status: STATUS_PHRASES[go[1]!]!, text: go[0] };
+  // Any other phrase there is still the proxy's refusal (Go prints the status text of the CONNECT answer).
+  if (go && !/^(?:EOF|Forbidden)$/.test(go[1]!)) return { status: 0, text: go[0] };
   for (const [phrase, n] of Object.entries(STATUS_PHRASES)) {
     if (line.includes(` ${n} ${phrase}`) || line.includes(`${n}: ${phrase}`) || line.includes(`'${n} ${phrase}'`)) return { status: n, text: `${n} ${phrase}` };
   }
@@ -147,7 +149,7 @@ const isProxyContext = (line: string) => /proxy|tunnel|\bCONNECT\b/i.test(line) 
 
 function statusHints(status: number, line: string, ctx: ClientContext, all: string): CodeHint[] {
   if (isProxyContext(line) && status !== 426) {
-    return [h('proxy-connect-failed', 7, `the proxy answered the CONNECT with ${status}`)];
+    return [h('proxy-connect-failed', 7, status ? `the proxy answered the CONNECT with ${status}` : 'the proxy refused the CONNECT (Go prints the reason phrase of its answer)')];
   }
   if (isWsContext(line, ctx)) {
     if (status === 101) return [];
@@ -182,6 +184,13 @@ function statusHints(status: number, line: string, ctx: ClientContext, all: stri
       h('proxy-connect-failed', status === 407 ? 5 : 3, `${status} is what a proxy answers to a refused (or unauthenticated) CONNECT`),
       ...(status === 403 ? [h('http1-not-supported', h10 ? 5 : 2.5, 'an HTTP/2-only server (node:http2 without allowHTTP1) answers every HTTP/1.x request with "HTTP/1.0 403 Forbidden"')] : []),
       h('h1-h2-behaviour-differs', 2, `the server answered ${status}; compare the same request over HTTP/1.1 and HTTP/2`),
+    ];
+  }
+  if (status === 400) {
+    return [
+      h('scheme-http-on-tls-port', ctx.scheme === 'http' ? 4 : 2.5, 'nginx (and others) answer a cleartext request on their TLS port with 400 "The plain HTTP request was sent to HTTPS port"'),
+      h('h1-h2-behaviour-differs', 3, 'the server answered 400; if the same request works over the other HTTP version, the two paths disagree'),
+      h('preface-http1-response', 1.5, 'an HTTP/1.1 server answers the HTTP/2 preface with 400'),
     ];
   }
   if (status >= 400) {
@@ -670,7 +679,7 @@ export function readSignals(text: string, ctx: ClientContext = clientContext(tex
     const st = statusOf(line);
     if (st) {
       const hints = statusHints(st.status, line, ctx, text);
-      if (hints.length) out.push({ id: `status-${st.status}`, layer: isProxyContext(line) ? 'proxy' : isWsContext(line, ctx) ? 'websocket' : 'http', text: st.text, line: i, sentence: `HTTP status ${st.status}${isProxyContext(line) ? ' from the proxy (CONNECT)' : isWsContext(line, ctx) ? ' to a WebSocket handshake' : ''}`, hints });
+      if (hints.length) out.push({ id: `status-${st.status}`, layer: isProxyContext(line) ? 'proxy' : isWsContext(line, ctx) ? 'websocket' : 'http', text: st.text, line: i, sentence: `${st.status ? `HTTP status ${st.status}` : "a refusal"}${isProxyContext(line) ? ' from the proxy (CONNECT)' : isWsContext(line, ctx) ? ' to a WebSocket handshake' : ''}`, hints });
     }
     // The specific certificate rules shadow the generic one on the same line; Go's "expired or not
     // yet valid" shadows the two single-ended ones.
@@ -701,7 +710,10 @@ export function readSignals(text: string, ctx: ClientContext = clientContext(tex
       }
     }
   }
-  return out;
+  // A signal that only names the layer ("a TLS alert was received", "the handshake failed") is
+  // dropped when another line of the same text says which alert or why.
+  const generic = new Set(['tls-alert-unnamed', 'tls-failed', 'tcp-failed', 'canceled']);
+  return out.some((x) => !generic.has(x.id)) ? out.filter((x) => !generic.has(x.id)) : out;
 }
 
 /** The layer the text talks about when no signal was read, for the generic candidates. */
