@@ -248,6 +248,43 @@ export const REAL_SCENARIOS = [
     }),
   },
   {
+    id: 'lighttpd-http1-only-tls',
+    server: 'lighttpd',
+    note: 'TLS with server.h2proto disabled: ALPN offers http/1.1 only',
+    modes: { h2: ['alpn-no-h2'], default: ['alpn-no-h2'] },
+    start: async (pki) => {
+      const b = bin('lighttpd');
+      if (!b) throw new Error('lighttpd is not installed');
+      const dir = mkdtempSync(join(tmpdir(), 'h2d-corpus-lighttpd-'));
+      const port = await freePort();
+      writeFileSync(join(dir, 'site.pem'), pki.valid.chainPem + pki.valid.keyPem, { mode: 0o600 });
+      writeFileSync(join(dir, 'index.html'), 'ok\n');
+      writeFileSync(
+        join(dir, 'lighttpd.conf'),
+        [`server.document-root = "${dir}"`, `server.port = ${port}`, 'server.bind = "127.0.0.1"', `server.pid-file = "${dir}/lighttpd.pid"`, `server.errorlog = "${dir}/error.log"`, 'server.modules += ("mod_openssl")', 'ssl.engine = "enable"', `ssl.pemfile = "${dir}/site.pem"`, 'server.feature-flags = ("server.h2proto" => "disable")', 'index-file.names = ("index.html")'].join('\n') + '\n',
+      );
+      const s = await start('lighttpd', b, ['-D', '-f', join(dir, 'lighttpd.conf')], dir, [port]);
+      return { url: `https://localhost:${port}/`, stop: s.stop };
+    },
+  },
+  {
+    id: 'caddy-http1-only-tls',
+    server: 'caddy',
+    note: 'servers { protocols h1 }: ALPN offers http/1.1 only',
+    modes: { h2: ['alpn-no-h2'], default: ['alpn-no-h2'] },
+    start: async (pki) => {
+      const b = bin('caddy');
+      if (!b) throw new Error('caddy is not installed');
+      const dir = mkdtempSync(join(tmpdir(), 'h2d-corpus-caddy-'));
+      const port = await freePort();
+      writeFileSync(join(dir, 'cert.pem'), pki.valid.chainPem);
+      writeFileSync(join(dir, 'key.pem'), pki.valid.keyPem, { mode: 0o600 });
+      writeFileSync(join(dir, 'Caddyfile'), `{\n  admin off\n  auto_https off\n  servers {\n    protocols h1\n  }\n}\nhttps://localhost:${port} {\n  bind 127.0.0.1\n  tls ${dir}/cert.pem ${dir}/key.pem\n  respond "ok"\n}\n`);
+      const s = await start('caddy', b, ['run', '--config', join(dir, 'Caddyfile'), '--adapter', 'caddyfile'], dir, [port]);
+      return { url: `https://localhost:${port}/`, stop: s.stop };
+    },
+  },
+  {
     id: 'squid-connect-denied',
     server: 'squid',
     note: 'http_access deny CONNECT: the tunnel is refused with 403',
@@ -340,7 +377,7 @@ export async function recordRealServers({ clients, ids, runOne, pool, concurrenc
 }
 
 function serverVersion(name) {
-  const args = { nginx: ['-v'], haproxy: ['-v'], nghttpd: ['--version'], squid: ['-v'], tinyproxy: ['-v'] }[name] ?? ['--version'];
+  const args = { nginx: ['-v'], haproxy: ['-v'], nghttpd: ['--version'], squid: ['-v'], tinyproxy: ['-v'], lighttpd: ['-v'], caddy: ['version'] }[name] ?? ['--version'];
   const b = bin(name);
   if (!b) return name;
   const r = spawnSync(b, args, { encoding: 'utf8' });

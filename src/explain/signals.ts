@@ -86,6 +86,7 @@ export function clientContext(text: string): ClientContext {
     }
   }
   if (ctx.client === 'curl' && /--http1\.1|ALPN: offers http\/1\.1\b(?!,)/.test(text)) ctx.offers = 'h1';
+  if (ctx.client === 'java' && /HTTP\/1\.1 header parser|parsing HTTP\/1\.1/.test(text)) ctx.offers = 'h1';
   if (/ALPN: offers h2\b(?!,)|ALPN, offering h2\b(?!,)/.test(text)) ctx.offers = 'h2';
   return ctx;
 }
@@ -131,6 +132,7 @@ function statusOf(line: string): { status: number; text: string } | undefined {
   if (/Proxy tunneling failed|Tunnel connection failed|authenticate with proxy/i.test(line)) {
     if (/authenticate with proxy/i.test(line)) return { status: 407, text: 'Failed to authenticate with proxy' };
     for (const [phrase, n] of Object.entries(STATUS_PHRASES)) if (line.includes(phrase)) return { status: n, text: phrase };
+    return { status: 0, text: /(?:Proxy tunneling failed|Tunnel connection failed)[^.]{0,60}/.exec(line)?.[0] ?? 'Proxy tunneling failed' };
   }
   // Go's CONNECT failure is the reason phrase alone after the URL: `Get "https://h/": Forbidden`.
   const go = /^(?:Get|Post|Head|Put|Delete|Patch) "[^"\s]{1,500}": ([A-Z][A-Za-z ]{2,40})$/.exec(line.trim());
@@ -494,7 +496,7 @@ const RULES: Rule[] = [
   {
     id: 'h2-refused-stream',
     layer: 'http2',
-    re: /REFUSED_STREAM|MAX_CONCURRENT_STREAMS|max(?:imum)? concurrent streams|ERR_HTTP2_OUT_OF_STREAMS|no more streams|stream limit|concurrent stream/i,
+    re: /REFUSED_STREAM|MAX_CONCURRENT_STREAMS|max(?:imum)? concurrent streams|ERR_HTTP2_OUT_OF_STREAMS|no more streams|stream limit|concurrent stream|HEADERS is not allowed/i,
     sentence: 'the server takes no new streams',
     hints: () => [h('h2-no-streams-allowed', 8, 'SETTINGS_MAX_CONCURRENT_STREAMS is 0 or the stream was refused')],
   },
@@ -600,12 +602,15 @@ const RULES: Rule[] = [
   {
     id: 'closed',
     layer: 'tcp',
-    re: /unexpected eof|UNEXPECTED_EOF|EOF occurred in violation of protocol|SSLEOFError|Connection closed|connection closed|Empty reply from server|closed the connection|RemoteDisconnected|Remote end closed connection|Server disconnected|ServerDisconnectedError|peer closed connection|Unexpected end of file|EOFException|prematurely closed|unexpected end of stream|Remote host terminated the handshake|Connection terminated|\bEOF\b|ERR_EMPTY_RESPONSE|net_error -324\b|stream ended|session closed|ERR_HTTP2_SESSION_ERROR|closed by peer|No data received|Stream closed|other side closed|socket hang up|Endpoint read failed|before end of the underlying stream|Transport endpoint is not connected|ERR_CONNECTION_CLOSED|has been invalidated/i,
+    re: /unexpected eof|UNEXPECTED_EOF|EOF occurred in violation of protocol|SSLEOFError|Connection closed|connection closed|Empty reply from server|closed the connection|RemoteDisconnected|Remote end closed connection|Server disconnected|ServerDisconnectedError|peer closed connection|Unexpected end of file|EOFException|prematurely closed|unexpected end of stream|Remote host terminated the handshake|Connection terminated|\bEOF\b|ERR_EMPTY_RESPONSE|net_error -324\b|stream ended|session closed|ERR_HTTP2_SESSION_ERROR|closed by peer|No data received|Stream closed|other side closed|socket hang up|Endpoint read failed|header parser received no bytes|Unexpected end of file from server|before end of the underlying stream|Transport endpoint is not connected|ERR_CONNECTION_CLOSED|has been invalidated/i,
     sentence: 'the server closed the connection without an answer',
     hints: (m, ctx) => [
       ...CLOSED_GENERIC.map((x) => (x.code === 'scheme-http-on-tls-port' && /underlying stream|Empty reply|other side closed|socket hang up/i.test(m[0]) ? { ...x, weight: 4 } : x)),
       ...(ctx.scheme === 'http' || /Empty reply/.test(m[0]) ? [h('h2c-not-supported', 3.2, 'a cleartext server that does not speak h2c drops the HTTP/2 preface')] : []),
       ...(ctx.scheme === 'http' ? [h('scheme-http-on-tls-port', 4, 'an http:// URL whose port closes at once: the port speaks TLS and drops cleartext')] : []),
+      // An HTTP/1.1-only client over TLS whose request is met by a close: an HTTP/2-only server
+      // (nghttpd, an h2-only front) accepts the handshake without ALPN agreement, then drops HTTP/1.1.
+      ...(ctx.offers === 'h1' && ctx.scheme !== 'http' ? [h('http1-not-supported', 3.5, 'an HTTP/1.1-only client was dropped without an answer: a server that speaks only HTTP/2 does this')] : []),
     ],
   },
   {

@@ -3,7 +3,8 @@
 # corpus/clients.json (what each client prints for each failure): curl, openssl, gnutls-cli, wget,
 # nghttp (nghttp2-client), Go with golang.org/x/net (built offline from /usr/share/gocode), Java 17
 # with OkHttp, Python's requests/httpx/aiohttp/websockets/grpcio for /usr/bin/python3, Chromium and
-# certutil (to trust the lab CA in Chromium's NSS db). Tests only read the checked-in data file, so
+# certutil (to trust the lab CA in Chromium's NSS db); and the servers corpus/real-servers.mjs uses
+# that test/setup/real-servers.sh does not install (squid, tinyproxy, lighttpd with TLS). Tests only read the checked-in data file, so
 # they do not need these; the recording does. Idempotent; skips when not root or without apt-get.
 set -eu
 . "$(dirname "$0")/lib/apt-install.sh"
@@ -21,6 +22,11 @@ have javac || need+=(openjdk-17-jdk-headless)
 [ -e /usr/share/java/okhttp.jar ] || need+=(libokhttp-java)
 have chromium || need+=(chromium)
 have certutil || need+=(libnss3-tools)
+# The real servers corpus/real-servers.mjs configures to fail (besides test/setup/real-servers.sh's).
+have squid || need+=(squid)
+have tinyproxy || need+=(tinyproxy)
+have lighttpd || need+=(lighttpd)
+[ -e /usr/lib/lighttpd/mod_openssl.so ] || need+=(lighttpd-mod-openssl)
 pyhas requests || need+=(python3-requests)
 pyhas httpx || need+=(python3-httpx)
 pyhas aiohttp || need+=(python3-aiohttp)
