@@ -15,9 +15,27 @@ if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
     // FORCE_COLOR (any value but 0/false) wins over NO_COLOR, as in Node itself; --color overrides both.
     const force = env.FORCE_COLOR !== undefined && !['0', 'false'].includes(env.FORCE_COLOR);
     const noColor = env.NO_COLOR !== undefined && env.NO_COLOR !== '';
+    // A closed pipe (`h2doctor trace … | head -1`) ends the output quietly: no stack, no more writes;
+    // the command finishes and exits with its own status.
+    const closed = { stdout: false, stderr: false };
+    for (const name of ['stdout', 'stderr'] as const) {
+      process[name].on('error', (e: NodeJS.ErrnoException) => {
+        if (e.code !== 'EPIPE') throw e;
+        closed[name] = true;
+      });
+    }
+    const write = (name: 'stdout' | 'stderr', t: string) => {
+      if (closed[name]) return;
+      try {
+        process[name].write(t);
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'EPIPE') throw e;
+        closed[name] = true;
+      }
+    };
     const io: import('./io.js').CliIO = {
-      stdout: (t) => void process.stdout.write(t),
-      stderr: (t) => void process.stderr.write(t),
+      stdout: (t) => write('stdout', t),
+      stderr: (t) => write('stderr', t),
       readStdin: async () => {
         const chunks: Buffer[] = [];
         for await (const c of process.stdin) chunks.push(c as Buffer);
@@ -37,7 +55,7 @@ if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
         // The command is done: exit once stdout and stderr are flushed. A probe socket still closing
         // (a hostile server that never ends its side) must not keep the CLI alive past --max-time.
         const exit = () => process.exit(code);
-        if (process.stdout.writableLength === 0 && process.stderr.writableLength === 0) exit();
+        if (closed.stdout || closed.stderr || (process.stdout.writableLength === 0 && process.stderr.writableLength === 0)) exit();
         else process.stdout.write('', () => process.stderr.write('', exit));
         setTimeout(exit, 1500).unref();
       },
