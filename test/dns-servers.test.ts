@@ -20,6 +20,13 @@ import { listen, type Listening } from '../src/lab/servers.js';
 import { ok } from '../src/lab/helpers.js';
 import type { Report } from '../src/types.js';
 import { findBinary, freePort, skipWithout } from './real-helpers.js';
+import { readFileSync } from 'node:fs';
+import { Ajv } from 'ajv';
+
+const schema = JSON.parse(readFileSync(new URL('../docs/report.schema.json', import.meta.url), 'utf8'));
+const ajv = new Ajv({ allErrors: true, strict: false });
+ajv.addFormat('date-time', /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/);
+const validate = ajv.compile(schema);
 
 const DNSMASQ = findBinary('dnsmasq');
 const skip = skipWithout(DNSMASQ, 'dnsmasq');
@@ -106,6 +113,8 @@ describe.skipIf(skip)('--dns-server with two loopback resolvers that disagree', 
     const report = JSON.parse(r.stdout) as Report;
     expect(r.code).toBe(1);
     expect(report.resolution.addresses.sort()).toEqual(['127.0.0.1', '127.0.0.3']);
+    validate(report);
+    expect(validate.errors ?? []).toEqual([]);
     expect(report.resolvers).toEqual([
       { server: a, addresses: ['127.0.0.1'], protocol: 'h2', h2: true, verdict: 'ok' },
       { server: b, addresses: ['127.0.0.3'], protocol: 'http/1.1', h2: false, verdict: 'fail' },

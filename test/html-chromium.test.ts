@@ -25,10 +25,14 @@ let broken: RunningScenario;
 let flapping: RunningScenario;
 let diagnosisHtml: string;
 let watchHtml: string;
+let checkHtml: string;
+const ROOT = new URL('..', import.meta.url).pathname;
 
 function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, ...args], { env: { ...process.env, NO_COLOR: '1' }, timeout: 60_000 }, (err, stdout, stderr) => {
+    // Proxy variables of the outer environment must not steer these loopback runs.
+    const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(https?_proxy|all_proxy|no_proxy|github_actions)$/i.test(k)));
+    execFile(process.execPath, [BIN, ...args], { env: { ...env, NO_COLOR: '1' }, cwd: ROOT, timeout: 60_000 }, (err, stdout, stderr) => {
       resolve({ code: err ? ((err as { code?: number }).code ?? 99) : 0, stdout, stderr });
     });
   });
@@ -49,7 +53,10 @@ beforeAll(async () => {
   expect(d.code).toBe(1);
   const w = await run(['watch', flapping.url, '--cacert', ca, '--resolve', flapping.resolve![0]!, '--no-proxy', '--every', '1200ms', '--count', '3', '--summary', '--html', watchHtml]);
   expect(w.stderr).toBe('');
-}, 90_000);
+  checkHtml = join(ARTIFACTS, 'check.html');
+  const c = await run(['lab', '--serve', '--', process.execPath, BIN, 'check', 'examples/lab.yaml', '--env', 'lab', '--html', checkHtml]);
+  expect(c.stderr).toBe('');
+}, 120_000);
 
 afterAll(async () => {
   await broken?.stop();
@@ -128,6 +135,20 @@ describe.skipIf(skip)('HTML reports in headless Chromium', () => {
       const tips = await page.locator('svg#timeline rect.run title').allTextContents();
       expect(tips.some((t) => /FAIL — alpn-no-h2/.test(t))).toBe(true);
       expect(await page.locator('table#flaps').innerText()).toMatch(/alpn-no-h2[\s\S]*127\.0\.0\.2/);
+      expect(b.errors).toEqual([]);
+      expect(b.requests).toEqual([]);
+    } finally {
+      await b.close();
+    }
+  }, 60_000);
+
+  test('check: the verdict and one row per check', async () => {
+    const b = await open(checkHtml, { js: true, shot: 'check.png' });
+    try {
+      const { page } = b;
+      expect(await page.locator('#verdict').getAttribute('data-verdict')).toBe('ok');
+      expect(await page.locator('#headline').innerText()).toMatch(/^\d+ passed, 0 failed/);
+      expect(await page.locator('table#checks tr').count()).toBeGreaterThanOrEqual(7);
       expect(b.errors).toEqual([]);
       expect(b.requests).toEqual([]);
     } finally {

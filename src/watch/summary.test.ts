@@ -59,3 +59,15 @@ describe('watch summary', () => {
     expect(parseDuration('soon')).toBeUndefined();
   });
 });
+
+describe('watch output', () => {
+  test('the live table: a row per resolver and address, its last result, and a strip oldest → newest', async () => {
+    const { liveTable, plainLine } = await import('./live.js');
+    const t = liveTable([run(1, false), run(2, true), run(3, false)], { color: false });
+    const row = t.split('\n').find((l) => l.includes('192.0.2.2'))!;
+    expect(row).toMatch(/^system +192\.0\.2\.2 +ok +-/);
+    expect(row).toContain('✓✗✓');
+    expect(t).toMatch(/Ctrl-C ends the watch/);
+    expect(plainLine(run(2, true))).toMatch(/#2 {2}FAIL {2}192\.0\.2\.1 ok h2; 192\.0\.2\.2 fail http\/1\.1 alpn-no-h2 {2}\(dns-addresses-disagree\)/);
+  });
+});
