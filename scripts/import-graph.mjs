@@ -32,6 +32,9 @@ export const PLACES = {
   'target.ts': 'model',
   'transport/': 'transport',
   'probes/': 'probes',
+  // Client profiles (data and their loader); turning a lab capture into one is the lab's side.
+  'clients/from-capture.ts': 'lab',
+  'clients/': 'probes',
   'diagnosis/': 'diagnosis',
   'report/': 'report',
   'diagnose.ts': 'apps',

@@ -5,6 +5,7 @@
 import { beforeAll, describe, expect, test } from 'vitest';
 import { ALL_SCENARIOS } from '../src/lab/scenarios.js';
 import { createLabPki, type LabPki } from '../src/lab/pki.js';
+import { diagnose } from '../src/diagnose.js';
 import { runTrace } from '../src/trace/session.js';
 import { renderTrace } from '../src/trace/render.js';
 import { parseResolve, parseTarget } from '../src/target.js';
@@ -21,7 +22,7 @@ async function traceScenario(id: string, more: TraceOptions = {}): Promise<{ r: 
   const run = await s.start({ pki });
   try {
     const r = await runTrace(parseTarget(run.url), { ca: pki.rootCa.certPem, resolve: (run.resolve ?? []).map(parseResolve), timeoutMs: run.timeoutMs ?? 3000, ...more });
-    return { r, text: renderTrace(r.events) };
+    return { r, text: renderTrace(r.events, {}, r.findings) };
   } finally {
     await run.stop();
   }
@@ -29,8 +30,8 @@ async function traceScenario(id: string, more: TraceOptions = {}): Promise<{ r: 
 
 /** Scenario → trace options → what the trace must show (regexps on the rendered text). */
 const CASES: Array<[string, TraceOptions, RegExp[]]> = [
-  ['tls-alpn-no-h2', {}, [/tls {3}← {2}TLSv1\.3 .* ALPN http\/1\.1/, /✗ ALPN: the server chose http\/1\.1, not h2/]],
-  ['tls-alpn-ignored', {}, [/ALPN \(none\)/, /✗ ALPN: the server sent no ALPN answer/, /"HTTP\/1\.1 400 Bad Request\\r\\n/, /answered the HTTP\/2 preface with HTTP\/1\.x/]],
+  ['tls-alpn-no-h2', {}, [/tls {3}← {2}TLSv1\.3 .* ALPN http\/1\.1/, /✗ alpn-no-h2: /]],
+  ['tls-alpn-ignored', {}, [/ALPN \(none\)/, /✗ alpn-ignored: /, /"HTTP\/1\.1 400 Bad Request\\r\\n/, /answered the HTTP\/2 preface with HTTP\/1\.x/]],
   ['cleartext-http1-only', {}, [/http1 →  GET \/ HTTP\/1\.1/, /Upgrade: h2c/, /http1 ←  HTTP\/1\.1 200 OK/, /✗ the server ignored Upgrade: h2c/]],
   ['cleartext-http1-only', { priorKnowledge: true }, [/h2 {4}→  preface/, /"HTTP\/1\.1 400 Bad Request\\r\\n/, /✗ the server answered the HTTP\/2 preface with HTTP\/1\.x/]],
   ['h2c-prior-knowledge-only', {}, [/Upgrade: h2c/, /HTTP\/2 SETTINGS/, /✗ the server answered an HTTP\/1\.1 request with HTTP\/2 frames/]],
@@ -44,7 +45,7 @@ const CASES: Array<[string, TraceOptions, RegExp[]]> = [
   ['preface-garbage', {}, [/"SSH-2\.0-OpenSSH_9\.2p1 Debian-2\\r\\n"/, /✗ SSH banner/]],
   ['h2-no-streams', {}, [/h2 {4}← {2}SETTINGS .*MAX_CONCURRENT_STREAMS=0\n {14}✗ SETTINGS_MAX_CONCURRENT_STREAMS = 0/]],
   ['h2-only-tls', { alpn: ['http/1.1'] }, [/ClientHello SNI localhost {2}ALPN http\/1\.1 /, /alert fatal no_application_protocol \(120\)/]],
-  ['tls12-blocklisted-cipher', {}, [/TLSv1\.2 TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA/, /✗ TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA is on the HTTP\/2 cipher block list/]],
+  ['tls12-blocklisted-cipher', {}, [/TLSv1\.2 TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA/, /✗ h2-inadequate-security: /]],
   ['tcp-refused', {}, [/tcp .*ECONNREFUSED/, /✗ connection refused/]],
   ['tcp-reset', {}, [/handshake reset/, /✗ the server reset the connection during the TLS handshake/]],
   ['tls-handshake-timeout', {}, [/tls {3}→  ClientHello/, /✗ no TLS answer within 700 ms/]],
@@ -92,5 +93,50 @@ describe('the trace of each lab scenario shows what proves its finding', () => {
     const { r } = await traceScenario('healthy-tls', { maxFrames: 2 });
     expect(r.events.filter((e) => e.kind === 'frame').length).toBe(2);
     expect(r.events.at(-1)).toMatchObject({ kind: 'close', by: 'max-frames' });
+  });
+});
+
+/**
+ * trace is judged by the diagnosis rules: on each of these scenarios the trace finds the code the
+ * lab expects, and diagnose finds it too (the same rules on the same kind of evidence).
+ */
+const SAME_CODE: Array<[string, TraceOptions, string]> = [
+  ['tls-alpn-no-h2', {}, 'alpn-no-h2'],
+  ['tls-alpn-ignored', {}, 'alpn-ignored'],
+  ['tls-alpn-ignored', {}, 'preface-http1-response'],
+  ['cleartext-http1-only', { priorKnowledge: true }, 'preface-http1-response'],
+  ['cleartext-http1-only', { priorKnowledge: true }, 'h2c-not-supported'],
+  ['preface-closed', {}, 'preface-closed'],
+  ['preface-timeout', {}, 'preface-timeout'],
+  ['goaway-on-connect', {}, 'goaway-on-connect'],
+  ['preface-not-settings', {}, 'preface-not-settings'],
+  ['preface-garbage', {}, 'preface-garbage'],
+  ['h2-no-streams', {}, 'h2-no-streams-allowed'],
+  ['tls12-blocklisted-cipher', {}, 'h2-inadequate-security'],
+  ['tcp-refused', {}, 'tcp-refused'],
+  ['tcp-reset', {}, 'tcp-reset'],
+  ['tls-handshake-timeout', {}, 'tls-handshake-timeout'],
+  ['cert-expired', {}, 'cert-expired'],
+  ['cert-hostname-mismatch', {}, 'cert-hostname-mismatch'],
+  ['tls-handshake-alert', {}, 'tls-handshake-alert'],
+];
+
+describe('trace and diagnose give the same code for the same server', () => {
+  test.each(SAME_CODE.map(([id, o, code]) => [`${id}${o.priorKnowledge ? ' (prior knowledge)' : ''} → ${code}`, id, o, code] as const))('%s', async (_label, id, o, code) => {
+    const s = ALL_SCENARIOS.find((x) => x.id === id)!;
+    expect(s.expect).toContain(code);
+    // One server for both: the titles name its port.
+    const run = await s.start({ pki });
+    try {
+      const r = await runTrace(parseTarget(run.url), { ca: pki.rootCa.certPem, resolve: (run.resolve ?? []).map(parseResolve), timeoutMs: run.timeoutMs ?? 3000, ...o });
+      const text = renderTrace(r.events, {}, r.findings);
+      expect(r.findings.map((f) => f.code), text).toContain(code);
+      const report = await diagnose(run.url, { ca: pki.rootCa.certPem, resolve: run.resolve ?? [], timeoutMs: run.timeoutMs ?? 3000, ...(run.options ?? {}) });
+      expect(report.findings.map((f) => f.code)).toContain(code);
+      // The same words: the trace's finding carries diagnose's title.
+      expect(r.findings.find((f) => f.code === code)!.title).toBe(report.findings.find((f) => f.code === code)!.title);
+    } finally {
+      await run.stop();
+    }
   });
 });

@@ -24,7 +24,9 @@ import {
   type Frame,
 } from '../wire/http2/frame.js';
 import { HpackDecoder, HpackEncoder } from '../wire/hpack/index.js';
-import { H2Inspector, H2_LIMITS, clientOpening, prefaceOutcome } from '../probes/h2-client.js';
+import { H2Inspector, H2_LIMITS, clientOpening, goawayInfo, prefaceOutcome } from '../probes/h2-client.js';
+import type { Http2Result } from '../model/index.js';
+import { settingName } from '../wire/http2/registry.js';
 import { ParseError, concat, toHex } from '../wire/bytes.js';
 import type { FrameEvent, Problem, TraceEventBody } from './types.js';
 import { printable } from './text.js';
@@ -93,8 +95,11 @@ export class H2TraceClient {
   private recvStreamWindow = WINDOW;
   private body: Uint8Array | undefined;
   private bodySent = 0;
+  /** What the exchange proves, in the probes' terms, for the diagnosis rules (see `evidence`). */
+  private readonly res: Http2Result;
 
   constructor(private readonly o: H2TraceOptions, private readonly h: H2TraceHooks) {
+    this.res = { via: o.upgraded ? 'upgrade' : o.scheme === 'https' ? 'tls' : 'prior-knowledge', outcome: 'timeout', frames: [] };
     this.body = o.data;
     if (o.upgraded) {
       // RFC 7540 §3.2: the upgrade request is stream 1, half-closed (local) for the client.
@@ -110,6 +115,13 @@ export class H2TraceClient {
   /** Frames from the server so far. */
   get serverFrames(): number {
     return this.inFrames;
+  }
+  /**
+   * The exchange as evidence (the probes' Http2Result: outcome, first bytes, SETTINGS, GOAWAY,
+   * status), so the diagnosis rules judge a trace as they judge a diagnosis.
+   */
+  get evidence(): Http2Result {
+    return { ...this.res, frames: [] };
   }
 
   /** RFC 9113 §3.4: the client preface is the magic string, then a SETTINGS frame. */
@@ -130,8 +142,11 @@ export class H2TraceClient {
       this.decided = true;
       const c = classify(bytes, 'open');
       const k = c.first.kind;
+      this.res.first = c;
       // The one first-bytes mapping (probes/h2-client.ts): anything but HTTP/2 frames ends the client.
-      if (prefaceOutcome(c) !== undefined) {
+      const notH2 = prefaceOutcome(c);
+      if (notH2 !== undefined) {
+        this.res.outcome = notH2;
         this.notHttp2(bytes, c.summary, k);
         return;
       }
@@ -167,6 +182,12 @@ export class H2TraceClient {
     if (wasDone) return out;
     this.done = true;
     const what = how === 'reset' ? 'reset the connection' : 'closed the connection';
+    if (!this.decided && this.first.length === 0) this.res.outcome = how === 'reset' ? 'reset' : 'closed';
+    else if (!this.decided) {
+      const c = classify(concat(this.first), how);
+      this.res.first = c;
+      this.res.outcome = prefaceOutcome(c) ?? 'garbage';
+    }
     if (!this.decided && this.first.length === 0) {
       out.push({ level: 'error', text: `the server ${what} after the HTTP/2 preface without sending a single byte (no SETTINGS)` });
       if (this.o.scheme === 'http') out.push({ level: 'info', text: 'a TLS port closes like this when it gets cleartext: if this port speaks TLS, use https://' });
@@ -210,6 +231,25 @@ export class H2TraceClient {
     this.finish('client', 'the server does not speak HTTP/2 on this connection');
   }
 
+  /** The evidence a server frame adds (RFC 9113 §3.4: the server preface is SETTINGS). */
+  private record(f: Frame, isFirst: boolean): void {
+    const r = this.res;
+    if (isFirst && f.kind === 'GOAWAY') r.outcome = 'goaway';
+    else if (isFirst && !(f.kind === 'SETTINGS' && !f.ack)) r.outcome = 'not-settings';
+    if (f.kind === 'SETTINGS' && !f.ack) {
+      r.serverSettings = [...(r.serverSettings ?? []), ...f.settings.map((s) => ({ id: s.id, name: settingName(s.id), value: s.value }))];
+      if (r.outcome === 'timeout') r.outcome = 'settings-no-response';
+    }
+    if (f.kind === 'GOAWAY') {
+      r.goaway = goawayInfo(f);
+      if (r.outcome === 'settings-no-response' && this.responseStatus === undefined) r.outcome = 'goaway';
+    }
+    if (f.kind === 'RST_STREAM' && f.streamId === 1 && this.responseStatus === undefined) {
+      r.rstStream = { errorCode: f.errorCode, errorName: f.errorName };
+      r.outcome = 'rst-stream';
+    }
+  }
+
   private finish(by: 'client' | 'max-frames', detail: string): void {
     if (this.done) return;
     this.done = true;
@@ -236,6 +276,7 @@ export class H2TraceClient {
     const ev = this.describe(f, 'in');
     const isFirst = this.inFrames === 0;
     this.inFrames++;
+    this.record(f, isFirst);
     // RFC 9113 §3.4: the server connection preface is a SETTINGS frame (possibly empty), first.
     if (isFirst && !(f.kind === 'SETTINGS' && !f.ack)) {
       problems.push({ level: 'error', text: `first server frame is not SETTINGS (RFC 9113 §3.4: the server preface must be SETTINGS; a client treats this as PROTOCOL_ERROR)` });
@@ -245,6 +286,10 @@ export class H2TraceClient {
     const seen = this.inspector.inspect(f);
     if (seen.violation) {
       const v = seen.violation;
+      if (!this.res.violation) {
+        this.res.violation = v;
+        this.res.outcome = v.kind === 'flood' ? 'flood' : 'protocol-error';
+      }
       problems.push({ level: 'error', text: v.text });
       // A flood is said once, then the trace stops: the same frame a thousand times shows nothing more.
       if (v.kind === 'flood') after.push(() => this.goaway(`stopped at a flood: ${v.text}`));
@@ -350,6 +395,9 @@ export class H2TraceClient {
   private onResponse(code: number, problems: Problem[]): void {
     if (this.responseStatus === undefined) {
       this.responseStatus = code;
+      this.res.status = code;
+      // A response after a broken preface (first frame not SETTINGS) or a violation keeps that outcome.
+      if (this.res.outcome === 'timeout' || this.res.outcome === 'settings-no-response') this.res.outcome = 'response';
       if (code === 421) problems.push({ level: 'warning', text: '421 Misdirected Request: this connection cannot serve this authority (often a certificate or SNI shared across names)' });
       else if (code >= 500) problems.push({ level: 'warning', text: `the server answered ${code}: HTTP/2 works; the application failed` });
       else if (code >= 400) problems.push({ level: 'info', text: `the server answered ${code}: HTTP/2 works; the request was refused` });

@@ -5,7 +5,7 @@
  * @example
  * for (const e of result.events) process.stdout.write(renderEvent(e));
  */
-import type { Problem, TraceEvent } from './types.js';
+import type { Problem, TraceEvent, TraceResult } from './types.js';
 import { fitLines, wrap } from '../report/layout.js';
 import { styler } from '../report/style.js';
 
@@ -85,14 +85,16 @@ export function renderEvent(e: TraceEvent, o: RenderOptions = {}): string {
   return `${first}\n${rest}${problemLines(e.problems, c, width)}`;
 }
 
-/** Every event, then a one-line verdict. */
-export function renderTrace(events: readonly TraceEvent[], o: RenderOptions = {}): string {
-  return events.map((e) => renderEvent(e, o)).join('') + renderSummary(events);
+/** Every event, then a one-line verdict (and the findings, when given). */
+export function renderTrace(events: readonly TraceEvent[], o: RenderOptions = {}, findings?: TraceResult['findings']): string {
+  return events.map((e) => renderEvent(e, o)).join('') + renderSummary(events, findings);
 }
 
-/** "2 problems: …" or "no problem seen". */
-export function renderSummary(events: readonly TraceEvent[]): string {
+/** "2 problems: …" or "no problem seen", then the findings of the diagnosis rules, one a line. */
+export function renderSummary(events: readonly TraceEvent[], findings: TraceResult['findings'] = []): string {
   const errors = events.flatMap((e) => (e.problems ?? []).filter((p) => p.level === 'error'));
   const frames = events.filter((e) => e.kind === 'frame').length;
-  return errors.length ? `\n${frames} frame(s); ${errors.length} problem(s), first: ${errors[0]!.text}\n` : `\n${frames} frame(s); no problem seen\n`;
+  const head = errors.length ? `\n${frames} frame(s); ${errors.length} problem(s), first: ${errors[0]!.text}\n` : `\n${frames} frame(s); no problem seen\n`;
+  const lines = findings.map((f) => `  ${f.severity.padEnd(7)} ${f.code}  ${f.title}\n`).join('');
+  return findings.length ? `${head}findings (as h2doctor diagnose names them):\n${lines}` : head;
 }

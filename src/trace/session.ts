@@ -21,9 +21,10 @@ import { encodeRequestHead, parseResponseHead } from '../wire/http1/head.js';
 import { parseRecords, HandshakeReassembler } from '../wire/tls/record.js';
 import { parseClientHello, type ParsedClientHello } from '../wire/tls/client-hello.js';
 import { summarizeServerFlight } from '../wire/tls/server-flight.js';
-import { cipherByName, cipherSuiteName, groupName, h2Blocklisted, isGrease, versionName } from '../wire/tls/registry.js';
+import { cipherSuiteName, groupName, isGrease, versionName } from '../wire/tls/registry.js';
 import { VERSION } from '../version.js';
 import { H2TraceClient } from './h2-client.js';
+import { findingProblem, judgeTrace, type TraceSeen } from './judge.js';
 import { printable } from './text.js';
 import type { Problem, TraceCapture, TraceEvent, TraceEventBody, TraceOptions, TraceResult } from './types.js';
 
@@ -58,7 +59,20 @@ export async function runTrace(target: Target, o: TraceOptions = {}, onEvent?: (
     events.push(e);
     onEvent?.(e);
   };
-  const result = (capture?: TraceCapture): TraceResult => ({ url: target.url, events, keylog, errors, ...(capture ? { capture } : {}) });
+  const startedAt = new Date(epoch0).toISOString();
+  let seen: TraceSeen | undefined;
+  const bytesOf = (dir: 'in' | 'out') => (capture0?.chunks ?? []).reduce((n, c) => (c.dir === dir ? n + c.data.length : n), 0);
+  let capture0: TraceCapture | undefined;
+  /** The diagnosis rules on what the trace saw so far (the same codes and words as diagnose). */
+  const judge = (more: Partial<TraceSeen> = {}) => {
+    if (!seen) return [];
+    const now = { ...seen, ...more, bytesSent: bytesOf('out'), bytesReceived: bytesOf('in'), durationMs: round(performance.now() - t0) };
+    return judgeTrace(target, now, startedAt);
+  };
+  const result = (capture?: TraceCapture): TraceResult => {
+    const findings = judge().map((f) => ({ code: f.code, severity: f.severity, title: f.title }));
+    return { url: target.url, events, keylog, errors, findings, ...(capture ? { capture } : {}) };
+  };
 
   // Name → address: the first one (a trace is one connection; diagnose compares addresses).
   // Through a proxy the proxy resolves the name (CONNECT host:port), unless --resolve pins it.
@@ -77,6 +91,7 @@ export async function runTrace(target: Target, o: TraceOptions = {}, onEvent?: (
 
   const openedAt = epochNow();
   const conn = viaProxy ? await dialViaProxy(viaProxy, o.ca)(address, port, timeoutMs) : await connectTcp(address, port, timeoutMs);
+  seen = { source: res.source === 'resolve-pin' || res.source === 'dns' ? res.source : 'literal', address, port, connect: conn.outcome, bytesSent: 0, bytesReceived: 0, durationMs: 0 };
   if (!conn.outcome.ok) {
     const out = conn.outcome;
     const why: Record<string, string> = {
@@ -86,7 +101,7 @@ export async function runTrace(target: Target, o: TraceOptions = {}, onEvent?: (
       unreachable: 'the address is unreachable from here',
       other: out.message,
     };
-    emit({ kind: 'connect', address, port, ok: false, ms: out.ms, error: out.errno ?? out.error }, [{ level: 'error', text: why[out.error] ?? out.message }]);
+    emit({ kind: 'connect', address, port, ok: false, ms: out.ms, error: out.errno ?? out.error }, [{ level: 'error', text: why[out.error] ?? out.message }, ...judge().map(findingProblem)]);
     return result();
   }
   const raw = conn.socket;
@@ -101,6 +116,7 @@ export async function runTrace(target: Target, o: TraceOptions = {}, onEvent?: (
     chunks,
     close: { by: 'client', at: openedAt },
   };
+  capture0 = capture;
   let rawReset = false;
   let rawEnded = false;
   raw.on('error', (e: NodeJS.ErrnoException) => {
@@ -168,23 +184,13 @@ export async function runTrace(target: Target, o: TraceOptions = {}, onEvent?: (
       ...(r.error ? { error: `${r.error.code}: ${r.error.message}` } : {}),
       ...(r.handshakeMs !== undefined ? { ms: r.handshakeMs } : {}),
     };
+    seen.tls = { result: r, ...(hs.first ? { first: hs.first } : {}) };
     if (r.outcome === 'handshake') {
-      // RFC 9113 §3.2: HTTP/2 over TLS is chosen by ALPN "h2".
-      if (r.alpn === 'h2') {
-        /* fine */
-      } else if (r.alpn) {
-        problems.push({ level: 'error', text: `ALPN: the server chose ${r.alpn}, not h2 (it does not offer HTTP/2 here); continuing with HTTP/2 anyway, as a prior-knowledge client (gRPC) would` });
-      } else {
-        problems.push({ level: 'error', text: 'ALPN: the server sent no ALPN answer (no ALPN support, or none of our protocols); continuing with HTTP/2 anyway, as a prior-knowledge client would' });
-      }
-      // RFC 9113 §9.2: TLS 1.2 or later.
-      if (r.version && /^TLSv1(\.1)?$|^SSL/.test(r.version)) problems.push({ level: 'error', text: `${r.version}: HTTP/2 needs TLS 1.2 or later (RFC 9113 §9.2); expect INADEQUATE_SECURITY` });
-      const suite = r.cipher ? cipherByName(r.cipher.standardName) ?? cipherByName(r.cipher.name) : undefined;
-      // RFC 9113 §9.2.2: a TLS 1.2 suite on the block list may be refused with INADEQUATE_SECURITY.
-      if (r.version === 'TLSv1.2' && suite && h2Blocklisted(suite.code)) {
-        problems.push({ level: 'error', text: `${suite.name} is on the HTTP/2 cipher block list (RFC 9113 §9.2.2, Appendix A): clients may refuse it, peers answer GOAWAY INADEQUATE_SECURITY` });
-      }
-      if (r.verify && !r.verify.ok) problems.push({ level: 'warning', text: `certificate not trusted: ${r.verify.message} (${r.verify.code}); curl and browsers stop here, ${o.insecure ? 'accepted (-k)' : 'the trace goes on (like curl -k)'}` });
+      // The TLS judgements (ALPN, the cipher block list, the certificate) are the diagnosis rules'.
+      problems.push(...judge().map(findingProblem));
+      // RFC 9113 §3.2: HTTP/2 over TLS is chosen by ALPN "h2"; the trace goes on, as gRPC would.
+      if (r.alpn !== 'h2') problems.push({ level: 'info', text: 'continuing with HTTP/2 anyway, as a prior-knowledge client (gRPC) would' });
+      if (r.verify && !r.verify.ok) problems.push({ level: 'info', text: `curl and browsers stop at the certificate; ${o.insecure ? 'accepted (-k)' : 'the trace goes on (like curl -k)'}` });
       emit(ev, problems);
     } else {
       const first = hs.first ?? classify(concat(inbound), rawReset ? 'reset' : 'eof');
@@ -196,7 +202,8 @@ export async function runTrace(target: Target, o: TraceOptions = {}, onEvent?: (
         'not-tls': `the server answered the ClientHello with ${first.summary}: this port does not speak TLS (try http://)`,
         error: `the TLS handshake failed: ${r.error?.message ?? 'unknown error'}`,
       };
-      problems.push({ level: 'error', text: why[r.outcome] ?? r.outcome });
+      seen.tls = { result: r, first };
+      problems.push({ level: 'error', text: why[r.outcome] ?? r.outcome }, ...judge().map(findingProblem));
       emit(ev, problems);
       if (inboundBytes > 0 && r.outcome === 'not-tls') {
         const b = concat(inbound);
@@ -256,6 +263,7 @@ export async function runTrace(target: Target, o: TraceOptions = {}, onEvent?: (
         client?.ended(rawReset ? 'reset' : 'eof');
         stream.destroy();
         raw.destroy();
+        if (client && seen) seen.h2 = client.evidence;
         resolveDone(result(capture));
       };
       raw.once('close', close);
@@ -295,6 +303,7 @@ export async function runTrace(target: Target, o: TraceOptions = {}, onEvent?: (
       if (client) problems = client.ended(how);
       else if (upgradeBuf) onUpgradeBytes(upgradeBuf, true);
       else {
+        if (seen) seen.upgrade = { outcome: how === 'reset' ? 'reset' : 'closed' };
         problems = [
           { level: 'error', text: `the server ${how === 'reset' ? 'reset' : 'closed'} the connection without answering the Upgrade: h2c request` },
           { level: 'info', text: 'a TLS port closes like this when it gets cleartext: if this port speaks TLS, use https://' },
@@ -315,6 +324,7 @@ export async function runTrace(target: Target, o: TraceOptions = {}, onEvent?: (
         const c = classify(bytes, ended ? 'eof' : 'open');
         if (c.first.kind === 'incomplete' && !ended) return;
         const k = c.first.kind;
+        if (seen) seen.upgrade = { outcome: 'not-http', first: c };
         const text = k.startsWith('h2')
           ? `the server answered an HTTP/1.1 request with HTTP/2 frames (${c.summary}): it speaks HTTP/2 by prior knowledge only; try --http2-prior-knowledge`
           : k.startsWith('tls')
@@ -333,6 +343,7 @@ export async function runTrace(target: Target, o: TraceOptions = {}, onEvent?: (
         return;
       }
       const line = `${head.version} ${head.status} ${head.reason}`.trim();
+      if (seen) seen.upgrade = { outcome: 'response', version: head.version.replace(/^HTTP\//, ''), status: head.status, reason: head.reason, headers: head.headers };
       const upgradeTo = head.headers.find(([k]) => k.toLowerCase() === 'upgrade')?.[1];
       // RFC 7540 §3.2: 101 Switching Protocols with Upgrade: h2c, then the server preface.
       if (head.status === 101 && upgradeTo?.toLowerCase() === 'h2c') {

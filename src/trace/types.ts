@@ -2,6 +2,7 @@
  * What a trace is made of: timestamped events for one connection, each of which may say what is
  * wrong on it ("first server frame is not SETTINGS").
  */
+import type { Code } from '../model/codes.js';
 import type { ConnectTo } from '../transport/route.js';
 import type { ClientCert } from '../transport/tls.js';
 import type { ProxyConfig } from '../transport/proxy.js';
@@ -123,4 +124,6 @@ export interface TraceResult {
   capture?: TraceCapture;
   /** Errors seen (problems of level error), in order. */
   errors: string[];
+  /** What the diagnosis rules find on the traced connection: the codes and titles `diagnose` gives. */
+  findings: Array<{ code: Code; severity: 'error' | 'warning' | 'info'; title: string }>;
 }

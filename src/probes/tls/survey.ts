@@ -24,7 +24,7 @@ import type { Probe } from '../../types.js';
 import type { ProbeContext } from '../context.js';
 import type { RatedSuite, TlsSurface, TlsSurfaceVersion } from '../stages/tls-types.js';
 import { accepted, type RawProbe } from './raw.js';
-import type { RawRunner } from './plan.js';
+import type { RawRunner } from './raw.js';
 import { V, ALL_GROUPS, ALL_SIGALGS, NODE_ALPN as ALPN, ciphersFor, canKeyShare, groupCode, nodeDefaultHello, versionLabel, type HelloSpec } from './hello.js';
 import { pacer } from './rate.js';
 import { cipherSuite, cipherSuiteName, groupName, h2Blocklisted, SIGNATURE_SCHEMES } from '../../wire/tls/registry.js';

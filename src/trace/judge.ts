@@ -1,0 +1,66 @@
+/**
+ * A trace judged by the diagnosis rules: what the traced connection showed becomes the probes'
+ * evidence (TCP, TLS, the HTTP/2 exchange, the answer to Upgrade: h2c), and the same rules as
+ * `diagnose` name the problems, with the same codes and words.
+ */
+import type { AddressEvidence, ConnectOutcome, Finding, Http1Result, Http2Result, Probe, ProbeCommon, Target, TlsResult, Classified } from '../model/index.js';
+import { diagnoseEvidence } from '../diagnosis/index.js';
+import { bracketHost } from '../wire/ip.js';
+import type { Problem } from './types.js';
+
+/** What a trace saw, in the order it saw it. */
+export interface TraceSeen {
+  /** How the address was found (a --resolve pin makes reproduce commands pin it too). */
+  source?: 'dns' | 'resolve-pin' | 'literal';
+  address: string;
+  port: number;
+  connect: ConnectOutcome;
+  tls?: { result: TlsResult; first?: Classified };
+  h2?: Http2Result;
+  /** The HTTP/1.1 answer to `Upgrade: h2c` (cleartext without prior knowledge). */
+  upgrade?: Http1Result;
+  bytesSent: number;
+  bytesReceived: number;
+  durationMs: number;
+}
+
+/**
+ * The trace's evidence as the probes' records of one address.
+ * @example traceEvidence(target, { address: '127.0.0.1', port: 80, connect: { ok: false, error: 'refused', message: 'x', ms: 1 }, bytesSent: 0, bytesReceived: 0, durationMs: 1 })
+ */
+export function traceEvidence(target: Target, s: TraceSeen): AddressEvidence {
+  const common = (name: string): ProbeCommon => ({
+    id: `${bracketHost(s.address)}/trace-${name}`,
+    address: s.address,
+    port: s.port,
+    startMs: 0,
+    durationMs: s.durationMs,
+    bytesSent: s.bytesSent,
+    bytesReceived: s.bytesReceived,
+    connect: s.connect,
+  });
+  const probes: Probe[] = [{ kind: 'tcp', ...common('tcp') }];
+  if (s.connect.ok && s.tls) {
+    probes.push({ kind: 'tls', name: 'tls-default', ...common('tls'), tls: s.tls.result, ...(s.tls.first ? { first: s.tls.first } : {}) });
+    if (s.h2) probes.push({ kind: 'h2', name: 'h2-tls', ...common('h2'), tls: s.tls.result, h2: s.h2 });
+  } else if (s.connect.ok && s.upgrade) {
+    probes.push({ kind: 'h2c-upgrade', ...common('h2c-upgrade'), upgrade: s.upgrade, ...(s.h2 ? { h2: s.h2 } : {}) });
+  } else if (s.connect.ok && s.h2) {
+    probes.push({ kind: 'h2', name: 'h2c-prior-knowledge', ...common('h2c'), h2: s.h2 });
+  }
+  return { address: s.address, target, probes };
+}
+
+/**
+ * The findings of the diagnosis rules on what a trace saw.
+ * @example judgeTrace(target, seen, new Date().toISOString()).map((f) => f.code) // e.g. ['alpn-no-h2']
+ */
+export function judgeTrace(target: Target, s: TraceSeen, now: string): Finding[] {
+  const ev = traceEvidence(target, s);
+  return diagnoseEvidence({ target, resolution: { source: s.source ?? 'literal', addresses: [s.address] }, evidence: [ev], now }).findings;
+}
+
+/** A finding as a trace problem: its code and title, as `diagnose` words it. */
+export function findingProblem(f: Pick<Finding, 'code' | 'severity' | 'title'>): Problem {
+  return { level: f.severity, text: `${f.code}: ${f.title}` };
+}
