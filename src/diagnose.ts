@@ -7,7 +7,7 @@
  * console.log(report.verdict, report.findings.map((f) => f.code));
  */
 import { ipVersion } from './wire/ip.js';
-import type { ConnectOutcome, Probe, Report, Target } from './types.js';
+import type { ConnectOutcome, Probe, Report, Target, TlsSurface, TlsSurfaceReport } from './types.js';
 import { parseTarget, parseResolve, type ResolvePin } from './target.js';
 import { parseConnectTo, resolveRoute, routeFor, type ConnectTo } from './transport/route.js';
 import type { ClientCert } from './transport/tls.js';
@@ -174,6 +174,7 @@ export async function diagnose(url: string | Target, options: DiagnoseOptions = 
   const out = diagnoseEvidence({ target, resolution: diagResolution, evidence, now: startedAt, context, ...(byResolver ? { resolvers: byResolver.answers } : {}) });
   if (options.insecure) acceptCertificate(out);
   const matrix = evidence.flatMap(protocolMatrix);
+  const surfaces = evidence.flatMap((e) => e.probes).flatMap((p) => (p.kind === 'tls-stage' && p.stage.surface?.detail ? [surfaceReport(p.address, p.stage.surface)] : []));
   return {
     schemaVersion: 1,
     tool: { name: 'h2doctor', version: VERSION },
@@ -189,6 +190,7 @@ export async function diagnose(url: string | Target, options: DiagnoseOptions = 
     connections,
     ...(hop ? { proxy: hop } : {}),
     ...(matrix.length ? { matrix } : {}),
+    ...(surfaces.length ? { tlsSurface: surfaces } : {}),
     ...(byResolver ? { resolvers: resolverAnswers(byResolver.answers, out.addresses) } : {}),
   };
 }
@@ -247,6 +249,20 @@ function gated(dial: Dial, gate: ConnectionGate | undefined): Dial {
       once();
       throw e;
     }
+  };
+}
+
+/** A survey's surface, for the report's `tlsSurface`. */
+function surfaceReport(address: string, s: TlsSurface): TlsSurfaceReport {
+  return {
+    address,
+    versions: s.detail ?? [],
+    refused: s.versions.filter((v) => !v.accepted).map((v) => v.version),
+    groups: s.groups ?? [],
+    signatureAlgorithms: s.signatureAlgorithms ?? [],
+    ...(s.dhe ? { dhe: s.dhe } : {}),
+    ...(s.certificateKey ? { certificateKey: s.certificateKey } : {}),
+    ...(s.noSni ? { noSni: s.noSni } : {}),
   };
 }
 

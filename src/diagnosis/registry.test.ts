@@ -23,7 +23,6 @@ const ALL = Object.keys(CODES) as Code[];
 const IN_PROGRESS = new Set<Code>([
   'vantage-points-disagree',
   'h2-connection-specific-header',
-  'tls-weak-dh-params',
   'client-handshake-fails',
   'client-falls-back-to-http1',
   'websocket-protocol-error',

@@ -5,6 +5,7 @@
 import type { Code, Severity } from './codes.js';
 import type { Excerpt, Probe } from './probes.js';
 import type { MatrixRow, ProxyHop } from './upgrade-probes.js';
+import type { TlsSurfaceVersion } from './tls-probes.js';
 import type { Target } from './target.js';
 
 export interface EvidenceItem {
@@ -84,6 +85,27 @@ export interface Report {
   matrix?: MatrixRow[];
   /** With --dns-server: each named resolver's answer, and what works on it. */
   resolvers?: ResolverAnswer[];
+  /** With --survey: the TLS surface of each address (like sslyze's accepted_cipher_suites). */
+  tlsSurface?: TlsSurfaceReport[];
+}
+
+/** The TLS surface of one address, as `--survey` found it. */
+export interface TlsSurfaceReport {
+  address: string;
+  /** Versions accepted, highest first, each with its rated suites, groups, signature schemes and ALPN answers. */
+  versions: TlsSurfaceVersion[];
+  /** Versions tried and refused ('TLSv1.1', 'SSLv3', …). */
+  refused: string[];
+  /** Groups accepted at any version. */
+  groups: string[];
+  /** Signature schemes the server signed with at any version. */
+  signatureAlgorithms: string[];
+  /** The smallest DHE prime, when DHE suites are accepted (`tls-weak-dh-params` below 2048 bits). */
+  dhe?: { bits: number; suite: string };
+  /** The key of the target's certificate. */
+  certificateKey?: { type: string; bits?: number };
+  /** Without SNI: the target's certificate, another one, or a refusal. */
+  noSni?: 'same-certificate' | 'other-certificate' | 'refused' | 'accepted';
 }
 
 /** One resolver's answer (--dns-server) and whether HTTP/2 works on the addresses it gave. */

@@ -33,6 +33,8 @@ export interface TlsResult {
   cipher?: { name: string; standardName: string; version: string };
   /** The server's ALPN choice; null when it sent no ALPN extension. */
   alpn?: string | null;
+  /** The key exchange's ephemeral key (Node's getEphemeralKeyInfo): DH with its prime size, or ECDH with its curve. */
+  ephemeral?: { type: string; name?: string; size?: number };
   /** The alert the server sent, when the handshake ended in one. */
   alert?: { level: 'warning' | 'fatal'; code: number; name: string };
   /** The local TLS library's error when the handshake failed (its typed code, e.g. ERR_SSL_WRONG_VERSION_NUMBER). */

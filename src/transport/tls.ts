@@ -204,6 +204,10 @@ export function tlsHandshake(raw: net.Socket, o: TlsOptions): Promise<TlsHandsha
       const c = sock.getCipher();
       result.cipher = { name: c.name, standardName: c.standardName, version: c.version };
       result.alpn = sock.alpnProtocol === false || sock.alpnProtocol == null ? null : sock.alpnProtocol;
+      const eph = sock.getEphemeralKeyInfo();
+      if (eph && typeof eph === 'object' && 'type' in eph && typeof eph.type === 'string') {
+        result.ephemeral = { type: eph.type, ...(typeof eph.name === 'string' ? { name: eph.name } : {}), ...(typeof eph.size === 'number' ? { size: eph.size } : {}) };
+      }
       result.cert = summarizeCert(sock.getPeerCertificate(true));
       result.verify = sock.authorized
         ? { ok: true }

@@ -166,6 +166,25 @@ export const TLS_KNOWLEDGE: Partial<Record<Code, Knowledge>> = {
     ],
     reproduce: (v) => [ossl(v, '-tls1_3 '), curl(v, ' --tlsv1.3')],
   },
+  'tls-weak-dh-params': {
+    title: (v) => `DHE suites use weak Diffie-Hellman parameters (${v.detail ?? 'below 2048 bits'})`,
+    explanation: (v) =>
+      `The server signs a Diffie-Hellman prime of ${v.detail ?? 'fewer than 2048 bits'} for its DHE suites. Primes this small are within reach of precomputation (Logjam, 2015): a well-funded attacker can break the key exchange of recorded sessions. Browsers stopped accepting DH below 1024 bits long ago, Java and OpenSSL at security level 2 refuse below 2048 bits, so stricter clients fail the handshake where older ones succeed. Use a 2048-bit (or larger) group, or drop DHE and keep ECDHE and TLS 1.3.`,
+    clientsSee: [
+      'OpenSSL ≥ 3 (SECLEVEL 2): error:0A00018A:SSL routines::dh key too small',
+      'Node: Error: 140…:error:0A00018A:SSL routines::dh key too small (ERR_SSL_DH_KEY_TOO_SMALL)',
+      'Java: javax.net.ssl.SSLHandshakeException: DHPublicKey does not comply to algorithm constraints',
+      'testssl.sh: LOGJAM (CVE-2015-4000) … VULNERABLE (NOT ok): common prime … (1024 bits)',
+    ],
+    fixes: () => [
+      { side: 'server', applies: 'nginx', text: 'Generate 2048-bit parameters (`openssl dhparam -out /etc/nginx/dhparam.pem 2048`) and point ssl_dhparam at them, or drop the DHE suites.', snippet: 'ssl_dhparam /etc/nginx/dhparam.pem;   # openssl dhparam -out /etc/nginx/dhparam.pem 2048' },
+      { side: 'server', applies: 'apache', text: 'mod_ssl ≥ 2.4.8 picks parameters from the key size; a custom file overrides it: append 2048-bit parameters to the certificate file, or drop DHE.', snippet: 'openssl dhparam 2048 >> /etc/ssl/site/cert.pem\n# or: SSLOpenSSLConfCmd DHParameters "/etc/ssl/dhparam.pem"' },
+      { side: 'server', applies: 'haproxy', text: 'Set the default DH size (or a dhparam file) in global.', snippet: 'global\n  tune.ssl.default-dh-param 2048\n  # or: ssl-dh-param-file /etc/haproxy/dhparam.pem' },
+      { side: 'server', applies: 'node', text: "Give the server a 2048-bit group ('auto' picks one from the key size).", snippet: "https.createServer({ key, cert, dhparam: 'auto' });  // or fs.readFileSync('dhparam.pem') from openssl dhparam 2048" },
+      { side: 'server', applies: 'caddy', text: 'Caddy (Go crypto/tls) has no DHE suites at all: a DHE answer comes from something in front of it.' },
+    ],
+    reproduce: (v) => [`openssl s_client -connect ${v.connect}${v.servername} -tls1_2 -cipher 'DHE:@SECLEVEL=0' </dev/null 2>&1 | grep -E 'Server Temp Key|Cipher is|alert'`],
+  },
   'tls-legacy-version-enabled': {
     title: (v) => `Deprecated TLS versions still accepted: ${v.detail ?? 'TLS 1.0/1.1'}`,
     explanation: (v) => `A hello offering only TLS 1.0 and 1.1 is accepted (${v.detail ?? ''}). RFC 8996 deprecates both; HTTP/2 cannot use them, and keeping them enabled exposes clients to downgrade attacks and fails compliance scans (PCI DSS).`,

@@ -5,6 +5,7 @@
 import type { ReportRule, Rule } from '../raw.js';
 import { transportRule } from './transport.js';
 import { tlsRule } from './tls.js';
+import { tlsWeakDhRule } from './tls-dh.js';
 import { PROTOCOL_RULES } from './protocol.js';
 import { SESSION_RULES } from './session.js';
 import { UPGRADE_RULES } from './upgrade.js';
@@ -17,7 +18,7 @@ import { proxyVsDirect } from './report-level.js';
  * The rules over one address's evidence.
  * @example RULES.map((r) => r.ruleName) // ['transport', 'tls', 'scheme-https-on-cleartext-port', …]
  */
-export const RULES: readonly Rule[] = Object.freeze([transportRule, tlsRule, ...PROTOCOL_RULES, ...SESSION_RULES, h2FieldsRule, ...UPGRADE_RULES]);
+export const RULES: readonly Rule[] = Object.freeze([transportRule, tlsRule, tlsWeakDhRule, ...PROTOCOL_RULES, ...SESSION_RULES, h2FieldsRule, ...UPGRADE_RULES]);
 
 /**
  * The rules over the whole diagnosis (every address at once), run after the address rules.

@@ -11,6 +11,7 @@ import { listen, type Listening } from '../servers.js';
 import { ALERTS } from '../../wire/tls/alerts.js';
 import { sniFront, hostileTls } from '../tls-front.js';
 import net from 'node:net';
+import { getDiffieHellman } from 'node:crypto';
 
 /** node:http2 with h2 + http/1.1 and extra TLS options. */
 async function h2Server(env: LabEnv, more: tls.TlsOptions = {}, preset: LabCertPreset = 'valid') {
@@ -18,6 +19,37 @@ async function h2Server(env: LabEnv, more: tls.TlsOptions = {}, preset: LabCertP
   const s = http2.createSecureServer({ ...c, allowHTTP1: true, ...more }, ok);
   s.on('tlsClientError', () => {});
   return listen(s, HOST);
+}
+
+/**
+ * PEM DHparams (PKCS #3) of the 1024-bit MODP group of RFC 2409 §6.2 ("Oakley group 2"), generator 2:
+ * the weak, widely shared prime Logjam precomputed against.
+ */
+export function weakDhParamsPem(): string {
+  const p = getDiffieHellman('modp2').getPrime();
+  const int = (b: Buffer) => {
+    const v = b[0]! & 0x80 ? Buffer.concat([Buffer.from([0]), b]) : b;
+    return Buffer.concat([Buffer.from([0x02]), derLength(v.length), v]);
+  };
+  const body = Buffer.concat([int(p), int(Buffer.from([2]))]);
+  const der = Buffer.concat([Buffer.from([0x30]), derLength(body.length), body]);
+  return `-----BEGIN DH PARAMETERS-----\n${der.toString('base64').replace(/(.{64})/g, '$1\n').trim()}\n-----END DH PARAMETERS-----\n`;
+}
+/** Node warns (SecurityWarning) about a prime below 2048 bits: this scenario wants exactly that prime, so the lab says nothing. */
+async function quietly<T>(f: () => Promise<T>): Promise<T> {
+  const emit = process.emitWarning;
+  process.emitWarning = ((w: string | Error, ...rest: unknown[]) => {
+    if (String(typeof w === 'string' ? w : w.message).startsWith('DH parameter is less than')) return;
+    return (emit as (...a: unknown[]) => void).call(process, w, ...rest);
+  }) as typeof process.emitWarning;
+  try {
+    return await f();
+  } finally {
+    process.emitWarning = emit;
+  }
+}
+function derLength(n: number): Buffer {
+  return n < 0x80 ? Buffer.from([n]) : n < 0x100 ? Buffer.from([0x81, n]) : Buffer.from([0x82, n >> 8, n & 0xff]);
 }
 
 /** A certificate scenario: the preset's certificate on an otherwise healthy server. */
@@ -51,6 +83,13 @@ export const TLS_SCENARIOS: LabScenario[] = [
     family: 'tls',
     expect: ['tls13-not-supported'],
     start: async (env) => local(await h2Server(env, { maxVersion: 'TLSv1.2' }), 'https'),
+  },
+  {
+    id: 'tls-weak-dh-params',
+    title: 'TLS 1.2, DHE-RSA-AES128-GCM-SHA256 only, with the 1024-bit MODP prime (RFC 2409 group 2) as dhparam',
+    family: 'tls',
+    expect: ['tls-weak-dh-params', 'tls13-not-supported'],
+    start: async (env) => local(await quietly(() => h2Server(env, { maxVersion: 'TLSv1.2', ciphers: 'DHE-RSA-AES128-GCM-SHA256', dhparam: weakDhParamsPem() }, 'rsa')), 'https'),
   },
   {
     id: 'tls13-only',
