@@ -7,6 +7,7 @@
  *     statusByProtocol: {}, now: new Date() });
  *   // { passed: false, failures: [{ expectation: 'protocol', expected: 'h2', actual: 'http/1.1', … }], … }
  */
+import { versionFromName } from '../wire/tls/registry.js';
 import { classifyUpgradeProtocol, parseUpgrade } from '../wire/http/upgrade.js';
 import { headerValues } from '../wire/http1/head.js';
 import { SEVERITY_RANK, type Severity } from '../diagnosis/codes.js';
@@ -163,11 +164,9 @@ function expectationFailures(x: Expectations, ev: CheckEvidence): CheckFailure[]
   return out;
 }
 
-/** 'TLSv1.3' / '1.3' / 'TLS 1.3' → 1.3. */
+/** 'TLSv1.3' / '1.3' / 'TLS 1.3' → 1.3; Node's 'TLSv1' → 1.0 (the one version table, wire/tls/registry.ts). */
 function tlsNumber(v: string | undefined): number | undefined {
-  if (v === undefined) return undefined;
-  const m = /(\d)\.(\d)/.exec(v);
-  return m ? Number(`${m[1]}.${m[2]}`) : undefined;
+  return versionFromName(v)?.number;
 }
 
 /** A response field's lines joined with ", " (RFC 9110 §5.3), or undefined when absent. */

@@ -10,6 +10,7 @@
  * decodeAll('Hex dump for first 5 bytes: 1503010002')[0].sentence
  * // → 'the bytes 15 03 01 00 02 are a TLS alert record (TLS 1.0 record version): the peer speaks TLS'
  */
+import { VERSION_NAMES } from '../wire/tls/registry.js';
 import type { Code } from '../diagnosis/codes.js';
 import { fromHex, hex, toAscii } from '../wire/bytes.js';
 import { ALERTS, alertByCode, type AlertName } from '../wire/tls/alerts.js';
@@ -91,7 +92,7 @@ export type Decoded = DecodedBytes | DecodedFrameSize | DecodedAlert | DecodedH2
 // ---------------------------------------------------------------------------------------------
 // Bytes
 
-const TLS_VERSIONS: Record<number, string> = { 0x0300: 'SSL 3.0', 0x0301: 'TLS 1.0', 0x0302: 'TLS 1.1', 0x0303: 'TLS 1.2', 0x0304: 'TLS 1.3' };
+const TLS_VERSIONS = VERSION_NAMES;
 const TLS_CONTENT: Record<number, string> = { 20: 'change_cipher_spec', 21: 'alert', 22: 'handshake', 23: 'application_data' };
 const HANDSHAKE_TYPES: Record<number, string> = { 1: 'ClientHello', 2: 'ServerHello', 11: 'Certificate', 12: 'ServerKeyExchange', 14: 'ServerHelloDone' };
 const HTTP_METHODS = ['GET', 'POST', 'PUT', 'HEAD', 'DELETE', 'OPTIONS', 'PATCH', 'CONNECT', 'TRACE'];

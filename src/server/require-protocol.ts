@@ -26,6 +26,7 @@
  * const guard = requireProtocol({ minHttpVersion: '2.0', problem: { migrationGuide: 'https://docs.example.com/h2' } });
  * http.createServer((req, res) => guard(req, res, () => res.end('ok')));
  */
+import { TLS_VERSION_TABLE } from '../wire/tls/registry.js';
 import { formatDeprecation } from '../wire/http/deprecation.js';
 import { formatHttpDate } from '../wire/http/fields.js';
 import { PROBLEM_JSON } from '../wire/http/problem.js';
@@ -137,7 +138,10 @@ export type FastifyOnRequest = (
   done: () => void,
 ) => void;
 
-const TLS_NAMES: Record<string, TlsVersion> = { 'TLSv1': '1.0', 'TLSv1.1': '1.1', 'TLSv1.2': '1.2', 'TLSv1.3': '1.3' };
+/** Node's protocol names → '1.0'…'1.3', from the one version table (wire/tls/registry.ts). */
+const TLS_NAMES: Record<string, TlsVersion> = Object.fromEntries(
+  TLS_VERSION_TABLE.filter((v) => v.code >= 0x0301).map((v) => [v.node, v.number.toFixed(1) as TlsVersion]),
+);
 
 /**
  * The protocol a request arrived over, from `httpVersionMajor/Minor` and the socket (`encrypted`,

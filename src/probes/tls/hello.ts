@@ -7,7 +7,7 @@
 import { createECDH, generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto';
 import { buildClientHello, parseClientHello, type BuiltClientHello } from '../../wire/tls/client-hello.js';
 import { parseRecords } from '../../wire/tls/record.js';
-import { CIPHER_SUITES, NAMED_GROUPS, SIGNATURE_SCHEMES, cipherSuiteName, groupName, versionName } from '../../wire/tls/registry.js';
+import { CIPHER_SUITES, NAMED_GROUPS, SIGNATURE_SCHEMES, cipherSuiteName, groupName, nodeVersionName } from '../../wire/tls/registry.js';
 import { captureNodeClientHello } from '../../transport/raw-tls.js';
 import type { RawHelloOffer } from '../stages/tls-types.js';
 
@@ -167,22 +167,9 @@ export function describeOffer(spec: HelloSpec): RawHelloOffer {
   };
 }
 
-/** Node's names for versions: 'TLSv1.3', 'TLSv1.2', 'TLSv1.1', 'TLSv1', 'SSLv3'. */
+/** Node's names for versions: 'TLSv1.3', 'TLSv1.2', 'TLSv1.1', 'TLSv1', 'SSLv3' (wire/tls/registry.ts's table). */
 export function versionLabel(v: number): string {
-  switch (v) {
-    case V.TLS13:
-      return 'TLSv1.3';
-    case V.TLS12:
-      return 'TLSv1.2';
-    case V.TLS11:
-      return 'TLSv1.1';
-    case V.TLS10:
-      return 'TLSv1';
-    case V.SSL3:
-      return 'SSLv3';
-    default:
-      return versionName(v);
-  }
+  return nodeVersionName(v);
 }
 
 /** Suites a version can negotiate: TLS 1.3 has its own; older versions every suite from their minimum. */

@@ -178,3 +178,18 @@ describe('other registries', () => {
     expect(compressionName(1)).toBe('DEFLATE');
   });
 });
+
+describe('the one TLS version table', () => {
+  it('reads every spelling we meet, and Node\'s TLSv1 is TLS 1.0 (not "no TLS")', async () => {
+    const { versionFromName, nodeVersionName, VERSION_NAMES } = await import('./registry.js');
+    expect(versionFromName('TLSv1')?.code).toBe(0x0301);
+    expect(versionFromName('TLSv1')?.number).toBe(1);
+    expect(versionFromName('TLSv1.3')?.code).toBe(0x0304);
+    expect(versionFromName('TLS 1.2')?.code).toBe(0x0303);
+    expect(versionFromName('1.1')?.code).toBe(0x0302);
+    expect(versionFromName('SSLv3')?.code).toBe(0x0300);
+    expect(versionFromName('TLSv9')).toBeUndefined();
+    expect(nodeVersionName(0x0301)).toBe('TLSv1');
+    expect(VERSION_NAMES[0x0304]).toBe('TLS 1.3');
+  });
+});

@@ -37,18 +37,50 @@ export const TLS_VERSIONS = {
 export type TlsVersionKey = keyof typeof TLS_VERSIONS;
 
 /**
+ * The one table of protocol versions: wire code, the name a report prints, Node's / OpenSSL's name
+ * (`tlsSocket.getProtocol()`, `minVersion`), and the number (1.2). Every other spelling derives from it.
+ *
+ * @example
+ * TLS_VERSION_TABLE.find((v) => v.node === 'TLSv1')!.code; // 0x0301
+ */
+export const TLS_VERSION_TABLE = [
+  { code: 0x0300, name: 'SSL 3.0', node: 'SSLv3', number: 3.0 },
+  { code: 0x0301, name: 'TLS 1.0', node: 'TLSv1', number: 1.0 },
+  { code: 0x0302, name: 'TLS 1.1', node: 'TLSv1.1', number: 1.1 },
+  { code: 0x0303, name: 'TLS 1.2', node: 'TLSv1.2', number: 1.2 },
+  { code: 0x0304, name: 'TLS 1.3', node: 'TLSv1.3', number: 1.3 },
+] as const;
+
+/**
  * Human names for {@link TLS_VERSIONS}, as a report prints them.
  *
  * @example
  * VERSION_NAMES[0x0304]; // 'TLS 1.3'
  */
-export const VERSION_NAMES = {
-  0x0300: 'SSL 3.0',
-  0x0301: 'TLS 1.0',
-  0x0302: 'TLS 1.1',
-  0x0303: 'TLS 1.2',
-  0x0304: 'TLS 1.3',
-} as const satisfies Record<number, string>;
+export const VERSION_NAMES: Readonly<Record<number, string>> = Object.freeze(Object.fromEntries(TLS_VERSION_TABLE.map((v) => [v.code, v.name])));
+
+/**
+ * Node's / OpenSSL's name of a version ('TLSv1.3', 'TLSv1', 'SSLv3'); others by {@link versionName}.
+ *
+ * @example
+ * nodeVersionName(0x0301); // 'TLSv1'
+ */
+export function nodeVersionName(v: number): string {
+  return TLS_VERSION_TABLE.find((x) => x.code === v)?.node ?? versionName(v);
+}
+
+/**
+ * The version a name means, in any spelling we meet: Node's 'TLSv1' / 'TLSv1.3', 'SSLv3', a report's
+ * 'TLS 1.3', or a bare '1.2'. Undefined for anything else.
+ *
+ * @example
+ * versionFromName('TLSv1')?.number; // 1 (TLS 1.0, not "no TLS")
+ */
+export function versionFromName(s: string | undefined): (typeof TLS_VERSION_TABLE)[number] | undefined {
+  if (s === undefined) return undefined;
+  const t = s.trim();
+  return TLS_VERSION_TABLE.find((v) => v.node === t || v.name === t || (v.code !== 0x0300 && String(v.number.toFixed(1)) === t));
+}
 
 /**
  * RFC 8701 §2: GREASE values are 0x?A?A with both bytes equal (0x0A0A, 0x1A1A, … 0xFAFA), reserved in the cipher
