@@ -108,6 +108,21 @@ describe('watch on a flapping address', () => {
     expect(moreLines[1].runs).toBe(5);
   });
 
+  test('on a terminal (a real pty from util-linux script): the live table redrawn in place, with the strip', async () => {
+    const script = findBinary('script');
+    if (!script) return;
+    const cmd = [process.execPath, BIN, 'watch', ...base(), '--every', '1200ms', '--count', '2', '--no-proxy'].map((a) => `'${a.replace(/'/g, "'\\''")}'`).join(' ');
+    const r = await new Promise<{ stdout: string }>((resolve) =>
+      execFile(script, ['-qec', `stty cols 160 rows 50; ${cmd}; true`, '/dev/null'], { timeout: 60_000, env: { ...process.env, NO_COLOR: '1' } }, (_e, stdout) => resolve({ stdout })),
+    );
+    const out = r.stdout.replace(/\r/g, '');
+    expect(out).toMatch(/recent \(oldest → newest\)/);
+    // The second table is drawn over the first: cursor up over its lines, clear to the end.
+    expect(out).toMatch(/\x1b\[\d+F\x1b\[J/);
+    expect(out).toMatch(/^resolve-pin +127\.0\.0\.2 +\w+ .* (✓✗|✗✓) /m);
+    expect(out).toMatch(/Summary of \d+ runs/);
+  });
+
   test('Ctrl-C (SIGINT) ends a watch without --count cleanly, with the summary', async () => {
     const child = spawn(process.execPath, [BIN, 'watch', ...base(), '--every', '1200ms'], { env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';

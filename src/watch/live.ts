@@ -6,9 +6,10 @@
 import type { Verdict } from '../types.js';
 import type { WatchRun } from './record.js';
 import { rowsOf } from './summary.js';
+import { styler, type Style } from '../report/style.js';
 
 const MARK: Record<Verdict, string> = { ok: '✓', warn: '!', fail: '✗' };
-const COLOUR: Record<Verdict, number> = { ok: 32, warn: 33, fail: 31 };
+const COLOUR: Record<Verdict, Style> = { ok: 'green', warn: 'yellow', fail: 'red' };
 
 /** One line per run, for logs and pipes. */
 export function plainLine(run: WatchRun): string {
@@ -21,7 +22,7 @@ export function plainLine(run: WatchRun): string {
 
 /** The live table: every row (resolver × address) seen in the recent runs, its last result and a strip. */
 export function liveTable(recent: readonly WatchRun[], o: { color: boolean; strip?: number }): string {
-  const c = (s: string, code: number) => (o.color ? `\x1b[${code}m${s}\x1b[0m` : s);
+  const c = styler(o.color);
   const n = o.strip ?? 30;
   const runs = recent.slice(-n);
   const last = runs[runs.length - 1];
@@ -40,11 +41,11 @@ export function liveTable(recent: readonly WatchRun[], o: { color: boolean; stri
   });
   const out: string[] = [];
   out.push(`${last.url}  run ${last.seq} at ${last.at}  ${c(last.verdict.toUpperCase(), COLOUR[last.verdict])}`);
-  out.push(c(`${'resolver'.padEnd(16)} ${'address'.padEnd(20)} ${'last'.padEnd(5)} ${'alpn'.padEnd(9)} ${'tls'.padEnd(8)} ${'ms'.padStart(6)}  recent (oldest → newest)   codes`, 2));
+  out.push(c(`${'resolver'.padEnd(16)} ${'address'.padEnd(20)} ${'last'.padEnd(5)} ${'alpn'.padEnd(9)} ${'tls'.padEnd(8)} ${'ms'.padStart(6)}  recent (oldest → newest)   codes`, 'dim'));
   for (const row of rows.values()) {
     const a = row.lastRun!.addresses.find((x) => x.address === row.address)!;
     const ms = a.exchangeMs ?? a.tlsMs ?? a.connectMs;
-    const stale = row.lastRun !== last ? c(' (not in the last answer)', 2) : '';
+    const stale = row.lastRun !== last ? c(' (not in the last answer)', 'dim') : '';
     out.push(
       `${row.resolver.slice(0, 16).padEnd(16)} ${row.address.slice(0, 20).padEnd(20)} ${c(a.verdict.padEnd(5), COLOUR[a.verdict])} ${String(a.alpn === undefined ? '-' : (a.alpn ?? 'none')).padEnd(9)} ${(a.tlsVersion ?? '-').padEnd(8)} ${(ms === undefined ? '-' : ms.toFixed(0)).padStart(6)}  ${row.marks.join('')}${' '.repeat(Math.max(0, 26 - row.marks.length))} ${a.codes.join(', ') || '-'}${stale}`,
     );
@@ -52,6 +53,6 @@ export function liveTable(recent: readonly WatchRun[], o: { color: boolean; stri
   const rest = last.codes.filter((x) => !last.addresses.some((a) => a.codes.includes(x)));
   if (rest.length) out.push(`whole name: ${rest.join(', ')}`);
   if (last.error) out.push(`error: ${last.error}`);
-  out.push(c('Ctrl-C ends the watch and prints what flapped.', 2));
+  out.push(c('Ctrl-C ends the watch and prints what flapped.', 'dim'));
   return out.join('\n') + '\n';
 }
