@@ -8,6 +8,7 @@
  */
 export { diagnose, DEFAULTS, type DiagnoseOptions } from './diagnose.js';
 export { diagnoseEvidence, type DiagnosisInput, type DiagnosisOutput } from './diagnosis/index.js';
+export { diagnoseReport } from './diagnosis/replay.js';
 export { CODES, type Code, type Severity, type Family } from './diagnosis/codes.js';
 export { parseTarget, parseResolve } from './model/target.js';
 export { H2DoctorError, UsageError, TargetError, type ErrorCode } from './model/errors.js';

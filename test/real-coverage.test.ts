@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { diagnose } from '../src/diagnose.js';
+import { diagnoseReport } from '../src/diagnosis/replay.js';
 import { listen, type Listening } from '../src/lab/servers.js';
 import { ws426, wsUpgrade } from '../src/lab/upgrade-ws.js';
 import type { LabCertPreset } from '../src/lab/pki.js';
@@ -45,14 +46,14 @@ let backend: Listening;
 /** A backend that accepts connections and never answers (a stuck application server). */
 let stuck: Listening;
 
-function local(scheme: 'http' | 'https' | 'ws' | 'wss', port: number, more: { path?: string; resolve?: string } = {}): Promise<Report> {
-  return diagnose(`${scheme}://localhost:${port}${more.path ?? '/'}`, {
+async function local(scheme: 'http' | 'https' | 'ws' | 'wss', port: number, more: { path?: string; resolve?: string } = {}): Promise<Report> {
+  return replayed(await diagnose(`${scheme}://localhost:${port}${more.path ?? '/'}`, {
     resolve: [more.resolve ?? `localhost:${port}:127.0.0.1`],
     ca: readFileSync(caFile, 'utf8'),
     caFile,
     timeoutMs: 3000,
     proxy: null,
-  });
+  }));
 }
 
 /** curl over TLS to localhost:port with the lab CA; `-sv` shows the failure. */
@@ -331,3 +332,15 @@ test('the registry lists a real-server test for at least 40 codes, and a reason 
   expect(tested.length).toBeGreaterThanOrEqual(40);
   for (const e of entries) if (!tested.includes(e)) expect(typeof e.realTests === 'string' && e.realTests.length > 10).toBe(true);
 });
+
+/**
+ * Library replay (issue 11 item 6): the saved JSON report, replayed with diagnoseReport(), gives the
+ * same findings (reproduce commands aside: the report does not record the --cacert file name).
+ */
+function replayed(r: Report): Report {
+  const again = diagnoseReport(JSON.parse(JSON.stringify(r)) as Report);
+  const strip = (fs: Report['findings']) => fs.map(({ reproduce: _r, ...f }) => f);
+  expect(strip(again.findings)).toEqual(strip(r.findings));
+  expect(again.verdict).toBe(r.verdict);
+  return r;
+}

@@ -20,6 +20,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { diagnose } from '../src/diagnose.js';
+import { diagnoseReport } from '../src/diagnosis/replay.js';
 import { listen, type Listening } from '../src/lab/servers.js';
 import { ws426, wsUpgrade } from '../src/lab/upgrade-ws.js';
 import type { Report } from '../src/types.js';
@@ -49,14 +50,14 @@ function run(cmd: string): Promise<string> {
 }
 
 async function local(scheme: 'http' | 'https' | 'ws', port: number, caFile: string, more: { path?: string; websocket?: string } = {}): Promise<Report> {
-  return diagnose(`${scheme}://localhost:${port}${more.path ?? '/'}`, {
+  return replayed(await diagnose(`${scheme}://localhost:${port}${more.path ?? '/'}`, {
     resolve: [`localhost:${port}:127.0.0.1`],
     ca: readFileSync(caFile, 'utf8'),
     caFile,
     timeoutMs: 3000,
     proxy: null,
     ...(more.websocket ? { websocket: more.websocket } : {}),
-  });
+  }));
 }
 
 let pki: LabPki;
@@ -302,3 +303,15 @@ Listen 127.0.0.1:${withUpgrade}
 test.skipIf(!CURL)('curl is the ground truth of these tests', async () => {
   expect(await run('curl --version')).toMatch(/^curl \d/);
 });
+
+/**
+ * Library replay (issue 11 item 6): the saved JSON report, replayed with diagnoseReport(), gives the
+ * same findings (reproduce commands aside: the report does not record the --cacert file name).
+ */
+function replayed(r: Report): Report {
+  const again = diagnoseReport(JSON.parse(JSON.stringify(r)) as Report);
+  const strip = (fs: Report['findings']) => fs.map(({ reproduce: _r, ...f }) => f);
+  expect(strip(again.findings)).toEqual(strip(r.findings));
+  expect(again.verdict).toBe(r.verdict);
+  return r;
+}
