@@ -11,6 +11,7 @@
  * // → 'the bytes 15 03 01 00 02 are a TLS alert record (TLS 1.0 record version): the peer speaks TLS'
  */
 import { VERSION_NAMES } from '../wire/tls/registry.js';
+import { classify } from '../wire/sniff.js';
 import type { Code } from '../diagnosis/codes.js';
 import { fromHex, hex, toAscii } from '../wire/bytes.js';
 import { ALERTS, alertByCode, type AlertName } from '../wire/tls/alerts.js';
@@ -114,15 +115,17 @@ export function classifyBytes(b: Uint8Array): { protocol: BytesProtocol; detail:
     const version = (b[1]! << 8) | b[2]!;
     const detail: Record<string, string | number> = { contentType: TLS_CONTENT[type]!, recordVersion: TLS_VERSIONS[version] ?? `0x${hex(version, 4)}` };
     if (b.length >= 5) detail.recordLength = (b[3]! << 8) | b[4]!;
+    // The record itself as the one first-bytes classifier (wire/sniff.ts) reads it.
+    const rec = classify(b, 'open').first;
     if (type === 21) {
       let what = 'a TLS alert record';
       // RFC 8446 §6: alert body is level (1 warning, 2 fatal) then description.
-      if (b.length >= 7) {
-        const name = alertByCode(b[6]!) ?? `unknown_alert(${b[6]})`;
-        detail.level = b[5] === 2 ? 'fatal' : b[5] === 1 ? 'warning' : b[5]!;
-        detail.alert = b[6]!;
+      if (rec.kind === 'tls-alert') {
+        const name = alertByCode(rec.description) ?? `unknown_alert(${rec.description})`;
+        detail.level = rec.levelName;
+        detail.alert = rec.description;
         detail.alertName = name;
-        what = `a TLS ${detail.level} alert ${name} (${b[6]})`;
+        what = `a TLS ${detail.level} alert ${name} (${rec.description})`;
       }
       return {
         protocol: 'tls',
@@ -132,7 +135,7 @@ export function classifyBytes(b: Uint8Array): { protocol: BytesProtocol; detail:
       };
     }
     if (type === 22) {
-      const hsType = b.length >= 6 ? b[5]! : undefined;
+      const hsType = rec.kind === 'tls-handshake' ? rec.handshakeType : undefined;
       const hsName = hsType === undefined ? 'handshake' : (HANDSHAKE_TYPES[hsType] ?? `handshake type ${hsType}`);
       if (hsType !== undefined) detail.handshake = hsName;
       if (hsType === 1) {
@@ -213,13 +216,12 @@ export function classifyBytes(b: Uint8Array): { protocol: BytesProtocol; detail:
       const detail: Record<string, string | number> = { length, type: frameTypeName(type), flags: `0x${hex(flags, 2)}` };
       if (b.length >= 9) detail.streamId = ((b[5]! & 0x7f) << 24) | (b[6]! << 16) | (b[7]! << 8) | b[8]!;
       let extra = '';
-      // RFC 9113 §6.8: GOAWAY payload = last stream id, error code, debug data.
-      if (type === 7 && b.length >= 17) {
-        const code = ((b[13]! << 24) >>> 0) + ((b[14]! << 16) | (b[15]! << 8) | b[16]!);
-        detail.errorCode = errorCodeName(code);
-        const debug = toAscii(b.subarray(17, 9 + length));
-        if (debug) detail.debug = debug;
-        extra = ` with error ${errorCodeName(code)}${debug ? ` and debug data "${debug}"` : ''}`;
+      // RFC 9113 §6.8: GOAWAY payload = last stream id, error code, debug data (read by wire/sniff.ts).
+      const g = type === 7 ? classify(b, 'eof').first : undefined;
+      if (g?.kind === 'h2-goaway') {
+        detail.errorCode = g.errorName;
+        if (g.debug) detail.debug = g.debug;
+        extra = ` with error ${g.errorName}${g.debug ? ` and debug data "${g.debug}"` : ''}`;
       }
       return {
         protocol: 'http2',
