@@ -232,7 +232,9 @@ type Dial = ProbeContext['dial'];
 function gated(dial: Dial, gate: ConnectionGate | undefined): Dial {
   if (!gate) return dial;
   return async (address, port, timeoutMs) => {
+    const asked = performance.now();
     const release = await gate(address, port);
+    const queuedMs = Math.round(performance.now() - asked);
     let released = false;
     const once = () => {
       if (!released) {
@@ -244,7 +246,7 @@ function gated(dial: Dial, gate: ConnectionGate | undefined): Dial {
       const c = await dial(address, port, timeoutMs);
       if (!c.outcome.ok || c.socket.destroyed) once();
       else c.socket.once('close', once);
-      return c;
+      return { ...c, queuedMs };
     } catch (e) {
       once();
       throw e;

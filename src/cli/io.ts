@@ -17,6 +17,8 @@ export interface CliIO {
   columns?: number;
   env: Record<string, string | undefined>;
   cwd: string;
+  /** True when stderr is a terminal (progress bars). */
+  stderrIsTTY?: boolean;
 }
 
 /** Exit codes (DEVELOPERS contract). */

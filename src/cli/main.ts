@@ -43,6 +43,7 @@ if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
       },
       stdinIsTTY: !!process.stdin.isTTY,
       stdoutIsTTY: !!process.stdout.isTTY,
+      stderrIsTTY: !!process.stderr.isTTY,
       color: force || (!!process.stdout.isTTY && !noColor && env.TERM !== 'dumb'),
       ...(process.stdout.isTTY && process.stdout.columns ? { columns: process.stdout.columns } : {}),
       env: process.env,

@@ -187,7 +187,8 @@ export function serverFirst(fixes: Finding['fixes'], server: DetectedServer | un
   return mine.length ? [...mine, ...fixes.filter((f) => !mine.includes(f))] : fixes;
 }
 
-function buildFinding(code: Code, raw: RawFinding, target: Target, evidence: EvidenceItem[], addresses: string[], pinAddress?: string, ctx: ReproduceContext = {}): Finding {
+/** A finding from a rule's raw finding and the code's knowledge (rules outside the address engine use it too). */
+export function buildFinding(code: Code, raw: RawFinding, target: Target, evidence: EvidenceItem[], addresses: string[], pinAddress?: string, ctx: ReproduceContext = {}): Finding {
   const k = knowledgeOf(code);
   const vars = varsFor(target, pinAddress, raw.detail, ctx);
   const f: Finding = {

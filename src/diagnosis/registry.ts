@@ -7,7 +7,7 @@
  */
 import { CODES, type Code, type Family, type Severity } from '../model/codes.js';
 import { KNOWLEDGE, type Knowledge } from './knowledge.js';
-import { REPORT_RULES, RULES } from './rules/index.js';
+import { REPORT_RULES, RULES, SCAN_RULES } from './rules/index.js';
 
 /** Lab scenario ids / real-server test files, or the reason there are none (a sentence). */
 export type Proof = readonly string[] | string;
@@ -39,7 +39,7 @@ const pending = (who: string) => `pending: ${who} builds its rule, knowledge and
 export const PROOF: Readonly<Record<Code, { lab: Proof; realTests: Proof }>> = Object.freeze({
   'dns-no-address': { lab: ['dns-no-address'], realTests: 'a name that does not resolve needs no server' },
   'dns-addresses-disagree': { lab: ['dns-addresses-disagree'], realTests: ['test/real-coverage.test.ts'] },
-  'vantage-points-disagree': { lab: pending('issue 18 (fleet scans)'), realTests: pending('issue 18 (fleet scans)') },
+  'vantage-points-disagree': { lab: 'a comparison of scan results from several workers, not one diagnosis: test/scan-queue.test.ts runs two vantage labels with different --resolve views', realTests: 'the vantage points see lab servers through two real Redis-backed workers (test/scan-queue.test.ts); no server configuration is involved' },
   'tcp-refused': { lab: ['tcp-refused'], realTests: 'a closed port needs no server' },
   'tcp-timeout': { lab: ['tcp-timeout'], realTests: 'a port that drops SYNs needs a firewall, not a server' },
   'tcp-reset': { lab: ['tcp-reset'], realTests: MISBEHAVIOUR },
@@ -166,7 +166,7 @@ function entry(code: Code): CodeEntry {
     family: c.family,
     severity: c.severity,
     meaning: c.meaning,
-    rules: [...RULES, ...REPORT_RULES].filter((r) => r.codes.includes(code)).map((r) => r.ruleName),
+    rules: [...RULES, ...REPORT_RULES, ...SCAN_RULES].filter((r) => r.codes.includes(code)).map((r) => r.ruleName),
     knowledge: k ?? contractKnowledge(code),
     knowledgeStated: k !== undefined,
     lab: PROOF[code].lab,

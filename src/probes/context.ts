@@ -48,7 +48,7 @@ export interface ProbeContext {
    * Opens the TCP connection to the target (directly, or through a proxy tunnel). Probes call
    * this, never net.connect.
    */
-  dial(address: string, port: number, timeoutMs: number): Promise<{ socket: Socket; outcome: ConnectOutcome }>;
+  dial(address: string, port: number, timeoutMs: number): Promise<{ socket: Socket; outcome: ConnectOutcome; queuedMs?: number }>;
 }
 
 /**

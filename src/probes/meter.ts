@@ -9,13 +9,15 @@ export class Meter {
   sent = 0;
   received = 0;
   readonly start = performance.now();
+  /** Time spent waiting for a connection slot (fleet-scan politeness): not the server's time, so not counted against the probe. */
+  queuedMs = 0;
   constructor(
     readonly ctx: ProbeContext,
     readonly name: string,
   ) {}
   /** The probe's own deadline, never past the diagnosis's (`--max-time`). */
   get deadline(): number {
-    return Math.min(this.start + this.ctx.timeoutMs, this.ctx.deadline ?? Infinity);
+    return Math.min(this.start + this.queuedMs + this.ctx.timeoutMs, this.ctx.deadline ?? Infinity);
   }
   common(connect: ConnectOutcome): ProbeCommon {
     return {

@@ -34,6 +34,7 @@ export type Dialed = Awaited<ReturnType<ProbeContext['dial']>>;
  */
 export async function openStream(m: Meter, alpn: string[] | null, pre?: Dialed): Promise<Opened> {
   const c = pre ?? (await m.ctx.dial(m.ctx.address, m.ctx.port, m.ctx.timeoutMs));
+  if (!pre) m.queuedMs += c.queuedMs ?? 0;
   const nowrite = () => {};
   if (!c.outcome.ok) return { connect: c.outcome, write: nowrite, close: () => c.socket.destroy() };
   const raw = c.socket;

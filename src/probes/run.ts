@@ -29,6 +29,7 @@ function h2Extra(ctx: ProbeContext): Array<[string, string]> {
 export async function probeTcp(ctx: ProbeContext): Promise<{ probe: Probe; socket?: Socket; outcome: ConnectOutcome }> {
   const m = new Meter(ctx, 'tcp');
   const c = await ctx.dial(ctx.address, ctx.port, ctx.timeoutMs);
+  m.queuedMs = c.queuedMs ?? 0;
   const probe: Probe = { kind: 'tcp', ...m.common(c.outcome) };
   return c.outcome.ok ? { probe, socket: c.socket, outcome: c.outcome } : { probe, outcome: c.outcome };
 }

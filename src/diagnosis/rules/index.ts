@@ -2,7 +2,7 @@
  * Every rule, in the order their findings are shown (root causes first). Frozen: a caller that
  * wants other rules passes its own list to `diagnoseEvidence`.
  */
-import type { ReportRule, Rule } from '../raw.js';
+import type { Declared, ReportRule, Rule } from '../raw.js';
 import { transportRule } from './transport.js';
 import { tlsRule } from './tls.js';
 import { tlsWeakDhRule } from './tls-dh.js';
@@ -13,6 +13,7 @@ import { h2FieldsRule } from './h2-fields.js';
 import { dnsAddressesDisagree, dnsNoAddress } from './dns.js';
 import { resolversDisagree } from './resolvers.js';
 import { proxyVsDirect } from './report-level.js';
+import { vantageFinding } from './vantage.js';
 
 /**
  * The rules over one address's evidence.
@@ -25,3 +26,9 @@ export const RULES: readonly Rule[] = Object.freeze([transportRule, tlsRule, tls
  * @example REPORT_RULES.flatMap((r) => r.codes) // ['dns-no-address', 'dns-addresses-disagree', …]
  */
 export const REPORT_RULES: readonly ReportRule[] = Object.freeze([dnsNoAddress, resolversDisagree, dnsAddressesDisagree, proxyVsDirect]);
+
+/**
+ * The rules over several diagnoses of one target (the results of a fleet scan from several vantage points).
+ * @example SCAN_RULES.map((r) => r.ruleName) // ['vantage-points-disagree']
+ */
+export const SCAN_RULES: readonly Declared[] = Object.freeze([vantageFinding]);

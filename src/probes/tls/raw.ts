@@ -49,6 +49,7 @@ export async function rawHello(ctx: ProbeContext, label: string, purpose: string
   const m = new Meter(ctx, `tls-raw-${label}`);
   const offer = describeOffer(spec);
   const c = await ctx.dial(ctx.address, ctx.port, ctx.timeoutMs);
+  m.queuedMs = c.queuedMs ?? 0;
   if (!c.outcome.ok) {
     return { kind: 'tls-raw', label, purpose, ...m.common(c.outcome), raw: { offer, outcome: 'closed', detail: `TCP ${c.outcome.error}` } };
   }
