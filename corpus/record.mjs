@@ -17,7 +17,7 @@ const HERE = dirname(fileURLToPath(import.meta.url));
 const BUILD = process.env.H13_CORPUS_BUILD ?? '/tmp/h2doctor-corpus-build';
 // The CA bundle every client trusts: the lab's root, plus the real servers' own root (main below).
 let CA = process.env.H2DOCTOR_LAB_CA;
-const RUN_DEADLINE_MS = 9000;
+const RUN_DEADLINE_MS = Number(process.env.CORPUS_DEADLINE_MS ?? 9000);
 const CONCURRENCY = Number(process.env.CORPUS_CONCURRENCY ?? 4);
 const arg = (name) => {
   const i = process.argv.indexOf(name);
@@ -437,7 +437,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     recorded: new Date().toISOString().slice(0, 10),
     generator: 'corpus/record.sh',
     note: 'Verbatim output of real clients run against failing servers on loopback. expect = the codes of what the server was set up to do (corpus/record.mjs LAB_TRUTH, corpus/real-servers.mjs), never h2doctor output. Ports and temporary paths are those of the recording run.',
-    clients: versions,
+    clients: prev ? { ...prev.clients, ...versions } : versions,
     runs: { total: all.length, failed: all.filter((r) => r.texts.length > 0).length, killed: all.filter((r) => r.killed).length },
     records: prev ? [...prev.records.filter((r) => !(ids.includes(r.client) && (!ONLY_SCENARIOS || ONLY_SCENARIOS.includes(r.scenario)))), ...records] : records,
   };

@@ -60,7 +60,7 @@ export function clientContext(text: string): ClientContext {
   if (url) {
     ctx.scheme = url[1]!;
     ctx.ipHost = /^(\d{1,3}\.){3}\d{1,3}$|^\[/.test(url[2]!);
-  } else if (/\b(?:host=|host ')\d{1,3}(?:\.\d{1,3}){3}\b|connect to (\d{1,3}\.){3}\d{1,3}\b/.test(text)) ctx.ipHost = true;
+  } else if (/\bhost=['"]?\d{1,3}(?:\.\d{1,3}){3}\b|connect to (?:host )?(?:\d{1,3}\.){3}\d{1,3}\b|-connect (?:\d{1,3}\.){3}\d{1,3}:/.test(text)) ctx.ipHost = true;
   const rules: Array<[RegExp, string, ClientContext['offers']?]> = [
     [/grpc|StatusCode\.[A-Z_]+|failed to connect to all addresses|_InactiveRpcError/, 'grpc', 'h2'],
     [/\[ERROR\] |^\[\s*\d+\.\d{3}\]|Some requests were not processed/m, 'nghttp', 'h2'],
@@ -264,8 +264,8 @@ const TIMEOUT_GENERIC: CodeHint[] = [
 
 const CLOSED_GENERIC: CodeHint[] = [
   h('preface-closed', 3, 'the server closed the connection without an answer'),
-  h('tcp-reset', 3, 'the peer ended the connection during the handshake'),
-  h('scheme-http-on-tls-port', 2, 'a TLS port closes on cleartext it cannot read'),
+  h('scheme-http-on-tls-port', 2.5, 'a TLS port closes on cleartext it cannot read'),
+  h('tcp-reset', 2, 'the peer ended the connection during the handshake'),
   h('tls-malformed-response', 1, 'or the bytes that came back were not TLS'),
 ];
 
@@ -659,7 +659,7 @@ const RULES: Rule[] = [
   {
     id: 'canceled',
     layer: 'timeout',
-    re: /\bCancell?ed\b|CANCELLED|aborted|AbortError/,
+    re: /\bCancell?ed\b|CANCELLED|aborted|AbortError|ERR_ABORTED/,
     sentence: 'the request was cancelled (usually by the client\'s own deadline)',
     hints: () => TIMEOUT_GENERIC,
   },

@@ -28,9 +28,9 @@ public class Client {
       case "httpclient-h1": {
         HttpClient.Builder b = HttpClient.newBuilder()
             .version(stack.equals("httpclient") ? HttpClient.Version.HTTP_2 : HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(4));
+            .connectTimeout(Duration.ofSeconds(8));
         if (proxy != null) b.proxy(ProxySelector.of(new InetSocketAddress(proxy.getHost(), proxy.getPort())));
-        HttpRequest req = HttpRequest.newBuilder(URI.create(target)).timeout(Duration.ofSeconds(4)).build();
+        HttpRequest req = HttpRequest.newBuilder(URI.create(target)).timeout(Duration.ofSeconds(8)).build();
         HttpResponse<String> res = b.build().send(req, HttpResponse.BodyHandlers.ofString());
         if (res.statusCode() >= 400) {
           System.out.println("HTTP " + res.statusCode());
@@ -44,8 +44,8 @@ public class Client {
           System.setProperty("https.proxyPort", String.valueOf(proxy.getPort()));
         }
         HttpURLConnection c = (HttpURLConnection) new URL(target).openConnection();
-        c.setConnectTimeout(4000);
-        c.setReadTimeout(4000);
+        c.setConnectTimeout(8000);
+        c.setReadTimeout(8000);
         try (InputStream in = c.getInputStream()) {
           in.readAllBytes();
         }
@@ -53,7 +53,7 @@ public class Client {
       }
       case "okhttp": {
         okhttp3.OkHttpClient.Builder b = new okhttp3.OkHttpClient.Builder()
-            .connectTimeout(4, TimeUnit.SECONDS).readTimeout(4, TimeUnit.SECONDS).callTimeout(5, TimeUnit.SECONDS);
+            .connectTimeout(8, TimeUnit.SECONDS).readTimeout(8, TimeUnit.SECONDS).callTimeout(9, TimeUnit.SECONDS);
         if (proxy != null) b.proxy(new java.net.Proxy(java.net.Proxy.Type.HTTP, new InetSocketAddress(proxy.getHost(), proxy.getPort())));
         try (okhttp3.Response r = b.build().newCall(new okhttp3.Request.Builder().url(target).build()).execute()) {
           if (r.code() >= 400) {
