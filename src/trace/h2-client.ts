@@ -56,6 +56,8 @@ export interface H2TraceHooks {
 const WINDOW = 1 << 24;
 const MAX_FRAME = 16384;
 const MAX_HEADER_LIST = H2_LIMITS.maxHeaderList;
+/** Invalid frames shown before the trace stops (a client would have closed at the first). */
+const MAX_INVALID_FRAMES = 5;
 
 const FLAG_NAMES: Record<string, Array<[number, string]>> = {
   DATA: [[FLAGS.END_STREAM, 'END_STREAM'], [FLAGS.PADDED, 'PADDED']],
@@ -76,6 +78,7 @@ export class H2TraceClient {
   private decided = false;
   private frames = 0;
   private inFrames = 0;
+  private invalidFrames = 0;
   private done = false;
   /** Set at --max-frames, when the server ended the connection, or at the deadline: nothing more is shown. */
   private silenced = false;
@@ -163,6 +166,13 @@ export class H2TraceClient {
         const fatal = e instanceof ParseError && e.code === 'too-large';
         const h2 = e instanceof FrameError ? e.h2Error : 'PROTOCOL_ERROR';
         this.h.emit({ kind: 'note' }, [{ level: 'error', text: `invalid frame from the server: ${msg} — a client answers with GOAWAY ${h2}` }]);
+        // One error said a few times is enough: a stream of invalid frames ends the trace instead of
+        // repeating the same line hundreds of times.
+        if (++this.invalidFrames >= MAX_INVALID_FRAMES) {
+          this.finish('client', `${this.invalidFrames} invalid frames from the server: the trace stops here`);
+          this.silenced = true;
+          return;
+        }
         if (fatal || !(e instanceof FrameError)) {
           this.finish('client', 'the frame stream cannot be read past this point');
           return;

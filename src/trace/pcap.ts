@@ -29,7 +29,8 @@ export function tracePcapng(r: TraceResult): Uint8Array | undefined {
     ...(r.keylog.length ? { keylog: `${r.keylog.join('\n')}\n` } : {}),
     comment:
       `h2doctor trace ${r.url}: the bytes of one connection as they crossed it, in synthetic TCP/IP framing (sequence numbers, handshake and close are made up; timestamps are real)` +
-      (relabel ? `; the server's port ${c.server.port} is shown as 80 so that Wireshark decodes cleartext HTTP/2` : ''),
+      (relabel ? `; the server's port ${c.server.port} is shown as 80 so that Wireshark decodes cleartext HTTP/2` : '') +
+      (c.truncated ? `; capture truncated at ${c.truncated.bytes} bytes (the capture budget): the connection went on past the last packet` : ''),
     application: `h2doctor ${VERSION}`,
   });
 }

@@ -28,7 +28,16 @@ import { findingProblem, judgeTrace, type TraceSeen } from './judge.js';
 import { printable } from './text.js';
 import type { Problem, TraceCapture, TraceEvent, TraceEventBody, TraceOptions, TraceResult } from './types.js';
 
-export const TRACE_DEFAULTS = { timeoutMs: 5000, maxFrames: 1000, previewBytes: 64, alpn: ['h2', 'http/1.1'] } as const;
+export const TRACE_DEFAULTS = {
+  timeoutMs: 5000,
+  maxFrames: 1000,
+  previewBytes: 64,
+  alpn: ['h2', 'http/1.1'],
+  /** Most bytes (both directions) kept for the pcap: past it, "capture truncated". */
+  captureBytes: 16 * 1024 * 1024,
+  /** Most bytes a TLS handshake may read before it is abandoned as endless. */
+  handshakeBytes: 1024 * 1024,
+} as const;
 
 type Stream = {
   write(b: Uint8Array): unknown;
@@ -117,6 +126,18 @@ export async function runTrace(target: Target, o: TraceOptions = {}, onEvent?: (
     close: { by: 'client', at: openedAt },
   };
   capture0 = capture;
+  // The capture budget: the pcap keeps the first bytes, says it was cut, and memory stays bounded.
+  let captured = 0;
+  const keep = (dir: 'in' | 'out', data: Uint8Array) => {
+    if (capture.truncated) return;
+    if (captured + data.length > (o.captureBytes ?? TRACE_DEFAULTS.captureBytes)) {
+      capture.truncated = { bytes: captured, at: epochNow() };
+      emit({ kind: 'note' }, [{ level: 'warning', text: `capture truncated at ${captured} bytes (the ${o.captureBytes ?? TRACE_DEFAULTS.captureBytes}-byte capture budget): the pcap holds the connection up to here` }]);
+      return;
+    }
+    captured += data.length;
+    chunks.push({ dir, at: epochNow(), data });
+  };
   let rawReset = false;
   let rawEnded = false;
   raw.on('error', (e: NodeJS.ErrnoException) => {
@@ -140,9 +161,11 @@ export async function runTrace(target: Target, o: TraceOptions = {}, onEvent?: (
       ...(o.ca ? { ca: o.ca } : {}),
       ...(o.clientCert ? { clientCert: o.clientCert } : {}),
       deadline,
+      // An endless handshake is abandoned with what arrived ("N handshake records, M bytes, no progress").
+      maxBytes: TRACE_DEFAULTS.handshakeBytes,
       onKeylog: (line) => keylog.push(line.toString('latin1').trimEnd()),
       onOut: (c) => {
-        chunks.push({ dir: 'out', at: epochNow(), data: new Uint8Array(c) });
+        keep('out', new Uint8Array(c));
         if (offered) return;
         out = concat([out, c]);
         const ch = clientHello(out);
@@ -152,7 +175,7 @@ export async function runTrace(target: Target, o: TraceOptions = {}, onEvent?: (
         }
       },
       onIn: (c) => {
-        chunks.push({ dir: 'in', at: epochNow(), data: new Uint8Array(c) });
+        keep('in', new Uint8Array(c));
         if (inboundBytes < 64 * 1024) {
           inbound.push(c);
           inboundBytes += c.length;
@@ -216,10 +239,10 @@ export async function runTrace(target: Target, o: TraceOptions = {}, onEvent?: (
     }
     stream = hs.secure!;
   } else {
-    raw.on('data', (c: Buffer) => chunks.push({ dir: 'in', at: epochNow(), data: new Uint8Array(c) }));
+    raw.on('data', (c: Buffer) => keep('in', new Uint8Array(c)));
     stream = {
       write: (b: Uint8Array) => {
-        chunks.push({ dir: 'out', at: epochNow(), data: b });
+        keep('out', b);
         return raw.write(b);
       },
       on: ((ev: string, f: (...a: any[]) => void) => raw.on(ev, f)) as Stream['on'],

@@ -81,6 +81,8 @@ export interface TraceOptions {
   ca?: string;
   /** Whole-trace deadline in ms (default 5000). */
   timeoutMs?: number;
+  /** Most bytes kept for the pcap, both directions (default 16 MiB); past it the capture is truncated. */
+  captureBytes?: number;
   method?: string;
   headers?: Array<[string, string]>;
   /** Request body (sent as DATA frames, under flow control). */
@@ -113,6 +115,8 @@ export interface TraceCapture {
   openedAt: number;
   chunks: CapturedChunk[];
   close: { by: 'client' | 'server'; reset?: boolean; at: number };
+  /** Set when the capture budget was spent: `chunks` hold only the first `bytes` bytes. */
+  truncated?: { bytes: number; at: number };
 }
 
 export interface TraceResult {

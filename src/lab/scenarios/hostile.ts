@@ -83,8 +83,42 @@ const tlsHostile = (kind: HostileKind, code: Code): LabScenario => ({
   },
 });
 
+/**
+ * A TLS port that answers a ClientHello with an endless stream of full 16 kB handshake records (a
+ * Certificate message announcing 16 MiB), as fast as the client reads: the handshake never ends.
+ */
+export async function tlsHandshakeFlood() {
+  const record = new Uint8Array(5 + 16384);
+  record.set([0x16, 0x03, 0x03, 0x40, 0x00, 0x0b, 0xff, 0xff, 0xff]);
+  const server = net.createServer((s) => {
+    s.on('error', () => {});
+    const until = Date.now() + 15_000;
+    s.once('data', () => {
+      // ServerHello first would need a real key share; the record stream alone never completes a message.
+      const tick = () => {
+        for (let i = 0; i < 4; i++) if (s.destroyed || Date.now() > until || !s.write(record)) break;
+        if (s.destroyed) return;
+        if (Date.now() > until) return void s.destroy();
+        if (s.writableNeedDrain) s.once('drain', () => setImmediate(tick));
+        else setImmediate(tick);
+      };
+      tick();
+    });
+  });
+  return listen(server, HOST);
+}
+
 export const HOSTILE_SCENARIOS: LabScenario[] = [
   ...HOSTILE_H2_KINDS.map(h2OverTls),
   ...HOSTILE_H2_KINDS.map(h2c),
   ...Object.entries(HOSTILE_TLS_EXPECT).map(([k, c]) => tlsHostile(k as HostileKind, c!)),
+  {
+    id: 'hostile-tls-handshake-flood',
+    title: 'A TLS port that answers the ClientHello with endless 16 kB handshake records, as fast as they are read',
+    family: 'hostile',
+    expect: ['tls-malformed-response'],
+    async start() {
+      return local(await tlsHandshakeFlood(), 'https', { timeoutMs: 700 });
+    },
+  },
 ];
