@@ -16,6 +16,12 @@ import type { RunningScenario } from '../src/lab/helpers.js';
 import type { WatchSummary } from '../src/watch/summary.js';
 import type { WatchRun } from '../src/watch/record.js';
 import { findBinary } from './real-helpers.js';
+import { Ajv } from 'ajv';
+
+const watchSchema = JSON.parse(readFileSync(new URL('../docs/watch.schema.json', import.meta.url), 'utf8'));
+const ajv = new Ajv({ allErrors: true, strict: false });
+ajv.addFormat('date-time', /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/);
+const validateLine = ajv.compile(watchSchema);
 
 const BIN = new URL('../dist/cli/main.js', import.meta.url).pathname;
 let running: RunningScenario;
@@ -69,7 +75,11 @@ describe('watch on a flapping address', () => {
     const runs = lines.filter((l) => l.type === 'run') as WatchRun[];
     const summary = lines.find((l) => l.type === 'summary') as WatchSummary;
     expect(runs).toHaveLength(4);
-    for (const l of lines) expect(l.schemaVersion).toBe(1);
+    for (const l of lines) {
+      expect(l.schemaVersion).toBe(1);
+      validateLine(l);
+      expect(validateLine.errors ?? []).toEqual([]);
+    }
     // Some run failed: exit 1, as a diagnosis that fails.
     expect(r.code).toBe(1);
     const verdicts = runs.map((x) => x.verdict);
@@ -97,6 +107,10 @@ describe('watch on a flapping address', () => {
 
     const history = readFileSync(hist, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
     expect(history.every((l) => l.schemaVersion === 1)).toBe(true);
+    for (const l of history) {
+      validateLine(l);
+      expect(validateLine.errors ?? []).toEqual([]);
+    }
     const replay = await run(['watch', '--history', hist, '--summary', '--json']);
     expect(replay.code).toBe(1);
     expect(JSON.parse(replay.stdout)).toEqual(summary);

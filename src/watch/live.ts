@@ -21,7 +21,7 @@ export function plainLine(run: WatchRun): string {
 }
 
 /** The live table: every row (resolver × address) seen in the recent runs, its last result and a strip. */
-export function liveTable(recent: readonly WatchRun[], o: { color: boolean; strip?: number }): string {
+export function liveTable(recent: readonly WatchRun[], o: { color: boolean; strip?: number; width?: number }): string {
   const c = styler(o.color);
   const n = o.strip ?? 30;
   const runs = recent.slice(-n);
@@ -54,5 +54,13 @@ export function liveTable(recent: readonly WatchRun[], o: { color: boolean; stri
   if (rest.length) out.push(`whole name: ${rest.join(', ')}`);
   if (last.error) out.push(`error: ${last.error}`);
   out.push(c('Ctrl-C ends the watch and prints what flapped.', 'dim'));
-  return out.join('\n') + '\n';
+  // A line wider than the terminal would wrap, and the redraw (cursor up one line per line) would miss.
+  return out.map((l) => fit(l, o.width)).join('\n') + '\n';
+}
+
+/** The line cut to `width` visible characters (its colour dropped when it has to be cut). */
+export function fit(line: string, width: number | undefined): string {
+  if (!width) return line;
+  const plain = line.replace(/\x1b\[[0-9;]*[A-Za-z]/g, '');
+  return [...plain].length <= width ? line : [...plain].slice(0, Math.max(1, width - 1)).join('') + '…';
 }

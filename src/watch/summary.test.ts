@@ -71,3 +71,13 @@ describe('watch output', () => {
     expect(plainLine(run(2, true))).toMatch(/#2 {2}FAIL {2}192\.0\.2\.1 ok h2; 192\.0\.2\.2 fail http\/1\.1 alpn-no-h2 {2}\(dns-addresses-disagree\)/);
   });
 });
+
+describe('live table width', () => {
+  test('no line wider than the terminal (colour or not), so the redraw stays in place', async () => {
+    const { liveTable } = await import('./live.js');
+    for (const color of [false, true]) {
+      const t = liveTable([run(1, false), run(2, true)], { color, width: 60 });
+      for (const l of t.trimEnd().split('\n')) expect([...l.replace(/\x1b\[[0-9;]*m/g, '')].length).toBeLessThanOrEqual(60);
+    }
+  });
+});

@@ -96,7 +96,7 @@ export async function watchCommand(args: string[], io: CliIO): Promise<number> {
       if (json) io.stdout(JSON.stringify(run) + '\n');
       else if (summaryOnly) return;
       else if (live) {
-        const table = liveTable(recent, { color });
+        const table = liveTable(recent, { color, width: widthOf(io) });
         // Redraw in place: up over the last table, clear to the end of the screen.
         io.stdout((drawn ? `\x1b[${drawn}F\x1b[J` : '') + table);
         drawn = table.split('\n').length - 1;
