@@ -264,6 +264,15 @@ export const COMMANDS: readonly Command[] = [
     load: () => import('./commands/scan.js').then((m) => m.workerCommand),
   },
   {
+    name: 'completion',
+    summary: 'print a shell completion script: h2doctor completion bash|zsh|fish',
+    usage: ['completion bash|zsh|fish'],
+    description: 'Prints a completion script for the shell, made from the same definitions the parser uses. bash: source <(h2doctor completion bash). zsh: source <(h2doctor completion zsh). fish: h2doctor completion fish | source.',
+    args: [{ name: '<shell>', help: 'bash, zsh or fish' }],
+    flags: [FLAGS.help],
+    load: () => import('./completion.js').then((m) => m.completionCommand),
+  },
+  {
     name: 'help',
     summary: 'help on a command: h2doctor help <command>',
     usage: ['help [<command>]'],
