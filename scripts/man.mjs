@@ -2,4 +2,3 @@
 import { writeFileSync } from 'node:fs';
 import { manPage } from '../dist/cli/completion.js';
 writeFileSync(new URL('../docs/h2doctor.1', import.meta.url), manPage());
-console.log('wrote docs/h2doctor.1');
