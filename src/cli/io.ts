@@ -24,5 +24,10 @@ export interface CliIO {
 /** Exit codes (DEVELOPERS contract). */
 export const EXIT = { ok: 0, fail: 1, usage: 2, internal: 3 } as const;
 
+/** Most bytes read from standard input (explain's text, `check -`): more is refused with exit 2. */
+export const STDIN_MAX_BYTES = 4 * 1024 * 1024;
+/** Largest checks file `check` reads. */
+export const CHECKS_FILE_MAX_BYTES = 4 * 1024 * 1024;
+
 /** Bad usage or bad input from the user: one clear line, exit 2 (the model's error class). */
 export { UsageError } from '../model/errors.js';

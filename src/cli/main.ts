@@ -10,7 +10,7 @@ const argv = process.argv.slice(2);
 if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
   process.stdout.write(`h2doctor ${VERSION}\n`);
 } else {
-  void Promise.all([import('./run.js'), import('./io.js')]).then(([{ runCli }, { EXIT }]) => {
+  void Promise.all([import('./run.js'), import('./io.js')]).then(([{ runCli }, { EXIT, STDIN_MAX_BYTES, UsageError }]) => {
     const env = process.env;
     // FORCE_COLOR (any value but 0/false) wins over NO_COLOR, as in Node itself; --color overrides both.
     const force = env.FORCE_COLOR !== undefined && !['0', 'false'].includes(env.FORCE_COLOR);
@@ -37,8 +37,17 @@ if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
       stdout: (t) => write('stdout', t),
       stderr: (t) => write('stderr', t),
       readStdin: async () => {
+        // Bounded: past STDIN_MAX_BYTES the input is refused at once (exit 2), whatever its size.
         const chunks: Buffer[] = [];
-        for await (const c of process.stdin) chunks.push(c as Buffer);
+        let size = 0;
+        for await (const c of process.stdin) {
+          size += (c as Buffer).length;
+          if (size > STDIN_MAX_BYTES) {
+            process.stdin.destroy();
+            throw new UsageError(`standard input is over ${STDIN_MAX_BYTES / (1024 * 1024)} MiB; refused (pass the relevant part, or a file)`);
+          }
+          chunks.push(c as Buffer);
+        }
         return Buffer.concat(chunks).toString('utf8');
       },
       stdinIsTTY: !!process.stdin.isTTY,

@@ -3,10 +3,10 @@
  * A bad file is refused (`file:line:column: what is wrong`, exit 2) before any connection.
  */
 import { writeHtmlFile } from './diagnose.js';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, stat, writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute, relative, resolve as resolvePath } from 'node:path';
 import type { CliIO } from '../io.js';
-import { EXIT, UsageError } from '../io.js';
+import { CHECKS_FILE_MAX_BYTES, EXIT, UsageError } from '../io.js';
 import { parseArgv } from '../spec.js';
 import { fitLines } from '../../report/layout.js';
 import { styler } from '../../report/style.js';
@@ -40,8 +40,11 @@ export async function checkCommand(args: string[], io: CliIO): Promise<number> {
   if (path === undefined) text = await io.readStdin();
   else {
     try {
+      const size = (await stat(path)).size;
+      if (size > CHECKS_FILE_MAX_BYTES) throw new UsageError(`${shown} is ${size} bytes, over the ${CHECKS_FILE_MAX_BYTES / (1024 * 1024)} MiB a checks file may have; refused`);
       text = await readFile(path, 'utf8');
     } catch (e) {
+      if (e instanceof UsageError) throw e;
       throw new UsageError(`cannot read ${shown}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
     }
   }
