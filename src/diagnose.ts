@@ -200,9 +200,11 @@ export async function diagnose(url: string | Target, options: DiagnoseOptions = 
  * NO_PROXY) applies to both.
  */
 export function proxyFor(target: Target, o: Pick<DiagnoseOptions, 'proxy' | 'env' | 'noProxy'>): ProxyConfig | undefined {
-  if (o.noProxy === undefined) return selectProxy(target, o);
+  // `env` defaults to process.env, as documented: library callers get HTTPS_PROXY / NO_PROXY too.
+  const env = o.env ?? process.env;
+  if (o.noProxy === undefined) return selectProxy(target, { ...o, env });
   if (noProxyMatches(o.noProxy, target.host, target.port)) return undefined;
-  return selectProxy(target, { ...o, env: { ...o.env, NO_PROXY: o.noProxy, no_proxy: o.noProxy } });
+  return selectProxy(target, { ...o, env: { ...env, NO_PROXY: o.noProxy, no_proxy: o.noProxy } });
 }
 
 /**

@@ -29,5 +29,6 @@ export {
   type TlsVersion,
   type TlsVersionRequirement,
   type UpgradeRequiredResponse,
+  type GuardDecision,
   type Verdict,
 } from './require-protocol.js';

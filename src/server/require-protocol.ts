@@ -111,8 +111,8 @@ export interface RequestProtocol {
   tlsVersion?: TlsVersion;
 }
 
-/** What the guard decided for one request. */
-export type Verdict =
+/** What the guard decided for one request (not a report's Verdict: that is ok / warn / fail). */
+export type GuardDecision =
   | { ok: true }
   | {
       ok: false;
@@ -171,7 +171,10 @@ function versionAtLeast(have: string, want: string): boolean {
  *
  * @example evaluate({ httpVersion: '1.1', tls: true, tlsVersion: '1.3' }, { minHttpVersion: '2.0' }) // { ok: false, missing: ['http-version'], required: ['HTTP/2.0'] }
  */
-export function evaluate(p: RequestProtocol, o: RequireProtocolOptions): Verdict {
+/** @deprecated Renamed GuardDecision (h2doctor has one Verdict: the report's ok / warn / fail). */
+export type Verdict = GuardDecision;
+
+export function evaluate(p: RequestProtocol, o: RequireProtocolOptions): GuardDecision {
   const missing: Array<'http-version' | 'tls' | 'tls-version'> = [];
   const httpOk = o.minHttpVersion === undefined || versionAtLeast(p.httpVersion, o.minHttpVersion);
   if (!httpOk) missing.push('http-version');
@@ -250,7 +253,7 @@ export function requestPath(req: GuardRequest): string {
  */
 export function buildUpgradeRequired(
   p: RequestProtocol,
-  verdict: Extract<Verdict, { ok: false }>,
+  verdict: Extract<GuardDecision, { ok: false }>,
   o: RequireProtocolOptions,
   path: string,
 ): UpgradeRequiredResponse {
