@@ -117,7 +117,7 @@ describe.skipIf(skip)('scan --queue with h2doctor workers on a real Redis', () =
       const lines = results(join(dir, 'v.ndjson'));
       const byVantage = Object.fromEntries(lines.filter((l) => l.type === 'result').map((r) => [r.vantage, r.report!.findings.map((f) => f.code)]));
       expect(byVantage).toEqual({ eu: [], us: ['alpn-no-h2'] });
-      const cmp = lines.find((l) => l.type === 'comparison') as unknown as { findings: Array<{ code: string; evidence: Array<{ text: string }> }> };
+      const cmp = lines.find((l) => (l as { type: string }).type === 'comparison') as unknown as { findings: Array<{ code: string; evidence: Array<{ text: string }> }> };
       expect(cmp.findings[0]!.code).toBe('vantage-points-disagree');
       expect(cmp.findings[0]!.evidence[0]!.text).toBe('HTTP/2 works from eu but not from us');
       const summary = JSON.parse(scan.out().slice(scan.out().indexOf('{')));
