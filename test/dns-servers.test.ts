@@ -21,7 +21,7 @@ import { ok } from '../src/lab/helpers.js';
 import type { Report } from '../src/types.js';
 import { findBinary, freePort, skipWithout } from './real-helpers.js';
 import { readFileSync } from 'node:fs';
-import { Ajv } from 'ajv';
+import { Ajv2020 as Ajv } from 'ajv/dist/2020.js';
 
 const schema = JSON.parse(readFileSync(new URL('../docs/report.schema.json', import.meta.url), 'utf8'));
 const ajv = new Ajv({ allErrors: true, strict: false });

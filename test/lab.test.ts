@@ -4,7 +4,7 @@
  */
 import { describe, expect, test, beforeAll } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { Ajv } from 'ajv';
+import { Ajv2020 as Ajv } from 'ajv/dist/2020.js';
 import { ALL_SCENARIOS as SCENARIOS } from '../src/lab/scenarios.js';
 import { runScenario } from '../src/lab/run.js';
 import { createLabPki, type LabPki } from '../src/lab/pki.js';

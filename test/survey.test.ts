@@ -6,7 +6,7 @@
  */
 import { describe, expect, test, beforeAll } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { Ajv } from 'ajv';
+import { Ajv2020 as Ajv } from 'ajv/dist/2020.js';
 import { createLabPki, type LabPki } from '../src/lab/pki.js';
 import { findScenario } from '../src/lab/scenarios.js';
 import { diagnose } from '../src/diagnose.js';

@@ -86,14 +86,16 @@ describe('h2doctor trace', () => {
     expect(blocks.some((b) => b.type === 'DSB')).toBe(true);
   });
 
-  test('--json prints an array of events; a broken scenario exits 1', async () => {
+  test('--json prints the events (with schemaVersion); a broken scenario exits 1', async () => {
     const s = findScenario('goaway-on-connect')!;
     const run = await s.start({ pki });
     try {
       const x = io();
       const code = await runCli(['trace', run.url, '--json', '--cacert', caFile, ...(run.resolve ?? []).flatMap((r) => ['--resolve', r])], x);
       expect(code).toBe(1);
-      const events = JSON.parse(x.out);
+      const out = JSON.parse(x.out);
+      expect(out.schemaVersion).toBe(1);
+      const events = out.events;
       expect(Array.isArray(events)).toBe(true);
       const goaway = events.find((e: { kind: string; typeName?: string; dir?: string }) => e.kind === 'frame' && e.typeName === 'GOAWAY' && e.dir === 'in');
       expect(goaway).toMatchObject({ errorName: 'HTTP_1_1_REQUIRED', debug: 'use HTTP/1.1', streamId: 0 });

@@ -16,7 +16,7 @@ import type { RunningScenario } from '../src/lab/helpers.js';
 import type { WatchSummary } from '../src/watch/summary.js';
 import type { WatchRun } from '../src/watch/record.js';
 import { findBinary } from './real-helpers.js';
-import { Ajv } from 'ajv';
+import { Ajv2020 as Ajv } from 'ajv/dist/2020.js';
 
 const watchSchema = JSON.parse(readFileSync(new URL('../docs/watch.schema.json', import.meta.url), 'utf8'));
 const ajv = new Ajv({ allErrors: true, strict: false });

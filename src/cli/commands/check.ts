@@ -99,7 +99,7 @@ export async function checkCommand(args: string[], io: CliIO): Promise<number> {
   if (p.bool('json')) {
     const failed = results.filter((r) => !r.passed && r.error === undefined).length;
     const errors = results.filter((r) => r.error !== undefined).length;
-    io.stdout(JSON.stringify({ file: shown, env, passed, failed, errors, durationMs: wall, results }, null, 2) + '\n');
+    io.stdout(JSON.stringify({ schemaVersion: 1, file: shown, env, passed, failed, errors, durationMs: wall, results }, null, 2) + '\n');
   } else {
     io.stdout(renderTable(results, { color: useColor(p, io), env, wall, ...(knownWidth(io) ? { width: knownWidth(io)! } : {}) }));
   }

@@ -158,7 +158,7 @@ export async function explainCommand(args: string[], io: CliIO, deps: { confirm?
     }
     result = confirmCandidates(result, found.codes, p.url);
   }
-  if (p.json) io.stdout(JSON.stringify(explainJson(result), null, 2) + '\n');
+  if (p.json) io.stdout(JSON.stringify({ schemaVersion: 1, ...explainJson(result) }, null, 2) + '\n');
   else io.stdout(fitLines(renderExplain(result, useColor(p.p, io)).replace(/\n$/, '').split('\n'), widthOf(io)).join('\n') + '\n');
   return EXIT.ok;
 }

@@ -70,7 +70,7 @@ export async function traceCommand(args: string[], io: CliIO): Promise<number> {
 
   const color = useColor(p, io);
   const trace = await runTrace(target, o, json ? undefined : (e) => io.stdout(renderEvent(e, { color, width: widthOf(io) })));
-  if (json) io.stdout(`${JSON.stringify(trace.events, null, 2)}\n`);
+  if (json) io.stdout(`${JSON.stringify({ schemaVersion: 1, url: trace.url, events: trace.events, errors: trace.errors }, null, 2)}\n`);
   else io.stdout(fitLines(renderSummary(trace.events, trace.findings).split('\n'), widthOf(io)).join('\n'));
 
   if (keylog !== undefined) await writeOut(keylog, keylogText(trace), '--keylog', io);
