@@ -45,7 +45,7 @@ const TOP = 3;
  * The share of lines whose right code must be in the top three. Issue 13 asks for 0.95; this is the
  * floor reached so far (a ratchet: raise it, never lower it).
  */
-const MIN_TOP3 = 0.92;
+const MIN_TOP3 = 0.93;
 const results = corpus.records.map((r) => {
   const x = explain(r.text);
   const top = x.causes.slice(0, TOP).map((c) => c.code);
