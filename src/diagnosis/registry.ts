@@ -125,7 +125,7 @@ export const PROOF: Readonly<Record<Code, { lab: Proof; realTests: Proof }>> = O
   'tls-sni-required': { lab: ['tls-sni-required'], realTests: ['test/real-coverage.test.ts'] },
   'tls-client-cert-required': { lab: ['tls-client-cert-required', 'tls13-client-cert-required'], realTests: ['test/real-wrong-answers.test.ts'] },
   'tls-sni-unknown-name': { lab: ['tls-sni-unknown-name-alert', 'tls-sni-default-certificate'], realTests: ['test/real-wrong-answers.test.ts'] },
-  'tls-malformed-response': { lab: ['tls-port-speaks-ssh', 'tls-garbage-records', 'hostile-tls-garbage', 'hostile-tls-huge-length', 'hostile-tls-drip', 'hostile-tls-endless-records'], realTests: MISBEHAVIOUR },
+  'tls-malformed-response': { lab: ['tls-port-speaks-ssh', 'tls-garbage-records', 'hostile-tls-garbage', 'hostile-tls-huge-length', 'hostile-tls-drip', 'hostile-tls-endless-records', 'hostile-tls-handshake-flood'], realTests: MISBEHAVIOUR },
   'tls-weak-dh-params': { lab: ['tls-weak-dh-params'], realTests: ['test/nginx-dh.test.ts'] },
   'client-handshake-fails': { lab: pending('issue 16 (client simulation)'), realTests: pending('issue 16 (client simulation)') },
   'client-falls-back-to-http1': { lab: pending('issue 16 (client simulation)'), realTests: pending('issue 16 (client simulation)') },

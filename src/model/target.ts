@@ -34,31 +34,31 @@ export function parseTarget(input: string, sniOverride?: string): Target {
   const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(raw) ? raw : `https://${raw}`;
   const schemeText = /^([a-z][a-z0-9+.-]*):\/\//i.exec(withScheme)![1]!.toLowerCase();
   if (!(schemeText in DEFAULT_PORTS)) {
-    throw new TargetError(`unsupported scheme "${schemeText}:" in ${JSON.stringify(input)} (use http, https, ws or wss)`);
+    throw new TargetError(`unsupported scheme "${schemeText}:" in ${JSON.stringify(redactUrl(input))} (use http, https, ws or wss)`);
   }
   // Checked before the WHATWG parser, which only says "Invalid URL" for a bad port.
   const explicitPort = /^[a-z][a-z0-9+.-]*:\/\/(?:[^@/?#]*@)?(?:\[[^\]]*\]|[^:/?#[]*):([^/?#]*)/i.exec(withScheme)?.[1];
   if (explicitPort !== undefined) {
     const n = Number(explicitPort);
     if (!/^\d+$/.test(explicitPort) || n < 1 || n > 65535) {
-      throw new TargetError(`invalid port "${explicitPort}" in ${JSON.stringify(input)} (1-65535)`);
+      throw new TargetError(`invalid port "${explicitPort}" in ${JSON.stringify(redactUrl(input))} (1-65535)`);
     }
   }
   let u: URL;
   try {
     u = new URL(withScheme);
   } catch {
-    throw new TargetError(`not a valid URL: ${JSON.stringify(input)}`);
+    throw new TargetError(`not a valid URL: ${JSON.stringify(redactUrl(input))}`);
   }
   const scheme = schemeText;
   const host = u.hostname.replace(/^\[|\]$/g, '');
-  if (!host) throw new TargetError(`no host in ${JSON.stringify(input)}`);
+  if (!host) throw new TargetError(`no host in ${JSON.stringify(redactUrl(input))}`);
   const s = scheme as Scheme;
   const port = u.port ? Number(u.port) : DEFAULT_PORTS[s];
   const tls = s === 'https' || s === 'wss';
   let sni: string | null = ipVersion(host) ? null : host;
   if (sniOverride !== undefined) sni = sniOverride === '' ? null : sniOverride;
-  return { url: u.toString(), scheme: s, host, port, path: (u.pathname || '/') + u.search, tls, sni };
+  return { url: redactUrl(u.toString()), scheme: s, host, port, path: (u.pathname || '/') + u.search, tls, sni };
 }
 
 export interface ResolvePin {
@@ -93,4 +93,17 @@ export function pinFor(target: Target, pins: readonly ResolvePin[]): ResolvePin 
 /** The `host` part of a URL authority: IPv6 literals in brackets. */
 export function hostForUrl(host: string): string {
   return ipVersion(host) === 6 ? bracketHost(host) : host;
+}
+
+/**
+ * A URL with its credentials hidden, for anything shown or written: `user:***@` (a user name alone,
+ * often a token, becomes `***@`). Probes never send URL credentials; reports, reproduce commands,
+ * errors and `init`'s checks file carry only this form.
+ * @example redactUrl('https://bob:s3cret@example.com/') // 'https://bob:***@example.com/'
+ */
+export function redactUrl(url: string): string {
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)([^@/?#]*)@/i, (_m, scheme: string, info: string) => {
+    const i = info.indexOf(':');
+    return i >= 0 ? `${scheme}${info.slice(0, i)}:***@` : `${scheme}***@`;
+  });
 }
