@@ -167,6 +167,9 @@ export function explain(text: string, opts: { url?: string } = {}): ExplainResul
     matched: m.matched,
   }));
   let causes = rankCauses(signals, evidence, scored);
+  // Each match lists its causes in the order of the one ranking, so the two never disagree.
+  const rank = new Map(causes.map((c, i) => [c.code, i]));
+  for (const m of matches) m.causes = m.causes.map((c, i) => ({ c, i })).sort((a, b) => (rank.get(a.c.code) ?? 99 + a.i) - (rank.get(b.c.code) ?? 99 + b.i)).map(({ c }) => c);
   const recognised = recognisedLines(t, signals, bounded.skippedLines);
   if (causes.length === 0) {
     const layer = guessLayer(t) ?? 'unknown';

@@ -57,7 +57,8 @@ export function rankCauses(signals: readonly Signal[], decoded: readonly Decoded
   for (const m of perKind.values()) for (const [code, x] of m) add(code, x.w, x.why, x.ev);
   // Decoded evidence (bytes, frame lengths, OpenSSL packed codes, alerts, HTTP/2 error codes).
   const reads = matches[0]?.entry.reads;
-  for (const ev of decoded) for (const hnt of hintsFor(ev, reads)) add(hnt.code, hnt.weight * 1.5, hnt.why, ev.sentence);
+  // Quoted bytes that decode to a protocol are near-proof (weight 3): they outrank what the words suggest.
+  for (const ev of decoded) for (const hnt of hintsFor(ev, reads)) add(hnt.code, hnt.weight * (hnt.weight >= 3 && (ev.kind === 'bytes' || ev.kind === 'frame-size') ? 3 : 1.5), hnt.why, ev.sentence);
   // Catalogue entries: their listed causes, weaker, scaled by how sure the match is.
   matches.slice(0, 3).forEach((m, mi) => {
     const factor = m.confidence * [1, 0.6, 0.4][mi]!;
