@@ -7,8 +7,8 @@
  * console.log(report.verdict, report.findings.map((f) => f.code));
  */
 import { ipVersion } from './wire/ip.js';
-import type { ConnectOutcome, Probe, Report, Target, TlsSurface, TlsSurfaceReport } from './types.js';
-import { parseTarget, parseResolve, type ResolvePin } from './target.js';
+import type { ConnectOutcome, Probe, Report, Target, TlsSurface, TlsSurfaceReport } from './model/index.js';
+import { parseTarget, parseResolve, type ResolvePin } from './model/target.js';
 import { parseConnectTo, resolveRoute, routeFor, type ConnectTo } from './transport/route.js';
 import type { ClientCert } from './transport/tls.js';
 import { resolveEach } from './transport/dns.js';
@@ -16,7 +16,7 @@ import { resolverAnswers } from './diagnosis/rules/resolvers.js';
 import { probeH1Cleartext, probeH2cPrior, probeH2cUpgrade, probeHttp1Pair, probeTcp, probeTls, probeTlsDefault } from './probes/run.js';
 import type { ProbeContext } from './probes/context.js';
 import { diagnoseEvidence, verdictOf } from './diagnosis/index.js';
-import { CODES, SEVERITY_RANK } from './diagnosis/codes.js';
+import { CODES, SEVERITY_RANK } from './model/codes.js';
 import type { AddressEvidence } from './diagnosis/evidence.js';
 import { limiter } from './util/limit.js';
 import { connectTcp, type Socket } from './transport/conn.js';

@@ -7,7 +7,7 @@ import { describe, expect, test, beforeAll } from 'vitest';
 import { ALL_SCENARIOS } from '../src/lab/scenarios.js';
 import { runScenario } from '../src/lab/run.js';
 import { createLabPki, type LabPki } from '../src/lab/pki.js';
-import type { Report } from '../src/types.js';
+import type { Report } from '../src/model/index.js';
 
 let pki: LabPki;
 beforeAll(async () => {

@@ -19,7 +19,7 @@ import { createLabPki, type LabPki } from '../src/lab/pki.js';
 import { findScenario, type RunningScenario } from '../src/lab/scenarios.js';
 import { listen, type Listening } from '../src/lab/servers.js';
 import { findBinary, freePort, labDir, nginxArgs, nginxConf, skipWithout, spawnServer, type RealServer } from './real-helpers.js';
-import type { Report } from '../src/types.js';
+import type { Report } from '../src/model/index.js';
 
 const NGINX = findBinary('nginx');
 const CURL = findBinary('curl');

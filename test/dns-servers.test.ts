@@ -18,7 +18,7 @@ import { join } from 'node:path';
 import { createLabPki } from '../src/lab/pki.js';
 import { listen, type Listening } from '../src/lab/servers.js';
 import { ok } from '../src/lab/helpers.js';
-import type { Report } from '../src/types.js';
+import type { Report } from '../src/model/index.js';
 import { findBinary, freePort, skipWithout } from './real-helpers.js';
 import { readFileSync } from 'node:fs';
 import { Ajv2020 as Ajv } from 'ajv/dist/2020.js';

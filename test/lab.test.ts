@@ -8,7 +8,7 @@ import { Ajv2020 as Ajv } from 'ajv/dist/2020.js';
 import { ALL_SCENARIOS as SCENARIOS } from '../src/lab/scenarios.js';
 import { runScenario } from '../src/lab/run.js';
 import { createLabPki, type LabPki } from '../src/lab/pki.js';
-import { CODES } from '../src/diagnosis/codes.js';
+import { CODES } from '../src/model/codes.js';
 import { diagnoseEvidence } from '../src/diagnosis/index.js';
 
 const schema = JSON.parse(readFileSync(new URL('../docs/report.schema.json', import.meta.url), 'utf8'));

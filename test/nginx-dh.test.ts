@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { createLabPki, type LabPki } from '../src/lab/pki.js';
 import { weakDhParamsPem } from '../src/lab/scenarios/tls.js';
 import { diagnose } from '../src/diagnose.js';
-import type { Probe } from '../src/types.js';
+import type { Probe } from '../src/model/index.js';
 import { findBinary, startNginx } from './nginx-helpers.js';
 import { skipWithout } from './real-helpers.js';
 

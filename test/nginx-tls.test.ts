@@ -7,8 +7,8 @@
 import { describe, expect, test, beforeAll } from 'vitest';
 import { createLabPki, type LabPki } from '../src/lab/pki.js';
 import { diagnose } from '../src/diagnose.js';
-import type { Probe } from '../src/types.js';
-import type { TlsSurface } from '../src/probes/stages/tls-types.js';
+import type { Probe } from '../src/model/index.js';
+import type { TlsSurface } from '../src/model/tls-probes.js';
 import { findBinary, startNginx, sslscan, testssl, type NginxTls } from './nginx-helpers.js';
 import { skipWithout } from './real-helpers.js';
 

@@ -18,7 +18,7 @@ import { diagnoseReport } from '../src/diagnosis/replay.js';
 import { listen, type Listening } from '../src/lab/servers.js';
 import { ws426, wsUpgrade } from '../src/lab/upgrade-ws.js';
 import type { LabCertPreset } from '../src/lab/pki.js';
-import type { Report } from '../src/types.js';
+import type { Report } from '../src/model/index.js';
 import { codes, createLabPki, findBinary, freePort, labDir, nginxArgs, nginxConf, skipWithout, spawnServer, type LabPki, type RealServer } from './real-helpers.js';
 
 const NGINX = findBinary('nginx');

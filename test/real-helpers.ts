@@ -14,7 +14,7 @@ import { freePort, waitPort } from './net-helpers.js';
 import { createLabPki, type LabCertPreset, type LabPki } from '../src/lab/pki.js';
 import { listen, type Listening } from '../src/lab/servers.js';
 import { diagnose } from '../src/diagnose.js';
-import type { Report } from '../src/types.js';
+import type { Report } from '../src/model/index.js';
 
 export { freePort, createLabPki, type LabPki };
 

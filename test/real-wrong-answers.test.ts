@@ -23,7 +23,7 @@ import { diagnose } from '../src/diagnose.js';
 import { diagnoseReport } from '../src/diagnosis/replay.js';
 import { listen, type Listening } from '../src/lab/servers.js';
 import { ws426, wsUpgrade } from '../src/lab/upgrade-ws.js';
-import type { Report } from '../src/types.js';
+import type { Report } from '../src/model/index.js';
 import { codes, createLabPki, findBinary, freePort, labDir, nginxArgs, nginxConf, skipWithout, spawnServer, type LabPki, type RealServer } from './real-helpers.js';
 
 const NGINX = findBinary('nginx');

@@ -5,8 +5,8 @@
 import { describe, expect, test } from 'vitest';
 import { tlsRule } from '../src/diagnosis/rules/tls.js';
 import type { AddressEvidence } from '../src/diagnosis/evidence.js';
-import type { Probe, Target, TlsResult } from '../src/types.js';
-import type { RawTlsResult } from '../src/probes/stages/tls-types.js';
+import type { Probe, Target, TlsResult } from '../src/model/index.js';
+import type { RawTlsResult } from '../src/model/tls-probes.js';
 
 const target: Target = { url: 'https://example.test/', scheme: 'https', host: 'example.test', port: 443, path: '/', tls: true, sni: 'example.test' };
 const common = (id: string) => ({ id, address: '192.0.2.1', port: 443, startMs: 0, durationMs: 5, bytesSent: 300, bytesReceived: 7, connect: { ok: true as const, ms: 1 } });

@@ -9,7 +9,7 @@ import { dataFrame, encodeFrame, headersFrame, settingsFrame } from '../src/wire
 import { runTrace, TRACE_DEFAULTS } from '../src/trace/session.js';
 import { tracePcapng } from '../src/trace/pcap.js';
 import { renderEvent } from '../src/trace/render.js';
-import { parseTarget } from '../src/target.js';
+import { parseTarget } from '../src/model/target.js';
 import { listen, type Listening } from '../src/lab/servers.js';
 import { tlsHandshakeFlood } from '../src/lab/scenarios/hostile.js';
 import { HANDSHAKE_BUDGET_CODE, tlsHandshake } from '../src/transport/tls.js';

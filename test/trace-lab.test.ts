@@ -8,7 +8,7 @@ import { createLabPki, type LabPki } from '../src/lab/pki.js';
 import { diagnose } from '../src/diagnose.js';
 import { runTrace } from '../src/trace/session.js';
 import { renderTrace } from '../src/trace/render.js';
-import { parseResolve, parseTarget } from '../src/target.js';
+import { parseResolve, parseTarget } from '../src/model/target.js';
 import type { TraceOptions, TraceResult } from '../src/trace/types.js';
 
 let pki: LabPki;

@@ -13,7 +13,7 @@ import { createLabPki, type LabPki } from '../src/lab/pki.js';
 import { listen, type Listening } from '../src/lab/servers.js';
 import { runTrace } from '../src/trace/session.js';
 import { keylogText, tracePcapng } from '../src/trace/pcap.js';
-import { parseTarget } from '../src/target.js';
+import { parseTarget } from '../src/model/target.js';
 import type { TraceResult } from '../src/trace/types.js';
 
 const tshark = spawnSync('tshark', ['--version'], { encoding: 'utf8' });

@@ -5,7 +5,7 @@
 import { describe, expect, test } from 'vitest';
 import http2 from 'node:http2';
 import fc from 'fast-check';
-import type { Probe, ProbeCommon, Target } from '../src/types.js';
+import type { Probe, ProbeCommon, Target } from '../src/model/index.js';
 import { upgradeRule, protocolMatrix } from '../src/diagnosis/rules/upgrade.js';
 import { dechunk } from '../src/probes/upgrade/body.js';
 import { diagnose } from '../src/diagnose.js';

@@ -10,7 +10,7 @@
 import { versionFromName } from '../wire/tls/registry.js';
 import { classifyUpgradeProtocol, parseUpgrade } from '../wire/http/upgrade.js';
 import { headerValues } from '../wire/http1/head.js';
-import { SEVERITY_RANK, type Severity } from '../diagnosis/codes.js';
+import { SEVERITY_RANK, type Severity } from '../model/codes.js';
 import type {
   CheckEvidence,
   CheckFailure,

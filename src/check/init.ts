@@ -7,8 +7,8 @@
  *   const report = await diagnose('https://api.example.com/health');
  *   writeFileSync('checks.yaml', starterChecksFile(report, { now: new Date() }));
  */
-import { SEVERITY_RANK, type Severity } from '../diagnosis/codes.js';
-import type { Report } from '../types.js';
+import { SEVERITY_RANK, type Severity } from '../model/codes.js';
+import type { Report } from '../model/index.js';
 import { evidenceFromReport } from './run.js';
 import { header } from './evaluate.js';
 import type { ObservedResponse } from './types.js';

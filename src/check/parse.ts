@@ -10,7 +10,7 @@
  */
 import { LineCounter, isAlias, isMap, isScalar, isSeq, parseDocument, type Document, type Node } from 'yaml';
 import type { ErrorObject } from 'ajv/dist/2020.js';
-import { CODES } from '../diagnosis/codes.js';
+import { CODES } from '../model/codes.js';
 import { interpolate, parseTemplate } from './interpolate.js';
 import { RESOLVE_PATTERN, checksSchemaValidator } from './schema.js';
 import { didYouMean } from './suggest.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { DiagnoseOptions } from '../diagnose.js';
-import type { Probe, Report } from '../types.js';
+import type { Probe, Report } from '../model/index.js';
 import { parseChecksFile } from './parse.js';
 import { diagnoseOptionsFor, evidenceFromReport, runChecks, targetPins, WEBSOCKET_NOT_COLLECTED } from './run.js';
 import type { CheckPlan, ResolvedCheck } from './types.js';

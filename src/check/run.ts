@@ -12,8 +12,8 @@
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, resolve as resolvePath } from 'node:path';
 import { diagnose as realDiagnose, DEFAULTS, type DiagnoseOptions } from '../diagnose.js';
-import type { ResolvePin as TargetPin } from '../target.js';
-import type { Http1Result, Http2Result, Probe, Report, TlsResult } from '../types.js';
+import type { ResolvePin as TargetPin } from '../model/target.js';
+import type { Http1Result, Http2Result, Probe, Report, TlsResult } from '../model/index.js';
 import { limiter } from '../util/limit.js';
 import { evaluateCheck } from './evaluate.js';
 import type {

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { parse as parseYaml } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { CODES } from '../diagnosis/codes.js';
+import { CODES } from '../model/codes.js';
 import { parseChecksFile } from './parse.js';
 import { CHECKS_SCHEMA, checksSchemaJson, checksSchemaValidator } from './schema.js';
 import type { ChecksFile } from './types.js';

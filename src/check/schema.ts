@@ -9,7 +9,7 @@
  *   validate({ version: 1, checks: [] }); // false: checks needs at least one item
  */
 import { Ajv2020, type ErrorObject } from 'ajv/dist/2020.js';
-import { CODES } from '../diagnosis/codes.js';
+import { CODES } from '../model/codes.js';
 import {
   CHECK_PROTOCOLS,
   MAX_SEVERITIES,

@@ -3,7 +3,7 @@
  * environment, the evidence the runner collects per check, and the result of evaluating it.
  * `docs/checks.schema.json` describes the same file format; `schema.test.ts` keeps them in step.
  */
-import type { Code, Severity } from '../diagnosis/codes.js';
+import type { Code, Severity } from '../model/codes.js';
 
 /** What an ordinary client ends up speaking (the same names as `Negotiated.protocol`). */
 export const CHECK_PROTOCOLS = ['h2', 'h2c', 'http/1.1'] as const;

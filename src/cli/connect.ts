@@ -8,7 +8,7 @@ import type { CliIO } from './io.js';
 import { UsageError } from './io.js';
 import type { Parsed } from './spec.js';
 import { DEFAULTS, type DiagnoseOptions } from '../diagnose.js';
-import { parseResolve } from '../target.js';
+import { parseResolve } from '../model/target.js';
 import { parseConnectTo } from '../transport/route.js';
 import { loadClientCert, type ClientCert } from '../transport/tls.js';
 

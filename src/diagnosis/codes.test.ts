@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { CODES } from './codes.js';
+import { CODES } from '../model/codes.js';
 import { KNOWLEDGE } from './knowledge.js';
 
 const docs = readFileSync(new URL('../../docs/codes.md', import.meta.url), 'utf8');

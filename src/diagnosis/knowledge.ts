@@ -2,7 +2,7 @@
  * What we know about each code: title, plain explanation, what clients print, fixes, and the
  * commands that reproduce it. Rules supply the evidence and the facts (`Vars`); this file supplies words.
  */
-import type { Code } from './codes.js';
+import type { Code } from '../model/codes.js';
 import { TLS_KNOWLEDGE } from './knowledge/tls.js';
 import { UPGRADE_KNOWLEDGE } from './knowledge/upgrade.js';
 import { H2_FIELDS_KNOWLEDGE } from './knowledge/h2-fields.js';

@@ -4,7 +4,7 @@
 import { describe, expect, test } from 'vitest';
 import { diagnoseEvidence, foldConsequences, REPORT_RULES, RULES } from './index.js';
 import { addressRule } from './raw.js';
-import type { Probe, Target, TlsResult, Http2Result, Http1Result } from '../types.js';
+import type { Probe, Target, TlsResult, Http2Result, Http1Result } from '../model/index.js';
 import { classify } from '../wire/sniff.js';
 import { fromHex } from '../wire/bytes.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { CODES, FAMILIES } from '../diagnosis/codes.js';
+import { CODES, FAMILIES } from '../model/codes.js';
 import { CATALOGUE, SOURCE_FAMILIES } from './catalogue/index.js';
 import { explain } from './index.js';
 
@@ -24,7 +24,7 @@ describe('catalogue', () => {
     expect(new Set(e.causes.map((c) => c.code)).size).toBe(e.causes.length);
   });
 
-  test('every cause code exists in src/diagnosis/codes.ts', () => {
+  test('every cause code exists in src/model/codes.ts', () => {
     for (const e of CATALOGUE) for (const c of e.causes) expect(Object.keys(CODES), `${e.id} names ${c.code}`).toContain(c.code);
   });
 

@@ -8,7 +8,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
-import { CODES, type Code } from '../diagnosis/codes.js';
+import { CODES, type Code } from '../model/codes.js';
 import { explain } from './index.js';
 
 interface CorpusRecord {

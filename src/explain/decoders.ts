@@ -12,7 +12,7 @@
  */
 import { VERSION_NAMES } from '../wire/tls/registry.js';
 import { classify } from '../wire/sniff.js';
-import type { Code } from '../diagnosis/codes.js';
+import type { Code } from '../model/codes.js';
 import { fromHex, hex, toAscii } from '../wire/bytes.js';
 import { ALERTS, alertByCode, type AlertName } from '../wire/tls/alerts.js';
 import {

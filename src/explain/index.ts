@@ -10,7 +10,7 @@
  * r.matches[0].id;            // 'curl-stream-not-closed-cleanly'
  * explainJson(r).matches[0];  // { id, confidence, family, meaning, causes, … }
  */
-import { CODES, type Code, type Family } from '../diagnosis/codes.js';
+import { CODES, type Code, type Family } from '../model/codes.js';
 import type { DiagnoseOptions } from '../diagnose.js';
 import { boundLines, decodeAll, type CodeHint, type Decoded } from './decoders.js';
 import { matchText } from './match.js';

@@ -11,7 +11,7 @@
  * const m = matchText('curl: (16) Error in the HTTP2 framing layer', []);
  * m[0].entry.id; // 'curl-http2-framing-layer'
  */
-import type { Code } from '../diagnosis/codes.js';
+import type { Code } from '../model/codes.js';
 import { CATALOGUE, type CatalogueEntry, type Reader } from './catalogue/index.js';
 import { boundText, type CodeHint, type Decoded } from './decoders.js';
 

@@ -10,7 +10,7 @@
  * @example
  * rankCauses(readSignals('Error: certificate has expired'), [], [])[0].code // 'cert-expired'
  */
-import type { Code } from '../diagnosis/codes.js';
+import type { Code } from '../model/codes.js';
 import type { Decoded } from './decoders.js';
 import type { Match } from './match.js';
 import { hintsFor } from './match.js';

@@ -20,7 +20,7 @@
  * @example
  * readSignals('Error: certificate has expired')[0].hints[0].code // 'cert-expired'
  */
-import type { Code } from '../diagnosis/codes.js';
+import type { Code } from '../model/codes.js';
 import { alertByCode } from '../wire/tls/alerts.js';
 import { MAX_LINE, type CodeHint } from './decoders.js';
 

@@ -18,7 +18,7 @@
  * const reg = new Registry(); reportMetrics(await diagnose(url), reg); res.end(await reg.metrics());
  */
 import { Gauge, Registry } from 'prom-client';
-import type { Probe, Report } from '../types.js';
+import type { Probe, Report } from '../model/index.js';
 import { timings } from '../watch/record.js';
 
 export function reportMetrics(r: Report, reg: Registry<typeof Registry.OPENMETRICS_CONTENT_TYPE>): void {

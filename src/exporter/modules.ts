@@ -12,7 +12,7 @@
  */
 import { parse as parseYaml } from 'yaml';
 import type { DiagnoseOptions } from '../diagnose.js';
-import { parseResolve } from '../target.js';
+import { parseResolve } from '../model/target.js';
 
 const KEYS = ['timeout', 'survey', 'max_addresses', 'sni', 'resolve', 'cacert'] as const;
 

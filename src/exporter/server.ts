@@ -13,8 +13,8 @@
 import http from 'node:http';
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { diagnose as realDiagnose, type DiagnoseOptions } from '../diagnose.js';
-import { parseTarget } from '../target.js';
-import type { Report } from '../types.js';
+import { parseTarget } from '../model/target.js';
+import type { Report } from '../model/index.js';
 import { limiter } from '../util/limit.js';
 import { reportMetrics } from './metrics.js';
 

@@ -10,7 +10,7 @@
  *   await fleet.stop();
  */
 import net from 'node:net';
-import type { Code } from '../diagnosis/codes.js';
+import type { Code } from '../model/codes.js';
 import { createLabPki, type LabPki } from './pki.js';
 import { findScenario, type RunningScenario } from './scenarios.js';
 import { listen, type Listening } from './servers.js';

@@ -5,7 +5,7 @@ import http from 'node:http';
 import http2 from 'node:http2';
 import net from 'node:net';
 import tls from 'node:tls';
-import type { Code } from '../diagnosis/codes.js';
+import type { Code } from '../model/codes.js';
 import type { LabPki } from './pki.js';
 import type { DiagnoseOptions } from '../diagnose.js';
 import { listen, type Listening } from './servers.js';

@@ -16,7 +16,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { isIP } from 'node:net';
 import { join } from 'node:path';
 import type * as X509 from '@peculiar/x509';
-import type { Code } from '../diagnosis/codes.js';
+import type { Code } from '../model/codes.js';
 
 type KeyPair = webcrypto.CryptoKeyPair;
 

@@ -1,10 +1,10 @@
 /**
  * Run the lab: start scenarios on loopback, diagnose each, compare with what is expected.
  */
-import type { Code } from '../diagnosis/codes.js';
-import { CODES } from '../diagnosis/codes.js';
+import type { Code } from '../model/codes.js';
+import { CODES } from '../model/codes.js';
 import { diagnose } from '../diagnose.js';
-import type { Report } from '../types.js';
+import type { Report } from '../model/index.js';
 import { limiter } from '../util/limit.js';
 import { createLabPki, type LabPki } from './pki.js';
 import { ALL_SCENARIOS as SCENARIOS, type LabScenario } from './scenarios.js';

@@ -1,7 +1,7 @@
 /**
  * One HTTP/1.1 request over an open byte stream; reads the response head and a bounded body preview.
  */
-import type { Http1Result } from '../types.js';
+import type { Http1Result } from '../model/index.js';
 import type { ByteSink } from '../transport/conn.js';
 import { classify } from '../wire/sniff.js';
 import { parseResponseHead, encodeRequestHead } from '../wire/http1/head.js';

@@ -18,7 +18,7 @@
  * }
  * c.result; // outcome, violation, frames…
  */
-import type { Classified, H2Violation, Http2Frame, Http2Result } from '../types.js';
+import type { Classified, H2Violation, Http2Frame, Http2Result } from '../model/index.js';
 import type { ByteSink } from '../transport/conn.js';
 import { classify, isDecided } from '../wire/sniff.js';
 import { CLIENT_PREFACE, SETTINGS, errorCodeName, frameTypeName } from '../wire/http2/registry.js';

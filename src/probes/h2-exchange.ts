@@ -4,7 +4,7 @@
  * Never throws because a server misbehaved: what it sent becomes evidence. The client itself, with
  * its checks and limits, is `h2-client.ts` (shared with extended CONNECT and trace).
  */
-import type { Http2Result } from '../types.js';
+import type { Http2Result } from '../model/index.js';
 import type { ByteSink } from '../transport/conn.js';
 import { H2Client } from './h2-client.js';
 export { CLIENT_SETTINGS, frameRecord } from './h2-client.js';

@@ -1,7 +1,7 @@
 /**
  * Time and bytes of one probe, shared by every probe family: the common fields of its evidence.
  */
-import type { ConnectOutcome, ProbeCommon } from '../types.js';
+import type { ConnectOutcome, ProbeCommon } from '../model/index.js';
 import { round } from '../transport/conn.js';
 import { probeId, type ProbeContext } from './context.js';
 

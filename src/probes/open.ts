@@ -2,7 +2,7 @@
  * Opening a probe's connection: dial (through the proxy tunnel when there is one), TLS when asked,
  * and count the bytes both ways on the probe's Meter. Shared by the core and upgrade probes.
  */
-import type { Classified, ConnectOutcome, TlsResult } from '../types.js';
+import type { Classified, ConnectOutcome, TlsResult } from '../model/index.js';
 import { tlsHandshake } from '../transport/tls.js';
 import type { Socket, TlsSocket } from '../transport/conn.js';
 import type { ProbeContext } from './context.js';

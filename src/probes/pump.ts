@@ -10,7 +10,7 @@
  *   if ('frame' in r) handle(r.frame); else break; // r.end or r.error
  * }
  */
-import type { StreamEnd } from '../types.js';
+import type { StreamEnd } from '../model/index.js';
 import type { ByteSink } from '../transport/conn.js';
 import { ParseError } from '../wire/bytes.js';
 

@@ -2,7 +2,7 @@
  * The probes: each opens one connection, runs one experiment under a deadline and a byte budget,
  * and returns typed evidence. Probes never print and never decide.
  */
-import type { ConnectOutcome, Probe, TlsResult } from '../types.js';
+import type { ConnectOutcome, Probe, TlsResult } from '../model/index.js';
 import { ByteSink, type Socket } from '../transport/conn.js';
 import { authority, type ProbeContext } from './context.js';
 import { Meter } from './meter.js';

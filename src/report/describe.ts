@@ -1,5 +1,5 @@
 /** One-line descriptions of probes, shared by renderers. */
-import type { Probe } from '../types.js';
+import type { Probe } from '../model/index.js';
 
 /** Families describe their own probe kinds here (a `switch` on `p.kind`). */
 function describeFamilyProbe(p: Probe): string {

@@ -4,7 +4,7 @@
  */
 import { describe, expect, test } from 'vitest';
 import { renderCheckHtml, renderDiagnosisHtml, renderWatchHtml } from './html.js';
-import type { Report } from '../types.js';
+import type { Report } from '../model/index.js';
 import { summarize } from '../watch/summary.js';
 
 const EVIL = '<script>alert(1)</script><img src=x onerror=alert(2)>';

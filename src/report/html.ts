@@ -13,7 +13,7 @@
  * @example
  * writeFileSync('report.html', renderDiagnosisHtml(await diagnose(url)));
  */
-import type { Finding, Probe, Report, Verdict, WatchSummary } from '../types.js';
+import type { Finding, Probe, Report, Verdict, WatchSummary } from '../model/index.js';
 
 /** What the check page shows of a check's result (src/check/types.ts CheckResult has these fields). */
 export interface CheckRow {

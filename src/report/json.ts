@@ -1,5 +1,5 @@
 /** The JSON report (`--json`): the Report as is, `schemaVersion` first. Schema: docs/report.schema.json. */
-import type { Report } from '../types.js';
+import type { Report } from '../model/index.js';
 
 export function renderJson(report: Report): string {
   return JSON.stringify(report, null, 2) + '\n';

@@ -2,7 +2,7 @@
  * The terminal report: the verdict first, then findings by severity with evidence, fixes and the
  * commands that reproduce them; a probe table with `verbose`. Colour only when asked.
  */
-import type { Finding, Report } from '../types.js';
+import type { Finding, Report } from '../model/index.js';
 import { describeProbe } from './describe.js';
 import { fitLines, table, wrap as wrapWords } from './layout.js';
 import { styler, type Paint } from './style.js';

@@ -7,7 +7,7 @@
  *   await runScan(parseTargetList('https://a.example\n'), { concurrency: 16 }, (r) => results.push(r));
  */
 import { diagnose, type DiagnoseOptions } from '../diagnose.js';
-import type { Report } from '../types.js';
+import type { Report } from '../model/index.js';
 import { politeGate, POLITE_DEFAULTS, type GateStats, type PolitenessOptions } from './gate.js';
 import type { ScanTarget } from './targets.js';
 

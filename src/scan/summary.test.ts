@@ -2,9 +2,9 @@ import { describe, expect, test } from 'vitest';
 import { summarize } from './summary.js';
 import { vantageFinding } from '../diagnosis/rules/vantage.js';
 import type { ScanResult } from './run.js';
-import type { Report } from '../types.js';
-import type { Code } from '../diagnosis/codes.js';
-import { CODES } from '../diagnosis/codes.js';
+import type { Report } from '../model/index.js';
+import type { Code } from '../model/codes.js';
+import { CODES } from '../model/codes.js';
 
 function result(key: string, verdict: Report['verdict'], protocol: Report['negotiated']['protocol'], codes: Code[], vantage?: string): ScanResult {
   const report = { verdict, negotiated: { protocol }, findings: codes.map((code) => ({ code, severity: CODES[code].severity })) } as unknown as Report;

@@ -7,11 +7,11 @@
  *   const s = summarize(results);
  *   s.verdicts.fail; // targets where HTTP/2 fails
  */
-import type { Finding, Verdict } from '../types.js';
-import { CODES, SEVERITY_RANK, type Code } from '../diagnosis/codes.js';
+import type { Finding, Verdict } from '../model/index.js';
+import { CODES, SEVERITY_RANK, type Code } from '../model/codes.js';
 import { vantageFinding, type VantageOutcome } from '../diagnosis/rules/vantage.js';
 import { buildFinding } from '../diagnosis/index.js';
-import { parseTarget } from '../target.js';
+import { parseTarget } from '../model/target.js';
 import type { ScanResult } from './run.js';
 
 /** One target seen from several vantage points: a line of the NDJSON output too. */

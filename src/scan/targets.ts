@@ -8,7 +8,7 @@
  *   parseTargetList('https://a.example\n# staging\nb.example:8443\n').map((t) => t.url)
  *   // ['https://a.example/', 'https://b.example:8443/']
  */
-import { parseResolve, parseTarget } from '../target.js';
+import { parseResolve, parseTarget } from '../model/target.js';
 import { UsageError } from '../model/errors.js';
 
 /** One target of a scan, with the options that apply to it alone. */

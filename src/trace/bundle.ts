@@ -5,7 +5,7 @@
  * @example
  * writeFileSync('bundle.json', buildBundle({ argv, trace, report, environment }));
  */
-import type { Report } from '../types.js';
+import type { Report } from '../model/index.js';
 import { VERSION } from '../version.js';
 import type { Environment } from './environment.js';
 import { REDACTED, Redactor, isKeylogLine } from './redact.js';

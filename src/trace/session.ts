@@ -7,12 +7,12 @@
  * @example
  * const r = await runTrace(parseTarget('https://example.com'), {}, (e) => console.log(renderEvent(e)));
  */
-import type { Target } from '../types.js';
+import type { Target } from '../model/index.js';
 import { connectTcp, round } from '../transport/conn.js';
 import { resolveRoute, routeFor } from '../transport/route.js';
 import { dialViaProxy } from '../transport/proxy.js';
 import { tlsHandshake } from '../transport/tls.js';
-import { hostForUrl, pinFor } from '../target.js';
+import { hostForUrl, pinFor } from '../model/target.js';
 import { classify } from '../wire/sniff.js';
 import { concat, toHex } from '../wire/bytes.js';
 import { encodeFrame, settingsFrame } from '../wire/http2/frame.js';

@@ -6,7 +6,7 @@ import type { Code } from '../model/codes.js';
 import type { ConnectTo } from '../transport/route.js';
 import type { ClientCert } from '../transport/tls.js';
 import type { ProxyConfig } from '../transport/proxy.js';
-import type { ResolvePin } from '../target.js';
+import type { ResolvePin } from '../model/target.js';
 import type { CapturedChunk, Endpoint } from '../wire/pcapng.js';
 
 /** Something wrong (or worth knowing) about one event, said on its line. */

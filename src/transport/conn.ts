@@ -5,7 +5,7 @@
 import net from 'node:net';
 import type tls from 'node:tls';
 import { Duplex } from 'node:stream';
-import type { ConnectOutcome, StreamEnd } from '../types.js';
+import type { ConnectOutcome, StreamEnd } from '../model/index.js';
 
 /** The socket types of transport/, for the layers above (which never import node:net/node:tls). */
 export type Socket = net.Socket;

@@ -3,8 +3,8 @@
  */
 import dns from 'node:dns';
 import net from 'node:net';
-import type { Target } from '../types.js';
-import { pinFor, type ResolvePin } from '../target.js';
+import type { Target } from '../model/index.js';
+import { pinFor, type ResolvePin } from '../model/target.js';
 
 export interface Resolution {
   source: 'dns' | 'resolve-pin' | 'literal';

@@ -10,7 +10,7 @@
  */
 import net from 'node:net';
 import tls from 'node:tls';
-import type { ConnectOutcome, Scheme } from '../types.js';
+import type { ConnectOutcome, Scheme } from '../model/index.js';
 import { connectTcp, round } from './conn.js';
 import { parseResponseHead, type CompleteResponseHead } from '../wire/http1/head.js';
 

@@ -14,7 +14,7 @@
 import type net from 'node:net';
 import tls from 'node:tls';
 import { Duplex } from 'node:stream';
-import type { StreamEnd } from '../types.js';
+import type { StreamEnd } from '../model/index.js';
 
 export interface RawExchangeOptions {
   /** performance.now() time after which we stop waiting. */

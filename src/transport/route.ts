@@ -5,7 +5,7 @@
  */
 import net from 'node:net';
 import type { Target } from '../model/index.js';
-import type { ResolvePin } from '../target.js';
+import type { ResolvePin } from '../model/target.js';
 import { UsageError } from '../model/errors.js';
 import { resolveTarget, type Resolution } from './dns.js';
 

@@ -6,11 +6,11 @@
 import net from 'node:net';
 import tls from 'node:tls';
 import { readFileSync } from 'node:fs';
-import type { CertSummary, TlsResult } from '../types.js';
+import type { CertSummary, TlsResult } from '../model/index.js';
 import { alertFromNodeErrorCode, alertName } from '../wire/tls/alerts.js';
 import { classify } from '../wire/sniff.js';
 import { TapDuplex, round } from './conn.js';
-import type { Classified } from '../types.js';
+import type { Classified } from '../model/index.js';
 
 export interface TlsOptions {
   /** Host name for SNI; null sends none. IP literals are never sent (RFC 6066 §3). */

@@ -3,7 +3,7 @@
  * latency) and a strip of recent results, redrawn in place. Otherwise: one plain line per run.
  * Pure: records in, text out.
  */
-import type { Verdict } from '../types.js';
+import type { Verdict } from '../model/index.js';
 import type { WatchRun } from './record.js';
 import { rowsOf } from './summary.js';
 import { styler, type Style } from '../report/style.js';

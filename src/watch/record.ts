@@ -6,7 +6,7 @@
  * @example
  * appendFileSync(file, JSON.stringify(toRecord(report, 1)) + '\n');
  */
-import type { Probe, Report } from '../types.js';
+import type { Probe, Report } from '../model/index.js';
 
 export type { ResolverLabel, WatchAddress, WatchRun, WatchStart, HistoryLine } from '../model/watch.js';
 import type { WatchAddress, WatchRun, ResolverLabel, HistoryLine } from '../model/watch.js';

@@ -9,7 +9,7 @@
  * await watchLoop('https://example.com', { everyMs: 30_000, count: 10, signal: ac.signal }, (run) => log(run));
  */
 import { diagnose as realDiagnose, type DiagnoseOptions } from '../diagnose.js';
-import type { Report } from '../types.js';
+import type { Report } from '../model/index.js';
 import { toRecord, type WatchRun } from './record.js';
 
 export interface WatchLoopOptions {

@@ -7,8 +7,8 @@
  * const s = summarize(parseHistory(text).lines, url);
  * for (const f of s.flaps) console.log(f.code, f.address, f.changes.map((c) => c.at));
  */
-import { CODES, type Code } from '../diagnosis/codes.js';
-import type { Verdict } from '../types.js';
+import { CODES, type Code } from '../model/codes.js';
+import type { Verdict } from '../model/index.js';
 import type { HistoryLine, WatchRun } from './record.js';
 
 export type { Row, Flap, Steady, WatchSummary } from '../model/watch.js';

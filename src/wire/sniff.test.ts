@@ -2,7 +2,7 @@ import { describe, expect, test } from 'vitest';
 import fc from 'fast-check';
 import { classify, excerpt, isDecided } from './sniff.js';
 import { fromHex } from './bytes.js';
-import type { FirstBytes } from '../types.js';
+import type { FirstBytes } from '../model/index.js';
 
 const enc = (s: string) => new TextEncoder().encode(s);
 

@@ -11,11 +11,11 @@ import { connectionOptions, intFlag, runDeadline, useColor, widthOf } from '../c
 import { assertUrlLike } from '../url-word.js';
 import { isToken } from '../../wire/http/fields.js';
 import { DEFAULTS, diagnose, type DiagnoseOptions } from '../../diagnose.js';
-import { parseTarget } from '../../target.js';
+import { parseTarget } from '../../model/target.js';
 import { renderJson } from '../../report/json.js';
 import { parseDnsServer } from '../../transport/dns.js';
 import { renderTerminal } from '../../report/terminal.js';
-import type { Report } from '../../types.js';
+import type { Report } from '../../model/index.js';
 import { VERSION } from '../../version.js';
 
 export { readCa } from '../connect.js';

@@ -5,7 +5,7 @@
  * @example
  * await explainCommand(['curl: (16) Error in the HTTP2 framing layer'], io); // → 0
  */
-import { CODES } from '../../diagnosis/codes.js';
+import { CODES } from '../../model/codes.js';
 import { confirmCandidates, candidateCodes, explain, explainJson, type ConfirmFn, type ExplainResult } from '../../explain/index.js';
 import { EXIT, UsageError, type CliIO } from '../io.js';
 import { parseArgv, type Parsed } from '../spec.js';

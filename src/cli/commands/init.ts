@@ -10,7 +10,7 @@ import { parseArgv } from '../spec.js';
 import { commandSpec } from '../registry.js';
 import { connectionOptions, widthOf } from '../connect.js';
 import { diagnose } from '../../diagnose.js';
-import { parseTarget } from '../../target.js';
+import { parseTarget } from '../../model/target.js';
 import { starterChecksFile } from '../../check/init.js';
 import { formatChecksFileError, parseChecksFile } from '../../check/parse.js';
 import { oneUrl } from './diagnose.js';

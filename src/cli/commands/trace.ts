@@ -8,7 +8,7 @@ import { EXIT, UsageError } from '../io.js';
 import { parseArgv } from '../spec.js';
 import { commandSpec } from '../registry.js';
 import { connectionOptions, intFlag, useColor, widthOf } from '../connect.js';
-import { parseResolve, parseTarget } from '../../target.js';
+import { parseResolve, parseTarget } from '../../model/target.js';
 import { parseConnectTo } from '../../transport/route.js';
 import { checkMethod, oneUrl, parseHeaderFlag } from './diagnose.js';
 import { TRACE_DEFAULTS, runTrace } from '../../trace/session.js';

@@ -10,14 +10,14 @@ import { parseArgv } from '../spec.js';
 import { commandSpec } from '../registry.js';
 import { connectionOptions, intFlag, useColor, widthOf } from '../connect.js';
 import { checkMethod, dnsServersFlag, oneUrl, parseHeaderFlag, writeHtmlFile } from './diagnose.js';
-import { parseTarget } from '../../target.js';
+import { parseTarget } from '../../model/target.js';
 import { parseHistory, type HistoryLine, type WatchRun, type WatchStart } from '../../watch/record.js';
 import { summarize, renderSummary, worse, type WatchSummary } from '../../watch/summary.js';
 import { parseDuration, watchLoop } from '../../watch/run.js';
 import { liveTable, plainLine } from '../../watch/live.js';
 import { renderWatchHtml } from '../../report/html.js';
 import { VERSION } from '../../version.js';
-import type { Verdict } from '../../types.js';
+import type { Verdict } from '../../model/index.js';
 
 export async function watchCommand(args: string[], io: CliIO): Promise<number> {
   const spec = commandSpec('watch');

@@ -3,7 +3,7 @@
  * against nginx 1.22.1 proxying a backend's `Upgrade: h2,h2c` into its HTTP/2 answers (curl 7.88.1,
  * nghttp 1.52.0, Node 20 http2) — see test/real-wrong-answers.test.ts.
  */
-import type { Code } from '../codes.js';
+import type { Code } from '../../model/codes.js';
 import type { Knowledge, Vars } from './types.js';
 
 const h2Flag = (v: Vars) => (v.url.startsWith('https') ? '--http2' : '--http2-prior-knowledge');

@@ -2,7 +2,7 @@
  * Words for the HTTP/2 session family: what a server's frames did wrong after the preface
  * (protocol errors, floods, no response) and a WebSocket that breaks after its 101.
  */
-import type { Code } from '../codes.js';
+import type { Code } from '../../model/codes.js';
 import type { Knowledge, Vars } from './types.js';
 
 const nghttp = (v: Vars) => `nghttp -nv ${v.url}`;

@@ -3,8 +3,8 @@
  * servers (nginx, Apache, HAProxy, Caddy, Node) and clients (Node, Python, Go, curl, Java), and
  * the commands that reproduce each one.
  */
-import type { Fix } from '../../types.js';
-import type { Code } from '../codes.js';
+import type { Fix } from '../../model/index.js';
+import type { Code } from '../../model/codes.js';
 import type { Knowledge, Vars } from './types.js';
 import { nginxListen } from './server.js';
 

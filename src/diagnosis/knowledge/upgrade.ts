@@ -2,7 +2,7 @@
  * Words for the upgrade/426, WebSocket and proxy codes (and tls-interception-suspected, which the
  * proxy comparison raises).
  */
-import type { Code } from '../codes.js';
+import type { Code } from '../../model/codes.js';
 import type { Knowledge, Vars } from './types.js';
 
 const wsUrl = (v: Vars) => v.url.replace(/^http/, 'ws');

@@ -1,7 +1,7 @@
 /**
  * Words for the codes that compare vantage points (distributed fleet scans).
  */
-import type { Code } from '../codes.js';
+import type { Code } from '../../model/codes.js';
 import type { Knowledge } from './types.js';
 
 export const VANTAGE_KNOWLEDGE: Partial<Record<Code, Knowledge>> = {

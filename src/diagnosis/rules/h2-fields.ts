@@ -7,7 +7,7 @@
  * Real case: nginx ≤ 1.25 proxying a backend's `Upgrade: h2,h2c` (Apache mod_http2) into its h2 answers.
  * Pure: the field list comes from the HTTP/2 probes' recorded response headers.
  */
-import type { EvidenceItem, Probe } from '../../types.js';
+import type { EvidenceItem, Probe } from '../../model/index.js';
 import { addressRule } from '../raw.js';
 
 /** RFC 9113 §8.2.2: the connection-specific fields (lower case, as HTTP/2 carries them). */

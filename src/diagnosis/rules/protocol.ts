@@ -1,7 +1,7 @@
 /**
  * Protocol mismatch — the "server preface" family: ALPN, the preface exchange, h2c, and scheme mix-ups.
  */
-import type { Classified, EvidenceItem, Http2Result, Probe } from '../../types.js';
+import type { Classified, EvidenceItem, Http2Result, Probe } from '../../model/index.js';
 import { addressRule, type AddressRule, type RawFinding } from '../raw.js';
 import { evidenceItem, probe, tcpProbe, upgradeProbe, type AddressEvidence } from '../evidence.js';
 import { cipherByName, h2Blocklisted } from '../../wire/tls/registry.js';

@@ -3,8 +3,8 @@
  * answered SETTINGS) and still ended without a final response. Never "OK": the finding names what
  * the server did (a frame that breaks a rule, a flood, nothing).
  */
-import type { EvidenceItem, Http2Result } from '../../types.js';
-import type { Code } from '../codes.js';
+import type { EvidenceItem, Http2Result } from '../../model/index.js';
+import type { Code } from '../../model/codes.js';
 import { addressRule, type RawFinding } from '../raw.js';
 import { probe, tcpProbe, upgradeProbe, type AddressEvidence } from '../evidence.js';
 

@@ -4,7 +4,7 @@
  * with a smaller prime (getEphemeralKeyInfo), or a raw hello (the survey's elimination) got a
  * ServerKeyExchange whose dh_p is smaller. Pure: evidence in, at most one finding out.
  */
-import type { EvidenceItem, Probe } from '../../types.js';
+import type { EvidenceItem, Probe } from '../../model/index.js';
 import { addressRule, type RawFinding } from '../raw.js';
 import { probe, type AddressEvidence } from '../evidence.js';
 

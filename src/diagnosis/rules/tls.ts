@@ -7,10 +7,10 @@
  * - `--survey`: `survey-*`.
  * `tls-handshake-alert` is emitted only when none of them proves a more specific cause.
  */
-import type { EvidenceItem, Probe } from '../../types.js';
+import type { EvidenceItem, Probe } from '../../model/index.js';
 import { addressRule, type RawFinding } from '../raw.js';
-import type { Code } from '../codes.js';
-import type { RawTlsResult, TlsStageResult } from '../../probes/stages/tls-types.js';
+import type { Code } from '../../model/codes.js';
+import type { RawTlsResult, TlsStageResult } from '../../model/tls-probes.js';
 import { evidenceItem, kindProbe, probe, tcpProbe, type AddressEvidence } from '../evidence.js';
 import { isCleartextHttp } from './protocol.js';
 

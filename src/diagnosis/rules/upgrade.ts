@@ -3,10 +3,10 @@
  * Deprecation/Sunset), WebSocket (RFC 6455, RFC 8441), upgrade stripping, and the proxy's CONNECT.
  * Pure functions of recorded evidence.
  */
-import type { EvidenceItem, Http1Result, Probe } from '../../types.js';
+import type { EvidenceItem, Http1Result, Probe } from '../../model/index.js';
 import { addressRule, type AddressRule, type RawFinding, type RuleContext } from '../raw.js';
 import { evidenceItem, kindProbe, type AddressEvidence } from '../evidence.js';
-import type { MatrixRow } from '../../probes/stages/upgrade-types.js';
+import type { MatrixRow } from '../../model/upgrade-probes.js';
 import { parseUpgrade, upgradeFamilies, type UpgradeFamily } from '../../wire/http/upgrade.js';
 import { parseProblem, type ProblemResult } from '../../wire/http/problem.js';
 import { readDeprecationInfo } from '../../wire/http/deprecation.js';

@@ -9,8 +9,8 @@
  *     { vantage: 'us', verdict: 'fail', protocol: 'http/1.1', codes: ['alpn-no-h2'] },
  *   ])?.code; // 'vantage-points-disagree'
  */
-import type { Negotiated, Verdict } from '../../types.js';
-import type { Code } from '../codes.js';
+import type { Negotiated, Verdict } from '../../model/index.js';
+import type { Code } from '../../model/codes.js';
 import type { RawFinding } from '../raw.js';
 
 /** What one vantage point saw of a target. */

@@ -2,7 +2,7 @@
  * The shape of a catalogue entry: one error message (or a close family of spellings) that real
  * HTTP/2 clients, servers and proxies print, with what it means and which findings can cause it.
  */
-import type { Code, Family } from '../../diagnosis/codes.js';
+import type { Code, Family } from '../../model/codes.js';
 
 /** One candidate cause: a public finding code and, in our words, why it produces this message. */
 export interface Cause {

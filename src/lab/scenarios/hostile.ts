@@ -4,7 +4,7 @@
  * A correct diagnosis names what the server did, with an error: never "OK".
  */
 import net from 'node:net';
-import type { Code } from '../../diagnosis/codes.js';
+import type { Code } from '../../model/codes.js';
 import { HOST, HTTP1_OK, http1Reply, local, tlsRaw, type LabScenario } from '../helpers.js';
 import { listen } from '../servers.js';
 import { HOSTILE_H2_KINDS, serveHostileH2, type HostileH2Kind } from '../hostile-h2.js';

@@ -10,7 +10,7 @@
  *   is lost (without `Connection: Upgrade`, and as HTTP/1.0).
  * Nothing here runs for a healthy https/http target but the one HTTP/1.0 request.
  */
-import type { Probe } from '../../types.js';
+import type { Probe } from '../../model/index.js';
 import type { ProbeContext } from '../context.js';
 import type { Go, ProbeStage } from './types.js';
 import { parseUpgrade, upgradeFamilies } from '../../wire/http/upgrade.js';

@@ -9,7 +9,7 @@ import { buildClientHello, parseClientHello, type BuiltClientHello } from '../..
 import { parseRecords } from '../../wire/tls/record.js';
 import { CIPHER_SUITES, NAMED_GROUPS, SIGNATURE_SCHEMES, cipherSuiteName, groupName, nodeVersionName } from '../../wire/tls/registry.js';
 import { captureNodeClientHello } from '../../transport/raw-tls.js';
-import type { RawHelloOffer } from '../stages/tls-types.js';
+import type { RawHelloOffer } from '../../model/tls-probes.js';
 
 export const V = { SSL3: 0x0300, TLS10: 0x0301, TLS11: 0x0302, TLS12: 0x0303, TLS13: 0x0304 } as const;
 

@@ -9,11 +9,11 @@
  * Each raw probe has a label the rules look up (`mirror`, `widest`, `narrow-cipher`, …). The plan
  * only chooses which hellos to send next; the rules (diagnosis/rules/tls.ts) decide what they prove.
  */
-import type { Probe } from '../../types.js';
+import type { Probe } from '../../model/index.js';
 import type { ProbeContext } from '../context.js';
 import { probeId } from '../context.js';
 import type { Go } from '../stages/types.js';
-import type { TlsStageResult } from '../stages/tls-types.js';
+import type { TlsStageResult } from '../../model/tls-probes.js';
 import { accepted, rawHello, type RawProbe } from './raw.js';
 import { groupCode, nodeDefaultHello, widestHello, NODE_ALPN as ALPN, V, TLS13_CIPHERS, type HelloSpec } from './hello.js';
 import { survey } from './survey.js';

@@ -20,9 +20,9 @@
  *   certificate it answers that too, otherwise it is repeated with SNI.
  * Every suite found is rated: weak, no forward secrecy, on the RFC 9113 Appendix A block list.
  */
-import type { Probe } from '../../types.js';
+import type { Probe } from '../../model/index.js';
 import type { ProbeContext } from '../context.js';
-import type { RatedSuite, TlsSurface, TlsSurfaceVersion } from '../stages/tls-types.js';
+import type { RatedSuite, TlsSurface, TlsSurfaceVersion } from '../../model/tls-probes.js';
 import { accepted, type RawProbe } from './raw.js';
 import type { RawRunner } from './raw.js';
 import { V, ALL_GROUPS, ALL_SIGALGS, NODE_ALPN as ALPN, ciphersFor, canKeyShare, groupCode, nodeDefaultHello, versionLabel, type HelloSpec } from './hello.js';

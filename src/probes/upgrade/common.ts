@@ -8,7 +8,7 @@ import { Meter } from '../meter.js';
 
 export { Meter };
 export { openStream, type Opened } from '../open.js';
-import type { RequestSent } from '../stages/upgrade-types.js';
+import type { RequestSent } from '../../model/upgrade-probes.js';
 
 /** The user's `-H` headers, minus those the probe must own (Host, and the upgrade fields it sets). */
 export function userHeaders(ctx: ProbeContext, reserved: readonly string[] = []): Array<[string, string]> {

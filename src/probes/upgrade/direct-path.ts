@@ -2,7 +2,7 @@
  * `--compare-direct`: fold the direct path's probes into one record that sits with the proxied
  * evidence of an address, so that the proxy-vs-direct comparison is a pure function of the report.
  */
-import type { Probe } from '../../types.js';
+import type { Probe } from '../../model/index.js';
 
 export function directPathProbe(address: string, port: number, direct: readonly Probe[]): Probe | undefined {
   if (!direct.length) return undefined;

@@ -3,7 +3,7 @@
  * and, when it is 1, send an extended CONNECT (`:protocol: websocket`) and check the answer.
  * Over TLS with ALPN h2, or h2c by prior knowledge on cleartext targets.
  */
-import type { Http2Frame, Http2Result, Probe } from '../../types.js';
+import type { Http2Frame, Http2Result, Probe } from '../../model/index.js';
 import { ByteSink } from '../../transport/conn.js';
 import { authority, type ProbeContext } from '../context.js';
 import { H2Client } from '../h2-client.js';
@@ -13,7 +13,7 @@ import { FrameDecoder as WsFrameDecoder, OPCODES, encodeFrame as encodeWsFrame }
 import { randomBytes } from 'node:crypto';
 import { ParseError } from '../../wire/bytes.js';
 import { extendedConnectHeaders, validateExtendedConnectResponse } from '../../wire/websocket/extended-connect.js';
-import type { WsHandshakeCheck, WsRoundTrip } from '../stages/upgrade-types.js';
+import type { WsHandshakeCheck, WsRoundTrip } from '../../model/upgrade-probes.js';
 import { Meter, headerBag, openStream, userHeaders } from './common.js';
 
 export async function probeExtendedConnect(ctx: ProbeContext, o: { path: string; protocols?: readonly string[] }): Promise<Probe> {

@@ -3,12 +3,12 @@
  * whole body, the server's `Upgrade: TLS/x` hint followed in-band (RFC 2817), and the variants that
  * show where an upgrade is lost. Over TLS (ALPN http/1.1) when the target is https/wss.
  */
-import type { Probe } from '../../types.js';
+import type { Probe } from '../../model/index.js';
 import { ByteSink } from '../../transport/conn.js';
 import { tlsHandshake } from '../../transport/tls.js';
 import { authority, type ProbeContext } from '../context.js';
 import { h1Request, readH1Response } from '../h1-exchange.js';
-import type { H1Purpose } from '../stages/upgrade-types.js';
+import type { H1Purpose } from '../../model/upgrade-probes.js';
 import { Meter, openStream, requestSent, userHeaders } from './common.js';
 import { readBody } from './body.js';
 

@@ -2,7 +2,7 @@
  * The proxy hop as a probe: one CONNECT to the target through the proxy, recorded with the proxy's
  * answer (status, reason, fields such as `Proxy-Authenticate` or `Via`).
  */
-import type { Probe } from '../../types.js';
+import type { Probe } from '../../model/index.js';
 import { connectAuthority, connectTunnel, type ProxyConfig } from '../../transport/proxy.js';
 import type { ProbeContext } from '../context.js';
 import { Meter } from './common.js';

@@ -3,14 +3,14 @@
  * a ping (§5.5.2: the server must answer with a pong) and a close. Over TLS for wss/https targets.
  */
 import { randomBytes } from 'node:crypto';
-import type { Probe } from '../../types.js';
+import type { Probe } from '../../model/index.js';
 import { ByteSink } from '../../transport/conn.js';
 import { authority, type ProbeContext } from '../context.js';
 import { h1Request, readH1Response } from '../h1-exchange.js';
 import { handshakeRequestHeaders, makeWebSocketKey, validateHandshakeResponse } from '../../wire/websocket/handshake.js';
 import { FrameDecoder, OPCODES, closePayload, encodeFrame } from '../../wire/websocket/frame.js';
 import { FramePump } from '../pump.js';
-import type { WsHandshakeCheck, WsRoundTrip } from '../stages/upgrade-types.js';
+import type { WsHandshakeCheck, WsRoundTrip } from '../../model/upgrade-probes.js';
 import { Meter, headerBag, openStream, requestSent, userHeaders } from './common.js';
 
 export interface WsProbeOptions {
