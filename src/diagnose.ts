@@ -6,6 +6,9 @@
  * const report = await diagnose('https://example.com');
  * console.log(report.verdict, report.findings.map((f) => f.code));
  */
+import { clientRows } from './diagnosis/rules/clients.js';
+import { applyPointOfView } from './diagnosis/point-of-view.js';
+import { offersH2 } from './clients/profile.js';
 import { ipVersion } from './wire/ip.js';
 import type { ConnectOutcome, Probe, Report, Target, TlsSurface, TlsSurfaceReport } from './model/index.js';
 import { parseTarget, parseResolve, type ResolvePin } from './model/target.js';
@@ -28,6 +31,10 @@ import { directPathProbe } from './probes/upgrade/direct-path.js';
 import { protocolMatrix } from './diagnosis/rules/upgrade.js';
 
 export interface DiagnoseOptions {
+  /** Client profiles to simulate (--clients); each gets a row in `report.clients`. */
+  clients?: import('./clients/profile.js').ClientProfile[];
+  /** The id of the client whose point of view the verdict takes (--client); it is among `clients`. */
+  pointOfView?: string;
   /** Per-probe deadline in ms (default 3000). */
   timeoutMs?: number;
   /**
@@ -175,6 +182,13 @@ export async function diagnose(url: string | Target, options: DiagnoseOptions = 
   if (options.insecure) acceptCertificate(out);
   const matrix = evidence.flatMap(protocolMatrix);
   const surfaces = evidence.flatMap((e) => e.probes).flatMap((p) => (p.kind === 'tls-stage' && p.stage.surface?.detail ? [surfaceReport(p.address, p.stage.surface)] : []));
+  const clients = evidence.flatMap(clientRows);
+  const who = options.pointOfView ? options.clients?.find((c) => c.id === options.pointOfView) : undefined;
+  const pov = who ? applyPointOfView(out.findings, clients, target, { id: who.id, name: who.client.name, version: who.client.version, policy: who.policy, offersH2: offersH2(who) }) : undefined;
+  if (pov) {
+    out.findings = pov.findings;
+    out.verdict = pov.verdict;
+  }
   return {
     schemaVersion: 1,
     tool: { name: 'h2doctor', version: VERSION },
@@ -191,6 +205,8 @@ export async function diagnose(url: string | Target, options: DiagnoseOptions = 
     ...(hop ? { proxy: hop } : {}),
     ...(matrix.length ? { matrix } : {}),
     ...(surfaces.length ? { tlsSurface: surfaces } : {}),
+    ...(options.clients?.length ? { clients } : {}),
+    ...(pov ? { pointOfView: pov.pointOfView } : {}),
     ...(byResolver ? { resolvers: resolverAnswers(byResolver.answers, out.addresses) } : {}),
   };
 }

@@ -52,6 +52,16 @@ export const CLIENTS = [
     real: { parse: 'curl', run: (u, c) => ({ cmd: 'curl', args: ['-sv', '--http2', '--max-time', '5', '-o', '/dev/null', '--cacert', c.caFile, u] }) },
   },
   {
+    id: 'curl-tls12', name: 'curl --tls-max 1.2', describe: 'curl --http2 --tls-max 1.2 <url>: a client limited to TLS 1.2 (OpenSSL)',
+    installed: () => which('curl'),
+    version: async (_c, run) => first(await run('curl', ['--version']), /^curl (\S+)/),
+    library: () => 'OpenSSL 3',
+    policy: { kind: 'cli', cleartext: 'h2c-upgrade', needsH2: false, refusesBlocklistedCipher: false, note: 'curl limited to TLS 1.2, like clients that predate TLS 1.3' },
+    https: (u, c) => ({ cmd: 'curl', args: ['-sv', '--http2', '--tls-max', '1.2', '--max-time', '5', '--cacert', c.caFile, u] }),
+    http: (u) => ({ cmd: 'curl', args: ['-sv', '--http2', '--max-time', '5', u] }),
+    real: { parse: 'curl', run: (u, c) => ({ cmd: 'curl', args: ['-sv', '--http2', '--tls-max', '1.2', '--max-time', '5', '-o', '/dev/null', '--cacert', c.caFile, u] }) },
+  },
+  {
     id: 'openssl', name: 'openssl s_client', describe: 'openssl s_client -alpn h2,http/1.1',
     installed: () => which('openssl'),
     version: async (_c, run) => first(await run('openssl', ['version']), /^OpenSSL (\S+)/),

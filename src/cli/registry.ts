@@ -35,6 +35,8 @@ export const DIAGNOSE_OWN: readonly FlagSpec[] = [
   f('compare-direct', { type: 'boolean', help: 'with a proxy: probe the direct path too and compare ALPN and certificates' }),
   FLAGS['dns-server'],
   withHelp(FLAGS.html, 'also write the report as one self-contained HTML page: verdict, findings, fixes, the protocol matrix and a waterfall of the probes'),
+  f('clients', { type: 'string', value: '<all|list>', help: 'simulate real clients from their captured profiles (all, or ids / profile files, comma-separated: curl,chrome,grpc,app.json): a table of who gets h2, falls back to HTTP/1.1 or fails, and why' }),
+  f('client', { type: 'string', value: '<name|profile.json>', complete: 'file', help: "diagnose from this client's point of view: its own hello, its HTTP/2 opening, its requirements (gRPC needs h2, a browser never uses h2c)" }),
   FLAGS.verbose,
 ];
 

@@ -9,25 +9,11 @@ import { parseClientHello } from '../wire/tls/client-hello.js';
 import { ja4Parts } from '../wire/tls/ja4.js';
 import { cipherSuiteName, extensionName, groupName, isGrease, sigSchemeName, versionName } from '../wire/tls/registry.js';
 import type { H2Opening } from '../wire/http2/fingerprint.js';
+import type { ClientPolicy } from '../model/client-probes.js';
 
 export const PROFILE_SCHEMA_VERSION = 1;
 
-/**
- * What a client needs, from its own point of view.
- * - `cleartext`: what it does with an http:// URL: plain HTTP/1.1 (browsers, most libraries), h2c by
- *   prior knowledge (gRPC), or an `Upgrade: h2c` attempt (curl --http2).
- * - `needsH2`: it fails rather than fall back to HTTP/1.1 (gRPC).
- * - `refusesBlocklistedCipher`: it will not speak HTTP/2 over a TLS 1.2 suite on the RFC 9113 Appendix A
- *   block list (Chromium: ERR_HTTP2_INADEQUATE_TRANSPORT_SECURITY).
- */
-export interface ClientPolicy {
-  kind: 'browser' | 'grpc' | 'cli' | 'library' | 'unknown';
-  cleartext: 'http1' | 'h2c-prior-knowledge' | 'h2c-upgrade';
-  needsH2: boolean;
-  refusesBlocklistedCipher: boolean;
-  /** Where the policy comes from, in a few words. */
-  note?: string;
-}
+export type { ClientPolicy };
 
 export interface ProfileExtension {
   type: number;

@@ -22,8 +22,6 @@ const ALL = Object.keys(CODES) as Code[];
  */
 const IN_PROGRESS = new Set<Code>([
   'h2-connection-specific-header',
-  'client-handshake-fails',
-  'client-falls-back-to-http1',
   'websocket-protocol-error',
 ]);
 

@@ -267,9 +267,10 @@ import { HOSTILE_SCENARIOS } from './scenarios/hostile.js';
 import { UPGRADE_SCENARIOS } from './scenarios/upgrade.js';
 import { FLAPPING_SCENARIOS } from './scenarios/flapping.js';
 import { TRANSPORT_SCENARIOS } from './scenarios/transport.js';
+import { CLIENT_SCENARIOS } from './scenarios/clients.js';
 
 /** Every scenario: the foundation's above, then each family's own file. */
-export const ALL_SCENARIOS: LabScenario[] = [...SCENARIOS, ...TRANSPORT_SCENARIOS, ...TLS_SCENARIOS, ...UPGRADE_SCENARIOS, ...HOSTILE_SCENARIOS, ...FLAPPING_SCENARIOS];
+export const ALL_SCENARIOS: LabScenario[] = [...SCENARIOS, ...TRANSPORT_SCENARIOS, ...TLS_SCENARIOS, ...UPGRADE_SCENARIOS, ...HOSTILE_SCENARIOS, ...FLAPPING_SCENARIOS, ...CLIENT_SCENARIOS];
 
 export function findScenario(id: string): LabScenario | undefined {
   return ALL_SCENARIOS.find((s) => s.id === id);

@@ -9,5 +9,6 @@ export * from './target.js';
 export type * from './probes.js';
 export type * from './tls-probes.js';
 export type * from './upgrade-probes.js';
+export type * from './client-probes.js';
 export type * from './report.js';
 export type * from './watch.js';

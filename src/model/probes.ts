@@ -5,6 +5,7 @@
 import type { Classified, Excerpt, FirstBytes, StreamEnd } from '../wire/sniff.js';
 import type { TlsFamilyProbe } from './tls-probes.js';
 import type { UpgradeFamilyProbe } from './upgrade-probes.js';
+import type { ClientFamilyProbe } from './client-probes.js';
 import type { Target } from './target.js';
 
 export type { Classified, Excerpt, FirstBytes, StreamEnd };
@@ -20,7 +21,7 @@ export type CoreProbe =
   | (ProbeCommon & { kind: 'h1'; name: 'h1-tls' | 'h1-cleartext' | 'sniff-http1'; tls?: TlsResult; h1: Http1Result });
 
 /** Every probe: the foundation's, and each family's own (defined beside its stage). */
-export type Probe = CoreProbe | TlsFamilyProbe | UpgradeFamilyProbe;
+export type Probe = CoreProbe | TlsFamilyProbe | UpgradeFamilyProbe | ClientFamilyProbe;
 
 export type ProbeKind = Probe['kind'];
 export type ProbeName = Extract<Probe, { name: string }>['name'] | 'tcp' | 'h2c-upgrade';

@@ -7,6 +7,7 @@ import type { Excerpt, Probe } from './probes.js';
 import type { MatrixRow, ProxyHop } from './upgrade-probes.js';
 import type { TlsSurfaceVersion } from './tls-probes.js';
 import type { Target } from './target.js';
+import type { ClientRow, PointOfView } from './client-probes.js';
 
 export interface EvidenceItem {
   /** The probe that shows it. */
@@ -83,6 +84,10 @@ export interface Report {
   proxy?: ProxyHop;
   /** The same request over HTTP/1.0, HTTP/1.1 and HTTP/2 (status and key fields), per address. */
   matrix?: MatrixRow[];
+  /** With --clients / --client: each simulated client's outcome per address (h2 / h2c / HTTP/1.1 / fallback / fails, and why). */
+  clients?: ClientRow[];
+  /** With --client: the verdict is this client's (its requirements), and the findings that do not concern it are set aside. */
+  pointOfView?: PointOfView;
   /** With --dns-server: each named resolver's answer, and what works on it. */
   resolvers?: ResolverAnswer[];
   /** With --survey: the TLS surface of each address (like sslyze's accepted_cipher_suites). */

@@ -8,6 +8,10 @@ import { bracketHost } from '../wire/ip.js';
 
 /** The options of a diagnosis that probes read (a subset of `DiagnoseOptions`). */
 export interface ProbeOptions {
+  /** Client profiles to simulate (--clients / --client). */
+  clients?: import('../clients/profile.js').ClientProfile[];
+  /** The client chosen with --client. */
+  pointOfView?: string;
   /** Enumerate the server's whole TLS surface, not just bisect a failure. */
   survey?: boolean;
   /** Most new connections per second during a survey. */

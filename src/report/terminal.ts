@@ -41,6 +41,7 @@ export function renderTerminal(r: Report, o: TerminalOptions): string {
   if (r.proxy) out.push(c(`  ${proxyLine(r.proxy)}`, 'dim'));
   out.push(...renderMatrix(r, c, o.verbose));
   out.push(...renderTlsSurface(r, c, o.verbose));
+  out.push(...renderClients(r, c, o.verbose));
 
   for (const f of r.findings) {
     out.push('');
@@ -170,6 +171,43 @@ function renderTlsSurface(r: Report, c: Paint, verbose: boolean): string[] {
     if (s.alpn?.length) out.push(`  ALPN: ${s.alpn.map((a) => `[${a.offered.join(',')}] → ${a.chosen ?? 'none'}`).join('  ·  ')}`);
     if (s.noSni) out.push(`  without SNI: ${s.noSni}`);
     if (s.unknownName) out.push(`  unknown name: ${s.unknownName}`);
+  }
+  return out;
+}
+
+/**
+ * The client-simulation table (--clients / --client): one line per client (and address when there
+ * are several): TLS version, cipher, ALPN, then h2 / h2c / http/1.1 / http/1.1 fallback / fails and why.
+ * With --client, the point of view first.
+ */
+function renderClients(r: Report, c: (s: string, ...st: Style[]) => string, _verbose?: boolean): string[] {
+  const out: string[] = [];
+  const pov = r.pointOfView;
+  if (pov) {
+    out.push('', `${c('Point of view:', 'bold')} ${pov.name} ${pov.version} (${pov.policy.kind}${pov.policy.needsH2 ? ', needs HTTP/2' : ''})`);
+    out.push(`  ${pov.reason}`);
+    for (const a of pov.setAside) out.push(c(`  set aside: ${a.code}: ${a.why}`, 'dim'));
+  }
+  const rows = r.clients ?? [];
+  if (!rows.length || (pov && rows.length === 1)) return out;
+  const multi = new Set(rows.map((x) => x.address)).size > 1;
+  const cells = rows.map((x) => [
+    `${x.client}${multi ? ` @${x.address}` : ''}`,
+    x.version,
+    (x.tlsVersion ?? '').replace('TLSv', ''),
+    (x.cipher ?? '').replace(/^TLS_/, ''),
+    x.alpn === undefined ? '' : x.alpn ?? 'none',
+    x.outcome,
+    x.reason,
+  ]);
+  const head = ['client', 'version', 'TLS', 'cipher', 'ALPN', 'outcome', 'why'];
+  const w = head.map((h, i) => (i === 6 ? 0 : Math.max(h.length, ...cells.map((x) => x[i]!.length))));
+  const fmt = (x: string[]) => x.map((v, i) => (i === 6 ? v : v.padEnd(w[i]!))).join('  ').trimEnd();
+  out.push('', c('Clients (each client\'s own hello, replayed)', 'bold'), c(`  ${fmt(head)}`, 'dim'));
+  for (const [i, x] of cells.entries()) {
+    const o = rows[i]!.outcome;
+    const line = `  ${fmt(x)}`;
+    out.push(o === 'fails' ? c(line, 'red') : o === 'http/1.1 fallback' ? c(line, 'yellow') : line);
   }
   return out;
 }

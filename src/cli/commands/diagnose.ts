@@ -82,6 +82,7 @@ export async function diagnoseOptions(p: Parsed, io: CliIO): Promise<DiagnoseOpt
     o.wsProtocols = wsp;
   }
   if (p.bool('compare-direct')) o.compareDirect = true;
+  if (p.spec.flags.some((f) => f.name === 'clients')) await clientOptions(p, io, o);
   const dns = p.list('dns-server');
   if (dns.length) o.dnsServers = dnsServersFlag(dns);
   return o;
@@ -120,4 +121,25 @@ export function writeHtmlFile(path: string, shown: string, html: string): void {
 
 export function exitFor(r: Report): number {
   return r.verdict === 'fail' ? EXIT.fail : EXIT.ok;
+}
+
+/** --clients and --client: the profiles to simulate and whose point of view the verdict takes. */
+async function clientOptions(p: Parsed, io: CliIO, o: DiagnoseOptions): Promise<void> {
+  const list = p.str('clients');
+  const one = p.str('client');
+  if (list === undefined && one === undefined) return;
+  const { selectProfiles, findProfile } = await import('../../clients/load.js');
+  const { ProfileError } = await import('../../clients/profile.js');
+  try {
+    const profiles = list !== undefined ? selectProfiles(list, io.cwd) : [];
+    if (one !== undefined) {
+      const who = findProfile(one, io.cwd);
+      if (!profiles.some((x) => x.id === who.id)) profiles.push(who);
+      o.pointOfView = who.id;
+    }
+    o.clients = profiles;
+  } catch (e) {
+    if (e instanceof ProfileError) throw new UsageError(`${list !== undefined && one === undefined ? '--clients' : '--client'}: ${e.message}`);
+    throw e;
+  }
 }

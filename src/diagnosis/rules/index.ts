@@ -14,12 +14,13 @@ import { dnsAddressesDisagree, dnsNoAddress } from './dns.js';
 import { resolversDisagree } from './resolvers.js';
 import { proxyVsDirect } from './report-level.js';
 import { vantageFinding } from './vantage.js';
+import { clientsRule } from './clients.js';
 
 /**
  * The rules over one address's evidence.
  * @example RULES.map((r) => r.ruleName) // ['transport', 'tls', 'scheme-https-on-cleartext-port', …]
  */
-export const RULES: readonly Rule[] = Object.freeze([transportRule, tlsRule, tlsWeakDhRule, ...PROTOCOL_RULES, ...SESSION_RULES, h2FieldsRule, ...UPGRADE_RULES]);
+export const RULES: readonly Rule[] = Object.freeze([transportRule, tlsRule, tlsWeakDhRule, ...PROTOCOL_RULES, ...SESSION_RULES, h2FieldsRule, ...UPGRADE_RULES, clientsRule]);
 
 /**
  * The rules over the whole diagnosis (every address at once), run after the address rules.

@@ -5,8 +5,9 @@
  */
 import { TLS_STAGES } from './tls.js';
 import { UPGRADE_STAGES } from './upgrade.js';
+import { CLIENT_STAGES } from '../clients/stage.js';
 
 export type { Go, ProbeStage } from './types.js';
 import type { ProbeStage } from './types.js';
 
-export const STAGES: ProbeStage[] = [...TLS_STAGES, ...UPGRADE_STAGES];
+export const STAGES: ProbeStage[] = [...TLS_STAGES, ...UPGRADE_STAGES, ...CLIENT_STAGES];

@@ -90,7 +90,8 @@ export interface BuiltHello extends BuiltClientHello {
   keys: Map<number, { kind: string; priv: KeyObject | ReturnType<typeof createECDH> }>;
 }
 
-function makeShare(group: number): { pub: Uint8Array; priv: KeyObject | ReturnType<typeof createECDH>; kind: string } | undefined {
+/** A fresh key share for a group we can compute with (undefined for others). */
+export function makeShare(group: number): { pub: Uint8Array; priv: KeyObject | ReturnType<typeof createECDH>; kind: string } | undefined {
   const kind = KEYABLE[group];
   if (!kind) return undefined;
   if (kind === 'x25519' || kind === 'x448') {

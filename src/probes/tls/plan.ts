@@ -120,10 +120,11 @@ async function checks(ctx: ProbeContext, d: TlsProbe, raw: RawRunner, mirrorOnly
  * widest hello clears most suspects without a connection: a version ≥ 1.2, a suite and a group
  * that Node also offers cannot be the cause.
  */
-async function bisect(ctx: ProbeContext, raw: RawRunner): Promise<void> {
+export async function bisect(ctx: ProbeContext, raw: RawRunner, from?: Omit<HelloSpec, 'sni'>): Promise<void> {
   const sni = ctx.target.sni;
-  const base = await nodeDefaultHello();
-  const mirrorSpec: HelloSpec = { ...base, alpn: ALPN, sni };
+  // From Node's own hello by default; a simulated client bisects from its profile's parameters.
+  const base = from ?? { ...(await nodeDefaultHello()), alpn: ALPN };
+  const mirrorSpec: HelloSpec = { ...base, sni };
   const wide = widestHello(sni);
   const [mirror, widest] = await Promise.all([
     raw('mirror', "Node's own ClientHello, read raw", mirrorSpec),
@@ -155,7 +156,7 @@ async function bisect(ctx: ProbeContext, raw: RawRunner): Promise<void> {
   // Nothing the ServerHello shows explains it: signature algorithms, ALPN, or the version/suite/group combination.
   await Promise.all([
     raw('narrow-sigalg', "the widest hello with Node's signature algorithms only", { ...wide, sigalgs: base.sigalgs }),
-    raw('narrow-alpn', "the widest hello with Node's ALPN list (h2, http/1.1)", { ...wide, alpn: ALPN }),
+    raw('narrow-alpn', "the widest hello with Node's ALPN list (h2, http/1.1)", { ...wide, alpn: base.alpn }),
     ...(suspects.some((s) => s[0] === 'narrow-cipher') ? [] : [raw('narrow-cipher', "the widest hello with Node's cipher suites only", { ...wide, ciphers: base.ciphers })]),
     ...(suspects.some((s) => s[0] === 'narrow-group') ? [] : [raw('narrow-group', "the widest hello with Node's groups only", { ...wide, groups: base.groups })]),
   ]);

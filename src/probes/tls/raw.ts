@@ -46,8 +46,17 @@ export interface RawHelloOptions {
  * p.raw.outcome; // 'server-hello'
  */
 export async function rawHello(ctx: ProbeContext, label: string, purpose: string, spec: HelloSpec, o: RawHelloOptions = {}): Promise<RawProbe> {
+  return rawHelloFrom(ctx, label, purpose, describeOffer(spec), () => buildHello(spec), o);
+}
+
+/**
+ * {@link rawHello} for a hello built by the caller (a client profile replayed with fresh key shares).
+ *
+ * @example
+ * await rawHelloFrom(ctx, 'client-curl', 'curl's own hello', offer, () => helloFromProfile(p, sni));
+ */
+export async function rawHelloFrom(ctx: ProbeContext, label: string, purpose: string, offer: RawTlsResult['offer'], build: () => BuiltHello, o: RawHelloOptions = {}): Promise<RawProbe> {
   const m = new Meter(ctx, `tls-raw-${label}`);
-  const offer = describeOffer(spec);
   const c = await ctx.dial(ctx.address, ctx.port, ctx.timeoutMs);
   m.queuedMs = c.queuedMs ?? 0;
   if (!c.outcome.ok) {
@@ -55,7 +64,7 @@ export async function rawHello(ctx: ProbeContext, label: string, purpose: string
   }
   let hello: BuiltHello;
   try {
-    hello = buildHello(spec);
+    hello = build();
   } catch (e) {
     c.socket.destroy();
     return { kind: 'tls-raw', label, purpose, ...m.common(c.outcome), raw: { offer, outcome: 'malformed', detail: `could not build the hello: ${(e as Error).message}` } };
