@@ -180,7 +180,7 @@ function renderTlsSurface(r: Report, c: Paint, verbose: boolean): string[] {
  * are several): TLS version, cipher, ALPN, then h2 / h2c / http/1.1 / http/1.1 fallback / fails and why.
  * With --client, the point of view first.
  */
-function renderClients(r: Report, c: (s: string, ...st: Style[]) => string, _verbose?: boolean): string[] {
+function renderClients(r: Report, c: Paint, _verbose?: boolean): string[] {
   const out: string[] = [];
   const pov = r.pointOfView;
   if (pov) {
