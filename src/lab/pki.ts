@@ -321,7 +321,14 @@ async function issueLeaf(ca: CaPair, o: IssueOptions): Promise<IssuedCert> {
 function loadX509(): Promise<typeof X509> {
   x509Module ??= (async () => {
     installReflectMetadata();
-    const m = await import('@peculiar/x509');
+    let m: typeof X509;
+    try {
+      m = await import('@peculiar/x509');
+    } catch (e) {
+      x509Module = undefined;
+      // An optional dependency: only the lab's certificates need it, never a diagnosis.
+      throw new Error(`the lab's certificates need @peculiar/x509, an optional dependency that is not installed (npm i @peculiar/x509): ${(e as Error).message}`);
+    }
     m.cryptoProvider.set(webcrypto as unknown as Parameters<typeof m.cryptoProvider.set>[0]);
     return m;
   })();
