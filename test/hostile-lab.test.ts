@@ -94,6 +94,15 @@ describe('hostile lab: every behaviour is an error, within --max-time + 0.5 s an
         })),
       ),
     );
+    // The table the issue asks for (log only): behaviour, verdict and code, wall time, peak RSS.
+    const verdict = (c: ChildRun) => (c.code === 1 ? 'fail' : c.code === 0 ? 'ok' : `exit ${c.code}`);
+    console.log(
+      [
+        `| behaviour | diagnose: verdict, codes | diagnose wall ms | diagnose peak RSS MB | trace: verdict | trace wall ms | trace peak RSS MB |`,
+        '|---|---|---|---|---|---|---|',
+        ...rows.map((r) => `| ${r.id} | ${verdict(r.d)}, ${r.codes.join(' ')} | ${r.d.wallMs} | ${(r.d.peakKib / 1024).toFixed(0)} | ${verdict(r.t)} | ${r.t.wallMs} | ${(r.t.peakKib / 1024).toFixed(0)} |`),
+      ].join('\n'),
+    );
     const failures: string[] = [];
     for (const r of rows) {
       const problems: string[] = [];

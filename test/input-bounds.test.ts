@@ -56,3 +56,27 @@ describe('input bounds', () => {
     expect(r.stderr).toMatch(/over the 4 MiB a checks file may have/);
   }, 30_000);
 });
+
+describe('bad user input: one line, exit 2, before any connection', () => {
+  test.each([
+    [['--sni', 'a'.repeat(300)], /--sni: .* is not a valid server name \(300 characters, at most 253\)/],
+    [['--sni', 'bad..name'], /an empty label/],
+    [['--sni', 'x_y.-bad-.example'], /inner hyphens only/],
+    [['--timeout', '5'], /--timeout must be between 100 and/],
+    [['--max-time', '0'], /--max-time must be between 0.1 and 3600 seconds/],
+    [['--max-time', 'soon'], /--max-time wants seconds/],
+  ])('%j', async (flags, message) => {
+    const r = await run(['https://example.invalid/', ...(flags as string[])]);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(message as RegExp);
+  }, 30_000);
+
+  test('a broken PEM block in --cacert', async () => {
+    const f = join(dir, 'broken.pem');
+    writeFileSync(f, '-----BEGIN CERTIFICATE-----\nMIIBxyz\n-----END CERTIFICATE-----\n');
+    const r = await run(['https://example.invalid/', '--cacert', f]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--cacert: .*certificate 1 is not a valid PEM certificate/);
+  }, 30_000);
+});

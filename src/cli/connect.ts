@@ -3,6 +3,7 @@
  * command that connects. Bad values are UsageErrors (exit 2) before any connection.
  */
 import { readdir, readFile } from 'node:fs/promises';
+import { X509Certificate } from 'node:crypto';
 import { join } from 'node:path';
 import type { CliIO } from './io.js';
 import { UsageError } from './io.js';
@@ -30,6 +31,38 @@ export function secondsFlag(name: string, v: string | undefined): number | undef
   return Math.round(s * 1000);
 }
 
+/** The lowest --timeout accepted, in ms. */
+export const TIMEOUT_FLOOR_MS = 100;
+
+/**
+ * RFC 6066 §3: SNI carries a DNS host name (A-labels, no trailing dot): at most 253 characters, labels
+ * of 1–63 letters, digits or hyphens, not starting or ending with a hyphen. '' turns SNI off.
+ */
+export function checkSni(sni: string): string {
+  if (sni === '') return sni;
+  const bad = (why: string) => new UsageError(`--sni: ${JSON.stringify(sni.length > 80 ? `${sni.slice(0, 80)}…` : sni)} is not a valid server name (${why})`);
+  if (sni.length > 253) throw bad(`${sni.length} characters, at most 253`);
+  for (const label of sni.split('.')) {
+    if (label.length === 0) throw bad('an empty label');
+    if (label.length > 63) throw bad(`a label of ${label.length} characters, at most 63`);
+    if (!/^[A-Za-z0-9_](?:[A-Za-z0-9_-]*[A-Za-z0-9_])?$/.test(label)) throw bad(`label ${JSON.stringify(label.slice(0, 63))}: letters, digits and inner hyphens only (IDN names as xn-- A-labels)`);
+  }
+  return sni;
+}
+
+/** Every CERTIFICATE block of a PEM text must decode: a broken block is a UsageError naming it. */
+export function checkPemBlocks(text: string, what: string): void {
+  const blocks = text.match(/-----BEGIN CERTIFICATE-----[\s\S]*?(?:-----END CERTIFICATE-----|$)/g) ?? [];
+  blocks.forEach((b, i) => {
+    if (!b.includes('-----END CERTIFICATE-----')) throw new UsageError(`${what}: certificate ${i + 1} has no -----END CERTIFICATE----- line`);
+    try {
+      new X509Certificate(b);
+    } catch (e) {
+      throw new UsageError(`${what}: certificate ${i + 1} is not a valid PEM certificate (${(e as Error).message.split('\n')[0]})`);
+    }
+  });
+}
+
 /** Time kept after the probes' deadline for the rules, the report and the exit. */
 const RESERVE_MS = 150;
 
@@ -46,7 +79,8 @@ export async function connectionOptions(p: Parsed, io: CliIO): Promise<DiagnoseO
   const o: DiagnoseOptions = { env: io.env };
   const pins = p.list('resolve').map(parseResolve);
   if (pins.length) o.resolve = pins;
-  const timeoutMs = intFlag('--timeout', p.str('timeout'), 1, 600_000);
+  // A floor: below 100 ms even a loopback TLS handshake cannot finish, and every probe would time out.
+  const timeoutMs = intFlag('--timeout', p.str('timeout'), TIMEOUT_FLOOR_MS, 600_000);
   if (timeoutMs !== undefined) o.timeoutMs = timeoutMs;
   const maxTime = secondsFlag('--max-time', p.str('max-time'));
   if (maxTime !== undefined) o.maxTimeMs = maxTime;
@@ -57,7 +91,7 @@ export async function connectionOptions(p: Parsed, io: CliIO): Promise<DiagnoseO
     o.caFile = cacert;
   }
   const sni = p.str('sni');
-  if (sni !== undefined) o.sni = sni;
+  if (sni !== undefined) o.sni = checkSni(sni);
   const proxy = p.str('proxy');
   const noProxy = p.bool('no-proxy') || p.str('noproxy') === '*';
   if (proxy !== undefined && noProxy) throw new UsageError(`--proxy and ${p.bool('no-proxy') ? '--no-proxy' : "--noproxy '*'"} contradict each other`);
@@ -163,6 +197,7 @@ export async function readCa(file: string): Promise<string> {
     throw new UsageError(`--cacert: cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
   if (!text.includes('-----BEGIN CERTIFICATE-----')) throw new UsageError(`--cacert: ${file} holds no PEM certificate`);
+  checkPemBlocks(text, `--cacert: ${file}`);
   return text;
 }
 
