@@ -259,16 +259,18 @@ describe('h2doctor init', () => {
     expect(readFileSync(out, 'utf8')).toBe(text);
   });
 
-  test('--force overwrites; a broken endpoint gives expectations of what it does now, commented', async () => {
+  test('--force overwrites; a broken endpoint: a warning, the healthy expectation (protocol: h2) with the failure as a comment, and check fails', async () => {
     const out = join(dir, 'legacy.yaml');
     writeFileSync(out, 'old\n');
     const r = await run(['init', lab.vars[B.url]!, '--resolve', lab.vars[B.pin]!, '--cacert', lab.vars[LAB_CA_VARIABLE]!, '-o', out, '--force', '--env', 'staging']);
     expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/^h2doctor: warning: HTTP\/2 fails on \S+ now \(alpn-no-h2\); \S*legacy\.yaml expects what a healthy endpoint gives/);
     const text = readFileSync(out, 'utf8');
-    expect(text).toMatch(/^ {6}protocol: http\/1\.1/m);
+    expect(text).toMatch(/^ {6}protocol: h2 {2}# what a healthy endpoint gives; fails now: http\/1\.1 is negotiated \(alpn-no-h2\)$/m);
+    expect(text).not.toMatch(/^ {6}protocol: http\/1\.1/m);
     expect(text).toMatch(/^ {6}# now: alpn-no-h2 \(error\): /m);
     const c = await run(['check', out, '--env', 'staging']);
-    expect(c.code).toBe(0);
+    expect(c.code).toBe(1);
   });
 
   test('-o - prints the file; bad usage is one line', async () => {

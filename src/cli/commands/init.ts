@@ -61,6 +61,15 @@ export async function initCommand(args: string[], io: CliIO): Promise<number> {
   } catch (e) {
     throw new UsageError(`cannot write ${fileName}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
+  // HTTP/2 failing now: say so, and that the file holds the healthy expectation (check fails until fixed).
+  const h2 = report.negotiated.protocol === 'h2' || report.negotiated.protocol === 'h2c';
+  if (!h2 || report.verdict === 'fail') {
+    const codes = report.findings.filter((f) => f.severity === 'error').map((f) => f.code);
+    io.stderr(
+      `h2doctor: warning: HTTP/2 fails on ${report.target.url} now (${codes.join(', ') || `negotiated ${report.negotiated.protocol ?? 'nothing'}`}); ` +
+        `${out === undefined ? 'the file' : fileName} expects what a healthy endpoint gives, with the current failure as a comment, so check fails until it is fixed\n`,
+    );
+  }
   const n = parsed.plan!.checks[0]!.expect;
   io.stdout(
     `wrote ${fileName}: 1 check with ${Object.keys(n).length} expectations (diagnosis now: ${report.verdict}` +
