@@ -21,7 +21,7 @@ import { findBinary, skipWithout } from './real-helpers.js';
 const CLI = new URL('../dist/h2doctor.cjs', import.meta.url).pathname;
 const PRELOAD = new URL('./fixtures/peak-rss.cjs', import.meta.url).pathname;
 /** --max-time for every run (seconds): short, so the slow behaviours end soon. */
-const MAX_TIME_S = 2;
+const MAX_TIME_S = 3;
 const WALL_BOUND_MS = MAX_TIME_S * 1000 + 500;
 const RSS_BOUND_KIB = 128 * 1024;
 
@@ -78,7 +78,7 @@ async function withScenario<T>(s: LabScenario, f: (r: RunningScenario) => Promis
 
 describe('hostile lab: every behaviour is an error, within --max-time + 0.5 s and 128 MB', () => {
   test('diagnose and trace of each behaviour', async () => {
-    const run = limiter(3);
+    const run = limiter(2);
     const rows = await Promise.all(
       HOSTILE_SCENARIOS.map((s) =>
         run(() => withScenario(s, async (r) => {

@@ -143,10 +143,10 @@ export function serveHostileH2(sock: Duplex, kind: HostileH2Kind, initial: Uint8
         write(dataFrame(1, ascii('body first\n')));
         return write(headersFrame(1, new Uint8Array([STATUS_200]), { endHeaders: true, endStream: true }));
       case 'slow-drip': {
-        // A whole response, one byte every 200 ms.
+        // A whole response, one byte a second: its HEADERS alone take 10 s, past any sane deadline.
         const all = concat([encodeFrame(headersFrame(1, new Uint8Array([STATUS_200]), { endHeaders: true })), encodeFrame(dataFrame(1, ascii('ok\n'), { endStream: true }))]);
         let i = 0;
-        return every(200, () => (i < all.length ? write(all.subarray(i, ++i)) : undefined));
+        return every(1000, () => (i < all.length ? write(all.subarray(i, ++i)) : undefined));
       }
       default:
         return; // no-response: SETTINGS, then silence
