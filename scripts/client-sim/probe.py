@@ -7,8 +7,8 @@ try:
     ctx = ssl.create_default_context(cafile=sys.argv[2])
     r = urllib.request.urlopen(sys.argv[1], context=ctx, timeout=5)
     sock = r.fp.raw._sock
-    r.read()
     out.update(proto="HTTP/1.1", version=sock.version(), cipher=sock.cipher()[0], alpn=sock.selected_alpn_protocol())
+    r.read()
 except Exception as e:  # the error is the result
     out["error"] = repr(e)
 print(json.dumps(out))

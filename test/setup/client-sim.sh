@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Installs the real clients the client-simulation tests compare their profiles with (and that
+# scripts/capture-clients.mjs captures): curl, openssl, wget and gnutls-cli (GnuTLS), tstclnt (NSS),
+# Go, Java 17, Python 3, Chromium. Idempotent: does nothing when all are there.
+set -eu
+. "$(dirname "$0")/lib/apt-install.sh"
+need=()
+command -v curl >/dev/null 2>&1 || need+=(curl)
+command -v openssl >/dev/null 2>&1 || need+=(openssl)
+command -v wget >/dev/null 2>&1 || need+=(wget)
+command -v gnutls-cli >/dev/null 2>&1 || need+=(gnutls-bin)
+command -v tstclnt >/dev/null 2>&1 || need+=(libnss3-tools)
+command -v go >/dev/null 2>&1 || need+=(golang-go)
+command -v java >/dev/null 2>&1 || need+=(openjdk-17-jre-headless)
+[ -x /usr/bin/python3 ] || need+=(python3)
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
+[ ${#need[@]} -eq 0 ] && { echo "client-simulation clients present"; exit 0; }
+apt_install "${need[@]}"
