@@ -12,7 +12,7 @@ import { shippedProfiles, findProfile } from '../src/clients/load.js';
 import type { LabEnv, RunningScenario } from '../src/lab/helpers.js';
 import { runCli } from '../src/cli/run.js';
 import { readFileSync } from 'node:fs';
-import { Ajv } from 'ajv';
+import { Ajv2020 as Ajv } from 'ajv/dist/2020.js';
 
 const validate = new Ajv({ allErrors: true, strict: false }).compile(JSON.parse(readFileSync(new URL('../docs/report.schema.json', import.meta.url), 'utf8')));
 
