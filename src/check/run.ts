@@ -9,6 +9,7 @@
  *   if (!ca.ok) exitWith(ca.error);
  *   const results = await runChecks(plan, { ca: ca.pem, concurrency: 4 });
  */
+import { CODES } from '../model/codes.js';
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, resolve as resolvePath } from 'node:path';
 import { diagnose as realDiagnose, DEFAULTS, type DiagnoseOptions } from '../diagnose.js';
@@ -139,6 +140,9 @@ async function runOne(check: ResolvedCheck, env: ResolvedEnvironment, opts: RunC
       }),
     ]);
     evidence = evidenceFromReport(report, check, now());
+    // Nothing could be connected to: one error with its root cause, not every expectation failing.
+    const root = report.negotiated.protocol === null ? report.findings.find((f) => f.severity === 'error' && (CODES[f.code].family === 'dns' || CODES[f.code].family === 'transport')) : undefined;
+    if (root) evidence.error = `could not connect: ${root.code}: ${root.title}`;
   } catch (e) {
     const message = e instanceof DeadlineError ? e.message : `diagnosis failed: ${e instanceof Error ? e.message : String(e)}`;
     evidence = { negotiatedProtocol: null, alpn: null, findings: [], statusByProtocol: {}, now: now(), error: message };
