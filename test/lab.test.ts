@@ -46,6 +46,8 @@ describe('lab scenarios', () => {
       target: recorded.target,
       resolution: recorded.resolution,
       evidence: recorded.resolution.addresses.map((address: string) => ({ address, target: recorded.target, probes: recorded.probes.filter((p: { address: string }) => p.address === address) })),
+      // Reproduce commands carry the proxy the run went through (the report keeps its URL).
+      ...(recorded.proxy ? { context: { proxy: recorded.proxy.url } } : {}),
     });
     expect(replay.findings).toEqual(recorded.findings);
     const worst = report.findings.some((f) => f.severity === 'error') ? 'fail' : report.findings.some((f) => f.severity === 'warning') ? 'warn' : 'ok';

@@ -12,9 +12,10 @@ import http from 'node:http';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
 import { diagnose } from '../src/diagnose.js';
 import { diagnoseReport } from '../src/diagnosis/replay.js';
+import { checkReproduce } from './reproduce-helpers.js';
 import { listen, type Listening } from '../src/lab/servers.js';
 import { ws426, wsUpgrade } from '../src/lab/upgrade-ws.js';
 import type { LabCertPreset } from '../src/lab/pki.js';
@@ -40,6 +41,9 @@ function run(cmd: string): Promise<string> {
   });
 }
 
+// Scenarios whose server never answers wait out h2doctor's and then each reproduce command's deadline.
+vi.setConfig({ testTimeout: 60_000 });
+
 let pki: LabPki;
 let caFile: string;
 let backend: Listening;
@@ -47,13 +51,13 @@ let backend: Listening;
 let stuck: Listening;
 
 async function local(scheme: 'http' | 'https' | 'ws' | 'wss', port: number, more: { path?: string; resolve?: string } = {}): Promise<Report> {
-  return replayed(await diagnose(`${scheme}://localhost:${port}${more.path ?? '/'}`, {
+  return reproduced(replayed(await diagnose(`${scheme}://localhost:${port}${more.path ?? '/'}`, {
     resolve: [more.resolve ?? `localhost:${port}:127.0.0.1`],
     ca: readFileSync(caFile, 'utf8'),
     caFile,
     timeoutMs: 3000,
     proxy: null,
-  }));
+  })));
 }
 
 /** curl over TLS to localhost:port with the lab CA; `-sv` shows the failure. */
@@ -342,5 +346,11 @@ function replayed(r: Report): Report {
   const strip = (fs: Report['findings']) => fs.map(({ reproduce: _r, ...f }) => f);
   expect(strip(again.findings)).toEqual(strip(r.findings));
   expect(again.verdict).toBe(r.verdict);
+  return r;
+}
+
+/** The report, after every reproduce command of its findings ran and showed the symptom. */
+async function reproduced(r: Report): Promise<Report> {
+  await checkReproduce(r, caFile);
   return r;
 }

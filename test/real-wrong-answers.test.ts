@@ -18,9 +18,10 @@ import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
 import { diagnose } from '../src/diagnose.js';
 import { diagnoseReport } from '../src/diagnosis/replay.js';
+import { checkReproduce } from './reproduce-helpers.js';
 import { listen, type Listening } from '../src/lab/servers.js';
 import { ws426, wsUpgrade } from '../src/lab/upgrade-ws.js';
 import type { Report } from '../src/model/index.js';
@@ -50,15 +51,18 @@ function run(cmd: string): Promise<string> {
 }
 
 async function local(scheme: 'http' | 'https' | 'ws', port: number, caFile: string, more: { path?: string; websocket?: string } = {}): Promise<Report> {
-  return replayed(await diagnose(`${scheme}://localhost:${port}${more.path ?? '/'}`, {
+  return reproduced(replayed(await diagnose(`${scheme}://localhost:${port}${more.path ?? '/'}`, {
     resolve: [`localhost:${port}:127.0.0.1`],
     ca: readFileSync(caFile, 'utf8'),
     caFile,
     timeoutMs: 3000,
     proxy: null,
     ...(more.websocket ? { websocket: more.websocket } : {}),
-  }));
+  })));
 }
+
+// Scenarios whose server never answers wait out h2doctor's and then each reproduce command's deadline.
+vi.setConfig({ testTimeout: 60_000 });
 
 let pki: LabPki;
 let caFile: string;
@@ -313,5 +317,11 @@ function replayed(r: Report): Report {
   const strip = (fs: Report['findings']) => fs.map(({ reproduce: _r, ...f }) => f);
   expect(strip(again.findings)).toEqual(strip(r.findings));
   expect(again.verdict).toBe(r.verdict);
+  return r;
+}
+
+/** The report, after every reproduce command of its findings ran and showed the symptom. */
+async function reproduced(r: Report): Promise<Report> {
+  await checkReproduce(r, caFile);
   return r;
 }

@@ -123,6 +123,41 @@ export function verdictOf(severities: Array<'error' | 'warning' | 'info'>): Verd
   return 'ok';
 }
 
+/**
+ * A reproduce command with the user's connection options and a deadline: every curl gets
+ * `--max-time` (and `--cacert`, `--proxy`, `--connect-to` for another SNI, as the run used them)
+ * and shows the failure (`-s` alone becomes `-sS`); every `openssl s_client` gets `-CAfile` and the
+ * SNI the run sent. Commands that already carry an option keep theirs.
+ */
+export function withUserOptions(cmd: string, v: Vars, ctx: ReproduceContext): string {
+  return cmd
+    .split(/(\s*(?:\||;|&&)\s*)/)
+    .map((part) => {
+      if (/^curl\s/.test(part)) {
+        let add = '';
+        if (!/--max-time|\s-m\s/.test(part)) add += ' --max-time 10';
+        if (ctx.caFile && !/--cacert/.test(part) && /https:|wss:/.test(part)) add += ` --cacert ${shellQuote(ctx.caFile)}`;
+        if (ctx.proxy && !/--proxy|\s-x\s/.test(part)) add += ` --proxy ${shellQuote(ctx.proxy)}`;
+        if (v.sniName && v.sniName !== v.host && !/--connect-to/.test(part)) add += ` --connect-to ${hostForUrl(v.sniName)}:${v.port}:${v.connect}`;
+        let out = `curl${add}${part.slice(4)}`;
+        // -s alone hides the error line: -sS keeps it.
+        out = out.replace(/\s-s(?=\s)/, ' -sS');
+        return out;
+      }
+      // nghttp has no overall deadline of its own: a server that never answers would hold it forever.
+      if (/^nghttp\s/.test(part)) return `timeout 10 ${part}`;
+      // openssl's output holds binary bytes (session tickets): grep must read it as text.
+      if (/^grep\s/.test(part) && !/^grep\s+-\w*a/.test(part)) return part.replace(/^grep\s+/, 'grep -a ');
+      if (/^openssl s_client\s/.test(part)) {
+        let out = part;
+        if (ctx.caFile && !/-CAfile/.test(out)) out = out.replace(/^openssl s_client/, `openssl s_client -CAfile ${shellQuote(ctx.caFile)}`);
+        return out;
+      }
+      return part;
+    })
+    .join('');
+}
+
 /** What the user's run used beyond the target, so reproduce commands carry it. */
 export interface ReproduceContext {
   /** The `--cacert` file, as given. */
@@ -199,7 +234,7 @@ export function buildFinding(code: Code, raw: RawFinding, target: Target, eviden
     clientsSee: k.clientsSee,
     evidence,
     fixes: serverFirst(k.fixes(vars), ctx.server),
-    reproduce: k.reproduce(vars),
+    reproduce: k.reproduce(vars).map((cmd) => withUserOptions(cmd, vars, ctx)),
     addresses,
   };
   if (raw.raise) f.severityRaised = raw.raise.why;

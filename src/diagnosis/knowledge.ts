@@ -43,7 +43,8 @@ const CORE_KNOWLEDGE: Partial<Record<Code, Knowledge>> = {
       { side: 'server', applies: 'dns', text: 'Make every address serve the same configuration, or remove the records of the addresses that misbehave (often a forgotten AAAA record or an old edge).' },
       { side: 'client', applies: 'curl', text: 'Pin one address while investigating: curl --resolve host:port:ADDRESS.' },
     ],
-    reproduce: (v) => [`getent ahosts ${v.host}`, `curl -sv --http2 -o /dev/null --resolve ${v.host}:${v.port}:ADDRESS ${v.url}   # once per address`],
+    // One curl per address the diagnosis compared (from the detail: "addr → protocol; …").
+    reproduce: (v) => [`getent ahosts ${v.host}`, ...[...(v.detail ?? '').matchAll(/(?:^|; )(\S+) →/g)].map((m) => `curl -sv --http2 -o /dev/null --resolve ${v.host}:${v.port}:${m[1]} ${v.url}`)],
   },
   'tcp-refused': {
     title: (v) => `Connection refused on ${v.connect}`,
@@ -53,7 +54,7 @@ const CORE_KNOWLEDGE: Partial<Record<Code, Knowledge>> = {
       { side: 'server', applies: 'any', text: 'Start the service or make it listen on this address and port (check `ss -ltnp`): a server bound to 127.0.0.1 only refuses connections to its public address, and one bound to IPv4 only refuses ::1.' },
       { side: 'client', applies: 'any', text: 'Check the port in the URL: 443 for https, 80 for http, or the service\'s own port.' },
     ],
-    reproduce: (v) => [`curl -sv -o /dev/null${v.resolve} ${v.url}`, `nc -vz ${v.connect.replace(/:(\d+)$/, ' $1')}`],
+    reproduce: (v) => [`curl -sv -o /dev/null${v.resolve} ${v.url}`],
   },
   'tcp-timeout': {
     title: (v) => `No answer to the TCP handshake from ${v.connect}`,
@@ -84,7 +85,7 @@ const CORE_KNOWLEDGE: Partial<Record<Code, Knowledge>> = {
       { side: 'client', applies: 'any', text: `If the service is cleartext, use ${v.otherUrl ?? 'http://'} instead.` },
       { side: 'server', applies: 'any', text: 'Check that the port is the TLS listener and that the server is not overloaded (accept queue full).' },
     ],
-    reproduce: (v) => [`timeout 10 openssl s_client -connect ${v.connect}${v.servername} </dev/null`, `curl -sv --max-time 10 -o /dev/null${v.resolve} ${v.url}`],
+    reproduce: (v) => [`timeout 10 openssl s_client -connect ${v.connect}${v.servername} </dev/null; echo "openssl exit $? (124: no ServerHello within 10 s)"`, `curl -sv --max-time 10 -o /dev/null${v.resolve} ${v.url}`],
   },
   'alpn-no-h2': {
     title: () => 'HTTP/2 is off: the server picks http/1.1 when offered h2',
@@ -145,7 +146,7 @@ const CORE_KNOWLEDGE: Partial<Record<Code, Knowledge>> = {
       { side: 'server', applies: 'node', text: 'Use http2.createServer / createSecureServer for HTTP/2 endpoints.' },
       { side: 'client', applies: 'any', text: 'Do not force HTTP/2 (prior knowledge) against an HTTP/1.1 server: let ALPN negotiate, or point the client at the HTTP/2 port.' },
     ],
-    reproduce: (v) => [curlPK(v), `printf 'PRI * HTTP/2.0\\r\\n\\r\\nSM\\r\\n\\r\\n' | ${v.url.startsWith('https') ? `openssl s_client -quiet -connect ${v.connect}${v.servername} -alpn h2` : `nc ${v.connect.replace(/:(\d+)$/, ' $1')}`} | head -c 200`],
+    reproduce: (v) => [curlPK(v), ...(v.url.startsWith('https') ? [`printf 'PRI * HTTP/2.0\\r\\n\\r\\nSM\\r\\n\\r\\n' | openssl s_client -quiet -connect ${v.connect}${v.servername} -alpn h2 2>&1 | head -c 200`] : [`curl -sv --http1.1 -o /dev/null${v.resolve} ${v.url}   # what the port really speaks`])],
   },
   'preface-closed': {
     title: () => 'The server closed the connection after the HTTP/2 preface',
@@ -226,7 +227,7 @@ const CORE_KNOWLEDGE: Partial<Record<Code, Knowledge>> = {
       { side: 'server', applies: 'node', text: 'Leave `ciphers` at Node\'s default, or list only ECDHE-*-GCM / CHACHA20 suites.' },
       { side: 'client', applies: 'any', text: 'A client that offers only block-listed suites must add ECDHE AEAD suites (Java: jdk.tls.disabledAlgorithms; OpenSSL: CipherString).' },
     ],
-    reproduce: (v) => [`openssl s_client -connect ${v.connect}${v.servername} -alpn h2 -tls1_2 </dev/null 2>&1 | grep -E 'Cipher|ALPN'`],
+    reproduce: (v) => [`openssl s_client -connect ${v.connect}${v.servername} -alpn h2 -tls1_2 </dev/null 2>&1 | grep -aE 'Cipher|ALPN'`],
   },
   'h2c-not-supported': {
     title: () => 'No HTTP/2 in cleartext: neither prior-knowledge h2c nor Upgrade: h2c',

@@ -6,7 +6,10 @@
 import type { Code } from '../../model/codes.js';
 import type { Knowledge, Vars } from './types.js';
 
-const h2Flag = (v: Vars) => (v.url.startsWith('https') ? '--http2' : '--http2-prior-knowledge');
+const tlsUrl = (v: Vars) => /^(https|wss):/.test(v.url);
+const h2Flag = (v: Vars) => (tlsUrl(v) ? '--http2' : '--http2-prior-knowledge');
+/** curl and nghttp speak http(s) URLs: a ws/wss target's HTTP/2 answers are asked for over http(s). */
+const httpUrl = (v: Vars) => v.url.replace(/^ws/, 'http');
 
 export const H2_FIELDS_KNOWLEDGE: Partial<Record<Code, Knowledge>> = {
   'h2-connection-specific-header': {
@@ -29,6 +32,6 @@ export const H2_FIELDS_KNOWLEDGE: Partial<Record<Code, Knowledge>> = {
         { side: 'server', applies: 'node', text: 'Do not copy hop-by-hop fields from an upstream HTTP/1.1 response into an http2 response (node:http2 throws ERR_HTTP2_INVALID_CONNECTION_HEADERS if you set them yourself).' },
       ];
     },
-    reproduce: (v) => [`curl -sv ${h2Flag(v)} --max-time 10 -o /dev/null${v.resolve} ${v.url}`, `nghttp -v ${v.url} 2>&1 | grep -iE 'invalid|rst_stream|error'`],
+    reproduce: (v) => [`curl -sv ${h2Flag(v)} --max-time 10 -o /dev/null${v.resolve} ${httpUrl(v)}`, `nghttp -v ${httpUrl(v)} 2>&1 | grep -iE 'invalid|rst_stream|error'`],
   },
 };

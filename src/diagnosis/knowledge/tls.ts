@@ -8,7 +8,7 @@ import type { Code } from '../../model/codes.js';
 import type { Knowledge, Vars } from './types.js';
 import { nginxListen } from './server.js';
 
-const ossl = (v: Vars, extra: string) => `openssl s_client -connect ${v.connect}${v.servername} -alpn h2 ${extra}</dev/null 2>&1 | grep -E 'Protocol|Cipher|alert|Verify|subject|issuer|ALPN'`;
+const ossl = (v: Vars, extra: string) => `openssl s_client -connect ${v.connect}${v.servername} -alpn h2 ${extra}</dev/null 2>&1 | grep -aE 'Protocol|Cipher|alert|Verify|subject|issuer|ALPN'`;
 const curl = (v: Vars, extra = '') => `curl -sv --http2${extra} -o /dev/null${v.resolve} ${v.url}`;
 
 /** The version lines each server's fixes repeat (TLS 1.2 and 1.3 on, nothing older). */
@@ -294,7 +294,7 @@ export const TLS_KNOWLEDGE: Partial<Record<Code, Knowledge>> = {
     explanation: () => 'The chain does not lead to a root in the trust store (the system store, or the one given with --cacert): a self-signed certificate, a private CA the client does not know, or an inspection proxy\'s CA.',
     clientsSee: ['Node: DEPTH_ZERO_SELF_SIGNED_CERT / SELF_SIGNED_CERT_IN_CHAIN / UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'curl: (60) SSL certificate problem: self-signed certificate', 'Go: x509: certificate signed by unknown authority', 'Java: PKIX path building failed: unable to find valid certification path', 'Python: certificate verify failed: self-signed certificate'],
     fixes: () => [...CERT_SERVER('Use a certificate from a public CA (e.g. Let\'s Encrypt) for public clients.').slice(0, 2), ...CLIENT_CA],
-    reproduce: (v) => [show(v), `curl -sv --cacert ca.pem -o /dev/null${v.resolve} ${v.url}`],
+    reproduce: (v) => [`curl -sv -o /dev/null${v.resolve} ${v.url}`, show(v)],
   },
   'cert-chain-incomplete': {
     title: () => 'The server does not send its intermediate certificate',

@@ -1,0 +1,76 @@
+/**
+ * Runs every reproduce command of a report's findings (issue 11 item 3): each must finish within its
+ * own `--max-time`, name no placeholder (HOST, ADDRESS, a file that does not exist, `nc`), carry the
+ * user's options (`--cacert`, `--resolve`), and show the symptom the finding names where the table
+ * below knows what that symptom looks like in curl's / openssl's / nghttp's words.
+ */
+import { spawn } from 'node:child_process';
+import { expect } from 'vitest';
+import type { Report } from '../src/types.js';
+
+/** What each code's reproduce output shows, as the real tools print it (seen on the real servers of test/real-*.test.ts). */
+export const SYMPTOM: Partial<Record<string, RegExp>> = {
+  'tls-sni-unknown-name': /unrecognized name|alert number 112/i,
+  'tls-no-shared-cipher': /handshake failure|alert number 40/i,
+  'tls-no-shared-group': /handshake failure|alert number 40/i,
+  'tls-version-too-old': /TLSv1\.1|TLSv1 |protocol version|unsupported protocol|Cipher is \(NONE\)/i,
+  'tls12-not-supported': /alert number 70|protocol version|tls-max/i,
+  'tls-client-cert-required': /Acceptable client certificate CA names|No required SSL certificate|certificate required/i,
+  'h2-connection-specific-header': /PROTOCOL_ERROR|Invalid HTTP header/i,
+  'upgrade-header-stripped': /HTTP\/1\.1 (426|200)/,
+  'upgrade-required-h2': /426/,
+  'upgrade-required-tls': /426/,
+  'upgrade-header-missing': /426/,
+  'websocket-handshake-failed': /HTTP\/1\.1 [^1]\d\d/,
+  'cert-expired': /expired|notAfter=/i,
+  'cert-not-yet-valid': /not yet valid|notBefore/i,
+  'cert-untrusted': /self.signed|unable to get local issuer|certificate problem/i,
+  'cert-hostname-mismatch': /subjectAltName|no alternative certificate subject name|DNS:/i,
+  'h2-inadequate-security': /AES128-SHA256|Cipher/i,
+  'h1-h2-behaviour-differs': /404|200/,
+  'deprecation-announced': /deprecation|sunset/i,
+};
+
+function run(cmd: string): Promise<{ out: string; ms: number }> {
+  const t0 = Date.now();
+  return new Promise((resolve) => {
+    const child = spawn('sh', ['-c', cmd], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (c: Buffer) => (out = (out + c.toString()).slice(-20_000)));
+    child.stderr.on('data', (c: Buffer) => (out = (out + c.toString()).slice(-20_000)));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+    child.on('close', () => {
+      clearTimeout(timer);
+      resolve({ out, ms: Date.now() - t0 });
+    });
+  });
+}
+
+/** Commands that are not a client reproducing the failure (h2doctor itself, DNS look-ups). */
+const NOT_A_CLIENT = /^(h2doctor|getent|dig)\b/;
+
+/** Runs and checks every reproduce command of the report; returns how many ran. */
+export async function checkReproduce(r: Report, caFile?: string): Promise<number> {
+  const jobs: Array<Promise<void>> = [];
+  for (const f of r.findings) {
+    for (const cmd of f.reproduce) {
+      expect(cmd, `${f.code}: a placeholder in ${cmd}`).not.toMatch(/\bHOST\b|\bADDRESS\b|\bnc\s/);
+      if (NOT_A_CLIENT.test(cmd)) continue;
+      if (/^curl\s/.test(cmd)) {
+        expect(cmd, `${f.code}: no deadline`).toMatch(/--max-time/);
+        if (caFile && /https:|wss:/.test(cmd)) expect(cmd, `${f.code}: the user's CA file`).toContain(`--cacert ${caFile}`);
+        expect(cmd, `${f.code}: curl -s alone hides the failure`).toMatch(/\s-(\w*[vSiI]\w*)\s|\s-sS/);
+      }
+      if (/^openssl s_client/.test(cmd) && caFile) expect(cmd, `${f.code}: the user's CA file`).toContain(`-CAfile ${caFile}`);
+      jobs.push(
+        run(cmd).then(({ out }) => {
+          expect(out.trim().length, `${f.code}: ${cmd} printed nothing`).toBeGreaterThan(0);
+          const symptom = SYMPTOM[f.code];
+          if (symptom && f.reproduce.indexOf(cmd) === 0) expect(out, `${f.code}: ${cmd}`).toMatch(symptom);
+        }),
+      );
+    }
+  }
+  await Promise.all(jobs);
+  return jobs.length;
+}
