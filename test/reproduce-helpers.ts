@@ -6,7 +6,7 @@
  */
 import { spawn } from 'node:child_process';
 import { expect } from 'vitest';
-import type { Report } from '../src/types.js';
+import type { Report } from '../src/model/index.js';
 
 /** What each code's reproduce output shows, as the real tools print it (seen on the real servers of test/real-*.test.ts). */
 export const SYMPTOM: Partial<Record<string, RegExp>> = {
