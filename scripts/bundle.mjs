@@ -25,6 +25,9 @@ await build({
   legalComments: 'none',
   // import() of an npm package becomes require(): the bundle runs through vm, which has no dynamic import.
   supported: { 'dynamic-import': false },
+  // import.meta.url in CommonJS: the bundle's own file (src/clients/load.ts finds profiles/ from it).
+  define: { 'import.meta.url': '__h2doctorFileUrl' },
+  banner: { js: "var __h2doctorFileUrl = require('node:url').pathToFileURL(__filename).href;" },
   logLevel: 'warning',
 });
 const version = JSON.parse(readFileSync('package.json', 'utf8')).version;

@@ -122,7 +122,26 @@ describe('scan: resume and bad input', () => {
     }
   });
 
+  test('a per-target client profile: the same cleartext HTTP/1.1 server fails for gRPC and not for Chromium', async () => {
+    const fleet = await startFleet(1, { scenarios: ['cleartext-http1-only'] });
+    try {
+      const t = fleet.targets[0]!;
+      writeFileSync(join(dir, 'clients.csv'), `url,resolve,client\n${t.url},${t.resolve},grpc\n${t.url},${t.resolve},chromium\n`);
+      const r = await run(['scan', 'clients.csv', '--timeout', TIMEOUT, '--out', 'clients.ndjson', '--no-progress'], dir);
+      expect(r.code, r.stderr).toBe(1);
+      const byClient = Object.fromEntries(lines(join(dir, 'clients.ndjson')).map((x) => [/client=(\w+)/.exec(x.key)![1], x.report!.verdict]));
+      expect(byClient.grpc).toBe('fail');
+      expect(byClient.chromium).not.toBe('fail');
+    } finally {
+      await fleet.stop();
+    }
+  });
+
   test('a bad list or bad flags: one line, exit 2, no connection', async () => {
+    writeFileSync(join(dir, 'badclient.csv'), 'url,client\nhttps://a.example,netscape4\n');
+    const badClient = await run(['scan', 'badclient.csv'], dir);
+    expect(badClient.code).toBe(2);
+    expect(badClient.stderr).toMatch(/^h2doctor: badclient\.csv:2: client "netscape4": /);
     writeFileSync(join(dir, 'bad.txt'), 'https://ok.example\nftp://nope.example\n');
     const bad = await run(['scan', 'bad.txt'], dir);
     expect(bad.code).toBe(2);

@@ -2,13 +2,20 @@
  * The client profiles shipped in `profiles/` (captured by scripts/capture-clients.mjs), and a
  * user's own profile file (`--client my-app.json`).
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { checkProfile, ProfileError, type ClientProfile } from './profile.js';
 
-/** profiles/ of the package (src/clients and dist/clients are both two levels down). */
-export const PROFILES_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'profiles');
+/**
+ * profiles/ of the package: src/clients and dist/clients are two levels down, the bundled CLI
+ * (dist/h2doctor.cjs, where the bundler sets import.meta.url to the bundle's file) one level.
+ */
+export const PROFILES_DIR = ((): string => {
+  const here = dirname(fileURLToPath(import.meta.url));
+  const near = join(here, '..', 'profiles');
+  return existsSync(near) ? near : join(here, '..', '..', 'profiles');
+})();
 
 let cache: ClientProfile[] | undefined;
 

@@ -8,6 +8,7 @@
  */
 import { diagnose, type DiagnoseOptions } from '../diagnose.js';
 import type { Report } from '../model/index.js';
+import { findProfile } from '../clients/load.js';
 import { politeGate, POLITE_DEFAULTS, type GateStats, type PolitenessOptions } from './gate.js';
 import type { ScanTarget } from './targets.js';
 
@@ -42,10 +43,15 @@ export interface ScanOptions {
 
 export const SCAN_DEFAULTS = { concurrency: 32 } as const;
 
-/** The diagnosis options of one target: the scan's, plus the target's own. */
-export function targetOptions(t: ScanTarget, base: DiagnoseOptions = {}): DiagnoseOptions {
+/**
+ * The diagnosis options of one target: the scan's, plus the target's own (its SNI, its pins, and
+ * the client whose point of view its verdict takes: a name from the profile set or a profile file).
+ */
+export function targetOptions(t: ScanTarget, base: DiagnoseOptions = {}, cwd = process.cwd()): DiagnoseOptions {
+  const client = t.client ? findProfile(t.client, cwd) : undefined;
   return {
     ...base,
+    ...(client ? { clients: [client], pointOfView: client.id } : {}),
     ...(t.sni !== undefined ? { sni: t.sni } : {}),
     ...(t.resolve?.length ? { resolve: [...(base.resolve ?? []), ...t.resolve] } : {}),
   };

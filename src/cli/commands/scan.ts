@@ -65,6 +65,23 @@ async function readList(arg: string, io: CliIO): Promise<ScanTarget[]> {
   return parseTargetList(readFileSync(path, 'utf8'), arg);
 }
 
+/** Every client profile a target names exists: a bad name is a bad list (exit 2), before any connection. */
+async function checkClients(targets: readonly ScanTarget[], cwd: string): Promise<void> {
+  const named = targets.filter((t) => t.client);
+  if (!named.length) return;
+  const { findProfile } = await import('../../clients/load.js');
+  const seen = new Set<string>();
+  for (const t of named) {
+    if (seen.has(t.client!)) continue;
+    seen.add(t.client!);
+    try {
+      findProfile(t.client!, cwd);
+    } catch (e) {
+      throw new UsageError(`${t.source}: client ${JSON.stringify(t.client)}: ${(e as Error).message}`);
+    }
+  }
+}
+
 export async function scanCommand(args: string[], io: CliIO): Promise<number> {
   const spec = commandSpec('scan');
   const p = parseArgv(spec, args);
@@ -81,6 +98,7 @@ export async function scanCommand(args: string[], io: CliIO): Promise<number> {
   const { diagnose, politeness } = await scanOptions(p, io);
   const concurrency = intFlag('--concurrency', values.concurrency, 1, 10_000) ?? SCAN_DEFAULTS.concurrency;
   const targets = await readList(positionals[0]!, io);
+  await checkClients(targets, io.cwd);
 
   const outPath = values.out && values.out !== '-' ? resolvePath(io.cwd, values.out) : undefined;
   const csvPath = values.csv ? resolvePath(io.cwd, values.csv) : undefined;
