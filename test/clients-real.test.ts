@@ -3,14 +3,14 @@
  * profile whose client is installed and reports what it negotiated (scripts/client-sim/clients.mjs
  * `real`: curl -v, openssl s_client, gnutls-cli, and the Go / Java / Python / Node programs), the
  * real client and its simulation agree on the TLS version, the cipher suite and ALPN.
- * Scenarios: nginx's TLS 1.2 + 1.3 default with h2, TLS 1.2 only, ALPN http/1.1 only (no http2).
+ * Scenarios, on nginx and on Apache httpd + mod_http2: TLS 1.2 + 1.3 with h2, TLS 1.2 only, ALPN http/1.1 only.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
-import { writeFileSync, mkdtempSync } from 'node:fs';
+import { chmodSync, mkdirSync, writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createLabPki, findBinary, skipWithout, type LabPki } from './real-helpers.js';
+import { createLabPki, findBinary, freePort, labDir, skipWithout, spawnServer, type LabPki } from './real-helpers.js';
 import { startNginx } from './nginx-helpers.js';
 import { diagnose } from '../src/diagnose.js';
 import { shippedProfiles } from '../src/clients/load.js';
@@ -62,25 +62,98 @@ describe.skipIf(skipWithout(nginx, 'nginx'))('real clients and their simulation 
     it(`${sc.id}: version, cipher and ALPN of each installed client match its replayed profile`, async () => {
       const ng = await startNginx(pki, { tls: sc.tls, http2: sc.http2 });
       try {
-        const url = `https://localhost:${ng.port}/`;
-        const report = await diagnose(url, { resolve: [`localhost:${ng.port}:127.0.0.1`], ca: pki.rootCa.certPem, clients: shippedProfiles() });
-        const compared: string[] = [];
-        for (const c of CLIENTS as Array<{ id: string; real?: { parse: keyof typeof PARSE; run: (u: string, c: unknown) => { cmd: string; args: string[]; stdin?: string; env?: Record<string, string>; timeoutMs?: number } }; installed: (c: unknown) => Promise<boolean> }>) {
-          if (!c.real || !(await c.installed(ctx))) continue;
-          const row = report.clients!.find((r) => r.client === c.id);
-          if (!row) continue;
-          const r = c.real.run(url, ctx);
-          const real = (PARSE[c.real.parse] as (s: string) => Record<string, string | null | undefined>)(await run(r.cmd, r.args, r));
-          compared.push(c.id);
-          seen.add(c.id);
-          expect(real.version, `${c.id} version (real ${JSON.stringify(real)})`).toBe(row.tlsVersion);
-          if (real.cipher) expect(norm(real.cipher), `${c.id} cipher`).toBe(row.cipher);
-          if (real.alpn !== 'unknown' && real.alpn !== undefined && c.real.parse !== 'json') expect(real.alpn ?? null, `${c.id} ALPN`).toBe(row.alpn ?? null);
-        }
-        expect(compared.length).toBeGreaterThanOrEqual(3);
+        await agree(`https://localhost:${ng.port}/`, ng.port);
       } finally {
         await ng.stop();
       }
+    }, 120_000);
+  }
+});
+
+/** Every installed real client against the URL, and the simulation of its profile: version, cipher, ALPN agree. */
+async function agree(url: string, port: number): Promise<void> {
+  const report = await diagnose(url, { resolve: [`localhost:${port}:127.0.0.1`], ca: pki.rootCa.certPem, clients: shippedProfiles() });
+  const compared: string[] = [];
+  for (const c of CLIENTS as Array<{ id: string; real?: { parse: keyof typeof PARSE; run: (u: string, c: unknown) => { cmd: string; args: string[]; stdin?: string; env?: Record<string, string>; timeoutMs?: number } }; installed: (c: unknown) => Promise<boolean> }>) {
+    if (!c.real || !(await c.installed(ctx))) continue;
+    const row = report.clients!.find((r) => r.client === c.id);
+    if (!row) continue;
+    const r = c.real.run(url, ctx);
+    const real = (PARSE[c.real.parse] as (s: string) => Record<string, string | null | undefined>)(await run(r.cmd, r.args, r));
+    compared.push(c.id);
+    seen.add(c.id);
+    if (real.error) {
+      // The real client failed (node:http2 without ALPN h2, …): its simulation must say it fails too.
+      expect(row.outcome, `${c.id}: real client failed (${real.error}); simulation: ${row.reason}`).toBe('fails');
+      continue;
+    }
+    expect(real.version, `${c.id} version (real ${JSON.stringify(real)})`).toBe(row.tlsVersion);
+    if (real.cipher) expect(norm(real.cipher), `${c.id} cipher`).toBe(row.cipher);
+    if (real.alpn !== 'unknown' && real.alpn !== undefined && c.real.parse !== 'json') expect(real.alpn ?? null, `${c.id} ALPN`).toBe(row.alpn ?? null);
+  }
+  expect(compared.length).toBeGreaterThanOrEqual(3);
+}
+
+const APACHE = findBinary('apache2');
+describe.skipIf(skipWithout(APACHE, 'apache2'))('real clients and their simulation agree (Apache httpd + mod_http2)', () => {
+  const vhosts = [
+    { id: 'h2', protocols: 'h2 http/1.1', ssl: 'SSLProtocol -all +TLSv1.2 +TLSv1.3' },
+    { id: 'http1-only', protocols: 'http/1.1', ssl: 'SSLProtocol -all +TLSv1.2 +TLSv1.3' },
+    { id: 'tls12-only', protocols: 'h2 http/1.1', ssl: 'SSLProtocol -all +TLSv1.2' },
+  ];
+  let ports: number[] = [];
+  let server: Awaited<ReturnType<typeof spawnServer>> | undefined;
+  beforeAll(async () => {
+    const { dir, cert, key } = await labDir(pki, 'apache-clients');
+    chmodSync(dir, 0o755);
+    mkdirSync(join(dir, 'htdocs'));
+    writeFileSync(join(dir, 'htdocs', 'index.html'), 'ok\n');
+    ports = [await freePort(), await freePort(), await freePort()];
+    const mods = ['mpm_event', 'authz_core', 'dir', 'ssl', 'socache_shmcb', 'http2'];
+    const conf = `
+ServerRoot ${dir}
+${mods.map((m) => `LoadModule ${m}_module /usr/lib/apache2/modules/mod_${m}.so`).join('\n')}
+ServerName localhost
+PidFile ${dir}/httpd.pid
+DefaultRuntimeDir ${dir}
+ErrorLog ${dir}/error.log
+LogLevel warn
+User www-data
+Group www-data
+StartServers 1
+ServerLimit 1
+ThreadsPerChild 16
+MaxRequestWorkers 16
+SSLSessionCache shmcb:${dir}/ssl_scache(512000)
+DocumentRoot ${dir}/htdocs
+DirectoryIndex index.html
+<Directory ${dir}/htdocs>
+  Require all granted
+</Directory>
+${vhosts
+  .map(
+    (v, i) => `
+Listen 127.0.0.1:${ports[i]}
+<VirtualHost 127.0.0.1:${ports[i]}>
+  ServerName localhost
+  Protocols ${v.protocols}
+  SSLEngine on
+  ${v.ssl}
+  SSLCertificateFile ${cert}
+  SSLCertificateKeyFile ${key}
+</VirtualHost>`,
+  )
+  .join('\n')}
+`;
+    writeFileSync(join(dir, 'httpd.conf'), conf);
+    server = await spawnServer('apache2', APACHE ?? 'apache2', ['-f', join(dir, 'httpd.conf'), '-DFOREGROUND'], dir, ports);
+  }, 120_000);
+  afterAll(async () => {
+    await server?.stop();
+  });
+  for (const [i, v] of vhosts.entries()) {
+    it(`${v.id}: version, cipher and ALPN of each installed client match its replayed profile`, async () => {
+      await agree(`https://localhost:${ports[i]}/`, ports[i]!);
     }, 120_000);
   }
 });
