@@ -32,3 +32,26 @@ test('a dead port is one <error> with its root cause', async () => {
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('protocol: h2 is what a verifying client gets: an expired certificate does not pass it', async () => {
+  const { createLabPki } = await import('../src/lab/pki.js');
+  const { findScenario } = await import('../src/lab/scenarios.js');
+  const pki = await createLabPki();
+  const dir = mkdtempSync(join(tmpdir(), 'h2d-check-expired-'));
+  const running = await findScenario('cert-expired')!.start({ pki });
+  try {
+    const ca = join(dir, 'ca.pem');
+    writeFileSync(ca, pki.rootCa.certPem);
+    const file = join(dir, 'expired.yaml');
+    writeFileSync(file, `version: 1\nenvironments:\n  lab:\n    cacert: ${ca}\n    resolve: [${running.resolve![0]}]\nchecks:\n  - name: expired\n    url: ${running.url}\n    expect: { protocol: h2 }\n`);
+    let out = '';
+    const io: CliIO = { stdout: (t) => void (out += t), stderr: () => {}, readStdin: async () => '', stdinIsTTY: true, color: false, env: {}, cwd: dir };
+    expect(await runCli(['check', file, '--env', 'lab', '--json'], io)).toBe(1);
+    const json = JSON.parse(out) as { results: Array<{ passed: boolean; failures: Array<{ expectation: string; message: string }> }> };
+    expect(json.results[0]!.passed).toBe(false);
+    expect(json.results[0]!.failures).toEqual([expect.objectContaining({ expectation: 'protocol', message: expect.stringMatching(/a client that verifies the certificate gets none: cert-expired/) })]);
+  } finally {
+    await running.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

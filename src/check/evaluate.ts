@@ -60,6 +60,11 @@ function expectationFailures(x: Expectations, ev: CheckEvidence): CheckFailure[]
   if (x.protocol !== undefined && ev.negotiatedProtocol !== x.protocol) {
     const actual = ev.negotiatedProtocol ?? 'none';
     fail('protocol', x.protocol, actual, `expected protocol ${x.protocol}, negotiated ${actual}`);
+  } else if (x.protocol !== undefined && (x.protocol === 'h2' || x.protocol === 'http/1.1')) {
+    // What a verifying client gets: with a certificate it refuses (expired, untrusted, wrong name…)
+    // it gets no protocol at all, whatever our non-verifying probes negotiated.
+    const cert = ev.findings.find((f) => f.severity === 'error' && String(f.code).startsWith('cert-'));
+    if (cert) fail('protocol', x.protocol, `none (${cert.code})`, `expected protocol ${x.protocol}, but a client that verifies the certificate gets none: ${cert.code}`);
   }
 
   if (x.minTls !== undefined) {
