@@ -12,6 +12,9 @@ import { classify } from '../wire/sniff.js';
 import { TapDuplex, round } from './conn.js';
 import type { Classified } from '../model/index.js';
 
+/** A TLS version as node:tls names it (for probes, which do not import node:tls). */
+export type SecureVersion = tls.SecureVersion;
+
 export interface TlsOptions {
   /** Host name for SNI; null sends none. IP literals are never sent (RFC 6066 §3). */
   sni: string | null;

@@ -7,15 +7,14 @@
  */
 import type { ClientSim } from '../../model/index.js';
 import type { ClientProfile } from '../../clients/profile.js';
-import { tlsHandshake } from '../../transport/tls.js';
-import type tls from 'node:tls';
+import { tlsHandshake, type SecureVersion } from '../../transport/tls.js';
 import { FrameDecoder, encodeFrame, headersFrame, settingsFrame, windowUpdateFrame, encodeRawFrame, type Frame } from '../../wire/http2/frame.js';
 import { CLIENT_PREFACE, errorCodeName } from '../../wire/http2/registry.js';
 import { HpackDecoder, HpackEncoder } from '../../wire/hpack/index.js';
 import type { Meter } from '../meter.js';
 import { authority } from '../context.js';
 
-const NODE_VERSIONS: Record<string, tls.SecureVersion> = { 'TLSv1.3': 'TLSv1.3', 'TLSv1.2': 'TLSv1.2', 'TLSv1.1': 'TLSv1.1', TLSv1: 'TLSv1' };
+const NODE_VERSIONS: Record<string, SecureVersion> = { 'TLSv1.3': 'TLSv1.3', 'TLSv1.2': 'TLSv1.2', 'TLSv1.1': 'TLSv1.1', TLSv1: 'TLSv1' };
 
 export async function h2Opening(m: Meter, p: ClientProfile, neg: { version: string | undefined; cipher: string | undefined; sni: string | null }): Promise<NonNullable<ClientSim['h2']>> {
   try {
