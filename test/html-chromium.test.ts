@@ -26,6 +26,7 @@ let flapping: RunningScenario;
 let diagnosisHtml: string;
 let watchHtml: string;
 let checkHtml: string;
+let scanHtml: string;
 const ROOT = new URL('..', import.meta.url).pathname;
 
 function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -56,6 +57,10 @@ beforeAll(async () => {
   checkHtml = join(ARTIFACTS, 'check.html');
   const c = await run(['lab', '--serve', '--', process.execPath, BIN, 'check', 'examples/lab.yaml', '--env', 'lab', '--html', checkHtml]);
   expect(c.stderr).toBe('');
+  scanHtml = join(ARTIFACTS, 'scan.html');
+  writeFileSync(join(dir, 'scan.csv'), `url,resolve\n${broken.url},${broken.resolve![0]}\n`);
+  const s = await run(['scan', join(dir, 'scan.csv'), '--cacert', ca, '--no-proxy', '--no-progress', '--html', scanHtml]);
+  expect(s.code, s.stderr).toBe(1);
 }, 120_000);
 
 afterAll(async () => {
@@ -149,6 +154,23 @@ describe.skipIf(skip)('HTML reports in headless Chromium', () => {
       expect(await page.locator('#verdict').getAttribute('data-verdict')).toBe('ok');
       expect(await page.locator('#headline').innerText()).toMatch(/^\d+ passed, 0 failed/);
       expect(await page.locator('table#checks tr').count()).toBeGreaterThanOrEqual(7);
+      expect(b.errors).toEqual([]);
+      expect(b.requests).toEqual([]);
+    } finally {
+      await b.close();
+    }
+  }, 60_000);
+
+  test('a fleet scan: the verdict, the verdict bar, the codes and the worst targets', async () => {
+    const b = await open(scanHtml, { js: true, shot: 'scan.png' });
+    try {
+      const { page } = b;
+      expect(await page.locator('#verdict').getAttribute('data-verdict')).toBe('fail');
+      expect(await page.locator('#headline').innerText()).toBe('ok 0 · warn 0 · fail 1');
+      expect(await page.locator('svg#verdict-bar rect').count()).toBe(1);
+      expect(await page.locator('svg#verdict-bar rect title').textContent()).toBe('fail: 1 of 1');
+      expect(await page.locator('table#codes').innerText()).toMatch(/1\s+error\s+alpn-no-h2/);
+      expect(await page.locator('table#worst').innerText()).toMatch(/fail[\s\S]*alpn-no-h2/);
       expect(b.errors).toEqual([]);
       expect(b.requests).toEqual([]);
     } finally {

@@ -230,6 +230,7 @@ export const COMMANDS: readonly Command[] = [
       f('out', { type: 'string', value: '<file>', complete: 'file', help: "append one NDJSON line per finished target (the full report), and the vantage comparisons; '-' for stdout" }),
       f('resume', { type: 'boolean', help: 'with --out: skip the targets the file already has and append the rest' }),
       f('csv', { type: 'string', value: '<file>', complete: 'file', help: 'also write one CSV row per target' }),
+      withHelp(FLAGS.html, 'also write the summary as one self-contained HTML page: verdicts, codes, the worst targets, the vantage points that disagree'),
       withHelp(FLAGS.json, 'print the summary as JSON (with schemaVersion) instead of the table'),
       f('concurrency', { type: 'string', value: '<n>', help: 'targets diagnosed at once (default 32)' }),
       f('per-host', { type: 'string', value: '<n>', help: 'connections open at once to one address, all targets together (default 4)' }),

@@ -304,3 +304,67 @@ export function renderCheckHtml(results: readonly CheckRow[], o: { file: string;
   b.push(`<p class="muted">Run <span class="code">h2doctor &lt;url&gt;</span> on a failed check's URL for the cause, the evidence and the fix.</p>`);
   return page(`h2doctor check: ${WORD[v]} ${o.file}`, b.join('\n'));
 }
+
+/** What the scan page shows (src/scan/summary.ts ScanSummary has these fields). */
+export interface ScanPage {
+  targets: number;
+  verdict: Verdict;
+  verdicts: Record<Verdict | 'error', number>;
+  codes: ReadonlyArray<{ code: string; severity: string; count: number }>;
+  worst: ReadonlyArray<{ key: string; url: string; vantage?: string; verdict: Verdict | 'error'; codes: readonly string[] }>;
+  comparisons: ReadonlyArray<{ key: string; url: string; vantages: ReadonlyArray<{ vantage: string; verdict: Verdict | 'error'; protocol: string | null; codes: readonly string[] }>; findings: readonly Finding[] }>;
+  elapsedMs?: number;
+}
+
+const ERROR_COLOUR = '#6e7781';
+
+/** A fleet scan: verdicts as a bar, codes by count, the worst targets, the vantage points that disagree. */
+export function renderScanHtml(s: ScanPage): string {
+  const b: string[] = [];
+  const rate = s.elapsedMs ? ` in ${(s.elapsedMs / 1000).toFixed(1)} s` : '';
+  b.push(`<h1>${verdictBadge(s.verdict)}scan of ${s.targets} targets${esc(rate)}</h1>`);
+  const v = s.verdicts;
+  b.push(`<p id="headline"><strong>ok ${v.ok} · warn ${v.warn} · fail ${v.fail}${v.error ? ` · h2doctor error ${v.error}` : ''}</strong></p>`);
+  // One horizontal bar: each verdict's share of the results.
+  const total = Math.max(1, v.ok + v.warn + v.fail + v.error);
+  const parts: Array<[string, number, string]> = [
+    ['fail', v.fail, COLOUR.fail],
+    ['warn', v.warn, COLOUR.warn],
+    ['ok', v.ok, COLOUR.ok],
+    ['h2doctor error', v.error, ERROR_COLOUR],
+  ];
+  let x = 0;
+  const rects = parts
+    .filter(([, n]) => n > 0)
+    .map(([name, n, colour]) => {
+      const w = (n / total) * 1000;
+      const r = `<rect x="${x.toFixed(1)}" y="0" width="${w.toFixed(1)}" height="28" fill="${colour}"><title>${esc(`${name}: ${n} of ${total}`)}</title></rect>`;
+      x += w;
+      return r;
+    });
+  b.push(`<svg id="verdict-bar" viewBox="0 0 1000 28" width="1000" height="28" role="img" aria-label="verdicts">${rects.join('')}</svg>`);
+  if (s.codes.length) {
+    b.push('<h2>Codes</h2><table id="codes"><tr><th>targets</th><th>severity</th><th>code</th></tr>');
+    for (const c of s.codes) b.push(`<tr><td>${c.count}</td><td style="color:${SEV[c.severity] ?? '#1f2328'}">${esc(c.severity)}</td><td class="code">${esc(c.code)}</td></tr>`);
+    b.push('</table>');
+  }
+  if (s.worst.length) {
+    b.push('<h2>Worst targets</h2><table id="worst"><tr><th>verdict</th><th>target</th><th>vantage</th><th>codes</th></tr>');
+    for (const w of s.worst) {
+      const colour = w.verdict === 'error' ? ERROR_COLOUR : COLOUR[w.verdict];
+      b.push(`<tr><td style="color:${colour};font-weight:700">${esc(w.verdict)}</td><td class="code">${esc(w.key)}</td><td>${esc(w.vantage ?? '')}</td><td class="code">${esc(w.codes.join(', ') || '–')}</td></tr>`);
+    }
+    b.push('</table>');
+  }
+  if (s.comparisons.length) {
+    b.push(`<h2>Vantage points disagree (${s.comparisons.length})</h2>`);
+    for (const c of s.comparisons) {
+      b.push(`<h3 class="code">${esc(c.key)}</h3><table><tr><th>vantage</th><th>verdict</th><th>protocol</th><th>codes</th></tr>`);
+      for (const o of c.vantages) b.push(`<tr><td>${esc(o.vantage)}</td><td>${esc(o.verdict)}</td><td>${esc(o.protocol ?? 'nothing works')}</td><td class="code">${esc(o.codes.join(', ') || '–')}</td></tr>`);
+      b.push('</table>');
+      for (const f of c.findings) b.push(finding(f));
+    }
+  }
+  b.push(`<p class="muted">Run <span class="code">h2doctor &lt;url&gt;</span> on a target for its cause, evidence and fix; the NDJSON output holds every full report.</p>`);
+  return page(`h2doctor scan: ${WORD[s.verdict]} ${s.targets} targets`, b.join('\n'));
+}

@@ -90,7 +90,7 @@ export async function scanCommand(args: string[], io: CliIO): Promise<number> {
     return EXIT.ok;
   }
   const positionals = p.positionals;
-  const values = { out: p.str('out'), resume: p.bool('resume'), csv: p.str('csv'), json: p.bool('json'), concurrency: p.str('concurrency'), queue: p.str('queue'), vantages: p.str('vantages'), 'scan-id': p.str('scan-id'), 'no-progress': p.bool('no-progress') };
+  const values = { out: p.str('out'), resume: p.bool('resume'), csv: p.str('csv'), html: p.str('html'), json: p.bool('json'), concurrency: p.str('concurrency'), queue: p.str('queue'), vantages: p.str('vantages'), 'scan-id': p.str('scan-id'), 'no-progress': p.bool('no-progress') };
   if (positionals.length !== 1) throw new UsageError(positionals.length ? `one target list at a time, got ${positionals.length}` : 'no target list given (try: h2doctor scan targets.txt)');
   if (values.resume && (!values.out || values.out === '-')) throw new UsageError('--resume needs --out <file>');
   if (values.vantages !== undefined && values.queue === undefined) throw new UsageError('--vantages goes with --queue (each vantage point is a worker label)');
@@ -172,6 +172,10 @@ export async function scanCommand(args: string[], io: CliIO): Promise<number> {
   const text = values.json ? JSON.stringify({ schemaVersion: 1, ...summary, elapsedMs: Math.round(elapsedMs), interrupted: ac.signal.aborted }, null, 2) + '\n' : renderSummary(summary, { elapsedMs, width: widthOf(io) });
   if (values.out === '-') io.stderr(text);
   else io.stdout(text);
+  if (values.html !== undefined) {
+    const [{ renderScanHtml }, { writeHtmlFile }] = await Promise.all([import('../../report/html.js'), import('./diagnose.js')]);
+    writeHtmlFile(resolvePath(io.cwd, values.html), values.html, renderScanHtml({ ...summary, elapsedMs }));
+  }
   if (ac.signal.aborted) io.stderr(`scan interrupted: ${done} of ${total()} done${outPath ? `; go on with --resume --out ${values.out}` : ''}\n`);
   return summary.verdict === 'fail' ? EXIT.fail : EXIT.ok;
 }
