@@ -59,5 +59,9 @@ describe('exporter docs', () => {
     expect(mods.quick).toMatchObject({ timeoutMs: 1000, maxAddresses: 1, survey: false });
     expect(mods.default).toEqual({ survey: false });
     await expect(parseModules('modules:\n  a: { timout: 1 }\n', {}, async () => '')).rejects.toThrow(/unknown key timout/);
+    const grpc = await parseModules('modules:\n  grpc: { client: grpc }\n', {}, async () => '');
+    expect([grpc.grpc!.pointOfView, grpc.grpc!.clients?.map((c) => c.id)]).toEqual([grpc.grpc!.clients![0]!.id, [grpc.grpc!.clients![0]!.id]]);
+    expect(grpc.grpc!.clients![0]!.client.name).toMatch(/grpc/i);
+    await expect(parseModules('modules:\n  a: { client: netscape4 }\n', {}, async () => '')).rejects.toThrow(/module a: client "netscape4": /);
   });
 });

@@ -5,18 +5,20 @@
  *     default: { timeout: 3000 }
  *     quick:   { timeout: 1000, max_addresses: 1 }
  *     survey:  { survey: true }        # the whole TLS surface: many more connections per scrape
+ *     grpc:    { client: grpc }        # the verdict from that client's point of view (profiles/)
  *
  * Keys: timeout (ms per probe), survey (bool, default off), max_addresses, sni, resolve (list of
- * curl-style pins), cacert (a PEM file, relative to the config file). Pure apart from reading cacert
+ * curl-style pins), cacert (a PEM file, relative to the config file), client (a profile name from
+ * profiles/, or a profile file relative to the config file). Pure apart from reading cacert
  * files through `readFile`; a bad key or value is an Error naming it.
  */
 import { parse as parseYaml } from 'yaml';
 import type { DiagnoseOptions } from '../diagnose.js';
 import { parseResolve } from '../model/target.js';
 
-const KEYS = ['timeout', 'survey', 'max_addresses', 'sni', 'resolve', 'cacert'] as const;
+const KEYS = ['timeout', 'survey', 'max_addresses', 'sni', 'resolve', 'cacert', 'client'] as const;
 
-export async function parseModules(text: string, base: DiagnoseOptions, readFile: (path: string) => Promise<string>): Promise<Record<string, DiagnoseOptions>> {
+export async function parseModules(text: string, base: DiagnoseOptions, readFile: (path: string) => Promise<string>, dir = process.cwd()): Promise<Record<string, DiagnoseOptions>> {
   const doc = parseYaml(text) as unknown;
   const mods = (doc as { modules?: unknown } | null)?.modules;
   if (!mods || typeof mods !== 'object' || Array.isArray(mods)) throw new Error('the config needs a "modules" map (modules: { default: { timeout: 3000 } })');
@@ -51,6 +53,18 @@ export async function parseModules(text: string, base: DiagnoseOptions, readFile
       const pem = await readFile(m.cacert);
       if (!pem.includes('-----BEGIN CERTIFICATE-----')) throw new Error(`module ${name}: ${m.cacert} holds no PEM certificate`);
       o.ca = pem;
+    }
+    if (m.client !== undefined) {
+      if (typeof m.client !== 'string') throw new Error(`module ${name}: client must be a profile name or a profile file`);
+      const { findProfile } = await import('../clients/load.js');
+      let who;
+      try {
+        who = findProfile(m.client, dir);
+      } catch (e) {
+        throw new Error(`module ${name}: client ${JSON.stringify(m.client)}: ${(e as Error).message}`);
+      }
+      o.clients = [who];
+      o.pointOfView = who.id;
     }
     out[name] = o;
   }

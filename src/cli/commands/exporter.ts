@@ -38,7 +38,7 @@ export async function exporterCommand(args: string[], io: CliIO): Promise<number
       throw new UsageError(`--config: cannot read ${config}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
     }
     try {
-      modules = await parseModules(text, base, (f) => readFile(resolvePath(dirname(file), f), 'utf8'));
+      modules = await parseModules(text, base, (f) => readFile(resolvePath(dirname(file), f), 'utf8'), dirname(file));
     } catch (e) {
       throw new UsageError(`--config ${config}: ${(e as Error).message}`);
     }
