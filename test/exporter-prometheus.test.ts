@@ -130,6 +130,12 @@ describe.skipIf(skip)('exporter scraped by a real Prometheus', () => {
     expect(brokenCodes.find((x) => x.metric.code === 'alpn-no-h2')!.metric).toMatchObject({ severity: 'error', address: '127.0.0.1' });
     expect(findings.filter((x) => x.metric.instance === healthyUrl)).toEqual([]);
 
+    // The HTTP/2 latencies of the healthy target: preface to first frame, to the response (which comes later).
+    const first = Number(by(await query('h2doctor_h2_first_frame_seconds'), healthyUrl)?.value[1]);
+    const resp = Number(by(await query('h2doctor_h2_response_seconds'), healthyUrl)?.value[1]);
+    expect(first).toBeGreaterThanOrEqual(0);
+    expect(resp).toBeGreaterThanOrEqual(first);
+
     const expiry = await query('h2doctor_cert_not_after_seconds');
     expect(Number(by(expiry, healthyUrl)?.value[1])).toBeGreaterThan(Date.now() / 1000);
 

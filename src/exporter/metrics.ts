@@ -10,6 +10,7 @@
  *   h2doctor_tls_info{address,alpn,tls_version,cipher}   1 (an info series: the labels are the data)
  *   h2doctor_tcp_connect_seconds{address}, h2doctor_tls_handshake_seconds{address},
  *   h2doctor_h2_exchange_seconds{address} (preface sent to response, on the h2 or h2c probe)
+ *   h2doctor_h2_first_frame_seconds{address}, h2doctor_h2_response_seconds{address} (preface to the first frame, to the response HEADERS)
  *   h2doctor_cert_not_after_seconds{address}   the leaf certificate's notAfter (Unix time)
  *   h2doctor_finding{address,code,severity}    1 for each finding code present (address "" when
  *                                              the finding concerns no address, e.g. dns-no-address)
@@ -33,6 +34,8 @@ export function reportMetrics(r: Report, reg: Registry<typeof Registry.OPENMETRI
   const connect = g('h2doctor_tcp_connect_seconds', 'Per address: TCP connect time', ['address']);
   const hs = g('h2doctor_tls_handshake_seconds', 'Per address: TLS handshake time (default ALPN offer)', ['address']);
   const ex = g('h2doctor_h2_exchange_seconds', 'Per address: the HTTP/2 exchange, from the preface to the response (or its end)', ['address']);
+  const firstFrame = g('h2doctor_h2_first_frame_seconds', "Per address: from our HTTP/2 preface to the server's first frame (about 0 when the server sends SETTINGS at once)", ['address']);
+  const response = g('h2doctor_h2_response_seconds', 'Per address: from our HTTP/2 preface to the response HEADERS', ['address']);
   const notAfter = g('h2doctor_cert_not_after_seconds', "Per address: the leaf certificate's notAfter, as Unix time", ['address']);
   const finding = g('h2doctor_finding', 'One series per finding code present (value 1), with its severity', ['address', 'code', 'severity']);
   for (const a of r.addresses) {
@@ -48,6 +51,8 @@ export function reportMetrics(r: Report, reg: Registry<typeof Registry.OPENMETRI
     if (t.tlsMs !== undefined) hs.set({ address }, t.tlsMs / 1000);
     const h2p = probes.find((p) => p.kind === 'h2');
     if (h2p) ex.set({ address }, h2p.durationMs / 1000);
+    if (h2p?.kind === 'h2' && h2p.h2.firstFrameMs !== undefined) firstFrame.set({ address }, h2p.h2.firstFrameMs / 1000);
+    if (h2p?.kind === 'h2' && h2p.h2.responseMs !== undefined) response.set({ address }, h2p.h2.responseMs / 1000);
     const cert = leafCert(probes);
     if (cert) {
       const s = Date.parse(cert.validTo);

@@ -66,6 +66,10 @@ export interface Http2Frame {
 export interface Http2Result {
   /** How we reached HTTP/2: TLS with ALPN, prior knowledge over TCP, or after `Upgrade: h2c`. */
   via: 'tls' | 'prior-knowledge' | 'upgrade';
+  /** Milliseconds from our connection preface to the server's first HTTP/2 frame (about 0 when it sent SETTINGS at once). */
+  firstFrameMs?: number;
+  /** Milliseconds from our connection preface to the response HEADERS of stream 1. */
+  responseMs?: number;
   outcome:
     | 'response'
     | 'settings-no-response'

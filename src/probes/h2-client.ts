@@ -291,6 +291,8 @@ export class H2Client {
   private readonly maxFrames: number;
   private pump: FramePump<Frame> | undefined;
   private inFrames = 0;
+  /** When our preface went out (performance.now()). */
+  private sentAt = performance.now();
   private ended = false;
   requested: boolean;
 
@@ -317,11 +319,13 @@ export class H2Client {
     const open = clientOpening();
     for (const f of open.frames) this.log('out', f);
     this.write(open.bytes);
+    this.sentAt = performance.now();
     const off = this.o.offset ?? 0;
     // RFC 9113 §3.4: the server connection preface is a SETTINGS frame, first.
     const endFirst = await this.sink.until((b) => isDecided(b.subarray(off)), this.o.deadline);
     const first = classify(this.sink.bytes().subarray(off), endFirst === 'open' ? 'open' : endFirst);
     this.result.first = first;
+    if (first.first.kind.startsWith('h2-')) this.result.firstFrameMs = Math.round((performance.now() - this.sentAt) * 100) / 100;
     const out = prefaceOutcome(first);
     if (out) {
       this.result.outcome = out;
@@ -415,6 +419,7 @@ export class H2Client {
         case 'CONTINUATION':
           if (seen.response) {
             r.status = seen.response.status;
+            r.responseMs = Math.round((performance.now() - this.sentAt) * 100) / 100;
             r.headers = seen.response.fields.slice(0, 64);
             r.outcome = 'response';
             return { kind: 'response', ...seen.response };
