@@ -10,7 +10,7 @@ import { spawn } from 'node:child_process';
 import { chmodSync, mkdirSync, writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createLabPki, findBinary, freePort, labDir, skipWithout, spawnServer, type LabPki } from './real-helpers.js';
+import { createLabPki, findBinary, freePort, labDir, skipWithout, spawnServer, type LabPki, apacheHead } from './real-helpers.js';
 import { startNginx } from './nginx-helpers.js';
 import { diagnose } from '../src/diagnose.js';
 import { shippedProfiles } from '../src/clients/load.js';
@@ -111,19 +111,7 @@ describe.skipIf(skipWithout(APACHE, 'apache2'))('real clients and their simulati
     ports = [await freePort(), await freePort(), await freePort()];
     const mods = ['mpm_event', 'authz_core', 'dir', 'ssl', 'socache_shmcb', 'http2'];
     const conf = `
-ServerRoot ${dir}
-${mods.map((m) => `LoadModule ${m}_module /usr/lib/apache2/modules/mod_${m}.so`).join('\n')}
-ServerName localhost
-PidFile ${dir}/httpd.pid
-DefaultRuntimeDir ${dir}
-ErrorLog ${dir}/error.log
-LogLevel warn
-User www-data
-Group www-data
-StartServers 1
-ServerLimit 1
-ThreadsPerChild 16
-MaxRequestWorkers 16
+${apacheHead(dir, mods)}
 SSLSessionCache shmcb:${dir}/ssl_scache(512000)
 DocumentRoot ${dir}/htdocs
 DirectoryIndex index.html

@@ -7,10 +7,9 @@
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { codes, createLabPki, diagnoseLocal, findBinary, freePort, labDir, skipWithout, spawnServer, type LabPki, type RealServer } from './real-helpers.js';
+import { codes, createLabPki, diagnoseLocal, findBinary, freePort, labDir, skipWithout, spawnServer, type LabPki, type RealServer, apacheHead } from './real-helpers.js';
 
 const BIN = findBinary('apache2');
-const MODULES = '/usr/lib/apache2/modules';
 let pki: LabPki;
 let server: RealServer;
 let h2c: number, h1: number, tlsH2: number, tlsH1: number;
@@ -33,19 +32,7 @@ Listen 127.0.0.1:${port}
 ${tls ? `  SSLEngine on\n  SSLCertificateFile ${cert}\n  SSLCertificateKeyFile ${key}` : ''}
 </VirtualHost>`;
     const conf = `
-ServerRoot ${dir}
-${mods.map((m) => `LoadModule ${m}_module ${MODULES}/mod_${m}.so`).join('\n')}
-ServerName localhost
-PidFile ${dir}/httpd.pid
-DefaultRuntimeDir ${dir}
-ErrorLog ${dir}/error.log
-LogLevel warn
-User www-data
-Group www-data
-StartServers 1
-ServerLimit 1
-ThreadsPerChild 16
-MaxRequestWorkers 16
+${apacheHead(dir, mods)}
 SSLSessionCache shmcb:${dir}/ssl_scache(512000)
 DocumentRoot ${dir}/htdocs
 DirectoryIndex index.html

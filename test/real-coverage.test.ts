@@ -20,7 +20,7 @@ import { listen, type Listening } from '../src/lab/servers.js';
 import { ws426, wsUpgrade } from '../src/lab/upgrade-ws.js';
 import type { LabCertPreset } from '../src/lab/pki.js';
 import type { Report } from '../src/model/index.js';
-import { codes, createLabPki, findBinary, freePort, labDir, nginxArgs, nginxConf, skipWithout, spawnServer, type LabPki, type RealServer } from './real-helpers.js';
+import { codes, createLabPki, findBinary, freePort, labDir, nginxArgs, nginxConf, skipWithout, spawnServer, type LabPki, type RealServer, apacheHead } from './real-helpers.js';
 
 const NGINX = findBinary('nginx');
 const HAPROXY = findBinary('haproxy');
@@ -294,19 +294,7 @@ describe.skipIf(skipWithout(APACHE, 'apache2'))('real Apache 2.4: a WebSocket en
     writeFileSync(
       join(dir, 'httpd.conf'),
       `
-ServerRoot ${dir}
-${['mpm_event', 'authz_core', 'proxy', 'proxy_http'].map((m) => `LoadModule ${m}_module /usr/lib/apache2/modules/mod_${m}.so`).join('\n')}
-ServerName localhost
-PidFile ${dir}/httpd.pid
-DefaultRuntimeDir ${dir}
-ErrorLog ${dir}/error.log
-LogLevel warn
-User www-data
-Group www-data
-StartServers 1
-ServerLimit 1
-ThreadsPerChild 16
-MaxRequestWorkers 16
+${apacheHead(dir, ['mpm_event', 'authz_core', 'proxy', 'proxy_http'])}
 Listen 127.0.0.1:${port}
 <VirtualHost 127.0.0.1:${port}>
   ProxyPass "/" "http://127.0.0.1:${backend.port}/" upgrade=websocket

@@ -151,3 +151,23 @@ export function startBackend(): Promise<Listening> {
   });
   return listen(server);
 }
+
+/**
+ * The head of an Apache httpd configuration for a foreground test instance in `dir`: the modules
+ * (from Debian's module folder), pid, runtime and log files in `dir`, one small event-MPM process.
+ */
+export function apacheHead(dir: string, mods: readonly string[]): string {
+  return `ServerRoot ${dir}
+${mods.map((m) => `LoadModule ${m}_module /usr/lib/apache2/modules/mod_${m}.so`).join('\n')}
+ServerName localhost
+PidFile ${dir}/httpd.pid
+DefaultRuntimeDir ${dir}
+ErrorLog ${dir}/error.log
+LogLevel warn
+User www-data
+Group www-data
+StartServers 1
+ServerLimit 1
+ThreadsPerChild 16
+MaxRequestWorkers 16`;
+}
