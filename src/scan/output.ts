@@ -6,9 +6,9 @@ import { createReadStream, existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type { ScanResult } from './run.js';
 import type { VantageComparison } from './summary.js';
-import { outcomeOf } from './summary.js';
+import { outcomeOf, slimResult } from './summary.js';
 
-/** Reads the result lines of an NDJSON file (other lines, such as comparisons, are passed over). */
+/** Reads the result lines of an NDJSON file, slimmed to what the summary needs (comparison lines are passed over). */
 export async function readResults(path: string): Promise<ScanResult[]> {
   if (!existsSync(path)) return [];
   const out: ScanResult[] = [];
@@ -25,7 +25,8 @@ export async function readResults(path: string): Promise<ScanResult[]> {
       continue;
     }
     const r = d as Partial<ScanResult>;
-    if (r && r.type === 'result' && typeof r.key === 'string' && typeof r.url === 'string') out.push(r as ScanResult);
+    // Only what the summary needs is kept: the full reports stay in the file.
+    if (r && r.type === 'result' && typeof r.key === 'string' && typeof r.url === 'string') out.push(slimResult(r as ScanResult));
   }
   void n;
   return out;

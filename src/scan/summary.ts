@@ -7,7 +7,7 @@
  *   const s = summarize(results);
  *   s.verdicts.fail; // targets where HTTP/2 fails
  */
-import type { Finding, Verdict } from '../model/index.js';
+import type { Finding, Report, Verdict } from '../model/index.js';
 import { CODES, SEVERITY_RANK, type Code } from '../model/codes.js';
 import { vantageFinding, type VantageOutcome } from '../diagnosis/rules/vantage.js';
 import { buildFinding } from '../diagnosis/index.js';
@@ -36,6 +36,17 @@ export interface ScanSummary {
   comparisons: VantageComparison[];
   /** The worst verdict seen (an internal error counts as fail). */
   verdict: Verdict;
+}
+
+/**
+ * What the summary needs of a result, and no more: a scan of a million targets keeps this in memory
+ * (a few hundred bytes each), not the full reports (about 13 KB each), which go to the NDJSON file.
+ */
+export function slimResult(r: ScanResult): ScanResult {
+  if (!r.report) return r;
+  const { verdict, negotiated, findings } = r.report;
+  const report = { verdict, negotiated: { protocol: negotiated.protocol }, findings: findings.map((f) => ({ code: f.code, severity: f.severity })) } as unknown as Report;
+  return { ...r, report };
 }
 
 const VERDICT_RANK: Record<Verdict | 'error', number> = { error: 0, fail: 1, warn: 2, ok: 3 };

@@ -19,7 +19,7 @@ import type { DiagnoseOptions } from '../../diagnose.js';
 import { parseTargetList, type ScanTarget } from '../../scan/targets.js';
 import { runScan, SCAN_DEFAULTS, type ScanResult } from '../../scan/run.js';
 import type { PolitenessOptions } from '../../scan/gate.js';
-import { summarize } from '../../scan/summary.js';
+import { slimResult, summarize } from '../../scan/summary.js';
 import { CSV_HEADER, csvRow, ndjson, readResults } from '../../scan/output.js';
 import { progressLine, renderSummary } from '../../scan/render.js';
 
@@ -105,9 +105,9 @@ export async function scanCommand(args: string[], io: CliIO): Promise<number> {
   const previous = outPath && values.resume ? await readResults(outPath) : [];
   if (outPath && !values.resume) writeFileSync(outPath, '');
   if (csvPath && !(values.resume && previous.length)) writeFileSync(csvPath, CSV_HEADER);
-  const results: ScanResult[] = [...previous];
+  const results: ScanResult[] = previous.map(slimResult);
   const write = (r: ScanResult) => {
-    results.push(r);
+    results.push(slimResult(r));
     if (outPath) appendFileSync(outPath, ndjson(r));
     else if (values.out === '-') io.stdout(ndjson(r));
     if (csvPath) appendFileSync(csvPath, csvRow(r));
