@@ -18,8 +18,8 @@ import { resolveEach } from './transport/dns.js';
 import { resolverAnswers } from './diagnosis/rules/resolvers.js';
 import { probeH1Cleartext, probeH2cPrior, probeH2cUpgrade, probeHttp1Pair, probeTcp, probeTls, probeTlsDefault } from './probes/run.js';
 import type { ProbeContext } from './probes/context.js';
-import { diagnoseEvidence, verdictOf } from './diagnosis/index.js';
-import { CODES, SEVERITY_RANK } from './model/codes.js';
+import { diagnoseEvidence } from './diagnosis/index.js';
+import { CODES } from './model/codes.js';
 import type { AddressEvidence } from './diagnosis/evidence.js';
 import { limiter } from './util/limit.js';
 import { connectTcp, type Socket } from './transport/conn.js';
@@ -224,23 +224,14 @@ export function proxyFor(target: Target, o: Pick<DiagnoseOptions, 'proxy' | 'env
 }
 
 /**
- * curl's -k: the certificate findings stay, with their codes and evidence, but as warnings (the
- * user accepted the certificate), so the verdict is about HTTP/2.
+ * curl's -k: the diagnosis goes on past the certificate (the probes do anyway), and the certificate
+ * findings stay errors with their codes: the contract lets a rule raise a severity, never lower it,
+ * and every client that verifies still fails. Each says that -k accepted it for this diagnosis.
  */
 function acceptCertificate(out: ReturnType<typeof diagnoseEvidence>): void {
-  const lowered = new Set<string>();
   for (const f of out.findings) {
     if (CODES[f.code].family !== 'certificate' || f.severity !== 'error') continue;
-    f.severity = 'warning';
-    f.severityLowered = '--insecure (-k): this certificate is accepted for the diagnosis; clients that verify it still fail';
-    lowered.add(f.code);
-  }
-  if (!lowered.size) return;
-  out.findings.sort((a, b) => SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity]);
-  out.verdict = verdictOf(out.findings.map((f) => f.severity));
-  for (const a of out.addresses) {
-    const sev = a.findingCodes.map((c) => (lowered.has(c) ? 'warning' : CODES[c].severity));
-    a.verdict = verdictOf(sev);
+    f.evidence.push({ probe: 'insecure', text: '--insecure (-k): this certificate was accepted for the diagnosis, so HTTP/2 was checked past it; every client that verifies it still fails' });
   }
 }
 

@@ -227,7 +227,7 @@ describe('the other connection flags on the lab and on small loopback servers', 
 
   const portOf = (r: RunningScenario) => Number(new URL(r.url).port);
 
-  test('-k on diagnose: an expired certificate is still reported, as a warning that says why; exit 0', async () => {
+  test('-k on diagnose: HTTP/2 is checked past an expired certificate, which stays an error (the contract never lowers a severity) and says -k accepted it; exit 1', async () => {
     const url = `https://localhost:${portOf(expired)}/`;
     const pin = `localhost:${portOf(expired)}:127.0.0.1`;
     const strict = await diagnoseJson([url, '--cacert', caFile, '--resolve', pin]);
@@ -235,11 +235,11 @@ describe('the other connection flags on the lab and on small loopback servers', 
     expect(strict.report.findings.find((f) => f.code === 'cert-expired')?.severity).toBe('error');
     const k = await diagnoseJson([url, '--cacert', caFile, '--resolve', pin, '-k']);
     const f = k.report.findings.find((x) => x.code === 'cert-expired');
-    expect(f?.severity).toBe('warning');
-    expect(f?.severityLowered).toMatch(/--insecure/);
+    expect(f?.severity).toBe('error');
+    expect(f?.evidence.map((e) => e.text).join('\n')).toMatch(/--insecure \(-k\): this certificate was accepted for the diagnosis/);
     expect(k.report.negotiated.protocol).toBe('h2');
-    expect(k.report.verdict).not.toBe('fail');
-    expect(k.code).toBe(0);
+    expect(k.report.verdict).toBe('fail');
+    expect(k.code).toBe(1);
   });
 
   test('-k on trace: the untrusted certificate is noted as accepted', async () => {

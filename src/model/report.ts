@@ -42,8 +42,6 @@ export interface Finding {
   addresses: string[];
   /** Set when a rule raised the severity above the contract's default, and why. */
   severityRaised?: string;
-  /** Set when the user's own option lowered the severity below the contract's (curl's -k for a certificate finding), and why. */
-  severityLowered?: string;
 }
 
 export type Verdict = 'ok' | 'warn' | 'fail';
