@@ -6,7 +6,6 @@
  * h2doctor's exact codes. Which code is proven where (or why no real server can produce it) is
  * listed in src/diagnosis/registry.ts (PROOF), checked by src/diagnosis/registry.test.ts.
  */
-import { spawn } from 'node:child_process';
 import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
@@ -20,26 +19,12 @@ import { listen, type Listening } from '../src/lab/servers.js';
 import { ws426, wsUpgrade } from '../src/lab/upgrade-ws.js';
 import type { LabCertPreset } from '../src/lab/pki.js';
 import type { Report } from '../src/model/index.js';
-import { codes, createLabPki, findBinary, freePort, labDir, nginxArgs, nginxConf, skipWithout, spawnServer, type LabPki, type RealServer, apacheHead } from './real-helpers.js';
+import { codes, createLabPki, findBinary, freePort, labDir, nginxArgs, nginxConf, skipWithout, spawnServer, type LabPki, type RealServer, apacheHead, runClient as run } from './real-helpers.js';
 
 const NGINX = findBinary('nginx');
 const HAPROXY = findBinary('haproxy');
 const APACHE = findBinary('apache2');
 
-/** A real client's output (stdout + stderr), bounded; asynchronous so in-process backends keep serving. */
-function run(cmd: string): Promise<string> {
-  return new Promise((resolve) => {
-    const child = spawn('sh', ['-c', cmd], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (out += c.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-    child.on('close', () => {
-      clearTimeout(timer);
-      resolve(out);
-    });
-  });
-}
 
 // Scenarios whose server never answers wait out h2doctor's and then each reproduce command's deadline.
 vi.setConfig({ testTimeout: 60_000 });

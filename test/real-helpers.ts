@@ -171,3 +171,21 @@ ServerLimit 1
 ThreadsPerChild 16
 MaxRequestWorkers 16`;
 }
+
+/**
+ * A real client's output (stdout + stderr), killed after 15 s. Asynchronous, so that servers
+ * running in the test's own process (backends behind the proxies) keep serving while it waits.
+ */
+export function runClient(cmd: string): Promise<string> {
+  return new Promise((resolve) => {
+    const child = spawn('sh', ['-c', cmd], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (out += c.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+    child.on('close', () => {
+      clearTimeout(timer);
+      resolve(out);
+    });
+  });
+}

@@ -13,7 +13,6 @@
  * 7. nginx 1.22 passing a backend's `Upgrade` into HTTP/2 answers → h2-connection-specific-header;
  * 8. tls-malformed-response: see test/real-coverage.test.ts (a TLS port answered by a non-TLS server).
  */
-import { spawn } from 'node:child_process';
 import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
@@ -25,30 +24,13 @@ import { checkReproduce } from './reproduce-helpers.js';
 import { listen, type Listening } from '../src/lab/servers.js';
 import { ws426, wsUpgrade } from '../src/lab/upgrade-ws.js';
 import type { Report } from '../src/model/index.js';
-import { codes, createLabPki, findBinary, freePort, labDir, nginxArgs, nginxConf, skipWithout, spawnServer, type LabPki, type RealServer, apacheHead } from './real-helpers.js';
+import { codes, createLabPki, findBinary, freePort, labDir, nginxArgs, nginxConf, skipWithout, spawnServer, type LabPki, type RealServer, apacheHead, runClient as run } from './real-helpers.js';
 
 const NGINX = findBinary('nginx');
 const HAPROXY = findBinary('haproxy');
 const APACHE = findBinary('apache2');
 const CURL = findBinary('curl');
 
-/**
- * A real client's output (stdout + stderr), bounded in time. Asynchronous: the backend behind the
- * proxies runs in this process and must keep serving while the client waits.
- */
-function run(cmd: string): Promise<string> {
-  return new Promise((resolve) => {
-    const child = spawn('sh', ['-c', cmd], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (out += c.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-    child.on('close', () => {
-      clearTimeout(timer);
-      resolve(out);
-    });
-  });
-}
 
 async function local(scheme: 'http' | 'https' | 'ws', port: number, caFile: string, more: { path?: string; websocket?: string } = {}): Promise<Report> {
   return reproduced(replayed(await diagnose(`${scheme}://localhost:${port}${more.path ?? '/'}`, {
