@@ -13,8 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
 import { diagnose } from '../src/diagnose.js';
-import { diagnoseReport } from '../src/diagnosis/replay.js';
-import { checkReproduce } from './reproduce-helpers.js';
+import { checkReproduce, replayed } from './reproduce-helpers.js';
 import { listen, type Listening } from '../src/lab/servers.js';
 import { ws426, wsUpgrade } from '../src/lab/upgrade-ws.js';
 import type { LabCertPreset } from '../src/lab/pki.js';
@@ -310,17 +309,6 @@ test('the registry lists a real-server test for at least 40 codes, and a reason 
   for (const e of entries) if (!tested.includes(e)) expect(typeof e.realTests === 'string' && e.realTests.length > 10).toBe(true);
 });
 
-/**
- * Library replay (issue 11 item 6): the saved JSON report, replayed with diagnoseReport(), gives the
- * same findings (reproduce commands aside: the report does not record the --cacert file name).
- */
-function replayed(r: Report): Report {
-  const again = diagnoseReport(JSON.parse(JSON.stringify(r)) as Report);
-  const strip = (fs: Report['findings']) => fs.map(({ reproduce: _r, ...f }) => f);
-  expect(strip(again.findings)).toEqual(strip(r.findings));
-  expect(again.verdict).toBe(r.verdict);
-  return r;
-}
 
 /** The report, after every reproduce command of its findings ran and showed the symptom. */
 async function reproduced(r: Report): Promise<Report> {

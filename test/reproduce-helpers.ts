@@ -7,6 +7,7 @@
 import { spawn } from 'node:child_process';
 import { expect } from 'vitest';
 import type { Report } from '../src/model/index.js';
+import { diagnoseReport } from '../src/diagnosis/replay.js';
 
 /** What each code's reproduce output shows, as the real tools print it (seen on the real servers of test/real-*.test.ts). */
 export const SYMPTOM: Partial<Record<string, RegExp>> = {
@@ -73,4 +74,16 @@ export async function checkReproduce(r: Report, caFile?: string): Promise<number
   }
   await Promise.all(jobs);
   return jobs.length;
+}
+
+/**
+ * Library replay (issue 11 item 6): the saved JSON report, replayed with diagnoseReport(), gives the
+ * same findings (reproduce commands aside: the report does not record the --cacert file name) and verdict.
+ */
+export function replayed(r: Report): Report {
+  const again = diagnoseReport(JSON.parse(JSON.stringify(r)) as Report);
+  const strip = (fs: Report['findings']) => fs.map(({ reproduce: _r, ...f }) => f);
+  expect(strip(again.findings)).toEqual(strip(r.findings));
+  expect(again.verdict).toBe(r.verdict);
+  return r;
 }
