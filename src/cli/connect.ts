@@ -153,7 +153,10 @@ export async function clientCertFrom(p: Parsed): Promise<ClientCert | undefined>
     loadClientCert(cc);
   } catch (e) {
     const msg = (e as Error).message;
-    if (/bad decrypt|passphrase|PEM_read_bio|bad password/i.test(msg)) throw new UsageError(`--cert/--key: cannot decrypt the private key${pass === undefined ? ' (it is encrypted: give --pass)' : ' with this --pass'}`);
+    // A wrong pass phrase fails the decryption's padding check ("bad decrypt"), or, about once in
+    // 256 keys, passes it and leaves bytes the decoder cannot read ("DECODER routines::unsupported").
+    const encrypted = /-----BEGIN ENCRYPTED PRIVATE KEY-----|Proc-Type: 4,ENCRYPTED/.test(key);
+    if (/bad decrypt|passphrase|PEM_read_bio|bad password/i.test(msg) || (encrypted && /DECODER routines/i.test(msg))) throw new UsageError(`--cert/--key: cannot decrypt the private key${pass === undefined ? ' (it is encrypted: give --pass)' : ' with this --pass'}`);
     if (/key values mismatch|KEY_VALUES_MISMATCH/i.test(msg)) throw new UsageError('--cert/--key: the private key does not belong to the certificate');
     throw new UsageError(`--cert/--key: cannot load them: ${msg.split('\n')[0]}`);
   }
