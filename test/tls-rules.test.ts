@@ -6,14 +6,14 @@ import { describe, expect, test } from 'vitest';
 import { tlsRule } from '../src/diagnosis/rules/tls.js';
 import type { AddressEvidence } from '../src/diagnosis/evidence.js';
 import type { Probe, Target, TlsResult } from '../src/model/index.js';
-import type { RawTlsResult } from '../src/model/tls-probes.js';
+import type { RawHelloLabel, RawTlsResult } from '../src/model/tls-probes.js';
 
 const target: Target = { url: 'https://example.test/', scheme: 'https', host: 'example.test', port: 443, path: '/', tls: true, sni: 'example.test' };
 const common = (id: string) => ({ id, address: '192.0.2.1', port: 443, startMs: 0, durationMs: 5, bytesSent: 300, bytesReceived: 7, connect: { ok: true as const, ms: 1 } });
 const tcp: Probe = { kind: 'tcp', ...common('tcp') };
 const def = (tls: Partial<TlsResult>): Probe => ({ kind: 'tls', name: 'tls-default', ...common('tls-default'), tls: { offeredAlpn: ['h2', 'http/1.1'], sni: 'example.test', outcome: 'alert', alert: { level: 'fatal', code: 40, name: 'handshake_failure' }, ...tls } });
 const offer = { versions: ['TLSv1.3', 'TLSv1.2'], cipherCount: 30, groups: ['x25519'], sigalgCount: 9, alpn: null, sni: 'example.test' };
-const raw = (label: string, r: Partial<RawTlsResult>): Probe => ({ kind: 'tls-raw', label, purpose: label, ...common(label), raw: { offer, outcome: 'alert', alert: { level: 'fatal', code: 40, name: 'handshake_failure' }, ...r } });
+const raw = (label: RawHelloLabel, r: Partial<RawTlsResult>): Probe => ({ kind: 'tls-raw', label, purpose: label, ...common(label), raw: { offer, outcome: 'alert', alert: { level: 'fatal', code: 40, name: 'handshake_failure' }, ...r } });
 const hello = (v: string, code: number, cipher = 'TLS_ECDHE_ECDSA_WITH_CAMELLIA_128_CBC_SHA256'): Partial<RawTlsResult> => ({ outcome: 'server-hello', version: v, versionCode: code, cipher, cipherCode: 0xc072, group: 'x25519' });
 const codes = (probes: Probe[]) => tlsRule({ address: '192.0.2.1', target, probes: [tcp, ...probes] } as AddressEvidence).map((f) => f.code);
 

@@ -4,7 +4,7 @@
  * its HTTP/2 opening when ALPN chose h2. And the per-client table of the report.
  */
 import type { ProbeCommon } from './results.js';
-import type { RawTlsResult } from './tls-probes.js';
+import type { BisectHelloLabel, RawTlsResult } from './tls-probes.js';
 
 /**
  * What a client needs, from its own point of view.
@@ -26,7 +26,7 @@ export interface ClientPolicy {
 /** One narrowing of the bisection from the client's parameters. */
 export interface ClientBisectStep {
   /** mirror, widest, narrow-cipher, narrow-group, narrow-version, narrow-sigalg, narrow-alpn, sslv3, widest-no-sni. */
-  label: string;
+  label: BisectHelloLabel;
   accepted: boolean;
   /** What the server answered: a version and suite, or the alert / close. */
   answer: string;

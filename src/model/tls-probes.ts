@@ -6,7 +6,31 @@
  * The variants carry `label`, not `name`: `name` is how rules look up the foundation's probes.
  */
 import type { Excerpt } from '../wire/sniff.js';
+import type { NodeVersionName } from '../wire/tls/registry.js';
 import type { ProbeCommon } from './results.js';
+
+/**
+ * The raw hellos of the checks run after a default handshake that worked (probes/tls/plan.ts): TLS 1.2
+ * alone, TLS 1.0/1.1, no SNI, and both TLS 1.2 and no SNI in one hello.
+ */
+export type CheckHelloLabel = 'tls12-only' | 'legacy' | 'no-sni' | 'tls12-no-sni';
+/**
+ * The raw hellos of the bisection of a refused handshake: Node's hello sent raw (`mirror`, also sent
+ * after a certificate name mismatch or an unreadable answer), the widest hello, the widest narrowed to
+ * Node's value of one parameter, and the two hellos that follow a refused widest.
+ */
+export type BisectHelloLabel = 'mirror' | 'widest' | 'narrow-version' | 'narrow-cipher' | 'narrow-group' | 'narrow-sigalg' | 'narrow-alpn' | 'sslv3' | 'widest-no-sni';
+/**
+ * The raw hellos of `--survey` (probes/tls/survey.ts): each version's first hello (`survey-TLSv1.2`;
+ * `-no-sni` when it went without SNI), the hellos after it (`survey-TLSv1.3-4`), and Node's hello without SNI.
+ */
+export type SurveyHelloLabel = `survey-${NodeVersionName}` | `survey-${NodeVersionName}-no-sni` | `survey-${NodeVersionName}-${number}` | 'survey-no-sni';
+/** Every raw hello the TLS stage sends: what the TLS rules look raw probes up by (a renamed label is a type error there). */
+export type StageHelloLabel = CheckHelloLabel | BisectHelloLabel | SurveyHelloLabel;
+/** A simulated client's hellos (probes/clients/stage.ts): `client-<profile>` and its bisection `client-<profile>-<BisectHelloLabel>`. */
+export type ClientHelloLabel = `client-${string}`;
+/** The label of any raw hello probe. */
+export type RawHelloLabel = StageHelloLabel | ClientHelloLabel;
 
 /** What one raw ClientHello offered, in words a report can show. */
 export interface RawHelloOffer {
@@ -153,5 +177,5 @@ export interface TlsStageResult {
 }
 
 export type TlsFamilyProbe =
-  | (ProbeCommon & { kind: 'tls-raw'; label: string; purpose: string; raw: RawTlsResult })
+  | (ProbeCommon & { kind: 'tls-raw'; label: RawHelloLabel; purpose: string; raw: RawTlsResult })
   | (ProbeCommon & { kind: 'tls-stage'; stage: TlsStageResult });

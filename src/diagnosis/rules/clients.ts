@@ -6,7 +6,7 @@
  * or fails there because it needs HTTP/2). Both become errors for the client chosen with --client.
  * Pure: evidence in, rows and findings out.
  */
-import type { AddressEvidence, ClientFamilyProbe, ClientRow, EvidenceItem, RawTlsResult } from '../../model/index.js';
+import type { AddressEvidence, ClientFamilyProbe, BisectHelloLabel, ClientRow, EvidenceItem, RawTlsResult } from '../../model/index.js';
 import { addressRule, type RawFinding } from '../raw.js';
 import { probe, upgradeProbe } from '../evidence.js';
 import { h2Blocklisted } from '../../wire/tls/registry.js';
@@ -71,7 +71,7 @@ function refused(p: ClientFamilyProbe): Pick<ClientRow, 'outcome' | 'reason' | '
   const h = c.hello!;
   const said = h.alert ? `alert ${h.alert.name}` : h.outcome;
   const steps = c.bisect ?? [];
-  const step = (l: string) => steps.find((s) => s.label === l);
+  const step = (l: BisectHelloLabel) => steps.find((s) => s.label === l);
   const widest = step('widest');
   if (widest && !widest.accepted) {
     if (step('widest-no-sni')?.accepted) return { outcome: 'fails', stage: 'handshake', parameter: 'sni', reason: `refused (${said}); the server takes no hello with this name, but one without SNI` };
@@ -83,7 +83,7 @@ function refused(p: ClientFamilyProbe): Pick<ClientRow, 'outcome' | 'reason' | '
     return { outcome: 'fails', stage: 'handshake', parameter: 'version', reason: `refused (${said}); the server speaks ${widest.answer} only` };
   }
   // A client without the server's only version lacks its suites too: the version is the cause then.
-  const order = ['narrow-version', 'narrow-cipher', 'narrow-group', 'narrow-sigalg', 'narrow-alpn'];
+  const order: BisectHelloLabel[] = ['narrow-version', 'narrow-cipher', 'narrow-group', 'narrow-sigalg', 'narrow-alpn'];
   const bad = steps.filter((s) => s.label.startsWith('narrow-') && !s.accepted).sort((a, b) => order.indexOf(a.label) - order.indexOf(b.label))[0];
   if (bad) {
     const param = bad.label.replace('narrow-', '');

@@ -1,6 +1,7 @@
 /**
  * TLS handshake failures and certificates (issue: TLS handshake diagnosis).
- * Evidence in, findings out; pure. The raw probes are looked up by label (src/probes/tls/plan.ts):
+ * Evidence in, findings out; pure. The raw probes are looked up by label (`StageHelloLabel` in
+ * src/model/tls-probes.ts, sent by src/probes/tls/plan.ts and survey.ts):
  * - refused default handshake: `mirror` (Node's hello, raw), `widest`, `narrow-*`, `widest-no-sni`, `sslv3`;
  * - healthy default handshake: `tls12-only`, `legacy`, `no-sni`, `mirror`, and `tls12-no-sni` (both
  *   questions in one hello; split into `tls12-only` and `no-sni` when its answer does not settle both);
@@ -10,12 +11,14 @@
 import type { EvidenceItem, Probe } from '../../model/index.js';
 import { addressRule, type RawFinding } from '../raw.js';
 import type { Code } from '../../model/codes.js';
-import type { RawTlsResult, TlsStageResult } from '../../model/tls-probes.js';
+import type { BisectHelloLabel, RawTlsResult, StageHelloLabel, TlsStageResult } from '../../model/tls-probes.js';
 import { evidenceItem, kindProbe, probe, tcpProbe, type AddressEvidence } from '../evidence.js';
 import { isCleartextHttp } from './protocol.js';
 
 type Raw = Extract<Probe, { kind: 'tls-raw' }>;
 type TlsProbe = NonNullable<ReturnType<typeof probe<'tls-default'>>>;
+/** A raw probe of the TLS stage by its label (a label the stage never sends is a type error). */
+type By = (label: StageHelloLabel) => Raw | undefined;
 
 const accepted = (p: Raw | undefined): p is Raw => p?.raw.outcome === 'server-hello' || p?.raw.outcome === 'hello-retry';
 const refused = (p: Raw | undefined): boolean => !!p && ['alert', 'closed', 'reset'].includes(p.raw.outcome);
@@ -66,7 +69,7 @@ export const tlsRule = addressRule('tls', [
   const d = probe(ev, 'tls-default');
   if (!d) return [];
   const raws = ev.probes.filter((p): p is Raw => p.kind === 'tls-raw');
-  const by = (label: string) => raws.find((p) => p.label === label);
+  const by: By = (label) => raws.find((p) => p.label === label);
   const stage = kindProbe(ev, 'tls-stage')?.stage;
   const out: RawFinding[] = [];
   const t = d.tls;
@@ -94,7 +97,7 @@ export const tlsRule = addressRule('tls', [
 });
 
 /** The default handshake was refused: what did the bisection prove? */
-function refusal(d: TlsProbe, by: (l: string) => Raw | undefined): RawFinding[] {
+function refusal(d: TlsProbe, by: By): RawFinding[] {
   const t = d.tls;
   const head = evidenceItem(d.id, defaultRefusal(d), d.first);
   const mirror = by('mirror');
@@ -116,7 +119,7 @@ function refusal(d: TlsProbe, by: (l: string) => Raw | undefined): RawFinding[] 
     if ((w.versionCode ?? 0) < 0x0303) {
       found.push({ code: 'tls-version-too-old', detail: w.version, evidence: [head, item(mirror!), item(widest, `offered TLS 1.0–1.3: the server chose ${w.version} (${w.cipher}); a server picks the highest version it has, so it has nothing newer`)] });
     }
-    const narrow: Array<[string, Code, string]> = [
+    const narrow: Array<[BisectHelloLabel, Code, string]> = [
       ['narrow-version', 'tls-version-too-old', 'versions'],
       ['narrow-cipher', 'tls-no-shared-cipher', 'cipher suites'],
       ['narrow-group', 'tls-no-shared-group', 'groups'],
@@ -185,7 +188,7 @@ function refusal(d: TlsProbe, by: (l: string) => Raw | undefined): RawFinding[] 
 }
 
 /** A fatal unrecognized_name (112) to the name sent, and to no name too when the server was tried without SNI. */
-function unknownNameRefusal(d: TlsProbe, head: EvidenceItem, by: (l: string) => Raw | undefined): RawFinding | undefined {
+function unknownNameRefusal(d: TlsProbe, head: EvidenceItem, by: By): RawFinding | undefined {
   const t = d.tls;
   const is112 = (a: { code: number } | undefined) => a?.code === 112;
   const widest = by('widest');
@@ -208,7 +211,7 @@ function unknownNameRefusal(d: TlsProbe, head: EvidenceItem, by: (l: string) => 
 }
 
 /** The default handshake worked: warnings, the certificate, and what the cheap checks showed. */
-function healthy(ev: AddressEvidence, d: TlsProbe, by: (l: string) => Raw | undefined, raws: Raw[], stage: TlsStageResult | undefined): RawFinding[] {
+function healthy(ev: AddressEvidence, d: TlsProbe, by: By, raws: Raw[], stage: TlsStageResult | undefined): RawFinding[] {
   const t = d.tls;
   const out: RawFinding[] = [];
   const sni = t.sni;
@@ -272,7 +275,7 @@ function denialText(body: string | undefined): string {
 }
 
 /** Node's verification of the chain and the name, and the dates against the local clock. */
-function certificate(ev: AddressEvidence, d: TlsProbe, by: (l: string) => Raw | undefined, stage: TlsStageResult | undefined): RawFinding[] {
+function certificate(ev: AddressEvidence, d: TlsProbe, by: By, stage: TlsStageResult | undefined): RawFinding[] {
   const t = d.tls;
   const c = t.cert;
   if (!c) return [];

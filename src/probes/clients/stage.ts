@@ -8,7 +8,7 @@
  * the stage only records each client, and the rule reads its outcome from the core probes.
  * One record per client; never decides.
  */
-import type { ClientBisectStep, ClientSim, Probe, RawTlsResult } from '../../model/index.js';
+import type { BisectHelloLabel, ClientBisectStep, ClientSim, Probe, RawTlsResult } from '../../model/index.js';
 import type { ClientProfile } from '../../clients/profile.js';
 import type { ProbeContext } from '../context.js';
 import { probeId } from '../context.js';
@@ -87,7 +87,7 @@ async function simulate(ctx: ProbeContext, p: ClientProfile, chosen: boolean, go
   const out: Partial<ClientSim> = { hello: own.raw };
   if (!accepted(own)) {
     // Refused: the bisection from this client's parameters (the one the TLS stage runs from Node's).
-    const steps: RawProbe[] = [];
+    const steps: Array<RawProbe & { label: BisectHelloLabel }> = [];
     await bisect(
       { ...ctx, target: { ...ctx.target, sni } },
       async (label, purpose, s, ro) => {

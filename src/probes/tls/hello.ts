@@ -7,7 +7,7 @@
 import { createECDH, generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto';
 import { buildClientHello, parseClientHello, type BuiltClientHello } from '../../wire/tls/client-hello.js';
 import { parseRecords } from '../../wire/tls/record.js';
-import { CIPHER_SUITES, NAMED_GROUPS, SIGNATURE_SCHEMES, cipherSuiteName, groupName, nodeVersionName } from '../../wire/tls/registry.js';
+import { CIPHER_SUITES, NAMED_GROUPS, SIGNATURE_SCHEMES, TLS_VERSION_TABLE, cipherSuiteName, groupName, nodeVersionName, type NodeVersionName } from '../../wire/tls/registry.js';
 import { captureNodeClientHello } from '../../transport/raw-tls.js';
 import type { RawHelloOffer } from '../../model/tls-probes.js';
 
@@ -171,6 +171,17 @@ export function describeOffer(spec: HelloSpec): RawHelloOffer {
 /** Node's names for versions: 'TLSv1.3', 'TLSv1.2', 'TLSv1.1', 'TLSv1', 'SSLv3' (wire/tls/registry.ts's table). */
 export function versionLabel(v: number): string {
   return nodeVersionName(v);
+}
+
+/**
+ * Node's name of a version of the table, typed (the survey's labels are built from it); a version
+ * outside the table is a bug of the caller.
+ * @example tableVersionName(V.TLS12) // 'TLSv1.2'
+ */
+export function tableVersionName(v: number): NodeVersionName {
+  const e = TLS_VERSION_TABLE.find((x) => x.code === v);
+  if (!e) throw new RangeError(`not a version of TLS_VERSION_TABLE: 0x${v.toString(16)}`);
+  return e.node;
 }
 
 /** Suites a version can negotiate: TLS 1.3 has its own; older versions every suite from their minimum. */

@@ -13,7 +13,7 @@ import type { Probe } from '../../model/index.js';
 import type { ProbeContext } from '../context.js';
 import { probeId } from '../context.js';
 import type { Go } from '../stages/types.js';
-import type { TlsStageResult } from '../../model/tls-probes.js';
+import type { BisectHelloLabel, TlsStageResult } from '../../model/tls-probes.js';
 import { accepted, rawHello, type RawProbe } from './raw.js';
 import { groupCode, nodeDefaultHello, widestHello, NODE_ALPN as ALPN, V, TLS13_CIPHERS, type HelloSpec } from './hello.js';
 import { survey } from './survey.js';
@@ -120,7 +120,7 @@ async function checks(ctx: ProbeContext, d: TlsProbe, raw: RawRunner, mirrorOnly
  * widest hello clears most suspects without a connection: a version ≥ 1.2, a suite and a group
  * that Node also offers cannot be the cause.
  */
-export async function bisect(ctx: ProbeContext, raw: RawRunner, from?: Omit<HelloSpec, 'sni'>): Promise<void> {
+export async function bisect(ctx: ProbeContext, raw: RawRunner<BisectHelloLabel>, from?: Omit<HelloSpec, 'sni'>): Promise<void> {
   const sni = ctx.target.sni;
   // From Node's own hello by default; a simulated client bisects from its profile's parameters.
   const base = from ?? { ...(await nodeDefaultHello()), alpn: ALPN };
@@ -140,7 +140,7 @@ export async function bisect(ctx: ProbeContext, raw: RawRunner, from?: Omit<Hell
   const w = widest.raw;
   // RFC 8446 §4.2.1 / RFC 5246 §7.4.1.3: a server picks the highest version both sides have. Below 1.2 is proof enough.
   if ((w.versionCode ?? 0) < V.TLS12) return;
-  const suspects: Array<[string, string, HelloSpec]> = [];
+  const suspects: Array<[BisectHelloLabel, string, HelloSpec]> = [];
   if (w.cipherCode === undefined || !base.ciphers.includes(w.cipherCode)) {
     suspects.push(['narrow-cipher', "the widest hello with Node's cipher suites only", { ...wide, ciphers: base.ciphers }]);
   }

@@ -17,13 +17,13 @@ import { cipherSuiteName, groupName, sigSchemeName, HANDSHAKE_TYPES } from '../.
 import { excerpt } from '../../wire/sniff.js';
 import type { ProbeContext } from '../context.js';
 import { Meter } from '../meter.js';
-import type { RawCertBrief, RawTlsResult, TlsFamilyProbe } from '../../model/tls-probes.js';
+import type { RawCertBrief, RawHelloLabel, RawTlsResult, StageHelloLabel, TlsFamilyProbe } from '../../model/tls-probes.js';
 import { buildHello, describeOffer, versionLabel, type BuiltHello, type HelloSpec } from './hello.js';
 
 export type RawProbe = Extract<TlsFamilyProbe, { kind: 'tls-raw' }>;
 
-/** Runs one raw ClientHello probe (label, purpose, hello), counted by the stage. */
-export type RawRunner = (label: string, purpose: string, spec: HelloSpec, o?: RawHelloOptions) => Promise<RawProbe>;
+/** Runs one raw ClientHello probe (label, purpose, hello), counted by the stage. `L`: the labels the caller may send. */
+export type RawRunner<L extends RawHelloLabel = StageHelloLabel> = (label: L, purpose: string, spec: HelloSpec, o?: RawHelloOptions) => Promise<RawProbe>;
 
 /** The server took the hello: a ServerHello or a HelloRetryRequest. */
 export const accepted = (p: RawProbe | undefined): boolean => p?.raw.outcome === 'server-hello' || p?.raw.outcome === 'hello-retry';
@@ -45,7 +45,7 @@ export interface RawHelloOptions {
  * const p = await rawHello(ctx, 'tls12-only', 'does the server accept TLS 1.2?', spec);
  * p.raw.outcome; // 'server-hello'
  */
-export async function rawHello(ctx: ProbeContext, label: string, purpose: string, spec: HelloSpec, o: RawHelloOptions = {}): Promise<RawProbe> {
+export async function rawHello(ctx: ProbeContext, label: RawHelloLabel, purpose: string, spec: HelloSpec, o: RawHelloOptions = {}): Promise<RawProbe> {
   return rawHelloFrom(ctx, label, purpose, describeOffer(spec), () => buildHello(spec), o);
 }
 
@@ -55,7 +55,7 @@ export async function rawHello(ctx: ProbeContext, label: string, purpose: string
  * @example
  * await rawHelloFrom(ctx, 'client-curl', 'curl's own hello', offer, () => helloFromProfile(p, sni));
  */
-export async function rawHelloFrom(ctx: ProbeContext, label: string, purpose: string, offer: RawTlsResult['offer'], build: () => BuiltHello, o: RawHelloOptions = {}): Promise<RawProbe> {
+export async function rawHelloFrom(ctx: ProbeContext, label: RawHelloLabel, purpose: string, offer: RawTlsResult['offer'], build: () => BuiltHello, o: RawHelloOptions = {}): Promise<RawProbe> {
   const m = new Meter(ctx, `tls-raw-${label}`);
   const c = await ctx.dial(ctx.address, ctx.port, ctx.timeoutMs);
   m.queuedMs = c.queuedMs ?? 0;

@@ -22,10 +22,10 @@
  */
 import type { Probe } from '../../model/index.js';
 import type { ProbeContext } from '../context.js';
-import type { RatedSuite, TlsSurface, TlsSurfaceVersion } from '../../model/tls-probes.js';
+import type { RatedSuite, SurveyHelloLabel, TlsSurface, TlsSurfaceVersion } from '../../model/tls-probes.js';
 import { accepted, type RawProbe } from './raw.js';
 import type { RawRunner } from './raw.js';
-import { V, ALL_GROUPS, ALL_SIGALGS, NODE_ALPN as ALPN, ciphersFor, canKeyShare, groupCode, nodeDefaultHello, versionLabel, type HelloSpec } from './hello.js';
+import { V, ALL_GROUPS, ALL_SIGALGS, NODE_ALPN as ALPN, ciphersFor, canKeyShare, groupCode, nodeDefaultHello, tableVersionName, versionLabel, type HelloSpec } from './hello.js';
 import { pacer } from './rate.js';
 import { cipherSuite, cipherSuiteName, groupName, h2Blocklisted, SIGNATURE_SCHEMES } from '../../wire/tls/registry.js';
 
@@ -99,7 +99,7 @@ export async function survey(ctx: ProbeContext, d: TlsProbe, run: RawRunner, see
     while (topV >= V.SSL3) {
       const versions = [V.TLS11, V.TLS10, V.SSL3].filter((v) => v <= topV);
       const ssl3 = topV === V.SSL3;
-      const p = await raw(`survey-${versionLabel(topV)}`, `does the server accept ${versions.map(versionLabel).join(', ')}? (one hello: a server picks the highest version it has)`, {
+      const p = await raw(`survey-${tableVersionName(topV)}`, `does the server accept ${versions.map(versionLabel).join(', ')}? (one hello: a server picks the highest version it has)`, {
         versions,
         ciphers: ciphersFor(topV),
         groups: [...EC_GROUPS],
@@ -126,7 +126,7 @@ export async function survey(ctx: ProbeContext, d: TlsProbe, run: RawRunner, see
    * `first`: a hello already answered at this version (the legacy probe).
    */
   async function eliminate(v: number, first?: RawProbe): Promise<{ v: number; detail?: TlsSurfaceVersion; alert?: string; noSni?: TlsSurface['noSni'] }> {
-    const label = versionLabel(v);
+    const label = tableVersionName(v);
     const is13 = v === V.TLS13;
     const all: Record<Dim, number[]> = {
       suite: ciphersFor(v),
@@ -150,7 +150,7 @@ export async function survey(ctx: ProbeContext, d: TlsProbe, run: RawRunner, see
       if (dim === 'group') return found.group.length ? found.group : all.group.filter((g) => groupsFound.has(g)).length ? all.group.filter((g) => groupsFound.has(g)) : all.group;
       return found[dim].length ? found[dim] : all[dim];
     };
-    const hello = async (open: Record<Dim, boolean>, why: string, o: { sniOff?: boolean; alpn?: string[] | null; reverse?: boolean; label?: string } = {}): Promise<RawProbe> => {
+    const hello = async (open: Record<Dim, boolean>, why: string, o: { sniOff?: boolean; alpn?: string[] | null; reverse?: boolean; label?: SurveyHelloLabel } = {}): Promise<RawProbe> => {
       n++;
       let ciphers = offerOf('suite', open.suite);
       if (o.reverse) ciphers = [...ciphers].reverse();

@@ -51,6 +51,9 @@ export const TLS_VERSION_TABLE = [
   { code: 0x0304, name: 'TLS 1.3', node: 'TLSv1.3', number: 1.3 },
 ] as const;
 
+/** Node's / OpenSSL's name of a version of the table: 'SSLv3', 'TLSv1', 'TLSv1.1', 'TLSv1.2', 'TLSv1.3'. */
+export type NodeVersionName = (typeof TLS_VERSION_TABLE)[number]['node'];
+
 /**
  * Human names for {@link TLS_VERSIONS}, as a report prints them.
  *
