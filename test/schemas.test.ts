@@ -18,12 +18,14 @@ const SCHEMAS = readdirSync(DOCS).filter((f) => f.endsWith('.schema.json'));
 // RFC 3339 date-time (ajv-formats' "date-time", without the dependency).
 const DATE_TIME = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
 
-function strictAjv(): Ajv2020 {
+const schema = (name: string) => JSON.parse(readFileSync(join(DOCS, name), 'utf8')) as Record<string, unknown>;
+/** Strict ajv knowing every other schema of docs/ by its $id (init.schema.json refers to checks.schema.json). */
+function strictAjv(except?: string): Ajv2020 {
   const ajv = new Ajv2020({ strict: true, allErrors: true, allowUnionTypes: true });
   ajv.addFormat('date-time', DATE_TIME);
+  for (const f of SCHEMAS) if (f !== except && typeof schema(f).$id === 'string') ajv.addSchema(schema(f));
   return ajv;
 }
-const schema = (name: string) => JSON.parse(readFileSync(join(DOCS, name), 'utf8')) as Record<string, unknown>;
 
 function io(env: Record<string, string> = {}): CliIO & { out: string; err: string } {
   const o = { out: '', err: '', stdout: (t: string) => void (o.out += t), stderr: (t: string) => void (o.err += t), readStdin: async () => '', stdinIsTTY: true, color: false, env, cwd: process.cwd() };
@@ -32,11 +34,11 @@ function io(env: Record<string, string> = {}): CliIO & { out: string; err: strin
 
 describe('the schemas', () => {
   test('one draft for all, each strict-mode clean', () => {
-    expect(SCHEMAS).toEqual(expect.arrayContaining(['report.schema.json', 'trace.schema.json', 'check.schema.json', 'explain.schema.json', 'checks.schema.json']));
+    expect(SCHEMAS).toEqual(expect.arrayContaining(['report.schema.json', 'trace.schema.json', 'check.schema.json', 'explain.schema.json', 'checks.schema.json', 'init.schema.json']));
     for (const f of SCHEMAS) {
       const s = schema(f);
       expect(s.$schema, f).toBe('https://json-schema.org/draft/2020-12/schema');
-      expect(() => strictAjv().compile(s), f).not.toThrow();
+      expect(() => strictAjv(f).compile(s), f).not.toThrow();
     }
   });
 });
@@ -59,7 +61,7 @@ describe('machine output validates against its schema', () => {
   const pinArgs = (r: RunningScenario) => ['--cacert', caFile, ...(r.resolve ?? []).flatMap((p) => ['--resolve', p])];
 
   function valid(file: string, data: unknown): void {
-    const validate = strictAjv().compile(schema(file));
+    const validate = strictAjv(file).compile(schema(file));
     const ok = validate(data);
     expect(ok ? [] : validate.errors?.slice(0, 5), file).toEqual([]);
     expect(Object.keys(data as object)[0], `${file}: schemaVersion first`).toBe('schemaVersion');
@@ -104,6 +106,30 @@ checks:
     expect(x.err).toBe('');
     expect(code).toBe(1);
     valid('check.schema.json', JSON.parse(x.out));
+  });
+
+  test('init --json (written to a file, and with -o -): the checks file as data validates against checks.schema.json too', async () => {
+    const out = join(dir, 'init.yaml');
+    const x = io();
+    expect(await runCli(['init', running[0]!.url, ...pinArgs(running[0]!), '-o', out, '--json'], x)).toBe(0);
+    const rec = JSON.parse(x.out) as { file: string; checksFile: unknown; diagnosis: { verdict: string }; text?: string };
+    valid('init.schema.json', rec);
+    expect(rec.file).toMatch(/init\.yaml$/);
+    expect(rec.diagnosis.verdict).toBe('ok');
+    expect(rec.text).toBeUndefined();
+    const { parse } = await import('yaml');
+    expect(rec.checksFile).toEqual(parse(readFileSync(out, 'utf8')));
+    const checks = strictAjv('checks.schema.json').compile(schema('checks.schema.json'));
+    expect(checks(rec.checksFile) ? [] : checks.errors).toEqual([]);
+
+    const y = io();
+    expect(await runCli(['init', running[1]!.url, ...pinArgs(running[1]!), '-o', '-', '--json'], y)).toBe(0);
+    const broken = JSON.parse(y.out) as { file: null; text: string; warnings: string[]; diagnosis: { codes: string[] } };
+    valid('init.schema.json', broken);
+    expect(broken.file).toBeNull();
+    expect(broken.text).toMatch(/^version: 1$/m);
+    expect(broken.diagnosis.codes).toContain('cert-expired');
+    expect(broken.warnings[0]).toMatch(/^HTTP\/2 fails on \S+ now \(cert-expired/);
   });
 
   test('explain --json, with and without --url', async () => {

@@ -171,6 +171,8 @@ const top = object<ChecksFile>(
 /** The checks-file schema, as published in `docs/checks.schema.json`. */
 export const CHECKS_SCHEMA: JsonSchema = {
   $schema: 'https://json-schema.org/draft/2020-12/schema',
+  // docs/init.schema.json refers to this schema by its $id.
+  $id: 'https://h2doctor.dev/schema/checks-1.json',
   title: 'h2doctor checks file',
   description: 'Expectations that `h2doctor check <file> --env <name>` verifies against live servers. See docs/checks.md.',
   ...top,

@@ -128,6 +128,7 @@ export const COMMANDS: readonly Command[] = [
       f('output', { short: 'o', type: 'string', value: '<file>', complete: 'file', help: "where to write (default checks.yaml; '-' prints it)" }),
       f('force', { type: 'boolean', help: 'overwrite an existing file' }),
       f('env', { type: 'string', value: '<name>', help: "the environment's name in the file (default 'default')" }),
+      withHelp(FLAGS.json, 'print what was written as JSON (schemaVersion, the checks file as data, the diagnosis now; docs/init.schema.json)'),
       ...CONNECTION,
       ...OUTPUT,
     ],

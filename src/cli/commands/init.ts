@@ -52,25 +52,48 @@ export async function initCommand(args: string[], io: CliIO): Promise<number> {
   const parsed = parseChecksFile(text, fileName, { env: envName, processEnv: {} });
   if (!parsed.ok) throw new Error(`init wrote a checks file that does not parse:\n${parsed.errors.map(formatChecksFileError).join('\n')}`);
 
-  if (out === undefined) {
+  const json = p.bool('json');
+  if (out === undefined && !json) {
     io.stdout(text);
     return EXIT.ok;
   }
-  try {
-    await writeFile(out, text, { flag: p.bool('force') ? 'w' : 'wx' });
-  } catch (e) {
-    throw new UsageError(`cannot write ${fileName}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  if (out !== undefined) {
+    try {
+      await writeFile(out, text, { flag: p.bool('force') ? 'w' : 'wx' });
+    } catch (e) {
+      throw new UsageError(`cannot write ${fileName}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    }
   }
   // HTTP/2 failing now: say so, and that the file holds the healthy expectation (check fails until fixed).
   const h2 = report.negotiated.protocol === 'h2' || report.negotiated.protocol === 'h2c';
+  const warnings: string[] = [];
   if (!h2 || report.verdict === 'fail') {
     const codes = report.findings.filter((f) => f.severity === 'error').map((f) => f.code);
-    io.stderr(
-      `h2doctor: warning: HTTP/2 fails on ${report.target.url} now (${codes.join(', ') || `negotiated ${report.negotiated.protocol ?? 'nothing'}`}); ` +
-        `${out === undefined ? 'the file' : fileName} expects what a healthy endpoint gives, with the current failure as a comment, so check fails until it is fixed\n`,
+    warnings.push(
+      `HTTP/2 fails on ${report.target.url} now (${codes.join(', ') || `negotiated ${report.negotiated.protocol ?? 'nothing'}`}); ` +
+        `${out === undefined ? 'the file' : fileName} expects what a healthy endpoint gives, with the current failure as a comment, so check fails until it is fixed`,
     );
   }
+  for (const w of warnings) io.stderr(`h2doctor: warning: ${w}\n`);
   const n = parsed.plan!.checks[0]!.expect;
+  if (json) {
+    // docs/init.schema.json: the file as data (docs/checks.schema.json), and what the diagnosis saw.
+    const { parse } = await import('yaml');
+    const record = {
+      schemaVersion: 1,
+      url: report.target.url,
+      file: out === undefined ? null : fileName,
+      env: envName,
+      checks: parsed.plan!.checks.length,
+      expectations: Object.keys(n).length,
+      diagnosis: { verdict: report.verdict, protocol: report.negotiated.protocol, codes: report.findings.map((f) => f.code) },
+      warnings,
+      checksFile: parse(text) as unknown,
+      ...(out === undefined ? { text } : {}),
+    };
+    io.stdout(JSON.stringify(record, null, 2) + '\n');
+    return EXIT.ok;
+  }
   io.stdout(
     `wrote ${fileName}: 1 check with ${Object.keys(n).length} expectations (diagnosis now: ${report.verdict}` +
       `${report.findings.length > 0 ? `, ${report.findings.map((f) => f.code).join(', ')}` : ''}).\n` +
