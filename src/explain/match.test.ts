@@ -182,6 +182,30 @@ describe('pointing the right way (issue 13)', () => {
     expect(top('java.io.IOException: Unexpected response code for CONNECT: 403')).toEqual(['proxy-connect-failed']);
     expect(top("Proxy response (403) !== 200 when HTTP Tunneling")).toEqual(['proxy-connect-failed']);
   });
+  test('alert 40 with the host named: SNI was sent, so "SNI required" drops; with an IP literal it leads', () => {
+    const named = 'Get "https://api.example.com/": remote error: tls: handshake failure';
+    expect(top(named, 3)).not.toContain('tls-sni-required');
+    expect(top(named, 3)).toEqual(expect.arrayContaining(['tls-no-shared-cipher', 'tls-client-cert-required', 'tls-no-shared-group']));
+    expect(top('Get "https://192.0.2.7/": remote error: tls: handshake failure', 2)).toContain('tls-sni-required');
+    const py = "requests.exceptions.SSLError: HTTPSConnectionPool(host='api.example.com', port=443): Max retries exceeded with url: / (Caused by SSLError(SSLError(1, '[SSL: SSLV3_ALERT_HANDSHAKE_FAILURE] sslv3 alert handshake failure (_ssl.c:992)')))";
+    expect(top(py, 3)).not.toContain('tls-sni-required');
+  });
+  test('a close met by a client that spoke HTTP/1.1 over TLS is an HTTP/2-only server, not a closed preface', () => {
+    const curl = '* ALPN: server did not agree on a protocol. Uses default.\n* Empty reply from server\ncurl: (52) Empty reply from server';
+    expect(top(curl)).toEqual(['http1-not-supported']);
+    expect(top(curl, 3)).not.toContain('preface-closed');
+    // Over TLS no cleartext was sent: the port is no TLS port meeting cleartext.
+    expect(top('Get "https://h.example/": EOF', 3)).not.toContain('scheme-http-on-tls-port');
+    expect(top('Get "https://h.example/": EOF', 3)).toContain('http1-not-supported');
+    expect(top('http.client.RemoteDisconnected: Remote end closed connection without response', 3)).toContain('http1-not-supported');
+  });
+  test("wget's \"HTTP request sent\" is no OpenSSL http-request error", () => {
+    expect(top('HTTP request sent, awaiting response... 426 Upgrade Required\n2026-12-03 06:38:21 ERROR 426: Upgrade Required.', 3)).not.toContain('scheme-http-on-tls-port');
+    expect(top('40C7:error:0A00009C:SSL routines:ssl3_get_record:http request:../ssl/record/ssl3_record.c:345:')).toEqual(['scheme-http-on-tls-port']);
+  });
+  test("OkHttp's ConnectionShutdownException is a GOAWAY or a close, not a wrong first frame", () => {
+    expect(top('Exception in thread "main" okhttp3.internal.http2.ConnectionShutdownException', 2)).toEqual(['goaway-on-connect', 'preface-closed']);
+  });
 });
 
 describe('long input is read whole, line by line, and the matching lines are quoted', () => {

@@ -46,9 +46,22 @@ export interface ClientContext {
   client?: string;
   /** Application protocols the client offers in ALPN: what the server must support. */
   offers?: 'h1' | 'h2' | 'both';
-  /** The URL in the text: scheme and whether the host is an IP literal (no SNI is sent then). */
+  /**
+   * The URL in the text: scheme and whether the host is an IP literal (no SNI is sent then). False
+   * when the text names the host by a DNS name: the client sent that name in SNI.
+   */
   scheme?: string;
   ipHost?: boolean;
+  /**
+   * The HTTP version the client spoke on the connection, when the text says so: `h1` after ALPN
+   * agreed on nothing (curl "Uses default") or from an HTTP/1.1-only client. An HTTP/1.1 client
+   * never sent the HTTP/2 preface, so a close it meets is no preface-* finding.
+   */
+  speaks?: 'h1' | 'h2';
+  /** What ALPN selected, when the text says: `none` when the server agreed on no protocol. */
+  alpn?: 'none' | 'h1' | 'h2';
+  /** True when the text shows the connection used TLS (an https/wss URL, a TLS or certificate error). */
+  tls?: boolean;
 }
 
 const h = (code: Code, weight: number, why: string): CodeHint => ({ code, weight, why });
@@ -60,18 +73,23 @@ export function clientContext(text: string): ClientContext {
   if (url) {
     ctx.scheme = url[1]!;
     ctx.ipHost = /^(\d{1,3}\.){3}\d{1,3}$|^\[/.test(url[2]!);
-  } else if (/\bhost=['"]?\d{1,3}(?:\.\d{1,3}){3}\b|connect to (?:host )?(?:\d{1,3}\.){3}\d{1,3}\b|-connect (?:\d{1,3}\.){3}\d{1,3}:/.test(text)) ctx.ipHost = true;
+  } else {
+    // Python (host='…'), aiohttp ("Cannot connect to host …:443"), s_client (-connect …:443).
+    const named = /\bhost=['"]?(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+)|connect to (?:host )?(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+):\d|-connect (\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+):\d/.exec(text);
+    const host = named?.[1] ?? named?.[2] ?? named?.[3];
+    if (host) ctx.ipHost = /^(\d{1,3}\.){3}\d{1,3}$|^\[/.test(host);
+  }
   const rules: Array<[RegExp, string, ClientContext['offers']?]> = [
     [/grpc|StatusCode\.[A-Z_]+|failed to connect to all addresses|_InactiveRpcError/, 'grpc', 'h2'],
     [/\[ERROR\] |^\[\s*\d+\.\d{3}\]|Some requests were not processed/m, 'nghttp', 'h2'],
+    [/net::ERR_|net_error -\d+|ssl_client_socket_impl/, 'chromium', 'both'],
     [/ERR_HTTP2_|node:internal\/http2|Http2Session/, 'node', 'h2'],
     [/\bhttp2: |x\/net\/http2/, 'go', 'h2'],
     [/\bcurl: \(\d+\)|^\* /m, 'curl'],
-    [/net::ERR_|net_error -\d+|ssl_client_socket_impl/, 'chromium', 'both'],
     [/okhttp3?\b|Unexpected response code for CONNECT|StreamResetException/, 'okhttp', 'both'],
     [/Server returned HTTP response code|HttpsURLConnection|sun\.net\.www/, 'java', 'h1'],
     [/java\.(?:net|io|lang|security)\.|javax\.net\.|jdk\.internal\.|Exception in thread "/, 'java', 'both'],
-    [/\[SSL: [A-Z_]+\]|requests\.exceptions\.|urllib3\.|urllib\.error\.|httpx\.|httpcore\.|aiohttp\.|websockets\.exceptions|Traceback \(most recent call last\)|\(_ssl\.c:\d+\)/, 'python', 'h1'],
+    [/\[SSL: [A-Z_]+\]|requests\.exceptions\.|urllib3\.|urllib\.error\.|http\.client\.|httpx\.|httpcore\.|aiohttp\.|websockets\.exceptions|Traceback \(most recent call last\)|\(_ssl\.c:\d+\)/, 'python', 'h1'],
     [/^\*\*\* |GnuTLS|gnutls/m, 'gnutls'],
     [/ERROR \d{3}: |awaiting response\.\.\.|Unable to establish SSL connection|‘[^’]*’/, 'wget', 'h1'],
     [/SSL routines:[a-z0-9_]*:|verify error:num=|Verify return code:|^CONNECTED\(/m, 'openssl'],
@@ -88,6 +106,21 @@ export function clientContext(text: string): ClientContext {
   if (ctx.client === 'curl' && /--http1\.1|ALPN: offers http\/1\.1\b(?!,)/.test(text)) ctx.offers = 'h1';
   if (ctx.client === 'java' && /HTTP\/1\.1 header parser|parsing HTTP\/1\.1/.test(text)) ctx.offers = 'h1';
   if (/ALPN: offers h2\b(?!,)|ALPN, offering h2\b(?!,)/.test(text)) ctx.offers = 'h2';
+  // Java sends no SNI for a name without a dot (JDK SNIHostName rules): such a name proves nothing.
+  if (ctx.client === 'java' && ctx.ipHost === false && url && !url[2]!.includes('.')) delete ctx.ipHost;
+  if (ctx.offers === 'h1') ctx.speaks = 'h1';
+  // curl: ALPN agreed on nothing, so HTTP/1.1 followed; "Using HTTP2" / "using HTTP/2" says h2.
+  if (/ALPN: server did not agree|ALPN, server did not agree|No ALPN negotiated/.test(text)) {
+    ctx.speaks = 'h1';
+    ctx.alpn = 'none';
+  } else if (/ALPN: server accepted http\/1|ALPN, server accepted to use http\/1/.test(text)) {
+    ctx.speaks = 'h1';
+    ctx.alpn = 'h1';
+  } else if (/Using HTTP2|using HTTP\/2|ALPN: server accepted h2|ALPN, server accepted to use h2/.test(text)) {
+    ctx.speaks = 'h2';
+    ctx.alpn = 'h2';
+  }
+  ctx.tls = ctx.scheme === 'https' || ctx.scheme === 'wss' || ctx.alpn !== undefined || /\bSSL|\bTLS|x509|certificate|_ssl\.c|GnuTLS|handshake/i.test(text);
   return ctx;
 }
 
@@ -269,6 +302,35 @@ const CLOSED_GENERIC: CodeHint[] = [
   h('tls-malformed-response', 1, 'or the bytes that came back were not TLS'),
 ];
 
+/**
+ * A close without an answer, read with the direction the text gives: over TLS (an https URL, a TLS
+ * error) the client sent no cleartext, so the port is no TLS port meeting cleartext; a client that
+ * spoke HTTP/1.1 sent no HTTP/2 preface, so the close is no preface-* finding but an HTTP/2-only
+ * server dropping HTTP/1.1.
+ */
+function closedHints(said: string, ctx: ClientContext): CodeHint[] {
+  const h1 = ctx.speaks === 'h1';
+  const out: CodeHint[] = [];
+  for (const x of CLOSED_GENERIC) {
+    if (x.code === 'scheme-http-on-tls-port') {
+      if (ctx.tls) continue;
+      out.push(ctx.scheme === 'http' ? h('scheme-http-on-tls-port', 4, 'an http:// URL whose port closes at once: the port speaks TLS and drops cleartext') : /underlying stream|Empty reply|other side closed|socket hang up/i.test(said) ? { ...x, weight: 4 } : x);
+    } else if (x.code === 'preface-closed' && h1) out.push({ ...x, weight: 1 });
+    else out.push(x);
+  }
+  if (!ctx.tls && (ctx.scheme === 'http' || /Empty reply/.test(said))) out.push(h('h2c-not-supported', 3.2, 'a cleartext server that does not speak h2c drops the HTTP/2 preface'));
+  // A client that spoke HTTP/1.1 over TLS and met a close: an HTTP/2-only server (nghttpd, an
+  // h2-only front) accepts the handshake without ALPN agreement, then drops HTTP/1.1. A client that
+  // may have offered both: the same close is either side's failure.
+  if (ctx.scheme !== 'http') {
+    // Outranks "the server ignores ALPN": a server without ALPN that spoke HTTP/1.1 would have answered.
+    if (h1 && ctx.alpn === 'none') out.push(h('http1-not-supported', 9, 'ALPN agreed on no protocol, the client went on in HTTP/1.1 and the server dropped it without an answer: it speaks only HTTP/2'));
+    else if (h1) out.push(h('http1-not-supported', ctx.tls ? 5 : 3.5, 'the client spoke HTTP/1.1 and was dropped without an answer: a server that speaks only HTTP/2 does this'));
+    else if (ctx.speaks !== 'h2' && ctx.tls) out.push(h('http1-not-supported', 2.2, 'if HTTP/1.1 was spoken on the connection, a server that speaks only HTTP/2 drops it like this'));
+  }
+  return out;
+}
+
 /** The rules, most specific first. Each is a kind of evidence, read the same across clients. */
 const RULES: Rule[] = [
   // ---- certificates ----
@@ -421,7 +483,11 @@ const RULES: Rule[] = [
     hints: (m, ctx) => {
       if (!/40|failure|FAILURE/.test(m[0])) return [h('tls-handshake-alert', 2, 'the handshake failed')];
       return [
-        h('tls-sni-required', ctx.ipHost ? 7 : 4.5, ctx.ipHost ? 'the client connected to an IP address, so it sent no SNI, and the server refuses hellos without SNI' : 'CDN and multi-tenant fronts refuse hellos without SNI (a client connecting to an IP address sends none)'),
+        ctx.ipHost
+          ? h('tls-sni-required', 7, 'the client connected to an IP address, so it sent no SNI, and the server refuses hellos without SNI')
+          : ctx.ipHost === false
+            ? h('tls-sni-required', 1, 'the client named the host, so it sent SNI: a front that refuses hellos without SNI is unlikely')
+            : h('tls-sni-required', 4.5, 'CDN and multi-tenant fronts refuse hellos without SNI (a client connecting to an IP address sends none)'),
         h('tls-no-shared-cipher', 5, 'handshake_failure is what most servers send when no cipher suite is shared'),
         h('tls-client-cert-required', 4, 'or when a required client certificate is missing (TLS 1.2)'),
         h('tls-no-shared-group', 3.5, 'or when no key-exchange group is shared (rare: nearly every stack has X25519 or P-256)'),
@@ -430,12 +496,20 @@ const RULES: Rule[] = [
     },
   },
   {
+    // OpenSSL's reason SSL_R_HTTP_REQUEST ("…:http request", "[SSL: HTTP_REQUEST] http request"),
+    // case-sensitive: wget's "HTTP request sent, awaiting response..." is no TLS error.
+    id: 'tls-got-http-request',
+    layer: 'tls',
+    re: /(?:routines:[a-z0-9_]*:|\] )http request\b|\bHTTP_REQUEST\b/,
+    sentence: 'the TLS server received a cleartext HTTP request',
+    hints: () => [h('scheme-http-on-tls-port', 8, 'a TLS server received an HTTP request: cleartext was sent to the TLS port')],
+  },
+  {
     id: 'tls-not-tls',
     layer: 'tls',
-    re: /wrong version number|WRONG_VERSION_NUMBER|packet length too long|PACKET_LENGTH_TOO_LONG|record layer failure|RECORD_LAYER_FAILURE|first record does not look like a TLS handshake|Unsupported or unrecognized SSL message|not an SSL\/TLS record|unknown protocol|ERR_SSL_PROTOCOL_ERROR|net_error -107\b|unexpected TLS packet|Error decoding the received TLS packet|record overflow|oversized record received|bad record mac|tls: received record with version|http request|HTTP_REQUEST|An unexpected TLS packet|decode error|illegal TLS record|Invalid TLS record/i,
+    re: /wrong version number|WRONG_VERSION_NUMBER|packet length too long|PACKET_LENGTH_TOO_LONG|record layer failure|RECORD_LAYER_FAILURE|first record does not look like a TLS handshake|Unsupported or unrecognized SSL message|not an SSL\/TLS record|unknown protocol|ERR_SSL_PROTOCOL_ERROR|net_error -107\b|unexpected TLS packet|Error decoding the received TLS packet|record overflow|oversized record received|bad record mac|tls: received record with version|An unexpected TLS packet|decode error|illegal TLS record|Invalid TLS record/i,
     sentence: 'what came back on the TLS connection is not TLS',
-    hints: (m) => {
-      if (/http request|HTTP_REQUEST/i.test(m[0])) return [h('scheme-http-on-tls-port', 8, 'a TLS server received an HTTP request: cleartext was sent to the TLS port')];
+    hints: () => {
       return [
         h('scheme-https-on-cleartext-port', 6, 'the port answers in cleartext (an HTTP/1.1 reply read as a TLS record)'),
         h('tls-malformed-response', 5.5, 'or the port speaks something else (another protocol, garbage, a broken TLS stack)'),
@@ -467,12 +541,25 @@ const RULES: Rule[] = [
   {
     id: 'h2-settings-expected',
     layer: 'http2',
-    re: /expected SETTINGS|SETTINGS expected|SETTINGS_EXPECTED|first (?:received )?frame (?:was|is) not SETTINGS|non-SETTINGS frame|expected a SETTINGS frame|peer does not support HTTP\/2 properly|Remote peer returned unexpected data|Failed parsing HTTP\/2|ConnectionShutdownException/i,
+    re: /expected SETTINGS|SETTINGS expected|SETTINGS_EXPECTED|first (?:received )?frame (?:was|is) not SETTINGS|non-SETTINGS frame|expected a SETTINGS frame|peer does not support HTTP\/2 properly|Remote peer returned unexpected data|Failed parsing HTTP\/2/i,
     sentence: 'the first thing the server sent after the HTTP/2 preface was not a SETTINGS frame',
     hints: () => [
       h('preface-not-settings', 6, 'the first frame was HTTP/2, but not SETTINGS'),
       h('preface-http1-response', 5, 'or the server answered in HTTP/1.1'),
       h('preface-garbage', 4, 'or it answered with bytes that are not HTTP/2'),
+    ],
+  },
+  {
+    // OkHttp: the HTTP/2 connection was shut down (a GOAWAY read, or the connection failed) before the call got a stream.
+    id: 'h2-connection-shutdown',
+    layer: 'http2',
+    re: /ConnectionShutdownException/,
+    sentence: 'the HTTP/2 connection was shut down before the request got a stream (a GOAWAY, or the connection failed)',
+    hints: () => [
+      h('goaway-on-connect', 6, 'the server sent GOAWAY right after the preface'),
+      h('preface-closed', 5, 'or it closed the connection without SETTINGS'),
+      h('preface-not-settings', 3.5, 'or its first frame broke the connection'),
+      h('preface-garbage', 3, 'or it answered with bytes that are not HTTP/2'),
     ],
   },
   {
@@ -563,11 +650,11 @@ const RULES: Rule[] = [
     layer: 'tcp',
     re: /ECONNRESET|Connection reset|connection reset|errno[= ]104\b|\[Errno 104\]|ERR_CONNECTION_RESET|Recv failure|SSL_ERROR_SYSCALL|reset by peer|non-properly terminated|ConnectionResetError|net_error -10[01]\b|write:errno=104|read:errno=104|Error in the pull function|Error in the push function|terminated the connection abnormally/,
     sentence: 'the peer reset the connection',
-    hints: (_m, _c, line) => [
+    hints: (_m, ctx, line) => [
       h('tcp-reset', 6, 'the peer reset the connection during the handshake'),
       // TLS 1.3 finishes the handshake before the server judges the client certificate: the reset then hits the first write.
       ...(/Send failure|SSL_write|write:errno|push function/.test(line) ? [h('tls-client-cert-required', 4, 'reset on the first write after a TLS 1.3 handshake: the server rejected the (missing) client certificate and closed')] : []),
-      h('preface-closed', 2, 'or the server dropped the connection after the HTTP/2 preface'),
+      ctx.speaks === 'h1' ? h('http1-not-supported', 2.5, 'the client spoke HTTP/1.1 and was reset: a server that speaks only HTTP/2 drops HTTP/1.1') : h('preface-closed', 2, 'or the server dropped the connection after the HTTP/2 preface'),
       h('tls-handshake-alert', 1, 'some TLS stacks reset instead of sending an alert'),
     ],
   },
@@ -602,26 +689,19 @@ const RULES: Rule[] = [
   {
     id: 'closed',
     layer: 'tcp',
-    re: /unexpected eof|UNEXPECTED_EOF|EOF occurred in violation of protocol|SSLEOFError|Connection closed|connection closed|Empty reply from server|closed the connection|RemoteDisconnected|Remote end closed connection|Server disconnected|ServerDisconnectedError|peer closed connection|Unexpected end of file|EOFException|prematurely closed|unexpected end of stream|Remote host terminated the handshake|Connection terminated|\bEOF\b|ERR_EMPTY_RESPONSE|net_error -324\b|stream ended|session closed|ERR_HTTP2_SESSION_ERROR|closed by peer|No data received|Stream closed|other side closed|socket hang up|Endpoint read failed|header parser received no bytes|Unexpected end of file from server|before end of the underlying stream|Transport endpoint is not connected|ERR_CONNECTION_CLOSED|has been invalidated/i,
+    re: /unexpected eof|UNEXPECTED_EOF|EOF occurred in violation of protocol|SSLEOFError|Connection closed|connection closed|Empty reply from server|closed the connection|RemoteDisconnected|Remote end closed connection|Server disconnected|ServerDisconnectedError|peer closed connection|Unexpected end of file|EOFException|prematurely closed|unexpected end of stream|Remote host terminated the handshake|Connection terminated|\bEOF\b|ERR_EMPTY_RESPONSE|net_error -324\b|stream ended|session closed|ERR_HTTP2_SESSION_ERROR|closed by peer|No data received|Stream closed|other side closed|socket hang up|Endpoint read failed|header parser received no bytes|Unexpected end of file from server|before end of the underlying stream|Transport endpoint is not connected|ERR_CONNECTION_CLOSED|has been invalidated|Read error \(/i,
     sentence: 'the server closed the connection without an answer',
-    hints: (m, ctx) => [
-      ...CLOSED_GENERIC.map((x) => (x.code === 'scheme-http-on-tls-port' && /underlying stream|Empty reply|other side closed|socket hang up/i.test(m[0]) ? { ...x, weight: 4 } : x)),
-      ...(ctx.scheme === 'http' || /Empty reply/.test(m[0]) ? [h('h2c-not-supported', 3.2, 'a cleartext server that does not speak h2c drops the HTTP/2 preface')] : []),
-      ...(ctx.scheme === 'http' ? [h('scheme-http-on-tls-port', 4, 'an http:// URL whose port closes at once: the port speaks TLS and drops cleartext')] : []),
-      // An HTTP/1.1-only client over TLS whose request is met by a close: an HTTP/2-only server
-      // (nghttpd, an h2-only front) accepts the handshake without ALPN agreement, then drops HTTP/1.1.
-      ...(ctx.offers === 'h1' && ctx.scheme !== 'http' ? [h('http1-not-supported', 3.5, 'an HTTP/1.1-only client was dropped without an answer: a server that speaks only HTTP/2 does this')] : []),
-    ],
+    hints: (m, ctx) => closedHints(m[0], ctx),
   },
   {
     id: 'broken-pipe',
     layer: 'tcp',
     re: /Broken pipe|EPIPE|errno[= ]32\b|Remote host terminated the handshake|Error writing to server/,
     sentence: 'the server closed the connection while the client was still writing',
-    hints: () => [
+    hints: (_m, ctx) => [
       h('tcp-reset', 4.5, 'the server ended the connection mid-handshake'),
       h('tls-client-cert-required', 4, 'a server that requires a client certificate closes as soon as it sees none'),
-      h('preface-closed', 2, 'or the server dropped the connection after the preface'),
+      ctx.speaks === 'h1' ? h('http1-not-supported', 3.5, 'the client spoke HTTP/1.1 and the server closed on it: a server that speaks only HTTP/2 does this') : h('preface-closed', 2, 'or the server dropped the connection after the preface'),
     ],
   },
   // ---- recognised, but saying only which layer failed ----

@@ -9,8 +9,10 @@ export const CURL_ENTRIES: readonly CatalogueEntry[] = [
     patterns: [/Error in the HTTP2 framing layer/],
     clients: CURL,
     family: 'protocol',
-    meaning: 'curl gave up on HTTP/2 because what came back could not be read as HTTP/2 frames (exit code 16, CURLE_HTTP2).',
+    meaning: 'curl gave up on the HTTP/2 connection: the server ended it (GOAWAY) or what came back could not be read as HTTP/2 frames (exit code 16, CURLE_HTTP2).',
     causes: [
+      // Recorded (corpus/clients.json): curl 7.88 prints exactly this for a GOAWAY sent right after the preface.
+      c('goaway-on-connect', 'the server sent GOAWAY right after the preface, before answering'),
       c('preface-http1-response', 'the server answered the HTTP/2 preface with an HTTP/1.1 response'),
       c('h2c-not-supported', 'with --http2-prior-knowledge on a cleartext port, the server does not speak h2c'),
       c('preface-garbage', 'something other than HTTP answered (wrong port, another service)'),
