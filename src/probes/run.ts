@@ -11,19 +11,14 @@ import { h2Exchange, CLIENT_SETTINGS } from './h2-exchange.js';
 import { h1Request, readH1Response } from './h1-exchange.js';
 import { classify } from '../wire/sniff.js';
 import { dechunk } from './upgrade/body.js';
-import { requestSent, userHeaders } from './upgrade/common.js';
+import { requestSent } from './upgrade/common.js';
+import { userHeaders } from './headers.js';
 import { encodeFrame, settingsFrame } from '../wire/http2/frame.js';
 import { FRAME_HEADER_LENGTH } from '../wire/http2/registry.js';
 
-/** The user's -H headers for HTTP/1.1 (minus Host, which the probe sets). */
-function h1Extra(ctx: ProbeContext): Array<[string, string]> {
-  return (ctx.options.headers ?? []).filter(([k]) => k.toLowerCase() !== 'host');
-}
-/** The user's -H headers for HTTP/2: lower case, without connection-specific fields (RFC 9113 §8.2.2). */
-function h2Extra(ctx: ProbeContext): Array<[string, string]> {
-  const banned = new Set(['host', 'connection', 'upgrade', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'te', 'http2-settings']);
-  return (ctx.options.headers ?? []).filter(([k]) => !banned.has(k.toLowerCase())).map(([k, v]) => [k.toLowerCase(), v]);
-}
+/** The user's -H headers for HTTP/1.1 and HTTP/2 requests (the one filter every family uses). */
+const h1Extra = (ctx: ProbeContext) => userHeaders(ctx, '1.1');
+const h2Extra = (ctx: ProbeContext) => userHeaders(ctx, '2');
 
 /** Plain TCP connect; keeps the socket for the next probe when asked. */
 export async function probeTcp(ctx: ProbeContext): Promise<{ probe: Probe; socket?: Socket; outcome: ConnectOutcome }> {
@@ -169,7 +164,7 @@ export async function probeHttp1Pair(ctx: ProbeContext, pre?: Dialed, preOf?: st
       const m2 = new Meter(ctx, 'http10');
       const s0 = m.sent;
       const r0 = m.received;
-      const headers = userHeaders(ctx, []);
+      const headers = h1Extra(ctx);
       c.write(h1Request({ method, path: ctx.target.path, host: authority(ctx), userAgent: ctx.userAgent, version: '1.0', headers }));
       const r = await readH1Response(sink, { deadline: m2.deadline, offset: next, bodyPreview: 512 });
       delete r.headLength;
@@ -307,6 +302,7 @@ export async function probeH2cUpgrade(ctx: ProbeContext): Promise<Probe> {
           ['Connection', 'Upgrade, HTTP2-Settings'],
           ['Upgrade', 'h2c'],
           ['HTTP2-Settings', http2SettingsHeader()],
+          ...userHeaders(ctx, '1.1', ['connection', 'upgrade', 'http2-settings']),
         ],
       }),
     );

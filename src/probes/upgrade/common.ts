@@ -3,18 +3,13 @@
  * the connection through `ctx.dial` with TLS when asked, and the request head with the user's
  * `-X` / `-H`.
  */
-import type { ProbeContext } from '../context.js';
 import { Meter } from '../meter.js';
+export { userHeaders } from '../headers.js';
 
 export { Meter };
 export { openStream, type Opened } from '../open.js';
 import type { RequestSent } from '../../model/upgrade-probes.js';
 
-/** The user's `-H` headers, minus those the probe must own (Host, and the upgrade fields it sets). */
-export function userHeaders(ctx: ProbeContext, reserved: readonly string[] = []): Array<[string, string]> {
-  const own = new Set(['host', 'content-length', 'transfer-encoding', ...reserved.map((r) => r.toLowerCase())]);
-  return (ctx.options.headers ?? []).filter(([k]) => !own.has(k.toLowerCase()));
-}
 
 export function requestSent(method: string, path: string, version: '1.0' | '1.1', headers: Array<[string, string]>): RequestSent {
   return { method, path, version, headers: headers.map(([k, v]) => [k, k.toLowerCase() === 'authorization' || k.toLowerCase() === 'cookie' ? '(hidden)' : v]) };

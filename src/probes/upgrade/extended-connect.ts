@@ -39,7 +39,7 @@ export async function probeExtendedConnect(ctx: ProbeContext, o: { path: string;
           enable ??= 0;
           if (enable !== 1) break;
           // RFC 8441 §4: the request carries :protocol and no END_STREAM (the stream is the tunnel).
-          const fields = [...extendedConnectHeaders({ authority: authority(ctx), path: o.path, scheme: ctx.target.tls ? 'https' : 'http', ...(o.protocols?.length ? { protocols: o.protocols } : {}) }), ['user-agent', ctx.userAgent] as [string, string], ...lower(userHeaders(ctx, ['connection', 'upgrade', 'sec-websocket-version', 'sec-websocket-protocol', 'sec-websocket-key', 'te', 'keep-alive', 'proxy-connection', 'transfer-encoding']))];
+          const fields = [...extendedConnectHeaders({ authority: authority(ctx), path: o.path, scheme: ctx.target.tls ? 'https' : 'http', ...(o.protocols?.length ? { protocols: o.protocols } : {}) }), ['user-agent', ctx.userAgent] as [string, string], ...userHeaders(ctx, '2', ['sec-websocket-version', 'sec-websocket-protocol', 'sec-websocket-key'])];
           client.request(fields, { endStream: false });
         } else if (e.kind === 'response') {
           const v = validateExtendedConnectResponse({ status: e.status, headers: headerBag(e.fields.filter(([k]) => !k.startsWith(':'))) }, { ...(o.protocols?.length ? { protocols: o.protocols } : {}) });
@@ -57,11 +57,6 @@ export async function probeExtendedConnect(ctx: ProbeContext, o: { path: string;
   } finally {
     c.close();
   }
-}
-
-function lower(h: Array<[string, string]>): Array<[string, string]> {
-  // RFC 9113 §8.2.1: field names are lower case in HTTP/2.
-  return h.map(([k, v]) => [k.toLowerCase(), v]);
 }
 
 /** Longest wait for the pong inside the tunnel: a live server answers at once. */

@@ -33,7 +33,7 @@ export async function probeH1Request(ctx: ProbeContext, name: H1Purpose, o: H1Re
   const method = o.method ?? ctx.options.method ?? 'GET';
   const path = o.path ?? ctx.target.path;
   const own = o.headers ?? [];
-  const headers = [...own, ...userHeaders(ctx, own.map(([k]) => k))];
+  const headers = [...own, ...userHeaders(ctx, '1.1', own.map(([k]) => k))];
   const request = requestSent(method, path, o.version, headers);
   const c = await openStream(m, ctx.target.tls ? ['http/1.1'] : null);
   try {

@@ -30,7 +30,7 @@ export async function probeWebSocket(ctx: ProbeContext, o: WsProbeOptions): Prom
   const wsHeaders = handshakeRequestHeaders({ host: authority(ctx), key, ...(o.protocols?.length ? { protocols: o.protocols } : {}) })
     .filter(([k]) => k !== 'host')
     .map(([k, v]) => [canonical(k), v] as [string, string]);
-  const headers = [...wsHeaders, ...userHeaders(ctx, wsHeaders.map(([k]) => k))];
+  const headers = [...wsHeaders, ...userHeaders(ctx, '1.1', wsHeaders.map(([k]) => k))];
   const request = requestSent('GET', o.path, '1.1', headers);
   const c = await openStream(m, ctx.target.tls ? ['http/1.1'] : null);
   try {
