@@ -22,7 +22,6 @@ const ALL = Object.keys(CODES) as Code[];
  */
 const IN_PROGRESS = new Set<Code>([
   'h2-connection-specific-header',
-  'websocket-protocol-error',
 ]);
 
 /** Tests that run real server software (test/real-*, the nginx / tinyproxy / WebSocket ones). */

@@ -144,7 +144,10 @@ export const PROOF: Readonly<Record<Code, { lab: Proof; realTests: Proof }>> = O
   'upgrade-header-stripped': { lab: ['websocket-upgrade-stripped'], realTests: ['test/nginx-upgrade.test.ts', 'test/real-wrong-answers.test.ts'] },
   'websocket-handshake-failed': { lab: ['websocket-bad-accept'], realTests: ['test/real-wrong-answers.test.ts'] },
   'websocket-subprotocol-rejected': { lab: ['websocket-subprotocol-rejected'], realTests: LAB_ONLY },
-  'websocket-protocol-error': { lab: pending('issue 12 (hostile servers)'), realTests: pending('issue 12 (hostile servers)') },
+  'websocket-protocol-error': {
+    lab: ['hostile-ws-garbage', 'hostile-ws-length-2e63', 'hostile-ws-bad-close', 'hostile-ws-frame-flood', 'hostile-ws-no-pong'],
+    realTests: `${MISBEHAVIOUR}; test/hostile-ws.test.ts has real clients (python3-websockets, Node ws) fail on each`,
+  },
   'websocket-over-h2-unsupported': { lab: ['websocket-h2-no-rfc8441'], realTests: ['test/real-coverage.test.ts'] },
   'h1-h2-behaviour-differs': { lab: ['h1-h2-behaviour-differs'], realTests: ['test/real-coverage.test.ts'] },
   'deprecation-announced': { lab: ['upgrade-426-h2-helper'], realTests: ['test/real-coverage.test.ts'] },

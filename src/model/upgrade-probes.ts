@@ -28,11 +28,14 @@ export type H1Purpose = 'http10' | 'body-426' | 'tls-upgrade' | 'strip-no-connec
 export interface WsRoundTrip {
   /** What we sent after the 101: a ping (RFC 6455 §5.5.2), then a close (§5.5.1). */
   sent: 'ping';
-  /** How the server answered the ping. */
-  outcome: 'pong' | 'close' | 'other-frame' | 'eof' | 'timeout' | 'protocol-error';
+  /**
+   * How the server answered the ping. `flood`: frames (or bytes, past the byte budget) kept coming
+   * and none was the pong.
+   */
+  outcome: 'pong' | 'close' | 'other-frame' | 'eof' | 'timeout' | 'protocol-error' | 'flood';
   /** The close code the server sent, if it closed. */
   closeCode?: number;
-  /** A frame we did not expect, or the decoder's error. */
+  /** A frame we did not expect, the decoder's error, what flooded, or how long we waited. */
   detail?: string;
 }
 

@@ -10,6 +10,7 @@ import { PROTOCOL_RULES } from './protocol.js';
 import { SESSION_RULES } from './session.js';
 import { UPGRADE_RULES } from './upgrade.js';
 import { h2FieldsRule } from './h2-fields.js';
+import { websocketFramesRule } from './websocket-frames.js';
 import { dnsAddressesDisagree, dnsNoAddress } from './dns.js';
 import { resolversDisagree } from './resolvers.js';
 import { proxyVsDirect } from './report-level.js';
@@ -20,7 +21,7 @@ import { clientsRule } from './clients.js';
  * The rules over one address's evidence.
  * @example RULES.map((r) => r.ruleName) // ['transport', 'tls', 'scheme-https-on-cleartext-port', …]
  */
-export const RULES: readonly Rule[] = Object.freeze([transportRule, tlsRule, tlsWeakDhRule, ...PROTOCOL_RULES, ...SESSION_RULES, h2FieldsRule, ...UPGRADE_RULES, clientsRule]);
+export const RULES: readonly Rule[] = Object.freeze([transportRule, tlsRule, tlsWeakDhRule, ...PROTOCOL_RULES, ...SESSION_RULES, h2FieldsRule, ...UPGRADE_RULES, websocketFramesRule, clientsRule]);
 
 /**
  * The rules over the whole diagnosis (every address at once), run after the address rules.

@@ -9,6 +9,7 @@ import { HOST, HTTP1_OK, http1Reply, local, tlsRaw, type LabScenario } from '../
 import { listen } from '../servers.js';
 import { HOSTILE_H2_KINDS, serveHostileH2, type HostileH2Kind } from '../hostile-h2.js';
 import { hostileTls, type HostileKind } from '../tls-front.js';
+import { HOSTILE_WS_KINDS, HOSTILE_WS_WORDS, hostileWsServer, type HostileWsKind } from '../hostile-ws.js';
 
 /** The finding each hostile HTTP/2 behaviour must get. */
 export const HOSTILE_H2_EXPECT: Record<HostileH2Kind, Code> = {
@@ -108,6 +109,18 @@ export async function tlsHandshakeFlood() {
   return listen(server, HOST);
 }
 
+/** A WebSocket endpoint whose 101 is valid, and what follows it is not WebSocket (RFC 6455 §5). */
+const wsHostile = (kind: HostileWsKind): LabScenario => ({
+  id: `hostile-ws-${kind}`,
+  title: `A WebSocket endpoint that answers a valid 101, then ${HOSTILE_WS_WORDS[kind]}`,
+  family: 'hostile',
+  expect: ['websocket-protocol-error'],
+  async start() {
+    const l = await hostileWsServer(kind, HOST);
+    return { ...local(l, 'http'), url: `ws://localhost:${l.port}/chat` };
+  },
+});
+
 export const HOSTILE_SCENARIOS: LabScenario[] = [
   ...HOSTILE_H2_KINDS.map(h2OverTls),
   ...HOSTILE_H2_KINDS.map(h2c),
@@ -121,4 +134,5 @@ export const HOSTILE_SCENARIOS: LabScenario[] = [
       return local(await tlsHandshakeFlood(), 'https', { timeoutMs: 700 });
     },
   },
+  ...HOSTILE_WS_KINDS.map(wsHostile),
 ];

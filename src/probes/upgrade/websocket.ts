@@ -8,7 +8,7 @@ import { ByteSink } from '../../transport/conn.js';
 import { authority, type ProbeContext } from '../context.js';
 import { h1Request, readH1Response } from '../h1-exchange.js';
 import { handshakeRequestHeaders, makeWebSocketKey, validateHandshakeResponse } from '../../wire/websocket/handshake.js';
-import { FrameDecoder, OPCODES, closePayload, encodeFrame } from '../../wire/websocket/frame.js';
+import { FrameDecoder, OPCODES, closePayload, encodeFrame, opcodeName } from '../../wire/websocket/frame.js';
 import { FramePump } from '../pump.js';
 import type { WsHandshakeCheck, WsRoundTrip } from '../../model/upgrade-probes.js';
 import { Meter, headerBag, openStream, requestSent, userHeaders } from './common.js';
@@ -62,22 +62,41 @@ function canonical(k: string): string {
   return k.replace(/(^|-)([a-z])/g, (_s, d: string, ch: string) => d + ch.toUpperCase()).replace('Websocket', 'WebSocket');
 }
 
+/**
+ * Frames that are not the pong, after which the server counts as flooding (RFC 6455 §5.5.2 lets a
+ * peer answer only the most recent ping, so a live server's pong comes among the first few).
+ */
+const WS_FLOOD_FRAMES = 1000;
+
 /** RFC 6455 §5.5.2–3: a ping gets a pong with the same payload; then we close (§5.5.1, code 1000). */
 async function pingPong(write: (b: Uint8Array) => void, sink: ByteSink, offset: number, deadline: number): Promise<WsRoundTrip> {
   // RFC 6455 §5.3: every frame from a client is masked with a fresh key.
   write(encodeFrame({ opcode: OPCODES.ping, payload: PING_PAYLOAD, mask: randomBytes(4) }));
   const dec = new FrameDecoder({ expectMasked: false, maxPayload: 64 * 1024, allowRsv: 0b111 });
   const pump = new FramePump(sink, dec, offset);
+  const t0 = performance.now();
+  const seen = new Map<string, number>();
+  let frames = 0;
+  const ms = () => Math.round(performance.now() - t0);
+  const counted = () => [...seen].map(([k, n]) => `${n} ${k}`).join(', ');
+  const flood = (why: string): WsRoundTrip => ({ sent: 'ping', outcome: 'flood', detail: `${frames} frames (${counted()}), ${sink.length - offset} bytes in ${ms()} ms and no pong: ${why}` });
   let result: WsRoundTrip | undefined;
   while (!result) {
     const next = await pump.next(deadline);
     if ('error' in next) result = { sent: 'ping', outcome: 'protocol-error', detail: next.error };
-    else if ('end' in next) result = { sent: 'ping', outcome: next.end === 'timeout' ? 'timeout' : 'eof' };
-    else if (next.frame.opcode === OPCODES.pong) result = { sent: 'ping', outcome: 'pong' };
+    else if ('end' in next) {
+      if (next.end === 'budget') result = flood(`the byte budget of ${sink.length} bytes ran out`);
+      else if (next.end === 'timeout') result = { sent: 'ping', outcome: 'timeout', detail: `no pong in ${ms()} ms${frames ? ` (${frames} other frames: ${counted()})` : ', nothing at all after the 101'}` };
+      else result = { sent: 'ping', outcome: 'eof' };
+    } else if (next.frame.opcode === OPCODES.pong) result = { sent: 'ping', outcome: 'pong' };
     else if (next.frame.opcode === OPCODES.close) result = { sent: 'ping', outcome: 'close', ...(next.frame.close?.code !== undefined ? { closeCode: next.frame.close.code } : {}) };
-    // Anything else (a greeting, the server's own ping) may come before the pong: keep reading.
+    else {
+      // Anything else (a greeting, the server's own ping) may come before the pong: keep reading, up to a bound.
+      const name = opcodeName(next.frame.opcode);
+      seen.set(name, (seen.get(name) ?? 0) + 1);
+      if (++frames >= WS_FLOOD_FRAMES) result = flood(`${WS_FLOOD_FRAMES} frames before any pong`);
+    }
   }
   if (result.outcome !== 'close' && result.outcome !== 'eof') write(encodeFrame({ opcode: OPCODES.close, payload: closePayload(1000), mask: randomBytes(4) }));
   return result;
 }
-

@@ -116,6 +116,13 @@ describe('protocol rules', () => {
     expect(drain([fromHex('827e0400')], { maxPayload: 1000 }).error?.code).toBe('too-large');
   });
 
+  it('names a 64-bit length exactly, past 2^53 (2^63−1 is 9223372036854775807, not …776000)', () => {
+    const r = drain([fromHex('827f7fffffffffffffff')], { maxPayload: 1 << 20 });
+    expect(r.error).toMatchObject({ code: 'too-large', offset: 1 });
+    expect(r.error?.message).toContain('payload length 9223372036854775807 exceeds');
+    expect(drain([fromHex('827f0020000000000001')]).error?.message).toContain('9007199254740993');
+  });
+
   it('checks masking by direction (§5.1)', () => {
     const masked = encodeFrame({ opcode: OPCODES.text, payload: utf8('x'), mask: MASK });
     const plain = encodeFrame({ opcode: OPCODES.text, payload: utf8('x') });

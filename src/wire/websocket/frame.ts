@@ -269,9 +269,12 @@ export class FrameDecoder {
     if (avail < 2 + extLen) return undefined;
     const r = new Reader(view, 2, avail, this.q.consumed);
     let length = len7;
+    // The length in words: exact even past 2^53 (a 64-bit length as a decimal BigInt string).
+    let lengthText = String(len7);
     let nonMinimal = false;
     if (len7 === 126) {
       length = r.u16('length16');
+      lengthText = String(length);
       // RFC 6455 §5.2: the minimal number of bytes MUST be used to encode the length.
       if (length < 126) nonMinimal = true;
     } else if (len7 === 127) {
@@ -280,12 +283,13 @@ export class FrameDecoder {
       // RFC 6455 §5.2: the most significant bit of a 64-bit length MUST be 0.
       if (hi & 0x80000000) this.fail('RFC 6455 §5.2: 64-bit payload length with the most significant bit set', 2, 'length64');
       length = hi * 2 ** 32 + lo;
+      lengthText = ((BigInt(hi) << 32n) | BigInt(lo)).toString();
       if (length <= 0xffff) nonMinimal = true;
     }
     if (nonMinimal && !this.opts.allowNonMinimalLength) {
       this.fail(`RFC 6455 §5.2: length ${length} not minimally encoded (${len7 === 126 ? 16 : 64}-bit form)`, 2, 'length');
     }
-    if (length > this.maxPayload) this.fail(`payload length ${length} exceeds the limit of ${this.maxPayload}`, 1, 'length', 'too-large');
+    if (length > this.maxPayload) this.fail(`payload length ${lengthText} exceeds the limit of ${this.maxPayload}`, 1, 'length', 'too-large');
 
     if (avail < headerLen + length) return undefined;
     const maskKey = masked ? r.bytes(4, 'mask-key').slice() : undefined;
