@@ -29,8 +29,13 @@ export type SurveyHelloLabel = `survey-${NodeVersionName}` | `survey-${NodeVersi
 export type StageHelloLabel = CheckHelloLabel | BisectHelloLabel | SurveyHelloLabel;
 /** A simulated client's hellos (probes/clients/stage.ts): `client-<profile>` and its bisection `client-<profile>-<BisectHelloLabel>`. */
 export type ClientHelloLabel = `client-${string}`;
+/**
+ * The other attempt of a hello that was sent twice after a hang-up without an alert
+ * (probes/tls/raw.ts `confirmHangUp`): the repeat, or the first attempt when the repeat was answered.
+ */
+export type AttemptHelloLabel = `${StageHelloLabel}:repeat` | `${StageHelloLabel}:first-attempt`;
 /** The label of any raw hello probe. */
-export type RawHelloLabel = StageHelloLabel | ClientHelloLabel;
+export type RawHelloLabel = StageHelloLabel | ClientHelloLabel | AttemptHelloLabel;
 
 /** What one raw ClientHello offered, in words a report can show. */
 export interface RawHelloOffer {
@@ -104,6 +109,14 @@ export interface RawTlsResult {
   detail?: string;
   /** The first bytes, when they were not TLS or not valid. */
   first?: Excerpt;
+  /**
+   * A hang-up without an alert (closed / reset) proves nothing alone: a loaded server or a dropped
+   * connection looks the same. The same hello is sent once more; this is what that second attempt got
+   * (its outcome, and its detail). Absent when the hello was not repeated.
+   */
+  repeat?: { outcome: RawTlsResult['outcome']; detail?: string };
+  /** The first attempt hung up without an alert and the repeat (this result) was answered: what the first got. */
+  firstAttempt?: { outcome: RawTlsResult['outcome']; detail?: string };
 }
 
 /** The server's TLS surface, as a survey (or the cheap checks) found it. */

@@ -21,7 +21,18 @@ type TlsProbe = NonNullable<ReturnType<typeof probe<'tls-default'>>>;
 type By = (label: StageHelloLabel) => Raw | undefined;
 
 const accepted = (p: Raw | undefined): p is Raw => p?.raw.outcome === 'server-hello' || p?.raw.outcome === 'hello-retry';
-const refused = (p: Raw | undefined): boolean => !!p && ['alert', 'closed', 'reset'].includes(p.raw.outcome);
+/**
+ * The server refused this hello: with an alert, or by hanging up (close or reset) twice in a row on
+ * the same hello. One hang-up alone proves nothing (a loaded server, a dropped connection), and a
+ * connection that was never made is no answer at all.
+ */
+const refused = (p: Raw | undefined): boolean => {
+  if (!p || !p.connect.ok) return false;
+  if (p.raw.outcome === 'alert') return true;
+  if (p.raw.outcome !== 'closed' && p.raw.outcome !== 'reset') return false;
+  const again = p.raw.repeat?.outcome;
+  return again === 'closed' || again === 'reset' || again === 'alert';
+};
 
 /** One line for what a raw hello got back. */
 export function rawAnswer(r: RawTlsResult): string {

@@ -14,7 +14,7 @@ import type { ProbeContext } from '../context.js';
 import { probeId } from '../context.js';
 import type { Go, ProbeStage } from '../stages/types.js';
 import { Meter } from '../meter.js';
-import { accepted, rawHello, rawHelloFrom, type RawProbe } from '../tls/raw.js';
+import { accepted, confirmHangUp, rawHello, rawHelloFrom, type RawProbe } from '../tls/raw.js';
 import { bisect } from '../tls/plan.js';
 import { versionLabel } from '../tls/hello.js';
 import { helloFromProfile, specFromProfile } from './replay.js';
@@ -91,9 +91,12 @@ async function simulate(ctx: ProbeContext, p: ClientProfile, chosen: boolean, go
     await bisect(
       { ...ctx, target: { ...ctx.target, sni } },
       async (label, purpose, s, ro) => {
-        const r = count((await go(() => rawHello(ctx, `client-${p.id}-${label}`, purpose.replace(/Node's/g, `${p.client.name}'s`), s, ro), `bisection for ${p.client.name}`)) as RawProbe);
-        steps.push({ ...r, label });
-        return r;
+        const send = (why: string) => go(() => rawHello(ctx, `client-${p.id}-${label}`, why, s, ro), `bisection for ${p.client.name}`) as Promise<RawProbe>;
+        const first = count(await send(purpose.replace(/Node's/g, `${p.client.name}'s`)));
+        // A hang-up without an alert counts as a refusal only when the same hello gets it twice.
+        const [r] = await confirmHangUp(first, async () => count(await send(`${purpose.replace(/Node's/g, `${p.client.name}'s`)} (sent again after a hang-up)`)));
+        steps.push({ ...r!, label });
+        return r!;
       },
       spec,
     );

@@ -14,12 +14,18 @@ import type { ProbeContext } from '../context.js';
 import { probeId } from '../context.js';
 import type { Go } from '../stages/types.js';
 import type { BisectHelloLabel, TlsStageResult } from '../../model/tls-probes.js';
-import { accepted, rawHello, type RawProbe } from './raw.js';
+import { accepted, confirmHangUp, rawHello, type RawProbe } from './raw.js';
 import { groupCode, nodeDefaultHello, widestHello, NODE_ALPN as ALPN, V, TLS13_CIPHERS, type HelloSpec } from './hello.js';
 import { survey } from './survey.js';
 import { round } from '../../transport/conn.js';
 
 type TlsProbe = Extract<Probe, { kind: 'tls' }>;
+
+/** The raw hellos whose refusal the rules take as proof of a cause (diagnosis/rules/tls.ts). */
+const PROOF_LABELS: ReadonlySet<string> = new Set([
+  'mirror', 'widest', 'widest-no-sni', 'sslv3', 'narrow-cipher', 'narrow-group', 'narrow-version', 'narrow-sigalg', 'narrow-alpn',
+  'tls12-only', 'no-sni', 'tls12-no-sni', 'survey-TLSv1.2', 'survey-no-sni', 'survey-TLSv1.2-no-sni',
+]);
 export type { RawRunner } from './raw.js';
 import type { RawRunner } from './raw.js';
 
@@ -33,9 +39,17 @@ export async function runTlsStage(ctx: ProbeContext, core: readonly Probe[], go:
   let connections = 0;
   const raw: RawRunner = async (label, purpose, spec, o) => {
     connections++;
-    const p = (await go(() => rawHello(ctx, label, purpose, spec, o), purpose)) as RawProbe;
-    out.push(p);
-    return p;
+    const send = (why: string) => go(() => rawHello(ctx, label, why, spec, o), why) as Promise<RawProbe>;
+    const first = await send(purpose);
+    // A close or reset without an alert is a refusal only if it happens again (diagnosis/rules/tls.ts).
+    const [kept, ...other] = PROOF_LABELS.has(label)
+      ? await confirmHangUp(first, () => {
+          connections++;
+          return send(`${purpose} (sent again: the first attempt got ${first.raw.outcome} without an alert)`);
+        })
+      : [first];
+    out.push(kept!, ...other);
+    return kept!;
   };
   const stage: TlsStageResult = { plan: 'none', connections: 0, localTime: new Date().toISOString() };
   const o = d.tls.outcome;

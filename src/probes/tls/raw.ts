@@ -17,7 +17,7 @@ import { cipherSuiteName, groupName, sigSchemeName, HANDSHAKE_TYPES } from '../.
 import { excerpt } from '../../wire/sniff.js';
 import type { ProbeContext } from '../context.js';
 import { Meter } from '../meter.js';
-import type { RawCertBrief, RawHelloLabel, RawTlsResult, StageHelloLabel, TlsFamilyProbe } from '../../model/tls-probes.js';
+import type { RawCertBrief, RawHelloLabel, RawTlsResult, TlsFamilyProbe } from '../../model/tls-probes.js';
 import { buildHello, describeOffer, versionLabel, type BuiltHello, type HelloSpec } from './hello.js';
 
 export type RawProbe = Extract<TlsFamilyProbe, { kind: 'tls-raw' }>;
@@ -27,6 +27,29 @@ export type RawRunner<L extends RawHelloLabel = StageHelloLabel> = (label: L, pu
 
 /** The server took the hello: a ServerHello or a HelloRetryRequest. */
 export const accepted = (p: RawProbe | undefined): boolean => p?.raw.outcome === 'server-hello' || p?.raw.outcome === 'hello-retry';
+
+/** The connection was made and the server hung up without an alert (closed, or reset). */
+export const hungUp = (p: RawProbe): boolean => p.connect.ok && (p.raw.outcome === 'closed' || p.raw.outcome === 'reset');
+
+/**
+ * A hang-up without an alert proves nothing alone (a loaded server, a full accept queue, a dropped
+ * connection look the same), so the same hello is sent once more. Returns the probe that stands for
+ * the hello (first: with `repeat` when the second attempt hung up or alerted too; else the second,
+ * with `firstAttempt`), then the other attempt under its own label and id, so every connection stays
+ * in the report. Any other first answer is returned alone.
+ *
+ * @example
+ * const [p] = await confirmHangUp(first, () => rawHello(ctx, 'tls12-only', purpose, spec));
+ * p.raw.repeat?.outcome; // 'closed' when the server hung up twice
+ */
+export async function confirmHangUp(first: RawProbe, again: () => Promise<RawProbe>): Promise<RawProbe[]> {
+  if (!hungUp(first)) return [first];
+  const second = await again();
+  const brief = (r: RawProbe) => ({ outcome: r.raw.outcome, ...(r.raw.detail ? { detail: r.raw.detail } : {}) });
+  const other = (r: RawProbe, tag: 'repeat' | 'first-attempt'): RawProbe => ({ ...r, id: `${r.id}:${tag}`, label: `${r.label}:${tag}` as RawHelloLabel });
+  if (hungUp(second) || second.raw.outcome === 'alert') return [{ ...first, raw: { ...first.raw, repeat: brief(second) } }, other(second, 'repeat')];
+  return [{ ...second, raw: { ...second.raw, firstAttempt: brief(first) } }, other(first, 'first-attempt')];
+}
 
 /** Most bytes of a server's answer we read (a real flight with a long chain is well under this). */
 export const RAW_MAX_BYTES = 64 * 1024;
