@@ -17,7 +17,7 @@ import { cipherSuiteName, groupName, sigSchemeName, HANDSHAKE_TYPES } from '../.
 import { excerpt } from '../../wire/sniff.js';
 import type { ProbeContext } from '../context.js';
 import { Meter } from '../meter.js';
-import type { RawCertBrief, RawHelloLabel, RawTlsResult, TlsFamilyProbe } from '../../model/tls-probes.js';
+import type { RawCertBrief, RawHelloLabel, RawTlsResult, StageHelloLabel, TlsFamilyProbe } from '../../model/tls-probes.js';
 import { buildHello, describeOffer, versionLabel, type BuiltHello, type HelloSpec } from './hello.js';
 
 export type RawProbe = Extract<TlsFamilyProbe, { kind: 'tls-raw' }>;
