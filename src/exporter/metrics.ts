@@ -19,7 +19,7 @@
  * const reg = new Registry(); reportMetrics(await diagnose(url), reg); res.end(await reg.metrics());
  */
 import { Gauge, Registry } from 'prom-client';
-import type { Probe, Report } from '../model/index.js';
+import { http2Answer, type Probe, type Report } from '../model/index.js';
 import { timings } from '../watch/record.js';
 
 export function reportMetrics(r: Report, reg: Registry<typeof Registry.OPENMETRICS_CONTENT_TYPE>): void {
@@ -49,10 +49,10 @@ export function reportMetrics(r: Report, reg: Registry<typeof Registry.OPENMETRI
     const t = timings(probes);
     if (t.connectMs !== undefined) connect.set({ address }, t.connectMs / 1000);
     if (t.tlsMs !== undefined) hs.set({ address }, t.tlsMs / 1000);
-    const h2p = probes.find((p) => p.kind === 'h2');
+    const h2p = http2Answer(probes);
     if (h2p) ex.set({ address }, h2p.durationMs / 1000);
-    if (h2p?.kind === 'h2' && h2p.h2.firstFrameMs !== undefined) firstFrame.set({ address }, h2p.h2.firstFrameMs / 1000);
-    if (h2p?.kind === 'h2' && h2p.h2.responseMs !== undefined) response.set({ address }, h2p.h2.responseMs / 1000);
+    if (h2p && h2p.h2.firstFrameMs !== undefined) firstFrame.set({ address }, h2p.h2.firstFrameMs / 1000);
+    if (h2p && h2p.h2.responseMs !== undefined) response.set({ address }, h2p.h2.responseMs / 1000);
     const cert = leafCert(probes);
     if (cert) {
       const s = Date.parse(cert.validTo);

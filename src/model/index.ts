@@ -6,6 +6,7 @@
 export * from './codes.js';
 export * from './errors.js';
 export * from './target.js';
+export * from './answers.js';
 export type * from './probes.js';
 export type * from './tls-probes.js';
 export type * from './upgrade-probes.js';

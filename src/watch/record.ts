@@ -6,7 +6,7 @@
  * @example
  * appendFileSync(file, JSON.stringify(toRecord(report, 1)) + '\n');
  */
-import type { Probe, Report } from '../model/index.js';
+import { http1Answer, http2Answer, type Probe, type Report } from '../model/index.js';
 
 export type { ResolverLabel, WatchAddress, WatchRun, WatchStart, HistoryLine } from '../model/watch.js';
 import type { WatchAddress, WatchRun, ResolverLabel, HistoryLine } from '../model/watch.js';
@@ -57,7 +57,7 @@ export function timings(probes: Probe[]): Pick<WatchAddress, 'connectMs' | 'tlsM
   if (tcp?.connect.ok) out.connectMs = tcp.connect.ms;
   const tls = probes.find((p) => p.kind === 'tls' && p.name === 'tls-default');
   if (tls && tls.kind === 'tls' && tls.tls.handshakeMs !== undefined && tls.tls.outcome === 'handshake') out.tlsMs = tls.tls.handshakeMs;
-  const ex = probes.find((p) => p.kind === 'h2' && (p.name === 'h2-tls' || p.name === 'h2c-prior-knowledge')) ?? probes.find((p) => p.kind === 'h1' && (p.name === 'h1-tls' || p.name === 'h1-cleartext'));
+  const ex = http2Answer(probes) ?? http1Answer(probes);
   if (ex) out.exchangeMs = ex.durationMs;
   return out;
 }

@@ -3,7 +3,7 @@
  * Deprecation/Sunset), WebSocket (RFC 6455, RFC 8441), upgrade stripping, and the proxy's CONNECT.
  * Pure functions of recorded evidence.
  */
-import type { EvidenceItem, Http1Result, Probe } from '../../model/index.js';
+import { http1Answer, http2Answer, type EvidenceItem, type Http1Result, type Probe } from '../../model/index.js';
 import { addressRule, type AddressRule, type RawFinding, type RuleContext } from '../raw.js';
 import { evidenceItem, kindProbe, type AddressEvidence } from '../evidence.js';
 import type { MatrixRow } from '../../model/upgrade-probes.js';
@@ -22,12 +22,8 @@ const field = (h: Fields | undefined, name: string) => {
   return v.length ? v.join(', ') : undefined;
 };
 
-function coreH1(ev: AddressEvidence): P<'h1'> | undefined {
-  return ev.probes.find((p): p is P<'h1'> => p.kind === 'h1' && (p.name === 'h1-tls' || p.name === 'h1-cleartext'));
-}
-function coreH2(ev: AddressEvidence): P<'h2'> | undefined {
-  return ev.probes.find((p): p is P<'h2'> => p.kind === 'h2' && (p.name === 'h2-tls' || p.name === 'h2c-prior-knowledge'));
-}
+const coreH1 = (ev: AddressEvidence) => http1Answer(ev.probes);
+const coreH2 = (ev: AddressEvidence) => http2Answer(ev.probes);
 function h1Probe(ev: AddressEvidence, name: P<'h1-request'>['name']): P<'h1-request'> | undefined {
   return ev.probes.find((p): p is P<'h1-request'> => p.kind === 'h1-request' && p.name === name);
 }

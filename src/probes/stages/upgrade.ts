@@ -10,7 +10,7 @@
  *   is lost (without `Connection: Upgrade`, and as HTTP/1.0).
  * Nothing here runs for a healthy https/http target but the one HTTP/1.0 request.
  */
-import type { Probe } from '../../model/index.js';
+import { http1Answer, http2Answer, type Probe } from '../../model/index.js';
 import type { ProbeContext } from '../context.js';
 import type { Go, ProbeStage } from './types.js';
 import { parseUpgrade, upgradeFamilies } from '../../wire/http/upgrade.js';
@@ -20,17 +20,6 @@ import { probeH1Request } from '../upgrade/h1-request.js';
 import { probeWebSocket } from '../upgrade/websocket.js';
 import { probeExtendedConnect } from '../upgrade/extended-connect.js';
 
-type H1Core = Extract<Probe, { kind: 'h1' }>;
-type H2Core = Extract<Probe, { kind: 'h2' }>;
-
-/** The core HTTP/1.1 answer of the address (over TLS or cleartext). */
-export function coreH1(core: readonly Probe[]): H1Core | undefined {
-  return core.find((p): p is H1Core => p.kind === 'h1' && (p.name === 'h1-tls' || p.name === 'h1-cleartext'));
-}
-/** The core HTTP/2 answer: over TLS, or h2c by prior knowledge. */
-export function coreH2(core: readonly Probe[]): H2Core | undefined {
-  return core.find((p): p is H2Core => p.kind === 'h2' && (p.name === 'h2-tls' || p.name === 'h2c-prior-knowledge'));
-}
 
 /** What the server's 426/400 names in `Upgrade`. */
 export function hintedFamilies(status: number | undefined, headers: ReadonlyArray<readonly [string, string]> | undefined): string[] {
@@ -43,7 +32,7 @@ export function hintedFamilies(status: number | undefined, headers: ReadonlyArra
 async function runUpgrade(ctx: ProbeContext, core: readonly Probe[], go: Go): Promise<Probe[]> {
   const tcp = core.find((p) => p.kind === 'tcp' || p.kind === 'proxy-connect');
   if (!tcp || !tcp.connect.ok) return [];
-  const h1 = coreH1(core);
+  const h1 = http1Answer(core);
   const h1ok = h1?.h1.outcome === 'response';
   const t = ctx.target;
   const wsTarget = t.scheme === 'ws' || t.scheme === 'wss';
@@ -59,7 +48,7 @@ async function runUpgrade(ctx: ProbeContext, core: readonly Probe[], go: Go): Pr
   if (wsPath !== undefined) {
     tasks.push(go(() => probeWebSocket(ctx, { path: wsPath, trigger: wsTrigger, ...(ctx.options.wsProtocols ? { protocols: ctx.options.wsProtocols } : {}) })));
     // RFC 8441 §3: only once the server's SETTINGS enabled extended CONNECT.
-    const h2 = coreH2(core);
+    const h2 = http2Answer(core);
     const enabled = h2?.h2.serverSettings?.some((s) => s.id === SETTINGS.ENABLE_CONNECT_PROTOCOL && s.value === 1);
     if (enabled) tasks.push(go(() => probeExtendedConnect(ctx, { path: wsPath, ...(ctx.options.wsProtocols ? { protocols: ctx.options.wsProtocols } : {}) })));
   }

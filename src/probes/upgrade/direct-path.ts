@@ -2,14 +2,14 @@
  * `--compare-direct`: fold the direct path's probes into one record that sits with the proxied
  * evidence of an address, so that the proxy-vs-direct comparison is a pure function of the report.
  */
-import type { Probe } from '../../model/index.js';
+import { http1Answer, http2Answer, type Probe } from '../../model/index.js';
 
 export function directPathProbe(address: string, port: number, direct: readonly Probe[]): Probe | undefined {
   if (!direct.length) return undefined;
   const tcp = direct.find((p) => p.kind === 'tcp');
   const tls = direct.find((p): p is Extract<Probe, { kind: 'tls' }> => p.kind === 'tls' && p.name === 'tls-default');
-  const h2 = direct.find((p): p is Extract<Probe, { kind: 'h2' }> => p.kind === 'h2');
-  const h1 = direct.find((p): p is Extract<Probe, { kind: 'h1' }> => p.kind === 'h1' && (p.name === 'h1-tls' || p.name === 'h1-cleartext'));
+  const h2 = http2Answer(direct);
+  const h1 = http1Answer(direct);
   const start = Math.min(...direct.map((p) => p.startMs));
   const end = Math.max(...direct.map((p) => p.startMs + p.durationMs));
   return {
