@@ -6,35 +6,23 @@
 //   - a healthy diagnosis vs `node -e 0`, vs one `curl --http2`, vs `testssl.sh -p` (one run: slow);
 //   - `--survey` vs sslscan (versions + suites) and vs `testssl.sh -p -e` (one run): time,
 //     connections (a counting relay in front of the server) and agreement on versions/suites/ALPN;
-// on real servers (nginx, haproxy, caddy, h2o), each on loopback with the lab certificate.
+// on real servers (bench/servers.mjs: nginx, apache2, h2o, caddy, haproxy), each on loopback with the lab certificate.
 // Not part of `npm test`; no assertion, only figures. BENCH_SERVERS=nginx,caddy picks servers.
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync, writeFileSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { tmpdir, loadavg, cpus } from 'node:os';
 import { join } from 'node:path';
-import net from 'node:net';
-import { createLabPki } from '../dist/lab/pki.js';
+import { SERVER_NAMES, startServer, writePki, which, sleep } from './servers.mjs';
 import { CIPHER_SUITES } from '../dist/wire/tls/registry.js';
 
 const BIN = new URL('../dist/h2doctor.cjs', import.meta.url).pathname;
 const RUNS = Math.max(7, Number(process.env.BENCH_RUNS ?? 7));
-const which = (c) => {
-  const r = spawnSync('sh', ['-c', `command -v ${c}`], { encoding: 'utf8' });
-  return r.status === 0 ? r.stdout.trim() : undefined;
-};
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
 const nameOf = (code) => CIPHER_SUITES.find((c) => c.code === code)?.name ?? `0x${code.toString(16)}`;
 const eq = (a, b) => JSON.stringify(a) === JSON.stringify(b);
-const freePort = () => new Promise((resolve) => {
-  const s = net.createServer().listen(0, '127.0.0.1', () => {
-    const p = s.address().port;
-    s.close(() => resolve(p));
-  });
-});
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /** One child run: wall ms, peak RSS (MB, from /usr/bin/time -f when present, else the wrapper's rusage), stdout. */
 const TIME = which('time') && spawnSync('/usr/bin/time', ['-f', '%M', 'true'], { encoding: 'utf8' }).status === 0 ? '/usr/bin/time' : undefined;
@@ -69,93 +57,9 @@ async function pair(a, b, runs = RUNS) {
   return { a: { ms: ma, rssMB: median(A.map((x) => x.rssMB)), last: A.at(-1) }, b: { ms: mb, rssMB: median(B.map((x) => x.rssMB)), last: B.at(-1) }, ratio: ma / mb };
 }
 
-const pki = await createLabPki();
 const root = mkdtempSync(join(tmpdir(), 'h2d-speed-'));
-const cert = await pki.preset('valid');
-writeFileSync(join(root, 'cert.pem'), cert.chainPem);
-writeFileSync(join(root, 'key.pem'), cert.keyPem, { mode: 0o600 });
-writeFileSync(join(root, 'crt.pem'), cert.chainPem + cert.keyPem, { mode: 0o600 });
-writeFileSync(join(root, 'ca.pem'), pki.rootCa.certPem);
-const CA = join(root, 'ca.pem');
+const CA = await writePki(root);
 
-const SERVERS = {
-  nginx: (dir, port) => {
-    writeFileSync(join(dir, 'nginx.conf'), `worker_processes 1; daemon off; pid ${dir}/nginx.pid; error_log ${dir}/error.log warn;
-events { worker_connections 512; }
-http { access_log off; client_body_temp_path ${dir}/b; proxy_temp_path ${dir}/p; fastcgi_temp_path ${dir}/f; uwsgi_temp_path ${dir}/u; scgi_temp_path ${dir}/s;
-  server { listen 127.0.0.1:${port} ssl http2; server_name localhost;
-    ssl_certificate ${root}/cert.pem; ssl_certificate_key ${root}/key.pem; ssl_protocols TLSv1.2 TLSv1.3;
-    location / { return 200 "ok\\n"; } } }
-`);
-    return ['nginx', ['-p', dir, '-c', join(dir, 'nginx.conf'), '-e', join(dir, 'error.log')]];
-  },
-  haproxy: (dir, port) => {
-    writeFileSync(join(dir, 'haproxy.cfg'), `global
-  maxconn 200
-defaults
-  mode http
-  timeout connect 2s
-  timeout client 5s
-  timeout server 5s
-frontend tls_h2
-  bind 127.0.0.1:${port} ssl crt ${root}/crt.pem alpn h2,http/1.1
-  http-request return status 200 content-type text/plain string ok
-`);
-    return ['haproxy', ['-f', join(dir, 'haproxy.cfg'), '-db']];
-  },
-  caddy: (dir, port) => {
-    writeFileSync(join(dir, 'Caddyfile'), `{
-  admin off
-  auto_https off
-  storage file_system ${dir}/data
-  servers {
-    protocols h1 h2
-  }
-}
-https://localhost:${port} {
-  bind 127.0.0.1
-  tls ${root}/cert.pem ${root}/key.pem
-  respond "ok"
-}
-`);
-    return ['caddy', ['run', '--config', join(dir, 'Caddyfile'), '--adapter', 'caddyfile']];
-  },
-  h2o: (dir, port) => {
-    mkdirSync(join(dir, 'htdocs'));
-    writeFileSync(join(dir, 'htdocs', 'index.html'), 'ok\n');
-    writeFileSync(join(dir, 'h2o.conf'), ['user: root', `pid-file: ${join(dir, 'h2o.pid')}`, `error-log: ${join(dir, 'error.log')}`, 'listen:', '  host: 127.0.0.1', `  port: ${port}`, '  ssl:', `    certificate-file: ${root}/cert.pem`, `    key-file: ${root}/key.pem`, '    ocsp-update-interval: 0', 'hosts:', '  default:', '    paths:', '      /:', `        file.dir: ${join(dir, 'htdocs')}`, ''].join('\n'));
-    return ['h2o', ['-c', join(dir, 'h2o.conf')]];
-  },
-};
-
-async function startServer(name) {
-  const dir = join(root, name);
-  mkdirSync(dir, { recursive: true });
-  const port = await freePort();
-  const [bin, args] = SERVERS[name](dir, port);
-  const child = spawn(which(bin), args, { stdio: 'ignore', cwd: dir });
-  for (let i = 0; i < 100; i++) {
-    const up = await new Promise((r) => {
-      const s = net.connect({ host: '127.0.0.1', port }, () => (s.destroy(), r(true)));
-      s.on('error', () => r(false));
-    });
-    if (up) break;
-    await sleep(50);
-  }
-  // A counting relay in front, for the connection figures.
-  const relayPort = await freePort();
-  const countFile = join(dir, 'connections');
-  const relay = spawn(process.execPath, [new URL('./conn-counter.mjs', import.meta.url).pathname, String(relayPort), String(port), countFile], { stdio: ['ignore', 'pipe', 'ignore'] });
-  await new Promise((r) => relay.stdout.once('data', r));
-  const count = () => Number(readFileSync(countFile, 'utf8'));
-  const stop = async () => {
-    relay.kill();
-    const gone = new Promise((r) => child.once('exit', r));
-    child.kill(name === 'nginx' ? 'SIGQUIT' : 'SIGTERM');
-    if ((await Promise.race([gone.then(() => true), sleep(3000).then(() => false)])) === false) child.kill('SIGKILL');
-  };
-  return { port, relayPort, count, stop };
-}
 /** Connections a run opened, through the relay. */
 async function counted(s, f) {
   const before = s.count();
@@ -164,7 +68,8 @@ async function counted(s, f) {
   return { ...r, connections: s.count() - before };
 }
 
-const results = { runs: RUNS, node: process.version, date: new Date().toISOString(), startup: {}, servers: {} };
+// The machine is shared: its load average at the start and the end goes with the figures.
+const results = { runs: RUNS, node: process.version, date: new Date().toISOString(), cpus: cpus().length, load: { start: loadavg() }, command: 'node bench/speed.bench.mjs', startup: {}, servers: {} };
 const node0 = () => once(process.execPath, ['-e', '0']);
 
 // --version vs node -e 0
@@ -174,10 +79,10 @@ const node0 = () => once(process.execPath, ['-e', '0']);
 }
 
 const testssl = which('testssl') ?? which('testssl.sh');
-const wanted = (process.env.BENCH_SERVERS ?? 'nginx,haproxy,caddy,h2o').split(',').filter((n) => SERVERS[n] && which(n === 'nginx' ? 'nginx' : n));
+const wanted = (process.env.BENCH_SERVERS ?? SERVER_NAMES.join(',')).split(',').filter((n) => SERVER_NAMES.includes(n) && which(n));
 for (const name of wanted) {
-  const s = await startServer(name);
-  const row = {};
+  const s = await startServer(name, root);
+  const row = { load1: loadavg()[0] };
   try {
     const url = `https://localhost:${s.relayPort}/`;
     const pin = ['--resolve', `localhost:${s.relayPort}:127.0.0.1`];
@@ -240,12 +145,14 @@ for (const name of wanted) {
   results.servers[name] = row;
 }
 rmSync(root, { recursive: true, force: true });
+results.load.end = loadavg();
 
 const f = (x, d = 0) => (typeof x === 'number' && Number.isFinite(x) ? x.toFixed(d) : '—');
 const st = results.startup;
 console.log(`h2doctor speed, ${RUNS} interleaved runs each (median wall ms, process start included; ratios of medians; peak RSS MB)`);
+console.log(`${results.cpus} CPUs, load average ${results.load.start.map((x) => x.toFixed(2)).join(' ')} at the start, ${results.load.end.map((x) => x.toFixed(2)).join(' ')} at the end`);
 console.log(`--version ${f(st.versionMs, 1)} ms vs node -e 0 ${f(st.nodeMs, 1)} ms: ${f(st.ratio, 2)}× (target ≤ 1.2×); RSS ${f(st.versionRssMB, 1)} vs ${f(st.nodeRssMB, 1)} MB`);
-console.log(['server', 'diag ms', '×node', '×curl', '×testssl -p', 'conns', 'RSS MB', 'verdict', '|', 'survey ms', 'conns', 'sslscan ms', 'conns', '×sslscan', 'v/suites agree', 'testssl -p -e ms', 'conns', 'RSS MB'].join('\t'));
+console.log(['server', 'diag ms', '×node', '×curl', '×testssl -p', 'conns', 'RSS MB', 'verdict', '|', 'survey ms', 'conns', 'sslscan ms', 'conns', '×sslscan', 'v/suites agree', 'testssl -p -e ms', 'conns', 'RSS MB', 'load'].join('\t'));
 for (const [name, r] of Object.entries(results.servers)) {
   if (r.error) {
     console.log(`${name}\terror: ${r.error.split('\n')[0]}`);
@@ -253,7 +160,7 @@ for (const [name, r] of Object.entries(results.servers)) {
   }
   const d = r.diagnosis;
   const v = r.survey;
-  console.log([name, f(d.ms), f(d.vsNode, 2), f(d.vsCurl, 1), f(d.vsTestsslP, 3), `${d.connections}`, f(d.rssMB, 1), `${d.verdict}${d.findings.length ? ` (${d.findings.join(',')})` : ''}`, '|', f(v.ms), `${v.connections}`, f(v.sslscanMs), `${v.sslscanConnections}`, f(v.vsSslscan, 2), `${v.versionsAgree && v.suitesAgree ? 'yes' : 'NO'}`, f(v.testsslPEMs), `${v.testsslPEConnections ?? '—'}`, f(v.rssMB, 1)].join('\t'));
+  console.log([name, f(d.ms), f(d.vsNode, 2), f(d.vsCurl, 1), f(d.vsTestsslP, 3), `${d.connections}`, f(d.rssMB, 1), `${d.verdict}${d.findings.length ? ` (${d.findings.join(',')})` : ''}`, '|', f(v.ms), `${v.connections}`, f(v.sslscanMs), `${v.sslscanConnections}`, f(v.vsSslscan, 2), `${v.versionsAgree && v.suitesAgree ? 'yes' : 'NO'}`, f(v.testsslPEMs), `${v.testsslPEConnections ?? '—'}`, f(v.rssMB, 1), f(r.load1, 1)].join('\t'));
 }
 mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
 writeFileSync(new URL('./results/speed.json', import.meta.url), JSON.stringify(results, null, 2) + '\n');
