@@ -1,11 +1,13 @@
 /**
- * The published CLI is one bundled file (scripts/bundle.mjs, package.json "bin"): it runs, it is
- * what the package points at, and it loads only what a command needs (`--version` nothing at all,
- * a diagnosis no YAML / JSON-schema / X.509 library). Speed itself is measured by `npm run bench`.
+ * The published CLI is one bundled file (scripts/bundle.mjs) behind a small bin entry (package.json
+ * "bin"): it runs, it is what the package points at, and it loads only what a command needs
+ * (`--version` nothing at all, a diagnosis no YAML / JSON-schema / X.509 library), and the V8 code
+ * cache written at build time is one this Node accepts. Speed itself is measured by `npm run bench`.
  */
 import { describe, expect, test, beforeAll, afterAll } from 'vitest';
 import { execFile } from 'node:child_process';
-import { readFileSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { readFileSync, writeFileSync, mkdtempSync, rmSync, readdirSync } from 'node:fs';
+import { Script } from 'node:vm';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLabPki } from '../src/lab/pki.js';
@@ -27,9 +29,21 @@ function run(args: string[], env: Record<string, string> = {}): Promise<{ code: 
 const loaded = (stderr: string) => [...stderr.matchAll(/Module\._load REQUEST (\S+)/g)].map((m) => m[1]!);
 
 describe('the bundled CLI', () => {
-  test('package.json bin is the single bundle, with a shebang', () => {
+  test('package.json bin is the bin entry, with a shebang', () => {
     expect(pkg.bin.h2doctor).toBe('dist/h2doctor.cjs');
     expect(readFileSync(BIN, 'utf8').startsWith('#!/usr/bin/env node\n')).toBe(true);
+  });
+
+  test('the bin entry names the code cache of this very bundle, and V8 accepts it', () => {
+    const entry = readFileSync(BIN, 'utf8');
+    const name = /'(h2doctor-[0-9a-f]{12}\.cache)'/.exec(entry)?.[1];
+    expect(name).toBeDefined();
+    // One cache in dist/, the one named: a stale one would be gone.
+    expect(readdirSync(join(ROOT, 'dist')).filter((f) => f.endsWith('.cache'))).toEqual([name]);
+    const file = join(ROOT, 'dist', 'h2doctor-code.cjs');
+    const wrapper = '(function (exports, require, module, __filename, __dirname) {' + readFileSync(file, 'utf8') + '\n})';
+    const script = new Script(wrapper, { filename: file, cachedData: readFileSync(join(ROOT, 'dist', name!)) });
+    expect(script.cachedDataRejected).toBe(false);
   });
 
   test('--version prints the version and loads no module at all', async () => {
