@@ -1,39 +1,51 @@
 /**
- * The replayed profiles against the real clients themselves, on real nginx: for every shipped
- * profile whose client is installed and reports what it negotiated (scripts/client-sim/clients.mjs
- * `real`: curl -v, openssl s_client, gnutls-cli, and the Go / Java / Python / Node programs), the
- * real client and its simulation agree on the TLS version, the cipher suite and ALPN.
- * Scenarios, on nginx and on Apache httpd + mod_http2: TLS 1.2 + 1.3 with h2, TLS 1.2 only, ALPN http/1.1 only.
+ * The replayed profiles against the real clients themselves, on real nginx and Apache httpd +
+ * mod_http2: for every shipped profile whose client is installed (scripts/client-sim/clients.mjs
+ * `real`), the real client and its simulation agree on the TLS version, the cipher suite, ALPN and
+ * the protocol outcome (h2 / HTTP/1.1 / fails). What each real client negotiated comes from its own
+ * output (curl -v, openssl s_client, gnutls-cli, Chromium's net log, the Go / Java / Python / Node /
+ * grpc-js programs), or, for the clients that print nothing about their handshake (wget, NSS
+ * tstclnt), from the server's access log (version, suite, protocol, ALPN of their marked request).
+ * Scenarios on nginx: TLS 1.2 + 1.3 with h2, TLS 1.2 only, ALPN http/1.1 only, and the ones where
+ * clients differ: TLS 1.3 only, a block-listed suite (ECDHE-RSA-AES128-SHA; AES128-GCM-SHA256), an
+ * ECDSA-only server, TLS 1.0/1.1 only. On Apache: h2, http/1.1 only, TLS 1.2 only, block-listed suite.
+ * Under CI=true every client of the harness must be installed (test/setup/client-sim.sh).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
-import { chmodSync, mkdirSync, writeFileSync, mkdtempSync } from 'node:fs';
+import { chmodSync, mkdirSync, writeFileSync, mkdtempSync, readFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createLabPki, findBinary, freePort, labDir, skipWithout, spawnServer, type LabPki, apacheHead } from './real-helpers.js';
-import { startNginx } from './nginx-helpers.js';
+import { createLabPki, findBinary, freePort, labDir, nginxArgs, nginxConf, skipWithout, spawnServer, type LabPki, apacheHead } from './real-helpers.js';
 import { diagnose } from '../src/diagnose.js';
 import { shippedProfiles } from '../src/clients/load.js';
-import { cipherByName } from '../src/wire/tls/registry.js';
+import { cipherByName, cipherSuite } from '../src/wire/tls/registry.js';
+import type { ClientRow } from '../src/model/index.js';
 // @ts-expect-error: a plain ESM script shared with scripts/capture-clients.mjs
-import { CLIENTS, PARSE, buildGoProbe } from '../scripts/client-sim/clients.mjs';
+import { CLIENTS, PARSE, SERVER_LOG, buildGoProbe, fromServerLog } from '../scripts/client-sim/clients.mjs';
 
+const IN_CI = process.env.CI === 'true';
 const nginx = findBinary('nginx');
 let pki: LabPki;
 let caFile: string;
 const ctx: Record<string, unknown> = {};
 const seen = new Set<string>();
+/** The agreement table: scenario → client → "real | simulated". */
+const table: Record<string, Record<string, string>> = {};
 beforeAll(async () => {
   pki = await createLabPki();
   const dir = mkdtempSync(join(tmpdir(), 'h16-real-'));
   caFile = join(dir, 'ca.pem');
   writeFileSync(caFile, pki.rootCa.certPem);
   Object.assign(ctx, { caFile, work: dir, root: process.cwd() });
-  await buildGoProbe(ctx).catch(() => {});
+  await buildGoProbe(ctx).catch((e: Error) => {
+    if (IN_CI) throw e;
+  });
 }, 120_000);
 afterAll(() => {
-  // Which real clients were compared (the rest are not installed here, or print nothing to compare).
+  const ids = [...new Set(Object.values(table).flatMap((r) => Object.keys(r)))].sort();
   console.log(`real clients compared with their simulation: ${[...seen].sort().join(', ')}`);
+  console.log(['client × scenario: real | simulated', ...Object.entries(table).map(([s, r]) => `${s}\n${ids.map((id) => `  ${id.padEnd(14)} ${r[id] ?? '-'}`).join('\n')}`)].join('\n'));
 });
 
 const run = (cmd: string, args: string[], o: { stdin?: string; env?: Record<string, string>; timeoutMs?: number }) =>
@@ -48,51 +60,116 @@ const run = (cmd: string, args: string[], o: { stdin?: string; env?: Record<stri
     p.stdin.end(o.stdin ?? '');
   });
 
-/** One IANA-ish name for a suite whatever the client prints (OpenSSL, IANA or GnuTLS words). */
+/** One IANA name for a suite whatever the client prints (OpenSSL, IANA or GnuTLS words, or its code). */
 const norm = (s: string | undefined) => (s ? (cipherByName(s)?.name ?? s) : s);
 
-const SCENARIOS = [
-  { id: 'default', tls: 'ssl_protocols TLSv1.2 TLSv1.3;', http2: true },
-  { id: 'tls12-only', tls: 'ssl_protocols TLSv1.2;', http2: true },
-  { id: 'http1-only', tls: 'ssl_protocols TLSv1.2 TLSv1.3;', http2: false },
-];
+interface Real {
+  version?: string;
+  cipher?: string;
+  cipherCode?: number;
+  alpn?: string | null;
+  proto?: string;
+  error?: string;
+}
+interface HarnessClient {
+  id: string;
+  real?: { parse: keyof typeof PARSE; serverLog?: boolean; run: (u: string, c: unknown) => { cmd: string; args: string[]; stdin?: string; env?: Record<string, string>; timeoutMs?: number } };
+  installed: (c: unknown) => Promise<boolean>;
+}
+const HARNESS = (CLIENTS as HarnessClient[]).filter((c) => c.real);
 
-describe.skipIf(skipWithout(nginx, 'nginx'))('real clients and their simulation agree (nginx)', () => {
-  for (const sc of SCENARIOS) {
-    it(`${sc.id}: version, cipher and ALPN of each installed client match its replayed profile`, async () => {
-      const ng = await startNginx(pki, { tls: sc.tls, http2: sc.http2 });
-      try {
-        await agree(`https://localhost:${ng.port}/`, ng.port);
-      } finally {
-        await ng.stop();
-      }
-    }, 120_000);
-  }
-});
+/** The simulated outcome in the words the real clients' results can say: h2, http/1.1 or fails. */
+const simProto = (r: ClientRow) => (r.outcome === 'http/1.1 fallback' ? 'http/1.1' : r.outcome);
+const show = (x: { outcome: string; version?: string; cipher?: string; alpn?: string | null }) =>
+  `${x.outcome}${x.version ? ` ${x.version}` : ''}${x.cipher ? ` ${x.cipher}` : ''}${x.alpn !== undefined ? ` alpn=${x.alpn ?? '-'}` : ''}`;
 
-/** Every installed real client against the URL, and the simulation of its profile: version, cipher, ALPN agree. */
-async function agree(url: string, port: number): Promise<void> {
+/**
+ * Every installed real client against the URL, and the simulation of its profile: version, cipher,
+ * ALPN and protocol outcome agree. `log` reads the server's access log (SERVER_LOG format).
+ */
+async function agree(scenario: string, url: string, port: number, log: () => string): Promise<void> {
   const report = await diagnose(url, { resolve: [`localhost:${port}:127.0.0.1`], ca: pki.rootCa.certPem, clients: shippedProfiles() });
   const compared: string[] = [];
-  for (const c of CLIENTS as Array<{ id: string; real?: { parse: keyof typeof PARSE; run: (u: string, c: unknown) => { cmd: string; args: string[]; stdin?: string; env?: Record<string, string>; timeoutMs?: number } }; installed: (c: unknown) => Promise<boolean> }>) {
-    if (!c.real || !(await c.installed(ctx))) continue;
+  const missing: string[] = [];
+  const rows = (table[scenario] ??= {});
+  for (const c of HARNESS) {
+    if (!(await c.installed(ctx))) {
+      missing.push(c.id);
+      continue;
+    }
     const row = report.clients!.find((r) => r.client === c.id);
-    if (!row) continue;
-    const r = c.real.run(url, ctx);
-    const real = (PARSE[c.real.parse] as (s: string) => Record<string, string | null | undefined>)(await run(r.cmd, r.args, r));
+    expect(row, `${c.id}: a shipped profile for every real client of the harness`).toBeDefined();
+    const r = c.real!.run(url, ctx);
+    const out = await run(r.cmd, r.args, r);
+    let real = (PARSE[c.real!.parse] as (s: string) => Real)(out);
+    if (c.real!.serverLog && !real.error) real = { ...real, ...(fromServerLog(log(), c.id) ?? { error: `exit 0 but no request of ${c.id} in the server log` }) };
+    const cipher = real.cipherCode !== undefined ? cipherSuite(real.cipherCode)?.name : norm(real.cipher);
+    const realOutcome = real.error ? 'fails' : real.proto ? (real.proto === 'HTTP/2.0' ? 'h2' : 'http/1.1') : 'handshake';
+    rows[c.id] = `${show({ outcome: realOutcome, version: real.version, cipher, alpn: real.alpn === '' ? null : real.alpn })}${real.error ? ` (${real.error.slice(0, 80)})` : ''} | ${show({ outcome: simProto(row!), version: row!.tlsVersion, cipher: row!.cipher })}`;
     compared.push(c.id);
     seen.add(c.id);
     if (real.error) {
-      // The real client failed (node:http2 without ALPN h2, …): its simulation must say it fails too.
-      expect(row.outcome, `${c.id}: real client failed (${real.error}); simulation: ${row.reason}`).toBe('fails');
+      // The real client failed (handshake refused, ERR_HTTP2_INADEQUATE_TRANSPORT_SECURITY, no h2 for a client that needs it…): so does its simulation.
+      expect(row!.outcome, `${c.id}: real client failed (${real.error}); simulation: ${row!.reason}`).toBe('fails');
       continue;
     }
-    expect(real.version, `${c.id} version (real ${JSON.stringify(real)})`).toBe(row.tlsVersion);
-    if (real.cipher) expect(norm(real.cipher), `${c.id} cipher`).toBe(row.cipher);
-    if (real.alpn !== 'unknown' && real.alpn !== undefined && c.real.parse !== 'json') expect(real.alpn ?? null, `${c.id} ALPN`).toBe(row.alpn ?? null);
+    // A handshake-only client (openssl s_client, gnutls-cli) says nothing past the handshake: its simulation must get through the handshake.
+    if (real.proto || row!.stage === 'handshake') expect(row!.outcome, `${c.id}: the real client got through (${JSON.stringify(real)}); simulation: ${row!.reason}`).not.toBe('fails');
+    expect(real.version, `${c.id} version (real ${JSON.stringify(real)})`).toBe(row!.tlsVersion);
+    if (cipher) expect(cipher, `${c.id} cipher`).toBe(row!.cipher);
+    if (real.alpn !== 'unknown' && real.alpn !== undefined) expect(real.alpn || null, `${c.id} ALPN`).toBe(row!.alpn ?? null);
+    if (real.proto) expect(realOutcome, `${c.id} protocol (real ${real.proto}; simulation: ${row!.reason})`).toBe(simProto(row!));
   }
+  // Under CI every client of the harness is installed (test/setup/client-sim.sh): none may be left out.
+  if (IN_CI) expect(missing, 'real clients not installed under CI').toEqual([]);
   expect(compared.length).toBeGreaterThanOrEqual(3);
 }
+
+const SCENARIOS: Array<{ id: string; tls: string; http2: boolean; rsa?: boolean }> = [
+  { id: 'default', tls: 'ssl_protocols TLSv1.2 TLSv1.3;', http2: true },
+  { id: 'tls12-only', tls: 'ssl_protocols TLSv1.2;', http2: true },
+  { id: 'http1-only', tls: 'ssl_protocols TLSv1.2 TLSv1.3;', http2: false },
+  { id: 'tls13-only', tls: 'ssl_protocols TLSv1.3;', http2: true },
+  // RFC 9113 Appendix A block list: CBC with ECDHE, and GCM with RSA key exchange (the lab's clients-blocklisted-cipher).
+  { id: 'blocklisted-ecdhe-cbc', tls: 'ssl_protocols TLSv1.2; ssl_ciphers ECDHE-RSA-AES128-SHA;', http2: true, rsa: true },
+  { id: 'blocklisted-rsa-gcm', tls: 'ssl_protocols TLSv1.2; ssl_ciphers AES128-GCM-SHA256;', http2: true, rsa: true },
+  { id: 'ecdsa-only', tls: 'ssl_protocols TLSv1.2; ssl_ciphers ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384;', http2: true },
+  { id: 'legacy-only', tls: 'ssl_protocols TLSv1 TLSv1.1; ssl_ciphers DEFAULT@SECLEVEL=0;', http2: true },
+];
+
+describe.skipIf(skipWithout(nginx, 'nginx'))('real clients and their simulation agree (nginx)', () => {
+  let ports: number[] = [];
+  let dir = '';
+  let server: Awaited<ReturnType<typeof spawnServer>> | undefined;
+  beforeAll(async () => {
+    const ec = await labDir(pki, 'nginx-clients');
+    const rsa = await labDir(pki, 'nginx-clients-rsa', 'rsa');
+    dir = ec.dir;
+    ports = await Promise.all(SCENARIOS.map(() => freePort()));
+    const servers = SCENARIOS.map(
+      (s, i) => `
+  server {
+    listen 127.0.0.1:${ports[i]} ssl${s.http2 ? ' http2' : ''};
+    server_name localhost;
+    ssl_certificate ${(s.rsa ? rsa : ec).cert};
+    ssl_certificate_key ${(s.rsa ? rsa : ec).key};
+    ${s.tls}
+    access_log ${dir}/${s.id}.log h2dclients;
+    location / { return 200 "ok\\n"; }
+  }`,
+    );
+    server = await spawnServer('nginx', nginx ?? 'nginx', nginxArgs(dir, nginxConf(dir, `${SERVER_LOG.nginx}\n${servers.join('\n')}`)), dir, ports);
+  }, 120_000);
+  afterAll(async () => {
+    await server?.stop();
+  });
+  for (const [i, sc] of SCENARIOS.entries()) {
+    it(`${sc.id}: version, cipher, ALPN and protocol of each installed client match its replayed profile`, async () => {
+      const log = join(dir, `${sc.id}.log`);
+      await agree(`nginx ${sc.id}`, `https://localhost:${ports[i]}/`, ports[i]!, () => (existsSync(log) ? readFileSync(log, 'utf8') : ''));
+    }, 240_000);
+  }
+});
 
 const APACHE = findBinary('apache2');
 describe.skipIf(skipWithout(APACHE, 'apache2'))('real clients and their simulation agree (Apache httpd + mod_http2)', () => {
@@ -100,21 +177,28 @@ describe.skipIf(skipWithout(APACHE, 'apache2'))('real clients and their simulati
     { id: 'h2', protocols: 'h2 http/1.1', ssl: 'SSLProtocol -all +TLSv1.2 +TLSv1.3' },
     { id: 'http1-only', protocols: 'http/1.1', ssl: 'SSLProtocol -all +TLSv1.2 +TLSv1.3' },
     { id: 'tls12-only', protocols: 'h2 http/1.1', ssl: 'SSLProtocol -all +TLSv1.2' },
+    // mod_http2 (H2ModernTLSOnly on, its default) itself refuses h2 over a block-listed suite.
+    { id: 'blocklisted-ecdhe-cbc', protocols: 'h2 http/1.1', ssl: 'SSLProtocol -all +TLSv1.2\n  SSLCipherSuite ECDHE-RSA-AES128-SHA', rsa: true },
   ];
   let ports: number[] = [];
+  let dir = '';
   let server: Awaited<ReturnType<typeof spawnServer>> | undefined;
   beforeAll(async () => {
-    const { dir, cert, key } = await labDir(pki, 'apache-clients');
+    const ec = await labDir(pki, 'apache-clients');
+    const rsa = await labDir(pki, 'apache-clients-rsa', 'rsa');
+    dir = ec.dir;
     chmodSync(dir, 0o755);
+    chmodSync(rsa.dir, 0o755);
     mkdirSync(join(dir, 'htdocs'));
     writeFileSync(join(dir, 'htdocs', 'index.html'), 'ok\n');
-    ports = [await freePort(), await freePort(), await freePort()];
+    ports = await Promise.all(vhosts.map(() => freePort()));
     const mods = ['mpm_event', 'authz_core', 'dir', 'ssl', 'socache_shmcb', 'http2'];
     const conf = `
 ${apacheHead(dir, mods)}
 SSLSessionCache shmcb:${dir}/ssl_scache(512000)
 DocumentRoot ${dir}/htdocs
 DirectoryIndex index.html
+${SERVER_LOG.apache}
 <Directory ${dir}/htdocs>
   Require all granted
 </Directory>
@@ -127,8 +211,9 @@ Listen 127.0.0.1:${ports[i]}
   Protocols ${v.protocols}
   SSLEngine on
   ${v.ssl}
-  SSLCertificateFile ${cert}
-  SSLCertificateKeyFile ${key}
+  SSLCertificateFile ${(v.rsa ? rsa : ec).cert}
+  SSLCertificateKeyFile ${(v.rsa ? rsa : ec).key}
+  CustomLog ${dir}/${v.id}.log h2dclients
 </VirtualHost>`,
   )
   .join('\n')}
@@ -140,8 +225,9 @@ Listen 127.0.0.1:${ports[i]}
     await server?.stop();
   });
   for (const [i, v] of vhosts.entries()) {
-    it(`${v.id}: version, cipher and ALPN of each installed client match its replayed profile`, async () => {
-      await agree(`https://localhost:${ports[i]}/`, ports[i]!);
-    }, 120_000);
+    it(`${v.id}: version, cipher, ALPN and protocol of each installed client match its replayed profile`, async () => {
+      const log = join(dir, `${v.id}.log`);
+      await agree(`apache ${v.id}`, `https://localhost:${ports[i]}/`, ports[i]!, () => (existsSync(log) ? readFileSync(log, 'utf8') : ''));
+    }, 240_000);
   }
 });

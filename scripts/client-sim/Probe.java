@@ -30,7 +30,7 @@ public class Probe {
       String proto = r.version() == HttpClient.Version.HTTP_2 ? "HTTP/2.0" : "HTTP/1.1";
       String v = r.sslSession().map(s -> s.getProtocol()).orElse(null);
       String cs = r.sslSession().map(s -> s.getCipherSuite()).orElse(null);
-      System.out.println("{\"client\":\"java\",\"proto\":" + q(proto) + ",\"version\":" + q(v) + ",\"cipher\":" + q(cs) + ",\"alpn\":" + q(r.sslSession().isPresent() ? (r.version() == HttpClient.Version.HTTP_2 ? "h2" : "http/1.1") : null) + "}");
+      System.out.println("{\"client\":\"java\",\"proto\":" + q(proto) + ",\"version\":" + q(v) + ",\"cipher\":" + q(cs) + "}");
     } catch (Exception e) {
       System.out.println("{\"client\":\"java\",\"error\":" + q(e.toString()) + "}");
     }

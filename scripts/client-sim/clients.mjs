@@ -25,12 +25,30 @@ const LIB = (note) => ({ kind: 'library', cleartext: 'http1', needsH2: false, re
 
 /** Parse "key: value" style verbose output into { version, cipher, alpn } (normalised to Node's names where they differ). */
 export const PARSE = {
-  // curl -v: "SSL connection using TLSv1.3 / TLS_AES_256_GCM_SHA384" and "ALPN: server accepted h2" (curl 7.88)
-  curl: (s) => ({ version: first(s, /SSL connection using (TLSv[\d.]+)/), cipher: first(s, /SSL connection using TLSv[\d.]+ \/ (\S+)/), alpn: /ALPN: server accepted (\S+)/.exec(s)?.[1] ?? (/ALPN: server did not agree/.test(s) ? null : 'unknown') }),
-  // openssl s_client: "New, TLSv1.3, Cipher is TLS_AES_256_GCM_SHA384" and "ALPN protocol: h2" / "No ALPN negotiated"
-  openssl: (s) => ({ version: first(s, /New, (TLSv[\d.]+|SSLv3), Cipher is/), cipher: first(s, /New, \S+, Cipher is (\S+)/), alpn: /ALPN protocol: (\S+)/.exec(s)?.[1] ?? (/No ALPN negotiated/.test(s) ? null : 'unknown') }),
-  // gnutls-cli: "- Description: (TLS1.3-X.509)-(ECDHE-SECP256R1)-(RSA-PSS-RSAE-SHA256)-(AES-256-GCM)" and "- Application protocol: h2"
+  // curl -Sv: "SSL connection using TLSv1.3 / TLS_AES_256_GCM_SHA384", "ALPN: server accepted h2" (curl 7.88),
+  // the response line "< HTTP/2 200" / "< HTTP/1.1 200", or "curl: (35) …" when it fails.
+  curl: (s) => {
+    const err = /^curl: \((\d+)\) (.*)$/m.exec(s);
+    if (err) return { error: `curl: (${err[1]}) ${err[2]}` };
+    const proto = /^< (HTTP\/[\d.]+) \d{3}/m.exec(s)?.[1];
+    return { version: first(s, /SSL connection using (TLSv[\d.]+)/), cipher: first(s, /SSL connection using TLSv[\d.]+ \/ (\S+)/), alpn: /ALPN: server accepted (\S+)/.exec(s)?.[1] ?? (/ALPN: server did not agree/.test(s) ? null : 'unknown'), ...(proto ? { proto: proto === 'HTTP/2' ? 'HTTP/2.0' : proto } : {}) };
+  },
+  // openssl s_client: "New, TLSv1.3, Cipher is TLS_AES_256_GCM_SHA384", "Protocol  : TLSv1.2" and "ALPN protocol: h2" /
+  // "No ALPN negotiated"; a failed handshake says "Cipher is (NONE)" (or prints no "New," line at all). The version in
+  // the "New," line is the suite's own (TLSv1.0 for ECDHE-RSA-AES128-SHA on a TLS 1.2 connection): the session's
+  // "Protocol" line is the negotiated one.
+  openssl: (s) => {
+    const cipher = first(s, /New, \S+, Cipher is (\S+)/);
+    if (cipher === 'unknown' || cipher === '(NONE)') return { error: (/^[0-9A-F]+:error:.*$/m.exec(s)?.[0] ?? 'no cipher negotiated').slice(0, 200) };
+    const version = first(s, /^\s*Protocol\s*: (TLSv[\d.]+|SSLv3)$/m);
+    // Without a session block (TLS 1.3, before any ticket) the "New," line's version: a TLS 1.3 suite's own.
+    return { version: version !== 'unknown' ? version : first(s, /New, (TLSv1\.3), Cipher is/), cipher, alpn: /ALPN protocol: (\S+)/.exec(s)?.[1] ?? (/No ALPN negotiated/.test(s) ? null : 'unknown') };
+  },
+  // gnutls-cli: "- Description: (TLS1.3-X.509)-(ECDHE-SECP256R1)-(RSA-PSS-RSAE-SHA256)-(AES-256-GCM)" and "- Application protocol: h2";
+  // "*** Fatal error: …" / "*** Handshake has failed" when it fails.
   gnutls: (s) => {
+    const fatal = /^\*\*\* (Fatal error: .*|Handshake has failed.*)$/m.exec(s);
+    if (fatal) return { error: fatal[1] };
     const d = /- Description: \((TLS1\.\d|SSL3\.0)[^)]*\)-\(([^)]*)\)-\(([^)]*)\)(?:-\(([^)]*)\))?/.exec(s);
     return { version: d ? d[1].replace('TLS1.', 'TLSv1.').replace('TLSv1.0', 'TLSv1') : 'unknown', gnutlsKx: d?.[2], gnutlsCipher: d?.[4] ?? d?.[3], alpn: /- Application protocol: (\S+)/.exec(s)?.[1] ?? null };
   },
@@ -38,7 +56,39 @@ export const PARSE = {
     const line = s.split('\n').find((l) => l.startsWith('{'));
     return line ? JSON.parse(line) : { error: s.slice(-300) };
   },
+  // A client that prints nothing about its handshake (wget, tstclnt): only its exit status, from the
+  // `exit=N` line the runner prints; what it negotiated comes from the server's access log (fromServerLog).
+  exit: (s) => {
+    const code = Number(/^exit=(\d+)$/m.exec(s)?.[1] ?? -1);
+    return code === 0 ? {} : { error: `exit ${code}: ${s.trim().split('\n').filter((l) => !/^exit=/.test(l)).slice(-2).join(' | ').slice(0, 200)}` };
+  },
 };
+
+/** The query a client run through the server log carries, so that its log line can be found. */
+export const marker = (id) => `h2doctor-client=${id}`;
+
+/**
+ * The access-log formats the real-server agreement test configures: one line per request with the
+ * TLS version, the suite (OpenSSL name), the request's protocol and ALPN, and the request URI.
+ */
+export const SERVER_LOG = {
+  nginx: `log_format h2dclients 'h2dclients $ssl_protocol $ssl_cipher $server_protocol alpn=$ssl_alpn_protocol $request_uri';`,
+  apache: 'LogFormat "h2dclients %{SSL_PROTOCOL}x %{SSL_CIPHER}x %H alpn=- %U%q" h2dclients',
+};
+
+/** What the server's log says a client (by its marker) negotiated: { version, cipher, proto, alpn? } or undefined. */
+export function fromServerLog(log, id) {
+  const line = log.split('\n').find((l) => l.startsWith('h2dclients ') && l.includes(marker(id)));
+  if (!line) return undefined;
+  const [, version, cipher, proto, alpn] = line.split(' ');
+  const a = alpn.slice('alpn='.length);
+  // nginx logs an empty $ssl_alpn_protocol when none was negotiated; Apache's line carries no ALPN.
+  return { version, cipher, proto, ...(a === '-' ? {} : { alpn: a || null }) };
+}
+
+/** Runs a client through sh, printing its exit status after its output (PARSE.exit reads it). */
+const withExit = (cmd, args) => ({ cmd: 'sh', args: ['-c', `"$@"; echo "exit=$?"`, 'sh', cmd, ...args] });
+const withMarker = (u, id) => `${u}${u.includes('?') ? '&' : '?'}${marker(id)}`;
 
 export const CLIENTS = [
   {
@@ -49,7 +99,7 @@ export const CLIENTS = [
     policy: { kind: 'cli', cleartext: 'h2c-upgrade', needsH2: false, refusesBlocklistedCipher: false, note: 'curl --http2: ALPN h2,http/1.1 on TLS, Upgrade: h2c on cleartext, HTTP/1.1 when refused' },
     https: (u, c) => ({ cmd: 'curl', args: ['-sv', '--http2', '--max-time', '5', '--cacert', c.caFile, u] }),
     http: (u) => ({ cmd: 'curl', args: ['-sv', '--http2', '--max-time', '5', u] }),
-    real: { parse: 'curl', run: (u, c) => ({ cmd: 'curl', args: ['-sv', '--http2', '--max-time', '5', '-o', '/dev/null', '--cacert', c.caFile, u] }) },
+    real: { parse: 'curl', run: (u, c) => ({ cmd: 'curl', args: ['-sSv', '--http2', '--max-time', '5', '-o', '/dev/null', '--cacert', c.caFile, u] }) },
   },
   {
     id: 'curl-tls12', name: 'curl --tls-max 1.2', describe: 'curl --http2 --tls-max 1.2 <url>: a client limited to TLS 1.2 (OpenSSL)',
@@ -59,7 +109,7 @@ export const CLIENTS = [
     policy: { kind: 'cli', cleartext: 'h2c-upgrade', needsH2: false, refusesBlocklistedCipher: false, note: 'curl limited to TLS 1.2, like clients that predate TLS 1.3' },
     https: (u, c) => ({ cmd: 'curl', args: ['-sv', '--http2', '--tls-max', '1.2', '--max-time', '5', '--cacert', c.caFile, u] }),
     http: (u) => ({ cmd: 'curl', args: ['-sv', '--http2', '--max-time', '5', u] }),
-    real: { parse: 'curl', run: (u, c) => ({ cmd: 'curl', args: ['-sv', '--http2', '--tls-max', '1.2', '--max-time', '5', '-o', '/dev/null', '--cacert', c.caFile, u] }) },
+    real: { parse: 'curl', run: (u, c) => ({ cmd: 'curl', args: ['-sSv', '--http2', '--tls-max', '1.2', '--max-time', '5', '-o', '/dev/null', '--cacert', c.caFile, u] }) },
   },
   {
     id: 'openssl', name: 'openssl s_client', describe: 'openssl s_client -alpn h2,http/1.1',
@@ -78,6 +128,8 @@ export const CLIENTS = [
     policy: LIB('wget speaks HTTP/1.1 only (no ALPN h2)'),
     https: (u, c) => ({ cmd: 'wget', args: ['-q', '-O', '-', '--tries=1', '--timeout=5', `--ca-certificate=${c.caFile}`, u] }),
     http: (u) => ({ cmd: 'wget', args: ['-q', '-O', '-', '--tries=1', '--timeout=5', u] }),
+    // wget prints nothing about its handshake (not even with -d): the server's log says what it negotiated.
+    real: { parse: 'exit', serverLog: true, run: (u, c) => withExit('wget', ['-q', '-O', '/dev/null', '--tries=1', '--timeout=5', `--ca-certificate=${c.caFile}`, withMarker(u, 'wget')]) },
   },
   {
     id: 'gnutls-cli', name: 'gnutls-cli', describe: 'gnutls-cli --alpn h2 --alpn http/1.1',
@@ -95,6 +147,9 @@ export const CLIENTS = [
     library: (v) => `NSS ${v}`,
     policy: LIB('NSS (the library of Firefox) with its defaults; tstclnt offers no ALPN'),
     https: (u) => ({ cmd: 'tstclnt', args: ['-h', 'localhost', '-p', new URL(u).port, '-D', '-o', '-4'], stdin: GET }),
+    // tstclnt -v prints the suite's parts, not its name ("SSL version 3.3 using 128-bit AES with 160-bit SHA1 MAC"):
+    // the server's log names it. -o: the lab CA is not in an NSS database here.
+    real: { parse: 'exit', serverLog: true, run: (u) => ({ ...withExit('tstclnt', ['-h', 'localhost', '-p', new URL(u).port, '-D', '-o', '-4']), stdin: `GET /?${marker('nss-tstclnt')} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n` }) },
   },
   {
     id: 'chromium', name: 'Chromium (headless)', describe: 'chromium --headless --dump-dom <url> (BoringSSL)',
@@ -104,6 +159,8 @@ export const CLIENTS = [
     policy: BROWSER,
     https: (u, c) => ({ cmd: 'chromium', args: chromeArgs(c, u), timeoutMs: 30000 }),
     http: (u, c) => ({ cmd: 'chromium', args: chromeArgs(c, u), timeoutMs: 30000 }),
+    // Its own net log: SSL_CONNECT (version, suite, ALPN), the HTTP/2 session, the page load's net error.
+    real: { parse: 'json', run: (u, c) => ({ cmd: process.execPath, args: [join(here, 'probe-chromium.mjs'), u, c.work], timeoutMs: 40000 }) },
   },
   {
     id: 'go', name: 'Go net/http', describe: 'http.Client GET (Go crypto/tls, ForceAttemptHTTP2)',
@@ -155,6 +212,7 @@ export const CLIENTS = [
     policy: { kind: 'grpc', cleartext: 'h2c-prior-knowledge', needsH2: true, refusesBlocklistedCipher: false, note: 'gRPC needs HTTP/2: ALPN h2 on TLS, h2c by prior knowledge on cleartext; grpc-js (node:http2) does not check the suite itself' },
     https: (u, c) => ({ cmd: process.execPath, args: [join(here, 'probe.mjs'), 'grpc', u, c.caFile] }),
     http: (u, c) => ({ cmd: process.execPath, args: [join(here, 'probe.mjs'), 'grpc', u, c.caFile] }),
+    real: { parse: 'json', run: (u, c) => ({ cmd: process.execPath, args: [join(here, 'probe.mjs'), 'grpc', u, c.caFile] }) },
   },
 ];
 

@@ -41,13 +41,24 @@ try {
     out.proto = 'HTTP/1.1';
     done();
   } else if (mode === 'grpc') {
+    // grpc-js opens its TLS socket with tls.connect (then node:http2 over it): read what it negotiated there.
+    const tls = (await import('node:tls')).default;
+    const connect = tls.connect;
+    tls.connect = (...a) => {
+      const s = connect(...a);
+      s.once('secureConnect', () => Object.assign(out, tlsOf(s)));
+      return s;
+    };
     const grpc = await import('@grpc/grpc-js');
     const u = new URL(url);
     const creds = u.protocol === 'https:' ? grpc.credentials.createSsl(Buffer.from(ca ?? '')) : grpc.credentials.createInsecure();
     const c = new grpc.Client(u.host, creds);
     c.makeUnaryRequest('/h2doctor.Probe/Ping', (x) => x, (x) => x, Buffer.alloc(0), { deadline: Date.now() + 5000 }, (err) => {
       out.code = err ? err.code : 0;
-      if (err) out.error = err.details;
+      // UNAVAILABLE (14): no HTTP/2 connection. Any other status came back over HTTP/2 (a web server
+      // that is not a gRPC service answers, and the call ends without grpc-status: INTERNAL / UNKNOWN).
+      if (err?.code === grpc.status.UNAVAILABLE) out.error = err.details;
+      else Object.assign(out, { proto: 'HTTP/2.0', ...(err ? { rpc: err.details } : {}) });
       c.close();
       done();
     });
