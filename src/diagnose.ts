@@ -8,6 +8,7 @@
  */
 import { clientRows } from './diagnosis/rules/clients.js';
 import { applyPointOfView } from './diagnosis/point-of-view.js';
+import { certificateReports } from './diagnosis/certificates.js';
 import { offersH2 } from './clients/profile.js';
 import { ipVersion } from './wire/ip.js';
 import type { ConnectOutcome, Probe, Report, Target, TlsSurface, TlsSurfaceReport } from './model/index.js';
@@ -183,6 +184,7 @@ export async function diagnose(url: string | Target, options: DiagnoseOptions = 
   const matrix = evidence.flatMap(protocolMatrix);
   const surfaces = evidence.flatMap((e) => e.probes).flatMap((p) => (p.kind === 'tls-stage' && p.stage.surface?.detail ? [surfaceReport(p.address, p.stage.surface)] : []));
   const clients = evidence.flatMap(clientRows);
+  const certificates = certificateReports(evidence.flatMap((e) => e.probes));
   const who = options.pointOfView ? options.clients?.find((c) => c.id === options.pointOfView) : undefined;
   const pov = who ? applyPointOfView(out.findings, clients, target, { id: who.id, name: who.client.name, version: who.client.version, policy: who.policy, offersH2: offersH2(who) }) : undefined;
   if (pov) {
@@ -205,6 +207,7 @@ export async function diagnose(url: string | Target, options: DiagnoseOptions = 
     ...(hop ? { proxy: hop } : {}),
     ...(matrix.length ? { matrix } : {}),
     ...(surfaces.length ? { tlsSurface: surfaces } : {}),
+    ...(certificates.length ? { certificates } : {}),
     ...(options.clients?.length ? { clients } : {}),
     ...(pov ? { pointOfView: pov.pointOfView } : {}),
     ...(byResolver ? { resolvers: resolverAnswers(byResolver.answers, out.addresses) } : {}),

@@ -4,6 +4,7 @@
  */
 import type { Code, Severity } from './codes.js';
 import type { Excerpt, Probe } from './probes.js';
+import type { CertificateInfo, TlsResult } from './results.js';
 import type { MatrixRow, ProxyHop } from './upgrade-probes.js';
 import type { TlsSurfaceVersion } from './tls-probes.js';
 import type { Target } from './target.js';
@@ -90,6 +91,38 @@ export interface Report {
   resolvers?: ResolverAnswer[];
   /** With --survey: the TLS surface of each address (like sslyze's accepted_cipher_suites). */
   tlsSurface?: TlsSurfaceReport[];
+  /** Over TLS: the certificate chain each address served to the default handshake (like sslyze's certificate_info). */
+  certificates?: CertificateReport[];
+}
+
+/** A problem with the order of the chain as served (RFC 8446 §4.4.2, RFC 5246 §7.4.2). */
+export interface ChainProblem {
+  kind: 'leaf-not-first' | 'out-of-order' | 'duplicate' | 'unrelated';
+  /** The position (as served) of the certificate concerned. */
+  position: number;
+  /** One line, in plain words. */
+  text: string;
+}
+
+/** The certificate section of one address: the chain as the default handshake got it. */
+export interface CertificateReport {
+  address: string;
+  /** The probe whose handshake served it (`…/tls-default`). */
+  probe: string;
+  /** The chain could not be read from the wire: why (the certificate Node saw is still in the probe). */
+  unavailable?: string;
+  /** How it was read: the TLS 1.2 Certificate message in the clear, or TLS 1.3 decrypted with the connection's handshake secret. */
+  source?: 'tls1.2-certificate' | 'tls1.3-decrypted';
+  /** In the order served, the server's own certificate first. */
+  chain: CertificateInfo[];
+  /** inOrder: each certificate is certified by the next one and nothing else was sent. */
+  order: { inOrder: boolean; problems: ChainProblem[] };
+  /** The path from the first certificate ends in a self-signed root that was sent too (allowed, not needed: clients have their roots). */
+  rootSent: boolean;
+  /** OCSP stapling: asked for in our hello (status_request), and whether the server stapled a response. */
+  ocspStapling: { requested: boolean; stapled: boolean; responseBytes?: number };
+  /** Verification against the trust store and the host name (as the handshake's probe found it). */
+  verify?: TlsResult['verify'];
 }
 
 /** The TLS surface of one address, as `--survey` found it. */

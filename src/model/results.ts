@@ -24,6 +24,56 @@ export interface CertSummary {
   chainSubjects: string[];
 }
 
+/**
+ * One certificate of the chain as the server sent it, in the words `openssl x509 -text` uses
+ * (like sslyze's certificate_info).
+ */
+export interface CertificateInfo {
+  /** Place in the Certificate message, 0 = the first (the server's own certificate). */
+  position: number;
+  subject: string;
+  issuer: string;
+  /** Hex, upper case, no separators (as `openssl x509 -serial` prints it). */
+  serialNumber: string;
+  /** ISO 8601. */
+  notBefore: string;
+  notAfter: string;
+  /** subjectAltName entries as OpenSSL prints them: 'DNS:example.com', 'IP Address:127.0.0.1'. */
+  subjectAltNames: string[];
+  publicKey: {
+    /** 'RSA', 'RSA-PSS', 'EC', 'Ed25519', 'Ed448', 'DSA', … */
+    type: string;
+    /** RSA / DSA modulus size, EC field size. */
+    bits?: number;
+    /** EC curve, OpenSSL's name (prime256v1, secp384r1). */
+    curve?: string;
+  };
+  /** OpenSSL's name (sha256WithRSAEncryption, ecdsa-with-SHA256, ED25519), or the OID when unknown. */
+  signatureAlgorithm: string;
+  signatureAlgorithmOid: string;
+  /** SHA-256 of the DER, colon-separated upper-case hex (openssl x509 -fingerprint -sha256). */
+  fingerprint256: string;
+  /** basicConstraints CA:TRUE. */
+  ca: boolean;
+  /** Issued by itself (subject = issuer and its own key verifies the signature). */
+  selfSigned: boolean;
+  /** Position of the certificate in this chain whose key verifies this one's signature; null: none sent does. */
+  issuedBy: number | null;
+}
+
+/**
+ * The Certificate message of one handshake as the server sent it (order, duplicates and all), read
+ * from the wire: in the clear under TLS 1.2, decrypted with the connection's handshake secret under TLS 1.3.
+ */
+export type ServedChain =
+  | {
+      source: 'tls1.2-certificate' | 'tls1.3-decrypted';
+      certificates: CertificateInfo[];
+      /** OCSP stapling: asked for (status_request in our hello), and whether the server stapled a response (CertificateStatus, or the TLS 1.3 entry extension). */
+      ocsp: { requested: boolean; stapled: boolean; responseBytes?: number };
+    }
+  | { unavailable: string };
+
 export interface TlsResult {
   /** What we offered. */
   offeredAlpn: string[];
@@ -47,6 +97,8 @@ export interface TlsResult {
   /** The host-name check on its own (Node runs it only when the chain verifies): does the certificate cover the host? */
   hostname?: { ok: true } | { ok: false; message: string };
   ocspStapled?: boolean;
+  /** The default handshake only: the certificate chain as served, read from the wire. */
+  served?: ServedChain;
   /** Milliseconds from connect to handshake done (or failure). */
   handshakeMs?: number;
 }

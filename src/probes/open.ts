@@ -32,7 +32,7 @@ export type Dialed = Awaited<ReturnType<ProbeContext['dial']>>;
  * const c = await openStream(m, ['h2']);
  * try { if (c.stream) c.write(bytes); } finally { c.close(); }
  */
-export async function openStream(m: Meter, alpn: string[] | null, pre?: Dialed): Promise<Opened> {
+export async function openStream(m: Meter, alpn: string[] | null, pre?: Dialed, o: { servedChain?: boolean } = {}): Promise<Opened> {
   const c = pre ?? (await m.ctx.dial(m.ctx.address, m.ctx.port, m.ctx.timeoutMs));
   if (!pre) m.queuedMs += c.queuedMs ?? 0;
   const nowrite = () => {};
@@ -57,6 +57,7 @@ export async function openStream(m: Meter, alpn: string[] | null, pre?: Dialed):
     maxBytes: m.ctx.byteBudget,
     onOut: (b) => (m.sent += b.length),
     onIn: (b) => (m.received += b.length),
+    ...(o.servedChain ? { servedChain: true } : {}),
   });
   const close = () => {
     hs.secure?.destroy();

@@ -86,7 +86,8 @@ export async function probeTls(
  */
 export async function probeTlsDefault(ctx: ProbeContext, pre: Dialed): Promise<{ tls: Probe; rest: Promise<Probe[]> }> {
   const m = new Meter(ctx, 'tls-default');
-  const c = await openStream(m, ['h2', 'http/1.1'], pre);
+  // The default handshake also reads the certificate chain as the server sent it (the report's `certificates`).
+  const c = await openStream(m, ['h2', 'http/1.1'], pre, { servedChain: true });
   const tls = c.tls ?? notConnected(c.connect);
   const first = c.first ? { first: c.first } : {};
   const d = { kind: 'tls', name: 'tls-default', ...m.common(c.connect), tls, ...first } as Extract<Probe, { kind: 'tls' }>;

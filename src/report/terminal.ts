@@ -39,6 +39,7 @@ export function renderTerminal(r: Report, o: TerminalOptions): string {
   out.push(`${head}  ${r.target.url}  ${what}`);
   out.push(c(`  ${summaryLine(r)}`, 'dim'));
   if (r.proxy) out.push(c(`  ${proxyLine(r.proxy)}`, 'dim'));
+  out.push(...renderCertificates(r, c, width, o.verbose));
   out.push(...renderMatrix(r, c, o.verbose));
   out.push(...renderTlsSurface(r, c, o.verbose));
   out.push(...renderClients(r, c, o.verbose));
@@ -60,6 +61,45 @@ export function renderTerminal(r: Report, o: TerminalOptions): string {
     out.push(c('  -v shows every probe; --json gives the full report.', 'dim'));
   }
   return fitLines(out.join('\n').split('\n'), width).join('\n') + '\n';
+}
+
+/**
+ * The certificate section, briefly: one line per distinct chain (the server's certificate, its key
+ * and signature, its end of validity, the chain as sent, OCSP stapling), a line per order problem;
+ * with -v, a line per certificate of the chain.
+ */
+function renderCertificates(r: Report, c: Paint, width: number, verbose: boolean): string[] {
+  const out: string[] = [];
+  const seen = new Set<string>();
+  const multi = new Set((r.certificates ?? []).map((s) => s.chain[0]?.fingerprint256)).size > 1;
+  for (const s of r.certificates ?? []) {
+    const leaf = s.chain[0];
+    const key = leaf ? `${s.chain.map((x) => x.fingerprint256).join()}|${s.ocspStapling.stapled}` : `none|${s.address}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const at = multi ? ` (${s.address})` : '';
+    if (!leaf) {
+      out.push(c(`  certificate${at}: chain not read from the wire: ${s.unavailable ?? 'no certificate sent'}`, 'dim'));
+      continue;
+    }
+    const chain = `chain of ${s.chain.length} sent${s.order.inOrder ? ', in order' : ', NOT in order'}${s.rootSent ? ', root included' : ''}`;
+    const ocsp = s.ocspStapling.stapled ? 'OCSP stapled' : 'no OCSP staple';
+    const line = `certificate${at} ${leaf.subject} · ${keyText(leaf.publicKey)} · ${leaf.signatureAlgorithm} · until ${leaf.notAfter.slice(0, 10)} · ${chain} · ${ocsp}`;
+    out.push(...wrap(line, width - 4).map((l, i) => c(`  ${i ? '  ' : ''}${l}`, 'dim')));
+    for (const x of s.order.problems) out.push(...wrap(`chain order: ${x.text}`, width - 4).map((l, i) => c(`  ${i ? '  ' : ''}${l}`, 'yellow')));
+    if (verbose) {
+      for (const x of s.chain) {
+        const t = `${x.position}: ${x.subject}, issued by ${x.issuer} · ${keyText(x.publicKey)} · ${x.signatureAlgorithm} · ${x.notBefore.slice(0, 10)} to ${x.notAfter.slice(0, 10)}${x.subjectAltNames.length ? ` · ${x.subjectAltNames.join(', ')}` : ''} · SHA-256 ${x.fingerprint256}`;
+        out.push(...wrap(t, width - 6).map((l, i) => c(`    ${i ? '  ' : ''}${l}`, 'dim')));
+      }
+    }
+  }
+  return out;
+}
+
+function keyText(k: { type: string; bits?: number; curve?: string }): string {
+  if (k.curve) return `${k.type} ${k.curve}`;
+  return k.bits ? `${k.type} ${k.bits}` : k.type;
 }
 
 function proxyLine(p: NonNullable<Report['proxy']>): string {

@@ -10,6 +10,7 @@ import type { CertSummary, TlsResult } from '../model/index.js';
 import { alertFromNodeErrorCode, alertName } from '../wire/tls/alerts.js';
 import { classify } from '../wire/sniff.js';
 import { TapDuplex, round } from './conn.js';
+import { readServedChain } from './served-chain.js';
 import type { Classified } from '../model/index.js';
 
 /** A TLS version as node:tls names it (for probes, which do not import node:tls). */
@@ -38,6 +39,8 @@ export interface TlsOptions {
    * code {@link HANDSHAKE_BUDGET_CODE}, with what arrived). Default: no limit beyond the deadline.
    */
   maxBytes?: number;
+  /** Read the certificate chain as served from the wire into `result.served` (the default handshake). */
+  servedChain?: boolean;
 }
 
 /** The error code of a handshake abandoned at its byte budget. */
@@ -93,6 +96,8 @@ export interface TlsHandshake {
 }
 
 const RAW_KEEP = 16 * 1024;
+/** With `servedChain`: room for a long chain and a stapled OCSP response. */
+const RAW_KEEP_CHAIN = 64 * 1024;
 
 /** Where Debian/Ubuntu, Fedora/RHEL, Alpine/macOS keep the system's CA bundle (curl's default store). */
 export const SYSTEM_CA_FILES = ['/etc/ssl/certs/ca-certificates.crt', '/etc/pki/tls/certs/ca-bundle.crt', '/etc/ssl/cert.pem'];
@@ -148,7 +153,7 @@ export function tlsHandshake(raw: net.Socket, o: TlsOptions): Promise<TlsHandsha
     counter.push(c);
     if (counter.bytes > o.maxBytes) overBudget?.();
   };
-  const tap = new TapDuplex(raw, RAW_KEEP, o.onOut, onIn);
+  const tap = new TapDuplex(raw, o.servedChain ? RAW_KEEP_CHAIN : RAW_KEEP, o.onOut, onIn);
   let rawReset = false;
   let rawEnded = false;
   raw.on('error', (e: NodeJS.ErrnoException) => {
@@ -161,6 +166,8 @@ export function tlsHandshake(raw: net.Socket, o: TlsOptions): Promise<TlsHandsha
   return new Promise((resolve) => {
     let settled = false;
     let ocsp = false;
+    let ocspBytes: number | undefined;
+    const keylog: string[] = [];
     const opts: tls.ConnectionOptions = {
       socket: tap,
       ALPNProtocols: o.alpn,
@@ -174,8 +181,12 @@ export function tlsHandshake(raw: net.Socket, o: TlsOptions): Promise<TlsHandsha
     opts.secureContext = secureContextFor(o);
     const sock = tls.connect(opts);
     if (o.onKeylog) sock.on('keylog', o.onKeylog);
+    if (o.servedChain) sock.on('keylog', (line: Buffer) => keylog.length < 16 && keylog.push(line.toString('latin1')));
     sock.on('OCSPResponse', (r: Buffer) => {
-      if (r && r.length) ocsp = true;
+      if (r && r.length) {
+        ocsp = true;
+        ocspBytes = r.length;
+      }
     });
     const done = (h: Omit<TlsHandshake, 'tap' | 'result'>) => {
       if (settled) return;
@@ -216,6 +227,7 @@ export function tlsHandshake(raw: net.Socket, o: TlsOptions): Promise<TlsHandsha
         ? { ok: true }
         : { ok: false, code: String(sock.authorizationError ?? 'UNKNOWN'), message: describeVerifyError(String(sock.authorizationError ?? '')) };
       result.ocspStapled = ocsp;
+      if (o.servedChain) result.served = readServedChain({ rawIn: tap.rawIn(), keylog, version: result.version, ocspRequested: true, ...(ocspBytes !== undefined ? { ocspBytes } : {}) });
       const peer = sock.getPeerCertificate();
       const hostErr = peer && peer.raw ? tls.checkServerIdentity(o.verifyHost, peer) : undefined;
       result.hostname = hostErr ? { ok: false, message: hostErr.message.split('\n')[0]!.slice(0, 300) } : { ok: true };

@@ -9,7 +9,7 @@
  */
 import { createCipheriv, createDecipheriv, createHash, createHmac } from 'node:crypto';
 import { ParseError, Reader, Writer, concat } from '../bytes.js';
-import { parseCertificate13, type CertificateLimits } from './certificate.js';
+import { parseCertificate13, type CertificateLimits, type ParsedCertificate } from './certificate.js';
 import {
   type RawExtension,
   decodeAlpn,
@@ -461,6 +461,51 @@ export function decryptServerFlight(input: ServerFlightKeys): DecryptedServerFli
         if (m.type === HANDSHAKE_TYPES.certificate) out.certificates = parseCertificate13(m.body, input).certificates;
       }
       if (out.finishedVerified !== undefined || messages.length >= max) break;
+    }
+  } catch (e) {
+    if (e instanceof ParseError) out.error = { code: e.code, message: e.message };
+    else out.error = { code: 'invalid', message: (e as Error)?.message ?? String(e) };
+  }
+  return out;
+}
+
+/**
+ * A TLS 1.3 server flight decrypted with the server's handshake traffic secret itself, as a TLS
+ * library logs it (NSS key log `SERVER_HANDSHAKE_TRAFFIC_SECRET`): for a connection another library
+ * made, whose key share we never held. Reads up to the server's Finished (not verified: that needs
+ * the ClientHello). Never throws for bad input bytes: problems land in `error`.
+ *
+ * @example
+ * readFlightWithSecret({ cipherSuite: 0x1301, serverHandshakeTrafficSecret, records }).certificate?.entries?.[0];
+ */
+export function readFlightWithSecret(input: {
+  readonly cipherSuite: number;
+  readonly serverHandshakeTrafficSecret: Uint8Array;
+  readonly records: readonly TlsRecord[];
+  readonly maxMessages?: number;
+} & CertificateLimits): { messages: HandshakeMessage[]; certificate?: ParsedCertificate; error?: { code: string; message: string } } {
+  const suite = tls13Suite(input.cipherSuite);
+  if (!suite) return { messages: [], error: { code: 'unsupported', message: `cipher suite 0x${input.cipherSuite.toString(16)} cannot be decrypted here` } };
+  const keys = trafficKeys(suite, input.serverHandshakeTrafficSecret);
+  const hs = new HandshakeReassembler();
+  const out: { messages: HandshakeMessage[]; certificate?: ParsedCertificate; error?: { code: string; message: string } } = { messages: [] };
+  const max = input.maxMessages ?? 16;
+  let seq = 0n;
+  try {
+    for (const rec of input.records) {
+      // RFC 8446 §5: a compatibility change_cipher_spec is sent in the clear and is not protected
+      if (rec.type === CONTENT_TYPES.change_cipher_spec) continue;
+      const plain = decryptRecord(suite, keys, seq++, rec);
+      if (plain.type !== CONTENT_TYPES.handshake) break;
+      hs.push(plain.content);
+      let finished = false;
+      for (let m = hs.next(); m && out.messages.length < max; m = hs.next()) {
+        out.messages.push(m);
+        // RFC 8446 §4.4.2: the server's Certificate, entries with their own extensions (status_request: a stapled OCSP response).
+        if (m.type === HANDSHAKE_TYPES.certificate) out.certificate = parseCertificate13(m.body, input);
+        if (m.type === HANDSHAKE_TYPES.finished) finished = true;
+      }
+      if (finished || out.messages.length >= max) break;
     }
   } catch (e) {
     if (e instanceof ParseError) out.error = { code: e.code, message: e.message };
