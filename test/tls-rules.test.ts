@@ -3,10 +3,13 @@
  * tls-handshake-alert appears only when nothing more specific was proven.
  */
 import { describe, expect, test } from 'vitest';
-import { tlsRule } from '../src/diagnosis/rules/tls.js';
+import { TLS_RULES } from '../src/diagnosis/rules/tls/index.js';
 import type { AddressEvidence } from '../src/diagnosis/evidence.js';
 import type { Probe, Target, TlsResult } from '../src/model/index.js';
 import type { RawHelloLabel, RawTlsResult } from '../src/model/tls-probes.js';
+
+/** The TLS family's rules run in order (one rule, tlsRule, before it was split one cause per rule). */
+const tlsRule = (ev: AddressEvidence) => TLS_RULES.flatMap((r) => r(ev));
 
 const target: Target = { url: 'https://example.test/', scheme: 'https', host: 'example.test', port: 443, path: '/', tls: true, sni: 'example.test' };
 const common = (id: string) => ({ id, address: '192.0.2.1', port: 443, startMs: 0, durationMs: 5, bytesSent: 300, bytesReceived: 7, connect: { ok: true as const, ms: 1 } });

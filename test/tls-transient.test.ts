@@ -13,10 +13,13 @@ import * as net from 'node:net';
 import { diagnose } from '../src/diagnose.js';
 import { createLabPki, type LabPki } from '../src/lab/pki.js';
 import { ALL_SCENARIOS } from '../src/lab/scenarios.js';
-import { tlsRule } from '../src/diagnosis/rules/tls.js';
+import { TLS_RULES } from '../src/diagnosis/rules/tls/index.js';
 import type { AddressEvidence } from '../src/diagnosis/evidence.js';
 import type { Probe, Target, TlsResult } from '../src/model/index.js';
 import type { RawHelloLabel, RawTlsResult } from '../src/model/tls-probes.js';
+
+/** The TLS family's rules run in order (one rule, tlsRule, before it was split one cause per rule). */
+const tlsRule = (ev: AddressEvidence) => TLS_RULES.flatMap((r) => r(ev));
 
 let pki: LabPki;
 beforeAll(async () => {

@@ -4,7 +4,7 @@
  */
 import type { Declared, ReportRule, Rule } from '../raw.js';
 import { transportRule } from './transport.js';
-import { tlsRule } from './tls.js';
+import { TLS_RULES } from './tls/index.js';
 import { tlsWeakDhRule } from './tls-dh.js';
 import { PROTOCOL_RULES } from './protocol.js';
 import { SESSION_RULES } from './session.js';
@@ -19,9 +19,9 @@ import { clientsRule } from './clients.js';
 
 /**
  * The rules over one address's evidence.
- * @example RULES.map((r) => r.ruleName) // ['transport', 'tls', 'scheme-https-on-cleartext-port', …]
+ * @example RULES.map((r) => r.ruleName) // ['transport', 'tls12-not-supported', 'tls13-not-supported', …]
  */
-export const RULES: readonly Rule[] = Object.freeze([transportRule, tlsRule, tlsWeakDhRule, ...PROTOCOL_RULES, ...SESSION_RULES, h2FieldsRule, ...UPGRADE_RULES, websocketFramesRule, clientsRule]);
+export const RULES: readonly Rule[] = Object.freeze([transportRule, ...TLS_RULES, tlsWeakDhRule, ...PROTOCOL_RULES, ...SESSION_RULES, h2FieldsRule, ...UPGRADE_RULES, websocketFramesRule, clientsRule]);
 
 /**
  * The rules over the whole diagnosis (every address at once), run after the address rules.

@@ -7,7 +7,7 @@
  * - `--survey`: enumerate versions, suites per version, groups and ALPN (survey.ts).
  *
  * Each raw probe has a label the rules look up (`mirror`, `widest`, `narrow-cipher`, …). The plan
- * only chooses which hellos to send next; the rules (diagnosis/rules/tls.ts) decide what they prove.
+ * only chooses which hellos to send next; the rules (diagnosis/rules/tls/) decide what they prove.
  */
 import type { Probe } from '../../model/index.js';
 import type { ProbeContext } from '../context.js';
@@ -21,7 +21,7 @@ import { round } from '../../transport/conn.js';
 
 type TlsProbe = Extract<Probe, { kind: 'tls' }>;
 
-/** The raw hellos whose refusal the rules take as proof of a cause (diagnosis/rules/tls.ts). */
+/** The raw hellos whose refusal the rules take as proof of a cause (diagnosis/rules/tls/bisection.ts). */
 const PROOF_LABELS: ReadonlySet<string> = new Set([
   'mirror', 'widest', 'widest-no-sni', 'sslv3', 'narrow-cipher', 'narrow-group', 'narrow-version', 'narrow-sigalg', 'narrow-alpn',
   'tls12-only', 'no-sni', 'tls12-no-sni', 'survey-TLSv1.2', 'survey-no-sni', 'survey-TLSv1.2-no-sni',
@@ -41,7 +41,7 @@ export async function runTlsStage(ctx: ProbeContext, core: readonly Probe[], go:
     connections++;
     const send = (why: string) => go(() => rawHello(ctx, label, why, spec, o), why) as Promise<RawProbe>;
     const first = await send(purpose);
-    // A close or reset without an alert is a refusal only if it happens again (diagnosis/rules/tls.ts).
+    // A close or reset without an alert is a refusal only if it happens again (diagnosis/rules/tls/common.ts, `refused`).
     const [kept, ...other] = PROOF_LABELS.has(label)
       ? await confirmHangUp(first, () => {
           connections++;
