@@ -105,9 +105,11 @@ export function tableRows(rows: readonly (readonly string[])[], width: number, o
     const head = r.slice(0, -1).map((cell, i) => padEnd(cell, widths[i]!)).join(gap);
     const prefix = indent + (r.length > 1 ? head + gap : '');
     const last = r[r.length - 1] ?? '';
-    // Too little room left for the last column: it goes under the row, indented.
+    // Too little room left for the last column (under 16 columns, or narrower than its longest word):
+    // it goes under the row, indented.
     const room = width - displayWidth(prefix);
-    if (room < 16 && r.length > 1) return [prefix.trimEnd(), ...wrap(last, width, { indent: indent + '    ' })];
+    const longest = Math.max(0, ...last.split(/\s+|(?<=,)/).map((w) => displayWidth(w)));
+    if ((room < 16 || room < longest) && r.length > 1) return [prefix.trimEnd(), ...wrap(last, width, { indent: indent + '    ' })];
     return wrap(last, width, { indent: prefix, hanging: ' '.repeat(displayWidth(prefix)) });
   });
 }

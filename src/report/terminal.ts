@@ -149,7 +149,7 @@ function renderFinding(f: Finding, c: Paint, width: number, verbose: boolean): s
   if (f.evidence.length) {
     out.push(c('  evidence', 'bold'));
     for (const e of f.evidence) {
-      out.push(...wrap(`• ${e.text}`, width - 4).map((l, i) => `    ${i ? '  ' : ''}${l}`));
+      out.push(...wrapWords(`• ${e.text.replace(/\s+/g, ' ').trim()}`, width, { indent: '    ', hanging: '      ' }));
       if (e.excerpt && e.excerpt.length) out.push(c(`      bytes: ${spacedHex(e.excerpt.hex, 24)}  |${e.excerpt.ascii.slice(0, 24)}|`, 'dim'));
     }
   }
@@ -161,7 +161,7 @@ function renderFinding(f: Finding, c: Paint, width: number, verbose: boolean): s
     out.push(c('  fix', 'bold'));
     const shown = verbose ? f.fixes : f.fixes.slice(0, 4);
     for (const x of shown) {
-      out.push(...wrap(`[${x.side}, ${x.applies}] ${x.text}`, width - 4).map((l, i) => `    ${i ? '  ' : ''}${l}`));
+      out.push(...wrapWords(`[${x.side}, ${x.applies}] ${x.text.replace(/\s+/g, ' ').trim()}`, width, { indent: '    ', hanging: '      ' }));
       if (x.snippet) for (const l of x.snippet.split('\n')) out.push(c(`        ${l}`, 'cyan'));
     }
     if (shown.length < f.fixes.length) out.push(c(`    … ${f.fixes.length - shown.length} more (-v)`, 'dim'));

@@ -1,0 +1,51 @@
+/**
+ * Evidence bullets and fixes in the terminal report wrap under their own first word: every line of an
+ * item is within the width, continuation lines hang at one indent, and the item's words read back in
+ * order. (Before, an item was wrapped 4 columns narrower than the page and its continuation lines
+ * indented 6, so a line overflowed and the final fitting pass broke it again at another indent.)
+ */
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { diagnose } from '../src/diagnose.js';
+import { createLabPki, type LabPki } from '../src/lab/pki.js';
+import { findScenario, type RunningScenario } from '../src/lab/scenarios.js';
+import { renderTerminal } from '../src/report/terminal.js';
+import { displayWidth } from '../src/report/layout.js';
+import type { Report } from '../src/model/index.js';
+
+let pki: LabPki;
+let running: RunningScenario;
+let report: Report;
+beforeAll(async () => {
+  pki = await createLabPki();
+  running = await findScenario('healthy-tls')!.start({ pki });
+  // Without the lab CA: cert-untrusted, whose evidence names a two-certificate chain (a long line).
+  report = await diagnose(running.url, { proxy: null, resolve: running.resolve, timeoutMs: 2000 });
+}, 30_000);
+afterAll(async () => {
+  await running.stop();
+});
+
+/** The lines of one item: its first line (starting with `start` at 4 columns) and the lines that continue it. */
+function item(lines: string[], first: number): string[] {
+  const out = [lines[first]!];
+  for (let i = first + 1; i < lines.length && /^ {6}\S/.test(lines[i]!); i++) out.push(lines[i]!);
+  return out;
+}
+
+describe('terminal report: items wrap under their first word', () => {
+  test.each([60, 80, 100])('at %i columns', (width) => {
+    const f = report.findings.find((x) => x.code === 'cert-untrusted')!;
+    expect(f).toBeDefined();
+    const lines = renderTerminal(report, { color: false, verbose: true, width }).split('\n');
+    for (const l of lines) expect(displayWidth(l), l).toBeLessThanOrEqual(width);
+    const texts = [...f.evidence.map((e) => `• ${e.text}`), ...f.fixes.map((x) => `[${x.side}, ${x.applies}] ${x.text}`)];
+    for (const text of texts) {
+      const want = text.replace(/\s+/g, ' ').trim();
+      const head = want.split(' ').slice(0, 3).join(' ');
+      const at = lines.findIndex((l) => l.startsWith(`    ${head}`));
+      expect(at, head).toBeGreaterThan(-1);
+      const got = item(lines, at).map((l) => l.trim()).join(' ');
+      expect(got).toBe(want);
+    }
+  });
+});
