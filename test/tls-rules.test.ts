@@ -41,6 +41,11 @@ describe('tls rules: a refused handshake', () => {
   test('refused with the name, accepted without SNI: tls-sni-unknown-name', () => {
     expect(codes([def({ alert: { level: 'fatal', code: 112, name: 'unrecognized_name' } }), raw('mirror', {}), raw('widest', {}), raw('widest-no-sni', hello('TLSv1.3', 0x0304, 'TLS_AES_128_GCM_SHA256'))])).toEqual(['tls-sni-unknown-name']);
   });
+  test('handshake_failure (40) for the name whatever is offered, accepted without SNI: the name\'s own settings accept no suite (Caddy per-site ciphers), not an unknown name', () => {
+    const out = tlsRule({ address: 'a', target, probes: [tcp, def({}), raw('mirror', {}), raw('widest', {}), raw('widest-no-sni', hello('TLSv1.3', 0x0304, 'TLS_AES_128_GCM_SHA256'))] } as AddressEvidence);
+    expect(out.map((f) => f.code)).toEqual(['tls-no-shared-cipher']);
+    expect(out[0]!.detail).toMatch(/no cipher suite at all for example\.test; without SNI/);
+  });
   test("Node's hello accepted raw with a CertificateRequest: tls-client-cert-required", () => {
     expect(codes([def({}), raw('mirror', { ...hello('TLSv1.2', 0x0303), certificateRequest: true })])).toEqual(['tls-client-cert-required']);
   });

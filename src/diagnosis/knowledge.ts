@@ -7,6 +7,7 @@ import { TLS_KNOWLEDGE } from './knowledge/tls.js';
 import { UPGRADE_KNOWLEDGE } from './knowledge/upgrade.js';
 import { H2_FIELDS_KNOWLEDGE } from './knowledge/h2-fields.js';
 export { detectServer, nginxListen, versionAtLeast, type DetectedServer } from './knowledge/server.js';
+import { nginxHttp2, setting } from './knowledge/server.js';
 import { SESSION_KNOWLEDGE } from './knowledge/session.js';
 import { VANTAGE_KNOWLEDGE } from './knowledge/vantage.js';
 import { CLIENTS_KNOWLEDGE } from './knowledge/clients.js';
@@ -14,9 +15,9 @@ import { CLIENTS_KNOWLEDGE } from './knowledge/clients.js';
 export type { Knowledge, Vars } from './knowledge/types.js';
 import type { Knowledge, Vars } from './knowledge/types.js';
 
-const NGINX_H2 = `listen 443 ssl;\nhttp2 on;            # nginx ≥ 1.25.1 (older: listen 443 ssl http2;)`;
 const APACHE_H2 = `LoadModule http2_module modules/mod_http2.so\nProtocols h2 http/1.1`;
-const HAPROXY_H2 = `bind :443 ssl crt /etc/haproxy/site.pem alpn h2,http/1.1`;
+/** HAProxy's TLS bind line on the target's port with ALPN h2 (the machine form: the alpn option). */
+const haproxyH2 = (v: Vars) => ({ snippet: `bind :${v.port} ssl crt /etc/haproxy/site.pem alpn h2,http/1.1`, config: { block: 'bind' as const, set: ['alpn h2,http/1.1'] } });
 const NODE_H2 = `const server = http2.createSecureServer({ key, cert, allowHTTP1: true });`;
 
 const curlH2 = (v: Vars) => `curl -sv --http2 -o /dev/null${v.resolve} ${v.url}`;
@@ -98,11 +99,11 @@ const CORE_KNOWLEDGE: Partial<Record<Code, Knowledge>> = {
       'curl: ALPN: server accepted http/1.1 (then HTTP/1.1 is used)',
       'Node http2.connect: ERR_HTTP2_ERROR / Protocol error',
     ],
-    fixes: () => [
-      { side: 'server', applies: 'nginx', text: 'Enable HTTP/2 on the TLS listener.', snippet: NGINX_H2 },
-      { side: 'server', applies: 'apache', text: 'Load mod_http2 and list h2 first in Protocols (and use the event MPM, not prefork).', snippet: APACHE_H2 },
-      { side: 'server', applies: 'haproxy', text: 'Advertise h2 in ALPN on the bind line.', snippet: HAPROXY_H2 },
-      { side: 'server', applies: 'caddy', text: 'Caddy enables h2 by default; check `servers { protocols h1 h2 h3 }` in the global options does not drop h2.' },
+    fixes: (v) => [
+      { side: 'server', applies: 'nginx', text: 'Enable HTTP/2 on the TLS listener.', ...nginxHttp2(v) },
+      { side: 'server', applies: 'apache', text: 'Load mod_http2 and list h2 first in Protocols (and use the event MPM, not prefork).', snippet: APACHE_H2, config: { block: 'virtualhost', set: ['Protocols h2 http/1.1'] } },
+      { side: 'server', applies: 'haproxy', text: 'Advertise h2 in ALPN on the bind line.', ...haproxyH2(v) },
+      { side: 'server', applies: 'caddy', text: 'Caddy enables h2 by default: the protocols of the global servers options must not drop it.', ...setting('servers', ['protocols h1 h2 h3']) },
       { side: 'server', applies: 'node', text: 'Serve with http2.createSecureServer (allowHTTP1 keeps HTTP/1.1 clients working) instead of https.createServer.', snippet: NODE_H2 },
       { side: 'server', applies: 'load balancer', text: 'If a TLS-terminating proxy or load balancer sits in front, HTTP/2 must be enabled on it (e.g. AWS ALB/NLB TLS listener ALPN policy "HTTP2Preferred").' },
       { side: 'client', applies: 'any', text: 'Until the server is fixed: use HTTP/1.1 (curl --http1.1; gRPC needs HTTP/2 and cannot fall back).' },
@@ -119,11 +120,11 @@ const CORE_KNOWLEDGE: Partial<Record<Code, Knowledge>> = {
       'Go: http2: unexpected ALPN protocol ""; want "h2"',
       'gRPC: error reading server preface (when ALPN is not enforced)',
     ],
-    fixes: () => [
+    fixes: (v) => [
       { side: 'server', applies: 'any', text: 'Upgrade the TLS stack or proxy to one that supports ALPN (OpenSSL ≥ 1.0.2) and enable HTTP/2 on it.' },
-      { side: 'server', applies: 'nginx', text: 'nginx built against OpenSSL < 1.0.2 cannot do ALPN: rebuild or upgrade, then enable http2.', snippet: NGINX_H2 },
+      { side: 'server', applies: 'nginx', text: 'nginx built against OpenSSL < 1.0.2 cannot do ALPN: rebuild or upgrade, then enable http2.', ...nginxHttp2(v) },
       { side: 'server', applies: 'node', text: 'Pass ALPNProtocols (tls.createServer) or use http2.createSecureServer, which sets it.', snippet: NODE_H2 },
-      { side: 'server', applies: 'haproxy', text: 'Add alpn to the bind line.', snippet: HAPROXY_H2 },
+      { side: 'server', applies: 'haproxy', text: 'Add alpn to the bind line.', ...haproxyH2(v) },
     ],
     reproduce: (v) => [osslAlpn(v, 'h2,http/1.1') + '   # no "ALPN protocol" line', curlH2(v)],
   },
@@ -140,9 +141,9 @@ const CORE_KNOWLEDGE: Partial<Record<Code, Knowledge>> = {
     ],
     fixes: (v) => [
       v.url.startsWith('https')
-        ? { side: 'server' as const, applies: 'nginx', text: 'Enable HTTP/2 on this TLS listener.', snippet: NGINX_H2 }
-        : { side: 'server' as const, applies: 'nginx', text: 'Serve h2c on this cleartext listener (gRPC backends: grpc_pass).', snippet: `listen ${v.port};\nhttp2 on;            # nginx ≥ 1.25.1 (older: listen ${v.port} http2;)` },
-      { side: 'server', applies: 'apache', text: 'Enable mod_http2; for cleartext add h2c.', snippet: 'Protocols h2 h2c http/1.1' },
+        ? { side: 'server' as const, applies: 'nginx', text: 'Enable HTTP/2 on this TLS listener.', ...nginxHttp2(v) }
+        : { side: 'server' as const, applies: 'nginx', text: 'Serve h2c on this cleartext listener (gRPC backends: grpc_pass).', ...nginxHttp2(v, false) },
+      { side: 'server', applies: 'apache', text: 'Enable mod_http2; for cleartext add h2c.', ...setting('virtualhost', ['Protocols h2 h2c http/1.1']) },
       { side: 'server', applies: 'node', text: 'Use http2.createServer / createSecureServer for HTTP/2 endpoints.' },
       { side: 'client', applies: 'any', text: 'Do not force HTTP/2 (prior knowledge) against an HTTP/1.1 server: let ALPN negotiate, or point the client at the HTTP/2 port.' },
     ],
@@ -221,7 +222,7 @@ const CORE_KNOWLEDGE: Partial<Record<Code, Knowledge>> = {
       'Firefox: NS_ERROR_NET_INADEQUATE_SECURITY',
     ],
     fixes: () => [
-      { side: 'server', applies: 'nginx', text: 'Prefer ECDHE AEAD suites for TLS 1.2 and enable TLS 1.3.', snippet: 'ssl_protocols TLSv1.2 TLSv1.3;\nssl_ciphers ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305:ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384;\nssl_prefer_server_ciphers off;' },
+      { side: 'server', applies: 'nginx', text: 'Prefer ECDHE AEAD suites for TLS 1.2 and enable TLS 1.3.', ...setting('server', ['ssl_protocols TLSv1.2 TLSv1.3;', 'ssl_ciphers ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305:ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384;', 'ssl_prefer_server_ciphers off;']) },
       { side: 'server', applies: 'apache', text: 'Same suites in SSLCipherSuite, with SSLProtocol -all +TLSv1.2 +TLSv1.3.' },
       { side: 'server', applies: 'haproxy', text: 'ssl-default-bind-ciphers with ECDHE+AEAD suites; ssl-default-bind-options ssl-min-ver TLSv1.2.' },
       { side: 'server', applies: 'node', text: 'Leave `ciphers` at Node\'s default, or list only ECDHE-*-GCM / CHACHA20 suites.' },
@@ -235,9 +236,10 @@ const CORE_KNOWLEDGE: Partial<Record<Code, Knowledge>> = {
       'This cleartext port answers HTTP/1.1 only. Neither HTTP/2 with prior knowledge (RFC 9113 §3.3, what gRPC and `curl --http2-prior-knowledge` do) nor `Upgrade: h2c` (what `curl --http2 http://` does) leads to HTTP/2. gRPC clients pointed at it fail with "error reading server preface".',
     clientsSee: ['gRPC: error reading server preface: http2: frame too large', 'curl --http2-prior-knowledge: (16) Error in the HTTP2 framing layer', 'curl --http2: stays on HTTP/1.1 silently'],
     fixes: (v) => [
-      { side: 'server', applies: 'nginx', text: 'Serve h2c on the cleartext listener (nginx then answers only HTTP/2 there: keep HTTP/1.1 clients on another port).', snippet: `listen ${v.port};\nhttp2 on;            # nginx ≥ 1.25.1 (older: listen ${v.port} http2;)` },
-      { side: 'server', applies: 'apache', text: 'Allow h2c (mod_http2).', snippet: 'Protocols h2c http/1.1\nH2Upgrade on' },
-      { side: 'server', applies: 'haproxy', text: 'Accept h2c on the frontend.', snippet: `bind :${v.port} proto h2` },
+      { side: 'server', applies: 'nginx', text: 'Serve h2c on the cleartext listener (nginx then answers only HTTP/2 there: keep HTTP/1.1 clients on another port).', ...nginxHttp2(v, false) },
+      { side: 'server', applies: 'apache', text: 'Allow h2c (mod_http2).', ...setting('virtualhost', ['Protocols h2c http/1.1', 'H2Upgrade on']) },
+      { side: 'server', applies: 'haproxy', text: 'Accept h2c on the frontend.', snippet: `bind :${v.port} proto h2`, config: { block: 'bind', set: ['proto h2'] } },
+      { side: 'server', applies: 'caddy', text: 'Add h2c to the protocols of the global servers options (Caddy serves h2c by prior knowledge only then).', ...setting('servers', ['protocols h1 h2 h2c']) },
       { side: 'server', applies: 'node', text: 'Use http2.createServer() for cleartext HTTP/2 (prior knowledge only).' },
       { side: 'server', applies: 'go', text: 'Wrap the handler with golang.org/x/net/http2/h2c.NewHandler(handler, &http2.Server{}).' },
       { side: 'client', applies: 'any', text: 'Use TLS (https://) where the server offers h2 via ALPN, or talk HTTP/1.1 to this port.' },
@@ -252,7 +254,7 @@ const CORE_KNOWLEDGE: Partial<Record<Code, Knowledge>> = {
     fixes: () => [
       { side: 'client', applies: 'curl', text: 'Use prior knowledge: curl --http2-prior-knowledge http://…' },
       { side: 'client', applies: 'any', text: 'Use prior-knowledge h2c (gRPC, Go h2c, OkHttp Protocol.H2_PRIOR_KNOWLEDGE) or TLS with ALPN.' },
-      { side: 'server', applies: 'apache', text: 'mod_http2 honours Upgrade: h2c with H2Upgrade on.', snippet: 'Protocols h2c http/1.1\nH2Upgrade on' },
+      { side: 'server', applies: 'apache', text: 'mod_http2 honours Upgrade: h2c with H2Upgrade on.', ...setting('virtualhost', ['Protocols h2c http/1.1', 'H2Upgrade on']) },
       { side: 'server', applies: 'go', text: 'golang.org/x/net/http2/h2c handles both prior knowledge and Upgrade.' },
     ],
     reproduce: (v) => [`curl -sv --http2 -o /dev/null${v.resolve} ${v.url}`, curlPK(v)],
@@ -263,7 +265,7 @@ const CORE_KNOWLEDGE: Partial<Record<Code, Knowledge>> = {
       'The server\'s SETTINGS say MAX_CONCURRENT_STREAMS = 0, so a client may not open a single stream (RFC 9113 §5.1.2). Every request waits or fails. Often a server draining for shutdown, an overload protection, or a misconfigured limit.',
     clientsSee: ['Requests hang until a timeout', 'Go: http2: client conn not usable', 'gRPC: code = Unavailable / DeadlineExceeded', 'curl: (16) Error in the HTTP2 framing layer'],
     fixes: () => [
-      { side: 'server', applies: 'nginx', text: 'Set a positive limit.', snippet: 'http2_max_concurrent_streams 128;' },
+      { side: 'server', applies: 'nginx', text: 'Set a positive limit.', ...setting('server', ['http2_max_concurrent_streams 128;']) },
       { side: 'server', applies: 'node', text: 'Set settings.maxConcurrentStreams above 0 in http2.createServer options.' },
       { side: 'server', applies: 'apache', text: 'H2MaxSessionStreams 100' },
     ],

@@ -25,6 +25,31 @@ export interface Fix {
   text: string;
   /** A config or code snippet. */
   snippet?: string;
+  /**
+   * The same fix in a form a program can apply to the configuration of the server named by
+   * `applies` (see {@link ConfigChange}); present on the server fixes that fix-verification tests
+   * apply to real servers (test/real-fix-verification.test.ts).
+   */
+  config?: ConfigChange;
+}
+
+/**
+ * A configuration change for one server kind, machine-applicable (`applyConfigChange` in
+ * diagnosis/config-change.ts). `block` says where the lines go in that server's configuration:
+ * nginx `server` (the server block listening on the port) or `location` (the one serving the
+ * path); Apache `virtualhost` (the VirtualHost on the port); HAProxy `bind` (options of the bind
+ * line on the port) or `frontend`; Caddy `servers` (the global `servers { }` options), `site` or
+ * `tls` (the site's `tls { }` block); h2o `listen` or `ssl` (the listener's `ssl:` map); lighttpd
+ * `global`; squid `global`.
+ */
+export interface ConfigChange {
+  block: 'server' | 'location' | 'virtualhost' | 'bind' | 'frontend' | 'global' | 'servers' | 'site' | 'tls' | 'listen' | 'ssl';
+  /** Lines to set: each replaces the lines with the same key there (the directive's name; for directives that repeat, such as add_header or ProxyPass, the name and first argument), or is added. */
+  set?: string[];
+  /** Directive names to remove from the block. */
+  remove?: string[];
+  /** Parameters to add to existing lines: `{ to: 'listen', add: 'http2' }` adds `http2` to the listen line, keeping its address and port. */
+  append?: Array<{ to: string; add: string }>;
 }
 
 export interface Finding {

@@ -25,7 +25,7 @@ export const H2_FIELDS_KNOWLEDGE: Partial<Record<Code, Knowledge>> = {
       const field = (v.detail ?? 'upgrade').split(',')[0]!.trim();
       const Field = field.replace(/(^|-)([a-z])/g, (_m, a: string, b: string) => a + b.toUpperCase());
       return [
-        { side: 'server', applies: 'nginx', text: `Do not pass the backend's ${Field} field into HTTP/2 answers (in the location that proxies).`, snippet: `proxy_hide_header ${Field};` },
+        { side: 'server', applies: 'nginx', text: `Do not pass the backend's ${Field} field into HTTP/2 answers (in the location that proxies).`, snippet: `proxy_hide_header ${Field};`, config: { block: 'location', set: [`proxy_hide_header ${Field};`] } },
         { side: 'server', applies: 'apache', text: `As a reverse proxy, drop the field from proxied answers; on an Apache backend, stop advertising h2c to the proxy.`, snippet: field === 'upgrade' ? `Header unset Upgrade\n# on the backend (mod_http2): Protocols http/1.1   or   H2Upgrade off` : `Header unset ${Field}` },
         { side: 'server', applies: 'haproxy', text: 'Delete the field from responses.', snippet: `http-response del-header ${Field}` },
         { side: 'server', applies: 'caddy', text: 'Remove the field in reverse_proxy.', snippet: `reverse_proxy backend:8080 {\n  header_down -${Field}\n}` },

@@ -2,6 +2,7 @@
  * The server that answered, from its `Server` field, and the syntax its version takes: fixes for
  * the detected server come first and use that server's syntax (no `http2 on;` for nginx < 1.25.1).
  */
+import type { ConfigChange, Fix } from '../../model/index.js';
 import type { DetectedServer, Vars } from './types.js';
 
 export type { DetectedServer };
@@ -54,3 +55,31 @@ export function nginxListen(v: Vars, tls = true): string {
   return `listen ${v.port}${ssl};\n  http2 on;            # nginx ≥ 1.25.1 (older: listen ${v.port}${ssl} http2;)`;
 }
 
+
+/**
+ * HTTP/2 on nginx's listener for the target's port, in the syntax of the nginx that answered: the
+ * snippet and its machine form (`http2` added to the listen line before 1.25.1, `http2 on;` from it).
+ */
+export function nginxHttp2(v: Vars, tls = true): Pick<Fix, 'snippet' | 'config'> {
+  const old = v.server?.kind === 'nginx' && v.server.version && !versionAtLeast(v.server.version, '1.25.1');
+  return old
+    ? { snippet: nginxListen(v, tls), config: { block: 'server', append: [{ to: 'listen', add: 'http2' }] } }
+    : { snippet: nginxListen(v, tls), config: { block: 'server', set: ['http2 on;'] } };
+}
+
+/** How a block's lines read in the configuration file, for the snippet a person copies. */
+function inBlock(block: ConfigChange['block'], lines: string[]): string {
+  const indent = (ls: string[], by: string) => ls.flatMap((l) => l.split('\n')).map((l) => by + l);
+  if (block === 'tls') return ['tls {', ...indent(lines, '  '), '}'].join('\n');
+  if (block === 'servers') return ['{', '  servers {', ...indent(lines, '    '), '  }', '}'].join('\n');
+  return lines.join('\n');
+}
+
+/**
+ * A fix that sets these lines in one block of the server's configuration: the snippet a person
+ * copies and the same change in machine form (`Fix.config`).
+ * @example setting('server', ['http2_max_concurrent_streams 128;']) // { snippet: 'http2_max_concurrent_streams 128;', config: { block: 'server', set: [...] } }
+ */
+export function setting(block: ConfigChange['block'], lines: string[], more: Omit<ConfigChange, 'block' | 'set'> = {}): Pick<Fix, 'snippet' | 'config'> {
+  return { snippet: inBlock(block, lines), config: { block, set: lines, ...more } };
+}

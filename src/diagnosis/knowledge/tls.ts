@@ -6,7 +6,7 @@
 import type { Fix } from '../../model/index.js';
 import type { Code } from '../../model/codes.js';
 import type { Knowledge, Vars } from './types.js';
-import { nginxListen } from './server.js';
+import { nginxListen, setting } from './server.js';
 
 const ossl = (v: Vars, extra: string) => `openssl s_client -connect ${v.connect}${v.servername} -alpn h2 ${extra}</dev/null 2>&1 | grep -aE 'Protocol|Cipher|alert|Verify|subject|issuer|ALPN'`;
 const curl = (v: Vars, extra = '') => `curl -sv --http2${extra} -o /dev/null${v.resolve} ${v.url}`;
@@ -14,14 +14,22 @@ const curl = (v: Vars, extra = '') => `curl -sv --http2${extra} -o /dev/null${v.
 /** The version lines each server's fixes repeat (TLS 1.2 and 1.3 on, nothing older). */
 const NGINX_TLS12_13 = 'ssl_protocols TLSv1.2 TLSv1.3;';
 const APACHE_TLS12_13 = 'SSLProtocol -all +TLSv1.2 +TLSv1.3';
-const CADDY_TLS12_13 = 'tls {\n  protocols tls1.2 tls1.3\n}';
 const NODE_MIN_TLS12 = "http2.createSecureServer({ key, cert, minVersion: 'TLSv1.2' });";
 
-const MODERN_SERVER: Fix[] = [
-  { side: 'server', applies: 'nginx', text: 'Enable TLS 1.2 and 1.3 with the modern suites and groups.', snippet: 'ssl_protocols TLSv1.2 TLSv1.3;\nssl_ciphers ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305;\nssl_ecdh_curve X25519:prime256v1:secp384r1;' },
-  { side: 'server', applies: 'apache', text: 'mod_ssl: the same in the virtual host.', snippet: 'SSLProtocol -all +TLSv1.2 +TLSv1.3\nSSLCipherSuite ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305\nSSLOpenSSLConfCmd Curves X25519:prime256v1:secp384r1' },
-  { side: 'server', applies: 'haproxy', text: 'On the bind line (or ssl-default-bind-* in global).', snippet: 'bind :443 ssl crt /etc/haproxy/site.pem alpn h2,http/1.1 ssl-min-ver TLSv1.2 ciphers ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256 curves X25519:P-256' },
-  { side: 'server', applies: 'caddy', text: 'Caddy\'s defaults are modern; remove custom protocols/ciphers/curves from the tls block.', snippet: CADDY_TLS12_13 },
+
+const MODERN_CIPHERS = 'ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305';
+/** HAProxy's bind line on the target's port with these options (the machine form: the options alone, ssl-max-ver dropped). */
+const haproxyBind = (v: Vars, options: string[], remove: string[] = []): Pick<Fix, 'snippet' | 'config'> => ({
+  snippet: `bind :${v.port} ssl crt /etc/haproxy/site.pem ${options.join(' ')}${remove.length ? `   # and no ${remove.join(', ')}` : ''}`,
+  config: { block: 'bind', set: options, ...(remove.length ? { remove } : {}) },
+});
+
+/** TLS 1.2 and 1.3 with the modern suites and groups, for each server (the target's port in HAProxy's bind line). */
+const modernServer = (v: Vars): Fix[] => [
+  { side: 'server', applies: 'nginx', text: 'Enable TLS 1.2 and 1.3 with the modern suites and groups.', ...setting('server', ['ssl_protocols TLSv1.2 TLSv1.3;', `ssl_ciphers ${MODERN_CIPHERS};`, 'ssl_ecdh_curve X25519:prime256v1:secp384r1;']) },
+  { side: 'server', applies: 'apache', text: 'mod_ssl: the same in the virtual host.', ...setting('virtualhost', ['SSLProtocol -all +TLSv1.2 +TLSv1.3', 'SSLCipherSuite ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305', 'SSLOpenSSLConfCmd Curves X25519:prime256v1:secp384r1']) },
+  { side: 'server', applies: 'haproxy', text: 'On the bind line (or ssl-default-bind-* in global); drop an ssl-max-ver below TLSv1.3.', ...haproxyBind(v, ['alpn h2,http/1.1', 'ssl-min-ver TLSv1.2', 'ciphers ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256', 'curves X25519:P-256'], ['ssl-max-ver']) },
+  { side: 'server', applies: 'caddy', text: 'Caddy\'s defaults are modern; remove custom protocols/ciphers/curves from the tls block.', ...setting('tls', ['protocols tls1.2 tls1.3'], { remove: ['ciphers', 'curves'] }) },
   { side: 'server', applies: 'node', text: 'Leave Node\'s defaults (TLS 1.2–1.3, its cipher list and groups) or set them explicitly.', snippet: "http2.createSecureServer({ key, cert, allowHTTP1: true, minVersion: 'TLSv1.2' });" },
 ];
 
@@ -34,8 +42,8 @@ const CLIENT_VERSION: Fix[] = [
 ];
 
 const CERT_SERVER = (what: string): Fix[] => [
-  { side: 'server', applies: 'nginx', text: `${what} ssl_certificate takes the full chain (leaf first, then intermediates).`, snippet: 'ssl_certificate     /etc/ssl/site/fullchain.pem;\nssl_certificate_key /etc/ssl/site/privkey.pem;' },
-  { side: 'server', applies: 'apache', text: `${what} Apache ≥ 2.4.8 reads the chain from SSLCertificateFile.`, snippet: 'SSLCertificateFile    /etc/ssl/site/fullchain.pem\nSSLCertificateKeyFile /etc/ssl/site/privkey.pem' },
+  { side: 'server', applies: 'nginx', text: `${what} ssl_certificate takes the full chain (leaf first, then intermediates).`, ...setting('server', ['ssl_certificate     /etc/ssl/site/fullchain.pem;', 'ssl_certificate_key /etc/ssl/site/privkey.pem;']) },
+  { side: 'server', applies: 'apache', text: `${what} Apache ≥ 2.4.8 reads the chain from SSLCertificateFile.`, ...setting('virtualhost', ['SSLCertificateFile    /etc/ssl/site/fullchain.pem', 'SSLCertificateKeyFile /etc/ssl/site/privkey.pem']) },
   { side: 'server', applies: 'haproxy', text: `${what} The crt file holds leaf, intermediates and key.`, snippet: 'cat fullchain.pem privkey.pem > /etc/haproxy/site.pem\nbind :443 ssl crt /etc/haproxy/site.pem alpn h2,http/1.1' },
   { side: 'server', applies: 'caddy', text: `${what} Caddy's automatic HTTPS obtains and renews the certificate; for a manual one give the full chain.`, snippet: 'example.com {\n  tls /etc/ssl/site/fullchain.pem /etc/ssl/site/privkey.pem\n}' },
   { side: 'server', applies: 'node', text: `${what} Pass the chain as cert.`, snippet: "http2.createSecureServer({ cert: fs.readFileSync('fullchain.pem'), key: fs.readFileSync('privkey.pem'), allowHTTP1: true });" },
@@ -81,14 +89,14 @@ export const TLS_KNOWLEDGE: Partial<Record<Code, Knowledge>> = {
       'Java: Received fatal alert: handshake_failure',
       'Python: [SSL: SSLV3_ALERT_HANDSHAKE_FAILURE] sslv3 alert handshake failure',
     ],
-    fixes: () => [...MODERN_SERVER.slice(0, 2), { side: 'client', applies: 'any', text: 'Compare what the client offers (openssl s_client -msg, Wireshark) with what the server accepts; h2doctor --survey lists the server side.' }],
+    fixes: (v) => [...modernServer(v).slice(0, 2), { side: 'client', applies: 'any', text: 'Compare what the client offers (openssl s_client -msg, Wireshark) with what the server accepts; h2doctor --survey lists the server side.' }],
     reproduce: (v) => [ossl(v, '-tls1_2 '), ossl(v, '-tls1_3 '), `h2doctor ${v.url} --survey -v`],
   },
   'tls-no-shared-cipher': {
     title: () => 'No cipher suite in common: the server accepts only suites the client does not offer',
     explanation: (v) =>
       v.detail?.includes('no cipher suite at all')
-        ? `The server accepts no cipher suite at all: every hello is refused with handshake_failure (40), even one offering every suite, group and signature scheme from TLS 1.0 to 1.3, with and without SNI. So no client can connect, and the mistake is on the server: almost always its certificate's key type fits none of its enabled suites. An ECDSA certificate needs ECDHE-ECDSA-* suites, an RSA certificate ECDHE-RSA-* (or plain RSA) suites; a cipher list copied for the other key type (e.g. only ECDHE-RSA-* with an ECDSA key) leaves nothing, and without TLS 1.3 (whose suites do not depend on the key type) every handshake fails. The server's error log says "no shared cipher".`
+        ? `The server accepts no cipher suite at all${v.detail.includes('without SNI') ? ` for ${v.sniName ?? v.host}: every hello naming it is refused with handshake_failure (40), even one offering every suite, group and signature scheme from TLS 1.0 to 1.3, while the same hello without SNI is accepted by the server's default settings. So the server applies its own TLS settings to this name (a site's tls block, a virtual host's cipher list), and under them no client can connect` : ': every hello is refused with handshake_failure (40), even one offering every suite, group and signature scheme from TLS 1.0 to 1.3, with and without SNI. So no client can connect'}, and the mistake is on the server: almost always its certificate's key type fits none of its enabled suites. An ECDSA certificate needs ECDHE-ECDSA-* suites, an RSA certificate ECDHE-RSA-* (or plain RSA) suites; a cipher list copied for the other key type (e.g. only ECDHE-RSA-* with an ECDSA key) leaves nothing, and without TLS 1.3 (whose suites do not depend on the key type) every handshake fails. The server's error log says "no shared cipher".`
         : `With every other parameter as wide as possible the server accepts a hello, and refuses it as soon as only Node's cipher suites are offered: ${v.detail ?? ''}. Modern clients (Node, Go, browsers, curl with OpenSSL 3) no longer offer legacy suites (CBC without ECDHE, 3DES, RC4, Camellia…), and HTTP/2 forbids most of them anyway (RFC 9113 Appendix A).`,
     clientsSee: [
       'curl: (35) OpenSSL/3.0.19: error:0A000410:SSL routines::sslv3 alert handshake failure',
@@ -101,12 +109,12 @@ export const TLS_KNOWLEDGE: Partial<Record<Code, Knowledge>> = {
     fixes: (v) => [
       ...(v.detail?.includes('no cipher suite at all')
         ? [
-            { side: 'server' as const, applies: 'nginx', text: 'Enable suites for your certificate\'s key type (check it: openssl x509 -in cert.pem -noout -text | grep "Public Key Algorithm"), for both key types when unsure, and TLS 1.3.', snippet: 'ssl_protocols TLSv1.2 TLSv1.3;\nssl_ciphers ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305;' },
-            { side: 'server' as const, applies: 'apache', text: 'The same in mod_ssl: suites for the certificate\'s key type, and TLS 1.3.', snippet: 'SSLProtocol -all +TLSv1.2 +TLSv1.3\nSSLCipherSuite ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384' },
-            { side: 'server' as const, applies: 'haproxy', text: 'ciphers on the bind line for the key type of the crt, and TLS 1.3.', snippet: `bind :${v.port} ssl crt /etc/haproxy/site.pem alpn h2,http/1.1 ssl-min-ver TLSv1.2 ciphers ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256` },
+            { side: 'server' as const, applies: 'nginx', text: 'Enable suites for your certificate\'s key type (check it: openssl x509 -in cert.pem -noout -text | grep "Public Key Algorithm"), for both key types when unsure, and TLS 1.3.', ...setting('server', ['ssl_protocols TLSv1.2 TLSv1.3;', `ssl_ciphers ${MODERN_CIPHERS};`]) },
+            { side: 'server' as const, applies: 'apache', text: 'The same in mod_ssl: suites for the certificate\'s key type, and TLS 1.3.', ...setting('virtualhost', ['SSLProtocol -all +TLSv1.2 +TLSv1.3', 'SSLCipherSuite ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384']) },
+            { side: 'server' as const, applies: 'haproxy', text: 'ciphers on the bind line for the key type of the crt, and TLS 1.3 (drop an ssl-max-ver below it).', ...haproxyBind(v, ['alpn h2,http/1.1', 'ssl-min-ver TLSv1.2', 'ciphers ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256'], ['ssl-max-ver']) },
           ]
         : []),
-      ...MODERN_SERVER,
+      ...modernServer(v),
       { side: 'client', applies: 'node', text: 'Only to reach a legacy server you cannot change: add its suite.', snippet: "tls.connect({ host, port, ciphers: tls.DEFAULT_CIPHERS + ':ECDHE-ECDSA-CAMELLIA128-SHA256' });" },
       { side: 'client', applies: 'python', text: 'Widen the cipher list of the context.', snippet: "ctx.set_ciphers('DEFAULT:@SECLEVEL=1')" },
       { side: 'client', applies: 'go', text: 'Go picks from its own list; CipherSuites applies to TLS 1.2 only.', snippet: 'cfg := &tls.Config{CipherSuites: []uint16{tls.TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256}}' },
@@ -120,7 +128,7 @@ export const TLS_KNOWLEDGE: Partial<Record<Code, Knowledge>> = {
     explanation: (v) => `The server accepts the widest hello but refuses it once only Node's groups (x25519, P-256, P-384, P-521, x448, ffdhe…) are offered: ${v.detail ?? ''}. The server's curve list (ssl_ecdh_curve, SSLOpenSSLConfCmd Curves, ecdhCurve) names only groups current clients do not send.`,
     clientsSee: ['Node: ERR_SSL_SSLV3_ALERT_HANDSHAKE_FAILURE', 'Go: remote error: tls: handshake failure', 'curl: (35) … alert handshake failure', 'server log (OpenSSL): no suitable key share / no shared groups'],
     fixes: () => [
-      { side: 'server', applies: 'nginx', text: 'Offer the common groups.', snippet: 'ssl_ecdh_curve X25519:prime256v1:secp384r1;' },
+      { side: 'server', applies: 'nginx', text: 'Offer the common groups.', ...setting('server', ['ssl_ecdh_curve X25519:prime256v1:secp384r1;']) },
       { side: 'server', applies: 'apache', text: 'mod_ssl with OpenSSL ≥ 1.0.2.', snippet: 'SSLOpenSSLConfCmd Curves X25519:prime256v1:secp384r1' },
       { side: 'server', applies: 'haproxy', text: 'curves on the bind line.', snippet: 'bind :443 ssl crt /etc/haproxy/site.pem curves X25519:P-256:P-384 alpn h2,http/1.1' },
       { side: 'server', applies: 'caddy', text: 'Remove the curves override or list common ones.', snippet: 'tls {\n  curves x25519 secp256r1 secp384r1\n}' },
@@ -135,18 +143,18 @@ export const TLS_KNOWLEDGE: Partial<Record<Code, Knowledge>> = {
     title: (v) => `The server speaks only ${v.detail ?? 'TLS < 1.2'}: HTTP/2 needs TLS 1.2 or later`,
     explanation: (v) => `Offered every version from TLS 1.0 to 1.3, the server chose ${v.detail ?? 'an old one'}; a server always picks the highest version both sides have, so it has nothing newer. Current clients refuse TLS 1.0/1.1 (RFC 8996), and RFC 9113 §9.2 requires TLS 1.2 or later for HTTP/2.`,
     clientsSee: ['Node: ERR_SSL_TLSV1_ALERT_PROTOCOL_VERSION or ERR_SSL_UNSUPPORTED_PROTOCOL', 'Go: remote error: tls: protocol version not supported', 'curl: (35) … tlsv1 alert protocol version', 'Java: Received fatal alert: protocol_version', 'Python: [SSL: TLSV1_ALERT_PROTOCOL_VERSION]'],
-    fixes: () => [...MODERN_SERVER, ...CLIENT_VERSION],
+    fixes: (v) => [...modernServer(v), ...CLIENT_VERSION],
     reproduce: (v) => [ossl(v, '-tls1_2 '), `${ossl(v, '-tls1_1 ')}   # (OpenSSL 3 needs -cipher 'DEFAULT@SECLEVEL=0' for TLS 1.0/1.1)`, curl(v, ' --tlsv1.2')],
   },
   'tls12-not-supported': {
     title: () => 'TLS 1.3 only: clients limited to TLS 1.2 fail',
     explanation: () => 'The server refuses a hello that offers TLS 1.2 alone. Clients without TLS 1.3 (Java 8 before 8u261, OpenSSL 1.0.x, older Go, Android < 10, many embedded stacks) cannot connect. Fine if it is a deliberate policy; otherwise enable TLS 1.2 as well.',
     clientsSee: ['OpenSSL 1.0.x / 1.1.0: tlsv1 alert protocol version', 'Java 8: Received fatal alert: protocol_version', 'Go < 1.12: remote error: tls: protocol version not supported'],
-    fixes: () => [
-      { side: 'server', applies: 'nginx', text: 'Add TLS 1.2.', snippet: NGINX_TLS12_13 },
-      { side: 'server', applies: 'apache', text: 'Add TLS 1.2.', snippet: APACHE_TLS12_13 },
-      { side: 'server', applies: 'haproxy', text: 'Lower the minimum.', snippet: 'bind :443 ssl crt /etc/haproxy/site.pem ssl-min-ver TLSv1.2 alpn h2,http/1.1' },
-      { side: 'server', applies: 'caddy', text: 'Allow TLS 1.2.', snippet: CADDY_TLS12_13 },
+    fixes: (v) => [
+      { side: 'server', applies: 'nginx', text: 'Add TLS 1.2.', ...setting('server', [NGINX_TLS12_13]) },
+      { side: 'server', applies: 'apache', text: 'Add TLS 1.2.', ...setting('virtualhost', [APACHE_TLS12_13]) },
+      { side: 'server', applies: 'haproxy', text: 'Lower the minimum.', ...haproxyBind(v, ['ssl-min-ver TLSv1.2', 'alpn h2,http/1.1']) },
+      { side: 'server', applies: 'caddy', text: 'Allow TLS 1.2 in the site\'s tls block.', ...setting('tls', ['protocols tls1.2 tls1.3']) },
       { side: 'server', applies: 'node', text: "minVersion 'TLSv1.2'.", snippet: NODE_MIN_TLS12 },
       ...CLIENT_VERSION.slice(1, 3),
     ],
@@ -156,11 +164,11 @@ export const TLS_KNOWLEDGE: Partial<Record<Code, Knowledge>> = {
     title: () => 'No TLS 1.3: clients that require it fail',
     explanation: () => 'Offered TLS 1.3 and 1.2, the server chose TLS 1.2, so it has no TLS 1.3 (RFC 8446 §4.2.1: a server picks the highest version both sides support). Clients configured for TLS 1.3 only fail, and every handshake costs an extra round trip.',
     clientsSee: ['Node (minVersion TLSv1.3): ERR_SSL_TLSV1_ALERT_PROTOCOL_VERSION', 'Go (MinVersion TLS13): remote error: tls: protocol version not supported', 'curl --tlsv1.3: (35) … alert protocol version'],
-    fixes: () => [
-      { side: 'server', applies: 'nginx', text: 'Enable TLS 1.3 (nginx ≥ 1.13 with OpenSSL ≥ 1.1.1).', snippet: NGINX_TLS12_13 },
-      { side: 'server', applies: 'apache', text: 'Enable TLS 1.3 (Apache ≥ 2.4.37 with OpenSSL ≥ 1.1.1).', snippet: APACHE_TLS12_13 },
-      { side: 'server', applies: 'haproxy', text: 'Raise the maximum.', snippet: 'bind :443 ssl crt /etc/haproxy/site.pem ssl-max-ver TLSv1.3 alpn h2,http/1.1' },
-      { side: 'server', applies: 'caddy', text: 'Caddy enables TLS 1.3 by default; remove a protocols override.', snippet: CADDY_TLS12_13 },
+    fixes: (v) => [
+      { side: 'server', applies: 'nginx', text: 'Enable TLS 1.3 (nginx ≥ 1.13 with OpenSSL ≥ 1.1.1).', ...setting('server', [NGINX_TLS12_13]) },
+      { side: 'server', applies: 'apache', text: 'Enable TLS 1.3 (Apache ≥ 2.4.37 with OpenSSL ≥ 1.1.1).', ...setting('virtualhost', [APACHE_TLS12_13]) },
+      { side: 'server', applies: 'haproxy', text: 'Raise the maximum.', ...haproxyBind(v, ['ssl-max-ver TLSv1.3', 'alpn h2,http/1.1']) },
+      { side: 'server', applies: 'caddy', text: 'Caddy enables TLS 1.3 by default; allow it in the site\'s tls block.', ...setting('tls', ['protocols tls1.2 tls1.3']) },
       { side: 'server', applies: 'node', text: "Remove maxVersion 'TLSv1.2'.", snippet: "http2.createSecureServer({ key, cert, maxVersion: 'TLSv1.3' });" },
       { side: 'client', applies: 'node', text: 'A client that must reach it: allow TLS 1.2.', snippet: "tls.connect({ host, port, minVersion: 'TLSv1.2' });" },
     ],
@@ -190,8 +198,8 @@ export const TLS_KNOWLEDGE: Partial<Record<Code, Knowledge>> = {
     explanation: (v) => `A hello offering only TLS 1.0 and 1.1 is accepted (${v.detail ?? ''}). RFC 8996 deprecates both; HTTP/2 cannot use them, and keeping them enabled exposes clients to downgrade attacks and fails compliance scans (PCI DSS).`,
     clientsSee: ['Scanners: "TLS 1.0 offered (deprecated)"', 'No client error: modern clients simply negotiate TLS 1.2/1.3'],
     fixes: () => [
-      { side: 'server', applies: 'nginx', text: 'Drop TLSv1 and TLSv1.1.', snippet: NGINX_TLS12_13 },
-      { side: 'server', applies: 'apache', text: 'Drop TLSv1 and TLSv1.1.', snippet: APACHE_TLS12_13 },
+      { side: 'server', applies: 'nginx', text: 'Drop TLSv1 and TLSv1.1.', ...setting('server', [NGINX_TLS12_13]) },
+      { side: 'server', applies: 'apache', text: 'Drop TLSv1 and TLSv1.1.', ...setting('virtualhost', [APACHE_TLS12_13]) },
       { side: 'server', applies: 'haproxy', text: 'Set a minimum.', snippet: 'ssl-default-bind-options ssl-min-ver TLSv1.2' },
       { side: 'server', applies: 'caddy', text: 'Caddy never enables TLS 1.0/1.1; check a proxy in front of it.' },
       { side: 'server', applies: 'node', text: "Remove minVersion 'TLSv1'.", snippet: NODE_MIN_TLS12 },
@@ -227,7 +235,7 @@ export const TLS_KNOWLEDGE: Partial<Record<Code, Knowledge>> = {
       { side: 'client', applies: 'go', text: 'Certificates in tls.Config.', snippet: 'cert, _ := tls.LoadX509KeyPair("client.pem", "client-key.pem")\ncfg := &tls.Config{Certificates: []tls.Certificate{cert}}' },
       { side: 'client', applies: 'curl', text: '--cert and --key.', snippet: 'curl --cert client.pem --key client-key.pem https://host/' },
       { side: 'client', applies: 'java', text: 'A key store with the client key.', snippet: '-Djavax.net.ssl.keyStore=client.p12 -Djavax.net.ssl.keyStorePassword=…' },
-      { side: 'server', applies: 'nginx', text: 'If client certificates should be optional here:', snippet: 'ssl_verify_client optional;' },
+      { side: 'server', applies: 'nginx', text: 'If client certificates should be optional here:', ...setting('server', ['ssl_verify_client optional;']) },
       { side: 'server', applies: 'node', text: 'Optional client certificates: keep requestCert, drop rejectUnauthorized and check req.socket.authorized per route.', snippet: 'https.createServer({ key, cert, ca, requestCert: true, rejectUnauthorized: false });' },
     ],
     reproduce: (v) => [`openssl s_client -connect ${v.connect}${v.servername} </dev/null 2>&1 | grep -A3 'Acceptable client certificate CA names'`, `curl -sv -o /dev/null${v.resolve} ${v.url}`],

@@ -109,6 +109,7 @@ export const UPGRADE_KNOWLEDGE: Partial<Record<Code, Knowledge>> = {
         applies: 'apache',
         text: 'Apache ≥ 2.4.47: add upgrade=websocket to the ProxyPass that serves this path (without it mod_proxy_http drops Upgrade both ways, so the backend\'s 426 even loses its own Upgrade field); older Apache: mod_proxy_wstunnel with a ws:// ProxyPass.',
         snippet: `${apacheWsUpgrade(new URL(v.url).pathname)}\n# Apache < 2.4.47:\n${APACHE_WS}`,
+        config: { block: 'virtualhost', append: [{ to: 'ProxyPass', add: 'upgrade=websocket' }] },
       },
       { side: 'server', applies: 'haproxy', text: 'HAProxy passes upgrades; set a tunnel timeout.', snippet: HAPROXY_WS },
       { side: 'network', applies: 'proxy', text: 'Corporate proxies and some CDNs/WAFs drop WebSocket upgrades on cleartext: use wss:// (the proxy then only sees a CONNECT tunnel), or enable WebSocket support in the CDN.' },

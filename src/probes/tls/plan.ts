@@ -90,11 +90,12 @@ export async function runTlsStage(ctx: ProbeContext, core: readonly Probe[], go:
 }
 
 /**
- * The default handshake worked: which warnings apply? One connection per question, and one hello
- * for two questions where a single answer settles both: after a TLS 1.3 answer, "does a TLS 1.2-only
- * client get in?" and "which certificate comes without SNI?" share a TLS 1.2 hello without SNI.
- * Accepted with the certificate the target got, both are answered (the name's virtual host is the
- * default one); refused, or another certificate, and each question gets its own hello.
+ * The default handshake worked: which warnings apply? One connection per question, in parallel.
+ * "Does a TLS 1.2-only client get in?" and "which certificate comes without SNI?" are not shared
+ * in one TLS 1.2 hello without SNI: a server may apply per-name TLS versions with the same
+ * certificate (Caddy's `tls { protocols tls1.3 }` in a site accepts TLS 1.2 without SNI and refuses
+ * it for the site's name: test/real-fix-verification.test.ts), so only a TLS 1.2 hello carrying
+ * the name answers the first question.
  */
 async function checks(ctx: ProbeContext, d: TlsProbe, raw: RawRunner, mirrorOnly = false): Promise<void> {
   const sni = ctx.target.sni;
@@ -105,16 +106,6 @@ async function checks(ctx: ProbeContext, d: TlsProbe, raw: RawRunner, mirrorOnly
   // Node offered TLS 1.3 and 1.2: a TLS 1.2 answer already proves TLS 1.3 is off; a TLS 1.3 answer says nothing about 1.2.
   if (mirrorOnly) {
     // the survey asks these
-  } else if (d.tls.version === 'TLSv1.3' && sni) {
-    tasks.push(
-      (async () => {
-        const both = await raw('tls12-no-sni', 'one hello, two questions: does a TLS 1.2-only client get in, and which certificate comes without SNI?', { ...wide, versions: [V.TLS12], alpn: ALPN, sni: null });
-        const same = accepted(both) && !!both.raw.cert && both.raw.cert.fingerprint256 === d.tls.cert?.fingerprint256;
-        if (same) return;
-        // Refused: which question is it? Another certificate: the name has its own virtual host, whose versions may differ.
-        await Promise.all([tls12(), ...(accepted(both) ? [] : [noSni()])]);
-      })(),
-    );
   } else {
     if (d.tls.version === 'TLSv1.3') tasks.push(tls12());
     if (sni) tasks.push(noSni());

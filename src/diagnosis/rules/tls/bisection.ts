@@ -6,7 +6,8 @@
  * 2. Node's hello accepted raw with a CertificateRequest: `tls-client-cert-required`, and nothing else;
  * 3. the widest hello accepted, Node's refused: the version it chose, then each narrowing refused
  *    (versions, suites, groups, signature algorithms, ALPN);
- * 4. the widest refused too: without SNI accepted (the name), or SSL 3.0 accepted (the version);
+ * 4. the widest refused too: without SNI accepted (the name; with handshake_failure (40) the name's
+ *    own settings, which accept no suite: `tls-no-shared-cipher`), or SSL 3.0 accepted (the version);
  * 5. every hello refused with handshake_failure: no cipher suite at all;
  * 6. otherwise, an alert: `tls-handshake-alert` with what was tried.
  */
@@ -79,7 +80,17 @@ export function bisectionFindings(c: TlsEvidence): RawFinding[] {
   } else if (refused(widest)) {
     const noSni = by('widest-no-sni');
     const ssl3 = by('sslv3');
-    if (accepted(noSni)) {
+    if (accepted(noSni) && t.alert?.code === 40 && widest!.raw.alert?.code === 40) {
+      // handshake_failure (40) for the name, every parameter offered, while the same hello without
+      // SNI is accepted: the server knows the name (an unknown one gets the default, or 112) and
+      // applies its own TLS settings to it, under which nothing is acceptable: Caddy's per-site
+      // `tls { ciphers … }` naming only RSA suites for an ECDSA certificate does this.
+      found.push({
+        code: 'tls-no-shared-cipher',
+        detail: `the server accepts no cipher suite at all for ${t.sni}; without SNI its default accepts (${rawAnswer(noSni.raw)})`,
+        evidence: [head, item(widest!, `the widest hello with SNI ${t.sni} (${rawOffer(widest!.raw)}) is refused too: ${rawAnswer(widest!.raw)}`), item(noSni, `the same hello without SNI is accepted: ${rawAnswer(noSni.raw)}`)],
+      });
+    } else if (accepted(noSni)) {
       found.push({
         code: 'tls-sni-unknown-name',
         detail: `${t.sni}${t.alert ? `: ${t.alert.name} (${t.alert.code})` : ''}`,

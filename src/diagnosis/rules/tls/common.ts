@@ -4,8 +4,9 @@
  * said in evidence. The raw probes are looked up by label (`StageHelloLabel` in
  * src/model/tls-probes.ts, sent by src/probes/tls/plan.ts and survey.ts):
  * - refused default handshake: `mirror` (Node's hello, raw), `widest`, `narrow-*`, `widest-no-sni`, `sslv3`;
- * - healthy default handshake: `tls12-only`, `legacy`, `no-sni`, `mirror`, and `tls12-no-sni` (both
- *   questions in one hello; split into `tls12-only` and `no-sni` when its answer does not settle both);
+ * - healthy default handshake: `tls12-only`, `legacy`, `no-sni`, `mirror` (`tls12-no-sni`, both
+ *   questions in one hello, is no longer sent: a server's per-name TLS versions made its answer wrong;
+ *   it is still read from recorded evidence);
  * - `--survey`: `survey-*`.
  */
 import type { EvidenceItem, Probe } from '../../../model/index.js';

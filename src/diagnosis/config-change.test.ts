@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import { applyConfigChange, configKey } from './config-change.js';
+
+describe('applyConfigChange', () => {
+  it('replaces a directive of the same name, adds a new one, keeps the rest in order', () => {
+    const before = ['listen 127.0.0.1:8443 ssl;', 'ssl_protocols TLSv1 TLSv1.1;', 'location / { return 200; }'];
+    expect(applyConfigChange(before, { block: 'server', set: ['ssl_protocols TLSv1.2 TLSv1.3;', 'ssl_ecdh_curve X25519;'] })).toEqual([
+      'listen 127.0.0.1:8443 ssl;',
+      'ssl_protocols TLSv1.2 TLSv1.3;',
+      'location / { return 200; }',
+      'ssl_ecdh_curve X25519;',
+    ]);
+  });
+
+  it('keys repeating directives by name and first argument', () => {
+    expect(configKey('add_header Upgrade "HTTP/2.0" always;')).toBe('add_header upgrade');
+    expect(configKey('ProxyPass "/chat" "http://b/chat"')).toBe('proxypass /chat');
+    const out = applyConfigChange(['add_header Upgrade "x";', 'add_header Via "y";'], { block: 'server', set: ['add_header Upgrade "HTTP/2.0" always;'] });
+    expect(out).toEqual(['add_header Upgrade "HTTP/2.0" always;', 'add_header Via "y";']);
+  });
+
+  it('appends a parameter to a line, before nginx\'s semicolon, once', () => {
+    const change = { block: 'server' as const, append: [{ to: 'listen', add: 'http2' }] };
+    expect(applyConfigChange(['listen 127.0.0.1:8443 ssl;'], change)).toEqual(['listen 127.0.0.1:8443 ssl http2;']);
+    expect(applyConfigChange(['listen 127.0.0.1:8443 ssl http2;'], change)).toEqual(['listen 127.0.0.1:8443 ssl http2;']);
+    expect(applyConfigChange(['ProxyPass "/" "http://127.0.0.1:9/"'], { block: 'virtualhost', append: [{ to: 'ProxyPass', add: 'upgrade=websocket' }] })).toEqual(['ProxyPass "/" "http://127.0.0.1:9/" upgrade=websocket']);
+  });
+
+  it('removes every line of a name (case-insensitive, as Apache reads them)', () => {
+    expect(applyConfigChange(['ssl-max-ver TLSv1.1', 'alpn h2'], { block: 'bind', remove: ['ssl-max-ver'] })).toEqual(['alpn h2']);
+    expect(applyConfigChange(['SSLProtocol -all +TLSv1.1'], { block: 'virtualhost', set: ['SSLProtocol -all +TLSv1.2 +TLSv1.3'] })).toEqual(['SSLProtocol -all +TLSv1.2 +TLSv1.3']);
+  });
+});
+
+describe('Fix.config in the knowledge', () => {
+  it('says what its snippet says: every line it sets, and every parameter it appends, is in the snippet a person copies', async () => {
+    const { KNOWLEDGE } = await import('./knowledge.js');
+    const { varsFor } = await import('./index.js');
+    const { parseTarget } = await import('../model/target.js');
+    const wrong: string[] = [];
+    let n = 0;
+    for (const server of [undefined, { kind: 'nginx', version: '1.22.1', header: 'nginx/1.22.1' }, { kind: 'nginx', version: '1.27.0', header: 'nginx/1.27.0' }]) {
+      for (const url of ['https://example.test:8443/ws', 'http://example.test:8080/']) {
+        const v = varsFor(parseTarget(url), undefined, 'the server accepts no cipher suite at all', server ? { server } : {});
+        for (const [code, k] of Object.entries(KNOWLEDGE)) {
+          for (const f of k!.fixes(v)) {
+            if (!f.config) continue;
+            n++;
+            if (f.side !== 'server') wrong.push(`${code}: a config on a ${f.side} fix`);
+            for (const line of f.config.set ?? []) if (!f.snippet?.includes(line.trim())) wrong.push(`${code} [${f.applies}]: "${line}" not in the snippet`);
+            for (const a of f.config.append ?? []) if (!f.snippet?.includes(a.add)) wrong.push(`${code} [${f.applies}]: appended "${a.add}" not in the snippet`);
+          }
+        }
+      }
+    }
+    expect(n).toBeGreaterThan(20);
+    expect(wrong).toEqual([]);
+  });
+});
