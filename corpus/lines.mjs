@@ -5,6 +5,7 @@
 //   node corpus/lines.mjs cert-expired            # text
 //   node corpus/lines.mjs cert-expired --json     # [{ client, clientVersion, scenario, server, mode, line }]
 import { readFileSync } from 'node:fs';
+import { withHostMarkers as subst } from './hosts.mjs';
 
 const [code, fmt] = process.argv.slice(2);
 if (!code) {
@@ -12,7 +13,6 @@ if (!code) {
   process.exit(2);
 }
 const corpus = JSON.parse(readFileSync(new URL('./clients.json', import.meta.url), 'utf8'));
-const subst = (t) => t.replace(/\b(localhost|127\.0\.0\.1)(?=[:'"/ )\]]|$)/g, '{host}').replace(/(\{host\}['"]?(?:, port=|:))\d{2,5}\b/g, '$1{port}').replace(/port=\d{2,5}\b/g, 'port={port}');
 const seen = new Set();
 const out = [];
 for (const r of corpus.records) {

@@ -1,10 +1,10 @@
-// Real servers for the real-client recorder (corpus/record.mjs): Debian's nginx, haproxy, nghttpd,
-// lighttpd, squid and tinyproxy, each configured to fail in one known way, started in the
+// Real servers for the real-client recorder (corpus/record.mjs): Debian's nginx, apache2 (mod_ssl,
+// mod_http2, mod_proxy), h2o, haproxy, nghttpd, lighttpd, caddy, squid and tinyproxy, each configured to fail in one known way, started in the
 // foreground on a loopback port with its configuration in a temporary directory, and stopped when
 // the clients are done. The expected codes below come from each configuration (what the server was
 // set up to do), never from h2doctor's output.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -98,6 +98,94 @@ async function nginx(id, pki, servers) {
   writeFileSync(join(dir, 'nginx.conf'), nginxConf(dir, servers(port, files)));
   const s = await start(id, b, ['-p', dir, '-c', join(dir, 'nginx.conf'), '-e', join(dir, 'error.log')], dir, [port]);
   return { url: `https://localhost:${port}/`, stop: s.stop };
+}
+
+/** Apache httpd in the foreground: `vhosts(ports, files)` is the virtual-host part of httpd.conf. */
+async function apache(id, pki, mods, nPorts, vhosts) {
+  const b = bin('apache2');
+  if (!b) throw new Error('apache2 is not installed');
+  const dir = mkdtempSync(join(tmpdir(), `h2d-corpus-apache-${id}-`));
+  // The workers run as www-data: they must read the configuration folder.
+  chmodSync(dir, 0o755);
+  const ports = [];
+  for (let i = 0; i < nPorts; i++) ports.push(await freePort());
+  const files = {};
+  for (const [k, v] of Object.entries(pki)) {
+    files[`${k}Cert`] = join(dir, `${k}.pem`);
+    files[`${k}Key`] = join(dir, `${k}.key`);
+    writeFileSync(files[`${k}Cert`], v.chainPem);
+    writeFileSync(files[`${k}Key`], v.keyPem, { mode: 0o600 });
+  }
+  mkdirSync(join(dir, 'htdocs'));
+  writeFileSync(join(dir, 'htdocs', 'index.html'), 'ok\n');
+  const conf = [
+    `ServerRoot ${dir}`,
+    ...mods.map((m) => `LoadModule ${m}_module /usr/lib/apache2/modules/mod_${m}.so`),
+    'ServerName localhost',
+    `PidFile ${dir}/httpd.pid`,
+    `DefaultRuntimeDir ${dir}`,
+    `ErrorLog ${dir}/error.log`,
+    'LogLevel warn',
+    'User www-data',
+    'Group www-data',
+    'StartServers 1',
+    'ServerLimit 1',
+    'ThreadsPerChild 16',
+    'MaxRequestWorkers 16',
+    `DocumentRoot ${dir}/htdocs`,
+    'DirectoryIndex index.html',
+    `<Directory ${dir}/htdocs>`,
+    '  Require all granted',
+    '</Directory>',
+    ...(mods.includes('ssl') ? [`SSLSessionCache shmcb:${dir}/ssl_scache(512000)`] : []),
+    vhosts(ports, files),
+  ].join('\n');
+  writeFileSync(join(dir, 'httpd.conf'), conf + '\n');
+  const s = await start(id, b, ['-f', join(dir, 'httpd.conf'), '-DFOREGROUND'], dir, ports);
+  return { ports, stop: s.stop };
+}
+
+const APACHE_TLS = ['mpm_event', 'authz_core', 'dir', 'ssl', 'socache_shmcb', 'http2'];
+const apacheTls = (port, cert, key, extra) => `Listen 127.0.0.1:${port}\n<VirtualHost 127.0.0.1:${port}>\n  ServerName localhost\n  SSLEngine on\n  SSLCertificateFile ${cert}\n  SSLCertificateKeyFile ${key}\n${extra}\n</VirtualHost>`;
+
+/** h2o in the foreground: one TLS listener (`tls`: the preset certificate to use) and/or one cleartext one. */
+async function h2o(id, pki, { tls, clear, ssl = {} }) {
+  const b = bin('h2o');
+  if (!b) throw new Error('h2o is not installed');
+  const dir = mkdtempSync(join(tmpdir(), `h2d-corpus-h2o-${id}-`));
+  mkdirSync(join(dir, 'htdocs'));
+  writeFileSync(join(dir, 'htdocs', 'index.html'), 'ok\n');
+  const lines = ['user: root', `pid-file: ${join(dir, 'h2o.pid')}`, `error-log: ${join(dir, 'error.log')}`];
+  const ports = {};
+  if (tls) {
+    ports.tls = await freePort();
+    writeFileSync(join(dir, 'cert.pem'), pki[tls].chainPem);
+    writeFileSync(join(dir, 'key.pem'), pki[tls].keyPem, { mode: 0o600 });
+    // As root h2o drops to `nobody` unless told otherwise; OCSP stapling would try to fetch from an absent responder.
+    lines.push('listen:', '  host: 127.0.0.1', `  port: ${ports.tls}`, '  ssl:', `    certificate-file: ${join(dir, 'cert.pem')}`, `    key-file: ${join(dir, 'key.pem')}`, '    ocsp-update-interval: 0', ...Object.entries(ssl).map(([k, v]) => `    ${k}: ${v}`));
+  }
+  if (clear) {
+    ports.clear = await freePort();
+    lines.push('listen:', '  host: 127.0.0.1', `  port: ${ports.clear}`);
+  }
+  lines.push('hosts:', '  default:', '    paths:', '      /:', `        file.dir: ${join(dir, 'htdocs')}`, '');
+  writeFileSync(join(dir, 'h2o.conf'), lines.join('\n'));
+  const s = await start(id, b, ['-c', join(dir, 'h2o.conf')], dir, Object.values(ports));
+  return { ports, stop: s.stop };
+}
+
+/** A WebSocket endpoint (the `ws` package) on loopback: 101 to a WebSocket handshake, 426 (Upgrade: websocket) to anything else. */
+async function wsBackend() {
+  const { default: http } = await import('node:http');
+  const { WebSocketServer } = await import('ws');
+  const wss = new WebSocketServer({ noServer: true });
+  const s = http.createServer((_q, r) => {
+    r.writeHead(426, { 'content-type': 'text/plain', upgrade: 'websocket', connection: 'Upgrade' });
+    r.end('Upgrade Required\n');
+  });
+  s.on('upgrade', (req, socket, head) => wss.handleUpgrade(req, socket, head, (c) => c.send('hello')));
+  await new Promise((r) => s.listen(0, '127.0.0.1', r));
+  return { port: s.address().port, stop: () => new Promise((r) => (wss.clients.forEach((c) => c.terminate()), s.closeAllConnections?.(), s.close(() => r()))) };
 }
 
 /** A healthy HTTPS h2 origin (node:http2) for the proxies to tunnel to. */
@@ -211,6 +299,107 @@ export const REAL_SCENARIOS = [
     start: async (pki) => {
       const r = await nginx('plainontls', pki, (port, f) => `server { listen 127.0.0.1:${port} ssl http2; server_name localhost; ssl_certificate ${f.validCert}; ssl_certificate_key ${f.validKey}; location / { return 200 "ok\\n"; } }`);
       return { ...r, url: r.url.replace('https:', 'http:') };
+    },
+  },
+  {
+    id: 'apache-http1-only-tls',
+    server: 'apache2',
+    note: 'TLS virtual host with Protocols http/1.1: ALPN offers http/1.1 only',
+    modes: { h2: ['alpn-no-h2'], default: ['alpn-no-h2'] },
+    start: async (pki) => {
+      const a = await apache('h1tls', pki, APACHE_TLS, 1, ([p], f) => apacheTls(p, f.validCert, f.validKey, '  Protocols http/1.1'));
+      return { url: `https://localhost:${a.ports[0]}/`, stop: a.stop };
+    },
+  },
+  {
+    id: 'apache-cert-expired',
+    server: 'apache2',
+    note: 'SSLCertificateFile is past its notAfter',
+    modes: { default: ['cert-expired'], h2: ['cert-expired'] },
+    start: async (pki) => {
+      const a = await apache('expired', pki, APACHE_TLS, 1, ([p], f) => apacheTls(p, f.expiredCert, f.expiredKey, '  Protocols h2 http/1.1'));
+      return { url: `https://localhost:${a.ports[0]}/`, stop: a.stop };
+    },
+  },
+  {
+    id: 'apache-tls12-only',
+    server: 'apache2',
+    note: 'SSLProtocol -all +TLSv1.2',
+    modes: { 'tls1.3': ['tls13-not-supported'] },
+    start: async (pki) => {
+      const a = await apache('tls12', pki, APACHE_TLS, 1, ([p], f) => apacheTls(p, f.validCert, f.validKey, '  Protocols h2 http/1.1\n  SSLProtocol -all +TLSv1.2'));
+      return { url: `https://localhost:${a.ports[0]}/`, stop: a.stop };
+    },
+  },
+  {
+    id: 'apache-client-cert-required',
+    server: 'apache2',
+    note: 'SSLVerifyClient require (no client certificate is sent)',
+    modes: { default: ['tls-client-cert-required'], h2: ['tls-client-cert-required'] },
+    start: async (pki) => {
+      const a = await apache('mtls', pki, APACHE_TLS, 1, ([p], f) => apacheTls(p, f.validCert, f.validKey, `  Protocols h2 http/1.1\n  SSLVerifyClient require\n  SSLVerifyDepth 2\n  SSLCACertificateFile ${f.validCert}`));
+      return { url: `https://localhost:${a.ports[0]}/`, stop: a.stop };
+    },
+  },
+  {
+    id: 'apache-cleartext-http1',
+    server: 'apache2',
+    note: 'cleartext virtual host with Protocols http/1.1, spoken to with h2c (prior knowledge and Upgrade)',
+    modes: { h2c: ['h2c-not-supported', 'preface-http1-response'], 'h2-upgrade': ['h2c-not-supported'] },
+    start: async (pki) => {
+      const a = await apache('h1clear', pki, ['mpm_event', 'authz_core', 'dir', 'http2'], 1, ([p]) => `Listen 127.0.0.1:${p}\n<VirtualHost 127.0.0.1:${p}>\n  ServerName localhost\n  Protocols http/1.1\n</VirtualHost>`);
+      return { url: `http://localhost:${a.ports[0]}/`, stop: a.stop };
+    },
+  },
+  {
+    id: 'apache-proxypass-ws-no-upgrade',
+    server: 'apache2',
+    note: 'ProxyPass to a WebSocket backend without upgrade=websocket: Apache drops Upgrade, the backend answers 426',
+    modes: { ws: ['upgrade-header-stripped'], 'ws-protocol': ['upgrade-header-stripped'] },
+    start: async (pki) => {
+      const backend = await wsBackend();
+      const a = await apache('wsproxy', pki, ['mpm_event', 'authz_core', 'dir', 'proxy', 'proxy_http'], 1, ([p]) => `Listen 127.0.0.1:${p}\n<VirtualHost 127.0.0.1:${p}>\n  ProxyPass "/" "http://127.0.0.1:${backend.port}/"\n</VirtualHost>`);
+      return { url: `ws://localhost:${a.ports[0]}/chat`, stop: async () => (await a.stop(), await backend.stop()) };
+    },
+  },
+  {
+    id: 'h2o-http-to-tls',
+    server: 'h2o',
+    note: 'http:// pointed at h2o\'s TLS port',
+    modes: { default: ['scheme-http-on-tls-port'], h1: ['scheme-http-on-tls-port'], h2c: ['scheme-http-on-tls-port'] },
+    start: async (pki) => {
+      const o = await h2o('plainontls', pki, { tls: 'valid' });
+      return { url: `http://localhost:${o.ports.tls}/`, stop: o.stop };
+    },
+  },
+  {
+    id: 'h2o-https-to-cleartext',
+    server: 'h2o',
+    note: 'https:// pointed at h2o\'s cleartext port',
+    modes: { default: ['scheme-https-on-cleartext-port'], h2: ['scheme-https-on-cleartext-port'] },
+    start: async (pki) => {
+      const o = await h2o('tlsonclear', pki, { clear: true });
+      return { url: `https://localhost:${o.ports.clear}/`, stop: o.stop };
+    },
+  },
+  {
+    id: 'h2o-cert-expired',
+    server: 'h2o',
+    note: 'certificate-file is past its notAfter',
+    modes: { default: ['cert-expired'], h2: ['cert-expired'] },
+    start: async (pki) => {
+      const o = await h2o('expired', pki, { tls: 'expired' });
+      return { url: `https://localhost:${o.ports.tls}/`, stop: o.stop };
+    },
+  },
+  {
+    id: 'h2o-cert-wrong-host',
+    server: 'h2o',
+    note: 'the certificate names other.example only',
+    modes: { default: ['cert-hostname-mismatch'], h2: ['cert-hostname-mismatch'] },
+    start: async (pki) => {
+      const o = await h2o('wronghost', pki, { tls: 'wrongHost' });
+      return { url: `https://localhost:${o.ports.tls}/`, stop: o.stop };
     },
   },
   {
@@ -377,7 +566,7 @@ export async function recordRealServers({ clients, ids, runOne, pool, concurrenc
 }
 
 function serverVersion(name) {
-  const args = { nginx: ['-v'], haproxy: ['-v'], nghttpd: ['--version'], squid: ['-v'], tinyproxy: ['-v'], lighttpd: ['-v'], caddy: ['version'] }[name] ?? ['--version'];
+  const args = { nginx: ['-v'], apache2: ['-v'], h2o: ['--version'], haproxy: ['-v'], nghttpd: ['--version'], squid: ['-v'], tinyproxy: ['-v'], lighttpd: ['-v'], caddy: ['version'] }[name] ?? ['--version'];
   const b = bin(name);
   if (!b) return name;
   const r = spawnSync(b, args, { encoding: 'utf8' });

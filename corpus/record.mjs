@@ -144,6 +144,15 @@ const java = (stack, modes) => ({
   pick: block(JAVA_DROP, (kept) => [...kept].reverse().find((l) => l.startsWith('Caused by:'))),
 });
 const first = (s) => (s ?? '').split('\n').find((l) => l.trim())?.trim() ?? '';
+const NPM = process.env.H13_CORPUS_NPM ?? join(BUILD, 'npm');
+const npmVersion = (name) => {
+  try {
+    return JSON.parse(readFileSync(join(NPM, 'node_modules', name, 'package.json'), 'utf8')).version;
+  } catch {
+    return '?';
+  }
+};
+const grpcGoVersion = () => /Version = "([^"]+)"/.exec(existsSync('/usr/share/gocode/src/google.golang.org/grpc/version.go') ? readFileSync('/usr/share/gocode/src/google.golang.org/grpc/version.go', 'utf8') : '')?.[1] ?? '?';
 const pyver = (mod, attr = '__version__') => {
   const r = spawnSync('/usr/bin/python3', ['-c', `import ${mod}; print(${mod}.${attr})`], { encoding: 'utf8' });
   return `${mod} ${r.stdout.trim()} (Python ${spawnSync('/usr/bin/python3', ['-c', 'import platform; print(platform.python_version())'], { encoding: 'utf8' }).stdout.trim()})`;
@@ -276,6 +285,45 @@ export const CLIENTS = {
   okhttp: {
     ...java('okhttp', ['default', 'h2', 'tls1.3', 'tls1.2', 'nosni', 'proxy']),
     version: () => `OkHttp ${(spawnSync('sh', ['-c', 'ls /usr/share/java | grep -o "^okhttp-[0-9.]*[0-9]" | head -1'], { encoding: 'utf8' }).stdout.trim().replace('okhttp-', ''))} on ${first(spawnSync('java', ['-version'], { encoding: 'utf8' }).stderr)}`,
+  },
+  // npm clients, installed by record.sh in a scratch folder (never h2doctor dependencies).
+  'node-axios': {
+    modes: ['default', 'h1', 'tls1.3', 'tls1.2', 'nosni'],
+    version: () => `Node.js ${process.version} axios ${npmVersion('axios')}`,
+    cmd: (mode, url) => (isWs(url) ? null : ['node', join(HERE, 'clients/node-client.mjs'), 'axios', mode, url]),
+    env: { H13_CORPUS_NPM: NPM },
+    // console.error(err) of an AxiosError ends with its request config and socket dumps: kept up to them.
+    pick: (out) => {
+      const kept = [];
+      for (const l of out.split('\n').map((x) => x.replace(/\r$/, ''))) {
+        if (/^\s+(?:config|request|response|cause|status): /.test(l)) break;
+        if (l.trim() && !NODE_DROP(l) && !/^\s+\.\.\. \d+ lines? matching cause stack trace/.test(l) && !/^\s+isAxiosError: true/.test(l)) kept.push(l);
+      }
+      if (kept.length === 0) return [];
+      return kept.length > 1 ? [kept.join('\n'), kept[0]] : [kept[0]];
+    },
+  },
+  'node-grpc-js': {
+    modes: ['h2', 'h2c'],
+    version: () => `Node.js ${process.version} @grpc/grpc-js ${npmVersion('@grpc/grpc-js')}`,
+    cmd: (mode, url) => (isWs(url) || isTls(url) === (mode === 'h2c') ? null : ['node', join(HERE, 'clients/node-client.mjs'), 'grpc-js', mode, url]),
+    env: { H13_CORPUS_NPM: NPM },
+    pick: block((l) => NODE_DROP(l) || /^for call at$/.test(l) || /^\s+metadata: Metadata/.test(l) || /^}$/.test(l), (kept) => kept[0]),
+  },
+  'grpc-go': {
+    modes: ['h2', 'h2c'],
+    version: () => `grpc-go ${grpcGoVersion()} (Debian golang-google-grpc-dev) on ${first(spawnSync('go', ['version'], { encoding: 'utf8' }).stdout)}`,
+    cmd: (mode, url) => (isWs(url) || isTls(url) === (mode === 'h2c') ? null : [`${BUILD}/grpc-go-client`, mode, url]),
+    pick: lines(() => true),
+  },
+  // Chromium reports a failed WebSocket handshake only on the page's console (read over DevTools).
+  'chromium-ws': {
+    modes: ['ws', 'ws-protocol'],
+    version: () => first(spawnSync('chromium', ['--version'], { encoding: 'utf8' }).stdout),
+    cmd: (mode, url) => (isWs(url) ? ['node', join(HERE, 'clients/chromium-ws.mjs'), mode, url, `${BUILD}/chromium-profile-${Math.random().toString(36).slice(2)}`] : null),
+    env: { HOME: `${BUILD}/chromium-home` },
+    cleanup: (argv) => spawnSync('rm', ['-rf', argv[argv.length - 1]]),
+    pick: lines((l) => /WebSocket|net::ERR_/.test(l)),
   },
   chromium: {
     modes: ['default', 'h1', 'nosni'],
@@ -432,13 +480,17 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const all = [...runs, ...realRuns];
   const records = toRecords(all, versions);
   const prev = existsSync(OUT) && process.argv.includes('--merge') ? JSON.parse(readFileSync(OUT, 'utf8')) : null;
+  const counts = { total: all.length, failed: all.filter((r) => r.texts.length > 0).length, killed: all.filter((r) => r.killed).length };
   const doc = {
     schemaVersion: 1,
     recorded: new Date().toISOString().slice(0, 10),
     generator: 'corpus/record.sh',
     note: 'Verbatim output of real clients run against failing servers on loopback. expect = the codes of what the server was set up to do (corpus/record.mjs LAB_TRUTH, corpus/real-servers.mjs), never h2doctor output. Ports and temporary paths are those of the recording run.',
     clients: prev ? { ...prev.clients, ...versions } : versions,
-    runs: { total: all.length, failed: all.filter((r) => r.texts.length > 0).length, killed: all.filter((r) => r.killed).length },
+    // A merge keeps the first recording's counts and appends this run's (which clients, which scenarios).
+    runs: prev
+      ? { ...prev.runs, merges: [...(prev.runs.merges ?? []), { recorded: new Date().toISOString().slice(0, 10), clients: ONLY_CLIENTS ?? 'all', scenarios: ONLY_SCENARIOS ?? 'all', ...counts }] }
+      : counts,
     records: prev ? [...prev.records.filter((r) => !(ids.includes(r.client) && (!ONLY_SCENARIOS || ONLY_SCENARIOS.includes(r.scenario)))), ...records] : records,
   };
   writeFileSync(OUT, JSON.stringify(doc, null, 1) + '\n');

@@ -1,11 +1,15 @@
-// Real-client recorder: Node.js https/http, http2, fetch (undici) and ws. Prints what a
-// program that does console.error(err) prints (record.mjs drops the stack frames), or the
-// status line when the server answers >= 400.
+// Real-client recorder: Node.js https/http, http2, fetch (undici), ws, and the npm clients axios
+// and @grpc/grpc-js. Prints what a program that does console.error(err) prints (record.mjs drops
+// the stack frames), or the status line when the server answers >= 400.
 //
 //   node node-client.mjs <stack> <mode> <url> [proxy]
-//   stack: https | http2 | fetch | ws
-//   mode:  default | tls1.3 | tls1.2 | h2c | ws-protocol
-// The lab CA comes in through NODE_EXTRA_CA_CERTS (set by record.mjs).
+//   stack: https | http2 | fetch | ws | axios | grpc-js
+//   mode:  default | h1 | tls1.3 | tls1.2 | h2 | h2c | ws-protocol
+// The lab CA comes in through NODE_EXTRA_CA_CERTS (set by record.mjs). axios and @grpc/grpc-js are
+// not dependencies of h2doctor: record.sh installs them in a scratch folder named by
+// H13_CORPUS_NPM (its node_modules is searched).
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import http from 'node:http';
 import https from 'node:https';
 import http2 from 'node:http2';
@@ -57,6 +61,27 @@ if (stack === 'https') {
     process.exit(0);
   });
   ws.on('error', fail);
+} else if (stack === 'axios') {
+  const require = createRequire(`${process.env.H13_CORPUS_NPM}/`);
+  const axios = require('axios');
+  const agent = target.startsWith('https:') ? { httpsAgent: new https.Agent({ ...tlsPin }) } : {};
+  try {
+    await axios.get(target, { timeout: 4000, proxy: false, ...agent });
+    process.exit(0);
+  } catch (e) {
+    fail(e);
+  }
+} else if (stack === 'grpc-js') {
+  const require = createRequire(`${process.env.H13_CORPUS_NPM}/`);
+  const grpc = require('@grpc/grpc-js');
+  const u = new URL(target);
+  const tls = u.protocol === 'https:' && mode !== 'h2c';
+  const creds = tls ? grpc.credentials.createSsl(readFileSync(process.env.H2DOCTOR_LAB_CA)) : grpc.credentials.createInsecure();
+  const client = new grpc.Client(`${u.hostname}:${u.port || (tls ? 443 : 80)}`, creds);
+  client.makeUnaryRequest('/h2doctor.Lab/Ping', (b) => b, (b) => b, Buffer.alloc(0), new grpc.Metadata(), { deadline: Date.now() + 4000 }, (err) => {
+    if (err) fail(err);
+    process.exit(0);
+  });
 } else {
   fail(new Error(`unknown stack ${stack}`));
 }

@@ -80,21 +80,23 @@ export function clientContext(text: string): ClientContext {
     if (host) ctx.ipHost = /^(\d{1,3}\.){3}\d{1,3}$|^\[/.test(host);
   }
   const rules: Array<[RegExp, string, ClientContext['offers']?]> = [
-    [/grpc|StatusCode\.[A-Z_]+|failed to connect to all addresses|_InactiveRpcError/, 'grpc', 'h2'],
+    [/grpc|StatusCode\.[A-Z_]+|failed to connect to all addresses|_InactiveRpcError|rpc error: code = [A-Za-z]+ desc = |^Error: \d{1,2} [A-Z_]{5,}: /m, 'grpc', 'h2'],
     [/\[ERROR\] |^\[\s*\d+\.\d{3}\]|Some requests were not processed/m, 'nghttp', 'h2'],
     [/net::ERR_|net_error -\d+|ssl_client_socket_impl/, 'chromium', 'both'],
     [/ERR_HTTP2_|node:internal\/http2|Http2Session/, 'node', 'h2'],
     [/\bhttp2: |x\/net\/http2/, 'go', 'h2'],
     [/\bcurl: \(\d+\)|^\* /m, 'curl'],
     [/okhttp3?\b|Unexpected response code for CONNECT|StreamResetException/, 'okhttp', 'both'],
-    [/Server returned HTTP response code|HttpsURLConnection|sun\.net\.www/, 'java', 'h1'],
+    // HttpURLConnection (sun.net.www) speaks HTTP/1.1 only; "Unexpected end of file from server" is its message.
+    [/Server returned HTTP response code|HttpsURLConnection|sun\.net\.www|Unexpected end of file from server/, 'java', 'h1'],
     [/java\.(?:net|io|lang|security)\.|javax\.net\.|jdk\.internal\.|Exception in thread "/, 'java', 'both'],
     [/\[SSL: [A-Z_]+\]|requests\.exceptions\.|urllib3\.|urllib\.error\.|http\.client\.|httpx\.|httpcore\.|aiohttp\.|websockets\.exceptions|Traceback \(most recent call last\)|\(_ssl\.c:\d+\)/, 'python', 'h1'],
     [/^\*\*\* |GnuTLS|gnutls/m, 'gnutls'],
     [/ERROR \d{3}: |awaiting response\.\.\.|Unable to establish SSL connection|‘[^’]*’/, 'wget', 'h1'],
     [/SSL routines:[a-z0-9_]*:|verify error:num=|Verify return code:|^CONNECTED\(/m, 'openssl'],
     [/\b(?:Get|Post|Head|Put|Delete|Patch) "[a-z]+:\/\/|x509: |remote error: tls: |\btls: [a-z]/, 'go', 'both'],
-    [/\bERR_[A-Z0-9_]+|code: '|TypeError: fetch failed|\[cause\]|\bE[A-Z]{4,}\b.*\bcode\b/, 'node', 'h1'],
+    // axios speaks HTTP/1.1 only (node:http/https underneath).
+    [/\bERR_[A-Z0-9_]+|code: '|TypeError: fetch failed|\[cause\]|\bE[A-Z]{4,}\b.*\bcode\b|\bAxiosError\b/, 'node', 'h1'],
   ];
   for (const [re, client, offers] of rules) {
     if (re.test(text)) {
@@ -109,6 +111,7 @@ export function clientContext(text: string): ClientContext {
   // Java sends no SNI for a name without a dot (JDK SNIHostName rules): such a name proves nothing.
   if (ctx.client === 'java' && ctx.ipHost === false && url && !url[2]!.includes('.')) delete ctx.ipHost;
   if (ctx.offers === 'h1') ctx.speaks = 'h1';
+  if (ctx.client === 'grpc') ctx.speaks = 'h2';
   // curl: ALPN agreed on nothing, so HTTP/1.1 followed; "Using HTTP2" / "using HTTP/2" says h2.
   if (/ALPN: server did not agree|ALPN, server did not agree|No ALPN negotiated/.test(text)) {
     ctx.speaks = 'h1';
@@ -318,7 +321,7 @@ function closedHints(said: string, ctx: ClientContext): CodeHint[] {
     } else if (x.code === 'preface-closed' && h1) out.push({ ...x, weight: 1 });
     else out.push(x);
   }
-  if (!ctx.tls && (ctx.scheme === 'http' || /Empty reply/.test(said))) out.push(h('h2c-not-supported', 3.2, 'a cleartext server that does not speak h2c drops the HTTP/2 preface'));
+  if (!ctx.tls && (ctx.scheme === 'http' || /Empty reply/.test(said) || ctx.speaks === 'h2')) out.push(h('h2c-not-supported', 3.2, 'a cleartext server that does not speak h2c drops the HTTP/2 preface'));
   // A client that spoke HTTP/1.1 over TLS and met a close: an HTTP/2-only server (nghttpd, an
   // h2-only front) accepts the handshake without ALPN agreement, then drops HTTP/1.1. A client that
   // may have offered both: the same close is either side's failure.
@@ -414,12 +417,62 @@ const RULES: Rule[] = [
     layer: 'http2',
     re: /unexpected ALPN protocol "([^"]{0,40})"|ALPN.{0,40}(?:did not agree|didn't agree|not negotiated)|No ALPN negotiated|(?:server|peer) (?:did not|didn't) (?:select|negotiate|agree on) (?:a |an )?(?:application )?protocol|h2 is not supported|protocol negotiation failed|HTTP\/2 protocol was not selected/i,
     sentence: 'TLS worked, but ALPN did not select h2',
-    hints: (m) => {
+    hints: (m, ctx) => {
       const selected = m[1];
       if (selected === 'http/1.1') return [h('alpn-no-h2', 8, 'the server selected http/1.1 in ALPN, not h2')];
       if (selected === '') return [h('alpn-ignored', 8, 'the server sent no ALPN answer at all'), h('preface-http1-response', 2, 'a server without ALPN then answers HTTP/2 with HTTP/1.1')];
-      return [h('alpn-ignored', 6, 'the server did not answer ALPN (no protocol selected)'), h('alpn-no-h2', 5, 'or it selected http/1.1'), h('preface-http1-response', 2, 'a server without ALPN then answers HTTP/2 with HTTP/1.1')];
+      return [
+        h('alpn-ignored', 6, 'the server did not answer ALPN (no protocol selected)'),
+        h('alpn-no-h2', 5, 'or it has no h2 (some servers then select nothing rather than http/1.1)'),
+        ...(ctx.offers === 'h2' ? [] : [h('http1-not-supported', 4, 'or the client offered only http/1.1 to a server that speaks only HTTP/2: nothing to select')]),
+        h('preface-http1-response', 2, 'a server without ALPN then answers HTTP/2 with HTTP/1.1'),
+      ];
     },
+  },
+  {
+    // Go "tls: server selected unadvertised ALPN protocol", OpenSSL "tls_parse_stoc_alpn:bad extension":
+    // the server answered ALPN with a protocol the client did not offer (an h2-only client got http/1.1).
+    id: 'tls-alpn-unoffered',
+    layer: 'tls',
+    re: /server selected unadvertised ALPN protocol|tls_parse_stoc_alpn|stoc_alpn:bad extension|SSL routines::bad extension|BAD_EXTENSION/,
+    sentence: 'the server selected an ALPN protocol the client did not offer',
+    // OpenSSL's bare "bad extension" (grpc-core prints no function name) is a ServerHello extension
+    // the client refused: from an h2-only client (gRPC), most often the ALPN answer http/1.1.
+    hints: (m, ctx) =>
+      /bad extension|BAD_EXTENSION/.test(m[0]) && ctx.offers !== 'h2'
+        ? [h('alpn-no-h2', 3, 'a ServerHello extension the client refused: often an ALPN answer it did not offer'), h('tls-malformed-response', 2.5, 'or a broken TLS stack')]
+        : [h('alpn-no-h2', 8, 'the server picked http/1.1 for a client that offered only h2: the server does not offer h2'), h('proxy-alters-alpn', 1, 'or a hop rewrote the ALPN answer')],
+  },
+  {
+    // @grpc/grpc-js (transport.ts) reports "Failed to connect" when the HTTP/2 session closes before
+    // the server's SETTINGS arrived, with no socket error: connected, then dropped without a preface answer.
+    id: 'grpc-closed-before-settings',
+    layer: 'http2',
+    re: /Last error: Failed to connect \(/,
+    sentence: 'the connection opened, then closed before the server sent its HTTP/2 SETTINGS',
+    hints: (_m, ctx) => [
+      h('preface-closed', 6, 'the server closed the connection without answering the HTTP/2 preface'),
+      ...(ctx.tls ? [] : [h('h2c-not-supported', 3.5, 'a cleartext server without h2c drops the preface'), h('scheme-http-on-tls-port', 3.5, 'a TLS port drops a cleartext HTTP/2 preface')]),
+      h('tcp-reset', 1, 'or the connection was reset'),
+    ],
+  },
+  {
+    // grpc-go "received the unexpected content-type", grpc-js "Received message larger than max"
+    // (an HTTP body read as a length-prefixed gRPC message): an HTTP/2 answer that is not gRPC.
+    id: 'grpc-not-grpc-answer',
+    layer: 'grpc',
+    re: /unexpected content-type "[^"]{0,60}"|Received message larger than max \(\d+ vs \d+\)|Call ended without gRPC status/,
+    sentence: 'HTTP/2 worked, but what answered the call is no gRPC service (a plain HTTP answer)',
+    hints: () => [h('h1-h2-behaviour-differs', 2, 'the server (or a proxy in front) answers the path with a plain HTTP response, not gRPC'), h('proxy-alters-alpn', 1, 'or a hop in between answered instead of the gRPC server')],
+  },
+  {
+    // @grpc/grpc-js names the remote address once a connection was picked: the deadline passed after
+    // the HTTP/2 connection was ready (SETTINGS exchanged), waiting for the stream or its answer.
+    id: 'grpc-deadline-after-connect',
+    layer: 'grpc',
+    re: /DEADLINE_EXCEEDED: Deadline exceeded after [^\n]{0,200}remote_addr=/,
+    sentence: 'the gRPC deadline passed on a ready HTTP/2 connection (the call had a remote address)',
+    hints: () => [h('h2-no-response', 5, 'the server never answered the stream'), h('h2-no-streams-allowed', 4.5, 'or it allows no stream (SETTINGS_MAX_CONCURRENT_STREAMS 0), so the call waits'), h('preface-timeout', 1, 'a connection that never became ready has no remote address')],
   },
   {
     id: 'tls-unrecognized-name',
@@ -439,7 +492,7 @@ const RULES: Rule[] = [
   {
     id: 'tls-version-local',
     layer: 'tls',
-    re: /unsupported protocol|UNSUPPORTED_PROTOCOL|no protocols available|NO_PROTOCOLS_AVAILABLE|not accepted by client preferences|server selected unsupported protocol version|No appropriate protocol|tls: server selected|SSL_ERROR_UNSUPPORTED_VERSION|protocol is disabled or cipher suites are inappropriate/i,
+    re: /unsupported protocol|UNSUPPORTED_PROTOCOL|no protocols available|NO_PROTOCOLS_AVAILABLE|not accepted by client preferences|server selected unsupported protocol version|No appropriate protocol|tls: server selected (?!unadvertised)|SSL_ERROR_UNSUPPORTED_VERSION|protocol is disabled or cipher suites are inappropriate/i,
     sentence: 'the client refused the TLS version (the two sides share no version)',
     hints: (_m, _c, line) => versionHints(true, line),
   },
@@ -480,8 +533,8 @@ const RULES: Rule[] = [
     layer: 'tls',
     re: /handshake[_ ]failure|HANDSHAKE_FAILURE|alert \[?40\]?|alert number 40\b|Received alert \[40\]|Handshake failed(?! with fatal error SSL_ERROR_SSL: error:0A000086)|SSLHandshakeException: Received fatal alert/i,
     sentence: 'the server aborted the handshake (alert 40 handshake_failure): it refused a parameter of the ClientHello',
-    hints: (m, ctx) => {
-      if (!/40|failure|FAILURE/.test(m[0])) return [h('tls-handshake-alert', 2, 'the handshake failed')];
+    hints: (_m, ctx, line) => {
+      if (!/handshake[_ ]failure|alert[^0-9\n]{0,16}\b40\b|\[40\]/i.test(line)) return [h('tls-handshake-alert', 2, 'the handshake failed')];
       return [
         ctx.ipHost
           ? h('tls-sni-required', 7, 'the client connected to an IP address, so it sent no SNI, and the server refuses hellos without SNI')
@@ -565,7 +618,8 @@ const RULES: Rule[] = [
   {
     id: 'h2-goaway',
     layer: 'http2',
-    re: /GOAWAY|go ?away|ERR_HTTP2_GOAWAY_SESSION|HTTP_1_1_REQUIRED/i,
+    // grpc-go: "the connection is draining" once a GOAWAY was read.
+    re: /GOAWAY|go ?away|ERR_HTTP2_GOAWAY_SESSION|HTTP_1_1_REQUIRED|the connection is draining/i,
     sentence: 'the server closed the HTTP/2 connection with GOAWAY',
     hints: (_m, _c, line) => [
       h('goaway-on-connect', 7, 'the server sent GOAWAY before answering'),
@@ -696,7 +750,9 @@ const RULES: Rule[] = [
   {
     id: 'broken-pipe',
     layer: 'tcp',
-    re: /Broken pipe|EPIPE|errno[= ]32\b|Remote host terminated the handshake|Error writing to server/,
+    // A write that failed because the server had closed: curl's (55) send error, wget's failed
+    // request write, Go's write on a closed connection.
+    re: /Broken pipe|EPIPE|errno[= ]32\b|Remote host terminated the handshake|Error writing to server|Failed writing HTTP request|curl: \(55\)|use of closed network connection/,
     sentence: 'the server closed the connection while the client was still writing',
     hints: (_m, ctx) => [
       h('tcp-reset', 4.5, 'the server ended the connection mid-handshake'),
