@@ -5,6 +5,7 @@ import type { AddressReport, EvidenceItem, Finding, Negotiated, Target, Verdict 
 import { CODES, SEVERITY_RANK, type Code } from '../model/codes.js';
 import { detectServer, type DetectedServer, type Vars } from './knowledge.js';
 import { knowledgeOf } from './registry.js';
+import { withHost } from './knowledge/printed.js';
 import type { AddressEvidence } from './evidence.js';
 import { probe, tcpProbe, upgradeProbe } from './evidence.js';
 import type { DiagnosisInput, RawFinding, ReportRule, Rule, RuleContext } from './raw.js';
@@ -231,7 +232,7 @@ export function buildFinding(code: Code, raw: RawFinding, target: Target, eviden
     severity: raw.raise ? raw.raise.to : CODES[code].severity,
     title: k.title(vars),
     explanation: k.explanation(vars),
-    clientsSee: k.clientsSee,
+    clientsSee: k.clientsSee.map((line) => withHost(line, vars.host, vars.port)),
     evidence,
     fixes: serverFirst(k.fixes(vars), ctx.server),
     reproduce: k.reproduce(vars).map((cmd) => withUserOptions(cmd, vars, ctx)),

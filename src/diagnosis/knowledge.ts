@@ -14,6 +14,7 @@ import { CLIENTS_KNOWLEDGE } from './knowledge/clients.js';
 
 export type { Knowledge, Vars } from './knowledge/types.js';
 import type { Knowledge, Vars } from './knowledge/types.js';
+import { clientsPrint } from './knowledge/printed.js';
 
 const APACHE_H2 = `LoadModule http2_module modules/mod_http2.so\nProtocols h2 http/1.1`;
 /** HAProxy's TLS bind line on the target's port with ALPN h2 (the machine form: the alpn option). */
@@ -28,7 +29,7 @@ const CORE_KNOWLEDGE: Partial<Record<Code, Knowledge>> = {
   'dns-no-address': {
     title: (v) => `${v.host} does not resolve`,
     explanation: (v) => `No A or AAAA address was found for ${v.host}${v.detail ? ` (${v.detail})` : ''}. Nothing can connect, over any protocol.`,
-    clientsSee: ['curl: (6) Could not resolve host', 'Go: dial tcp: lookup HOST: no such host', 'Node: getaddrinfo ENOTFOUND HOST', 'gRPC: name resolver error: produced zero addresses'],
+    clientsSee: clientsPrint('dns-no-address'),
     fixes: (v) => [
       { side: 'server', applies: 'dns', text: `Publish an A and/or AAAA record for ${v.host}, or fix the typo in the name.` },
       { side: 'client', applies: 'any', text: 'Check the resolver in use (/etc/resolv.conf, VPN split DNS, a corporate resolver that filters the name).' },
@@ -39,7 +40,7 @@ const CORE_KNOWLEDGE: Partial<Record<Code, Knowledge>> = {
     title: (v) => `The addresses of ${v.host} behave differently`,
     explanation: (v) =>
       `${v.host} resolves to several addresses and they do not answer alike: ${v.detail ?? ''}. Clients get one address or another (round-robin DNS, CDN edges, a stale record, IPv6 vs IPv4), so the failure looks intermittent.`,
-    clientsSee: ['Intermittent failures that depend on the resolver, the network or the time of day'],
+    clientsSee: clientsPrint('dns-addresses-disagree'),
     fixes: () => [
       { side: 'server', applies: 'dns', text: 'Make every address serve the same configuration, or remove the records of the addresses that misbehave (often a forgotten AAAA record or an old edge).' },
       { side: 'client', applies: 'curl', text: 'Pin one address while investigating: curl --resolve host:port:ADDRESS.' },
@@ -50,7 +51,7 @@ const CORE_KNOWLEDGE: Partial<Record<Code, Knowledge>> = {
   'tcp-refused': {
     title: (v) => `Connection refused on ${v.connect}`,
     explanation: () => 'The host answered the TCP handshake with a reset: nothing listens on that port (or a firewall rejects actively).',
-    clientsSee: ['curl: (7) Failed to connect … Connection refused', 'Go: connect: connection refused', 'Node: connect ECONNREFUSED', 'gRPC: code = Unavailable desc = connection error … connection refused'],
+    clientsSee: clientsPrint('tcp-refused'),
     fixes: () => [
       { side: 'server', applies: 'any', text: 'Start the service or make it listen on this address and port (check `ss -ltnp`): a server bound to 127.0.0.1 only refuses connections to its public address, and one bound to IPv4 only refuses ::1.' },
       { side: 'client', applies: 'any', text: 'Check the port in the URL: 443 for https, 80 for http, or the service\'s own port.' },
@@ -60,7 +61,7 @@ const CORE_KNOWLEDGE: Partial<Record<Code, Knowledge>> = {
   'tcp-timeout': {
     title: (v) => `No answer to the TCP handshake from ${v.connect}`,
     explanation: () => 'The SYN went unanswered within the time limit: a firewall drops the packets, the host is down, or the route is broken.',
-    clientsSee: ['curl: (28) Failed to connect … Connection timed out', 'Go: dial tcp …: i/o timeout', 'Node: connect ETIMEDOUT'],
+    clientsSee: clientsPrint('tcp-timeout'),
     fixes: () => [
       { side: 'network', applies: 'firewall', text: 'Allow the port in the firewall / security group between the client and the server.' },
       { side: 'server', applies: 'any', text: 'Check the host is up and the service listens on a reachable address.' },
@@ -70,7 +71,7 @@ const CORE_KNOWLEDGE: Partial<Record<Code, Knowledge>> = {
   'tcp-reset': {
     title: (v) => `The peer reset the connection during the handshake (${v.connect})`,
     explanation: (v) => `The TCP connection was accepted, then reset before the ${v.detail ?? 'handshake'} completed: often a load balancer or middlebox that rejects the traffic, a server that crashes on accept, or a filter that resets TLS connections by SNI.`,
-    clientsSee: ['curl: (35) Recv failure: Connection reset by peer', 'Go: read: connection reset by peer', 'Node: read ECONNRESET / Client network socket disconnected before secure TLS connection was established', 'OpenSSL: errno=104'],
+    clientsSee: clientsPrint('tcp-reset'),
     fixes: () => [
       { side: 'server', applies: 'any', text: 'Check the server and load balancer logs for the connection; a listener with no backend or a crashed worker resets.' },
       { side: 'network', applies: 'middlebox', text: 'Try from another network: DPI and firewalls that filter by SNI reset the connection right after the ClientHello.' },
@@ -81,7 +82,7 @@ const CORE_KNOWLEDGE: Partial<Record<Code, Knowledge>> = {
     title: (v) => `${v.connect} accepts TCP but never answers the ClientHello`,
     explanation: () =>
       'The TCP connection opened, our TLS ClientHello went out, and nothing came back within the time limit. The port is open but does not speak TLS to us: a cleartext service that waits for the client to talk first, a stuck server, or a middlebox that silently drops the handshake.',
-    clientsSee: ['curl: (28) SSL connection timeout', 'Go: net/http: TLS handshake timeout', 'Node: (no error, the request hangs) / ETIMEDOUT', 'gRPC: context deadline exceeded'],
+    clientsSee: clientsPrint('tls-handshake-timeout'),
     fixes: (v) => [
       { side: 'client', applies: 'any', text: `If the service is cleartext, use ${v.otherUrl ?? 'http://'} instead.` },
       { side: 'server', applies: 'any', text: 'Check that the port is the TLS listener and that the server is not overloaded (accept queue full).' },
@@ -92,13 +93,7 @@ const CORE_KNOWLEDGE: Partial<Record<Code, Knowledge>> = {
     title: () => 'HTTP/2 is off: the server picks http/1.1 when offered h2',
     explanation: (v) =>
       `Offered ALPN "h2, http/1.1", the server chose ${v.detail ?? 'http/1.1'}. Browsers and curl then quietly use HTTP/1.1, but clients that require HTTP/2 (gRPC, Go's http2.Transport, curl --http2-prior-knowledge, Node http2.connect) abort or send the HTTP/2 preface to an HTTP/1.1 server, which answers with an HTTP/1.1 error.`,
-    clientsSee: [
-      'gRPC: transport: authentication handshake failed / credentials: cannot check peer: missing selected ALPN property',
-      'gRPC: error reading server preface: http2: frame too large',
-      'Go: http2: unexpected ALPN protocol "http/1.1"; want "h2"',
-      'curl: ALPN: server accepted http/1.1 (then HTTP/1.1 is used)',
-      'Node http2.connect: ERR_HTTP2_ERROR / Protocol error',
-    ],
+    clientsSee: clientsPrint('alpn-no-h2'),
     fixes: (v) => [
       { side: 'server', applies: 'nginx', text: 'Enable HTTP/2 on the TLS listener.', ...nginxHttp2(v) },
       { side: 'server', applies: 'apache', text: 'Load mod_http2 and list h2 first in Protocols (and use the event MPM, not prefork).', snippet: APACHE_H2, config: { block: 'virtualhost', set: ['Protocols h2 http/1.1'] } },
@@ -114,12 +109,7 @@ const CORE_KNOWLEDGE: Partial<Record<Code, Knowledge>> = {
     title: () => 'The TLS server sends no ALPN at all',
     explanation: () =>
       'Offered ALPN "h2, http/1.1", the server answered without an ALPN extension. Without ALPN there is no HTTP/2 over TLS (RFC 9113 §3.2): browsers and curl fall back to HTTP/1.1, and clients that require ALPN h2 (gRPC since grpc-go 1.67, Go http2.Transport) abort. Usually an old TLS stack, a TLS-terminating proxy that does not do ALPN, or a server built without ALPN support.',
-    clientsSee: [
-      'curl: ALPN: server did not agree on a protocol. Uses default.',
-      'gRPC: credentials: cannot check peer: missing selected ALPN property',
-      'Go: http2: unexpected ALPN protocol ""; want "h2"',
-      'gRPC: error reading server preface (when ALPN is not enforced)',
-    ],
+    clientsSee: clientsPrint('alpn-ignored'),
     fixes: (v) => [
       { side: 'server', applies: 'any', text: 'Upgrade the TLS stack or proxy to one that supports ALPN (OpenSSL ≥ 1.0.2) and enable HTTP/2 on it.' },
       { side: 'server', applies: 'nginx', text: 'nginx built against OpenSSL < 1.0.2 cannot do ALPN: rebuild or upgrade, then enable http2.', ...nginxHttp2(v) },
@@ -132,13 +122,7 @@ const CORE_KNOWLEDGE: Partial<Record<Code, Knowledge>> = {
     title: () => 'The HTTP/2 preface was answered in HTTP/1.x',
     explanation: (v) =>
       `We sent the HTTP/2 connection preface ("PRI * HTTP/2.0…"); the server answered ${v.detail ?? 'with an HTTP/1.x response'}. It speaks only HTTP/1.x on this connection. A client that forces HTTP/2 reads "HTTP/1.1 400" as an HTTP/2 frame header: its first bytes "HTT" make a length of 4740180, hence "frame too large".`,
-    clientsSee: [
-      'gRPC-Go: error reading server preface: http2: frame too large',
-      'gRPC: connection error: desc = "error reading server preface: http2: failed reading the frame payload"',
-      'curl --http2-prior-knowledge: (16) Error in the HTTP2 framing layer',
-      'Node http2: ERR_HTTP2_SESSION_ERROR / Protocol error',
-      'Python h2/httpx: RemoteProtocolError / Invalid input ConnectionInputs.RECV_SETTINGS',
-    ],
+    clientsSee: clientsPrint('preface-http1-response'),
     fixes: (v) => [
       v.url.startsWith('https')
         ? { side: 'server' as const, applies: 'nginx', text: 'Enable HTTP/2 on this TLS listener.', ...nginxHttp2(v) }
@@ -153,12 +137,7 @@ const CORE_KNOWLEDGE: Partial<Record<Code, Knowledge>> = {
     title: () => 'The server closed the connection after the HTTP/2 preface',
     explanation: () =>
       'We sent the HTTP/2 connection preface and SETTINGS; the server closed the connection without sending its SETTINGS frame (RFC 9113 §3.4 requires one first). Typical of a backend that does not speak HTTP/2 behind a proxy that negotiated h2, of a server that rejects the client (IP filter, limit reached), or of a crash on the first bytes.',
-    clientsSee: [
-      'gRPC: error reading server preface: EOF',
-      'gRPC: connection closed before server preface received',
-      'curl: (16) Error in the HTTP2 framing layer / (56) Recv failure',
-      'Node http2: ERR_HTTP2_SESSION_ERROR / socket hang up',
-    ],
+    clientsSee: clientsPrint('preface-closed'),
     fixes: () => [
       { side: 'server', applies: 'any', text: 'Check the server logs at the time of the probe: the connection was accepted and then dropped.' },
       { side: 'server', applies: 'proxy', text: 'If a proxy forwards h2 to a backend, make sure the backend speaks HTTP/2 (grpc_pass / h2 backends), or let the proxy translate to HTTP/1.1.' },
@@ -169,7 +148,7 @@ const CORE_KNOWLEDGE: Partial<Record<Code, Knowledge>> = {
     title: () => 'The server sent nothing after the HTTP/2 preface',
     explanation: (v) =>
       `We sent the HTTP/2 connection preface and SETTINGS; nothing came back within ${v.detail ?? 'the time limit'}. The server waits for something else: an HTTP/1.x server that needs more bytes to finish parsing "PRI * HTTP/2.0", a TLS port spoken to in cleartext, or a stuck backend.`,
-    clientsSee: ['gRPC: context deadline exceeded / error reading server preface: timeout', 'curl: (28) Operation timed out', 'Node http2: session timeout'],
+    clientsSee: clientsPrint('preface-timeout'),
     fixes: () => [
       { side: 'server', applies: 'any', text: 'Check that the port serves HTTP/2 and that the server is not stuck (thread pool exhausted, backend down).' },
       { side: 'client', applies: 'any', text: 'Check the scheme and port: a cleartext client talking to a TLS port, or the reverse, often hangs like this.' },
@@ -180,7 +159,7 @@ const CORE_KNOWLEDGE: Partial<Record<Code, Knowledge>> = {
     title: () => 'The server answered the HTTP/2 preface with bytes that are not HTTP/2',
     explanation: (v) =>
       `The server's first bytes after our preface are not an HTTP/2 frame${v.detail ? `: ${v.detail}` : ''}. The port speaks another protocol.`,
-    clientsSee: ['gRPC: error reading server preface: http2: frame too large', 'curl: (16) Error in the HTTP2 framing layer', 'Node http2: ERR_HTTP2_ERROR'],
+    clientsSee: clientsPrint('preface-garbage'),
     fixes: () => [
       { side: 'client', applies: 'any', text: 'Check the host and port: the service behind it is not an HTTP/2 server.' },
       { side: 'server', applies: 'any', text: 'If a proxy fronts the service, make sure it forwards HTTP/2 and not the raw stream of another service.' },
@@ -191,7 +170,7 @@ const CORE_KNOWLEDGE: Partial<Record<Code, Knowledge>> = {
     title: () => 'The server\'s first HTTP/2 frame is not SETTINGS',
     explanation: (v) =>
       `RFC 9113 §3.4: the server connection preface must be a SETTINGS frame, first. This server's first frame was ${v.detail ?? 'another frame'}; clients treat that as a connection error (PROTOCOL_ERROR).`,
-    clientsSee: ['gRPC: error reading server preface: http2: first frame … not settings', 'Go: http2: first frame from server not settings', 'curl: (16) Error in the HTTP2 framing layer', 'Node: ERR_HTTP2_ERROR'],
+    clientsSee: clientsPrint('preface-not-settings'),
     fixes: () => [{ side: 'server', applies: 'any', text: 'A server bug: the HTTP/2 implementation must send SETTINGS before any other frame. Upgrade it or report it to its vendor.' }],
     reproduce: (v) => [`nghttp -nv ${v.url}`, curlPK(v)],
   },
@@ -199,12 +178,7 @@ const CORE_KNOWLEDGE: Partial<Record<Code, Knowledge>> = {
     title: (v) => `The server sent GOAWAY ${v.detail ?? ''} right after the preface`.trim(),
     explanation: (v) =>
       `Right after the connection preface, before answering any request, the server sent GOAWAY (${v.detail ?? 'see the code'}). It refuses HTTP/2 on this connection: the error code says why (HTTP_1_1_REQUIRED: use HTTP/1.1; INADEQUATE_SECURITY: TLS version or cipher below HTTP/2's minimum; ENHANCE_YOUR_CALM: rate limit; PROTOCOL_ERROR: it did not like what we sent).`,
-    clientsSee: [
-      'Go: http2: server sent GOAWAY and closed the connection; LastStreamID=0, ErrCode=…',
-      'gRPC: code = Unavailable desc = closing transport due to: connection error: desc = "error reading from server: EOF", received prior goaway: code: …',
-      'curl: (16) Error in the HTTP2 framing layer / HTTP/2 stream 1 was not closed cleanly',
-      'Node: ERR_HTTP2_GOAWAY_SESSION / ERR_HTTP2_SESSION_ERROR',
-    ],
+    clientsSee: clientsPrint('goaway-on-connect'),
     fixes: () => [
       { side: 'server', applies: 'any', text: 'Read the GOAWAY code and debug data in the evidence: it names the reason. Check the server log at the probe time.' },
       { side: 'client', applies: 'any', text: 'For HTTP_1_1_REQUIRED, the client must retry over HTTP/1.1 (RFC 9113 §8.7 says it may).' },
@@ -215,12 +189,7 @@ const CORE_KNOWLEDGE: Partial<Record<Code, Knowledge>> = {
     title: (v) => `TLS 1.2 cipher ${v.detail ?? ''} is on HTTP/2's block list`.replace('  ', ' '),
     explanation: (v) =>
       `HTTP/2 negotiated over TLS 1.2 with ${v.detail ?? 'a cipher'}, which RFC 9113 Appendix A (RFC 7540 §9.2.2) lists as unacceptable for HTTP/2: it is not an ephemeral-key AEAD suite. Strict peers (Go, Chrome, nghttp2-based servers) answer with GOAWAY INADEQUATE_SECURITY or refuse the connection.`,
-    clientsSee: [
-      'Chrome: ERR_HTTP2_INADEQUATE_TRANSPORT_SECURITY',
-      'Go: http2: TLS connection\'s cipher suite … is blacklisted / Connection error: INADEQUATE_SECURITY',
-      'curl: (16) Error in the HTTP2 framing layer (GOAWAY INADEQUATE_SECURITY)',
-      'Firefox: NS_ERROR_NET_INADEQUATE_SECURITY',
-    ],
+    clientsSee: clientsPrint('h2-inadequate-security'),
     fixes: () => [
       { side: 'server', applies: 'nginx', text: 'Prefer ECDHE AEAD suites for TLS 1.2 and enable TLS 1.3.', ...setting('server', ['ssl_protocols TLSv1.2 TLSv1.3;', 'ssl_ciphers ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305:ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384;', 'ssl_prefer_server_ciphers off;']) },
       { side: 'server', applies: 'apache', text: 'Same suites in SSLCipherSuite, with SSLProtocol -all +TLSv1.2 +TLSv1.3.' },
@@ -234,7 +203,7 @@ const CORE_KNOWLEDGE: Partial<Record<Code, Knowledge>> = {
     title: () => 'No HTTP/2 in cleartext: neither prior-knowledge h2c nor Upgrade: h2c',
     explanation: () =>
       'This cleartext port answers HTTP/1.1 only. Neither HTTP/2 with prior knowledge (RFC 9113 §3.3, what gRPC and `curl --http2-prior-knowledge` do) nor `Upgrade: h2c` (what `curl --http2 http://` does) leads to HTTP/2. gRPC clients pointed at it fail with "error reading server preface".',
-    clientsSee: ['gRPC: error reading server preface: http2: frame too large', 'curl --http2-prior-knowledge: (16) Error in the HTTP2 framing layer', 'curl --http2: stays on HTTP/1.1 silently'],
+    clientsSee: clientsPrint('h2c-not-supported'),
     fixes: (v) => [
       { side: 'server', applies: 'nginx', text: 'Serve h2c on the cleartext listener (nginx then answers only HTTP/2 there: keep HTTP/1.1 clients on another port).', ...nginxHttp2(v, false) },
       { side: 'server', applies: 'apache', text: 'Allow h2c (mod_http2).', ...setting('virtualhost', ['Protocols h2c http/1.1', 'H2Upgrade on']) },
@@ -250,7 +219,7 @@ const CORE_KNOWLEDGE: Partial<Record<Code, Knowledge>> = {
     title: () => 'h2c by prior knowledge works, but Upgrade: h2c is not honoured',
     explanation: (v) =>
       `HTTP/2 with prior knowledge works on this cleartext port, but an HTTP/1.1 request with \`Upgrade: h2c\` ${v.detail ?? 'was not switched to HTTP/2'}. RFC 9113 deprecated the Upgrade path, and many servers (Node's http2, Envoy by default, gRPC servers) never implemented it; clients that rely on it (\`curl --http2 http://…\`, Java HttpClient, older OkHttp) stay on HTTP/1.1 or fail.`,
-    clientsSee: ['curl --http2 http://…: no "101 Switching Protocols", HTTP/1.1 used (or an error if the port speaks only HTTP/2)', 'Java HttpClient: falls back to HTTP/1.1'],
+    clientsSee: clientsPrint('h2c-upgrade-unsupported'),
     fixes: () => [
       { side: 'client', applies: 'curl', text: 'Use prior knowledge: curl --http2-prior-knowledge http://…' },
       { side: 'client', applies: 'any', text: 'Use prior-knowledge h2c (gRPC, Go h2c, OkHttp Protocol.H2_PRIOR_KNOWLEDGE) or TLS with ALPN.' },
@@ -263,7 +232,7 @@ const CORE_KNOWLEDGE: Partial<Record<Code, Knowledge>> = {
     title: () => 'The server allows no streams: SETTINGS_MAX_CONCURRENT_STREAMS = 0',
     explanation: () =>
       'The server\'s SETTINGS say MAX_CONCURRENT_STREAMS = 0, so a client may not open a single stream (RFC 9113 §5.1.2). Every request waits or fails. Often a server draining for shutdown, an overload protection, or a misconfigured limit.',
-    clientsSee: ['Requests hang until a timeout', 'Go: http2: client conn not usable', 'gRPC: code = Unavailable / DeadlineExceeded', 'curl: (16) Error in the HTTP2 framing layer'],
+    clientsSee: clientsPrint('h2-no-streams-allowed'),
     fixes: () => [
       { side: 'server', applies: 'nginx', text: 'Set a positive limit.', ...setting('server', ['http2_max_concurrent_streams 128;']) },
       { side: 'server', applies: 'node', text: 'Set settings.maxConcurrentStreams above 0 in http2.createServer options.' },
@@ -275,7 +244,7 @@ const CORE_KNOWLEDGE: Partial<Record<Code, Knowledge>> = {
     title: () => 'The server speaks only HTTP/2: HTTP/1.1 clients fail',
     explanation: (v) =>
       `HTTP/2 works, but an HTTP/1.1 request ${v.detail ?? 'fails'}. Clients without HTTP/2 (older libraries, Python requests, health checkers, some proxies and load balancers) cannot use this endpoint.`,
-    clientsSee: ['curl --http1.1: (35) … no application protocol / empty reply', 'Python requests: ConnectionError / SSLError no_application_protocol', 'Load balancer health checks failing'],
+    clientsSee: clientsPrint('http1-not-supported'),
     fixes: (v) => [
       { side: 'server', applies: 'node', text: 'Accept HTTP/1.1 too.', snippet: NODE_H2 },
       { side: 'server', applies: 'any', text: `If HTTP/1.1 is refused on purpose, answer it with a clear 426 Upgrade Required naming HTTP/2 rather than ${v.url.startsWith('https') ? 'failing the TLS handshake' : 'a binary GOAWAY'}.` },
@@ -286,12 +255,7 @@ const CORE_KNOWLEDGE: Partial<Record<Code, Knowledge>> = {
     title: (v) => `Cleartext HTTP was sent to a TLS port (${v.connect})`,
     explanation: (v) =>
       `This port speaks TLS: ${v.detail ?? 'it answered our ClientHello'}. A cleartext request (http://, h2c) gets a TLS alert, an HTTP 400 "plain HTTP request was sent to HTTPS port", or a closed connection. Use ${v.otherUrl ?? 'https://'}.`,
-    clientsSee: [
-      'curl: (1) Received HTTP/0.9 when not allowed / (52) Empty reply from server',
-      'gRPC: error reading server preface: http2: frame too large (0x150301 …)',
-      'Netty: NotSslRecordException / first bytes 15 03 01 00 02',
-      'nginx: 400 The plain HTTP request was sent to HTTPS port',
-    ],
+    clientsSee: clientsPrint('scheme-http-on-tls-port'),
     fixes: (v) => [
       { side: 'client', applies: 'any', text: `Use ${v.otherUrl ?? 'https://'} (gRPC: transport credentials instead of insecure).` },
       { side: 'server', applies: 'any', text: 'If clients must use cleartext, expose a separate cleartext listener.' },
@@ -302,13 +266,7 @@ const CORE_KNOWLEDGE: Partial<Record<Code, Knowledge>> = {
     title: (v) => `A TLS ClientHello was sent to a cleartext port (${v.connect})`,
     explanation: (v) =>
       `This port speaks cleartext HTTP: ${v.detail ?? 'it answered our ClientHello with HTTP'}. TLS clients then fail with "wrong version number" because the server's answer is not a TLS record. Use ${v.otherUrl ?? 'http://'}, or enable TLS on the server.`,
-    clientsSee: [
-      'curl: (35) OpenSSL/3: error:0A00010B:SSL routines::wrong version number',
-      'Node: ERR_SSL_WRONG_VERSION_NUMBER / ERR_SSL_PACKET_LENGTH_TOO_LONG',
-      'Go: tls: first record does not look like a TLS handshake',
-      'Python: ssl.SSLError: [SSL: WRONG_VERSION_NUMBER]',
-      'Java: javax.net.ssl.SSLException: Unsupported or unrecognized SSL message',
-    ],
+    clientsSee: clientsPrint('scheme-https-on-cleartext-port'),
     fixes: (v) => [
       { side: 'client', applies: 'any', text: `Use ${v.otherUrl ?? 'http://'} for this port, or the server's TLS port (usually 443).` },
       { side: 'server', applies: 'nginx', text: 'Make the listener TLS.', snippet: 'listen 443 ssl;\nssl_certificate /etc/ssl/site.crt;\nssl_certificate_key /etc/ssl/site.key;' },

@@ -4,19 +4,14 @@
  */
 import type { Code } from '../../model/index.js';
 import type { Knowledge } from './types.js';
+import { clientsPrint } from './printed.js';
 
 export const CLIENTS_KNOWLEDGE: Partial<Record<Code, Knowledge>> = {
   'client-handshake-fails': {
     title: (v) => `Some clients cannot connect: ${v.detail ?? 'see the evidence'}`,
     explanation: () =>
       "Each client's own ClientHello (captured from the real client, replayed with fresh key shares) was sent to the server. For the clients named, the handshake is refused, or the HTTP/2 they insist on is: the bisection from that client's parameters names the one the server refuses (cipher suites, groups, TLS versions, signature algorithms, ALPN, SNI). Other clients may work, which is why \"curl works but my app fails\".",
-    clientsSee: [
-      'curl: (35) error:0A000410:SSL routines::sslv3 alert handshake failure',
-      'Chrome: ERR_SSL_VERSION_OR_CIPHER_MISMATCH; ERR_HTTP2_INADEQUATE_TRANSPORT_SECURITY',
-      'Java: javax.net.ssl.SSLHandshakeException: Received fatal alert: handshake_failure',
-      'Go: remote error: tls: handshake failure',
-      'Python: ssl.SSLError: [SSL: SSLV3_ALERT_HANDSHAKE_FAILURE] sslv3 alert handshake failure',
-    ],
+    clientsSee: clientsPrint('client-handshake-fails'),
     fixes: () => [
       { side: 'server', applies: 'any', text: "Offer what the failing clients offer: the parameter named per client (a TLS 1.2 ECDHE-GCM suite, x25519/secp256r1, TLS 1.2 and 1.3). `h2doctor <url> --survey` lists what the server accepts." },
       { side: 'server', applies: 'nginx', text: 'A set every current client shares.', snippet: 'ssl_protocols TLSv1.2 TLSv1.3;\nssl_ciphers ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305;' },
@@ -29,11 +24,7 @@ export const CLIENTS_KNOWLEDGE: Partial<Record<Code, Knowledge>> = {
     title: (v) => `Clients that offer HTTP/2 end on HTTP/1.1: ${v.detail ?? 'see the evidence'}`,
     explanation: () =>
       "These clients offer h2 (ALPN on TLS, prior knowledge or Upgrade: h2c on cleartext) and do not get it: the server chose http/1.1, sent no ALPN, or refused h2c. Browsers and most libraries then quietly speak HTTP/1.1 (slower: one request at a time per connection); clients that need HTTP/2 (gRPC) fail instead.",
-    clientsSee: [
-      'gRPC (grpc-js): 14 UNAVAILABLE: … Protocol error / Received HTTP status code 400',
-      'grpc-go: rpc error: code = Unavailable desc = connection error: desc = "transport: authentication handshake failed: credentials: cannot check peer: missing selected ALPN property"',
-      'curl -v: ALPN: server accepted http/1.1',
-    ],
+    clientsSee: clientsPrint('client-falls-back-to-http1'),
     fixes: () => [
       { side: 'server', applies: 'nginx', text: 'Serve HTTP/2 on the TLS listener (and on cleartext for gRPC by prior knowledge).', snippet: 'listen 443 ssl;\nhttp2 on;   # nginx ≥ 1.25.1 (older: listen 443 ssl http2;)' },
       { side: 'server', applies: 'apache', text: 'Offer h2 in ALPN (mod_http2).', snippet: 'Protocols h2 http/1.1' },

@@ -5,6 +5,7 @@
  */
 import type { Code } from '../../model/codes.js';
 import type { Knowledge, Vars } from './types.js';
+import { clientsPrint } from './printed.js';
 
 const tlsUrl = (v: Vars) => /^(https|wss):/.test(v.url);
 const h2Flag = (v: Vars) => (tlsUrl(v) ? '--http2' : '--http2-prior-knowledge');
@@ -16,11 +17,7 @@ export const H2_FIELDS_KNOWLEDGE: Partial<Record<Code, Knowledge>> = {
     title: (v) => `The HTTP/2 response carries a connection-specific field (${v.detail ?? 'Connection/Upgrade'}): clients reset the stream`,
     explanation: (v) =>
       `HTTP/2 has no hop-by-hop fields: RFC 9113 §8.2.2 forbids Connection, Proxy-Connection, Keep-Alive, Transfer-Encoding and Upgrade (and TE other than "trailers") in HTTP/2 messages, and a response carrying one is malformed. This one carries ${v.detail ?? 'such a field'}. Strict clients (curl/nghttp2, Node, Safari, Go) reset the stream with PROTOCOL_ERROR and the request fails, while lenient ones (browsers over HTTP/1.1, wget) work, so it looks intermittent. The usual source is a reverse proxy that copies a backend's HTTP/1.1 header into its HTTP/2 answer: nginx before 1.25 passes a backend's \`Upgrade: h2,h2c\` (Apache mod_http2 advertises h2c this way) straight through.`,
-    clientsSee: [
-      'curl: (92) HTTP/2 stream 1 was not closed cleanly: PROTOCOL_ERROR (err 1)',
-      'nghttp: [ERROR] Invalid HTTP header field was received: frame type: 1, stream: 13, name: [upgrade], value: [h2,h2c]',
-      'Node http2: ERR_HTTP2_STREAM_ERROR: Stream closed with error code NGHTTP2_PROTOCOL_ERROR',
-    ],
+    clientsSee: clientsPrint('h2-connection-specific-header'),
     fixes: (v) => {
       const field = (v.detail ?? 'upgrade').split(',')[0]!.trim();
       const Field = field.replace(/(^|-)([a-z])/g, (_m, a: string, b: string) => a + b.toUpperCase());

@@ -4,6 +4,7 @@
  */
 import type { Code } from '../../model/codes.js';
 import type { Knowledge, Vars } from './types.js';
+import { clientsPrint } from './printed.js';
 
 const nghttp = (v: Vars) => `nghttp -nv ${v.url}`;
 const curlH2 = (v: Vars) => `curl -sv ${v.url.startsWith('http:') ? '--http2-prior-knowledge' : '--http2'} -o /dev/null${v.resolve} ${v.url}`;
@@ -14,11 +15,7 @@ export const SESSION_KNOWLEDGE: Partial<Record<Code, Knowledge>> = {
     title: (v) => `The server's HTTP/2 frames break RFC 9113${v.detail ? `: ${short(v.detail)}` : ''}`,
     explanation: (v) =>
       `HTTP/2 was agreed and the server sent frames, but one of them breaks a rule of RFC 9113 or RFC 7541 (${v.detail ?? 'see the evidence'}). A client must treat this as a connection or stream error and gives up on the request: no response reaches the application, whatever the server meant to send.`,
-    clientsSee: [
-      'curl: (92) HTTP/2 stream 1 was not closed cleanly: PROTOCOL_ERROR (err 1)',
-      'curl: (52) Empty reply from server',
-      'curl: (56) h2_process_pending_input: nghttp2_session_mem_recv() returned -902:The user callback function failed',
-    ],
+    clientsSee: clientsPrint('h2-protocol-error'),
     fixes: () => [
       { side: 'server', applies: 'any', text: 'A bug in the server\'s (or its proxy\'s) HTTP/2 layer: the evidence names the frame and the rule. Upgrade the HTTP/2 implementation, or turn HTTP/2 off on the listener until it is fixed.' },
       { side: 'client', applies: 'any', text: 'Nothing to fix on the client; as a stop-gap, force HTTP/1.1 (curl --http1.1, ALPN http/1.1 only).' },
@@ -29,11 +26,7 @@ export const SESSION_KNOWLEDGE: Partial<Record<Code, Knowledge>> = {
     title: (v) => `The server floods the HTTP/2 connection${v.detail ? `: ${short(v.detail)}` : ''}`,
     explanation: (v) =>
       `Instead of answering the request the server sent a flood (${v.detail ?? 'see the evidence'}). Control frames and empty frames cost the peer work without progress; RFC 9113 §10.5 lets a client cap them and close the connection, which hardened clients do (the Rapid Reset CVE-2023-44487 and CONTINUATION flood CVE-2024-27316 class). The request gets no response.`,
-    clientsSee: [
-      'curl: (56) h2_process_pending_input: nghttp2_session_mem_recv() returned -904:Flooding was detected in this HTTP/2 session, and it must be closed',
-      'curl: (56) h2_process_pending_input: nghttp2_session_mem_recv() returned -905:Too many CONTINUATION frames following a HEADER frame',
-      'curl: (28) Operation timed out after 3000 milliseconds with 0 bytes received',
-    ],
+    clientsSee: clientsPrint('h2-flood'),
     fixes: () => [
       { side: 'server', applies: 'any', text: 'Find what emits the frames (a keep-alive PING loop, a SETTINGS re-send loop, a proxy relaying resets) in the server or the proxy in front of it, and upgrade past the advisories of 2023–2024 for HTTP/2 floods.' },
       { side: 'network', applies: 'any', text: 'If a middlebox or attacker injects the frames, the connection is not under the server\'s control: check the path (proxy, load balancer).' },
@@ -44,7 +37,7 @@ export const SESSION_KNOWLEDGE: Partial<Record<Code, Knowledge>> = {
     title: (v) => `HTTP/2 connects, but the request gets no response${v.detail ? ` (${short(v.detail)})` : ''}`,
     explanation: (v) =>
       `HTTP/2 was negotiated and the server sent its SETTINGS, so clients pick HTTP/2; but the request on stream 1 got no final response (${v.detail ?? 'nothing before the deadline'}). Clients hang until their own timeout or fail with a stream error: HTTP/2 is broken on this server even though it is advertised.`,
-    clientsSee: ['curl: (28) Operation timed out after 3000 milliseconds with 0 bytes received'],
+    clientsSee: clientsPrint('h2-no-response'),
     fixes: () => [
       { side: 'server', applies: 'any', text: 'The HTTP/2 layer accepts the connection but does not hand the request to the application (or its answer never comes back): check the server log for the request, the upstream it proxies to, and its HTTP/2 stream limits.' },
       { side: 'client', applies: 'any', text: 'As a stop-gap, force HTTP/1.1 to this server.' },
@@ -55,7 +48,7 @@ export const SESSION_KNOWLEDGE: Partial<Record<Code, Knowledge>> = {
     title: (v) => `No valid WebSocket after its 101${v.detail ? `: ${short(v.detail)}` : ''}`,
     explanation: (v) =>
       `The WebSocket handshake succeeded (101 with a correct Sec-WebSocket-Accept), but what came after it is not valid RFC 6455 framing (${v.detail ?? 'see the evidence'}). Clients close the connection with 1002 (protocol error) or 1009 (message too big); the application never gets a message.`,
-    clientsSee: ['Chrome: WebSocket connection failed: One or more reserved bits are on / Invalid frame header', 'Python websockets: ProtocolError / PayloadTooBig', 'Node ws: Invalid WebSocket frame'],
+    clientsSee: clientsPrint('websocket-protocol-error'),
     fixes: () => [
       { side: 'server', applies: 'any', text: 'After the 101 the server (or a proxy that does not understand the upgrade) must relay WebSocket frames unchanged; check that nothing in the path rewrites or buffers the connection, and that the server answers a ping with a pong.' },
     ],

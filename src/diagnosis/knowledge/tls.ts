@@ -7,6 +7,7 @@ import type { Fix } from '../../model/index.js';
 import type { Code } from '../../model/codes.js';
 import type { Knowledge, Vars } from './types.js';
 import { nginxListen, setting } from './server.js';
+import { clientsPrint } from './printed.js';
 
 const ossl = (v: Vars, extra: string) => `openssl s_client -connect ${v.connect}${v.servername} -alpn h2 ${extra}</dev/null 2>&1 | grep -aE 'Protocol|Cipher|alert|Verify|subject|issuer|ALPN'`;
 const curl = (v: Vars, extra = '') => `curl -sv --http2${extra} -o /dev/null${v.resolve} ${v.url}`;
@@ -64,13 +65,7 @@ export const TLS_KNOWLEDGE: Partial<Record<Code, Knowledge>> = {
     title: () => 'The server answered the ClientHello with something that is not a usable TLS handshake',
     explanation: (v) =>
       `Our ClientHello was answered with ${v.detail ?? 'bytes that are not TLS'}. No TLS client can go on from there. Usually the port is not the TLS service (another protocol, a TLS multiplexer such as sslh routing to the wrong backend), a broken or overloaded TLS terminator, or a middlebox that mangles the handshake.`,
-    clientsSee: [
-      'curl: (35) OpenSSL/3: error:0A00010B:SSL routines::wrong version number / record layer failure',
-      'OpenSSL: packet length too long / record layer failure',
-      'Node: ERR_SSL_WRONG_VERSION_NUMBER / ERR_SSL_PACKET_LENGTH_TOO_LONG / timeout',
-      'Go: tls: first record does not look like a TLS handshake / tls: oversized record received',
-      'Java: javax.net.ssl.SSLException: Unsupported or unrecognized SSL message',
-    ],
+    clientsSee: clientsPrint('tls-malformed-response'),
     fixes: () => [
       { side: 'client', applies: 'any', text: 'Check the host and port: the bytes in the evidence tell what really answers there.' },
       { side: 'server', applies: 'any', text: 'Check what listens on the port (ss -ltnp) and, behind a multiplexer or load balancer, which backend it routes TLS to.' },
@@ -82,13 +77,7 @@ export const TLS_KNOWLEDGE: Partial<Record<Code, Knowledge>> = {
     title: (v) => `The server aborted the TLS handshake: ${v.detail ?? 'alert'}`,
     explanation: (v) =>
       `Our ClientHello (Node's: TLS 1.2–1.3, ALPN h2/http/1.1, SNI ${v.servername ? 'set' : 'off'}) was answered with the TLS alert ${v.detail ?? ''}. The raw hellos that vary one parameter at a time did not pin it on the version, the cipher suites or the groups; the alert alone cannot say more, because a cipher, version, group, signature algorithm, SNI or ALPN mismatch all produce handshake_failure (40).`,
-    clientsSee: [
-      'OpenSSL/BoringSSL: SSLV3_ALERT_HANDSHAKE_FAILURE … SSL alert number 40',
-      'Node: ERR_SSL_SSLV3_ALERT_HANDSHAKE_FAILURE',
-      'Go: remote error: tls: handshake failure',
-      'Java: Received fatal alert: handshake_failure',
-      'Python: [SSL: SSLV3_ALERT_HANDSHAKE_FAILURE] sslv3 alert handshake failure',
-    ],
+    clientsSee: clientsPrint('tls-handshake-alert'),
     fixes: (v) => [...modernServer(v).slice(0, 2), { side: 'client', applies: 'any', text: 'Compare what the client offers (openssl s_client -msg, Wireshark) with what the server accepts; h2doctor --survey lists the server side.' }],
     reproduce: (v) => [ossl(v, '-tls1_2 '), ossl(v, '-tls1_3 '), `h2doctor ${v.url} --survey -v`],
   },
@@ -98,14 +87,7 @@ export const TLS_KNOWLEDGE: Partial<Record<Code, Knowledge>> = {
       v.detail?.includes('no cipher suite at all')
         ? `The server accepts no cipher suite at all${v.detail.includes('without SNI') ? ` for ${v.sniName ?? v.host}: every hello naming it is refused with handshake_failure (40), even one offering every suite, group and signature scheme from TLS 1.0 to 1.3, while the same hello without SNI is accepted by the server's default settings. So the server applies its own TLS settings to this name (a site's tls block, a virtual host's cipher list), and under them no client can connect` : ': every hello is refused with handshake_failure (40), even one offering every suite, group and signature scheme from TLS 1.0 to 1.3, with and without SNI. So no client can connect'}, and the mistake is on the server: almost always its certificate's key type fits none of its enabled suites. An ECDSA certificate needs ECDHE-ECDSA-* suites, an RSA certificate ECDHE-RSA-* (or plain RSA) suites; a cipher list copied for the other key type (e.g. only ECDHE-RSA-* with an ECDSA key) leaves nothing, and without TLS 1.3 (whose suites do not depend on the key type) every handshake fails. The server's error log says "no shared cipher".`
         : `With every other parameter as wide as possible the server accepts a hello, and refuses it as soon as only Node's cipher suites are offered: ${v.detail ?? ''}. Modern clients (Node, Go, browsers, curl with OpenSSL 3) no longer offer legacy suites (CBC without ECDHE, 3DES, RC4, Camellia…), and HTTP/2 forbids most of them anyway (RFC 9113 Appendix A).`,
-    clientsSee: [
-      'curl: (35) OpenSSL/3.0.19: error:0A000410:SSL routines::sslv3 alert handshake failure',
-      'openssl s_client: error:0A000410:SSL routines:ssl3_read_bytes:sslv3 alert handshake failure … SSL alert number 40',
-      'Node: ERR_SSL_SSLV3_ALERT_HANDSHAKE_FAILURE',
-      'Go: remote error: tls: handshake failure',
-      'Java: Received fatal alert: handshake_failure',
-      'server log (OpenSSL): no shared cipher',
-    ],
+    clientsSee: clientsPrint('tls-no-shared-cipher'),
     fixes: (v) => [
       ...(v.detail?.includes('no cipher suite at all')
         ? [
@@ -126,7 +108,7 @@ export const TLS_KNOWLEDGE: Partial<Record<Code, Knowledge>> = {
   'tls-no-shared-group': {
     title: () => 'No key-exchange group in common with the server',
     explanation: (v) => `The server accepts the widest hello but refuses it once only Node's groups (x25519, P-256, P-384, P-521, x448, ffdhe…) are offered: ${v.detail ?? ''}. The server's curve list (ssl_ecdh_curve, SSLOpenSSLConfCmd Curves, ecdhCurve) names only groups current clients do not send.`,
-    clientsSee: ['Node: ERR_SSL_SSLV3_ALERT_HANDSHAKE_FAILURE', 'Go: remote error: tls: handshake failure', 'curl: (35) … alert handshake failure', 'server log (OpenSSL): no suitable key share / no shared groups'],
+    clientsSee: clientsPrint('tls-no-shared-group'),
     fixes: () => [
       { side: 'server', applies: 'nginx', text: 'Offer the common groups.', ...setting('server', ['ssl_ecdh_curve X25519:prime256v1:secp384r1;']) },
       { side: 'server', applies: 'apache', text: 'mod_ssl with OpenSSL ≥ 1.0.2.', snippet: 'SSLOpenSSLConfCmd Curves X25519:prime256v1:secp384r1' },
@@ -142,14 +124,14 @@ export const TLS_KNOWLEDGE: Partial<Record<Code, Knowledge>> = {
   'tls-version-too-old': {
     title: (v) => `The server speaks only ${v.detail ?? 'TLS < 1.2'}: HTTP/2 needs TLS 1.2 or later`,
     explanation: (v) => `Offered every version from TLS 1.0 to 1.3, the server chose ${v.detail ?? 'an old one'}; a server always picks the highest version both sides have, so it has nothing newer. Current clients refuse TLS 1.0/1.1 (RFC 8996), and RFC 9113 §9.2 requires TLS 1.2 or later for HTTP/2.`,
-    clientsSee: ['Node: ERR_SSL_TLSV1_ALERT_PROTOCOL_VERSION or ERR_SSL_UNSUPPORTED_PROTOCOL', 'Go: remote error: tls: protocol version not supported', 'curl: (35) … tlsv1 alert protocol version', 'Java: Received fatal alert: protocol_version', 'Python: [SSL: TLSV1_ALERT_PROTOCOL_VERSION]'],
+    clientsSee: clientsPrint('tls-version-too-old'),
     fixes: (v) => [...modernServer(v), ...CLIENT_VERSION],
     reproduce: (v) => [ossl(v, '-tls1_2 '), `${ossl(v, '-tls1_1 ')}   # (OpenSSL 3 needs -cipher 'DEFAULT@SECLEVEL=0' for TLS 1.0/1.1)`, curl(v, ' --tlsv1.2')],
   },
   'tls12-not-supported': {
     title: () => 'TLS 1.3 only: clients limited to TLS 1.2 fail',
     explanation: () => 'The server refuses a hello that offers TLS 1.2 alone. Clients without TLS 1.3 (Java 8 before 8u261, OpenSSL 1.0.x, older Go, Android < 10, many embedded stacks) cannot connect. Fine if it is a deliberate policy; otherwise enable TLS 1.2 as well.',
-    clientsSee: ['OpenSSL 1.0.x / 1.1.0: tlsv1 alert protocol version', 'Java 8: Received fatal alert: protocol_version', 'Go < 1.12: remote error: tls: protocol version not supported'],
+    clientsSee: clientsPrint('tls12-not-supported'),
     fixes: (v) => [
       { side: 'server', applies: 'nginx', text: 'Add TLS 1.2.', ...setting('server', [NGINX_TLS12_13]) },
       { side: 'server', applies: 'apache', text: 'Add TLS 1.2.', ...setting('virtualhost', [APACHE_TLS12_13]) },
@@ -163,7 +145,7 @@ export const TLS_KNOWLEDGE: Partial<Record<Code, Knowledge>> = {
   'tls13-not-supported': {
     title: () => 'No TLS 1.3: clients that require it fail',
     explanation: () => 'Offered TLS 1.3 and 1.2, the server chose TLS 1.2, so it has no TLS 1.3 (RFC 8446 §4.2.1: a server picks the highest version both sides support). Clients configured for TLS 1.3 only fail, and every handshake costs an extra round trip.',
-    clientsSee: ['Node (minVersion TLSv1.3): ERR_SSL_TLSV1_ALERT_PROTOCOL_VERSION', 'Go (MinVersion TLS13): remote error: tls: protocol version not supported', 'curl --tlsv1.3: (35) … alert protocol version'],
+    clientsSee: clientsPrint('tls13-not-supported'),
     fixes: (v) => [
       { side: 'server', applies: 'nginx', text: 'Enable TLS 1.3 (nginx ≥ 1.13 with OpenSSL ≥ 1.1.1).', ...setting('server', [NGINX_TLS12_13]) },
       { side: 'server', applies: 'apache', text: 'Enable TLS 1.3 (Apache ≥ 2.4.37 with OpenSSL ≥ 1.1.1).', ...setting('virtualhost', [APACHE_TLS12_13]) },
@@ -178,12 +160,7 @@ export const TLS_KNOWLEDGE: Partial<Record<Code, Knowledge>> = {
     title: (v) => `DHE suites use weak Diffie-Hellman parameters (${v.detail ?? 'below 2048 bits'})`,
     explanation: (v) =>
       `The server signs a Diffie-Hellman prime of ${v.detail ?? 'fewer than 2048 bits'} for its DHE suites. Primes this small are within reach of precomputation (Logjam, 2015): a well-funded attacker can break the key exchange of recorded sessions. Browsers stopped accepting DH below 1024 bits long ago, Java and OpenSSL at security level 2 refuse below 2048 bits, so stricter clients fail the handshake where older ones succeed. Use a 2048-bit (or larger) group, or drop DHE and keep ECDHE and TLS 1.3.`,
-    clientsSee: [
-      'OpenSSL ≥ 3 (SECLEVEL 2): error:0A00018A:SSL routines::dh key too small',
-      'Node: Error: 140…:error:0A00018A:SSL routines::dh key too small (ERR_SSL_DH_KEY_TOO_SMALL)',
-      'Java: javax.net.ssl.SSLHandshakeException: DHPublicKey does not comply to algorithm constraints',
-      'testssl.sh: LOGJAM (CVE-2015-4000) … VULNERABLE (NOT ok): common prime … (1024 bits)',
-    ],
+    clientsSee: clientsPrint('tls-weak-dh-params'),
     fixes: () => [
       { side: 'server', applies: 'nginx', text: 'Generate 2048-bit parameters (`openssl dhparam -out /etc/nginx/dhparam.pem 2048`) and point ssl_dhparam at them, or drop the DHE suites.', snippet: 'ssl_dhparam /etc/nginx/dhparam.pem;   # openssl dhparam -out /etc/nginx/dhparam.pem 2048' },
       { side: 'server', applies: 'apache', text: 'mod_ssl ≥ 2.4.8 picks parameters from the key size; a custom file overrides it: append 2048-bit parameters to the certificate file, or drop DHE.', snippet: 'openssl dhparam 2048 >> /etc/ssl/site/cert.pem\n# or: SSLOpenSSLConfCmd DHParameters "/etc/ssl/dhparam.pem"' },
@@ -196,7 +173,7 @@ export const TLS_KNOWLEDGE: Partial<Record<Code, Knowledge>> = {
   'tls-legacy-version-enabled': {
     title: (v) => `Deprecated TLS versions still accepted: ${v.detail ?? 'TLS 1.0/1.1'}`,
     explanation: (v) => `A hello offering only TLS 1.0 and 1.1 is accepted (${v.detail ?? ''}). RFC 8996 deprecates both; HTTP/2 cannot use them, and keeping them enabled exposes clients to downgrade attacks and fails compliance scans (PCI DSS).`,
-    clientsSee: ['Scanners: "TLS 1.0 offered (deprecated)"', 'No client error: modern clients simply negotiate TLS 1.2/1.3'],
+    clientsSee: clientsPrint('tls-legacy-version-enabled'),
     fixes: () => [
       { side: 'server', applies: 'nginx', text: 'Drop TLSv1 and TLSv1.1.', ...setting('server', [NGINX_TLS12_13]) },
       { side: 'server', applies: 'apache', text: 'Drop TLSv1 and TLSv1.1.', ...setting('virtualhost', [APACHE_TLS12_13]) },
@@ -209,7 +186,7 @@ export const TLS_KNOWLEDGE: Partial<Record<Code, Knowledge>> = {
   'tls-sni-required': {
     title: (v) => `The server needs SNI: without it the handshake is ${v.detail?.startsWith('refused') ? 'refused' : 'served another certificate'}`,
     explanation: (v) => `With SNI ${v.host} the handshake works; without SNI ${v.detail ?? 'it does not'}. Clients that send no SNI — connections by IP address, some health checkers, old Java/Python/Android stacks, gRPC with a custom authority — fail or see the wrong certificate.`,
-    clientsSee: ['curl https://IP/: (35) … alert handshake failure, or SSL: no alternative certificate subject name matches', 'Java 6 / Python 2.7.8-: handshake_failure', 'Load balancer health checks by IP: TLS failures'],
+    clientsSee: clientsPrint('tls-sni-required'),
     fixes: (v) => [
       { side: 'server', applies: 'nginx', text: 'Make this site the default server, so SNI-less hellos get its certificate.', snippet: `server {\n  listen 443 ssl default_server;\n  server_name ${v.host};\n  …\n}` },
       { side: 'server', applies: 'apache', text: 'The first virtual host on *:443 answers SNI-less clients; put this site first.', snippet: `<VirtualHost *:443>\n  ServerName ${v.host}\n  …\n</VirtualHost>` },
@@ -226,9 +203,7 @@ export const TLS_KNOWLEDGE: Partial<Record<Code, Knowledge>> = {
       v.detail?.startsWith('every request answered')
         ? `The server sends a CertificateRequest, lets the handshake finish without a client certificate, and then refuses every request: ${v.detail}. nginx with ssl_verify_client on does this ("400 No required SSL certificate was sent"): the TLS layer looks healthy, and the failure shows up as an HTTP error. Clients must present a certificate the server's CA list accepts.`
         : `The server sends a CertificateRequest and aborts (${v.detail ?? 'alert'}) when the client has no certificate to send. Under TLS 1.3 the client finishes its side first, so the failure shows up only at the first read, often as a confusing "connection closed" or "certificate required" error in the HTTP layer.`,
-    clientsSee: [
-      'curl (nginx ssl_verify_client on): < HTTP/2 400 … <title>400 No required SSL certificate was sent</title>',
-      'Node: ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED or ERR_SSL_SSLV3_ALERT_HANDSHAKE_FAILURE', 'Go: remote error: tls: certificate required', 'curl: (56) OpenSSL SSL_read: … alert certificate required', 'Java: Received fatal alert: bad_certificate', 'gRPC: code = Unavailable desc = connection closed'],
+    clientsSee: clientsPrint('tls-client-cert-required'),
     fixes: () => [
       { side: 'client', applies: 'node', text: 'Present the client certificate.', snippet: "tls.connect({ host, port, cert: fs.readFileSync('client.pem'), key: fs.readFileSync('client-key.pem') });" },
       { side: 'client', applies: 'python', text: 'Load the client certificate into the context.', snippet: "ctx.load_cert_chain('client.pem', 'client-key.pem')" },
@@ -244,13 +219,7 @@ export const TLS_KNOWLEDGE: Partial<Record<Code, Knowledge>> = {
     title: (v) => `The server has no certificate for ${v.sniName ?? v.host}${v.detail?.includes('unrecognized_name') ? ': it refuses the name with unrecognized_name (112)' : ''}`,
     explanation: (v) =>
       `The server does not know the name sent in SNI: ${v.detail ?? v.host}. It answers with the TLS alert unrecognized_name (112, RFC 6066 §3), or serves its default site's certificate, which does not cover the name. This is not a cipher or version problem: the name is missing from the server's configuration (server_name / ServerName / a crt for it), or DNS points this name at a server that does not host it. nginx sends 112 from a default server with ssl_reject_handshake on, HAProxy from a bind with strict-sni; Apache and others send a warning 112 and go on with their default certificate. If you know the name the server is configured for, diagnose it with --sni <that name> (curl: --connect-to), to confirm.`,
-    clientsSee: [
-      'curl: (35) OpenSSL/3.0.19: error:0A000458:SSL routines::tlsv1 unrecognized name',
-      'openssl s_client: error:0A000458:SSL routines:ssl3_read_bytes:tlsv1 unrecognized name … SSL alert number 112',
-      'Java: handshake alert: unrecognized_name',
-      'Node: ERR_SSL_TLSV1_UNRECOGNIZED_NAME, or ERR_TLS_CERT_ALTNAME_INVALID',
-      'Go: remote error: tls: unrecognized name',
-    ],
+    clientsSee: clientsPrint('tls-sni-unknown-name'),
     fixes: (v) => {
       const name = v.sniName ?? v.host;
       return [
@@ -268,7 +237,7 @@ export const TLS_KNOWLEDGE: Partial<Record<Code, Knowledge>> = {
   'cert-hostname-mismatch': {
     title: (v) => `The certificate does not cover ${v.host}`,
     explanation: (v) => `The certificate the server sends for ${v.host} lists other names in its subjectAltName. Every client rejects it (RFC 9110 §4.3.4 / RFC 6125); HTTP/2 connection coalescing also relies on it.`,
-    clientsSee: ["Node: ERR_TLS_CERT_ALTNAME_INVALID: Hostname/IP does not match certificate's altnames", 'curl: (60) SSL: no alternative certificate subject name matches target host name', 'Go: x509: certificate is valid for other.example, not HOST', 'Java: No subject alternative DNS name matching HOST found', 'Python: certificate verify failed: Hostname mismatch'],
+    clientsSee: clientsPrint('cert-hostname-mismatch'),
     fixes: (v) => [
       ...CERT_SERVER(`Issue a certificate whose subjectAltName includes ${v.host} (or a wildcard covering it).`).slice(0, 3),
       { side: 'server', applies: 'certbot', text: 'Add the name to the certificate.', snippet: `certbot certonly --expand -d ${v.host} -d other.names.example` },
@@ -279,7 +248,7 @@ export const TLS_KNOWLEDGE: Partial<Record<Code, Knowledge>> = {
   'cert-expired': {
     title: (v) => `The certificate expired${v.detail ? ` (notAfter ${v.detail})` : ''}`,
     explanation: () => 'The certificate\'s notAfter is in the past by the local clock. Every client refuses it. Renewal automation (certbot, acme.sh, Caddy, cert-manager) has stopped, or the server was not reloaded after a renewal.',
-    clientsSee: ['Node: CERT_HAS_EXPIRED', 'curl: (60) SSL certificate problem: certificate has expired', 'Go: x509: certificate has expired or is not yet valid', 'Java: PKIX path validation failed: … validity check failed', 'Python: certificate verify failed: certificate has expired'],
+    clientsSee: clientsPrint('cert-expired'),
     fixes: () => [
       { side: 'server', applies: 'certbot', text: 'Renew and reload.', snippet: 'certbot renew && systemctl reload nginx' },
       ...CERT_SERVER('Install the renewed certificate and reload the server.'),
@@ -290,7 +259,7 @@ export const TLS_KNOWLEDGE: Partial<Record<Code, Knowledge>> = {
   'cert-not-yet-valid': {
     title: (v) => `The certificate is not valid yet${v.detail ? ` (notBefore ${v.detail})` : ''}`,
     explanation: () => 'The certificate\'s notBefore is in the future by the local clock: either the local clock is behind (check clock-skew), or the certificate was issued with a start date ahead of time.',
-    clientsSee: ['Node: CERT_NOT_YET_VALID', 'curl: (60) SSL certificate problem: certificate is not yet valid', 'Go: x509: certificate has expired or is not yet valid', 'Java: CertificateNotYetValidException'],
+    clientsSee: clientsPrint('cert-not-yet-valid'),
     fixes: () => [
       { side: 'client', applies: 'any', text: 'Fix the local clock (NTP: timedatectl set-ntp true; chronyc tracking).', snippet: 'timedatectl set-ntp true && timedatectl status' },
       ...CERT_SERVER('Issue the certificate with a notBefore in the past (CAs backdate by an hour).').slice(0, 2),
@@ -300,21 +269,21 @@ export const TLS_KNOWLEDGE: Partial<Record<Code, Knowledge>> = {
   'cert-untrusted': {
     title: (v) => `The certificate chain is not trusted: ${v.detail ?? 'unknown CA'}`,
     explanation: () => 'The chain does not lead to a root in the trust store (the system store, or the one given with --cacert): a self-signed certificate, a private CA the client does not know, or an inspection proxy\'s CA.',
-    clientsSee: ['Node: DEPTH_ZERO_SELF_SIGNED_CERT / SELF_SIGNED_CERT_IN_CHAIN / UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'curl: (60) SSL certificate problem: self-signed certificate', 'Go: x509: certificate signed by unknown authority', 'Java: PKIX path building failed: unable to find valid certification path', 'Python: certificate verify failed: self-signed certificate'],
+    clientsSee: clientsPrint('cert-untrusted'),
     fixes: () => [...CERT_SERVER('Use a certificate from a public CA (e.g. Let\'s Encrypt) for public clients.').slice(0, 2), ...CLIENT_CA],
     reproduce: (v) => [`curl -sv -o /dev/null${v.resolve} ${v.url}`, show(v)],
   },
   'cert-chain-incomplete': {
     title: () => 'The server does not send its intermediate certificate',
     explanation: (v) => `The server sends the leaf alone; its issuer (${v.detail ?? 'an intermediate CA'}) is neither sent nor in the trust store, so the chain cannot be built. Browsers often hide this (they cache intermediates or fetch them via AIA); curl, Node, Go, Python, Java and gRPC do not.`,
-    clientsSee: ['Node: UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'curl: (60) SSL certificate problem: unable to get local issuer certificate', 'Go: x509: certificate signed by unknown authority', 'Java: PKIX path building failed', 'Python: certificate verify failed: unable to get local issuer certificate'],
+    clientsSee: clientsPrint('cert-chain-incomplete'),
     fixes: () => CERT_SERVER('Serve the full chain (fullchain.pem, not cert.pem).'),
     reproduce: (v) => [`openssl s_client -connect ${v.connect}${v.servername} -showcerts </dev/null 2>/dev/null | grep -E '^ *[0-9] s:|i:'`, curl(v)],
   },
   'clock-skew': {
     title: (v) => `The local clock and the server's disagree: ${v.detail ?? 'more than 5 minutes'}`,
     explanation: () => 'The server\'s Date header and the local clock differ by more than 5 minutes. A wrong clock makes valid certificates look expired or not yet valid, and breaks OCSP, tokens and caches. Which side is wrong: compare both with an NTP source.',
-    clientsSee: ['CERT_NOT_YET_VALID / CERT_HAS_EXPIRED on one machine only', 'JWT: "iat/nbf in the future"'],
+    clientsSee: clientsPrint('clock-skew'),
     fixes: () => [
       { side: 'client', applies: 'any', text: 'Sync the local clock.', snippet: 'timedatectl set-ntp true && chronyc tracking' },
       { side: 'server', applies: 'any', text: 'Sync the server clock (chrony / systemd-timesyncd), or fix a proxy that rewrites Date.', snippet: 'timedatectl set-ntp true' },

@@ -4,6 +4,7 @@
  */
 import type { Code } from '../../model/codes.js';
 import type { Knowledge, Vars } from './types.js';
+import { clientsPrint } from './printed.js';
 
 const wsUrl = (v: Vars) => v.url.replace(/^http/, 'ws');
 const curlWs = (v: Vars) =>
@@ -38,7 +39,7 @@ export const UPGRADE_KNOWLEDGE: Partial<Record<Code, Knowledge>> = {
     title: (v) => `HTTP/1.1 requests to ${v.host} are refused with 426: the server requires HTTP/2${v.detail ? ` (${v.detail})` : ''}`,
     explanation: () =>
       'The server answers HTTP/1.1 with 426 Upgrade Required, naming HTTP/2 in its Upgrade field. Clients that negotiate HTTP/2 (browsers, curl over https, Go, gRPC) are fine; HTTP/1.1-only clients fail: old SDKs, Python requests, Java HttpURLConnection, some proxies and load balancers that speak HTTP/1.1 to the origin. Over TLS the switch happens by reconnecting with ALPN h2, not inside the same connection.',
-    clientsSee: ['HTTP/1.1 426 Upgrade Required (Upgrade: HTTP/2.0)', 'Python requests: 426 Client Error: Upgrade Required', 'Java HttpURLConnection: Server returned HTTP response code: 426', 'curl --http1.1: < HTTP/1.1 426 Upgrade Required'],
+    clientsSee: clientsPrint('upgrade-required-h2'),
     fixes: () => [
       { side: 'client', applies: 'python', text: 'Use an HTTP/2 client: httpx with http2=True (pip install "httpx[http2]").', snippet: `httpx.Client(http2=True).get(url)` },
       { side: 'client', applies: 'java', text: 'Use java.net.http.HttpClient (HTTP/2 by default) instead of HttpURLConnection.', snippet: 'HttpClient.newBuilder().version(HttpClient.Version.HTTP_2).build()' },
@@ -51,7 +52,7 @@ export const UPGRADE_KNOWLEDGE: Partial<Record<Code, Knowledge>> = {
     title: (v) => `The server refuses cleartext with 426 and asks for TLS (${v.detail ?? 'Upgrade: TLS'})`,
     explanation: () =>
       'The request was answered 426 Upgrade Required with Upgrade naming TLS (RFC 2817): the server serves only encrypted connections, or only a minimum TLS version. Almost no client implements the in-band upgrade to TLS; in practice the fix is to use https:// (and TLS 1.2 or newer: TLS 1.0/1.1 are deprecated by RFC 8996).',
-    clientsSee: ['HTTP/1.1 426 Upgrade Required (Upgrade: TLS/1.2, HTTP/1.1)', 'old SDKs limited to TLS 1.0/1.1: 426 or a handshake failure'],
+    clientsSee: clientsPrint('upgrade-required-tls'),
     fixes: (v) => [
       { side: 'client', applies: 'any', text: `Use ${v.otherUrl ?? 'https://'} instead of the cleartext URL.` },
       { side: 'client', applies: 'python', text: 'Require TLS 1.2 or newer in the client.', snippet: 'ctx = ssl.create_default_context(); ctx.minimum_version = ssl.TLSVersion.TLSv1_2' },
@@ -63,7 +64,7 @@ export const UPGRADE_KNOWLEDGE: Partial<Record<Code, Knowledge>> = {
     title: (v) => `${v.url} is a WebSocket endpoint: plain requests get 426`,
     explanation: () =>
       'A plain GET was answered 426 Upgrade Required with Upgrade: websocket. The endpoint only speaks WebSocket (RFC 6455): a client must send an opening handshake (Upgrade: websocket, Connection: Upgrade, Sec-WebSocket-Key, Sec-WebSocket-Version: 13). h2doctor tried that handshake itself; its result is in the evidence. If your client sends the handshake and still gets 426, something on the way strips the upgrade.',
-    clientsSee: ['HTTP/1.1 426 Upgrade Required (Upgrade: websocket)', 'browser fetch(): status 426', 'curl: < HTTP/1.1 426 Upgrade Required'],
+    clientsSee: clientsPrint('upgrade-required-websocket'),
     fixes: (v) => [
       { side: 'client', applies: 'any', text: `Connect with a WebSocket client to ${wsUrl(v)} instead of an HTTP client.`, snippet: `const ws = new WebSocket('${wsUrl(v)}');` },
       { side: 'server', applies: 'any', text: 'Answer the 426 with a short Problem Details body naming the WebSocket URL, so HTTP clients learn what to do.' },
@@ -74,7 +75,7 @@ export const UPGRADE_KNOWLEDGE: Partial<Record<Code, Knowledge>> = {
     title: () => '426 Upgrade Required without an Upgrade field',
     explanation: () =>
       'The server answered 426 but did not say what to upgrade to. RFC 9110 §15.5.22 requires a 426 to carry an Upgrade field naming the acceptable protocols (HTTP/2.0, TLS/1.2, websocket…), and §7.8 requires Connection: Upgrade with it. Without it, clients and people cannot tell whether to switch to HTTP/2, TLS or WebSocket. (Over HTTP/2 a 426 cannot carry Upgrade, RFC 9113 §8.2.2; h2doctor does not report those.)',
-    clientsSee: ['HTTP/1.1 426 Upgrade Required (no Upgrade header)', 'generic "426 Client Error" with no hint'],
+    clientsSee: clientsPrint('upgrade-header-missing'),
     fixes: () => [
       { side: 'server', applies: 'node', text: 'Send a complete 426 (Upgrade, Connection: Upgrade, Problem Details): h2doctor/server does it.', snippet: NODE_426 },
       { side: 'server', applies: 'nginx', text: 'In nginx, add the field to the 426 yourself.', snippet: 'add_header Upgrade "HTTP/2.0" always;\nadd_header Connection "Upgrade" always;\nreturn 426;' },
@@ -85,7 +86,7 @@ export const UPGRADE_KNOWLEDGE: Partial<Record<Code, Knowledge>> = {
     title: (v) => `The 426 has no machine-readable explanation${v.detail ? ` (${v.detail})` : ''}`,
     explanation: () =>
       'The 426 body is not RFC 9457 Problem Details (Content-Type: application/problem+json). A Problem Details body lets SDKs and people see what is required, until when, and where the migration guide is: type, title, status, detail, instance, plus members such as migration_guide and deadline.',
-    clientsSee: ['an HTML or plain-text error page where a client expected JSON', 'SDK errors that show only "426"'],
+    clientsSee: clientsPrint('upgrade-problem-details-missing'),
     fixes: () => [
       { side: 'server', applies: 'any', text: 'Answer 426 with an application/problem+json body carrying a migration link and the deadline.', snippet: PROBLEM_BODY },
       { side: 'server', applies: 'node', text: 'h2doctor/server builds this response.', snippet: NODE_426 },
@@ -96,12 +97,7 @@ export const UPGRADE_KNOWLEDGE: Partial<Record<Code, Knowledge>> = {
     title: (v) => `An intermediary drops the upgrade request${v.detail ? ` (${v.detail})` : ''}`,
     explanation: () =>
       'A correct upgrade request (Upgrade and Connection: Upgrade) was answered as if it had never asked: a 426 naming the very protocol we asked for, or a plain 200. Upgrade and Connection are hop-by-hop fields (RFC 9110 §7.6.1): every proxy must forward them explicitly, and one that does not (nginx by default, or one that speaks HTTP/1.0 upstream, where Upgrade is ignored) turns the handshake into a plain GET. The Via or Server field of the answer names the hop; the variant requests in the evidence show how the request loses its upgrade.',
-    clientsSee: [
-      'browser: WebSocket connection to wss://… failed: Error during WebSocket handshake: Unexpected response code: 426 (or 200)',
-      'Node ws: Error: Unexpected server response: 426',
-      'Python websockets: InvalidStatus: server rejected WebSocket connection: HTTP 426',
-      'curl --http2 http://…: no switch to h2c',
-    ],
+    clientsSee: clientsPrint('upgrade-header-stripped'),
     fixes: (v) => [
       { side: 'server', applies: 'nginx', text: 'Forward the upgrade explicitly, over HTTP/1.1.', snippet: NGINX_WS },
       {
@@ -123,11 +119,7 @@ export const UPGRADE_KNOWLEDGE: Partial<Record<Code, Knowledge>> = {
       (v.detail?.startsWith('no WebSocket endpoint')
         ? ' Here the upgrade got the same 2xx a plain GET gets: most likely nothing at this path speaks WebSocket (a wrong path, or the WebSocket server is not routed there); less likely a proxy that does not name itself (no Via) drops Upgrade. To tell them apart: send the same handshake to the backend directly (or over wss://, which a plain proxy cannot read); a 101 there means a hop strips the upgrade, the same 200 means there is no WebSocket endpoint at the path.'
         : ''),
-    clientsSee: [
-      'browser: Error during WebSocket handshake: Incorrect \'Sec-WebSocket-Accept\' header value / Unexpected response code: 4xx',
-      'Node ws: Error: Invalid Sec-WebSocket-Accept header / Unexpected server response: 403',
-      'Python websockets: InvalidHandshake / InvalidStatus',
-    ],
+    clientsSee: clientsPrint('websocket-handshake-failed'),
     fixes: () => [
       { side: 'server', applies: 'any', text: 'Use a maintained WebSocket library rather than a hand-written handshake; check the path, the Origin policy and authentication of the endpoint (403/401 answers).' },
       { side: 'server', applies: 'nginx', text: 'Behind nginx, forward the upgrade.', snippet: NGINX_WS },
@@ -138,7 +130,7 @@ export const UPGRADE_KNOWLEDGE: Partial<Record<Code, Knowledge>> = {
     title: (v) => `The server accepts none of the offered WebSocket subprotocols${v.detail ? ` (${v.detail})` : ''}`,
     explanation: () =>
       'The handshake offered subprotocols in Sec-WebSocket-Protocol and the server selected none (or one that was not offered). Browsers fail the connection when a subprotocol was requested and none is returned; other clients go on speaking a protocol the server does not expect.',
-    clientsSee: ["browser: Error during WebSocket handshake: Sent non-empty 'Sec-WebSocket-Protocol' header but no response was received", 'Node ws: Error: Server sent no subprotocol', 'graphql-ws / STOMP clients: closed with 1002'],
+    clientsSee: clientsPrint('websocket-subprotocol-rejected'),
     fixes: () => [
       { side: 'server', applies: 'any', text: 'Register the subprotocol on the server (e.g. ws: handleProtocols; Spring: setSupportedProtocols) and echo the chosen one in Sec-WebSocket-Protocol.' },
       { side: 'client', applies: 'any', text: 'Offer the subprotocol names the server supports (they compare exactly, case included).' },
@@ -149,7 +141,7 @@ export const UPGRADE_KNOWLEDGE: Partial<Record<Code, Knowledge>> = {
     title: () => 'WebSocket works over HTTP/1.1 only: the HTTP/2 server does not enable extended CONNECT',
     explanation: () =>
       'The server speaks HTTP/2 but its SETTINGS do not carry SETTINGS_ENABLE_CONNECT_PROTOCOL = 1 (RFC 8441), so WebSockets cannot run over the HTTP/2 connection. Browsers fall back to a separate HTTP/1.1 connection, which works; clients or proxies that only speak HTTP/2 to this server cannot open WebSockets.',
-    clientsSee: ['(usually nothing: browsers open an extra HTTP/1.1 connection)', 'HTTP/2-only gateways: WebSocket upgrade not supported over HTTP/2'],
+    clientsSee: clientsPrint('websocket-over-h2-unsupported'),
     fixes: () => [
       { side: 'server', applies: 'node', text: 'node:http2 supports RFC 8441 when asked.', snippet: "http2.createSecureServer({ key, cert, allowHTTP1: true, settings: { enableConnectProtocol: true } })" },
       { side: 'server', applies: 'envoy', text: 'Envoy: allow_connect with upgrade_configs websocket on the HTTP/2 listener.' },
@@ -161,7 +153,7 @@ export const UPGRADE_KNOWLEDGE: Partial<Record<Code, Knowledge>> = {
     title: (v) => `The same request gets different answers over HTTP/1.1 and HTTP/2${v.detail ? ` (${v.detail})` : ''}`,
     explanation: () =>
       'One request, same method, path and headers, answered with a different status depending on the protocol. Usually two different back ends or virtual hosts answer (a CDN or load balancer routes HTTP/2 elsewhere), or a rule matches only one protocol (Host vs :authority, a WAF rule, a route configured on one listener). Clients see different behaviour depending on what they negotiate.',
-    clientsSee: ['works in the browser (HTTP/2) but not with curl --http1.1 or an old SDK, or the other way round'],
+    clientsSee: clientsPrint('h1-h2-behaviour-differs'),
     fixes: () => [
       { side: 'server', applies: 'any', text: 'Compare the HTTP/1.1 and HTTP/2 listeners or virtual hosts: routes, rewrites, WAF rules and the back end each one proxies to.' },
       { side: 'server', applies: 'nginx', text: 'In nginx, one server block should serve both: listen 443 ssl; http2 on; rather than separate blocks per protocol.' },
@@ -172,7 +164,7 @@ export const UPGRADE_KNOWLEDGE: Partial<Record<Code, Knowledge>> = {
     title: (v) => `The server announces an end of support${v.detail ? `: ${v.detail}` : ''}`,
     explanation: () =>
       'The responses carry Deprecation (RFC 9745), Sunset (RFC 8594) or a Link with rel="deprecation"/"sunset": what you are using is deprecated and will stop working at the sunset date. The dates and links are in the evidence.',
-    clientsSee: ['(nothing until the sunset date; then usually 410 Gone or 426 Upgrade Required)'],
+    clientsSee: clientsPrint('deprecation-announced'),
     fixes: () => [
       { side: 'client', applies: 'any', text: 'Read the linked deprecation notice and migrate before the Sunset date; log Deprecation/Sunset headers in your client so the next one is noticed.' },
     ],
@@ -182,7 +174,7 @@ export const UPGRADE_KNOWLEDGE: Partial<Record<Code, Knowledge>> = {
     title: (v) => `The proxy refuses the CONNECT tunnel${v.detail ? ` (${v.detail})` : ''}`,
     explanation: () =>
       'h2doctor asked the HTTP proxy for a tunnel to the target (CONNECT host:port, RFC 9110 §9.3.6) and did not get one: the proxy answered with an error status, closed, or could not be reached. Nothing reaches the server on this path. 407 means the proxy wants credentials; 403 a policy (ports other than 443 are often refused); 502/503/504 that the proxy could not reach the target itself.',
-    clientsSee: ['curl: (56) CONNECT tunnel failed, response 403', 'Go: proxyconnect tcp: … / Proxy Authentication Required', 'Node (undici): Proxy response (407) !== 200 when HTTP Tunneling', 'Java: Unable to tunnel through proxy. Proxy returns "HTTP/1.1 407"'],
+    clientsSee: clientsPrint('proxy-connect-failed'),
     fixes: () => [
       { side: 'client', applies: 'any', text: 'Give credentials in the proxy URL (http://user:password@proxy:3128), or check NO_PROXY if the target should not go through the proxy at all.' },
       { side: 'network', applies: 'squid', text: 'Allow CONNECT to the port in the proxy policy.', snippet: 'acl SSL_ports port 443 8443\nhttp_access deny CONNECT !SSL_ports' },
@@ -194,7 +186,7 @@ export const UPGRADE_KNOWLEDGE: Partial<Record<Code, Knowledge>> = {
     title: (v) => `The proxy path negotiates a different protocol${v.detail ? `: ${v.detail}` : ''}`,
     explanation: () =>
       'ALPN through the proxy differs from ALPN on the direct path. A CONNECT tunnel is transparent to TLS, so a different ALPN means the proxy terminates TLS itself (a TLS-inspecting proxy) and speaks its own protocol choice, usually HTTP/1.1 only: clients behind it lose HTTP/2, and clients that require h2 (gRPC) fail.',
-    clientsSee: ['gRPC behind a corporate proxy: missing selected ALPN property / unexpected HTTP status code received from server: 200 (text/html)', 'curl through the proxy: ALPN: server accepted http/1.1'],
+    clientsSee: clientsPrint('proxy-alters-alpn'),
     fixes: () => [
       { side: 'network', applies: 'proxy', text: 'Exempt the host from TLS inspection (bypass list), or enable HTTP/2 on the inspecting proxy.' },
       { side: 'client', applies: 'any', text: 'Put the host in NO_PROXY if it is reachable directly.' },
@@ -205,7 +197,7 @@ export const UPGRADE_KNOWLEDGE: Partial<Record<Code, Knowledge>> = {
     title: (v) => `The proxy presents a different certificate: TLS is intercepted${v.detail ? ` (${v.detail})` : ''}`,
     explanation: () =>
       'The certificate seen through the proxy is not the one the server presents directly. A CONNECT tunnel does not change TLS, so the proxy (or security software) decrypts and re-signs the connection with its own CA. Clients that do not trust that CA fail verification; clients that pin certificates fail always; and the proxy may change the negotiated protocol.',
-    clientsSee: ['curl: (60) SSL certificate problem: self-signed certificate in certificate chain', 'Go: x509: certificate signed by unknown authority', 'Node: SELF_SIGNED_CERT_IN_CHAIN / UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'Java: PKIX path building failed'],
+    clientsSee: clientsPrint('tls-interception-suspected'),
     fixes: () => [
       { side: 'network', applies: 'proxy', text: 'Exempt the host from TLS inspection, or install the inspection CA in the clients that must go through it (NODE_EXTRA_CA_CERTS, SSL_CERT_FILE, the Java truststore).' },
       { side: 'client', applies: 'any', text: 'Compare the issuer with the server\'s real one: openssl s_client through and around the proxy.' },
