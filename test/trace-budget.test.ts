@@ -8,7 +8,7 @@ import net from 'node:net';
 import { dataFrame, encodeFrame, headersFrame, settingsFrame } from '../src/wire/http2/frame.js';
 import { runTrace, TRACE_DEFAULTS } from '../src/trace/session.js';
 import { tracePcapng } from '../src/trace/pcap.js';
-import { renderEvent } from '../src/trace/render.js';
+import { renderEvent } from '../src/report/trace.js';
 import { parseTarget } from '../src/model/target.js';
 import { listen, type Listening } from '../src/lab/servers.js';
 import { tlsHandshakeFlood } from '../src/lab/scenarios/hostile.js';

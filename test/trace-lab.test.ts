@@ -7,7 +7,7 @@ import { ALL_SCENARIOS } from '../src/lab/scenarios.js';
 import { createLabPki, type LabPki } from '../src/lab/pki.js';
 import { diagnose } from '../src/diagnose.js';
 import { runTrace } from '../src/trace/session.js';
-import { renderTrace } from '../src/trace/render.js';
+import { renderTrace } from '../src/report/trace.js';
 import { parseResolve, parseTarget } from '../src/model/target.js';
 import type { TraceOptions, TraceResult } from '../src/trace/types.js';
 

@@ -13,3 +13,4 @@ export type * from './upgrade-probes.js';
 export type * from './client-probes.js';
 export type * from './report.js';
 export type * from './watch.js';
+export type * from './trace.js';

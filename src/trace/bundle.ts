@@ -9,7 +9,7 @@ import type { Report } from '../model/index.js';
 import { VERSION } from '../version.js';
 import type { Environment } from './environment.js';
 import { REDACTED, Redactor, isKeylogLine } from './redact.js';
-import { renderTrace } from './render.js';
+import { renderTrace } from '../report/trace.js';
 import type { TraceEvent, TraceResult } from './types.js';
 
 export interface BundleInput {

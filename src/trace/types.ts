@@ -2,78 +2,14 @@
  * What a trace is made of: timestamped events for one connection, each of which may say what is
  * wrong on it ("first server frame is not SETTINGS").
  */
-import type { Code } from '../model/codes.js';
+import type { TraceEvent, TraceFinding } from '../model/trace.js';
 import type { ConnectTo } from '../transport/route.js';
 import type { ClientCert } from '../transport/tls.js';
 import type { ProxyConfig } from '../transport/proxy.js';
 import type { ResolvePin } from '../model/target.js';
 import type { CapturedChunk, Endpoint } from '../wire/pcapng.js';
 
-/** Something wrong (or worth knowing) about one event, said on its line. */
-export interface Problem {
-  level: 'error' | 'warning' | 'info';
-  text: string;
-}
-
-/** The decoded HTTP/2 frame, as traced. */
-export interface FrameEvent {
-  kind: 'frame';
-  dir: 'out' | 'in';
-  type: number;
-  typeName: string;
-  /** The flags byte, and the names of the defined flags set in it. */
-  flags: number;
-  flagNames: string[];
-  streamId: number;
-  length: number;
-  /** The type's fields in one line: SETTINGS by name, GOAWAY code and debug data, DATA length and preview… */
-  detail: string;
-  /** HEADERS / PUSH_PROMISE / CONTINUATION that complete a block: the decoded fields. */
-  headers?: Array<[string, string]>;
-  settings?: Array<{ name: string; value: number }>;
-  errorName?: string;
-  /** GOAWAY debug data as text (bounded). */
-  debug?: string;
-  /** DATA: a bounded, printable preview of the payload. */
-  preview?: string;
-}
-
-export type TraceEventBody =
-  | { kind: 'resolve'; host: string; addresses: string[]; source: 'dns' | 'resolve-pin' | 'literal'; error?: string }
-  | { kind: 'connect'; address: string; port: number; ok: boolean; localPort?: number; ms: number; error?: string }
-  | {
-      kind: 'tls-offer';
-      sni: string | null;
-      alpn: string[];
-      versions: string[];
-      ciphers: string[];
-      groups: string[];
-      keyShares: string[];
-    }
-  | {
-      kind: 'tls';
-      outcome: string;
-      version?: string;
-      cipher?: string;
-      group?: string;
-      alpn?: string | null;
-      sni: string | null;
-      cert?: { subject: string; issuer: string; validFrom: string; validTo: string; altNames: string[] };
-      verified?: boolean;
-      verifyError?: string;
-      alert?: string;
-      error?: string;
-      ms?: number;
-    }
-  | { kind: 'http1'; dir: 'out' | 'in'; line: string; headers: Array<[string, string]> }
-  | { kind: 'preface'; dir: 'out' }
-  | FrameEvent
-  | { kind: 'bytes'; dir: 'in' | 'out'; length: number; summary: string; text: string; hex: string }
-  | { kind: 'note' }
-  | { kind: 'close'; by: 'client' | 'server' | 'reset' | 'timeout' | 'max-frames' | 'error'; detail: string };
-
-/** One line of the trace: when (ms since the trace began), what, and what is wrong with it. */
-export type TraceEvent = TraceEventBody & { t: number; problems?: Problem[] };
+export type { FrameEvent, Problem, TraceEvent, TraceEventBody, TraceFinding } from '../model/trace.js';
 
 export interface TraceOptions {
   resolve?: readonly ResolvePin[];
@@ -129,5 +65,5 @@ export interface TraceResult {
   /** Errors seen (problems of level error), in order. */
   errors: string[];
   /** What the diagnosis rules find on the traced connection: the codes and titles `diagnose` gives. */
-  findings: Array<{ code: Code; severity: 'error' | 'warning' | 'info'; title: string }>;
+  findings: TraceFinding[];
 }

@@ -12,7 +12,7 @@ import { parseResolve, parseTarget } from '../../model/target.js';
 import { parseConnectTo } from '../../transport/route.js';
 import { checkMethod, oneUrl, parseHeaderFlag } from './diagnose.js';
 import { TRACE_DEFAULTS, runTrace } from '../../trace/session.js';
-import { renderEvent, renderSummary } from '../../trace/render.js';
+import { renderEvent, renderSummary } from '../../report/trace.js';
 import { fitLines } from '../../report/layout.js';
 import { keylogText, tracePcapng } from '../../trace/pcap.js';
 import { buildBundle } from '../../trace/bundle.js';

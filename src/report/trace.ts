@@ -5,9 +5,9 @@
  * @example
  * for (const e of result.events) process.stdout.write(renderEvent(e));
  */
-import type { Problem, TraceEvent, TraceResult } from './types.js';
-import { fitLines, wrap } from '../report/layout.js';
-import { styler } from '../report/style.js';
+import type { Problem, TraceEvent, TraceFinding } from '../model/trace.js';
+import { fitLines, wrap } from './layout.js';
+import { styler } from './style.js';
 
 export interface RenderOptions {
   color?: boolean;
@@ -86,12 +86,12 @@ export function renderEvent(e: TraceEvent, o: RenderOptions = {}): string {
 }
 
 /** Every event, then a one-line verdict (and the findings, when given). */
-export function renderTrace(events: readonly TraceEvent[], o: RenderOptions = {}, findings?: TraceResult['findings']): string {
+export function renderTrace(events: readonly TraceEvent[], o: RenderOptions = {}, findings?: readonly TraceFinding[]): string {
   return events.map((e) => renderEvent(e, o)).join('') + renderSummary(events, findings);
 }
 
 /** "2 problems: …" or "no problem seen", then the findings of the diagnosis rules, one a line. */
-export function renderSummary(events: readonly TraceEvent[], findings: TraceResult['findings'] = []): string {
+export function renderSummary(events: readonly TraceEvent[], findings: readonly TraceFinding[] = []): string {
   const errors = events.flatMap((e) => (e.problems ?? []).filter((p) => p.level === 'error'));
   const frames = events.filter((e) => e.kind === 'frame').length;
   const head = errors.length ? `\n${frames} frame(s); ${errors.length} problem(s), first: ${errors[0]!.text}\n` : `\n${frames} frame(s); no problem seen\n`;
