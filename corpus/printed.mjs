@@ -97,13 +97,14 @@ export interface PrintedLine {
   source: string;
 }
 
-export const PRINTED: Record<Code, readonly PrintedLine[]> = {
+// Partial: a code added to the contract after the last generation prints no line until the next one.
+export const PRINTED: Partial<Record<Code, readonly PrintedLine[]>> = {
 ${body}
 };
 
 /** The "clients print" lines of a code, with {host} and {port} markers (see {@link withHost}). */
 export function clientsPrint(code: Code): string[] {
-  return PRINTED[code].map((p) => p.line);
+  return (PRINTED[code] ?? []).map((p) => p.line);
 }
 
 /** A clients-print line with the finding's host and port in place of the recording's. */
