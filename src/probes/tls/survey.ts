@@ -4,12 +4,19 @@
  * - versions: TLS 1.3 and TLS 1.2 each open their own elimination; one hello "up to TLS 1.1" answers
  *   TLS 1.1, 1.0 and SSL 3.0 at once (a server picks the highest version it has, RFC 5246 App. E.1),
  *   split only when it is accepted;
- * - elimination on several dimensions at once: each hello offers every suite, group and (TLS 1.2)
- *   signature scheme not found yet; the ServerHello (and ServerKeyExchange, or under TLS 1.3 the
- *   decrypted CertificateVerify) names one of each, which the next hello leaves out. A refusal with
- *   more than one dimension still open is split by one hello per dimension (the others offering
- *   only what was found). Groups are shared between versions: a group one version found is not
- *   looked for again by the other;
+ * - elimination on several dimensions at once: each hello offers every suite and group not found
+ *   yet; the ServerHello (and ServerKeyExchange, or under TLS 1.3 the HelloRetryRequest) names one
+ *   of each, which the next hello leaves out. A refusal with more than one dimension still open is
+ *   split by one hello per dimension (the others offering only what was found). Groups are shared
+ *   between versions: a group one version found is not looked for again by the other;
+ * - below TLS 1.3, signature schemes (and, when TLS 1.3 is accepted, groups too) are not taken out
+ *   but rotated: every hello offers all of them, the ones not seen yet first. Taking them out makes
+ *   a server with an ECDSA certificate refuse (RFC 8422 §5.1: its curve and a matching scheme must
+ *   be offered), which cost a split per refusal; rotated, each accepted hello still names one not
+ *   seen yet when the server follows the client's order. Signature schemes are "the ones the
+ *   server signed with"; groups stay proven by elimination under TLS 1.3, which looks for the
+ *   groups TLS 1.2 cannot name (FFDHE, hybrids) first and sends key shares only on the hellos that
+ *   read ALPN, so that the server names its group in a HelloRetryRequest;
  * - ALPN rides on the first three hellos of each version ([h2, http/1.1], [h2] alone, [http/1.1]
  *   alone; TLS 1.3 answers read from the decrypted EncryptedExtensions); an ALPN refusal (alert 120)
  *   is recorded and the hello repeated without ALPN;
@@ -63,7 +70,11 @@ export async function survey(ctx: ProbeContext, d: TlsProbe, run: RawRunner, see
   let dhe: TlsSurface['dhe'];
 
   const legacyTop = V.TLS11;
-  const [t13, t12, legacy] = await Promise.all([eliminate(V.TLS13), eliminate(V.TLS12), legacyVersions()]);
+  /** Whether TLS 1.3 took its first hello: then groups are proven there, and the older versions only rotate them. */
+  let tls13Answer: (accepted: boolean) => void = () => {};
+  const tls13Accepted = new Promise<boolean>((r) => (tls13Answer = r));
+  const t13run = eliminate(V.TLS13).finally(() => tls13Answer(false));
+  const [t13, t12, legacy] = await Promise.all([t13run, eliminate(V.TLS12), legacyVersions()]);
   const perVersion = [t13, t12, ...legacy];
   const surface: TlsSurface = {
     versions: [V.TLS13, V.TLS12, V.TLS11, V.TLS10, V.SSL3].map((v) => {
@@ -135,6 +146,9 @@ export async function survey(ctx: ProbeContext, d: TlsProbe, run: RawRunner, see
     };
     const found: Record<Dim, number[]> = { suite: [], group: [], sigalg: [] };
     const done: Record<Dim, boolean> = { suite: false, group: false, sigalg: all.sigalg.length === 0 };
+    /** Dimensions offered whole, the values not seen yet first (below TLS 1.3: signature schemes; groups once TLS 1.3 is known accepted). */
+    const rotate: Record<Dim, boolean> = { suite: false, group: false, sigalg: !is13 };
+    if (rotate.sigalg) done.sigalg = true;
     const sigSeen: string[] = [];
     const alpn: TlsSurfaceVersion['alpn'] = [];
     const alpnPlan: Array<string[]> = [ALPN, ['h2'], ['http/1.1']];
@@ -146,11 +160,19 @@ export async function survey(ctx: ProbeContext, d: TlsProbe, run: RawRunner, see
     const remaining = (dim: Dim) => all[dim].filter((x) => !found[dim].includes(x) && !(dim === 'group' && groupsFound.has(x)));
     /** What a hello offers in dimension `dim`: what is left to find, or (closed, or `only`) what was found. */
     const offerOf = (dim: Dim, open: boolean): number[] => {
-      if (open) return remaining(dim);
+      if (rotate[dim]) {
+        const seen = dim === 'group' ? (x: number) => found.group.includes(x) || groupsFound.has(x) : (x: number) => found[dim].includes(x);
+        return [...all[dim].filter((x) => !seen(x)), ...all[dim].filter(seen)];
+      }
+      if (open) {
+        const r = remaining(dim);
+        // TLS 1.3 looks first for the groups no older version can name (FFDHE, hybrids): a server that follows the client's order picks those.
+        return is13 && dim === 'group' ? [...r.filter((g) => !EC_GROUPS.includes(g)), ...r.filter((g) => EC_GROUPS.includes(g))] : r;
+      }
       if (dim === 'group') return found.group.length ? found.group : all.group.filter((g) => groupsFound.has(g)).length ? all.group.filter((g) => groupsFound.has(g)) : all.group;
       return found[dim].length ? found[dim] : all[dim];
     };
-    const hello = async (open: Record<Dim, boolean>, why: string, o: { sniOff?: boolean; alpn?: string[] | null; reverse?: boolean; label?: SurveyHelloLabel } = {}): Promise<RawProbe> => {
+    const hello = async (open: Record<Dim, boolean>, why: string, o: { sniOff?: boolean; alpn?: string[] | null; reverse?: boolean; label?: SurveyHelloLabel; shares?: boolean } = {}): Promise<RawProbe> => {
       n++;
       let ciphers = offerOf('suite', open.suite);
       if (o.reverse) ciphers = [...ciphers].reverse();
@@ -162,7 +184,8 @@ export async function survey(ctx: ProbeContext, d: TlsProbe, run: RawRunner, see
         sigalgs: v >= V.TLS12 ? (all.sigalg.length ? offerOf('sigalg', open.sigalg) : [...ALL_SIGALGS]) : [],
         alpn: o.alpn === undefined ? null : o.alpn,
         sni: o.sniOff ? null : sni,
-        ...(is13 ? { keyShareGroups: KEYABLE.filter((g) => groups.includes(g)).slice(0, 2) } : {}),
+        // Key shares only where the answer must be a ServerHello we can decrypt (ALPN, certificate, signature): otherwise the server names its group in a HelloRetryRequest, whatever shares we hold.
+        ...(is13 ? { keyShareGroups: o.shares === false ? [] : KEYABLE.filter((g) => groups.includes(g)).slice(0, 2) } : {}),
       };
       const name = o.label ?? (n === 1 ? `survey-${label}${o.sniOff ? '-no-sni' : ''}` : `survey-${label}-${n}`);
       return raw(name, `${label}: ${why}`, spec, { decrypt: is13, fullFlight: !is13 });
@@ -220,7 +243,13 @@ export async function survey(ctx: ProbeContext, d: TlsProbe, run: RawRunner, see
       }
     }
     const alert = p.raw.alert ? `${p.raw.alert.name} (${p.raw.alert.code})` : undefined;
+    if (is13) tls13Answer(ok(p));
     if (!ok(p)) return { v, ...(alert ? { alert } : {}), ...(noSni ? { noSni } : {}) };
+    // TLS 1.3 took its hello: it proves the groups; this version rotates them (an ECDSA certificate's curve stays offered).
+    if (!is13 && all.group.length && (await tls13Accepted)) {
+      rotate.group = true;
+      done.group = true;
+    }
     // A HelloRetryRequest says nothing about ALPN: that offer waits for a later hello.
     if (p.raw.offer.alpn && p.raw.outcome === 'server-hello' && p.raw.alpn !== undefined) {
       alpn.push({ offered: p.raw.offer.alpn, chosen: p.raw.alpn });
@@ -239,7 +268,11 @@ export async function survey(ctx: ProbeContext, d: TlsProbe, run: RawRunner, see
       const offerAlpn = v !== V.SSL3 && !(is13 && done.suite) ? alpnPlan[0] : undefined;
       const reverse = done.suite && found.suite.length > 1 && serverPreference === undefined;
       if (reverse) reversedAsked = true;
-      const q = await hello(open, `without the ${active.join(', ')} found so far${reverse ? '; the suites found, reversed' : ''}`, { alpn: offerAlpn ?? null, reverse });
+      // TLS 1.3 once ALPN is read: the suites on their own first. A server has three or so, so the next
+      // answer is likely a refusal, which then closes the suites alone instead of costing a split.
+      const asked = is13 && !offerAlpn && active.includes('suite') && active.includes('group') ? (['suite'] as Dim[]) : active;
+      const openNow: Record<Dim, boolean> = { suite: asked.includes('suite'), group: asked.includes('group'), sigalg: asked.includes('sigalg') };
+      const q = await hello(openNow, `without the ${asked.join(', ')} found so far${reverse ? '; the suites found, reversed' : ''}`, { alpn: offerAlpn ?? null, reverse, shares: !!offerAlpn });
       if (offerAlpn && q.raw.alert?.code === 120) {
         // no_application_protocol: the ALPN answer is "refused"; the hello again without ALPN.
         alpn.push({ offered: offerAlpn, chosen: 'refused' });
@@ -253,23 +286,37 @@ export async function survey(ctx: ProbeContext, d: TlsProbe, run: RawRunner, see
         }
         if (!take(q)) {
           // Accepted without naming anything new (a suite that reveals no group, say): those dimensions cannot move on this way.
-          for (const dim of active) if (dim !== 'suite') done[dim] = true;
+          for (const dim of asked) if (dim !== 'suite') done[dim] = true;
         }
         continue;
       }
       // Refused. With one dimension open it is finished; with several, ask each on its own.
-      if (active.length === 1) {
-        done[active[0]!] = true;
+      if (asked.length === 1) {
+        done[asked[0]!] = true;
         continue;
       }
-      // Groups and signature schemes first: each solo hello either finds something or closes its dimension.
-      for (const dim of (['group', 'sigalg', 'suite'] as Dim[]).filter((x) => active.includes(x))) {
+      // Each solo hello either finds something or closes its dimension. Groups and signature schemes
+      // first, except under TLS 1.3 while ALPN is still to be read: then the suites' hello (found groups,
+      // key shares for them) is a ServerHello that carries the next ALPN offer.
+      const alpnFirst = is13 && !!alpnPlan[0];
+      for (const dim of ((alpnFirst ? ['suite', 'group'] : ['group', 'sigalg', 'suite']) as Dim[]).filter((x) => active.includes(x))) {
         const only = { suite: false, group: false, sigalg: false, [dim]: true } as Record<Dim, boolean>;
         if (remaining(dim).length === 0) {
           done[dim] = true;
           continue;
         }
-        const r = await hello(only, `only the ${dim}s not found yet, everything else as found`);
+        const withAlpn = alpnFirst && dim === 'suite' ? alpnPlan[0] : undefined;
+        const r = await hello(only, `only the ${dim}s not found yet, everything else as found`, { alpn: withAlpn ?? null, shares: !!withAlpn });
+        if (withAlpn && r.raw.alert?.code === 120) {
+          // no_application_protocol: that is the ALPN answer; the suites' question stays open for the loop.
+          alpn.push({ offered: withAlpn, chosen: 'refused' });
+          alpnPlan.shift();
+          continue;
+        }
+        if (withAlpn && ok(r) && r.raw.outcome === 'server-hello' && r.raw.alpn !== undefined) {
+          alpn.push({ offered: withAlpn, chosen: r.raw.alpn });
+          alpnPlan.shift();
+        }
         if (!ok(r) || !take(r)) done[dim] = true;
       }
     }
@@ -283,7 +330,7 @@ export async function survey(ctx: ProbeContext, d: TlsProbe, run: RawRunner, see
     }
     if (found.suite.length > 1 && serverPreference === undefined && v !== V.SSL3) {
       reversedAsked = true;
-      const q = await hello({ suite: false, group: false, sigalg: false }, 'the suites found, in reverse order: does the server impose its own?', { reverse: true });
+      const q = await hello({ suite: false, group: false, sigalg: false }, 'the suites found, in reverse order: does the server impose its own?', { reverse: true, shares: false });
       if (ok(q)) take(q);
     }
     const detail: TlsSurfaceVersion = {
