@@ -214,6 +214,17 @@ export const CLIENTS = [
     http: (u, c) => ({ cmd: process.execPath, args: [join(here, 'probe.mjs'), 'grpc', u, c.caFile] }),
     real: { parse: 'json', run: (u, c) => ({ cmd: process.execPath, args: [join(here, 'probe.mjs'), 'grpc', u, c.caFile] }) },
   },
+  {
+    id: 'grpc-python', name: 'grpcio (Python)', describe: '/usr/bin/python3 grpcio unary call (gRPC C-core, OpenSSL)',
+    installed: async () => pexec('/usr/bin/python3', ['-c', 'import grpc']).then(() => true, () => false),
+    version: async (_c, run) => first(await run('/usr/bin/python3', ['-c', 'import grpc; print("grpcio", grpc.__version__)']), /grpcio (\S+)/),
+    library: () => 'gRPC C-core (OpenSSL 3)',
+    policy: { kind: 'grpc', cleartext: 'h2c-prior-knowledge', needsH2: true, refusesBlocklistedCipher: false, note: 'gRPC needs HTTP/2: ALPN h2 on TLS, h2c by prior knowledge on cleartext; gRPC C-core offers only ECDHE AEAD suites for TLS 1.2, so a server with only block-listed suites fails its handshake' },
+    https: (u, c) => ({ cmd: '/usr/bin/python3', args: [join(here, 'probe-grpc.py'), u, c.caFile] }),
+    http: (u, c) => ({ cmd: '/usr/bin/python3', args: [join(here, 'probe-grpc.py'), u, c.caFile] }),
+    // grpcio does not show its TLS session: the server's log names the version and suite of its call.
+    real: { parse: 'json', serverLog: true, run: (u, c) => ({ cmd: '/usr/bin/python3', args: [join(here, 'probe-grpc.py'), u, c.caFile], env: { GRPC_VERBOSITY: 'NONE' } }) },
+  },
 ];
 
 function chromeArgs(c, u) {

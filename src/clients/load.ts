@@ -63,6 +63,7 @@ export const ALIASES: Record<string, string> = {
   electron: 'chromium',
   grpc: 'grpc-js',
   'grpc-node': 'grpc-js',
+  grpcio: 'grpc-python',
   firefox: 'nss-tstclnt',
   nss: 'nss-tstclnt',
   java: 'java17',

@@ -188,7 +188,7 @@ const CORE_KNOWLEDGE: Partial<Record<Code, Knowledge>> = {
   'h2-inadequate-security': {
     title: (v) => `TLS 1.2 cipher ${v.detail ?? ''} is on HTTP/2's block list`.replace('  ', ' '),
     explanation: (v) =>
-      `HTTP/2 negotiated over TLS 1.2 with ${v.detail ?? 'a cipher'}, which RFC 9113 Appendix A (RFC 7540 §9.2.2) lists as unacceptable for HTTP/2: it is not an ephemeral-key AEAD suite. Strict peers (Go, Chrome, nghttp2-based servers) answer with GOAWAY INADEQUATE_SECURITY or refuse the connection.`,
+      `HTTP/2 negotiated over TLS 1.2 with ${v.detail ?? 'a cipher'}, which RFC 9113 Appendix A (RFC 7540 §9.2.2) lists as unacceptable for HTTP/2: it is not an ephemeral-key AEAD suite. Chromium refuses it: it fails the page with ERR_HTTP2_INADEQUATE_TRANSPORT_SECURITY and does not retry over HTTP/1.1. Apache mod_http2 refuses it itself (GOAWAY right after the preface). curl, Go net/http, Java HttpClient, node:http2 and grpc-js take it; grpcio (gRPC C-core) offers only ECDHE AEAD suites for TLS 1.2, so on a server with nothing else its handshake fails.`,
     clientsSee: clientsPrint('h2-inadequate-security'),
     fixes: () => [
       { side: 'server', applies: 'nginx', text: 'Prefer ECDHE AEAD suites for TLS 1.2 and enable TLS 1.3.', ...setting('server', ['ssl_protocols TLSv1.2 TLSv1.3;', 'ssl_ciphers ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305:ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384;', 'ssl_prefer_server_ciphers off;']) },
