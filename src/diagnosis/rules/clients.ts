@@ -107,12 +107,15 @@ function cleartextOutcome(ev: AddressEvidence, p: ClientFamilyProbe): Pick<Clien
   if (c.policy.cleartext === 'h2c-prior-knowledge') {
     const pk = probe(ev, 'h2c-prior-knowledge');
     if (pk?.h2.outcome === 'response') return { outcome: 'h2c', reason: 'h2c by prior knowledge' };
+    // Our prior-knowledge connection itself failed (a connect timeout on a loaded machine): the server said nothing.
+    if (pk && !pk.connect.ok) return { outcome: 'unknown', reason: `its prior-knowledge attempt could not connect (${pk.connect.error}: ${pk.connect.message}): not decided` };
     const said = pk?.h2.first?.summary ?? pk?.h2.outcome ?? 'not probed';
     if (c.policy.needsH2) return { outcome: 'fails', stage: 'h2c', reason: `sends the HTTP/2 preface (prior knowledge) and needs HTTP/2; the server answered: ${said}` };
     return h1ok ? { outcome: 'http/1.1 fallback', stage: 'h2c', reason: `prior knowledge refused (${said})` } : { outcome: 'fails', stage: 'h2c', reason: said };
   }
   const up = upgradeProbe(ev);
   if (up?.h2?.outcome === 'response') return { outcome: 'h2c', reason: 'Upgrade: h2c → 101, then HTTP/2' };
+  if (up && !up.connect.ok) return { outcome: 'unknown', reason: `its Upgrade: h2c attempt could not connect (${up.connect.error}: ${up.connect.message}): not decided` };
   const said = up?.upgrade.status !== undefined ? `Upgrade: h2c answered ${up.upgrade.status} without switching` : `Upgrade: h2c got ${up?.upgrade.outcome ?? 'no answer'}`;
   if (c.policy.needsH2) return { outcome: 'fails', stage: 'h2c', reason: `${said}; ${c.name} needs HTTP/2` };
   return h1ok ? { outcome: 'http/1.1 fallback', stage: 'h2c', reason: said } : { outcome: 'fails', stage: 'http1', reason: `${said}; ${h1says}` };

@@ -1,0 +1,45 @@
+/**
+ * clientRow on cleartext: what a gRPC client (h2c by prior knowledge, needs HTTP/2) and a browser
+ * (HTTP/1.1 to http:// URLs) get, read from the core probes; a prior-knowledge probe that could not
+ * even connect is "not decided", never "the server answered: closed".
+ */
+import { describe, expect, it } from 'vitest';
+import { clientRow } from './clients.js';
+import type { AddressEvidence, ClientFamilyProbe, ClientPolicy, Probe, Target } from '../../model/index.js';
+import { classify } from '../../wire/sniff.js';
+
+const A = '127.0.0.1';
+const http: Target = { url: 'http://localhost:8080/', scheme: 'http', host: 'localhost', port: 8080, path: '/', tls: false, sni: null } as unknown as Target;
+const common = (id: string) => ({ id: `${A}/${id}`, address: A, port: 8080, startMs: 0, durationMs: 5, bytesSent: 100, bytesReceived: 47, connect: { ok: true as const, ms: 1 } });
+const GRPC: ClientPolicy = { kind: 'grpc', cleartext: 'h2c-prior-knowledge', needsH2: true, refusesBlocklistedCipher: false };
+const BROWSER: ClientPolicy = { kind: 'browser', cleartext: 'http1', needsH2: false, refusesBlocklistedCipher: true };
+const sim = (id: string, name: string, policy: ClientPolicy): ClientFamilyProbe =>
+  ({ kind: 'client-sim', ...common(`client-${id}`), client: { id, name, version: '1', policy, chosen: false, alpnOffered: null, ja4: null } }) as unknown as ClientFamilyProbe;
+const h1: Probe = { kind: 'h1', name: 'h1-cleartext', ...common('h1-cleartext'), h1: { outcome: 'response', version: '1.1', status: 200, reason: 'OK' } } as Probe;
+const answer400 = classify(new TextEncoder().encode('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n'), 'eof');
+const pk400: Probe = { kind: 'h2', name: 'h2c-prior-knowledge', ...common('h2c-prior-knowledge'), h2: { via: 'prior-knowledge', outcome: 'http1-response', first: answer400, frames: [] } } as Probe;
+const pkNoConnect: Probe = {
+  kind: 'h2',
+  name: 'h2c-prior-knowledge',
+  ...common('h2c-prior-knowledge'),
+  connect: { ok: false, error: 'timeout', message: 'connect timed out after 3000 ms', ms: 3000 },
+  h2: { via: 'prior-knowledge', outcome: 'closed', frames: [] },
+} as Probe;
+const ev = (probes: Probe[]): AddressEvidence => ({ address: A, target: http, probes });
+
+describe('clientRow on a cleartext HTTP/1.1-only server', () => {
+  it('gRPC fails with what the server answered its preface; a browser speaks HTTP/1.1', () => {
+    const g = sim('grpc-js', '@grpc/grpc-js', GRPC);
+    const c = sim('chromium', 'Chromium', BROWSER);
+    const e = ev([h1, pk400, g, c]);
+    expect(clientRow(e, g)).toMatchObject({ outcome: 'fails', stage: 'h2c', reason: 'sends the HTTP/2 preface (prior knowledge) and needs HTTP/2; the server answered: HTTP/1.1 400 Bad Request' });
+    expect(clientRow(e, c)).toMatchObject({ outcome: 'http/1.1', reason: 'speaks HTTP/1.1 to http:// URLs (never h2c): HTTP/1.1 200' });
+  });
+  it('a prior-knowledge probe that could not connect decides nothing (not "the server answered: closed")', () => {
+    const g = sim('grpc-js', '@grpc/grpc-js', GRPC);
+    expect(clientRow(ev([h1, pkNoConnect, g]), g)).toMatchObject({
+      outcome: 'unknown',
+      reason: 'its prior-knowledge attempt could not connect (timeout: connect timed out after 3000 ms): not decided',
+    });
+  });
+});
