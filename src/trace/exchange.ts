@@ -1,0 +1,229 @@
+/**
+ * The HTTP/2 part of a trace, over TLS or cleartext: by prior knowledge, or after `Upgrade: h2c`
+ * (RFC 7540 §3.2), every frame both ways through the HTTP/2 client, until the answer, a close, the
+ * frame cap or the deadline.
+ */
+import type { Target } from '../model/index.js';
+import { concat, toHex } from '../wire/bytes.js';
+import { classify } from '../wire/sniff.js';
+import { encodeFrame, settingsFrame } from '../wire/http2/frame.js';
+import { SETTINGS } from '../wire/http2/registry.js';
+import { encodeRequestHead, parseResponseHead } from '../wire/http1/head.js';
+import { hostForUrl } from '../model/target.js';
+import { VERSION } from '../version.js';
+import { H2TraceClient } from './h2-client.js';
+import { TRACE_DEFAULTS, type TraceRecorder } from './recorder.js';
+import type { TraceWire } from './connect.js';
+import { printable } from './text.js';
+import type { Problem, TraceOptions, TraceResult } from './types.js';
+
+/** The byte stream the exchange runs on: the TLS socket, or the raw socket with the capture in between. */
+export type Stream = {
+  write(b: Uint8Array): unknown;
+  on(ev: 'data', f: (b: Buffer) => void): unknown;
+  on(ev: 'end' | 'close', f: () => void): unknown;
+  on(ev: 'error', f: (e: NodeJS.ErrnoException) => void): unknown;
+  end(): unknown;
+  destroy(): unknown;
+};
+
+type CloseBy = 'client' | 'server' | 'reset' | 'timeout' | 'max-frames' | 'error';
+
+/**
+ * The cleartext stream over the raw socket: what goes out and comes in is captured.
+ * @example const stream = cleartextStream(rec, wire);
+ */
+export function cleartextStream(rec: TraceRecorder, wire: TraceWire): Stream {
+  const raw = wire.raw;
+  raw.on('data', (c: Buffer) => rec.keep('in', new Uint8Array(c)));
+  return {
+    write: (b: Uint8Array) => {
+      rec.keep('out', b);
+      return raw.write(b);
+    },
+    on: ((ev: string, f: (...a: any[]) => void) => raw.on(ev, f)) as Stream['on'],
+    end: () => raw.end(),
+    destroy: () => raw.destroy(),
+  };
+}
+
+export class TraceExchange {
+  private finished = false;
+  private client: H2TraceClient | undefined;
+  private upgradeBuf: Uint8Array | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private done!: (r: TraceResult) => void;
+  private readonly method: string;
+  private readonly userAgent: string;
+  private readonly authority: string;
+
+  constructor(
+    private readonly rec: TraceRecorder,
+    private readonly wire: TraceWire,
+    private readonly stream: Stream,
+    private readonly target: Target,
+    private readonly o: TraceOptions,
+    private readonly deadline: number,
+    private readonly timeoutMs: number,
+  ) {
+    this.method = o.method ?? (o.data ? 'POST' : 'GET');
+    this.userAgent = o.userAgent ?? `h2doctor/${VERSION}`;
+    this.authority = target.port === (target.tls ? 443 : 80) ? hostForUrl(target.host) : `${hostForUrl(target.host)}:${target.port}`;
+  }
+
+  /** Runs the exchange to its end: the trace's result. */
+  run(): Promise<TraceResult> {
+    return new Promise<TraceResult>((resolveDone) => {
+      this.done = resolveDone;
+      this.timer = setTimeout(() => {
+        const problems = this.client ? this.client.timedOut(this.timeoutMs) : [{ level: 'error' as const, text: `no complete answer to the Upgrade: h2c request within ${this.timeoutMs} ms` }];
+        this.finish('timeout', `deadline of ${this.timeoutMs} ms (--timeout)`, problems);
+      }, Math.max(1, this.deadline - performance.now()));
+      this.stream.on('data', (c: Buffer) => {
+        // While our close drains, the client still shows what arrives.
+        if (this.client) return this.client.push(new Uint8Array(c));
+        if (this.finished) return;
+        this.upgradeBuf = concat([this.upgradeBuf ?? new Uint8Array(0), c]);
+        this.onUpgradeBytes(this.upgradeBuf, false);
+      });
+      const onClose = () => this.onClose();
+      this.stream.on('end', onClose);
+      this.stream.on('close', onClose);
+      this.stream.on('error', () => onClose());
+      if (this.target.tls || this.o.priorKnowledge) this.startH2(false);
+      else this.sendUpgradeRequest();
+    });
+  }
+
+  private readonly write = (b: Uint8Array): void => {
+    if (!this.finished) this.stream.write(b);
+  };
+
+  private finish(by: CloseBy, detail: string, problems: Problem[] = []): void {
+    if (this.finished) return;
+    this.finished = true;
+    clearTimeout(this.timer);
+    const reset = by === 'reset';
+    // Let the last writes (our GOAWAY, through TLS) reach the socket and the capture, then close.
+    this.stream.end();
+    let closed = false;
+    const close = (): void => {
+      if (closed) return;
+      closed = true;
+      this.rec.capture!.close = { by: by === 'server' || reset ? 'server' : 'client', reset, at: this.rec.epochNow() };
+      this.rec.emit({ kind: 'close', by, detail }, problems);
+      this.client?.ended(this.wire.reset ? 'reset' : 'eof');
+      this.stream.destroy();
+      this.wire.raw.destroy();
+      if (this.client && this.rec.seen) this.rec.seen.h2 = this.client.evidence;
+      this.done(this.rec.result());
+    };
+    this.wire.raw.once('close', close);
+    setTimeout(close, 100).unref();
+  }
+
+  private startH2(upgraded: boolean, rest?: Uint8Array): void {
+    const o = this.o;
+    this.client = new H2TraceClient(
+      {
+        scheme: this.target.tls ? 'https' : 'http',
+        authority: this.authority,
+        path: this.target.path,
+        method: this.method,
+        headers: o.headers ?? [],
+        ...(o.data ? { data: o.data } : {}),
+        userAgent: this.userAgent,
+        maxFrames: o.maxFrames ?? TRACE_DEFAULTS.maxFrames,
+        previewBytes: o.previewBytes ?? TRACE_DEFAULTS.previewBytes,
+        ...(upgraded ? { upgraded: true } : {}),
+      },
+      { emit: this.rec.emit, write: this.write, stop: (by, detail) => this.finish(by, detail) },
+    );
+    this.client.start();
+    if (rest?.length) this.client.push(rest);
+  }
+
+  private onClose(): void {
+    if (this.finished) return;
+    const how = this.wire.reset ? 'reset' : 'eof';
+    let problems: Problem[] = [];
+    if (this.client) problems = this.client.ended(how);
+    else if (this.upgradeBuf) this.onUpgradeBytes(this.upgradeBuf, true);
+    else {
+      if (this.rec.seen) this.rec.seen.upgrade = { outcome: how === 'reset' ? 'reset' : 'closed' };
+      problems = [
+        { level: 'error', text: `the server ${how === 'reset' ? 'reset' : 'closed'} the connection without answering the Upgrade: h2c request` },
+        { level: 'info', text: 'a TLS port closes like this when it gets cleartext: if this port speaks TLS, use https://' },
+      ];
+    }
+    if (!this.finished) this.finish(how === 'reset' ? 'reset' : 'server', how === 'reset' ? 'the server reset the connection' : this.wire.ended || !this.target.tls ? 'the server closed the connection' : 'the connection closed', problems);
+  }
+
+  /** RFC 7540 §3.2: the HTTP/1.1 request with Upgrade: h2c and our SETTINGS in HTTP2-Settings. */
+  private sendUpgradeRequest(): void {
+    const o = this.o;
+    const settingsPayload = encodeFrame(settingsFrame([{ id: SETTINGS.ENABLE_PUSH, value: 0 }])).subarray(9);
+    const headers: Array<[string, string]> = [
+      ['Host', this.authority],
+      ['Connection', 'Upgrade, HTTP2-Settings'],
+      ['Upgrade', 'h2c'],
+      ['HTTP2-Settings', Buffer.from(settingsPayload).toString('base64url')],
+      ['User-Agent', this.userAgent],
+      ['Accept', '*/*'],
+      ...(o.data ? [['Content-Length', String(o.data.length)] as [string, string]] : []),
+      ...(o.headers ?? []),
+    ];
+    this.rec.emit({ kind: 'http1', dir: 'out', line: `${this.method} ${this.target.path} HTTP/1.1`, headers });
+    this.write(concat([encodeRequestHead(this.method, this.target.path, headers), o.data ?? new Uint8Array(0)]));
+  }
+
+  /** The answer to `Upgrade: h2c`: 101 then HTTP/2, or an HTTP/1.1 response, or something else. */
+  private onUpgradeBytes(bytes: Uint8Array, ended: boolean): void {
+    const { rec } = this;
+    let head;
+    try {
+      head = parseResponseHead(bytes, { maxHeadBytes: 64 * 1024 });
+    } catch {
+      this.notHttp(bytes, ended);
+      return;
+    }
+    if (!head.complete) {
+      if (ended) {
+        rec.emit({ kind: 'bytes', dir: 'in', length: bytes.length, summary: 'an incomplete HTTP/1.1 response head', text: printable(bytes.subarray(0, 200)), hex: toHex(bytes.subarray(0, 64)) }, [
+          { level: 'error', text: 'the connection ended inside the HTTP/1.1 response head' },
+        ]);
+      }
+      return;
+    }
+    const line = `${head.version} ${head.status} ${head.reason}`.trim();
+    if (rec.seen) rec.seen.upgrade = { outcome: 'response', version: head.version.replace(/^HTTP\//, ''), status: head.status, reason: head.reason, headers: head.headers };
+    const upgradeTo = head.headers.find(([k]) => k.toLowerCase() === 'upgrade')?.[1];
+    // RFC 7540 §3.2: 101 Switching Protocols with Upgrade: h2c, then the server preface.
+    if (head.status === 101 && upgradeTo?.toLowerCase() === 'h2c') {
+      rec.emit({ kind: 'http1', dir: 'in', line, headers: head.headers });
+      this.startH2(true, bytes.subarray(head.headLength));
+      return;
+    }
+    const problems: Problem[] = [];
+    if (head.status === 101) problems.push({ level: 'error', text: `101 to ${upgradeTo ?? 'no Upgrade header'}, not h2c` });
+    else if (head.status === 426) problems.push({ level: 'error', text: `426 Upgrade Required${upgradeTo ? ` (Upgrade: ${upgradeTo})` : ''}: the server wants another protocol for this request` });
+    else problems.push({ level: 'error', text: `the server ignored Upgrade: h2c and answered over HTTP/1.1 (${line}): no h2c by upgrade here; try --http2-prior-knowledge, or https://` });
+    rec.emit({ kind: 'http1', dir: 'in', line, headers: head.headers }, problems);
+    this.finish('client', 'no upgrade to HTTP/2');
+  }
+
+  /** Bytes that are no HTTP/1.1 response head: HTTP/2 frames, TLS, or something else. */
+  private notHttp(bytes: Uint8Array, ended: boolean): void {
+    const c = classify(bytes, ended ? 'eof' : 'open');
+    if (c.first.kind === 'incomplete' && !ended) return;
+    const k = c.first.kind;
+    if (this.rec.seen) this.rec.seen.upgrade = { outcome: 'not-http', first: c };
+    const text = k.startsWith('h2')
+      ? `the server answered an HTTP/1.1 request with HTTP/2 frames (${c.summary}): it speaks HTTP/2 by prior knowledge only; try --http2-prior-knowledge`
+      : k.startsWith('tls')
+        ? `these bytes are TLS (${c.summary}): the port speaks TLS; use https://`
+        : `the server answered the Upgrade: h2c request with ${c.summary}`;
+    this.rec.emit({ kind: 'bytes', dir: 'in', length: bytes.length, summary: c.summary, text: printable(bytes.subarray(0, 200)), hex: toHex(bytes.subarray(0, 64)) }, [{ level: 'error', text }]);
+    this.finish('client', 'the server does not answer HTTP/1.1 here');
+  }
+}
