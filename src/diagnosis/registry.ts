@@ -143,7 +143,7 @@ export const PROOF: Readonly<Record<Code, { lab: Proof; realTests: Proof }>> = O
   'upgrade-problem-details-missing': { lab: ['upgrade-426-h2-plain', 'upgrade-426-no-upgrade-field'], realTests: ['test/real-coverage.test.ts', 'test/real-wrong-answers.test.ts'] },
   'upgrade-header-stripped': { lab: ['websocket-upgrade-stripped'], realTests: ['test/nginx-upgrade.test.ts', 'test/real-fix-verification.test.ts', 'test/real-wrong-answers.test.ts'] },
   'websocket-handshake-failed': { lab: ['websocket-bad-accept'], realTests: ['test/real-wrong-answers.test.ts'] },
-  'websocket-subprotocol-rejected': { lab: ['websocket-subprotocol-rejected'], realTests: LAB_ONLY },
+  'websocket-subprotocol-rejected': { lab: ['websocket-subprotocol-rejected'], realTests: ['test/real-websocket-subprotocol.test.ts'] },
   'websocket-protocol-error': {
     lab: ['hostile-ws-garbage', 'hostile-ws-length-2e63', 'hostile-ws-bad-close', 'hostile-ws-frame-flood', 'hostile-ws-no-pong'],
     realTests: `${MISBEHAVIOUR}; test/hostile-ws.test.ts has real clients (python3-websockets, Node ws) fail on each`,
