@@ -19,7 +19,7 @@ import { resolveEach } from './transport/dns.js';
 import { resolverAnswers } from './diagnosis/rules/resolvers.js';
 import { probeH1Cleartext, probeH2cPrior, probeH2cUpgrade, probeHttp1Pair, probeTcp, probeTls, probeTlsDefault } from './probes/run.js';
 import type { ProbeContext } from './probes/context.js';
-import { diagnoseEvidence } from './diagnosis/index.js';
+import { diagnoseEvidence, headlineOf } from './diagnosis/index.js';
 import { CODES } from './model/codes.js';
 import type { AddressEvidence } from './diagnosis/evidence.js';
 import { limiter } from './util/limit.js';
@@ -198,6 +198,8 @@ export async function diagnose(url: string | Target, options: DiagnoseOptions = 
     startedAt,
     durationMs: Math.round(performance.now() - t0),
     verdict: out.verdict,
+    // After -k and --client changed the findings: the headline names what is left.
+    headline: headlineOf(out.findings, out.negotiated, target),
     resolution: { source: resolution.source, addresses: resolution.addresses, skipped: resolution.skipped, ...(resolution.error ? { error: resolution.error } : {}) },
     addresses: out.addresses,
     negotiated: out.negotiated,

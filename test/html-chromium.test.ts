@@ -109,7 +109,7 @@ describe.skipIf(skip)('HTML reports in headless Chromium', () => {
       const { page } = b;
       expect(await page.locator('#verdict').getAttribute('data-verdict')).toBe('fail');
       expect(await page.locator('#verdict').innerText()).toBe('FAIL');
-      expect(await page.locator('#headline').innerText()).toMatch(/HTTP\/2 fails/);
+      expect(await page.locator("#headline").innerText()).toMatch(/^HTTP\/2 is off: TLS clients are given HTTP\/1\.1 \(ALPN\) \(1 error/);
       const finding = page.locator('section.finding[data-code="alpn-no-h2"]');
       expect(await finding.isVisible()).toBe(true);
       expect(await finding.innerText()).toMatch(/Evidence[\s\S]*Fix[\s\S]*Reproduce[\s\S]*curl/);

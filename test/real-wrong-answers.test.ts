@@ -126,6 +126,7 @@ describe.skipIf(skipWithout(NGINX, 'nginx'))('real nginx 1.22: wrong answers 1, 
     expect(await run(`openssl s_client -connect 127.0.0.1:${ecdsaRsaSuites} -servername localhost -tls1_2 -cipher ALL:@SECLEVEL=0 </dev/null 2>&1`)).toMatch(/SSL alert number 40/);
     const r = await local('https', ecdsaRsaSuites, caFile);
     expect(codes(r)).toEqual(['tls-no-shared-cipher']);
+    expect(r.headline).toBe('TLS handshake fails: no cipher suite in common');
     expect(r.findings[0]!.explanation).toMatch(/key type/);
     expect(r.findings[0]!.explanation).toMatch(/ECDSA/);
   });
@@ -224,6 +225,7 @@ backend app
     const r = await local('http', h2c426, caFile, { path: '/plain' });
     expect(codes(r)).toEqual(['h2c-upgrade-unsupported', 'upgrade-problem-details-missing', 'upgrade-required-h2']);
     expect(r.verdict).toBe('warn');
+    expect(r.headline).toBe('HTTP/2 works; HTTP/1.1 clients get 426');
   });
 });
 
@@ -264,6 +266,7 @@ Listen 127.0.0.1:${withUpgrade}
     expect(await ws(withUpgrade)).toMatch(/^HTTP\/1\.1 101/);
     const r = await local('ws', noUpgrade, caFile, { path: '/chat' });
     expect(codes(r)).toEqual(['upgrade-header-stripped']);
+    expect(r.headline).toBe('WebSocket upgrade fails: a hop drops the upgrade request');
     const f = r.findings[0]!;
     expect(f.title).toMatch(/Apache/);
     expect(f.fixes[0]).toMatchObject({ side: 'server', applies: 'apache' });

@@ -10,6 +10,8 @@ import type { AddressEvidence } from './evidence.js';
 import { probe, tcpProbe, upgradeProbe } from './evidence.js';
 import type { DiagnosisInput, RawFinding, ReportRule, Rule, RuleContext } from './raw.js';
 import { RULES, REPORT_RULES } from './rules/index.js';
+import { headlineOf } from './headline.js';
+export { headlineOf } from './headline.js';
 import { hostForUrl } from '../model/target.js';
 
 /** @deprecated The address rules: use RULES (frozen) from './rules/index.js'. */
@@ -21,6 +23,8 @@ export type { DiagnosisInput } from './raw.js';
 export interface DiagnosisOutput {
   findings: Finding[];
   verdict: Verdict;
+  /** The failing layer in one sentence (`headlineOf`). */
+  headline: string;
   addresses: AddressReport[];
   negotiated: Negotiated;
 }
@@ -86,7 +90,8 @@ export function diagnoseEvidence(input: DiagnosisInput, rules: RuleSet = { addre
   // Stable order: severity, then rule order (Map insertion order is rule order).
   findings.sort((a, b) => SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity]);
   const verdict = verdictOf(findings.map((f) => f.severity));
-  return { findings, verdict, addresses: perAddress, negotiated: bestNegotiated(perAddress) };
+  const negotiated = bestNegotiated(perAddress);
+  return { findings, verdict, headline: headlineOf(findings, negotiated, target), addresses: perAddress, negotiated };
 }
 
 /**

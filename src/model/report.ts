@@ -96,6 +96,12 @@ export interface Report {
   startedAt: string;
   durationMs: number;
   verdict: Verdict;
+  /**
+   * The failing layer in one sentence, from the most severe finding: "TLS certificate rejected by
+   * every verifying client: it expired", "WebSocket upgrade fails", "HTTP/2 works; HTTP/1.1 clients
+   * get 426", or "HTTP/2 works". Absent from reports of versions before it.
+   */
+  headline?: string;
   /** How the addresses were found; `proxy`: through an HTTP proxy, which resolves the name itself. */
   resolution: { source: 'dns' | 'resolve-pin' | 'literal' | 'proxy'; addresses: string[]; skipped: string[]; error?: string };
   addresses: AddressReport[];

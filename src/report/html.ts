@@ -72,15 +72,9 @@ function verdictBadge(v: Verdict): string {
 export function renderDiagnosisHtml(r: Report): string {
   const errors = r.findings.filter((f) => f.severity === 'error').length;
   const warnings = r.findings.filter((f) => f.severity === 'warning').length;
-  const works = r.negotiated.protocol === 'h2' || r.negotiated.protocol === 'h2c';
-  const what =
-    r.verdict === 'fail'
-      ? `${works ? 'HTTP/2 works for some clients, but' : 'HTTP/2 fails:'} ${errors} error${errors === 1 ? '' : 's'}${warnings ? `, ${warnings} warning${warnings === 1 ? '' : 's'}` : ''}`
-      : r.verdict === 'warn'
-        ? `HTTP/2 works, with ${warnings} warning${warnings === 1 ? '' : 's'}`
-        : works
-          ? 'HTTP/2 works'
-          : 'no problem found';
+  // The headline (the failing layer) comes from the diagnosis; the counts follow it.
+  const counts = [errors ? `${errors} error${errors === 1 ? '' : 's'}` : '', warnings ? `${warnings} warning${warnings === 1 ? '' : 's'}` : ''].filter(Boolean).join(', ');
+  const what = `${r.headline ?? (r.findings.length ? 'see the findings below' : 'no problem found')}${counts ? ` (${counts})` : ''}`;
   const b: string[] = [];
   b.push(`<h1>${verdictBadge(r.verdict)}<span class="code">${esc(r.target.url)}</span></h1>`);
   b.push(`<p id="headline"><strong>${esc(what)}</strong></p>`);

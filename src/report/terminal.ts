@@ -28,14 +28,9 @@ export function renderTerminal(r: Report, o: TerminalOptions): string {
       : r.verdict === 'warn'
         ? c(`! WARN`, 'bold', 'yellow')
         : c(`✓ OK`, 'bold', 'green');
-  const what =
-    r.verdict === 'fail'
-      ? `${r.negotiated.protocol === 'h2' || r.negotiated.protocol === 'h2c' ? 'HTTP/2 works for some clients, but' : 'HTTP/2 fails:'} ${plural(errors, 'error')}${warnings ? `, ${plural(warnings, 'warning')}` : ''}`
-      : r.verdict === 'warn'
-        ? `HTTP/2 works, with ${plural(warnings, 'warning')}`
-        : r.negotiated.protocol === 'h2' || r.negotiated.protocol === 'h2c'
-          ? 'HTTP/2 works'
-          : 'no problem found';
+  // The headline (the failing layer) comes from the diagnosis; the counts follow it.
+  const counts = [errors ? plural(errors, 'error') : '', warnings ? plural(warnings, 'warning') : ''].filter(Boolean).join(', ');
+  const what = `${r.headline ?? (r.findings.length ? 'see the findings below' : 'no problem found')}${counts ? `  (${counts})` : ''}`;
   out.push(`${head}  ${r.target.url}  ${what}`);
   out.push(c(`  ${summaryLine(r)}`, 'dim'));
   if (r.proxy) out.push(c(`  ${proxyLine(r.proxy)}`, 'dim'));
