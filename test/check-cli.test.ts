@@ -10,6 +10,7 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseChecksFile } from '../src/check/parse.js';
+import { validSarif, type SarifDoc } from './sarif-helpers.js';
 import { labVariableNames, startLabScenarios, LAB_CA_VARIABLE } from '../src/cli/commands/lab-serve.js';
 import { findScenario } from '../src/lab/scenarios.js';
 
@@ -144,6 +145,55 @@ describe('a failing check', () => {
     const ann = r.stdout.split('\n').filter((l) => l.startsWith('::'));
     expect(ann).toHaveLength(1);
     expect(ann[0]).toMatch(/^::error file=\S*two\.yaml,line=14,title=h2doctor check%3A legacy speaks h2 \(lab\)::https:\/\/localhost:\d+\/:%0A- expected protocol h2, negotiated http\/1\.1%0A- expected nothing at error or above, found alpn-no-h2 \(error\)$/);
+  });
+
+  test('--sarif: SARIF 2.1.0 (valid against the OASIS schema), a result per failed expectation at the check\'s line; --sarif - prints it alone', async () => {
+    const file = writeChecks('two.yaml', TWO_CHECKS);
+    const out = join(dir, 'two.sarif');
+    const r = await run(['check', file, '--env', 'lab', '--sarif', out], { ...env(), GITHUB_ACTIONS: 'true' });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/^1 passed, 1 failed /m);
+    const log = JSON.parse(readFileSync(out, 'utf8')) as SarifDoc;
+    expect(validSarif(log)).toEqual([]);
+    const results = log.runs[0]!.results;
+    expect(results.map((x) => [x.ruleId, x.level, x.locations[0]!.physicalLocation.region.startLine])).toEqual([
+      ['protocol', 'error', 14],
+      ['maxSeverity', 'error', 14],
+    ]);
+    expect(results[0]!.locations[0]!.physicalLocation.artifactLocation.uri).toMatch(/two\.yaml$/);
+    expect(results[0]!.message.text).toMatch(/^legacy speaks h2 \(https:\/\/localhost:\d+\/\): expected protocol h2, negotiated http\/1\.1$/);
+
+    const dash = await run(['check', file, '--env', 'lab', '--sarif', '-'], { ...env(), GITHUB_ACTIONS: 'true' });
+    expect(dash.code).toBe(1);
+    const printed = JSON.parse(dash.stdout) as SarifDoc; // nothing else on stdout: no table, no annotation
+    expect(validSarif(printed)).toEqual([]);
+    expect(printed.runs[0]!.results).toHaveLength(2);
+
+    const both = await run(['check', file, '--env', 'lab', '--sarif', '-', '--json'], env());
+    expect(both.code).toBe(2);
+    expect(both.stderr).toMatch(/^h2doctor: --sarif - and --json both want standard output/);
+  });
+
+  test('--github-summary appends Markdown to GITHUB_STEP_SUMMARY (a second run adds to it); unset: exit 2 before connecting', async () => {
+    const file = writeChecks('two.yaml', TWO_CHECKS);
+    const summary = join(dir, 'step-summary.md');
+    writeFileSync(summary, '# earlier step\n');
+    const r = await run(['check', file, '--env', 'lab', '--github-summary'], { ...env(), GITHUB_STEP_SUMMARY: summary });
+    expect(r.code).toBe(1);
+    await run(['check', file, '--env', 'lab', '--github-summary'], { ...env(), GITHUB_STEP_SUMMARY: summary });
+    const md = readFileSync(summary, 'utf8');
+    expect(md.startsWith('# earlier step\n')).toBe(true);
+    expect(md.match(/^### ❌ h2doctor check: \S*two\.yaml \(env lab\)$/gm)).toHaveLength(2);
+    expect(md).toMatch(/^\*\*1 passed, 1 failed\*\* \(2 checks, \d+ ms\)$/m);
+    expect(md).toMatch(/^\| legacy speaks h2 \| https:\/\/localhost:\d+\/ \| ❌ fail \| \d+ ms \|$/m);
+    expect(md).toMatch(/^- `protocol`: expected protocol h2, negotiated http\/1\.1$/m);
+
+    const before = connections;
+    const unset = await run(['check', writeChecks('count.yaml', `version: 1\nchecks:\n  - name: c\n    url: http://127.0.0.1:${counterPort}/\n    expect: { protocol: h2 }\n`), '--github-summary']);
+    expect(unset.code).toBe(2);
+    expect(unset.stderr.trim().split('\n')).toHaveLength(1);
+    expect(unset.stderr).toMatch(/--github-summary: GITHUB_STEP_SUMMARY is not set/);
+    expect(connections - before).toBe(0);
   });
 
   test('all pass: exit 0 and no annotation', async () => {

@@ -5,6 +5,9 @@
  */
 import type { Code, Severity } from '../model/codes.js';
 
+// The result types live in the model (renderers in report/ format them); re-exported for check's callers.
+export type { CheckFailure, CheckResult, ChecksFileError } from '../model/check.js';
+
 /** What an ordinary client ends up speaking (the same names as `Negotiated.protocol`). */
 export const CHECK_PROTOCOLS = ['h2', 'h2c', 'http/1.1'] as const;
 export type CheckProtocol = (typeof CHECK_PROTOCOLS)[number];
@@ -127,13 +130,6 @@ export interface CheckPlan {
   checks: ResolvedCheck[];
 }
 
-/** A problem in a checks file, pointing at the offending node. Line and column are 1-based. */
-export interface ChecksFileError {
-  file: string;
-  line: number;
-  column: number;
-  message: string;
-}
 
 /** A response as seen over one protocol. */
 export interface ObservedResponse {
@@ -170,24 +166,4 @@ export interface CheckEvidence {
   error?: string;
 }
 
-export interface CheckFailure {
-  /** Which expectation, as a path in `expect`: 'protocol', 'status.h2', 'http1.upgradeIncludes'… */
-  expectation: string;
-  expected: string;
-  actual: string;
-  /** One line for humans. */
-  message: string;
-}
 
-export interface CheckResult {
-  name: string;
-  env: string;
-  url: string;
-  passed: boolean;
-  failures: CheckFailure[];
-  durationMs: number;
-  /** The check could not be run (runner failure); such a check is not passed. */
-  error?: string;
-  /** 1-based line of the check in the checks file, when known (for annotations). */
-  line?: number;
-}

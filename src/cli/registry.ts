@@ -109,12 +109,14 @@ export const COMMANDS: readonly Command[] = [
       f('junit', { type: 'string', value: '<file>', complete: 'file', help: 'also write JUnit XML (one testsuite, one testcase per check)' }),
       withHelp(FLAGS.html, 'also write the results as one self-contained HTML page'),
       withHelp(FLAGS.json, 'print the results as JSON (with schemaVersion) instead of the table'),
+      f('sarif', { type: 'string', value: '<file|->', complete: 'file', help: "also write SARIF 2.1.0 for code-scanning dashboards (a result per failed expectation, at the check's line); '-' prints it instead of the table" }),
+      f('github-summary', { type: 'boolean', help: 'append a Markdown summary (totals, a row per check, each failure) to the file named by GITHUB_STEP_SUMMARY, as GitHub Actions steps do' }),
       f('concurrency', { type: 'string', value: '<n>', help: 'checks at once (default 4)' }),
       withHelp(FLAGS.timeout, 'deadline of each probe (default 3000); one check may take 6 times this'),
       ...OUTPUT,
     ],
     footer:
-      'With GITHUB_ACTIONS=true, failures are also printed as workflow annotations on the checks file.\nExit status: 0 every check passed, 1 a check failed, 2 bad file or usage (nothing is connected to), 3 internal error.',
+      'With GITHUB_ACTIONS=true, failures are also printed as workflow annotations on the checks file (not when standard output carries --json or --sarif -).\nExit status: 0 every check passed, 1 a check failed, 2 bad file or usage (nothing is connected to), 3 internal error.',
     load: () => import('./commands/check.js').then((m) => m.checkCommand),
   },
   {

@@ -14,3 +14,4 @@ export type * from './client-probes.js';
 export type * from './report.js';
 export type * from './watch.js';
 export type * from './trace.js';
+export type * from './check.js';

@@ -3,20 +3,20 @@
  * A bad file is refused (`file:line:column: what is wrong`, exit 2) before any connection.
  */
 import { writeHtmlFile } from './diagnose.js';
-import { readFile, stat, writeFile } from 'node:fs/promises';
+import { appendFile, readFile, stat, writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute, relative, resolve as resolvePath } from 'node:path';
 import type { CliIO } from '../io.js';
 import { CHECKS_FILE_MAX_BYTES, EXIT, UsageError } from '../io.js';
 import { parseArgv } from '../spec.js';
-import { fitLines } from '../../report/layout.js';
-import { styler } from '../../report/style.js';
 import { commandSpec } from '../registry.js';
 import { intFlag, knownWidth, useColor, widthOf } from '../connect.js';
 import { DEFAULT_ENVIRONMENT, formatChecksFileError, parseChecksFile } from '../../check/parse.js';
 import { loadCa, runChecks, RUN_DEFAULTS } from '../../check/run.js';
-import { toJUnitXml } from '../../check/junit.js';
-import { checkAnnotations, checksFileErrorAnnotations, isGitHubActions } from '../../check/github.js';
-import type { CheckResult, ChecksFileError } from '../../check/types.js';
+import { toJUnitXml } from '../../report/junit.js';
+import { checkAnnotations, checkSummaryMarkdown, checksFileErrorAnnotations, isGitHubActions } from '../../report/github.js';
+import { toSarif } from '../../report/sarif.js';
+import { renderTable } from '../../report/check-table.js';
+import type { ChecksFileError } from '../../model/index.js';
 
 export async function checkCommand(args: string[], io: CliIO): Promise<number> {
   const spec = commandSpec('check');
@@ -31,6 +31,13 @@ export async function checkCommand(args: string[], io: CliIO): Promise<number> {
   const concurrency = intFlag('--concurrency', p.str('concurrency'), 1, 64) ?? RUN_DEFAULTS.concurrency;
   const timeoutMs = intFlag('--timeout', p.str('timeout'), 1, 600_000) ?? RUN_DEFAULTS.timeoutMs;
   if (p.str('env') !== undefined && p.str('env') === '') throw new UsageError('--env wants an environment name');
+
+  // Output settings refused before anything is read or connected to.
+  const sarif = p.str('sarif');
+  if (sarif === '') throw new UsageError("--sarif wants a file name, or '-' for standard output");
+  if (sarif === '-' && p.bool('json')) throw new UsageError("--sarif - and --json both want standard output: write one of them to a file (--sarif h2doctor.sarif)");
+  const summaryFile = p.bool('github-summary') ? io.env.GITHUB_STEP_SUMMARY : undefined;
+  if (p.bool('github-summary') && !summaryFile) throw new UsageError('--github-summary: GITHUB_STEP_SUMMARY is not set (GitHub Actions sets it for each step)');
 
   const arg = positionals[0]!;
   const path = arg === '-' ? undefined : resolvePath(io.cwd, arg);
@@ -96,48 +103,41 @@ export async function checkCommand(args: string[], io: CliIO): Promise<number> {
     const { renderCheckHtml } = await import('../../report/html.js');
     writeHtmlFile(resolvePath(io.cwd, html), html, renderCheckHtml(results, { file: shown, env, wall }));
   }
+  if (summaryFile !== undefined) {
+    try {
+      // Appended, as GitHub's own steps do: several steps (and several check runs) share one summary.
+      await appendFile(summaryFile, checkSummaryMarkdown(results, { file: shown, env, wall }));
+    } catch (e) {
+      io.stderr(`h2doctor: --github-summary: cannot append to ${summaryFile}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}\n`);
+      return EXIT.usage;
+    }
+  }
+  if (sarif !== undefined) {
+    const doc = JSON.stringify(toSarif(results, { file: shown, env }), null, 2) + '\n';
+    if (sarif === '-') {
+      io.stdout(doc);
+      return passed === results.length ? EXIT.ok : EXIT.fail;
+    }
+    try {
+      await writeFile(resolvePath(io.cwd, sarif), doc);
+    } catch (e) {
+      io.stderr(`h2doctor: --sarif: cannot write ${sarif}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}\n`);
+      return EXIT.usage;
+    }
+  }
   if (p.bool('json')) {
     const failed = results.filter((r) => !r.passed && r.error === undefined).length;
     const errors = results.filter((r) => r.error !== undefined).length;
     io.stdout(JSON.stringify({ schemaVersion: 1, file: shown, env, passed, failed, errors, durationMs: wall, results }, null, 2) + '\n');
   } else {
     io.stdout(renderTable(results, { color: useColor(p, io), env, wall, ...(knownWidth(io) ? { width: knownWidth(io)! } : {}) }));
+    // Workflow commands go to standard output; not into a JSON document there.
+    if (gha) for (const line of checkAnnotations(results, shown)) io.stdout(line + '\n');
   }
-  if (gha) for (const line of checkAnnotations(results, shown)) io.stdout(line + '\n');
   return passed === results.length ? EXIT.ok : EXIT.fail;
 }
 
 function displayPath(path: string, cwd: string): string {
   const rel = relative(cwd, path);
   return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel) ? rel : path;
-}
-
-/**
- * The pass/fail table: one row per check, and under a failed one a line per failed expectation.
- *
- * @example
- *   renderTable(results, { color: false, env: 'lab', wall: 312 });
- */
-export function renderTable(results: readonly CheckResult[], o: { color: boolean; env: string; wall: number; width?: number }): string {
-  const paint = styler(o.color);
-  const names = { 31: 'red', 32: 'green', 2: 'dim' } as const;
-  const c = (s: string, code: 31 | 32 | 2) => paint(s, names[code]);
-  const wName = Math.max(5, ...results.map((r) => r.name.length));
-  const wUrl = Math.min(60, Math.max(3, ...results.map((r) => r.url.length)));
-  const lines = [`${'check'.padEnd(wName)}  ${'url'.padEnd(wUrl)}  result  time`];
-  for (const r of results) {
-    const verdict = r.error !== undefined ? c('ERROR', 31) : r.passed ? c('pass ', 32) : c('FAIL ', 31);
-    const url = r.url.length > wUrl ? r.url.slice(0, wUrl - 1) + '…' : r.url;
-    lines.push(`${r.name.padEnd(wName)}  ${url.padEnd(wUrl)}  ${verdict}   ${c(`${r.durationMs} ms`, 2)}`);
-    const pad = ' '.repeat(4);
-    if (r.error !== undefined) lines.push(`${pad}${c(`could not run: ${r.error}`, 31)}`);
-    for (const f of r.failures) lines.push(`${pad}${c(`${f.expectation}: ${f.message}`, 31)}`);
-  }
-  const passed = results.filter((r) => r.passed).length;
-  const errors = results.filter((r) => r.error !== undefined).length;
-  const failed = results.length - passed;
-  lines.push('');
-  lines.push(`${passed} passed, ${failed} failed${errors > 0 ? ` (${errors} could not run)` : ''}  (${results.length} checks, env ${o.env}, ${o.wall} ms)`);
-  // Fitted to a terminal; rows kept whole for a CI log (one row per check, for grep).
-  return (o.width ? fitLines(lines, o.width) : lines).join('\n') + '\n';
 }

@@ -6,7 +6,7 @@
  * @example
  *   writeFile('junit.xml', toJUnitXml(results, { timestamp: new Date() }));
  */
-import type { CheckResult } from './types.js';
+import type { CheckResult } from '../model/index.js';
 
 export interface JUnitOptions {
   /** Default 'h2doctor check'; the environment is appended per suite. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { escapeXmlAttr, escapeXmlText, stripInvalidXmlChars, toJUnitXml } from './junit.js';
-import type { CheckResult } from './types.js';
+import type { CheckResult } from '../model/index.js';
 
 const results: CheckResult[] = [
   { name: 'api speaks h2', env: 'prod', url: 'https://a.test/', passed: true, failures: [], durationMs: 120 },

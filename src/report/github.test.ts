@@ -56,3 +56,36 @@ describe('GitHub Actions annotations', () => {
     expect(isGitHubActions({})).toBe(false);
   });
 });
+
+describe('checkSummaryMarkdown', () => {
+  it('totals, a row per check (| escaped), then each failure and each check that could not run', async () => {
+    const { checkSummaryMarkdown } = await import('./github.js');
+    const md = checkSummaryMarkdown(
+      [
+        { name: 'a|b', env: 'prod', url: 'https://a.test/', passed: true, failures: [], durationMs: 4 },
+        { name: 'c', env: 'prod', url: 'https://c.test/', passed: false, durationMs: 7, failures: [{ expectation: 'protocol', expected: 'h2', actual: 'http/1.1', message: 'expected protocol h2, negotiated http/1.1 <b>' }] },
+        { name: 'd', env: 'prod', url: 'https://d.test/', passed: false, durationMs: 1, failures: [], error: 'could not connect: tcp-refused: refused' },
+      ],
+      { file: 'checks.yaml', env: 'prod', wall: 12 },
+    );
+    expect(md.split('\n')).toEqual([
+      '### ❌ h2doctor check: checks.yaml (env prod)',
+      '',
+      '**1 passed, 1 failed, 1 could not run** (3 checks, 12 ms)',
+      '',
+      '| check | url | result | time |',
+      '|---|---|---|---:|',
+      '| a\\|b | https://a.test/ | ✅ pass | 4 ms |',
+      '| c | https://c.test/ | ❌ fail | 7 ms |',
+      '| d | https://d.test/ | ⚠️ could not run | 1 ms |',
+      '',
+      '**c** (https://c.test/)',
+      '- `protocol`: expected protocol h2, negotiated http/1.1 &lt;b&gt;',
+      '',
+      '**d** (https://d.test/)',
+      '- could not run: could not connect: tcp-refused: refused',
+      '',
+      '',
+    ]);
+  });
+});

@@ -8,7 +8,7 @@
  *   formatAnnotation({ level: 'error', file: 'checks.yaml', line: 12, title: 'health', message: 'expected h2' });
  *   // '::error file=checks.yaml,line=12,title=health::expected h2'
  */
-import type { CheckResult, ChecksFileError } from './types.js';
+import type { CheckResult, ChecksFileError } from '../model/index.js';
 
 export type AnnotationLevel = 'error' | 'warning' | 'notice';
 
@@ -82,4 +82,47 @@ export function checksFileErrorAnnotations(errors: readonly ChecksFileError[]): 
   return errors.map((e) =>
     formatAnnotation({ level: 'error', file: e.file, line: e.line, col: e.column, title: 'h2doctor: bad checks file', message: e.message }),
   );
+}
+
+/** A table cell of GitHub-flavoured Markdown: one line, `|` escaped, HTML-significant characters neutralised. */
+function cell(s: string): string {
+  return s.replace(/\r?\n/g, ' ').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\|/g, '\\|').replace(/`/g, "'");
+}
+
+/**
+ * The job summary (`$GITHUB_STEP_SUMMARY`, GitHub-flavoured Markdown): a heading with the totals,
+ * a table with a row per check, and under it each failed expectation or why a check could not run.
+ * Appended to the file by the caller, as GitHub's own steps do.
+ *
+ * @example
+ *   appendFileSync(process.env.GITHUB_STEP_SUMMARY!, checkSummaryMarkdown(results, { file: 'checks.yaml', env: 'prod', wall: 812 }));
+ */
+export function checkSummaryMarkdown(results: readonly CheckResult[], o: { file: string; env: string; wall: number }): string {
+  const passed = results.filter((r) => r.passed).length;
+  const errors = results.filter((r) => r.error !== undefined).length;
+  const failed = results.length - passed - errors;
+  const mark = passed === results.length ? '✅' : '❌';
+  const out = [
+    `### ${mark} h2doctor check: ${cell(o.file)} (env ${cell(o.env)})`,
+    '',
+    `**${passed} passed, ${failed} failed${errors > 0 ? `, ${errors} could not run` : ''}** (${results.length} checks, ${o.wall} ms)`,
+    '',
+    '| check | url | result | time |',
+    '|---|---|---|---:|',
+  ];
+  for (const r of results) {
+    const result = r.error !== undefined ? '⚠️ could not run' : r.passed ? '✅ pass' : '❌ fail';
+    out.push(`| ${cell(r.name)} | ${cell(r.url)} | ${result} | ${r.durationMs} ms |`);
+  }
+  const bad = results.filter((r) => !r.passed);
+  if (bad.length > 0) {
+    out.push('');
+    for (const r of bad) {
+      out.push(`**${cell(r.name)}** (${cell(r.url)})`);
+      if (r.error !== undefined) out.push(`- could not run: ${cell(r.error)}`);
+      for (const f of r.failures) out.push(`- \`${f.expectation.replace(/`/g, "'")}\`: ${cell(f.message)}`);
+      out.push('');
+    }
+  }
+  return out.join('\n').trimEnd() + '\n\n';
 }
