@@ -9,7 +9,7 @@
  * c.start(); socket.on('data', (b) => c.push(b));
  */
 import { classify, isDecided } from '../wire/sniff.js';
-import { CLIENT_PREFACE, ERROR_MEANINGS, FLAGS, SETTINGS, type ErrorCodeName } from '../wire/http2/registry.js';
+import { CLIENT_PREFACE, ERROR_MEANINGS, SETTINGS, type ErrorCodeName } from '../wire/http2/registry.js';
 import {
   FrameDecoder,
   FrameError,
@@ -23,12 +23,13 @@ import {
   windowUpdateFrame,
   type Frame,
 } from '../wire/http2/frame.js';
-import { HpackDecoder, HpackEncoder } from '../wire/hpack/index.js';
-import { H2Inspector, H2_LIMITS, clientOpening, goawayInfo, prefaceOutcome } from '../probes/h2-client.js';
+import { HpackEncoder } from '../wire/hpack/index.js';
+import { H2Inspector, clientOpening, goawayInfo, prefaceOutcome } from '../probes/h2-client.js';
 import type { Http2Result } from '../model/index.js';
 import { settingName } from '../wire/http2/registry.js';
 import { ParseError, concat, toHex } from '../wire/bytes.js';
-import type { FrameEvent, Problem, TraceEventBody } from './types.js';
+import type { Problem, TraceEventBody } from './types.js';
+import { frameEvent } from './frame-event.js';
 import { printable } from './text.js';
 
 export interface H2TraceOptions {
@@ -55,18 +56,8 @@ export interface H2TraceHooks {
 /** Our receive window: what the one client preface (probes/h2-client.ts) advertises and opens. */
 const WINDOW = 1 << 24;
 const MAX_FRAME = 16384;
-const MAX_HEADER_LIST = H2_LIMITS.maxHeaderList;
 /** Invalid frames shown before the trace stops (a client would have closed at the first). */
 const MAX_INVALID_FRAMES = 5;
-
-const FLAG_NAMES: Record<string, Array<[number, string]>> = {
-  DATA: [[FLAGS.END_STREAM, 'END_STREAM'], [FLAGS.PADDED, 'PADDED']],
-  HEADERS: [[FLAGS.END_STREAM, 'END_STREAM'], [FLAGS.END_HEADERS, 'END_HEADERS'], [FLAGS.PADDED, 'PADDED'], [FLAGS.PRIORITY, 'PRIORITY']],
-  SETTINGS: [[FLAGS.ACK, 'ACK']],
-  PING: [[FLAGS.ACK, 'ACK']],
-  PUSH_PROMISE: [[FLAGS.END_HEADERS, 'END_HEADERS'], [FLAGS.PADDED, 'PADDED']],
-  CONTINUATION: [[FLAGS.END_HEADERS, 'END_HEADERS']],
-};
 
 const meaning = (name: string): string => ERROR_MEANINGS[name as ErrorCodeName] ?? 'an error code RFC 9113 does not define';
 
@@ -268,7 +259,7 @@ export class H2TraceClient {
 
   private send(f: Frame): void {
     if (this.done) return;
-    this.h.emit(this.describe(f, 'out'));
+    this.h.emit(frameEvent(f, 'out', this.o.previewBytes));
     this.h.write(encodeFrame(f));
     this.count();
   }
@@ -283,7 +274,7 @@ export class H2TraceClient {
 
   private onFrame(f: Frame): void {
     const problems: Problem[] = [];
-    const ev = this.describe(f, 'in');
+    const ev = frameEvent(f, 'in', this.o.previewBytes);
     const isFirst = this.inFrames === 0;
     this.inFrames++;
     this.record(f, isFirst);
@@ -308,49 +299,15 @@ export class H2TraceClient {
     if (seen.response) this.onResponse(seen.response.status, problems);
     switch (f.kind) {
       case 'SETTINGS':
-        if (f.ack) break;
-        this.serverSettingsSeen = true;
-        for (const s of f.settings) {
-          if (s.id === SETTINGS.INITIAL_WINDOW_SIZE) {
-            // RFC 9113 §6.9.2: a new initial window changes open streams' windows by the difference.
-            this.sendStream += s.value - this.peerInitialWindow;
-            this.peerInitialWindow = s.value;
-          }
-          if (s.id === SETTINGS.MAX_FRAME_SIZE) this.peerMaxFrame = s.value;
-          // RFC 9113 §5.1.2: a client must not open streams beyond the peer's limit.
-          if (s.id === SETTINGS.MAX_CONCURRENT_STREAMS && s.value === 0 && !this.requested) {
-            problems.push({ level: 'error', text: 'SETTINGS_MAX_CONCURRENT_STREAMS = 0: the server allows no stream, so no request can be sent (RFC 9113 §5.1.2)' });
-          }
-        }
-        after.push(() => {
-          // RFC 9113 §6.5.3: acknowledge the peer's SETTINGS.
-          this.send(settingsFrame([], true));
-          const mcs = f.settings.find((s) => s.id === SETTINGS.MAX_CONCURRENT_STREAMS);
-          if (mcs && mcs.value === 0 && !this.requested) {
-            this.goaway('no stream may be opened (MAX_CONCURRENT_STREAMS = 0)');
-            return;
-          }
-          this.request();
-        });
+        if (!f.ack) this.onSettings(f, problems, after);
         break;
       case 'PING':
         // RFC 9113 §6.7: answer a PING with the same opaque data and ACK.
         if (!f.ack) after.push(() => this.send(pingFrame(f.opaqueData, true)));
         break;
-      case 'GOAWAY': {
-        this.goawaySeen = true;
-        const noStream = !this.requested || (f.lastStreamId === 0 && this.responseStatus === undefined);
-        if (noStream && f.errorName !== 'NO_ERROR') {
-          problems.push({ level: 'error', text: `GOAWAY ${f.errorName} before any stream: ${meaning(f.errorName)}` });
-        } else if (f.errorName !== 'NO_ERROR') {
-          problems.push({ level: 'error', text: `GOAWAY ${f.errorName}: ${meaning(f.errorName)}` });
-        } else if (this.requested && f.lastStreamId < 1 && this.responseStatus === undefined) {
-          problems.push({ level: 'warning', text: 'GOAWAY NO_ERROR with last_stream=0: the server shuts down without processing our stream 1 (safe to retry on a new connection)' });
-        }
-        // RFC 9113 §6.8: after GOAWAY the sender opens no new streams; ours is over unless it is below last_stream.
-        if (f.lastStreamId < 1 || this.responseStatus === undefined || this.streamClosedByServer) after.push(() => this.finish('client', 'the server sent GOAWAY'));
+      case 'GOAWAY':
+        this.onGoaway(f, problems, after);
         break;
-      }
       case 'RST_STREAM':
         problems.push({ level: f.errorName === 'NO_ERROR' ? 'info' : 'error', text: `stream ${f.streamId} reset with ${f.errorName}: ${meaning(f.errorName)}` });
         if (f.streamId === 1) {
@@ -375,30 +332,76 @@ export class H2TraceClient {
           after.push(() => this.goaway('the response is complete'));
         }
         break;
-      case 'DATA': {
-        // RFC 9113 §6.9: the whole payload, padding included, counts against flow control.
-        const n = f.length;
-        this.recvConnWindow -= n;
-        if (f.streamId === 1) this.recvStreamWindow -= n;
-        if (this.recvConnWindow < 0 || this.recvStreamWindow < 0) {
-          problems.push({ level: 'error', text: 'the server sent more DATA than our flow-control window allows (RFC 9113 §6.9.1: FLOW_CONTROL_ERROR)' });
-        }
-        this.recvConnUnacked += n;
-        if (f.streamId === 1) this.recvStreamUnacked += n;
-        if (f.endStream && f.streamId === 1) {
-          this.streamClosedByServer = true;
-          after.push(() => this.goaway('the response is complete'));
-        } else {
-          after.push(() => this.replenish());
-        }
+      case 'DATA':
+        this.onData(f, problems, after);
         break;
-      }
       default:
         break;
     }
     this.h.emit(ev, problems);
     this.count();
     for (const a of after) if (!this.done) a();
+  }
+
+  /** RFC 9113 §6.5: the server's SETTINGS (windows, frame size, streams allowed), acknowledged; then our request. */
+  private onSettings(f: Extract<Frame, { kind: 'SETTINGS' }>, problems: Problem[], after: Array<() => void>): void {
+    this.serverSettingsSeen = true;
+    for (const s of f.settings) {
+      if (s.id === SETTINGS.INITIAL_WINDOW_SIZE) {
+        // RFC 9113 §6.9.2: a new initial window changes open streams' windows by the difference.
+        this.sendStream += s.value - this.peerInitialWindow;
+        this.peerInitialWindow = s.value;
+      }
+      if (s.id === SETTINGS.MAX_FRAME_SIZE) this.peerMaxFrame = s.value;
+      // RFC 9113 §5.1.2: a client must not open streams beyond the peer's limit.
+      if (s.id === SETTINGS.MAX_CONCURRENT_STREAMS && s.value === 0 && !this.requested) {
+        problems.push({ level: 'error', text: 'SETTINGS_MAX_CONCURRENT_STREAMS = 0: the server allows no stream, so no request can be sent (RFC 9113 §5.1.2)' });
+      }
+    }
+    after.push(() => {
+      // RFC 9113 §6.5.3: acknowledge the peer's SETTINGS.
+      this.send(settingsFrame([], true));
+      const mcs = f.settings.find((s) => s.id === SETTINGS.MAX_CONCURRENT_STREAMS);
+      if (mcs && mcs.value === 0 && !this.requested) {
+        this.goaway('no stream may be opened (MAX_CONCURRENT_STREAMS = 0)');
+        return;
+      }
+      this.request();
+    });
+  }
+
+  /** RFC 9113 §6.8: what a GOAWAY says about our stream, and whether the exchange is over. */
+  private onGoaway(f: Extract<Frame, { kind: 'GOAWAY' }>, problems: Problem[], after: Array<() => void>): void {
+    this.goawaySeen = true;
+    const noStream = !this.requested || (f.lastStreamId === 0 && this.responseStatus === undefined);
+    if (noStream && f.errorName !== 'NO_ERROR') {
+      problems.push({ level: 'error', text: `GOAWAY ${f.errorName} before any stream: ${meaning(f.errorName)}` });
+    } else if (f.errorName !== 'NO_ERROR') {
+      problems.push({ level: 'error', text: `GOAWAY ${f.errorName}: ${meaning(f.errorName)}` });
+    } else if (this.requested && f.lastStreamId < 1 && this.responseStatus === undefined) {
+      problems.push({ level: 'warning', text: 'GOAWAY NO_ERROR with last_stream=0: the server shuts down without processing our stream 1 (safe to retry on a new connection)' });
+    }
+    // RFC 9113 §6.8: after GOAWAY the sender opens no new streams; ours is over unless it is below last_stream.
+    if (f.lastStreamId < 1 || this.responseStatus === undefined || this.streamClosedByServer) after.push(() => this.finish('client', 'the server sent GOAWAY'));
+  }
+
+  /** RFC 9113 §6.9: DATA against our flow-control windows; the end of the response closes the exchange. */
+  private onData(f: Extract<Frame, { kind: 'DATA' }>, problems: Problem[], after: Array<() => void>): void {
+    // RFC 9113 §6.9: the whole payload, padding included, counts against flow control.
+    const n = f.length;
+    this.recvConnWindow -= n;
+    if (f.streamId === 1) this.recvStreamWindow -= n;
+    if (this.recvConnWindow < 0 || this.recvStreamWindow < 0) {
+      problems.push({ level: 'error', text: 'the server sent more DATA than our flow-control window allows (RFC 9113 §6.9.1: FLOW_CONTROL_ERROR)' });
+    }
+    this.recvConnUnacked += n;
+    if (f.streamId === 1) this.recvStreamUnacked += n;
+    if (f.endStream && f.streamId === 1) {
+      this.streamClosedByServer = true;
+      after.push(() => this.goaway('the response is complete'));
+    } else {
+      after.push(() => this.replenish());
+    }
   }
 
   /** A final response on stream 1 (validated by the inspector): what its status says. */
@@ -484,79 +487,5 @@ export class H2TraceClient {
     if (this.done) return;
     this.send(goawayFrame(0, 'NO_ERROR'));
     this.finish('client', why);
-  }
-
-  private describe(f: Frame, dir: 'in' | 'out'): FrameEvent {
-    const flagNames = (FLAG_NAMES[f.kind] ?? []).filter(([bit]) => (f.flags & bit) !== 0).map(([, n]) => n);
-    const ev: FrameEvent = {
-      kind: 'frame',
-      dir,
-      type: f.type,
-      typeName: f.kind === 'UNKNOWN' ? f.typeName : f.kind,
-      flags: f.flags,
-      flagNames,
-      streamId: f.streamId,
-      length: f.length,
-      detail: '',
-    };
-    switch (f.kind) {
-      case 'DATA': {
-        const shown = f.data.subarray(0, this.o.previewBytes);
-        ev.preview = printable(shown) + (f.data.length > shown.length ? '…' : '');
-        ev.detail = `${f.data.length} bytes${f.padLength !== undefined ? ` padding=${f.padLength}` : ''}${f.data.length ? ` "${ev.preview}"` : ''}`;
-        break;
-      }
-      case 'HEADERS':
-        ev.detail = `block=${f.fieldBlockFragment.length} bytes${f.priority ? ` depends_on=${f.priority.streamDependency} weight=${f.priority.weight + 1}` : ''}`;
-        if (dir === 'out') ev.headers = this.sentFields(f);
-        break;
-      case 'CONTINUATION':
-        ev.detail = `block=${f.fieldBlockFragment.length} bytes`;
-        break;
-      case 'PUSH_PROMISE':
-        ev.detail = `promised_stream=${f.promisedStreamId} block=${f.fieldBlockFragment.length} bytes`;
-        break;
-      case 'PRIORITY':
-        ev.detail = `depends_on=${f.streamDependency} weight=${f.weight + 1}${f.exclusive ? ' exclusive' : ''}`;
-        break;
-      case 'RST_STREAM':
-        ev.errorName = f.errorName;
-        ev.detail = f.errorName;
-        break;
-      case 'SETTINGS':
-        ev.settings = f.settings.map((s) => ({ name: s.name, value: s.value }));
-        ev.detail = f.ack ? '' : f.settings.length ? f.settings.map((s) => `${s.name}=${s.value}`).join(' ') : '(empty)';
-        break;
-      case 'PING':
-        ev.detail = toHex(f.opaqueData);
-        break;
-      case 'GOAWAY': {
-        ev.errorName = f.errorName;
-        const debug = printable(f.debugData.subarray(0, 256));
-        if (f.debugData.length) ev.debug = debug;
-        ev.detail = `last_stream=${f.lastStreamId} ${f.errorName}${f.debugData.length ? ` "${debug}"` : ''}`;
-        break;
-      }
-      case 'WINDOW_UPDATE':
-        ev.detail = `+${f.windowSizeIncrement}`;
-        break;
-      case 'UNKNOWN':
-        ev.detail = `${f.payload.length} bytes (unknown types are ignored, RFC 9113 §5.5)`;
-        break;
-    }
-    const undefinedBits = f.flags & ~flagNames.reduce((m, n) => m | (FLAG_NAMES[f.kind]!.find(([, x]) => x === n)![0]), 0);
-    if (undefinedBits && f.kind !== 'UNKNOWN') ev.detail += ` flags=0x${undefinedBits.toString(16).padStart(2, '0')}`;
-    return ev;
-  }
-
-  /** The request fields, for the trace of what we sent (decoded from our own block). */
-  private sentFields(f: Extract<Frame, { kind: 'HEADERS' }>): Array<[string, string]> | undefined {
-    if (!f.endHeaders || f.streamId !== 1) return undefined;
-    try {
-      // Our encoder uses no dynamic table, so a fresh decoder reads the block.
-      return new HpackDecoder({ maxHeaderListSize: MAX_HEADER_LIST }).decode(f.fieldBlockFragment).headers;
-    } catch {
-      return undefined;
-    }
   }
 }
