@@ -9,6 +9,7 @@ import { H2_FIELDS_KNOWLEDGE } from './knowledge/h2-fields.js';
 export { detectServer, nginxListen, versionAtLeast, type DetectedServer } from './knowledge/server.js';
 import { nginxHttp2, setting } from './knowledge/server.js';
 import { SESSION_KNOWLEDGE } from './knowledge/session.js';
+import { HTTP1_KNOWLEDGE } from './knowledge/http1.js';
 import { VANTAGE_KNOWLEDGE } from './knowledge/vantage.js';
 import { CLIENTS_KNOWLEDGE } from './knowledge/clients.js';
 
@@ -276,4 +277,4 @@ const CORE_KNOWLEDGE: Partial<Record<Code, Knowledge>> = {
 };
 
 /** Every code's words: core (dns, transport, protocol mismatch), then each family's own file. */
-export const KNOWLEDGE: Partial<Record<Code, Knowledge>> = { ...CORE_KNOWLEDGE, ...TLS_KNOWLEDGE, ...UPGRADE_KNOWLEDGE, ...H2_FIELDS_KNOWLEDGE, ...SESSION_KNOWLEDGE, ...VANTAGE_KNOWLEDGE, ...CLIENTS_KNOWLEDGE };
+export const KNOWLEDGE: Partial<Record<Code, Knowledge>> = { ...CORE_KNOWLEDGE, ...TLS_KNOWLEDGE, ...UPGRADE_KNOWLEDGE, ...H2_FIELDS_KNOWLEDGE, ...SESSION_KNOWLEDGE, ...HTTP1_KNOWLEDGE, ...VANTAGE_KNOWLEDGE, ...CLIENTS_KNOWLEDGE };

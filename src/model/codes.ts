@@ -31,6 +31,7 @@ export const CODES = {
   'h2c-upgrade-unsupported': { family: 'protocol', severity: 'warning', meaning: 'cleartext server speaks h2c by prior knowledge only: `Upgrade: h2c` (what `curl --http2 http://…` sends) is not honoured' },
   'h2-no-streams-allowed': { family: 'protocol', severity: 'error', meaning: 'the server\'s SETTINGS_MAX_CONCURRENT_STREAMS is 0: no request can be sent' },
   'http1-not-supported': { family: 'protocol', severity: 'warning', meaning: 'the server speaks only HTTP/2: HTTP/1.1-only clients fail' },
+  'http1-malformed-response': { family: 'protocol', severity: 'error', meaning: 'the HTTP/1.1 response cannot be read as clients read it: a head that never ends or is larger than clients accept, a status line without CRLF, a field over the size limit (size and limit given)' },
   'scheme-http-on-tls-port': { family: 'protocol', severity: 'error', meaning: 'cleartext HTTP (or h2c) was sent to a port that speaks TLS' },
   'scheme-https-on-cleartext-port': { family: 'protocol', severity: 'error', meaning: 'a TLS ClientHello was sent to a port that speaks cleartext HTTP' },
   'h2-protocol-error': { family: 'session', severity: 'error', meaning: 'the server\'s HTTP/2 frames break RFC 9113 (frame over SETTINGS_MAX_FRAME_SIZE, out-of-range SETTINGS value, DATA before HEADERS, malformed `:status`, HPACK COMPRESSION_ERROR…): the frame and the rule are named' },

@@ -168,6 +168,8 @@ export interface Http1Result {
   headers?: Array<[string, string]>;
   /** A bounded preview of the body. */
   bodyPreview?: string;
+  /** With outcome `garbage`: why the HTTP/1.x head cannot be read (the parser's words: a head or status line without end, too many fields…). */
+  malformed?: string;
 }
 
 export interface ProbeCommon {

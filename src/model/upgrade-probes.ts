@@ -112,7 +112,8 @@ export type UpgradeFamilyProbe =
       authority: string;
       /** Whether a Proxy-Authorization was sent (never its value). */
       credentials: boolean;
-      outcome: 'tunnel' | 'refused' | 'connect-failed' | 'closed' | 'timeout' | 'not-http';
+      /** `head-too-large`: an HTTP answer whose head does not end within the limit (16 KiB). */
+      outcome: 'tunnel' | 'refused' | 'connect-failed' | 'closed' | 'timeout' | 'not-http' | 'head-too-large';
       status?: number;
       reason?: string;
       headers?: Array<[string, string]>;

@@ -4,6 +4,7 @@
 import type { Http1Result } from '../model/index.js';
 import type { ByteSink } from '../transport/conn.js';
 import { classify } from '../wire/sniff.js';
+import { ParseError } from '../wire/bytes.js';
 import { parseResponseHead, encodeRequestHead } from '../wire/http1/head.js';
 
 export interface H1Options {
@@ -47,8 +48,10 @@ export async function readH1Response(sink: ByteSink, o: { deadline: number; offs
   let head;
   try {
     head = parseResponseHead(bytes, { maxHeadBytes: MAX_HEAD_BYTES });
-  } catch {
-    return { outcome: bytes.length === 0 ? endOutcome(end) : first.first.kind === 'http1' ? 'garbage' : 'not-http', first };
+  } catch (e) {
+    if (bytes.length === 0) return { outcome: endOutcome(end), first };
+    if (first.first.kind !== 'http1') return { outcome: 'not-http', first };
+    return { outcome: 'garbage', first, malformed: e instanceof ParseError ? e.message : String(e) };
   }
   if (!head.complete) {
     if (bytes.length === 0) return { outcome: endOutcome(end), first };

@@ -13,6 +13,7 @@ import tls from 'node:tls';
 import type { ConnectOutcome, Scheme } from '../model/index.js';
 import { connectTcp, round } from './conn.js';
 import { parseResponseHead, type CompleteResponseHead } from '../wire/http1/head.js';
+import { ParseError } from '../wire/bytes.js';
 
 export interface ProxyConfig {
   /** The proxy URL without credentials, for reports. */
@@ -187,7 +188,7 @@ export interface TunnelResult {
   socket?: net.Socket;
   /** What the probes see as their TCP connect: ok when the tunnel is up. */
   connect: ConnectOutcome;
-  outcome: 'tunnel' | 'refused' | 'connect-failed' | 'closed' | 'timeout' | 'not-http';
+  outcome: 'tunnel' | 'refused' | 'connect-failed' | 'closed' | 'timeout' | 'not-http' | 'head-too-large';
   status?: number;
   reason?: string;
   headers?: Array<[string, string]>;
@@ -247,7 +248,11 @@ export async function connectTunnel(p: ProxyConfig, authority: string, timeoutMs
   const bytesReceived = got.bytes.length;
   if (got.end !== 'head') {
     sock.destroy();
-    if (got.end === 'not-http') return fail('not-http', `the proxy answered CONNECT with bytes that are not HTTP: ${JSON.stringify(got.bytes.subarray(0, 40).toString('latin1'))}`, { bytesSent, bytesReceived });
+    const start = JSON.stringify(got.bytes.subarray(0, 40).toString('latin1'));
+    if (got.end === 'not-http') return fail('not-http', `the proxy answered CONNECT with bytes that are not HTTP: ${start}`, { bytesSent, bytesReceived });
+    if (got.end === 'too-large') return fail('head-too-large', `the proxy's answer to CONNECT ${authority} is an HTTP head without end: ${start}…, no empty line within ${MAX_CONNECT_HEAD} bytes`, { bytesSent, bytesReceived });
+    // Bytes of a head that had not ended by the deadline: a slow (dripping) answer, not no answer.
+    if (got.end === 'timeout' && bytesReceived > 0) return fail('timeout', `the proxy's answer to CONNECT ${authority} was still incomplete after ${timeoutMs} ms (${bytesReceived} bytes: ${start})`, { bytesSent, bytesReceived });
     return fail(got.end === 'timeout' ? 'timeout' : 'closed', got.end === 'timeout' ? `no answer to CONNECT ${authority} within ${timeoutMs} ms` : `the proxy closed the connection after CONNECT ${authority}`, { bytesSent, bytesReceived });
   }
   const h = got.head!;
@@ -273,10 +278,10 @@ export async function connectTunnel(p: ProxyConfig, authority: string, timeoutMs
  * Read the proxy's answer in paused mode ('readable' + read()), so that once the listener is gone the
  * socket is back in its initial state and the next 'data' listener starts the flow.
  */
-function readHead(sock: net.Socket, deadline: number): Promise<{ end: 'head' | 'closed' | 'timeout' | 'not-http'; bytes: Buffer; head?: CompleteResponseHead }> {
+function readHead(sock: net.Socket, deadline: number): Promise<{ end: 'head' | 'closed' | 'timeout' | 'not-http' | 'too-large'; bytes: Buffer; head?: CompleteResponseHead }> {
   return new Promise((resolve) => {
     let buf = Buffer.alloc(0);
-    const finish = (end: 'head' | 'closed' | 'timeout' | 'not-http', head?: CompleteResponseHead) => {
+    const finish = (end: 'head' | 'closed' | 'timeout' | 'not-http' | 'too-large', head?: CompleteResponseHead) => {
       clearTimeout(timer);
       sock.off('readable', onReadable);
       sock.off('end', onEnd);
@@ -290,9 +295,10 @@ function readHead(sock: net.Socket, deadline: number): Promise<{ end: 'head' | '
       try {
         const h = parseResponseHead(buf, { maxHeadBytes: MAX_CONNECT_HEAD });
         if (h.complete) finish('head', h);
-        else if (buf.length > MAX_CONNECT_HEAD) finish('not-http');
-      } catch {
-        finish('not-http');
+        else if (buf.length > MAX_CONNECT_HEAD) finish('too-large');
+      } catch (e) {
+        // An HTTP/1.x head over the limit is HTTP (a broken one); anything else is not HTTP at all.
+        finish(e instanceof ParseError && e.code === 'too-large' ? 'too-large' : 'not-http');
       }
     };
     const onEnd = () => finish('closed');

@@ -44,6 +44,13 @@ describe('first-bytes classifier: vectors', () => {
     expect(isDecided(enc('HTTP/1.1 200 OK\r\n\r\n'))).toBe(true);
   });
 
+  test('a status line that never ends is HTTP/1.x, not garbage (issue 12: a never-ending HTTP/1.1 head is HTTP/1.1)', () => {
+    const noCrlf = enc(`HTTP/1.1 200 OK${' '.repeat(20_000)}`);
+    expect(classify(noCrlf, 'eof').first).toEqual({ kind: 'http1', version: '1.1', status: 200, reason: 'OK (no CRLF)' });
+    expect(classify(noCrlf.subarray(0, 100), 'open').first.kind).toBe('incomplete');
+    expect(classify(enc(`HTTQ/1.1 200 OK${' '.repeat(20_000)}`), 'eof').first.kind).toBe('garbage');
+  });
+
   test('the excerpt is bounded and keeps the total length', () => {
     const big = new Uint8Array(10_000).fill(0x41);
     const e = excerpt(big);

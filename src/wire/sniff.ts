@@ -187,6 +187,9 @@ function http1(b: Uint8Array, more: boolean): FirstBytes {
   const eol = text.indexOf('\n');
   if (eol < 0) {
     if (more && b.length < MAX_HEAD) return { kind: 'incomplete' };
+    // RFC 9112 §4: a status line that never ends is still HTTP/1.x (a broken one), not garbage.
+    const open = /^HTTP\/(\d(?:\.\d)?) (\d{3})(?: ([^\r\n]{0,60}))?/.exec(text);
+    if (open) return { kind: 'http1', version: open[1]!, status: Number(open[2]), reason: `${(open[3] ?? '').trim()} (no CRLF)`.trim() };
     return { kind: 'garbage' };
   }
   // RFC 9112 §4: status-line = HTTP-version SP status-code SP [ reason-phrase ]

@@ -133,6 +133,7 @@ export const PRINTED: Partial<Record<Code, readonly PrintedLine[]>> = {
     { client: "java-urlconnection", line: "Exception in thread \"main\" java.io.IOException: Invalid Http response", source: "recorded" },
     { client: "chromium", line: "Page load failed: net::ERR_INVALID_HTTP_RESPONSE", source: "recorded" },
   ],
+  "http1-malformed-response": [],
   "scheme-http-on-tls-port": [
     { client: "curl", line: "curl: (52) Empty reply from server", source: "recorded" },
     { client: "go-x-net-http2", line: "Get \"http://{host}:{port}/\": unexpected EOF", source: "recorded" },

@@ -171,9 +171,9 @@ export const UPGRADE_KNOWLEDGE: Partial<Record<Code, Knowledge>> = {
     reproduce: (v) => [`curl -sI --http1.1${v.resolve} ${v.url} | grep -iE '^(deprecation|sunset|link):'`],
   },
   'proxy-connect-failed': {
-    title: (v) => `The proxy refuses the CONNECT tunnel${v.detail ? ` (${v.detail})` : ''}`,
+    title: (v) => `The proxy ${v.detail?.startsWith('the tunnel opened') ? 'fails' : 'refuses'} the CONNECT tunnel${v.detail ? ` (${v.detail})` : ''}`,
     explanation: () =>
-      'h2doctor asked the HTTP proxy for a tunnel to the target (CONNECT host:port, RFC 9110 §9.3.6) and did not get one: the proxy answered with an error status, closed, or could not be reached. Nothing reaches the server on this path. 407 means the proxy wants credentials; 403 a policy (ports other than 443 are often refused); 502/503/504 that the proxy could not reach the target itself.',
+      'h2doctor asked the HTTP proxy for a tunnel to the target (CONNECT host:port, RFC 9110 §9.3.6) and did not get a working one: the proxy answered with an error status or a head that never ends, closed, could not be reached, or answered 200 and then relayed nothing. Nothing reaches the server on this path. 407 means the proxy wants credentials; 403 a policy (ports other than 443 are often refused); 502/503/504 that the proxy could not reach the target itself.',
     clientsSee: clientsPrint('proxy-connect-failed'),
     fixes: () => [
       { side: 'client', applies: 'any', text: 'Give credentials in the proxy URL (http://user:password@proxy:3128), or check NO_PROXY if the target should not go through the proxy at all.' },

@@ -11,6 +11,8 @@ import { SESSION_RULES } from './session.js';
 import { UPGRADE_RULES } from './upgrade.js';
 import { h2FieldsRule } from './h2-fields.js';
 import { websocketFramesRule } from './websocket-frames.js';
+import { http1HeadRule } from './http1-head.js';
+import { proxyTunnelRule } from './proxy-tunnel.js';
 import { dnsAddressesDisagree, dnsNoAddress } from './dns.js';
 import { resolversDisagree } from './resolvers.js';
 import { proxyVsDirect } from './report-level.js';
@@ -21,7 +23,7 @@ import { clientsRule } from './clients.js';
  * The rules over one address's evidence.
  * @example RULES.map((r) => r.ruleName) // ['transport', 'tls12-not-supported', 'tls13-not-supported', …]
  */
-export const RULES: readonly Rule[] = Object.freeze([transportRule, ...TLS_RULES, tlsWeakDhRule, ...PROTOCOL_RULES, ...SESSION_RULES, h2FieldsRule, ...UPGRADE_RULES, websocketFramesRule, clientsRule]);
+export const RULES: readonly Rule[] = Object.freeze([proxyTunnelRule, transportRule, ...TLS_RULES, tlsWeakDhRule, ...PROTOCOL_RULES, http1HeadRule, ...SESSION_RULES, h2FieldsRule, ...UPGRADE_RULES, websocketFramesRule, clientsRule]);
 
 /**
  * The rules over the whole diagnosis (every address at once), run after the address rules.

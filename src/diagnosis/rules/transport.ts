@@ -4,6 +4,7 @@
 import { addressRule, type RawFinding } from '../raw.js';
 import { evidenceItem, probe, tcpProbe } from '../evidence.js';
 import { portAnswersCleartext } from './protocol.js';
+import { silentTunnel } from './proxy-tunnel.js';
 
 /**
  * TCP refused / timed out / reset, and a TLS port that never answers or drops the ClientHello.
@@ -24,10 +25,17 @@ export const transportRule = addressRule('transport', ['tcp-refused', 'tcp-timeo
     if (!d) return out;
     // An h2c-only port may close on both a ClientHello and HTTP/1.1 yet answer the HTTP/2 preface.
     const sniffIsHttp = portAnswersCleartext(ev);
-    if (d.tls.outcome === 'timeout' && d.bytesReceived === 0 && !sniffIsHttp) {
+    const tunnel = silentTunnel(ev);
+    if (tunnel?.direct) {
+      // The origin answers on the direct path: the proxy's silent tunnel is the cause (proxy-tunnel rule).
+    } else if (d.tls.outcome === 'timeout' && d.bytesReceived === 0 && !sniffIsHttp) {
+      const through = tunnel ? `through the proxy's tunnel (${tunnel.hop.detail}): ` : '';
       out.push({
         code: 'tls-handshake-timeout',
-        evidence: [{ probe: d.id, text: `TCP connected in ${c.ms} ms; ClientHello sent (${d.bytesSent} bytes); no byte came back in ${d.durationMs} ms` }],
+        evidence: [
+          { probe: d.id, text: `${through}TCP connected in ${c.ms} ms; ClientHello sent (${d.bytesSent} bytes); no byte came back in ${d.durationMs} ms` },
+          ...(tunnel ? [{ probe: tunnel.hop.id, text: 'the silence may be the proxy\'s (a tunnel that relays nothing) or the origin\'s: --compare-direct tells which' }] : []),
+        ],
       });
     } else if ((d.tls.outcome === 'reset' || (d.tls.outcome === 'closed' && d.bytesReceived === 0)) && !sniffIsHttp) {
       out.push({

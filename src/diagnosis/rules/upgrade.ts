@@ -312,7 +312,9 @@ function proxyBody(ev: AddressEvidence): RawFinding[] {
   if (p.status === 407) evidence.push({ probe: p.id, text: `407 Proxy Authentication Required${auth ? ` (Proxy-Authenticate: ${auth})` : ''}; credentials ${p.credentials ? 'were sent and refused' : 'were not given (put them in the proxy URL: http://user:password@proxy:port)'}` });
   const hop = hopOf(p.headers);
   if (hop) evidence.push({ probe: p.id, text: `the proxy names itself: ${hop}` });
-  return [{ code: 'proxy-connect-failed', detail: p.status !== undefined ? `${p.status} ${p.reason ?? ''}`.trim() : p.outcome, evidence }];
+  const how =
+    p.outcome === 'head-too-large' ? 'its answer is a head that never ends' : p.outcome === 'timeout' && p.bytesReceived > 0 ? `its answer was still incomplete after ${Math.round(p.durationMs)} ms` : p.outcome;
+  return [{ code: 'proxy-connect-failed', detail: p.status !== undefined ? `${p.status} ${p.reason ?? ''}`.trim() : how, evidence }];
 }
 
 /**

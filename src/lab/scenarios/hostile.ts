@@ -3,12 +3,14 @@
  * out-of-range frames, malformed responses, endless handshakes, slow drips), each bounded in time.
  * A correct diagnosis names what the server did, with an error: never "OK".
  */
+import http2 from 'node:http2';
 import net from 'node:net';
 import type { Code } from '../../model/codes.js';
-import { HOST, HTTP1_OK, http1Reply, local, tlsRaw, type LabScenario } from '../helpers.js';
+import { HOST, HTTP1_OK, http1Reply, local, ok, tlsCert, tlsRaw, type LabScenario } from '../helpers.js';
 import { listen } from '../servers.js';
 import { HOSTILE_H2_KINDS, serveHostileH2, type HostileH2Kind } from '../hostile-h2.js';
 import { hostileTls, type HostileKind } from '../tls-front.js';
+import { HOSTILE_H1_KINDS, HOSTILE_H1_WORDS, HOSTILE_PROXY_KINDS, HOSTILE_PROXY_WORDS, hostileH1Server, hostileProxy, type HostileH1Kind, type HostileProxyKind } from '../hostile-h1.js';
 import { HOSTILE_WS_KINDS, HOSTILE_WS_WORDS, hostileWsServer, type HostileWsKind } from '../hostile-ws.js';
 
 /** The finding each hostile HTTP/2 behaviour must get. */
@@ -121,6 +123,44 @@ const wsHostile = (kind: HostileWsKind): LabScenario => ({
   },
 });
 
+/** The finding each hostile HTTP/1.1 origin must get (its HTTP/2 answer, and what is wrong with its HTTP/1.1). */
+export const HOSTILE_H1_EXPECT: Record<HostileH1Kind, Code[]> = {
+  'endless-headers': ['h2c-not-supported', 'preface-http1-response', 'http1-malformed-response'],
+  'status-no-crlf': ['h2c-not-supported', 'preface-http1-response', 'http1-malformed-response'],
+  'endless-chunked': ['h2c-not-supported', 'preface-http1-response'],
+  '426-huge-upgrade': ['h2c-not-supported', 'preface-http1-response', 'http1-malformed-response'],
+};
+
+const h1Hostile = (kind: HostileH1Kind): LabScenario => ({
+  id: `hostile-h1-${kind}`,
+  title: `A cleartext HTTP/1.1 server (400 to the HTTP/2 preface) that answers every request with ${HOSTILE_H1_WORDS[kind]}`,
+  family: 'hostile',
+  expect: HOSTILE_H1_EXPECT[kind],
+  async start() {
+    return local(await hostileH1Server(kind, HOST), 'http', { timeoutMs: 700 });
+  },
+});
+
+/** A healthy HTTPS h2 origin behind a CONNECT proxy that misbehaves; the direct path is compared. */
+const proxyHostile = (kind: HostileProxyKind): LabScenario => ({
+  id: `hostile-proxy-${kind}`,
+  title: `A CONNECT proxy that ${HOSTILE_PROXY_WORDS[kind]} (the origin behind it is healthy)`,
+  family: 'hostile',
+  expect: ['proxy-connect-failed'],
+  async start(env) {
+    const origin = await listen(http2.createSecureServer({ ...(await tlsCert(env)), allowHTTP1: true }, ok), HOST);
+    const proxy = await hostileProxy(kind, HOST);
+    return {
+      ...local(origin, 'https', { timeoutMs: 700 }),
+      options: { proxy: `http://127.0.0.1:${proxy.port}`, compareDirect: true },
+      stop: async () => {
+        await proxy.stop();
+        await origin.stop();
+      },
+    };
+  },
+});
+
 export const HOSTILE_SCENARIOS: LabScenario[] = [
   ...HOSTILE_H2_KINDS.map(h2OverTls),
   ...HOSTILE_H2_KINDS.map(h2c),
@@ -135,4 +175,6 @@ export const HOSTILE_SCENARIOS: LabScenario[] = [
     },
   },
   ...HOSTILE_WS_KINDS.map(wsHostile),
+  ...HOSTILE_H1_KINDS.map(h1Hostile),
+  ...HOSTILE_PROXY_KINDS.map(proxyHostile),
 ];

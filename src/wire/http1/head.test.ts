@@ -74,6 +74,9 @@ describe('parseResponseHead', () => {
     const long = bytes(`HTTP/1.1 200 OK\r\nX: ${'a'.repeat(100)}`);
     expect(parseResponseHead(long, { maxHeadBytes: 1000 })).toEqual({ complete: false });
     expect(outcome(() => parseResponseHead(long, { maxHeadBytes: 100 }))).toMatch(/^too-large: no end of the response head within 100 bytes/);
+    expect(outcome(() => parseResponseHead(long, { maxHeadBytes: 100 }))).toMatch(/\(1 line, the longest 83 bytes\)$/);
+    // RFC 9112 §4: a status line that never ends is said as such.
+    expect(outcome(() => parseResponseHead(bytes(`HTTP/1.1 200 OK${' '.repeat(200)}`), { maxHeadBytes: 100 }))).toBe('too-large: no end of the status line (no CRLF) within 100 bytes');
     const many = bytes(`HTTP/1.1 200 OK\r\n${'A: 1\r\n'.repeat(5)}`);
     expect(outcome(() => parseResponseHead(many, { maxHeaders: 4 }))).toMatch(/^too-large: response head has more than 4 field lines/);
     expect(parseResponseHead(bytes(`HTTP/1.1 200 OK\r\n${'A: 1\r\n'.repeat(4)}\r\n`), { maxHeaders: 4 })).toMatchObject({ complete: true });

@@ -103,7 +103,10 @@ export function parseResponseHead(bytes: Uint8Array, opts: ResponseHeadOptions =
   }
   if (headLength < 0) {
     if (bytes.length >= maxHeadBytes) {
-      throw new ParseError('too-large', `no end of the response head within ${maxHeadBytes} bytes`, maxHeadBytes, 'head');
+      // RFC 9112 §4: the status line ends with CRLF; say so when not even that came.
+      if (lines.length === 0) throw new ParseError('too-large', `no end of the status line (no CRLF) within ${maxHeadBytes} bytes`, maxHeadBytes, 'status-line');
+      const longest = lines.reduce((m, l) => Math.max(m, l.end - l.start), limit - lineStart);
+      throw new ParseError('too-large', `no end of the response head within ${maxHeadBytes} bytes (${lines.length} line${lines.length === 1 ? '' : 's'}, the longest ${longest} bytes)`, maxHeadBytes, 'head');
     }
     return { complete: false };
   }
