@@ -40,6 +40,7 @@ const LAYER: Record<Code, Phrase> = {
   'h2c-upgrade-unsupported': H2_AND('clients that ask with Upgrade: h2c stay on HTTP/1.1'),
   'h2-no-streams-allowed': 'HTTP/2 connects, but the server allows no streams',
   'http1-not-supported': H2_AND('HTTP/1.1 clients fail'),
+  'http1-malformed-response': H2_AND('HTTP/1.1 fails: the response head cannot be read'),
   'scheme-http-on-tls-port': 'Wrong scheme: cleartext HTTP sent to a TLS port',
   'scheme-https-on-cleartext-port': 'Wrong scheme: TLS sent to a cleartext port',
   'h2-protocol-error': 'HTTP/2 connects, but the server breaks the protocol: requests fail',
