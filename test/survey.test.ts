@@ -5,12 +5,14 @@
  * Agreement with sslscan / testssl.sh on real servers: test/nginx-tls.test.ts.
  */
 import { describe, expect, test, beforeAll } from 'vitest';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Ajv2020 as Ajv } from 'ajv/dist/2020.js';
 import { createLabPki, type LabPki } from '../src/lab/pki.js';
 import { findScenario } from '../src/lab/scenarios.js';
 import { diagnose } from '../src/diagnose.js';
 import { cipherSuite, h2Blocklisted } from '../src/wire/tls/registry.js';
+import { findBinary, freePort, labDir, runClient, skipWithout, spawnServer } from './real-helpers.js';
 
 const schema = JSON.parse(readFileSync(new URL('../docs/report.schema.json', import.meta.url), 'utf8'));
 const ajv = new Ajv({ allErrors: true, strict: false });
@@ -61,6 +63,34 @@ describe('--survey: the structured TLS surface', () => {
       expect(report.connections).toBeLessThan(45);
     } finally {
       await s.stop();
+    }
+  }, 60_000);
+});
+
+// The certificate without SNI is a hello of its own, never a version's question: Caddy with a per-site
+// `tls { protocols tls1.3 }` answers a TLS 1.2 hello without SNI for its default policy (TLS 1.2 on),
+// and with SNI refuses it. Ground truth first, from openssl s_client; then the survey must say TLS 1.2
+// is refused, as the plain diagnosis does (tls12-not-supported).
+const CADDY = findBinary('caddy');
+const OPENSSL = findBinary('openssl');
+describe.skipIf(skipWithout(CADDY && OPENSSL, 'caddy and openssl'))('--survey on Caddy with a per-site TLS 1.3 policy', () => {
+  test('TLS 1.2 refused for the name though accepted without SNI; the survey says refused', async () => {
+    const { dir, cert, key } = await labDir(pki, 'survey-caddy');
+    const port = await freePort();
+    writeFileSync(join(dir, 'Caddyfile'), `{\n  admin off\n  auto_https off\n  storage file_system ${dir}/data\n}\nhttps://localhost:${port} {\n  bind 127.0.0.1\n  tls ${cert} ${key} {\n    protocols tls1.3\n  }\n  respond "ok"\n}\n`);
+    const server = await spawnServer('caddy', CADDY!, ['run', '--config', join(dir, 'Caddyfile'), '--adapter', 'caddyfile'], dir, [port]);
+    try {
+      const s_client = (args: string) => runClient(`echo | ${OPENSSL} s_client -connect 127.0.0.1:${port} -tls1_2 ${args} 2>&1`);
+      expect(await s_client('-servername localhost')).toMatch(/alert|Cipher is \(NONE\)|handshake failure/i);
+      expect(await s_client('-noservername')).toMatch(/Protocol\s*:\s*TLSv1\.2/);
+      const opts = { ca: pki.rootCa.certPem, resolve: [`localhost:${port}:127.0.0.1`] };
+      const report = await diagnose(`https://localhost:${port}/`, { ...opts, survey: true });
+      const surface = report.tlsSurface![0]!;
+      expect(surface.versions.map((v) => v.version)).toEqual(['TLSv1.3']);
+      expect(surface.refused).toContain('TLSv1.2');
+      expect(report.findings.map((f) => f.code)).toContain('tls12-not-supported');
+    } finally {
+      await server.stop();
     }
   }, 60_000);
 });

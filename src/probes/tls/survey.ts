@@ -23,8 +23,8 @@
  * - the server's cipher order: once the suites are done while another dimension is still open, the
  *   found suites are offered reversed (a server that imposes its order still picks its first); when
  *   nothing is left to ride on, one hello asks it;
- * - the certificate without SNI: the first TLS 1.2 hello goes without SNI; accepted with the target's
- *   certificate it answers that too, otherwise it is repeated with SNI.
+ * - the certificate without SNI: a hello of its own (Node's), never one of the versions' questions:
+ *   without SNI a server answers for its default site, whose versions and suites may differ.
  * Every suite found is rated: weak, no forward secrecy, on the RFC 9113 Appendix A block list.
  */
 import type { Probe } from '../../model/index.js';
@@ -74,7 +74,11 @@ export async function survey(ctx: ProbeContext, d: TlsProbe, run: RawRunner, see
   let tls13Answer: (accepted: boolean) => void = () => {};
   const tls13Accepted = new Promise<boolean>((r) => (tls13Answer = r));
   const t13run = eliminate(V.TLS13).finally(() => tls13Answer(false));
-  const [t13, t12, legacy] = await Promise.all([t13run, eliminate(V.TLS12), legacyVersions()]);
+  // The certificate without SNI: a hello of its own. Without SNI a server answers for its default site,
+  // whose versions and suites may not be the name's (Caddy with a per-site `protocols tls1.3` takes
+  // TLS 1.2 without SNI only), so no version's question is asked without SNI.
+  const noSniRun = sni ? noSniCertificate() : Promise.resolve(undefined);
+  const [t13, t12, legacy, noSni] = await Promise.all([t13run, eliminate(V.TLS12), legacyVersions(), noSniRun]);
   const perVersion = [t13, t12, ...legacy];
   const surface: TlsSurface = {
     versions: [V.TLS13, V.TLS12, V.TLS11, V.TLS10, V.SSL3].map((v) => {
@@ -99,9 +103,14 @@ export async function survey(ctx: ProbeContext, d: TlsProbe, run: RawRunner, see
   if (top) surface.alpn = top.alpn.filter((a) => a.offered.length === 1);
   const key = d.tls.cert ? certKey(seen, ref) : undefined;
   if (key) surface.certificateKey = key;
-  const noSni = t12.noSni;
   if (noSni) surface.noSni = noSni;
   return surface;
+
+  /** Node's own hello without SNI: which certificate comes then, compared with the name's. */
+  async function noSniCertificate(): Promise<TlsSurface['noSni']> {
+    const q = await raw('survey-no-sni', 'the certificate without SNI (a hello of its own: the default site may accept other versions and suites than the name)', { ...(await nodeDefaultHello()), alpn: ALPN, sni: null });
+    return !accepted(q) ? 'refused' : !q.raw.cert || !ref ? 'accepted' : q.raw.cert.fingerprint256 === ref ? 'same-certificate' : 'other-certificate';
+  }
 
   /** One hello "up to TLS 1.1": refused, then 1.1, 1.0 and SSL 3.0 are all refused; accepted, the version it names is eliminated and the ones below asked again. */
   async function legacyVersions(): Promise<Array<{ v: number; detail?: TlsSurfaceVersion; alert?: string }>> {
@@ -136,7 +145,7 @@ export async function survey(ctx: ProbeContext, d: TlsProbe, run: RawRunner, see
    * Every suite, group and signature scheme version `v` accepts, by elimination on all three at once.
    * `first`: a hello already answered at this version (the legacy probe).
    */
-  async function eliminate(v: number, first?: RawProbe): Promise<{ v: number; detail?: TlsSurfaceVersion; alert?: string; noSni?: TlsSurface['noSni'] }> {
+  async function eliminate(v: number, first?: RawProbe): Promise<{ v: number; detail?: TlsSurfaceVersion; alert?: string }> {
     const label = tableVersionName(v);
     const is13 = v === V.TLS13;
     const all: Record<Dim, number[]> = {
@@ -155,7 +164,6 @@ export async function survey(ctx: ProbeContext, d: TlsProbe, run: RawRunner, see
     let reversedAsked = false;
     let serverPreference: boolean | undefined;
     let n = 0;
-    let noSni: TlsSurface['noSni'];
 
     const remaining = (dim: Dim) => all[dim].filter((x) => !found[dim].includes(x) && !(dim === 'group' && groupsFound.has(x)));
     /** What a hello offers in dimension `dim`: what is left to find, or (closed, or `only`) what was found. */
@@ -172,7 +180,7 @@ export async function survey(ctx: ProbeContext, d: TlsProbe, run: RawRunner, see
       if (dim === 'group') return found.group.length ? found.group : all.group.filter((g) => groupsFound.has(g)).length ? all.group.filter((g) => groupsFound.has(g)) : all.group;
       return found[dim].length ? found[dim] : all[dim];
     };
-    const hello = async (open: Record<Dim, boolean>, why: string, o: { sniOff?: boolean; alpn?: string[] | null; reverse?: boolean; label?: SurveyHelloLabel; shares?: boolean } = {}): Promise<RawProbe> => {
+    const hello = async (open: Record<Dim, boolean>, why: string, o: { alpn?: string[] | null; reverse?: boolean; label?: SurveyHelloLabel; shares?: boolean } = {}): Promise<RawProbe> => {
       n++;
       let ciphers = offerOf('suite', open.suite);
       if (o.reverse) ciphers = [...ciphers].reverse();
@@ -183,11 +191,11 @@ export async function survey(ctx: ProbeContext, d: TlsProbe, run: RawRunner, see
         groups,
         sigalgs: v >= V.TLS12 ? (all.sigalg.length ? offerOf('sigalg', open.sigalg) : [...ALL_SIGALGS]) : [],
         alpn: o.alpn === undefined ? null : o.alpn,
-        sni: o.sniOff ? null : sni,
+        sni,
         // Key shares only where the answer must be a ServerHello we can decrypt (ALPN, certificate, signature): otherwise the server names its group in a HelloRetryRequest, whatever shares we hold.
         ...(is13 ? { keyShareGroups: o.shares === false ? [] : KEYABLE.filter((g) => groups.includes(g)).slice(0, 2) } : {}),
       };
-      const name = o.label ?? (n === 1 ? `survey-${label}${o.sniOff ? '-no-sni' : ''}` : `survey-${label}-${n}`);
+      const name = o.label ?? (n === 1 ? `survey-${label}` : `survey-${label}-${n}`);
       return raw(name, `${label}: ${why}`, spec, { decrypt: is13, fullFlight: !is13 });
     };
     /** Record what an accepted hello names; true when it named something new. */
@@ -222,29 +230,11 @@ export async function survey(ctx: ProbeContext, d: TlsProbe, run: RawRunner, see
     };
     const ok = (p: RawProbe) => accepted(p) && p.raw.versionCode === v;
 
-    // The first hello: the version's question, and (TLS 1.2 with SNI) the certificate without SNI.
-    let p: RawProbe;
-    if (first) p = first;
-    else {
-      const sniOff = !is13 && !!sni;
-      p = await hello({ suite: true, group: true, sigalg: true }, `does the server accept ${label}? (every suite, group and signature scheme)${sniOff ? ' — without SNI: which certificate comes then?' : ''}`, { sniOff, alpn: ALPN });
-      if (sniOff) {
-        const same = ok(p) && !!p.raw.cert && !!ref && p.raw.cert.fingerprint256 === ref;
-        noSni = !accepted(p) ? 'refused' : !p.raw.cert || !ref ? 'accepted' : same ? 'same-certificate' : 'other-certificate';
-        // Not the target's own certificate (or refused): ask the version question again with SNI.
-        if (!same) {
-          p = await hello({ suite: true, group: true, sigalg: true }, `does the server accept ${label}? (every suite, group and signature scheme)`, { alpn: ALPN, label: `survey-${label}` });
-          // Refused with SNI too: TLS 1.2 is off, and the no-SNI question is still open; Node's own hello asks it.
-          if (!ok(p) && noSni === 'refused') {
-            const q = await raw('survey-no-sni', 'the certificate without SNI', { ...(await nodeDefaultHello()), alpn: ALPN, sni: null });
-            noSni = !accepted(q) ? 'refused' : !q.raw.cert || !ref ? 'accepted' : q.raw.cert.fingerprint256 === ref ? 'same-certificate' : 'other-certificate';
-          }
-        }
-      }
-    }
+    // The first hello: the version's question.
+    const p = first ?? (await hello({ suite: true, group: true, sigalg: true }, `does the server accept ${label}? (every suite, group and signature scheme)`, { alpn: ALPN }));
     const alert = p.raw.alert ? `${p.raw.alert.name} (${p.raw.alert.code})` : undefined;
     if (is13) tls13Answer(ok(p));
-    if (!ok(p)) return { v, ...(alert ? { alert } : {}), ...(noSni ? { noSni } : {}) };
+    if (!ok(p)) return { v, ...(alert ? { alert } : {}) };
     // TLS 1.3 took its hello: it proves the groups; this version rotates them (an ECDSA certificate's curve stays offered).
     if (!is13 && all.group.length && (await tls13Accepted)) {
       rotate.group = true;
@@ -341,7 +331,7 @@ export async function survey(ctx: ProbeContext, d: TlsProbe, run: RawRunner, see
       signatureAlgorithms: sigSeen,
       alpn,
     };
-    return { v, detail, ...(noSni ? { noSni } : {}) };
+    return { v, detail };
   }
 }
 
