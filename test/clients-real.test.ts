@@ -177,8 +177,12 @@ describe.skipIf(skipWithout(APACHE, 'apache2'))('real clients and their simulati
     { id: 'h2', protocols: 'h2 http/1.1', ssl: 'SSLProtocol -all +TLSv1.2 +TLSv1.3' },
     { id: 'http1-only', protocols: 'http/1.1', ssl: 'SSLProtocol -all +TLSv1.2 +TLSv1.3' },
     { id: 'tls12-only', protocols: 'h2 http/1.1', ssl: 'SSLProtocol -all +TLSv1.2' },
-    // mod_http2 (H2ModernTLSOnly on, its default) itself refuses h2 over a block-listed suite.
-    { id: 'blocklisted-ecdhe-cbc', protocols: 'h2 http/1.1', ssl: 'SSLProtocol -all +TLSv1.2\n  SSLCipherSuite ECDHE-RSA-AES128-SHA', rsa: true },
+    // mod_http2 (H2ModernTLSOnly on, its default) itself refuses h2 over a block-listed suite: on a full handshake
+    // it picks h2 in ALPN, then sends GOAWAY; on a resumed session (the suite known when ALPN is chosen) it picks
+    // http/1.1 (openssl s_client -reconnect shows both). Chromium opens two connections; when the second resumed the
+    // first's session it loaded the page over HTTP/1.1 (seen once, on a loaded machine). The simulation makes full
+    // handshakes only: resumption is off here, so that the real clients make full handshakes too.
+    { id: 'blocklisted-ecdhe-cbc', protocols: 'h2 http/1.1', ssl: 'SSLProtocol -all +TLSv1.2\n  SSLCipherSuite ECDHE-RSA-AES128-SHA\n  SSLSessionTickets off\n  SSLSessionCacheTimeout 0', rsa: true },
   ];
   let ports: number[] = [];
   let dir = '';

@@ -4,6 +4,7 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join, dirname } from 'node:path';
+import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 
@@ -13,11 +14,21 @@ const which = async (b) => pexec('sh', ['-c', `command -v ${b}`]).then(() => tru
 const first = (s, re) => (re.exec(s) ?? [])[1] ?? 'unknown';
 const GET = 'GET / HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n';
 
-/** Builds the Go probe once (offline, no modules). */
+const GRPC_GO_SRC = '/usr/share/gocode/src/google.golang.org/grpc';
+
+/**
+ * Builds the Go probes once (offline, no modules): net/http, and grpc-go from Debian's
+ * golang-google-grpc-dev sources when installed (its build cache kept in the system temp directory:
+ * the first build takes about 30 s on a busy machine, later ones a second).
+ */
 export async function buildGoProbe(ctx) {
   if (!(await which('go'))) return;
+  const env = { ...process.env, GO111MODULE: 'off', GOFLAGS: '', GOCACHE: join(tmpdir(), 'h2doctor-client-sim-gocache'), GOTOOLCHAIN: 'local', GOPROXY: 'off' };
   ctx.goProbe = join(ctx.work, 'go-probe');
-  await pexec('go', ['build', '-o', ctx.goProbe, join(here, 'probe.go')], { env: { ...process.env, GO111MODULE: 'off', GOFLAGS: '', GOCACHE: join(ctx.work, 'gocache'), GOTOOLCHAIN: 'local', GOPROXY: 'off' } });
+  await pexec('go', ['build', '-o', ctx.goProbe, join(here, 'probe.go')], { env });
+  if (!existsSync(GRPC_GO_SRC)) return;
+  ctx.grpcGoProbe = join(ctx.work, 'grpc-go-probe');
+  await pexec('go', ['build', '-o', ctx.grpcGoProbe, '.'], { env: { ...env, GOPATH: '/usr/share/gocode' }, cwd: join(here, 'grpc-go') });
 }
 
 const BROWSER = { kind: 'browser', cleartext: 'http1', needsH2: false, refusesBlocklistedCipher: true, note: 'browsers speak HTTP/1.1 to http:// URLs (no h2c) and refuse HTTP/2 over an RFC 9113 Appendix A suite' };
@@ -224,6 +235,16 @@ export const CLIENTS = [
     http: (u, c) => ({ cmd: '/usr/bin/python3', args: [join(here, 'probe-grpc.py'), u, c.caFile] }),
     // grpcio does not show its TLS session: the server's log names the version and suite of its call.
     real: { parse: 'json', serverLog: true, run: (u, c) => ({ cmd: '/usr/bin/python3', args: [join(here, 'probe-grpc.py'), u, c.caFile], env: { GRPC_VERBOSITY: 'NONE' } }) },
+  },
+  {
+    id: 'grpc-go', name: 'grpc-go', describe: 'grpc-go unary call (Debian golang-google-grpc-dev, Go crypto/tls)',
+    installed: async (c) => !!c.grpcGoProbe && existsSync(c.grpcGoProbe),
+    version: async () => (await pexec('dpkg-query', ['-W', '-f', '${Version}', 'golang-google-grpc-dev']).then((r) => r.stdout, () => 'unknown')).replace(/^\d+:/, '').replace(/-.*$/, ''),
+    library: () => 'Go crypto/tls (Debian golang-go)',
+    policy: { kind: 'grpc', cleartext: 'h2c-prior-knowledge', needsH2: true, refusesBlocklistedCipher: false, note: 'gRPC needs HTTP/2: ALPN h2 on TLS, h2c by prior knowledge on cleartext; grpc-go takes HTTP/2 over a block-listed TLS 1.2 suite' },
+    https: (u, c) => ({ cmd: c.grpcGoProbe, args: [u, c.caFile] }),
+    http: (u, c) => ({ cmd: c.grpcGoProbe, args: [u, c.caFile] }),
+    real: { parse: 'json', run: (u, c) => ({ cmd: c.grpcGoProbe, args: [u, c.caFile] }) },
   },
 ];
 

@@ -27,7 +27,10 @@ try {
   // The page's own request: REQUEST_ALIVE begins with its URL; its end carries the net error, if any.
   const req = ev.find((e) => e.t === 'REQUEST_ALIVE' && e.phase === 1 && e.params?.url === url);
   const end = req && ev.find((e) => e.t === 'REQUEST_ALIVE' && e.phase === 2 && e.source.id === req.source.id);
-  const ssl = ev.filter((e) => e.t === 'SSL_CONNECT' && e.phase === 2 && e.params?.version).at(-1)?.params;
+  const handshakes = ev.filter((e) => e.t === 'SSL_CONNECT' && e.phase === 2 && e.params?.version).map((e) => e.params);
+  // Chromium may open more than one connection (a preconnect next to the request's own): every one is listed.
+  out.connections = handshakes.map((h) => `${h.version} 0x${h.cipher_suite.toString(16)} ${h.next_proto || '-'}${h.is_resumed ? ' resumed' : ''}`);
+  const ssl = handshakes.at(-1);
   if (ssl) Object.assign(out, { version: ssl.version.replace('TLS ', 'TLSv').replace('TLSv1.0', 'TLSv1'), cipherCode: ssl.cipher_suite, alpn: ssl.next_proto || null });
   const h2 = ev.some((e) => e.t === 'HTTP2_SESSION' && e.phase === 1 && e.params?.host === host);
   if (end?.params?.net_error) out.error = errName[end.params.net_error] ? `net::${errName[end.params.net_error]}` : `net error ${end.params.net_error}`;

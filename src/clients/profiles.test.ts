@@ -12,8 +12,8 @@ describe('shipped client profiles (profiles/*.json, captured by scripts/capture-
       expect(p.ja4, p.id).toMatch(/^t1[0-3][di]\d{4}[0-9a-z]{2}_[0-9a-f]{12}_[0-9a-f]{12}$/);
     }
   });
-  it('covers the TLS stacks the issue names: OpenSSL, GnuTLS, NSS, BoringSSL, Go, Java, Python, Node, grpc-js, grpcio', () => {
-    for (const id of ['curl', 'gnutls-cli', 'wget', 'nss-tstclnt', 'chromium', 'go', 'java17', 'python-urllib', 'node-https', 'node-http2', 'node-fetch', 'grpc-js', 'grpc-python']) {
+  it('covers the TLS stacks the issue names: OpenSSL, GnuTLS, NSS, BoringSSL, Go, Java, Python, Node, grpc-js, grpcio, grpc-go', () => {
+    for (const id of ['curl', 'gnutls-cli', 'wget', 'nss-tstclnt', 'chromium', 'go', 'java17', 'python-urllib', 'node-https', 'node-http2', 'node-fetch', 'grpc-js', 'grpc-python', 'grpc-go']) {
       expect(all.map((p) => p.id)).toContain(id);
     }
   });

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the real clients the client-simulation tests compare their profiles with (and that
 # scripts/capture-clients.mjs captures): curl, openssl, wget and gnutls-cli (GnuTLS), tstclnt (NSS),
-# Go, Java 17, Python 3 and its grpcio, Chromium (grpc-js comes from npm). Idempotent: does nothing when all are there.
+# Go, Java 17, Python 3 and its grpcio, grpc-go (Debian sources, built offline), Chromium (grpc-js comes from npm). Idempotent: does nothing when all are there.
 set -eu
 . "$(dirname "$0")/lib/apt-install.sh"
 need=()
@@ -14,6 +14,7 @@ command -v go >/dev/null 2>&1 || need+=(golang-go)
 command -v java >/dev/null 2>&1 || need+=(openjdk-17-jre-headless)
 [ -x /usr/bin/python3 ] || need+=(python3)
 /usr/bin/python3 -c "import grpc" >/dev/null 2>&1 || need+=(python3-grpcio)
+[ -d /usr/share/gocode/src/google.golang.org/grpc ] || need+=(golang-google-grpc-dev)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 [ ${#need[@]} -eq 0 ] && { echo "client-simulation clients present"; exit 0; }
 apt_install "${need[@]}"

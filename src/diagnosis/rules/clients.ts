@@ -53,7 +53,7 @@ export function clientRow(ev: AddressEvidence, p: ClientFamilyProbe): ClientRow 
     const code = h.cipherCode;
     // RFC 9113 §9.2.2: over TLS 1.2 a peer may treat an Appendix A suite as INADEQUATE_SECURITY. Real Chromium
     // does (test/clients-real, nginx and Apache): ERR_HTTP2_INADEQUATE_TRANSPORT_SECURITY after its SETTINGS, no
-    // GOAWAY, no HTTP/1.1 retry. curl, Go, Java, node:http2 and grpc-js take such a suite; grpcio never offers one.
+    // GOAWAY, no HTTP/1.1 retry. curl, Go, Java, node:http2, grpc-js and grpc-go take such a suite; grpcio never offers one.
     if (h.versionCode === 0x0303 && code !== undefined && h2Blocklisted(code) && c.policy.refusesBlocklistedCipher) {
       return { ...row, outcome: 'fails', stage: 'h2-opening', parameter: 'cipher', reason: `HTTP/2 over ${h.cipher}, on the RFC 9113 block list: ${c.name} refuses HTTP/2 over it and does not retry HTTP/1.1 (Chromium: ERR_HTTP2_INADEQUATE_TRANSPORT_SECURITY)` };
     }

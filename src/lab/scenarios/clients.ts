@@ -38,9 +38,9 @@ export const CLIENT_SCENARIOS: LabScenario[] = [
   {
     id: 'clients-blocklisted-cipher',
     // What the real clients do (test/clients-real on nginx and Apache): Chromium refuses HTTP/2 after the handshake
-    // (ERR_HTTP2_INADEQUATE_TRANSPORT_SECURITY, no HTTP/1.1 retry); curl, Go, Java, node:http2 and grpc-js take it;
+    // (ERR_HTTP2_INADEQUATE_TRANSPORT_SECURITY, no HTTP/1.1 retry); curl, Go, Java, node:http2, grpc-js and grpc-go take it;
     // grpcio (gRPC C-core) offers no block-listed suite for TLS 1.2, so its handshake fails.
-    title: 'TLS 1.2 with only TLS_RSA_WITH_AES_128_GCM_SHA256 (RFC 9113 block list) and h2: Chromium refuses HTTP/2 there, grpcio fails the handshake (it offers no such suite), curl and grpc-js take it',
+    title: 'TLS 1.2 with only TLS_RSA_WITH_AES_128_GCM_SHA256 (RFC 9113 block list) and h2: Chromium refuses HTTP/2 there, grpcio fails the handshake (it offers no such suite), curl, grpc-js and grpc-go take it',
     family: 'tls',
     expect: ['h2-inadequate-security', 'tls13-not-supported', 'client-handshake-fails'],
     start: (env) => h2(env, { maxVersion: 'TLSv1.2', ciphers: 'AES128-GCM-SHA256' }, 'rsa'),
@@ -83,10 +83,10 @@ const F = 'fails';
 
 /** How each shipped client ends up on each scenario (client id → outcome). */
 export const CLIENT_EXPECT: Record<string, Record<string, ClientOutcome>> = {
-  'clients-tls13-only': { chromium: H2, curl: H2, 'curl-tls12': F, 'gnutls-cli': H2, go: H2, 'grpc-js': H2, 'grpc-python': H2, java17: H2, 'node-fetch': H1, 'node-http2': H2, 'node-https': H1, 'nss-tstclnt': H1, openssl: H2, 'python-urllib': H1, wget: H1 },
-  'clients-blocklisted-cipher': { chromium: F, curl: H2, 'curl-tls12': H2, 'gnutls-cli': H2, go: H2, 'grpc-js': H2, 'grpc-python': F, java17: H2, 'node-fetch': H1, 'node-http2': H2, 'node-https': H1, 'nss-tstclnt': H1, openssl: H2, 'python-urllib': H1, wget: H1 },
-  'clients-ecdsa-only': { chromium: H2, curl: H2, 'curl-tls12': H2, 'gnutls-cli': H2, go: H2, 'grpc-js': H2, 'grpc-python': H2, java17: H2, 'node-fetch': H1, 'node-http2': H2, 'node-https': H1, 'nss-tstclnt': H1, openssl: H2, 'python-urllib': H1, wget: H1 },
-  'clients-legacy-only': { chromium: F, curl: F, 'curl-tls12': F, 'gnutls-cli': H2, go: F, 'grpc-js': F, 'grpc-python': F, java17: F, 'node-fetch': F, 'node-http2': F, 'node-https': F, 'nss-tstclnt': H1, openssl: F, 'python-urllib': F, wget: H1 },
-  'clients-alpn-http1-only': { chromium: FB, curl: FB, 'curl-tls12': FB, 'gnutls-cli': FB, go: FB, 'grpc-js': F, 'grpc-python': F, java17: FB, 'node-fetch': H1, 'node-http2': F, 'node-https': H1, 'nss-tstclnt': H1, openssl: FB, 'python-urllib': H1, wget: H1 },
-  'clients-cleartext-http1': { chromium: H1, curl: FB, 'curl-tls12': FB, 'gnutls-cli': H1, go: H1, 'grpc-js': F, 'grpc-python': F, java17: FB, 'node-fetch': H1, 'node-http2': F, 'node-https': H1, 'nss-tstclnt': H1, openssl: H1, 'python-urllib': H1, wget: H1 },
+  'clients-tls13-only': { chromium: H2, curl: H2, 'curl-tls12': F, 'gnutls-cli': H2, go: H2, 'grpc-go': H2, 'grpc-js': H2, 'grpc-python': H2, java17: H2, 'node-fetch': H1, 'node-http2': H2, 'node-https': H1, 'nss-tstclnt': H1, openssl: H2, 'python-urllib': H1, wget: H1 },
+  'clients-blocklisted-cipher': { chromium: F, curl: H2, 'curl-tls12': H2, 'gnutls-cli': H2, go: H2, 'grpc-go': H2, 'grpc-js': H2, 'grpc-python': F, java17: H2, 'node-fetch': H1, 'node-http2': H2, 'node-https': H1, 'nss-tstclnt': H1, openssl: H2, 'python-urllib': H1, wget: H1 },
+  'clients-ecdsa-only': { chromium: H2, curl: H2, 'curl-tls12': H2, 'gnutls-cli': H2, go: H2, 'grpc-go': H2, 'grpc-js': H2, 'grpc-python': H2, java17: H2, 'node-fetch': H1, 'node-http2': H2, 'node-https': H1, 'nss-tstclnt': H1, openssl: H2, 'python-urllib': H1, wget: H1 },
+  'clients-legacy-only': { chromium: F, curl: F, 'curl-tls12': F, 'gnutls-cli': H2, go: F, 'grpc-go': F, 'grpc-js': F, 'grpc-python': F, java17: F, 'node-fetch': F, 'node-http2': F, 'node-https': F, 'nss-tstclnt': H1, openssl: F, 'python-urllib': F, wget: H1 },
+  'clients-alpn-http1-only': { chromium: FB, curl: FB, 'curl-tls12': FB, 'gnutls-cli': FB, go: FB, 'grpc-go': F, 'grpc-js': F, 'grpc-python': F, java17: FB, 'node-fetch': H1, 'node-http2': F, 'node-https': H1, 'nss-tstclnt': H1, openssl: FB, 'python-urllib': H1, wget: H1 },
+  'clients-cleartext-http1': { chromium: H1, curl: FB, 'curl-tls12': FB, 'gnutls-cli': H1, go: H1, 'grpc-go': F, 'grpc-js': F, 'grpc-python': F, java17: FB, 'node-fetch': H1, 'node-http2': F, 'node-https': H1, 'nss-tstclnt': H1, openssl: H1, 'python-urllib': H1, wget: H1 },
 };
