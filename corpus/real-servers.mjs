@@ -550,7 +550,7 @@ export async function recordRealServers({ clients, ids, runOne, pool, concurrenc
           jobs.push(async () => {
             const r = await runOne(argv, c.env);
             const alpnNone = client === 'openssl-s_client' && r.code === 0 && /^No ALPN negotiated$/m.test(r.out) && /Cipher is (?!\(NONE\))/.test(r.out);
-            const texts = alpnNone ? ['No ALPN negotiated'] : r.code === 0 && !c.alwaysPick ? [] : c.pick(r.out);
+            const texts = alpnNone ? ['No ALPN negotiated'] : (r.code === 0 && !c.alwaysPick) || c.reached?.(r.out) ? [] : c.pick(r.out);
             if (c.cleanup) c.cleanup(argv);
             return { scenario: sc.id, server: version, client, mode, expect, exit: r.code, killed: r.killed, texts, argv };
           });

@@ -125,6 +125,15 @@ const CURL_NOISE = /^\*\s+(subject|issuer|start date|expire date|subjectAltName|
 const NODE_DROP = (l) => /^\s+at /.test(l) || /^Node\.js v\d/.test(l) || /^recorder:/.test(l) || /^\s*\^\s*$/.test(l);
 const PY_KEEP = (l) => !/^\s/.test(l) && !/^Traceback \(most recent call last\):/.test(l) && !/^(During handling of the above exception|The above exception was the direct cause)/.test(l);
 const JAVA_DROP = (l) => /^\s+at /.test(l) || /^\s+\.\.\. \d+ more/.test(l) || /^\s+Suppressed:/.test(l) || /^WARNING:/.test(l);
+/**
+ * A gRPC client whose call reached an HTTP/2 200 answer that is no gRPC (the lab's and the real
+ * servers' endpoints are plain HTTP): the connection worked, so the scenario's failure was not met
+ * and the run gives no record, as a client's exit status 0 does. grpc-go: "OK: HTTP status code 200;
+ * transport: received the unexpected content-type"; grpc-js: "Call ended without gRPC status" (the
+ * stream ended without grpc-status), "Received message larger than max" (a plain body read as a
+ * length-prefixed message).
+ */
+const GRPC_REACHED = /HTTP status code 200; transport: received the unexpected content-type|Call ended without gRPC status|Received message larger than max/;
 const pyNoProxyPin = (mode) => (mode === 'tls1.3' || mode === 'tls1.2' ? null : mode);
 
 const javaBase = () => [
@@ -308,12 +317,14 @@ export const CLIENTS = {
     version: () => `Node.js ${process.version} @grpc/grpc-js ${npmVersion('@grpc/grpc-js')}`,
     cmd: (mode, url) => (isWs(url) || isTls(url) === (mode === 'h2c') ? null : ['node', join(HERE, 'clients/node-client.mjs'), 'grpc-js', mode, url]),
     env: { H13_CORPUS_NPM: NPM },
+    reached: (out) => GRPC_REACHED.test(out),
     pick: block((l) => NODE_DROP(l) || /^for call at$/.test(l) || /^\s+metadata: Metadata/.test(l) || /^}$/.test(l), (kept) => kept[0]),
   },
   'grpc-go': {
     modes: ['h2', 'h2c'],
     version: () => `grpc-go ${grpcGoVersion()} (Debian golang-google-grpc-dev) on ${first(spawnSync('go', ['version'], { encoding: 'utf8' }).stdout)}`,
     cmd: (mode, url) => (isWs(url) || isTls(url) === (mode === 'h2c') ? null : [`${BUILD}/grpc-go-client`, mode, url]),
+    reached: (out) => GRPC_REACHED.test(out),
     pick: lines(() => true),
   },
   // Chromium reports a failed WebSocket handshake only on the page's console (read over DevTools).
@@ -411,7 +422,7 @@ export async function recordLab(clientIds = Object.keys(CLIENTS)) {
           const r = await runOne(argv, c.env);
           const alpnNone = client === 'openssl-s_client' && r.code === 0 && /^No ALPN negotiated$/m.test(r.out) && /Cipher is (?!\(NONE\))/.test(r.out);
           // Chromium and nghttp exit 0 after a failed load; their failure lines are read whatever the status.
-          const texts = alpnNone ? ['No ALPN negotiated'] : r.code === 0 && !c.alwaysPick ? [] : c.pick(r.out);
+          const texts = alpnNone ? ['No ALPN negotiated'] : (r.code === 0 && !c.alwaysPick) || c.reached?.(r.out) ? [] : c.pick(r.out);
           if (c.cleanup) c.cleanup(argv);
           return { scenario, server: 'h2doctor lab', client, mode, expect, exit: r.code, killed: r.killed, texts, argv };
         });

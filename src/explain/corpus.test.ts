@@ -42,10 +42,10 @@ export function normalized(text: string): string {
 
 const TOP = 3;
 /**
- * The share of lines whose right code must be in the top three. Issue 13 asks for 0.95; this is the
- * floor reached so far (a ratchet: raise it, never lower it).
+ * The share of lines whose right code must be in the top three: issue 13's 0.95, reached (a ratchet:
+ * raise it, never lower it).
  */
-const MIN_TOP3 = 0.93;
+const MIN_TOP3 = 0.95;
 const results = corpus.records.map((r) => {
   const x = explain(r.text);
   const top = x.causes.slice(0, TOP).map((c) => c.code);

@@ -206,6 +206,19 @@ describe('pointing the right way (issue 13)', () => {
   test("OkHttp's ConnectionShutdownException is a GOAWAY or a close, not a wrong first frame", () => {
     expect(top('Exception in thread "main" okhttp3.internal.http2.ConnectionShutdownException', 2)).toEqual(['goaway-on-connect', 'preface-closed']);
   });
+  test('gRPC clients: GOAWAY, ALPN, a close before SETTINGS and a deadline on a ready connection each point their own way', () => {
+    expect(top('rpc error: code = Unavailable desc = the connection is draining')).toEqual(['goaway-on-connect']);
+    expect(top('rpc error: code = Unavailable desc = connection error: desc = "transport: authentication handshake failed: tls: server selected unadvertised ALPN protocol"')).toEqual(['alpn-no-h2']);
+    expect(top("Error: 14 UNAVAILABLE: No connection established. Last error: Error: 802C:error:0A00006E:SSL routines:tls_parse_stoc_alpn:bad extension:../deps/openssl/openssl/ssl/statem/extensions_clnt.c:1604:")).toEqual(['alpn-no-h2']);
+    expect(top('Error: 14 UNAVAILABLE: No connection established. Last error: Failed to connect (2026-12-03T08:39:11.075Z). Resolution note: ')).toEqual(['preface-closed']);
+    const deadline = top('Error: 4 DEADLINE_EXCEEDED: Deadline exceeded after 4.014s,name resolution: 0.028s,metadata filters: 0.001s,LB pick: 0.065s,remote_addr=127.0.0.1:37631', 2);
+    expect(deadline.sort()).toEqual(['h2-no-response', 'h2-no-streams-allowed']);
+  });
+  test("OkHttp's connection descriptor says cleartext HTTP/1.1: a close is then no closed HTTP/2 preface", () => {
+    const t = 'Exception in thread "main" java.io.IOException: unexpected end of stream on Connection{h.example:8080, proxy=DIRECT hostAddress=h.example/192.0.2.1:8080 cipherSuite=none protocol=http/1.1}';
+    expect(top(t, 3)).toEqual(expect.arrayContaining(['scheme-http-on-tls-port', 'http1-not-supported']));
+    expect(top(t, 2)).not.toContain('preface-closed');
+  });
 });
 
 describe('long input is read whole, line by line, and the matching lines are quoted', () => {

@@ -112,6 +112,12 @@ export function clientContext(text: string): ClientContext {
   if (ctx.client === 'java' && ctx.ipHost === false && url && !url[2]!.includes('.')) delete ctx.ipHost;
   if (ctx.offers === 'h1') ctx.speaks = 'h1';
   if (ctx.client === 'grpc') ctx.speaks = 'h2';
+  // OkHttp names the connection it failed on: "Connection{host:port, … cipherSuite=none protocol=http/1.1}".
+  const okConn = /Connection\{[^}]{0,300}cipherSuite=(\S+) protocol=(h2|http\/1\.[01]|h2_prior_knowledge)\}/.exec(text);
+  if (okConn) {
+    if (okConn[1] === 'none') ctx.scheme ??= 'http';
+    ctx.speaks = okConn[2]!.startsWith('h2') ? 'h2' : 'h1';
+  }
   // curl: ALPN agreed on nothing, so HTTP/1.1 followed; "Using HTTP2" / "using HTTP/2" says h2.
   if (/ALPN: server did not agree|ALPN, server did not agree|No ALPN negotiated/.test(text)) {
     ctx.speaks = 'h1';
@@ -325,12 +331,13 @@ function closedHints(said: string, ctx: ClientContext): CodeHint[] {
   // A client that spoke HTTP/1.1 over TLS and met a close: an HTTP/2-only server (nghttpd, an
   // h2-only front) accepts the handshake without ALPN agreement, then drops HTTP/1.1. A client that
   // may have offered both: the same close is either side's failure.
-  if (ctx.scheme !== 'http') {
-    // Outranks "the server ignores ALPN": a server without ALPN that spoke HTTP/1.1 would have answered.
-    if (h1 && ctx.alpn === 'none') out.push(h('http1-not-supported', 9, 'ALPN agreed on no protocol, the client went on in HTTP/1.1 and the server dropped it without an answer: it speaks only HTTP/2'));
-    else if (h1) out.push(h('http1-not-supported', ctx.tls ? 5 : 3.5, 'the client spoke HTTP/1.1 and was dropped without an answer: a server that speaks only HTTP/2 does this'));
-    else if (ctx.speaks !== 'h2' && ctx.tls) out.push(h('http1-not-supported', 2.2, 'if HTTP/1.1 was spoken on the connection, a server that speaks only HTTP/2 drops it like this'));
-  }
+  // Outranks "the server ignores ALPN": a server without ALPN that spoke HTTP/1.1 would have answered.
+  // An EOF is no reset: when the version spoken is unknown, an HTTP/2-only server (over TLS, or h2c
+  // by prior knowledge only on a cleartext port) dropping an HTTP/1.1 request is as likely.
+  if (h1 && ctx.alpn === 'none') out.push(h('http1-not-supported', 9, 'ALPN agreed on no protocol, the client went on in HTTP/1.1 and the server dropped it without an answer: it speaks only HTTP/2'));
+  else if (h1) out.push(h('http1-not-supported', ctx.tls ? 5 : 3.5, 'the client spoke HTTP/1.1 and was dropped without an answer: a server that speaks only HTTP/2 does this'));
+  // (curl's "Empty reply" entry in the catalogue names this cause already: not counted twice.)
+  else if (ctx.speaks !== 'h2' && !/Empty reply/.test(said)) out.push(h('http1-not-supported', 2.2, 'if HTTP/1.1 was spoken on the connection, a server that speaks only HTTP/2 drops it like this'));
   return out;
 }
 
@@ -830,6 +837,8 @@ export function readSignals(text: string, ctx: ClientContext = clientContext(tex
       if ((rule.id === 'cert-expired' || rule.id === 'cert-not-yet-valid') && fired.has('cert-go-validity')) continue;
       if (rule.id === 'cert-expired' && fired.has('cert-not-yet-valid') && !/expired/i.test(line.replace(/not yet valid/gi, ''))) continue;
       if (rule.id.startsWith('timeout') && rule.id !== 'timeout-handshake' && [...fired].some((f) => f.startsWith('timeout'))) continue;
+      // A gRPC deadline on a connection that was ready says which stage timed out: not the handshakes.
+      if (rule.id.startsWith('timeout') && fired.has('grpc-deadline-after-connect')) continue;
       if (rule.id === 'h2-protocol-error' && (fired.has('h2-goaway') || fired.has('h2-refused-stream') || fired.has('h2-inadequate-security'))) continue;
       if ((rule.id === 'closed' || rule.id === 'broken-pipe') && (fired.has('tcp-reset') || [...fired].some((f) => f.startsWith('timeout')))) continue;
       if (['tls-alert-unnamed', 'tls-failed', 'tcp-failed', 'canceled', 'cert-issuer-unknown'].includes(rule.id) && fired.size > 0 && !(rule.id === 'cert-issuer-unknown' && !fired.has('cert-self-signed') && !fired.has('cert-chain-incomplete'))) continue;

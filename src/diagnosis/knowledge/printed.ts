@@ -110,7 +110,7 @@ export const PRINTED: Partial<Record<Code, readonly PrintedLine[]>> = {
   ],
   "h2-inadequate-security": [
     { client: "okhttp", line: "Exception in thread \"main\" javax.net.ssl.SSLHandshakeException: Received fatal alert: handshake_failure", source: "recorded" },
-    { client: "node-grpc-js", line: "Error: 8 RESOURCE_EXHAUSTED: Received message larger than max (1797287798 vs 4194304)", source: "recorded" },
+    { client: "python-grpcio", line: "details = \"failed to connect to all addresses; last error: UNKNOWN: ipv4:{host}:{port}: Ssl handshake failed: SSL_ERROR_SSL: error:0A000410:SSL routines::sslv3 alert handshake failure\"", source: "recorded" },
     { client: "chromium", line: "Page load failed: net::ERR_SSL_VERSION_OR_CIPHER_MISMATCH", source: "recorded" },
   ],
   "h2c-not-supported": [
@@ -123,7 +123,7 @@ export const PRINTED: Partial<Record<Code, readonly PrintedLine[]>> = {
     { client: "nghttp", line: "[ERROR] Failed to parse HTTP Upgrade response header: (HPE_INVALID_CONSTANT) Expected HTTP/", source: "recorded" },
   ],
   "h2-no-streams-allowed": [
-    { client: "node-grpc-js", line: "Error: 4 DEADLINE_EXCEEDED: Deadline exceeded after 4.014s,name resolution: 0.028s,metadata filters: 0.001s,LB pick: 0.065s,remote_addr={host}:{port}", source: "recorded" },
+    { client: "node-grpc-js", line: "Error: 4 DEADLINE_EXCEEDED: Deadline exceeded after 4.015s,name resolution: 0.034s,metadata filters: 0.001s,LB pick: 0.026s,remote_addr={host}:{port}", source: "recorded" },
   ],
   "http1-not-supported": [
     { client: "curl", line: "curl: (1) Received HTTP/0.9 when not allowed", source: "recorded" },
