@@ -4,7 +4,10 @@
  */
 import type { AddressEvidence, AddressReport, Code, EvidenceItem, Target } from '../model/index.js';
 
-/** What a rule returns: the code, the evidence that proves it, and the fact that fills its text. */
+/**
+ * What a rule returns: the code, the evidence that proves it, and the fact that fills its text.
+ * @example const f: RawFinding = { code: 'tcp-refused', evidence: [{ probe: '192.0.2.1/tcp', text: 'ECONNREFUSED' }] };
+ */
 export interface RawFinding {
   code: Code;
   evidence: EvidenceItem[];
@@ -14,16 +17,25 @@ export interface RawFinding {
   raise?: { to: 'error' | 'warning'; why: string };
 }
 
-/** What a rule may know besides the evidence: the time of the diagnosis (rules never read the clock). */
+/**
+ * What a rule may know besides the evidence: the time of the diagnosis (rules never read the clock).
+ * @example rule(ev, { now: new Date('2026-01-01T00:00:00Z') })
+ */
 export interface RuleContext {
   /** When the evidence was taken (the report's startedAt). */
   now: Date;
 }
 
-/** The body of an address rule: evidence of one address in, findings out. Pure. */
+/**
+ * The body of an address rule: evidence of one address in, findings out. Pure.
+ * @example const none: AddressRule = (ev) => [];
+ */
 export type AddressRule = (ev: AddressEvidence, ctx?: RuleContext) => RawFinding[];
 
-/** What the diagnosis runs on: the target, how its addresses were found, and each address's evidence. */
+/**
+ * What the diagnosis runs on: the target, how its addresses were found, and each address's evidence.
+ * @example diagnoseEvidence({ target, resolution: { source: 'dns', addresses: ['192.0.2.1'] }, evidence: [{ address: '192.0.2.1', target, probes }] })
+ */
 export interface DiagnosisInput {
   target: Target;
   resolution: { source: 'dns' | 'resolve-pin' | 'literal'; addresses: string[]; error?: string };
@@ -36,18 +48,35 @@ export interface DiagnosisInput {
   resolvers?: Array<{ server: string; addresses: string[]; error?: string }>;
 }
 
-/** A finding of a report-level rule, with the addresses it concerns. */
+/**
+ * A finding of a report-level rule, with the addresses it concerns.
+ * @example const f: ReportFinding = { code: 'dns-no-address', evidence: [], addresses: [] };
+ */
 export type ReportFinding = RawFinding & { addresses: string[] };
 
-/** The body of a report-level rule: every address's evidence and per-address outcome in, findings out. Pure. */
+/**
+ * The body of a report-level rule: every address's evidence and per-address outcome in, findings out. Pure.
+ * @example const none: ReportRuleBody = (input, addresses) => [];
+ */
 export type ReportRuleBody = (input: DiagnosisInput, addresses: readonly AddressReport[]) => ReportFinding[];
 
-/** A rule with its name and the codes it may emit (the registry ties each code to its rules). */
+/**
+ * A rule with its name and the codes it may emit (the registry ties each code to its rules).
+ * @example RULES.map((r: Declared) => [r.ruleName, r.codes])
+ */
 export interface Declared {
   readonly ruleName: string;
   readonly codes: readonly Code[];
 }
+/**
+ * An address rule with its name and the codes it may emit.
+ * @example RULES[0]!(ev, { now: new Date() }) // RawFinding[]
+ */
 export type Rule = AddressRule & Declared;
+/**
+ * A report-level rule with its name and codes.
+ * @example REPORT_RULES[0]!(input, addresses) // ReportFinding[]
+ */
 export type ReportRule = ReportRuleBody & Declared;
 
 function check(ruleName: string, codes: readonly Code[], out: readonly RawFinding[]): void {

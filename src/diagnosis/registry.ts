@@ -9,9 +9,16 @@ import { CODES, type Code, type Family, type Severity } from '../model/codes.js'
 import { KNOWLEDGE, type Knowledge } from './knowledge.js';
 import { REPORT_RULES, RULES, SCAN_RULES } from './rules/index.js';
 
-/** Lab scenario ids / real-server test files, or the reason there are none (a sentence). */
+/**
+ * Lab scenario ids / real-server test files, or the reason there are none (a sentence).
+ * @example const p: Proof = 'a closed port needs no server';
+ */
 export type Proof = readonly string[] | string;
 
+/**
+ * Everything the registry holds about one code.
+ * @example REGISTRY['tcp-refused'].lab // ['tcp-refused']
+ */
 export interface CodeEntry {
   code: Code;
   family: Family;
@@ -35,6 +42,7 @@ const pending = (who: string) => `pending: ${who} builds its rule, knowledge and
 /**
  * Where each code is proven. Keys are every code (the type makes a new code add its line here).
  * Lab ids and test files are checked both ways by registry.test.ts.
+ * @example PROOF['alpn-ignored'].realTests // ['test/real-haproxy.test.ts']
  */
 export const PROOF: Readonly<Record<Code, { lab: Proof; realTests: Proof }>> = Object.freeze({
   'dns-no-address': { lab: ['dns-no-address'], realTests: 'a name that does not resolve needs no server' },

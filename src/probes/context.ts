@@ -6,7 +6,10 @@ import type { Socket } from '../transport/conn.js';
 import type { ClientCert } from '../transport/tls.js';
 import { bracketHost } from '../wire/ip.js';
 
-/** The options of a diagnosis that probes read (a subset of `DiagnoseOptions`). */
+/**
+ * The options of a diagnosis that probes read (a subset of `DiagnoseOptions`).
+ * @example const o: ProbeOptions = { method: 'HEAD', headers: [['Authorization', 'Bearer x']] };
+ */
 export interface ProbeOptions {
   /** Client profiles to simulate (--clients / --client). */
   clients?: import('../clients/profile.js').ClientProfile[];
@@ -26,6 +29,10 @@ export interface ProbeOptions {
   wsProtocols?: string[];
 }
 
+/**
+ * What every probe gets: where to connect, its limits, the diagnosis's options and the one way to dial.
+ * @example await probeTcp(ctx) // the probes get one context per address
+ */
 export interface ProbeContext {
   target: Target;
   address: string;
@@ -63,7 +70,10 @@ export function probeId(ctx: ProbeContext, name: string): string {
   return `${bracketHost(ctx.address)}/${name}`;
 }
 
-/** The authority for requests: Host / :authority. */
+/**
+ * The authority for requests: Host / :authority.
+ * @example authority(ctx) // 'example.com' on 443, 'example.com:8443' elsewhere
+ */
 export function authority(ctx: ProbeContext): string {
   const t = ctx.target;
   const h = bracketHost(t.host);

@@ -30,14 +30,20 @@ import { H2_LIMITS, H2Inspector, clip } from './h2-inspect.js';
 
 export { FloodCounter, H2_LIMITS, H2Inspector, HeaderBlock, newHpackDecoder, validStatus, type FloodKind, type Inspected } from './h2-inspect.js';
 
-/** Our SETTINGS: no push, a large window so the server never waits for us. */
+/**
+ * Our SETTINGS: no push, a large window so the server never waits for us.
+ * @example settingsFrame(CLIENT_SETTINGS)
+ */
 export const CLIENT_SETTINGS: Array<{ id: number; value: number }> = [
   { id: SETTINGS.ENABLE_PUSH, value: 0 },
   { id: SETTINGS.INITIAL_WINDOW_SIZE, value: 1 << 24 },
   { id: SETTINGS.MAX_HEADER_LIST_SIZE, value: 262144 },
 ];
 
-/** RFC 9113 §3.4: the magic, our SETTINGS, and (RFC 9113 §6.9.2) the connection window opened. */
+/**
+ * RFC 9113 §3.4: the magic, our SETTINGS, and (RFC 9113 §6.9.2) the connection window opened.
+ * @example write(clientOpening().bytes)
+ */
 export function clientOpening(): { bytes: Uint8Array; frames: Frame[] } {
   const frames: Frame[] = [settingsFrame(CLIENT_SETTINGS), windowUpdateFrame(0, (1 << 24) - 65535)];
   return { bytes: concat([CLIENT_PREFACE, ...frames.map(encodeFrame)]), frames };
@@ -46,6 +52,7 @@ export function clientOpening(): { bytes: Uint8Array; frames: Frame[] } {
 /**
  * The one mapping of a server's first bytes (after our preface) to how the exchange ends; undefined
  * when they are HTTP/2 frames and the exchange goes on.
+ * @example prefaceOutcome(classify(bytes, 'eof')) // 'http1-response' for 'HTTP/1.1 400'
  */
 export function prefaceOutcome(first: Classified): Http2Result['outcome'] | undefined {
   switch (first.first.kind) {
@@ -68,12 +75,19 @@ export function prefaceOutcome(first: Classified): Http2Result['outcome'] | unde
   }
 }
 
-/** What the client hands the caller. */
+/**
+ * What the client hands the caller.
+ * @example if (e.kind === 'response') e.status // 200
+ */
 export type H2Event =
   | { kind: 'settings'; settings: Array<{ id: number; name: string; value: number }> }
   | { kind: 'response'; status: number; fields: Array<[string, string]>; endStream: boolean }
   | { kind: 'frame'; frame: Frame };
 
+/**
+ * How an H2Client runs: how it was reached, its deadline, where HTTP/2 starts in the sink.
+ * @example new H2Client(write, sink, { via: 'prior-knowledge', deadline: performance.now() + 3000, maxFrames: 32 })
+ */
 export interface H2ClientOptions {
   via: Http2Result['via'];
   deadline: number;
@@ -91,6 +105,9 @@ const yieldNow = () => new Promise<void>((r) => setImmediate(r));
  * The probes' HTTP/2 client over an open byte stream: `start()` sends the preface and classifies the
  * first bytes; `next()` returns events until the exchange ends (then `result.outcome` says how).
  * Never throws because a server misbehaved: what it sent becomes evidence.
+ * @example
+ * const c = new H2Client(write, sink, { via: 'tls', deadline });
+ * if (await c.start()) for (let e = await c.next(); e; e = await c.next()) if (e.kind === 'response') break;
  */
 export class H2Client {
   readonly result: Http2Result;
@@ -263,11 +280,18 @@ export class H2Client {
   }
 }
 
+/**
+ * A GOAWAY as evidence: last stream, error code by name, debug data as text (bounded).
+ * @example goawayInfo(f).errorName // 'PROTOCOL_ERROR'
+ */
 export function goawayInfo(g: { lastStreamId: number; errorCode: number; debugData: Uint8Array }): NonNullable<Http2Result['goaway']> {
   return { lastStreamId: g.lastStreamId, errorCode: g.errorCode, errorName: errorCodeName(g.errorCode), debug: toAscii(g.debugData.subarray(0, 256)) };
 }
 
-/** One frame as evidence: what `frames` in an Http2Result holds. */
+/**
+ * One frame as evidence: what `frames` in an Http2Result holds.
+ * @example frameRecord('in', settingsFrame([])) // { dir: 'in', type: 4, typeName: 'SETTINGS', …, info: 'SETTINGS (empty)' }
+ */
 export function frameRecord(dir: 'in' | 'out', f: Frame): Http2Frame {
   return { dir, type: f.type, typeName: frameTypeName(f.type), flags: f.flags, streamId: f.streamId, length: f.length, info: clip(describeFrame(f), 300) };
 }

@@ -9,7 +9,10 @@ import type { Frame } from '../wire/http2/frame.js';
 import { HpackDecoder } from '../wire/hpack/index.js';
 import { ParseError, concat } from '../wire/bytes.js';
 
-/** The limits every use of the client shares. */
+/**
+ * The limits every use of the client shares.
+ * @example H2_LIMITS.maxBlockFrames // 128
+ */
 export const H2_LIMITS = {
   /** We never advertise a larger SETTINGS_MAX_FRAME_SIZE (RFC 9113 §6.5.2 default). */
   maxFrameSize: 16384,
@@ -27,15 +30,24 @@ export const H2_LIMITS = {
   yieldEvery: 32,
 } as const;
 
-/** The HPACK decoder every HTTP/2 use shares: the table size and list bound we advertise. */
+/**
+ * The HPACK decoder every HTTP/2 use shares: the table size and list bound we advertise.
+ * @example newHpackDecoder().decode(block).headers
+ */
 export function newHpackDecoder(): HpackDecoder {
   return new HpackDecoder({ maxHeaderListSize: H2_LIMITS.maxHeaderList, maxTableSize: H2_LIMITS.maxTableSize });
 }
 
-/** Kinds of frame a hostile server floods with (RFC 9113 §10.5; CVE-2019-9512/9515/9518, CVE-2023-44487, CVE-2024-27316). */
+/**
+ * Kinds of frame a hostile server floods with (RFC 9113 §10.5; CVE-2019-9512/9515/9518, CVE-2023-44487, CVE-2024-27316).
+ * @example const k: FloodKind = 'RST_STREAM';
+ */
 export type FloodKind = 'SETTINGS' | 'PING' | 'CONTINUATION' | 'empty DATA' | 'RST_STREAM';
 
-/** Counts flood-prone frames: how many of each, since when. */
+/**
+ * Counts flood-prone frames: how many of each, since when.
+ * @example const floods = new FloodCounter(); floods.count('PING') // undefined until the 100th
+ */
 export class FloodCounter {
   private readonly seen = new Map<FloodKind, { n: number; t0: number; t1: number }>();
   constructor(
@@ -65,7 +77,10 @@ export class FloodCounter {
   }
 }
 
-/** One field block (HEADERS or PUSH_PROMISE and its CONTINUATIONs): O(1) appends, bounded. */
+/**
+ * One field block (HEADERS or PUSH_PROMISE and its CONTINUATIONs): O(1) appends, bounded.
+ * @example const b = new HeaderBlock(); b.append(fragment) // undefined until a cap is reached
+ */
 export class HeaderBlock {
   private readonly parts: Uint8Array[] = [];
   size = 0;
@@ -90,7 +105,10 @@ export class HeaderBlock {
   }
 }
 
-/** What one incoming frame shows, once checked. */
+/**
+ * What one incoming frame shows, once checked.
+ * @example const seen: Inspected = inspector.inspect(frame); seen.response?.status
+ */
 export interface Inspected {
   /** The rule the frame breaks, or the flood it completes. */
   violation?: H2Violation;
@@ -102,7 +120,10 @@ export interface Inspected {
   interim?: number;
 }
 
-/** A :status is three digits (RFC 9113 §8.3.2, RFC 9110 §15). */
+/**
+ * A :status is three digits (RFC 9113 §8.3.2, RFC 9110 §15).
+ * @example validStatus('200') // true; validStatus('abc') // false
+ */
 export function validStatus(s: string): boolean {
   return /^[1-5][0-9]{2}$/.test(s);
 }
@@ -111,6 +132,7 @@ export function validStatus(s: string): boolean {
  * The checks on a server's frames, sans I/O: field blocks (caps, HPACK), :status, DATA before
  * HEADERS, PUSH_PROMISE with push off, frames inside an unfinished block, floods. Shared by the
  * probes' client below and the trace.
+ * @example const i = new H2Inspector(); i.inspect(frame).violation // undefined for a well-formed frame
  */
 export class H2Inspector {
   readonly hpack = newHpackDecoder();

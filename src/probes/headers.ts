@@ -9,12 +9,14 @@ import type { ProbeContext } from './context.js';
  * Fields no probe takes from the user: the authority is the target's (Host / :authority), and the
  * probes send no request body, so the framing is theirs (a user's `Content-Length: 10` on a bodyless
  * request would leave the server waiting for ten bytes that never come).
+ * @example PROBE_OWNED_FIELDS.includes('content-length') // true
  */
 export const PROBE_OWNED_FIELDS: readonly string[] = Object.freeze(['host', 'content-length', 'transfer-encoding']);
 
 /**
  * RFC 9113 §8.2.2: connection-specific fields make an HTTP/2 request malformed (`te` is allowed only
  * as "trailers", which a probe never needs); `http2-settings` belongs to the h2c upgrade alone (RFC 7540 §3.2.1).
+ * @example H2_CONNECTION_SPECIFIC.includes('keep-alive') // true
  */
 export const H2_CONNECTION_SPECIFIC: readonly string[] = Object.freeze(['connection', 'upgrade', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'te', 'http2-settings']);
 

@@ -20,7 +20,10 @@ import { FRAME_HEADER_LENGTH } from '../wire/http2/registry.js';
 const h1Extra = (ctx: ProbeContext) => userHeaders(ctx, '1.1');
 const h2Extra = (ctx: ProbeContext) => userHeaders(ctx, '2');
 
-/** Plain TCP connect; keeps the socket for the next probe when asked. */
+/**
+ * Plain TCP connect; keeps the socket for the next probe when asked.
+ * @example const { probe, socket } = await probeTcp(ctx);
+ */
 export async function probeTcp(ctx: ProbeContext): Promise<{ probe: Probe; socket?: Socket; outcome: ConnectOutcome }> {
   const m = new Meter(ctx, 'tcp');
   const c = await ctx.dial(ctx.address, ctx.port, ctx.timeoutMs);
@@ -36,6 +39,7 @@ function notConnected(connect: ConnectOutcome): TlsResult {
 /**
  * TLS handshake offering `alpn`; then, as asked, nothing, an HTTP/2 exchange (forced, whatever
  * ALPN said: what gRPC and prior-knowledge clients do) or an HTTP/1.1 request.
+ * @example await probeTls(ctx, 'tls-alpn-h2', ['h2'], 'h2')
  */
 export async function probeTls(
   ctx: ProbeContext,
@@ -83,6 +87,7 @@ export async function probeTls(
  * exchange runs on the same connection (the `h2-tls` probe: an h2 client offering h2 first gets
  * exactly this). Resolves once the handshake is over, so the TLS stage can start while the HTTP/2
  * exchange goes on; `rest` is the exchange (empty when ALPN did not say h2).
+ * @example const { tls, rest } = await probeTlsDefault(ctx, pre);
  */
 export async function probeTlsDefault(ctx: ProbeContext, pre: Dialed): Promise<{ tls: Probe; rest: Promise<Probe[]> }> {
   const m = new Meter(ctx, 'tls-default');
@@ -126,6 +131,7 @@ export async function probeTlsDefault(ctx: ProbeContext, pre: Dialed): Promise<{
  * allows it (a framed body, no `Connection: close`): over TLS with ALPN http/1.1 alone (`h1-tls`),
  * or over cleartext (`h1-cleartext`, on the TCP probe's socket when given). The HTTP/1.0 request is
  * byte for byte the one the upgrade stage would send on a connection of its own (`http10`).
+ * @example const [h11, h10] = await probeHttp1Pair(ctx);
  */
 export async function probeHttp1Pair(ctx: ProbeContext, pre?: Dialed, preOf?: string): Promise<Probe[]> {
   const tls = ctx.target.tls;
@@ -263,7 +269,10 @@ function indexOfCrlf(b: Uint8Array, from: number): number {
   return -1;
 }
 
-/** HTTP/2 by prior knowledge over cleartext TCP (h2c, RFC 9113 §3.3). */
+/**
+ * HTTP/2 by prior knowledge over cleartext TCP (h2c, RFC 9113 §3.3).
+ * @example (await probeH2cPrior(ctx)).h2.outcome // 'response'
+ */
 export async function probeH2cPrior(ctx: ProbeContext, name: 'h2c-prior-knowledge' | 'sniff-h2c' = 'h2c-prior-knowledge'): Promise<Probe> {
   const m = new Meter(ctx, name);
   const c = await openStream(m, null);
@@ -286,7 +295,10 @@ export async function probeH2cPrior(ctx: ProbeContext, name: 'h2c-prior-knowledg
   }
 }
 
-/** `Upgrade: h2c` (RFC 7540 §3.2): an HTTP/1.1 request asking to switch; on 101, HTTP/2 follows. */
+/**
+ * `Upgrade: h2c` (RFC 7540 §3.2): an HTTP/1.1 request asking to switch; on 101, HTTP/2 follows.
+ * @example (await probeH2cUpgrade(ctx)).upgrade.status // 101
+ */
 export async function probeH2cUpgrade(ctx: ProbeContext): Promise<Probe> {
   const m = new Meter(ctx, 'h2c-upgrade');
   const c = await openStream(m, null);
@@ -330,7 +342,10 @@ export async function probeH2cUpgrade(ctx: ProbeContext): Promise<Probe> {
   }
 }
 
-/** HTTP/1.1 over cleartext TCP; on a TLS target this is the "is it really cleartext?" sniff. */
+/**
+ * HTTP/1.1 over cleartext TCP; on a TLS target this is the "is it really cleartext?" sniff.
+ * @example (await probeH1Cleartext(ctx)).h1.status // 200
+ */
 export async function probeH1Cleartext(ctx: ProbeContext, name: 'h1-cleartext' | 'sniff-http1' = 'h1-cleartext'): Promise<Probe> {
   const m = new Meter(ctx, name);
   const c = await openStream(m, null);
@@ -347,7 +362,10 @@ export async function probeH1Cleartext(ctx: ProbeContext, name: 'h1-cleartext' |
   }
 }
 
-/** RFC 7540 §3.2.1: HTTP2-Settings is the base64url SETTINGS payload, no padding. */
+/**
+ * RFC 7540 §3.2.1: HTTP2-Settings is the base64url SETTINGS payload, no padding.
+ * @example ['HTTP2-Settings', http2SettingsHeader()]
+ */
 export function http2SettingsHeader(): string {
   return Buffer.from(encodeFrame(settingsFrame(CLIENT_SETTINGS)).subarray(FRAME_HEADER_LENGTH)).toString('base64url');
 }

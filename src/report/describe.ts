@@ -55,6 +55,10 @@ function describeFamilyProbe(p: Probe): string {
   }
 }
 
+/**
+ * One line for what a probe did and got (the report's probe list).
+ * @example describeProbe(tcp) // 'TCP connected in 0.4 ms'
+ */
 export function describeProbe(p: Probe): string {
   if (!p.connect.ok) return `TCP ${p.connect.error}: ${p.connect.errno ?? ''} ${p.connect.message}`.trim();
   switch (p.kind) {

@@ -15,7 +15,10 @@
  */
 import type { Finding, Probe, Report, Verdict, WatchSummary } from '../model/index.js';
 
-/** What the check page shows of a check's result (src/check/types.ts CheckResult has these fields). */
+/**
+ * What the check page shows of a check's result (src/check/types.ts CheckResult has these fields).
+ * @example const rows: CheckRow[] = results.map((r) => ({ …r }));
+ */
 export interface CheckRow {
   name: string;
   url: string;
@@ -68,7 +71,10 @@ function verdictBadge(v: Verdict): string {
   return `<span class="verdict" id="verdict" data-verdict="${v}" style="background:${COLOUR[v]}">${WORD[v]}</span>`;
 }
 
-/** A diagnosis: verdict, addresses, waterfall, protocol matrix, findings (evidence, fixes, reproduce). */
+/**
+ * A diagnosis: verdict, addresses, waterfall, protocol matrix, findings (evidence, fixes, reproduce).
+ * @example fs.writeFileSync('report.html', renderDiagnosisHtml(report))
+ */
 export function renderDiagnosisHtml(r: Report): string {
   const errors = r.findings.filter((f) => f.severity === 'error').length;
   const warnings = r.findings.filter((f) => f.severity === 'warning').length;
@@ -162,6 +168,7 @@ const PHASE = { connect: '#8250df', tls: '#0969da', wait: '#afb8c1', response: '
 /**
  * The probes of each address on one time axis: a bar per probe from its start to its end, split into
  * TCP connect, TLS handshake, waiting (until the first byte, when measured) and the response.
+ * @example waterfall(report.probes) // '<svg …>'
  */
 export function waterfall(probes: readonly Probe[]): string {
   if (!probes.length) return '<p>No probe ran.</p>';
@@ -227,7 +234,10 @@ function niceStep(end: number): number {
 }
 const fmtMs = (ms: number) => (ms >= 1000 ? `${(ms / 1000).toFixed(ms % 1000 ? 1 : 0)} s` : `${+ms.toFixed(1)} ms`);
 
-/** A watch: worst verdict, what flapped, and a timeline per address and resolver coloured by verdict. */
+/**
+ * A watch: worst verdict, what flapped, and a timeline per address and resolver coloured by verdict.
+ * @example fs.writeFileSync('watch.html', renderWatchHtml(summary))
+ */
 export function renderWatchHtml(s: WatchSummary): string {
   const b: string[] = [];
   b.push(`<h1>${verdictBadge(s.worst)}<span class="code">${esc(s.url)}</span></h1>`);
@@ -281,7 +291,10 @@ function timeline(s: WatchSummary): string {
   return `<svg id="timeline" role="img" aria-label="Timeline per address and resolver" xmlns="http://www.w3.org/2000/svg" width="${labelW + plotW + 20}" height="${h}" viewBox="0 0 ${labelW + plotW + 20} ${h}">${axis}${parts.join('')}</svg>${legend}`;
 }
 
-/** `check` results: one row per check, its failures in words. */
+/**
+ * `check` results: one row per check, its failures in words.
+ * @example renderCheckHtml(rows, { file: 'checks.yaml', env: 'prod', wall: 812 })
+ */
 export function renderCheckHtml(results: readonly CheckRow[], o: { file: string; env: string; wall: number }): string {
   const passed = results.filter((r) => r.passed).length;
   const v: Verdict = passed === results.length ? 'ok' : 'fail';
@@ -299,7 +312,10 @@ export function renderCheckHtml(results: readonly CheckRow[], o: { file: string;
   return page(`h2doctor check: ${WORD[v]} ${o.file}`, b.join('\n'));
 }
 
-/** What the scan page shows (src/scan/summary.ts ScanSummary has these fields). */
+/**
+ * What the scan page shows (src/scan/summary.ts ScanSummary has these fields).
+ * @example renderScanHtml({ …page } satisfies ScanPage)
+ */
 export interface ScanPage {
   targets: number;
   verdict: Verdict;
@@ -312,7 +328,10 @@ export interface ScanPage {
 
 const ERROR_COLOUR = '#6e7781';
 
-/** A fleet scan: verdicts as a bar, codes by count, the worst targets, the vantage points that disagree. */
+/**
+ * A fleet scan: verdicts as a bar, codes by count, the worst targets, the vantage points that disagree.
+ * @example fs.writeFileSync('scan.html', renderScanHtml(page))
+ */
 export function renderScanHtml(s: ScanPage): string {
   const b: string[] = [];
   const rate = s.elapsedMs ? ` in ${(s.elapsedMs / 1000).toFixed(1)} s` : '';

@@ -10,12 +10,18 @@
 // eslint-disable-next-line no-control-regex
 const ANSI_RE = /\x1b\[[0-9;]*m/g;
 
-/** Text without colour codes. */
+/**
+ * Text without colour codes.
+ * @example stripAnsi('\u001b[31merror\u001b[0m') // 'error'
+ */
 export function stripAnsi(s: string): string {
   return s.replace(ANSI_RE, '');
 }
 
-/** Columns the text takes on a terminal (code points; colour codes count nothing). */
+/**
+ * Columns the text takes on a terminal (code points; colour codes count nothing).
+ * @example displayWidth('✔ ok') // 4
+ */
 export function displayWidth(s: string): number {
   let n = 0;
   for (const ch of stripAnsi(s)) {
@@ -27,12 +33,19 @@ export function displayWidth(s: string): number {
   return n;
 }
 
-/** Pad to `width` columns (colour codes do not count). */
+/**
+ * Pad to `width` columns (colour codes do not count).
+ * @example padEnd('ok', 4) // 'ok  '
+ */
 export function padEnd(s: string, width: number): string {
   const w = displayWidth(s);
   return w >= width ? s : s + ' '.repeat(width - w);
 }
 
+/**
+ * How `wrap` indents the first line and the lines after it.
+ * @example wrap(text, 80, { indent: '  ', hanging: '    ' })
+ */
 export interface WrapOptions {
   /** Before the first line. */
   indent?: string;
@@ -43,6 +56,7 @@ export interface WrapOptions {
 /**
  * Word-wraps one paragraph (runs of spaces become one) to `width` columns. A token longer than
  * a whole line stays whole on its own line: it is never cut (URLs and commands must stay usable).
+ * @example wrap('one two three', 7) // ['one two', 'three']
  */
 export function wrap(text: string, width: number, o: WrapOptions = {}): string[] {
   const first = o.indent ?? '';
@@ -78,7 +92,10 @@ export function wrap(text: string, width: number, o: WrapOptions = {}): string[]
   return lines;
 }
 
-/** Wraps text that has its own line breaks: each line is wrapped, keeping its leading spaces. */
+/**
+ * Wraps text that has its own line breaks: each line is wrapped, keeping its leading spaces.
+ * @example wrapBlock('one two three', 9, '  ') // ['  one two', '  three']
+ */
 export function wrapBlock(text: string, width: number, indent = ''): string[] {
   return text.split('\n').flatMap((l) => {
     const lead = /^ */.exec(l)![0];
@@ -89,12 +106,16 @@ export function wrapBlock(text: string, width: number, indent = ''): string[] {
 /**
  * A table sized from its data: each column as wide as its widest cell; the last column wraps to
  * what is left of `width` (the others are kept whole), continuation lines under the last column.
+ * @example table([['code', 'severity'], ['alpn-no-h2', 'error']], 80)
  */
 export function table(rows: readonly (readonly string[])[], width: number, o: { indent?: string; gap?: number } = {}): string[] {
   return tableRows(rows, width, o).flat();
 }
 
-/** {@link table}, one group of lines per row (to put something under a row). */
+/**
+ * {@link table}, one group of lines per row (to put something under a row).
+ * @example tableRows([['a', 'b']], 80) // [['a  b']]
+ */
 export function tableRows(rows: readonly (readonly string[])[], width: number, o: { indent?: string; gap?: number } = {}): string[][] {
   if (!rows.length) return [];
   const indent = o.indent ?? '';
@@ -117,6 +138,7 @@ export function tableRows(rows: readonly (readonly string[])[], width: number, o
 /**
  * A definition list (help's flags): terms in a column at most `maxTerm` wide, the text wrapped
  * beside them; a longer term gets a line of its own, its text under it at the same column.
+ * @example definitions([['--json', 'machine output']], 80) // ['  --json  machine output']
  */
 export function definitions(rows: readonly (readonly [string, string])[], width: number, o: { indent?: string; maxTerm?: number; termWidth?: number } = {}): string[] {
   const indent = o.indent ?? '  ';
@@ -163,6 +185,7 @@ function shellWords(cmd: string): string[] {
  * indented under its own text; a shell command line (`$ …`) is continued with ` \` so it still
  * pastes, and is never broken inside quotes. No word is ever cut; a single word wider than the
  * line stays whole.
+ * @example fitLines(['a long line …'], 40)
  */
 export function fitLines(lines: readonly string[], width: number): string[] {
   const out: string[] = [];

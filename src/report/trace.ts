@@ -9,6 +9,10 @@ import type { Problem, TraceEvent, TraceFinding } from '../model/trace.js';
 import { fitLines, wrap } from './layout.js';
 import { styler } from './style.js';
 
+/**
+ * How trace text is rendered: colour, and the width lines are fitted to.
+ * @example renderEvent(e, { color: true, width: 100 })
+ */
 export interface RenderOptions {
   color?: boolean;
   /** Columns to fit each line to (never cutting a word); unbounded when left out. */
@@ -25,7 +29,10 @@ function problemLines(ps: Problem[] | undefined, color: boolean | undefined, wid
   return ps.map((p) => wrap(`${mark[p.level]} ${p.text}`, width, { indent: INDENT, hanging: `${INDENT}  ` }).map((l) => `${INDENT}${c(l.slice(INDENT.length), style[p.level])}\n`).join('')).join('');
 }
 
-/** One event as text (ends with a newline). */
+/**
+ * One event as text (ends with a newline).
+ * @example for (const e of result.events) process.stdout.write(renderEvent(e));
+ */
 export function renderEvent(e: TraceEvent, o: RenderOptions = {}): string {
   const t = `${e.t.toFixed(2).padStart(9)} ms  `;
   const c = o.color;
@@ -85,12 +92,18 @@ export function renderEvent(e: TraceEvent, o: RenderOptions = {}): string {
   return `${first}\n${rest}${problemLines(e.problems, c, width)}`;
 }
 
-/** Every event, then a one-line verdict (and the findings, when given). */
+/**
+ * Every event, then a one-line verdict (and the findings, when given).
+ * @example renderTrace(result.events, {}, result.findings)
+ */
 export function renderTrace(events: readonly TraceEvent[], o: RenderOptions = {}, findings?: readonly TraceFinding[]): string {
   return events.map((e) => renderEvent(e, o)).join('') + renderSummary(events, findings);
 }
 
-/** "2 problems: …" or "no problem seen", then the findings of the diagnosis rules, one a line. */
+/**
+ * "2 problems: …" or "no problem seen", then the findings of the diagnosis rules, one a line.
+ * @example renderSummary([], []) // '\n0 frame(s); no problem seen\n'
+ */
 export function renderSummary(events: readonly TraceEvent[], findings: readonly TraceFinding[] = []): string {
   const errors = events.flatMap((e) => (e.problems ?? []).filter((p) => p.level === 'error'));
   const frames = events.filter((e) => e.kind === 'frame').length;

@@ -15,12 +15,26 @@ import type { RawTlsResult, StageHelloLabel, TlsStageResult } from '../../../mod
 import { addressRule, type RawFinding, type Rule } from '../../raw.js';
 import { kindProbe, probe, tcpProbe, type AddressEvidence } from '../../evidence.js';
 
+/**
+ * A raw ClientHello probe (its `label` says which hello).
+ * @example const raws = ev.probes.filter((p): p is Raw => p.kind === 'tls-raw');
+ */
 export type Raw = Extract<Probe, { kind: 'tls-raw' }>;
+/**
+ * The default handshake's probe (`tls-default`).
+ * @example c.d.tls.outcome // 'alert'
+ */
 export type TlsProbe = NonNullable<ReturnType<typeof probe<'tls-default'>>>;
-/** A raw probe of the TLS stage by its label (a label the stage never sends is a type error). */
+/**
+ * A raw probe of the TLS stage by its label (a label the stage never sends is a type error).
+ * @example c.by('narrow-cipher')?.raw.outcome // 'alert'
+ */
 export type By = (label: StageHelloLabel) => Raw | undefined;
 
-/** The TLS evidence of one address, as every TLS rule reads it. */
+/**
+ * The TLS evidence of one address, as every TLS rule reads it.
+ * @example tlsEvidence(ev)?.by('mirror')
+ */
 export interface TlsEvidence {
   ev: AddressEvidence;
   /** The default handshake (Node's own hello). */
@@ -56,7 +70,10 @@ export function tlsRule(ruleName: string, codes: readonly Code[], body: (c: TlsE
   });
 }
 
-/** The default handshake was refused: an alert, a close or a reset. */
+/**
+ * The default handshake was refused: an alert, a close or a reset.
+ * @example handshakeRefused(c) // true after a fatal alert
+ */
 export const handshakeRefused = (c: TlsEvidence): boolean => ['alert', 'closed', 'reset'].includes(c.d.tls.outcome);
 
 /**
