@@ -378,7 +378,7 @@ async function probeAddress(ctx: ProbeContext, run: Run, count: () => void): Pro
   const c = pair![0] as Extract<Probe, { kind: 'h1' }>;
   probes.push(...pair!.map((p) => (p.connection ? p : opened(p))), ...(rest as Probe[]));
   const k = c.h1.first?.first.kind;
-  const tlsLike = k === 'tls-alert' || k === 'tls-handshake' || k === 'tls-other';
+  const tlsLike = k === 'tls-alert' || k === 'tls-handshake' || k === 'tls-other' || k === 'tls-record-overflow';
   // A 400 is what TLS ports of nginx, Apache and Go answer to cleartext HTTP ("The plain HTTP request
   // was sent to HTTPS port"): sniff for TLS then too, or http:// to a TLS port reads as "no h2c".
   const answered400 = c.h1.outcome === 'response' && c.h1.status === 400;

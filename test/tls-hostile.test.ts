@@ -28,6 +28,8 @@ describe('hostile TLS servers', () => {
         expect(r.negotiated.protocol).toBeNull();
         expect(r.verdict).toBe('fail');
         expect(r.findings.map((f) => f.code)).toContain(EXPECTED[kind]);
+        // Issue 12 item 7: a record header with an illegal length is a TLS record_overflow, not "not TLS".
+        if (kind === 'huge-length') expect(r.findings.find((f) => f.code === 'tls-malformed-response')?.evidence[0]?.text).toMatch(/TLS record header announcing 65535 bytes.*record_overflow \(alert 22\)/);
         for (const p of r.probes) {
           const limit = p.kind === 'tls-raw' ? RAW_MAX_BYTES : p.kind === 'tls-stage' ? Infinity : BUDGET + 64 * 1024;
           expect(p.bytesReceived).toBeLessThanOrEqual(limit);

@@ -267,7 +267,7 @@ export function tlsHandshake(raw: net.Socket, o: TlsOptions): Promise<TlsHandsha
 
 function isTls(c: Classified): boolean {
   const k = c.first.kind;
-  return k === 'tls-alert' || k === 'tls-handshake' || k === 'tls-other' || k === 'incomplete';
+  return k === 'tls-alert' || k === 'tls-handshake' || k === 'tls-other' || k === 'tls-record-overflow' || k === 'incomplete';
 }
 
 function describeVerifyError(code: string): string {

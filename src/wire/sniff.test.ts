@@ -44,6 +44,14 @@ describe('first-bytes classifier: vectors', () => {
     expect(isDecided(enc('HTTP/1.1 200 OK\r\n\r\n'))).toBe(true);
   });
 
+  test('a TLS record header over RFC 8446 §5.1\'s length limit is a record_overflow, not "neither HTTP nor TLS"', () => {
+    const c = classify(fromHex('160303ffff02'), 'eof');
+    expect(c.first).toEqual({ kind: 'tls-record-overflow', recordVersion: 0x0303, contentType: 22, length: 65535 });
+    expect(c.summary).toBe('TLS record header announcing 65535 bytes (over 2^14 + 2048: record_overflow)');
+    expect(classify(fromHex('1603034801'), 'eof').first.kind).toBe('tls-record-overflow'); // 2^14 + 2048 + 1
+    expect(classify(fromHex('1603034800 02'), 'open').first.kind).toBe('tls-handshake'); // 2^14 + 2048: the TLS 1.2 ciphertext limit
+  });
+
   test('a status line that never ends is HTTP/1.x, not garbage (issue 12: a never-ending HTTP/1.1 head is HTTP/1.1)', () => {
     const noCrlf = enc(`HTTP/1.1 200 OK${' '.repeat(20_000)}`);
     expect(classify(noCrlf, 'eof').first).toEqual({ kind: 'http1', version: '1.1', status: 200, reason: 'OK (no CRLF)' });
@@ -67,7 +75,7 @@ describe('first-bytes classifier: vectors', () => {
 });
 
 const ends = fc.constantFrom('eof' as const, 'reset' as const, 'timeout' as const, 'open' as const, 'budget' as const);
-const KINDS = ['h2-settings', 'h2-goaway', 'h2-frame', 'http1', 'tls-handshake', 'tls-alert', 'tls-other', 'banner', 'garbage', 'eof', 'reset', 'timeout', 'incomplete'];
+const KINDS = ['h2-settings', 'h2-goaway', 'h2-frame', 'http1', 'tls-handshake', 'tls-alert', 'tls-other', 'tls-record-overflow', 'banner', 'garbage', 'eof', 'reset', 'timeout', 'incomplete'];
 
 /** Inputs worth mutating: each a valid start of one protocol. */
 const seeds = [

@@ -37,6 +37,8 @@ export type FirstBytes =
   | { kind: 'tls-handshake'; recordVersion: number; handshakeType: number; handshakeName: string }
   | { kind: 'tls-alert'; recordVersion: number; level: number; levelName: string; description: number; descriptionName: string }
   | { kind: 'tls-other'; recordVersion: number; contentType: number }
+  /** A TLS record header whose length is over RFC 8446 §5.1's limit: a TLS client answers record_overflow (alert 22). */
+  | { kind: 'tls-record-overflow'; recordVersion: number; contentType: number; length: number }
   | { kind: 'banner'; protocol: string; line: string }
   | { kind: 'garbage' }
   | { kind: 'eof' }
@@ -157,8 +159,9 @@ function tlsRecord(b: Uint8Array, more: boolean): FirstBytes {
   const contentType = r.u8();
   const recordVersion = r.u16();
   const length = r.u16();
-  // RFC 8446 §5.1: length MUST NOT exceed 2^14 (+2048 for ciphertext in 1.2).
-  if (length > 16384 + 2048 || length === 0) return { kind: 'garbage' };
+  // RFC 8446 §5.1: length MUST NOT exceed 2^14 (+2048 for ciphertext in 1.2): a record header, but an illegal one.
+  if (length > 16384 + 2048) return { kind: 'tls-record-overflow', recordVersion, contentType, length };
+  if (length === 0) return { kind: 'garbage' };
   if (contentType === 21) {
     if (r.remaining < 2) return more ? { kind: 'incomplete' } : { kind: 'garbage' };
     const level = r.u8();
@@ -227,6 +230,8 @@ export function summarize(f: FirstBytes): string {
       return `TLS alert: ${f.levelName} ${f.descriptionName} (${f.description})`;
     case 'tls-other':
       return `TLS record of content type ${f.contentType}`;
+    case 'tls-record-overflow':
+      return `TLS record header announcing ${f.length} bytes (over 2^14 + 2048: record_overflow)`;
     case 'banner':
       return `${f.protocol.toUpperCase()} banner: ${f.line}`;
     case 'garbage':

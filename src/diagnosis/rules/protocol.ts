@@ -196,7 +196,7 @@ function tlsPortAnswer(ev: AddressEvidence) {
   const c = probe(ev, 'h1-cleartext');
   const p = probe(ev, 'h2c-prior-knowledge');
   const st = probe(ev, 'sniff-tls');
-  const tlsAnswer = [c?.h1.first, p?.h2.first].find((f) => f && (f.first.kind === 'tls-alert' || f.first.kind === 'tls-handshake' || f.first.kind === 'tls-other'));
+  const tlsAnswer = [c?.h1.first, p?.h2.first].find((f) => f && (f.first.kind === 'tls-alert' || f.first.kind === 'tls-handshake' || f.first.kind === 'tls-other' || f.first.kind === 'tls-record-overflow'));
   // A cleartext request answered 400 (nginx: "The plain HTTP request was sent to HTTPS port"; Apache,
   // Go alike) is a TLS port's HTTP error page only when a ClientHello to the port completes too.
   const answered400 = c?.h1.outcome === 'response' && c.h1.status === 400;

@@ -18,8 +18,12 @@ export const malformedRule = tlsRule('tls-malformed-response', ['tls-malformed-r
   if (isCleartextHttp(d.first)) return [];
   const sniff = probe(ev, 'sniff-http1');
   if (sniff?.h1.outcome === 'response') return [];
+  const first = d.first?.first;
   const what =
-    t.outcome === 'not-tls'
+    first?.kind === 'tls-record-overflow'
+      ? // RFC 8446 §5.1: a record over 2^14 bytes (2^14 + 2048 ciphertext in TLS 1.2) is a record_overflow alert (22).
+        `a TLS record header announcing ${first.length} bytes, over RFC 8446 §5.1's limit of 2^14 (+2048): TLS clients abort with record_overflow (alert 22)`
+      : t.outcome === 'not-tls'
       ? `bytes that are not TLS: ${d.first?.summary ?? 'unrecognised'}`
       : t.outcome === 'timeout'
         ? `${d.bytesReceived} byte(s) of a TLS answer (${d.first?.summary ?? 'partial record'}) that never completed in ${Math.round(d.durationMs)} ms`
