@@ -196,6 +196,43 @@ describe('a failing check', () => {
     expect(connections - before).toBe(0);
   });
 
+  test('connection flags in the environment (connect-to here), as on the command line; a flag given there wins; a bad value is the file\'s error at its line', async () => {
+    const port = new URL(lab.vars[H.url]!).port;
+    const viaFile = (connectTo: string) => `version: 1
+environments:
+  lab:
+    cacert: \${${LAB_CA_VARIABLE}}
+    connect-to: ["${connectTo}"]
+checks:
+  - name: through connect-to
+    url: https://localhost:${counterPort}/
+    expect: { protocol: h2, status: { h2: 200 } }
+`;
+    // Nothing speaks TLS on the URL's port (the counting server): only connect-to reaches the lab's healthy-tls.
+    const before = connections;
+    const file = writeChecks('connect-to.yaml', viaFile(`localhost:${counterPort}:127.0.0.1:${port}`));
+    const ok = await run(['check', file, '--env', 'lab'], env());
+    expect(ok.stderr).toBe('');
+    expect(ok.stdout).toMatch(/^1 passed, 0 failed /m);
+    expect(ok.code).toBe(0);
+    expect(connections - before).toBe(0);
+
+    // The command line's --connect-to replaces the file's: to the counting server, which closes every connection.
+    const cli = await run(['check', file, '--env', 'lab', '--connect-to', `localhost:${counterPort}:127.0.0.1:${counterPort}`], env());
+    expect(cli.code).toBe(1);
+    expect(connections - before).toBeGreaterThan(0);
+
+    const bad = await run(['check', writeChecks('bad-connect-to.yaml', viaFile('nonsense')), '--env', 'lab'], env());
+    expect(bad.code).toBe(2);
+    expect(bad.stderr.trim().split('\n')).toHaveLength(1);
+    expect(bad.stderr).toMatch(/bad-connect-to\.yaml:5:1: --connect-to/);
+
+    const noCert = writeChecks('no-cert.yaml', viaFile(`localhost:${counterPort}:127.0.0.1:${port}`).replace('    connect-to', '    cert: missing-client.pem\n    connect-to'));
+    const missing = await run(['check', noCert, '--env', 'lab'], env());
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/no-cert\.yaml:5:1: --cert: cannot read \S*missing-client\.pem/);
+  });
+
   test('all pass: exit 0 and no annotation', async () => {
     const file = writeChecks('one.yaml', TWO_CHECKS.split('\n  - name: legacy')[0]! + '\n');
     const r = await run(['check', file], { ...env(), GITHUB_ACTIONS: 'true' });

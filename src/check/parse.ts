@@ -14,6 +14,7 @@ import { CODES } from '../model/codes.js';
 import { interpolate, parseTemplate } from './interpolate.js';
 import { RESOLVE_PATTERN, checksSchemaValidator } from './schema.js';
 import { didYouMean } from './suggest.js';
+import { resolveConnection } from './connection.js';
 import type {
   CheckPlan,
   ChecksFile,
@@ -543,6 +544,8 @@ function plan(
       environment.cacertLine = loc.at(envPath('cacert'), '').line;
     }
   }
+  const connection = resolveConnection(env, fill, ['environments', envName], (path) => loc.at(path, '').line);
+  if (connection.length > 0) environment.connection = connection;
   (env.resolve ?? []).forEach((pin, i) => {
     const path: Path = [...envPath('resolve'), i];
     const v = pin.includes('${') ? fill(pin, path, 'resolve entry') : pin;

@@ -37,6 +37,12 @@ const CHECK_DEADLINE_FACTOR = 6;
 export interface RunChecksOptions {
   /** PEM text of the environment's `cacert`, already read (`loadCa`). */
   ca?: string;
+  /**
+   * The connection options the command line and the environment's flags make (src/cli/connect.ts
+   * `connectionOptions`: CA, client certificate, --connect-to, -k, -4/-6, -A, proxy, --max-time…),
+   * for every check. Its `resolve`, `ca` and `proxy`, when set, replace the environment's.
+   */
+  connection?: DiagnoseOptions;
   /** Checks at once (default 4). */
   concurrency?: number;
   /** Per-probe deadline handed to `diagnose` (default 3000 ms). */
@@ -104,13 +110,16 @@ export async function runChecks(plan: CheckPlan, opts: RunChecksOptions = {}): P
 
 /** The diagnosis options one check asks for. */
 export function diagnoseOptionsFor(check: ResolvedCheck, env: ResolvedEnvironment, opts: RunChecksOptions): DiagnoseOptions {
+  // The run's deadline is per check (its `maxTimeMs`), never one absolute time for the whole run.
+  const { deadline: _runDeadline, env: _env, ...base } = opts.connection ?? {};
   const o: DiagnoseOptions = {
-    timeoutMs: opts.timeoutMs ?? RUN_DEFAULTS.timeoutMs,
-    resolve: targetPins(env.resolve),
+    ...base,
+    timeoutMs: opts.timeoutMs ?? base.timeoutMs ?? RUN_DEFAULTS.timeoutMs,
+    resolve: base.resolve ?? targetPins(env.resolve),
     env: opts.processEnv ?? {},
   };
-  if (opts.ca !== undefined) o.ca = opts.ca;
-  if (env.proxy !== undefined) o.proxy = env.proxy;
+  if (o.ca === undefined && opts.ca !== undefined) o.ca = opts.ca;
+  if (!('proxy' in base) && env.proxy !== undefined) o.proxy = env.proxy;
   if (check.method !== 'GET') o.method = check.method;
   const headers = Object.entries(check.headers);
   if (headers.length > 0) o.headers = headers;
@@ -128,7 +137,9 @@ async function runOne(check: ResolvedCheck, env: ResolvedEnvironment, opts: RunC
   const now = opts.now ?? (() => new Date());
   const t0 = performance.now();
   const timeoutMs = opts.timeoutMs ?? RUN_DEFAULTS.timeoutMs;
-  const deadline = opts.checkDeadlineMs ?? timeoutMs * CHECK_DEADLINE_FACTOR;
+  // --max-time bounds the diagnosis itself; the runner's own deadline is a backstop just past it.
+  const maxTime = opts.connection?.maxTimeMs;
+  const deadline = opts.checkDeadlineMs ?? (maxTime !== undefined ? maxTime + 1000 : timeoutMs * CHECK_DEADLINE_FACTOR);
   const diagnose = opts.diagnose ?? realDiagnose;
   let evidence: CheckEvidence;
   let timer: NodeJS.Timeout | undefined;

@@ -84,7 +84,27 @@ export interface Environment {
   proxy?: string;
   /** Normalised to strings. */
   variables?: Record<string, string>;
+  // The other connection flags, by their command-line names and with their meanings (docs/checks.md);
+  // a flag given on the command line wins over the file's.
+  'connect-to'?: string[];
+  capath?: string;
+  insecure?: boolean;
+  cert?: string;
+  key?: string;
+  pass?: string;
+  sni?: string;
+  'user-agent'?: string;
+  noproxy?: string;
+  'max-time'?: number;
+  ipv4?: boolean;
+  ipv6?: boolean;
 }
+
+/** The connection flags an environment may set besides resolve, cacert and proxy (command-line names). */
+export const ENV_CONNECTION_FLAGS = ['connect-to', 'capath', 'insecure', 'cert', 'key', 'pass', 'sni', 'user-agent', 'noproxy', 'max-time', 'ipv4', 'ipv6'] as const;
+export type EnvConnectionFlag = (typeof ENV_CONNECTION_FLAGS)[number];
+/** Flags that name a file, read relative to the checks file's folder. */
+export const ENV_FILE_FLAGS: readonly EnvConnectionFlag[] = ['capath', 'cert', 'key'];
 
 /** A checks file after parsing and normalisation. */
 export interface ChecksFile {
@@ -110,6 +130,8 @@ export interface ResolvedEnvironment {
   /** 1-based line of `cacert` in the file, so a file that cannot be read is reported there. */
   cacertLine?: number;
   proxy?: string;
+  /** The other connection flags it sets, `${var}` substituted, each with its 1-based line. */
+  connection?: Array<{ flag: EnvConnectionFlag; value: string | boolean | string[]; line: number }>;
 }
 
 /** A check ready to run in one environment. */

@@ -102,7 +102,7 @@ export const COMMANDS: readonly Command[] = [
     name: 'check',
     summary: 'run a checks file (HTTP/2 expectations as code) against an environment, for CI',
     usage: ['check <file> --env <name> [options]'],
-    description: 'Runs the checks of a checks file (docs/checks.md) against one environment, concurrently, and prints a pass/fail table with the reason for each failure. Connection settings (addresses, CA, proxy) come from the environment in the file.',
+    description: 'Runs the checks of a checks file (docs/checks.md) against one environment, concurrently, and prints a pass/fail table with the reason for each failure. Connection settings (addresses, CA, proxy, client certificate, --connect-to, -k, --max-time…) come from the environment in the file, under the same names as the flags; a flag given here wins over the file.',
     args: [{ name: '<file>', help: "the checks file (YAML); '-' reads standard input", complete: 'file' }],
     flags: [
       f('env', { type: 'string', value: '<name>', help: 'the environment to run (may be left out when the file defines one or none)' }),
@@ -113,6 +113,8 @@ export const COMMANDS: readonly Command[] = [
       f('github-summary', { type: 'boolean', help: 'append a Markdown summary (totals, a row per check, each failure) to the file named by GITHUB_STEP_SUMMARY, as GitHub Actions steps do' }),
       f('concurrency', { type: 'string', value: '<n>', help: 'checks at once (default 4)' }),
       withHelp(FLAGS.timeout, 'deadline of each probe (default 3000); one check may take 6 times this'),
+      // The connection flags, as the environment in the file may set them too; given here, they win.
+      ...CONNECTION.filter((x) => x.name !== 'timeout'),
       ...OUTPUT,
     ],
     footer:

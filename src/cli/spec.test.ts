@@ -44,7 +44,7 @@ describe('parseArgv', () => {
     expect(p.bool('json')).toBe(false);
   });
   test('a flag the command does not declare is a programming error, not a silent undefined', () => {
-    const p = parseArgv(commandSpec('check'), []);
+    const p = parseArgv(commandSpec('lab'), []);
     expect(() => p.bool('insecure')).toThrow(/does not declare/);
   });
   test.each([

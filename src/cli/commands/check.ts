@@ -7,9 +7,11 @@ import { appendFile, readFile, stat, writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute, relative, resolve as resolvePath } from 'node:path';
 import type { CliIO } from '../io.js';
 import { CHECKS_FILE_MAX_BYTES, EXIT, UsageError } from '../io.js';
-import { parseArgv } from '../spec.js';
+import { parseArgv, type Parsed } from '../spec.js';
 import { commandSpec } from '../registry.js';
-import { intFlag, knownWidth, useColor, widthOf } from '../connect.js';
+import { connectionOptions, intFlag, knownWidth, useColor, widthOf } from '../connect.js';
+import { connectionArgs, connectionError } from '../../check/connection.js';
+import type { DiagnoseOptions } from '../../diagnose.js';
 import { DEFAULT_ENVIRONMENT, formatChecksFileError, parseChecksFile } from '../../check/parse.js';
 import { loadCa, runChecks, RUN_DEFAULTS } from '../../check/run.js';
 import { toJUnitXml } from '../../report/junit.js';
@@ -75,15 +77,28 @@ export async function checkCommand(args: string[], io: CliIO): Promise<number> {
   const planned = parseChecksFile(text, shown, { env, processEnv: io.env });
   if (!planned.ok) return refuse(planned.errors);
   const plan = planned.plan!;
-  const ca = await loadCa(plan.environment, path === undefined ? io.cwd : dirname(path), shown);
+  const checksDir = path === undefined ? io.cwd : dirname(path);
+  // --cacert on the command line replaces the file's (which is then not read).
+  const ca = p.has('cacert') ? ({ ok: true } as { ok: true; path?: string }) : await loadCa(plan.environment, checksDir, shown);
   if (!ca.ok) return refuse([ca.error]);
+  // The environment's connection flags become the arguments they name, unless given here: one meaning, one set of checks.
+  const fileArgs = connectionArgs(plan.environment, checksDir, (f) => p.has(f));
+  if (ca.path !== undefined) fileArgs.push(`--cacert=${ca.path}`);
+  let connection: DiagnoseOptions;
+  try {
+    connection = await connectionOptions(parseArgv(spec, [...fileArgs, ...args]), io);
+  } catch (e) {
+    // A value from the file that the flag's own checks refuse is the file's error, at its line.
+    if (e instanceof UsageError && fileArgs.length > 0 && !connectionFlagOnCommandLine(e.message, p)) return refuse([connectionError(plan.environment, shown, e.message)]);
+    throw e;
+  }
 
   const t0 = performance.now();
   const results = await runChecks(plan, {
     concurrency,
     timeoutMs,
     processEnv: io.env,
-    ...(ca.pem !== undefined ? { ca: ca.pem } : {}),
+    connection,
   });
   const wall = Math.round(performance.now() - t0);
   const passed = results.filter((r) => r.passed).length;
@@ -135,6 +150,14 @@ export async function checkCommand(args: string[], io: CliIO): Promise<number> {
     if (gha) for (const line of checkAnnotations(results, shown)) io.stdout(line + '\n');
   }
   return passed === results.length ? EXIT.ok : EXIT.fail;
+}
+
+/** Whether a flag a connection error names was given on the command line (then it is a usage error, not the file's). */
+function connectionFlagOnCommandLine(message: string, p: Parsed): boolean {
+  const SHORT: Record<string, string> = { A: 'user-agent', k: 'insecure', E: 'cert', '4': 'ipv4', '6': 'ipv6', m: 'max-time', x: 'proxy' };
+  const named = /^--?([A-Za-z0-9][a-z-]*)/.exec(message)?.[1];
+  const flag = named !== undefined ? (SHORT[named] ?? named) : undefined;
+  return flag !== undefined && p.spec.flags.some((f) => f.name === flag) && p.has(flag);
 }
 
 function displayPath(path: string, cwd: string): string {
