@@ -67,11 +67,12 @@ export function checkPemBlocks(text: string, what: string): void {
 const RESERVE_MS = 150;
 
 /**
- * The run's deadline as performance.now() time: --max-time counts from the process's start (Node's
- * time origin), so loading, the probes and the output all end within it.
+ * The run's deadline as performance.now() time: --max-time counts from `startedAt` (the CLI: the
+ * process's start, Node's time origin, so loading, the probes and the output all end within it;
+ * default: now, for a command run inside a longer-lived process).
  */
-export function runDeadline(maxTimeMs: number): number {
-  return Math.max(maxTimeMs - RESERVE_MS, Math.min(maxTimeMs, performance.now() + 1));
+export function runDeadline(maxTimeMs: number, startedAt: number = performance.now()): number {
+  return Math.max(startedAt + maxTimeMs - RESERVE_MS, Math.min(startedAt + maxTimeMs, performance.now() + 1));
 }
 
 /** The options every connecting command shares: addresses, trust, proxy, timeout. */
@@ -84,7 +85,7 @@ export async function connectionOptions(p: Parsed, io: CliIO): Promise<DiagnoseO
   if (timeoutMs !== undefined) o.timeoutMs = timeoutMs;
   const maxTime = secondsFlag('--max-time', p.str('max-time'));
   if (maxTime !== undefined) o.maxTimeMs = maxTime;
-  o.deadline = runDeadline(maxTime ?? DEFAULTS.maxTimeMs);
+  o.deadline = runDeadline(maxTime ?? DEFAULTS.maxTimeMs, io.startedAt);
   const cacert = p.str('cacert');
   if (cacert !== undefined) {
     o.ca = await readCa(cacert);

@@ -19,6 +19,12 @@ export interface CliIO {
   cwd: string;
   /** True when stderr is a terminal (progress bars). */
   stderrIsTTY?: boolean;
+  /**
+   * performance.now() when the command started; --max-time counts from it. The CLI sets 0 (the
+   * process's start, so loading and output fit in the time too); a caller running several commands
+   * in one process (tests, embedding) leaves it out, and each command counts from its own start.
+   */
+  startedAt?: number;
 }
 
 /** Exit codes (DEVELOPERS contract). */

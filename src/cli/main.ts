@@ -34,6 +34,8 @@ if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
       }
     };
     const io: import('./io.js').CliIO = {
+      // --max-time counts from the process's start.
+      startedAt: 0,
       stdout: (t) => write('stdout', t),
       stderr: (t) => write('stderr', t),
       readStdin: async () => {

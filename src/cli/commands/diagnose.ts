@@ -60,7 +60,7 @@ export async function diagnoseOptions(p: Parsed, io: CliIO): Promise<DiagnoseOpt
   if (p.bool('survey')) {
     o.survey = true;
     // A survey opens many connections: its default --max-time is longer.
-    if (o.maxTimeMs === undefined) o.deadline = runDeadline(DEFAULTS.surveyMaxTimeMs);
+    if (o.maxTimeMs === undefined) o.deadline = runDeadline(DEFAULTS.surveyMaxTimeMs, io.startedAt);
   }
   const rate = intFlag('--rate', p.str('rate'), 1, 10_000);
   if (rate !== undefined) {
