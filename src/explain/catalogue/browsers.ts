@@ -55,7 +55,7 @@ export const BROWSER_ENTRIES: readonly CatalogueEntry[] = [
     ],
     tellApart: 'Try http:// on the same port; look at the alert in chrome://net-export.',
     source: CHROME_SRC,
-    samples: ['This site can’t provide a secure connection. ERR_SSL_PROTOCOL_ERROR'],
+    samples: ['This site can’t provide a secure connection. ERR_SSL_PROTOCOL_ERROR', "Page load failed: net::ERR_SSL_PROTOCOL_ERROR"],
   },
   {
     id: 'chrome-cert-date-invalid',
@@ -66,7 +66,7 @@ export const BROWSER_ENTRIES: readonly CatalogueEntry[] = [
     causes: [c('cert-expired', 'past notAfter'), c('cert-not-yet-valid', 'before notBefore'), c('clock-skew', 'the local clock is wrong')],
     tellApart: 'Check the system clock first, then the certificate dates.',
     source: CHROME_SRC,
-    samples: ['NET::ERR_CERT_DATE_INVALID'],
+    samples: ['NET::ERR_CERT_DATE_INVALID', "Page load failed: net::ERR_CERT_DATE_INVALID"],
   },
   {
     id: 'chrome-cert-common-name-invalid',
@@ -77,7 +77,7 @@ export const BROWSER_ENTRIES: readonly CatalogueEntry[] = [
     causes: [c('cert-hostname-mismatch', 'name not in subjectAltNames'), c('tls-sni-unknown-name', 'a default certificate served for an unknown name')],
     tellApart: 'Compare the certificate names with the address bar host.',
     source: CHROME_SRC,
-    samples: ['NET::ERR_CERT_COMMON_NAME_INVALID'],
+    samples: ['NET::ERR_CERT_COMMON_NAME_INVALID', "Page load failed: net::ERR_CERT_COMMON_NAME_INVALID"],
   },
   {
     id: 'chrome-cert-authority-invalid',
@@ -88,7 +88,7 @@ export const BROWSER_ENTRIES: readonly CatalogueEntry[] = [
     causes: [c('cert-untrusted', 'self-signed or private CA'), c('cert-chain-incomplete', 'intermediate missing (Chrome on some platforms cannot fetch it)'), c('tls-interception-suspected', 'an inspection proxy')],
     tellApart: 'View the certificate path in the browser; compare with another network.',
     source: CHROME_SRC,
-    samples: ['NET::ERR_CERT_AUTHORITY_INVALID'],
+    samples: ['NET::ERR_CERT_AUTHORITY_INVALID', "Page load failed: net::ERR_CERT_AUTHORITY_INVALID"],
   },
   {
     id: 'chrome-http2-inadequate-security',
@@ -132,7 +132,7 @@ export const BROWSER_ENTRIES: readonly CatalogueEntry[] = [
     causes: [c('tcp-refused', 'closed port')],
     tellApart: 'Check the port and the service.',
     source: CHROME_SRC,
-    samples: ['localhost refused to connect. ERR_CONNECTION_REFUSED'],
+    samples: ['localhost refused to connect. ERR_CONNECTION_REFUSED', "Page load failed: net::ERR_CONNECTION_REFUSED"],
   },
   {
     id: 'chrome-connection-reset',

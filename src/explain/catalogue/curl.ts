@@ -59,6 +59,7 @@ export const CURL_ENTRIES: readonly CatalogueEntry[] = [
     samples: [
       'curl: (92) HTTP/2 stream 1 was not closed cleanly: PROTOCOL_ERROR (err 1)',
       'curl: (92) HTTP/2 stream 0 was not closed cleanly: HTTP_1_1_REQUIRED (err 13)',
+      "* HTTP/2 stream 1 was not closed cleanly before end of the underlying stream", // recorded (corpus/clients.json)
     ],
   },
   {
@@ -132,7 +133,7 @@ export const CURL_ENTRIES: readonly CatalogueEntry[] = [
     ],
     tellApart: 'Read the reason after "(35)": wrong version number → not a TLS port; alert handshake failure → parameters; Connection reset → middlebox or SNI.',
     source: 'curl/curl include/curl/curl.h (CURLE_SSL_CONNECT_ERROR)',
-    samples: ['curl: (35) SSL connect error'],
+    samples: ['curl: (35) SSL connect error', "curl: (35) OpenSSL/3.0.19: error:0A00014D:SSL routines::legacy sigalg disallowed or unsupported"],
     priority: -20,
   },
   {
@@ -181,7 +182,7 @@ export const CURL_ENTRIES: readonly CatalogueEntry[] = [
     causes: [c('cert-untrusted', 'a self-signed or private-CA certificate'), c('tls-interception-suspected', 'an inspecting proxy\'s root is in the chain')],
     tellApart: 'Look at the issuer of the top certificate: your own CA, a proxy vendor, or the server itself.',
     source: 'curl/curl lib/vtls/openssl.c',
-    samples: ['curl: (60) SSL certificate problem: self-signed certificate in certificate chain', 'curl: (60) SSL certificate problem: self signed certificate'],
+    samples: ['curl: (60) SSL certificate problem: self-signed certificate in certificate chain', 'curl: (60) SSL certificate problem: self signed certificate', "* SSL certificate problem: self-signed certificate"],
   },
   {
     id: 'curl-cert-hostname',
@@ -195,7 +196,7 @@ export const CURL_ENTRIES: readonly CatalogueEntry[] = [
     ],
     tellApart: 'List the certificate\'s subjectAltNames; if the right certificate appears only with another SNI value, the server\'s SNI mapping is at fault.',
     source: 'curl/curl lib/vtls/openssl.c (ossl_verifyhost)',
-    samples: ["curl: (60) SSL: no alternative certificate subject name matches target host name 'api.example.com'"],
+    samples: ["curl: (60) SSL: no alternative certificate subject name matches target host name 'api.example.com'", "* SSL: no alternative certificate subject name matches target host name 'localhost'"],
   },
   {
     id: 'curl-connect-refused',
@@ -217,7 +218,7 @@ export const CURL_ENTRIES: readonly CatalogueEntry[] = [
     causes: [c('tcp-timeout', 'SYN packets are dropped (firewall, wrong address)'), c('tls-handshake-timeout', 'TCP was accepted but the TLS handshake stalled')],
     tellApart: 'A plain TCP connect (`nc -vz host 443`) tells whether TCP itself times out.',
     source: 'curl/curl lib/connect.c',
-    samples: ['curl: (28) Connection timed out after 10001 milliseconds', 'curl: (28) Failed to connect to 10.0.0.7 port 443 after 75003 ms: Timeout was reached'],
+    samples: ['curl: (28) Connection timed out after 10001 milliseconds', 'curl: (28) Failed to connect to 10.0.0.7 port 443 after 75003 ms: Timeout was reached', "* Connection timed out after 5000 milliseconds"],
   },
   {
     id: 'curl-resolve',
@@ -228,7 +229,7 @@ export const CURL_ENTRIES: readonly CatalogueEntry[] = [
     causes: [c('dns-no-address', 'no A/AAAA record, a typo, or the resolver failed')],
     tellApart: 'Run `dig host A` and `dig host AAAA` against the same resolver.',
     source: 'curl/curl lib/hostip.c',
-    samples: ['curl: (6) Could not resolve host: api.exmaple.com'],
+    samples: ['curl: (6) Could not resolve host: api.exmaple.com', "curl: (6) Could not resolve host: no-such-host.h2doctor.invalid"],
   },
   {
     id: 'curl-connection-reset',
@@ -243,7 +244,7 @@ export const CURL_ENTRIES: readonly CatalogueEntry[] = [
     ],
     tellApart: 'If the reset comes right after the ClientHello, vary SNI and TLS version; if it comes later, look at the request.',
     source: 'curl/curl lib/vtls/openssl.c, lib/cf-socket.c',
-    samples: ['curl: (56) Recv failure: Connection reset by peer', 'curl: (35) OpenSSL SSL_connect: Connection reset by peer in connection to api.example.com:443'],
+    samples: ['curl: (56) Recv failure: Connection reset by peer', 'curl: (35) OpenSSL SSL_connect: Connection reset by peer in connection to api.example.com:443', "* Recv failure: Connection reset by peer"],
   },
   {
     id: 'curl-ssl-syscall',

@@ -94,7 +94,7 @@ export const GO_ENTRIES: readonly CatalogueEntry[] = [
     ],
     tellApart: 'Capture the first frames (h2doctor shows them).',
     source: 'golang/net http2/errors.go (ConnectionError.Error)',
-    samples: ['http2: connection error: PROTOCOL_ERROR'],
+    samples: ['http2: connection error: PROTOCOL_ERROR', "Get \"https://localhost:41823/\": connection error: PROTOCOL_ERROR"],
     reads: 'h2',
   },
   {
@@ -121,7 +121,7 @@ export const GO_ENTRIES: readonly CatalogueEntry[] = [
     causes: [c('scheme-https-on-cleartext-port', 'https:// was used for a cleartext port')],
     tellApart: 'Use http:// for this port, or find the TLS port.',
     source: 'golang/go src/net/http/transport.go',
-    samples: ['Get "https://registry.local:5000/v2/": http: server gave HTTP response to HTTPS client'],
+    samples: ['Get "https://registry.local:5000/v2/": http: server gave HTTP response to HTTPS client', "Get \"https://localhost:36509/\": http: server gave HTTP response to HTTPS client"],
   },
   {
     id: 'go-malformed-http-response',
@@ -136,7 +136,7 @@ export const GO_ENTRIES: readonly CatalogueEntry[] = [
     ],
     tellApart: 'Decode the quoted bytes: 00 00 xx 04 is HTTP/2 SETTINGS, 15 03 0x is TLS.',
     source: 'golang/go src/net/http/transport.go (readLoop: "malformed HTTP response %q")',
-    samples: ['net/http: HTTP/1.x transport connection broken: malformed HTTP response "\\x00\\x00\\x12\\x04\\x00\\x00\\x00\\x00\\x00\\x00\\x03\\x00\\x00\\x00d\\x00\\x04\\x00\\x10\\x00\\x00"'],
+    samples: ['net/http: HTTP/1.x transport connection broken: malformed HTTP response "\\x00\\x00\\x12\\x04\\x00\\x00\\x00\\x00\\x00\\x00\\x03\\x00\\x00\\x00d\\x00\\x04\\x00\\x10\\x00\\x00"', "Get \"http://localhost:43031/\": net/http: HTTP/1.x transport connection broken: malformed HTTP response \"\\x00\\x00\\x00\\x04\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\b\\a\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x02\""],
     reads: 'h1',
   },
   {
@@ -219,7 +219,7 @@ export const GO_ENTRIES: readonly CatalogueEntry[] = [
     causes: [c('cert-untrusted', 'private or self-signed CA'), c('cert-chain-incomplete', 'intermediate not sent'), c('tls-interception-suspected', 'an inspecting proxy re-signs TLS')],
     tellApart: 'Check the issuer of the certificate the server sends and how many certificates it sends.',
     source: 'golang/go src/crypto/x509/verify.go (UnknownAuthorityError)',
-    samples: ['tls: failed to verify certificate: x509: certificate signed by unknown authority'],
+    samples: ['tls: failed to verify certificate: x509: certificate signed by unknown authority', "Get \"https://localhost:39463/\": x509: certificate signed by unknown authority"],
   },
   {
     id: 'go-x509-expired',
@@ -230,7 +230,7 @@ export const GO_ENTRIES: readonly CatalogueEntry[] = [
     causes: [c('cert-expired', 'past notAfter'), c('cert-not-yet-valid', 'before notBefore'), c('clock-skew', 'the local clock is wrong')],
     tellApart: 'The message names the current time and the bound it crossed.',
     source: 'golang/go src/crypto/x509/verify.go (CertificateInvalidError Expired)',
-    samples: ['x509: certificate has expired or is not yet valid: current time 2024-06-01T10:00:00Z is after 2024-05-30T23:59:59Z'],
+    samples: ['x509: certificate has expired or is not yet valid: current time 2024-06-01T10:00:00Z is after 2024-05-30T23:59:59Z', "Get \"https://localhost:36357/\": x509: certificate has expired or is not yet valid: current time 2026-12-03T06:36:02Z is after 2026-12-02T06:29:04Z"],
   },
   {
     id: 'go-x509-hostname',
@@ -241,7 +241,7 @@ export const GO_ENTRIES: readonly CatalogueEntry[] = [
     causes: [c('cert-hostname-mismatch', 'name not covered'), c('tls-sni-unknown-name', 'a default certificate served for an unknown SNI')],
     tellApart: 'Compare the names listed with the host in the URL.',
     source: 'golang/go src/crypto/x509/verify.go (HostnameError)',
-    samples: ['x509: certificate is valid for ingress.local, not api.example.com'],
+    samples: ['x509: certificate is valid for ingress.local, not api.example.com', "Get \"https://localhost:43321/\": x509: certificate is valid for other.example, not localhost"],
   },
   {
     id: 'go-http2-unexpected-alpn',
@@ -252,7 +252,7 @@ export const GO_ENTRIES: readonly CatalogueEntry[] = [
     causes: [c('alpn-no-h2', 'the server selected http/1.1'), c('alpn-ignored', 'the quoted protocol is empty: no ALPN at all')],
     tellApart: 'Empty quotes mean no ALPN; "http/1.1" means HTTP/2 is off.',
     source: 'golang/net http2/transport.go (dialTLS)',
-    samples: ['http2: unexpected ALPN protocol "http/1.1"; want "h2"'],
+    samples: ['http2: unexpected ALPN protocol "http/1.1"; want "h2"', "Get \"https://localhost:38355/\": http2: unexpected ALPN protocol \"\"; want \"h2\""],
   },
   {
     id: 'go-dial-refused',
@@ -263,7 +263,7 @@ export const GO_ENTRIES: readonly CatalogueEntry[] = [
     causes: [c('tcp-refused', 'closed port or rejecting firewall')],
     tellApart: 'Check the port and that the server listens on that interface.',
     source: 'golang/go src/net/net.go (OpError)',
-    samples: ['connection error: desc = "transport: Error while dialing: dial tcp 127.0.0.1:50051: connect: connection refused"'],
+    samples: ['connection error: desc = "transport: Error while dialing: dial tcp 127.0.0.1:50051: connect: connection refused"', "Get \"https://localhost:38971/\": dial tcp 127.0.0.1:38971: connect: connection refused"],
   },
   {
     id: 'go-dial-timeout',
@@ -285,7 +285,7 @@ export const GO_ENTRIES: readonly CatalogueEntry[] = [
     causes: [c('dns-no-address', 'NXDOMAIN or no A/AAAA')],
     tellApart: 'Resolve with the same resolver (shown after "on").',
     source: 'golang/go src/net/dnsclient_unix.go (errNoSuchHost)',
-    samples: ['dial tcp: lookup api.exmaple.com on 127.0.0.53:53: no such host'],
+    samples: ['dial tcp: lookup api.exmaple.com on 127.0.0.53:53: no such host', "Get \"https://no-such-host.h2doctor.invalid/\": dial tcp: lookup no-such-host.h2doctor.invalid on 10.255.255.53:53: no such host"],
   },
   {
     id: 'go-tls-handshake-timeout',
@@ -307,7 +307,7 @@ export const GO_ENTRIES: readonly CatalogueEntry[] = [
     causes: [c('tcp-reset', 'a reset during or after the handshake'), c('tls-sni-required', 'some filters reset on SNI')],
     tellApart: 'When does it happen? During the handshake: SNI/filtering. Later: the application or an idle timeout.',
     source: 'golang/go src/net/net.go (OpError with ECONNRESET)',
-    samples: ['read tcp 10.0.0.2:51514->10.0.0.7:443: read: connection reset by peer'],
+    samples: ['read tcp 10.0.0.2:51514->10.0.0.7:443: read: connection reset by peer', "Get \"https://localhost:43625/\": read tcp 127.0.0.1:38918->127.0.0.1:43625: read: connection reset by peer"],
   },
   {
     id: 'grpc-go-auth-handshake-failed',
@@ -322,7 +322,7 @@ export const GO_ENTRIES: readonly CatalogueEntry[] = [
     ],
     tellApart: 'Read the reason after the colon; "EOF" alone often means the server expects plaintext or a client certificate.',
     source: 'grpc/grpc-go internal/transport/http2_client.go (connectionErrorf "transport: authentication handshake failed: %v")',
-    samples: ['connection error: desc = "transport: authentication handshake failed: EOF"'],
+    samples: ['connection error: desc = "transport: authentication handshake failed: EOF"', "rpc error: code = Unavailable desc = connection error: desc = \"transport: authentication handshake failed: tls: server selected unadvertised ALPN protocol\""],
     priority: -15,
   },
   {

@@ -20,6 +20,7 @@ export const GRPC_CORE_ENTRIES: readonly CatalogueEntry[] = [
     samples: [
       'failed to connect to all addresses; last error: UNKNOWN: ipv4:10.20.14.35:8080: Trying to connect an http1.x server (HTTP status 500)',
       'Error: 14 UNAVAILABLE: Trying to connect an http1.x server',
+      "details = \"failed to connect to all addresses; last error: INTERNAL: ipv4:127.0.0.1:37809: Trying to connect an http1.x server\"", // recorded (corpus/clients.json)
     ],
   },
   {
@@ -46,7 +47,7 @@ export const GRPC_CORE_ENTRIES: readonly CatalogueEntry[] = [
     ],
     tellApart: 'Read the reason name after the packed error code (h2doctor decodes the code).',
     source: 'grpc/grpc src/core/tsi/ssl_transport_security.cc (do_ssl_handshake)',
-    samples: ['ssl_transport_security.cc:1468] Handshake failed with fatal error SSL_ERROR_SYSCALL: Resource temporarily unavailable.'],
+    samples: ['ssl_transport_security.cc:1468] Handshake failed with fatal error SSL_ERROR_SYSCALL: Resource temporarily unavailable.', "Handshake failed with fatal error SSL_ERROR_SSL: error:0A00006E:SSL routines::bad extension."],
     priority: -30,
   },
   {
@@ -96,6 +97,6 @@ export const GRPC_CORE_ENTRIES: readonly CatalogueEntry[] = [
     causes: [c('cert-hostname-mismatch', 'name not in the certificate'), c('tls-sni-unknown-name', 'default certificate served')],
     tellApart: 'Check the target name and grpc.ssl_target_name_override.',
     source: 'grpc/grpc src/core/lib/security/security_connector/ssl_utils.cc',
-    samples: ['Peer name api.example.com is not in peer certificate'],
+    samples: ['Peer name api.example.com is not in peer certificate', "details = \"failed to connect to all addresses; last error: UNKNOWN: ipv4:127.0.0.1:43321: Peer name localhost is not in peer certificate\""],
   },
 ];

@@ -189,7 +189,7 @@ export const JVM_ENTRIES: readonly CatalogueEntry[] = [
     causes: [c('preface-closed', 'the server closes right after the request/preface'), c('tcp-reset', 'the connection was cut'), c('http1-not-supported', 'an HTTP/2-only server closes an HTTP/1.1 request')],
     tellApart: 'Check whether a fresh connection fails the same way; a pooled stale connection gives this too.',
     source: 'square/okhttp okhttp/src/main/kotlin/okhttp3/internal/http1/Http1ExchangeCodec.kt',
-    samples: ['java.io.IOException: unexpected end of stream on http://10.0.0.7:8080/...'],
+    samples: ['java.io.IOException: unexpected end of stream on http://10.0.0.7:8080/...', "Exception in thread \"main\" java.io.IOException: unexpected end of stream on Connection{localhost:45085, proxy=DIRECT hostAddress=localhost/127.0.0.1:45085 cipherSuite=none protocol=http/1.1}"],
   },
   {
     id: 'okhttp-no-acceptable-protocols',
@@ -211,7 +211,7 @@ export const JVM_ENTRIES: readonly CatalogueEntry[] = [
     causes: [c('cert-hostname-mismatch', 'name not in subjectAltNames'), c('tls-sni-unknown-name', 'a default certificate served')],
     tellApart: 'The message lists the certificate\'s names.',
     source: 'square/okhttp okhttp/src/main/kotlin/okhttp3/internal/connection/ConnectPlan.kt',
-    samples: ['javax.net.ssl.SSLPeerUnverifiedException: Hostname api.example.com not verified:'],
+    samples: ['javax.net.ssl.SSLPeerUnverifiedException: Hostname api.example.com not verified:', "Exception in thread \"main\" javax.net.ssl.SSLPeerUnverifiedException: Hostname localhost not verified:"],
   },
   {
     id: 'okhttp-connection-shutdown',
@@ -249,7 +249,7 @@ export const JVM_ENTRIES: readonly CatalogueEntry[] = [
     causes: [c('tls-version-too-old', 'the server stops at TLS 1.0/1.1'), c('tls12-not-supported', 'a TLS 1.3-only server and a TLS 1.2-only client')],
     tellApart: 'Probe TLS 1.2 and 1.3; check jdk.tls.disabledAlgorithms.',
     source: 'openjdk/jdk src/java.base/share/classes/sun/security/ssl/ServerHello.java',
-    samples: ['javax.net.ssl.SSLHandshakeException: The server selected protocol version TLS10 is not accepted by client preferences [TLS13, TLS12]'],
+    samples: ['javax.net.ssl.SSLHandshakeException: The server selected protocol version TLS10 is not accepted by client preferences [TLS13, TLS12]', "Caused by: javax.net.ssl.SSLHandshakeException: Received fatal alert: protocol_version"],
   },
   {
     id: 'jsse-no-appropriate-protocol',
@@ -282,7 +282,7 @@ export const JVM_ENTRIES: readonly CatalogueEntry[] = [
     causes: [c('cert-hostname-mismatch', 'not among the subjectAltNames'), c('tls-sni-unknown-name', 'a default certificate for an unknown SNI')],
     tellApart: 'Compare the names in the certificate with the host in the URL.',
     source: 'openjdk/jdk src/java.base/share/classes/sun/security/util/HostnameChecker.java',
-    samples: ['java.security.cert.CertificateException: No subject alternative DNS name matching api.example.com found.'],
+    samples: ['java.security.cert.CertificateException: No subject alternative DNS name matching api.example.com found.', "Caused by: javax.net.ssl.SSLHandshakeException: No subject alternative DNS name matching localhost found."],
   },
   {
     id: 'jsse-unrecognized-ssl-message',
@@ -321,7 +321,7 @@ export const JVM_ENTRIES: readonly CatalogueEntry[] = [
     causes: [c('cert-expired', 'expired certificate'), c('clock-skew', 'local clock ahead')],
     tellApart: 'The date is in the message; compare with the local clock.',
     source: 'openjdk/jdk src/java.base/share/classes/sun/security/x509/CertificateValidity.java',
-    samples: ['java.security.cert.CertificateExpiredException: NotAfter: Sat Jun 01 23:59:59 UTC 2024'],
+    samples: ['java.security.cert.CertificateExpiredException: NotAfter: Sat Jun 01 23:59:59 UTC 2024', "Caused by: java.security.cert.CertificateExpiredException: NotAfter: Wed Dec 02 06:47:12 UTC 2026"],
   },
   {
     id: 'jsse-certificate-unknown',
@@ -343,7 +343,7 @@ export const JVM_ENTRIES: readonly CatalogueEntry[] = [
     causes: [c('tls-client-cert-required', 'a valid client certificate is needed')],
     tellApart: 'Check the keystore has a key and a certificate issued by a CA the server accepts.',
     source: 'openjdk/jdk src/java.base/share/classes/sun/security/ssl/CertificateMessage.java',
-    samples: ['javax.net.ssl.SSLHandshakeException: Received fatal alert: bad_certificate'],
+    samples: ['javax.net.ssl.SSLHandshakeException: Received fatal alert: bad_certificate', "Caused by: javax.net.ssl.SSLHandshakeException: Received fatal alert: certificate_required"],
   },
   {
     id: 'jsse-unrecognized-name',
@@ -354,7 +354,7 @@ export const JVM_ENTRIES: readonly CatalogueEntry[] = [
     causes: [c('tls-sni-unknown-name', 'no virtual host for the name'), c('tls-sni-required', 'the name sent differs from what the server expects')],
     tellApart: 'Check the host name used; the server\'s ServerName/server_name configuration.',
     source: 'openjdk/jdk src/java.base/share/classes/sun/security/ssl/Alert.java',
-    samples: ['javax.net.ssl.SSLProtocolException: Received fatal alert: unrecognized_name'],
+    samples: ['javax.net.ssl.SSLProtocolException: Received fatal alert: unrecognized_name', "Caused by: javax.net.ssl.SSLHandshakeException: Received fatal alert: unrecognized_name"],
   },
   {
     id: 'jsse-no-application-protocol',

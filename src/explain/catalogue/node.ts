@@ -176,7 +176,7 @@ export const NODE_ENTRIES: readonly CatalogueEntry[] = [
     causes: [c('cert-hostname-mismatch', 'the name is not among the subjectAltNames'), c('tls-sni-unknown-name', 'the server served a default certificate for an unknown SNI name')],
     tellApart: 'Compare the URL host with the DNS names in the message.',
     source: 'nodejs/node lib/tls.js (checkServerIdentity), lib/internal/errors.js',
-    samples: ["Error [ERR_TLS_CERT_ALTNAME_INVALID]: Hostname/IP does not match certificate's altnames: Host: api.example.com. is not in the cert's altnames: DNS:*.example.net"],
+    samples: ["Error [ERR_TLS_CERT_ALTNAME_INVALID]: Hostname/IP does not match certificate's altnames: Host: api.example.com. is not in the cert's altnames: DNS:*.example.net", "code: 'ERR_TLS_CERT_ALTNAME_INVALID',"],
   },
   {
     id: 'node-cert-expired',
@@ -187,7 +187,7 @@ export const NODE_ENTRIES: readonly CatalogueEntry[] = [
     causes: [c('cert-expired', 'past notAfter'), c('clock-skew', 'the local clock is ahead')],
     tellApart: 'Check the notAfter dates in the chain and the local clock.',
     source: 'nodejs/node src/crypto/crypto_common.cc (X509 error codes)',
-    samples: ["Error: certificate has expired\n    at TLSSocket.onConnectSecure (node:_tls_wrap:1674:34) {\n  code: 'CERT_HAS_EXPIRED'\n}"],
+    samples: ["Error: certificate has expired\n    at TLSSocket.onConnectSecure (node:_tls_wrap:1674:34) {\n  code: 'CERT_HAS_EXPIRED'\n}", "code: 'CERT_HAS_EXPIRED'"],
   },
   {
     id: 'node-cert-leaf-signature',
@@ -198,7 +198,7 @@ export const NODE_ENTRIES: readonly CatalogueEntry[] = [
     causes: [c('cert-chain-incomplete', 'the intermediate certificate is missing from the chain'), c('cert-untrusted', 'a private CA not in Node\'s store (NODE_EXTRA_CA_CERTS)')],
     tellApart: 'Browsers may still work (they fetch intermediates); count the certificates the server sends.',
     source: 'nodejs/node src/crypto/crypto_common.cc',
-    samples: ["Error: unable to verify the first certificate { code: 'UNABLE_TO_VERIFY_LEAF_SIGNATURE' }"],
+    samples: ["Error: unable to verify the first certificate { code: 'UNABLE_TO_VERIFY_LEAF_SIGNATURE' }", "code: 'UNABLE_TO_VERIFY_LEAF_SIGNATURE'"],
   },
   {
     id: 'node-cert-self-signed',
@@ -247,7 +247,7 @@ export const NODE_ENTRIES: readonly CatalogueEntry[] = [
     causes: [c('dns-no-address', 'no address, a typo, or the resolver failed (EAI_AGAIN = temporary)')],
     tellApart: 'Resolve the name with `dig` from the same machine.',
     source: 'nodejs/node lib/internal/errors.js (dnsException)',
-    samples: ['Error: getaddrinfo ENOTFOUND api.exmaple.com'],
+    samples: ['Error: getaddrinfo ENOTFOUND api.exmaple.com', "Error: getaddrinfo ENOTFOUND no-such-host.h2doctor.invalid"],
   },
   {
     id: 'node-connect-timeout',

@@ -82,7 +82,7 @@ export const PYTHON_ENTRIES: readonly CatalogueEntry[] = [
     causes: [c('cert-hostname-mismatch', 'wrong name'), c('tls-sni-unknown-name', 'default certificate')],
     tellApart: 'Compare the certificate names with the URL host.',
     source: 'python/cpython Modules/_ssl.c (X509_V_ERR_HOSTNAME_MISMATCH text)',
-    samples: ["ssl.SSLCertVerificationError: [SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: Hostname mismatch, certificate is not valid for 'api.example.com'. (_ssl.c:1006)"],
+    samples: ["ssl.SSLCertVerificationError: [SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: Hostname mismatch, certificate is not valid for 'api.example.com'. (_ssl.c:1006)", "httpx.ConnectError: [SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: Hostname mismatch, certificate is not valid for 'localhost'. (_ssl.c:992)"],
   },
   {
     id: 'py-ssl-self-signed',
@@ -93,7 +93,7 @@ export const PYTHON_ENTRIES: readonly CatalogueEntry[] = [
     causes: [c('cert-untrusted', 'private or self-signed CA'), c('tls-interception-suspected', 'inspection proxy root')],
     tellApart: 'Look at the root\'s subject.',
     source: 'python/cpython Modules/_ssl.c',
-    samples: ['[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: self-signed certificate in certificate chain (_ssl.c:1006)'],
+    samples: ['[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: self-signed certificate in certificate chain (_ssl.c:1006)', "httpx.ConnectError: [SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: self-signed certificate (_ssl.c:992)"],
   },
   {
     id: 'py-ssl-eof',
@@ -200,7 +200,7 @@ export const PYTHON_ENTRIES: readonly CatalogueEntry[] = [
     causes: [c('http1-not-supported', 'binary HTTP/2 frames: the server is HTTP/2-only'), c('scheme-http-on-tls-port', 'TLS bytes: the port is TLS')],
     tellApart: 'Decode the quoted bytes.',
     source: 'python/cpython Lib/http/client.py (BadStatusLine)',
-    samples: ["urllib3.exceptions.ProtocolError: ('Connection aborted.', BadStatusLine('\\x15\\x03\\x01\\x00\\x02\\x02P'))"],
+    samples: ["urllib3.exceptions.ProtocolError: ('Connection aborted.', BadStatusLine('\\x15\\x03\\x01\\x00\\x02\\x02P'))", "urllib3.exceptions.ProtocolError: ('Connection aborted.', BadStatusLine('\\x00\\x00\\x00\\x04\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x08\\x07\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x02'))"],
     reads: 'h1',
   },
   {
@@ -212,7 +212,7 @@ export const PYTHON_ENTRIES: readonly CatalogueEntry[] = [
     causes: [c('dns-no-address', 'no record, typo, or resolver failure')],
     tellApart: 'Resolve with dig from the same machine.',
     source: 'urllib3/urllib3 src/urllib3/exceptions.py (NameResolutionError); python/cpython Modules/socketmodule.c',
-    samples: ["urllib3.exceptions.NameResolutionError: <urllib3.connection.HTTPSConnection object at 0x7f>: Failed to resolve 'api.exmaple.com' ([Errno -2] Name or service not known)"],
+    samples: ["urllib3.exceptions.NameResolutionError: <urllib3.connection.HTTPSConnection object at 0x7f>: Failed to resolve 'api.exmaple.com' ([Errno -2] Name or service not known)", "socket.gaierror: [Errno -2] Name or service not known"],
   },
   {
     id: 'py-connection-refused',
@@ -223,7 +223,7 @@ export const PYTHON_ENTRIES: readonly CatalogueEntry[] = [
     causes: [c('tcp-refused', 'closed port')],
     tellApart: 'Check the port and the listening address.',
     source: 'urllib3/urllib3 src/urllib3/connection.py (NewConnectionError)',
-    samples: ['urllib3.exceptions.NewConnectionError: <urllib3.connection.HTTPConnection object at 0x7f>: Failed to establish a new connection: [Errno 111] Connection refused'],
+    samples: ['urllib3.exceptions.NewConnectionError: <urllib3.connection.HTTPConnection object at 0x7f>: Failed to establish a new connection: [Errno 111] Connection refused', "httpx.ConnectError: [Errno 111] Connection refused"],
   },
   {
     id: 'py-connect-timeout',

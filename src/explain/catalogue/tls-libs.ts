@@ -39,6 +39,7 @@ export const TLS_LIB_ENTRIES: readonly CatalogueEntry[] = [
       'curl: (35) OpenSSL/3.0.2: error:0A00010B:SSL routines::wrong version number',
       '4405853504:error:1408F10B:SSL routines:ssl3_get_record:wrong version number:../deps/openssl/openssl/ssl/record/ssl3_record.c:332:',
       'error:100000f7:SSL routines:OPENSSL_internal:WRONG_VERSION_NUMBER',
+      "reason: 'wrong version number',", // recorded (corpus/clients.json)
     ],
     reads: 'tls',
   },
@@ -182,7 +183,7 @@ export const TLS_LIB_ENTRIES: readonly CatalogueEntry[] = [
     causes: [c('tls-client-cert-required', 'mutual TLS is required')],
     tellApart: 'Retry with the client certificate and key; the server\'s CA list in CertificateRequest tells which CA it wants.',
     source: 'openssl/openssl crypto/err/openssl.txt (SSL_R_TLSV13_ALERT_CERTIFICATE_REQUIRED:1116)',
-    samples: ['error:0A00045C:SSL routines::tlsv13 alert certificate required:SSL alert number 116'],
+    samples: ['error:0A00045C:SSL routines::tlsv13 alert certificate required:SSL alert number 116', "reason: 'tlsv13 alert certificate required',"],
   },
   {
     id: 'openssl-alert-bad-certificate',
