@@ -49,56 +49,9 @@ export function bisectionFindings(c: TlsEvidence): RawFinding[] {
       return [{ code: 'tls-client-cert-required', detail: t.alert ? `${t.alert.name} (${t.alert.code})` : t.outcome, evidence: [head, item(mirror, `the same hello sent raw: the server answered ${rawAnswer(mirror.raw)}: it asks for a client certificate, and aborts when none comes`)] }];
     }
   } else if (accepted(widest) && refused(mirror)) {
-    const w = widest.raw;
-    if ((w.versionCode ?? 0) < 0x0303) {
-      found.push({ code: 'tls-version-too-old', detail: w.version, evidence: [head, item(mirror!), item(widest, `offered TLS 1.0–1.3: the server chose ${w.version} (${w.cipher}); a server picks the highest version it has, so it has nothing newer`)] });
-    }
-    const narrow: Array<[BisectHelloLabel, Code, string]> = [
-      ['narrow-version', 'tls-version-too-old', 'versions'],
-      ['narrow-cipher', 'tls-no-shared-cipher', 'cipher suites'],
-      ['narrow-group', 'tls-no-shared-group', 'groups'],
-      ['narrow-sigalg', 'tls-handshake-alert', 'signature algorithms'],
-      ['narrow-alpn', 'tls-handshake-alert', 'ALPN list'],
-    ];
-    for (const [label, code, what] of narrow) {
-      const p = by(label);
-      if (!refused(p) || found.some((f) => f.code === code && code !== 'tls-handshake-alert')) continue;
-      const detail =
-        code === 'tls-no-shared-cipher'
-          ? `the server accepts ${w.cipher}${w.version ? ` (${w.version})` : ''}, which Node does not offer`
-          : code === 'tls-no-shared-group'
-            ? `the server wants ${w.group ?? 'a group'} Node does not offer`
-            : code === 'tls-version-too-old'
-              ? `${w.version}`
-              : `${t.alert ? `${t.alert.name} (${t.alert.code})` : t.outcome}, caused by the client's ${what}`;
-      found.push({
-        code,
-        detail,
-        evidence: [head, item(widest, `the widest hello (${rawOffer(w)}) is accepted: ${rawAnswer(w)}`), item(p!, `the same hello with only Node's ${what} is refused: ${rawAnswer(p!.raw)}`)],
-      });
-    }
+    found.push(...narrowed(d, head, mirror!, widest, by));
   } else if (refused(widest)) {
-    const noSni = by('widest-no-sni');
-    const ssl3 = by('sslv3');
-    if (accepted(noSni) && t.alert?.code === 40 && widest!.raw.alert?.code === 40) {
-      // handshake_failure (40) for the name, every parameter offered, while the same hello without
-      // SNI is accepted: the server knows the name (an unknown one gets the default, or 112) and
-      // applies its own TLS settings to it, under which nothing is acceptable: Caddy's per-site
-      // `tls { ciphers … }` naming only RSA suites for an ECDSA certificate does this.
-      found.push({
-        code: 'tls-no-shared-cipher',
-        detail: `the server accepts no cipher suite at all for ${t.sni}; without SNI its default accepts (${rawAnswer(noSni.raw)})`,
-        evidence: [head, item(widest!, `the widest hello with SNI ${t.sni} (${rawOffer(widest!.raw)}) is refused too: ${rawAnswer(widest!.raw)}`), item(noSni, `the same hello without SNI is accepted: ${rawAnswer(noSni.raw)}`)],
-      });
-    } else if (accepted(noSni)) {
-      found.push({
-        code: 'tls-sni-unknown-name',
-        detail: `${t.sni}${t.alert ? `: ${t.alert.name} (${t.alert.code})` : ''}`,
-        evidence: [head, item(widest!, `the widest hello with SNI ${t.sni} is refused too: ${rawAnswer(widest!.raw)}`), item(noSni, `the same hello without SNI is accepted: ${rawAnswer(noSni.raw)}`)],
-      });
-    } else if (accepted(ssl3)) {
-      found.push({ code: 'tls-version-too-old', detail: 'SSLv3', evidence: [head, item(widest!), item(ssl3, `an SSL 3.0 hello is accepted: ${rawAnswer(ssl3.raw)}`)] });
-    }
+    found.push(...widestRefused(d, head, widest!, by));
   }
   // Every hello refused with handshake_failure, the widest too (all versions, every suite, group and
   // signature scheme, with and without SNI): the server can select no cipher suite at all. The usual
@@ -127,6 +80,69 @@ export function bisectionFindings(c: TlsEvidence): RawFinding[] {
       detail: `${t.alert!.name} (${t.alert!.code})`,
       evidence: [{ ...head, text: head.text + note }, ...tried.map((p) => item(p))],
     });
+  }
+  return found;
+}
+
+/** The widest hello accepted, Node's refused: the version the widest got, then each narrowing to Node's value that is refused. */
+function narrowed(d: TlsProbe, head: EvidenceItem, mirror: Raw, widest: Raw, by: By): RawFinding[] {
+  const t = d.tls;
+  const found: RawFinding[] = [];
+  const w = widest.raw;
+  if ((w.versionCode ?? 0) < 0x0303) {
+    found.push({ code: 'tls-version-too-old', detail: w.version, evidence: [head, item(mirror), item(widest, `offered TLS 1.0–1.3: the server chose ${w.version} (${w.cipher}); a server picks the highest version it has, so it has nothing newer`)] });
+  }
+  const narrow: Array<[BisectHelloLabel, Code, string]> = [
+    ['narrow-version', 'tls-version-too-old', 'versions'],
+    ['narrow-cipher', 'tls-no-shared-cipher', 'cipher suites'],
+    ['narrow-group', 'tls-no-shared-group', 'groups'],
+    ['narrow-sigalg', 'tls-handshake-alert', 'signature algorithms'],
+    ['narrow-alpn', 'tls-handshake-alert', 'ALPN list'],
+  ];
+  for (const [label, code, what] of narrow) {
+    const p = by(label);
+    if (!refused(p) || found.some((f) => f.code === code && code !== 'tls-handshake-alert')) continue;
+    const detail =
+      code === 'tls-no-shared-cipher'
+        ? `the server accepts ${w.cipher}${w.version ? ` (${w.version})` : ''}, which Node does not offer`
+        : code === 'tls-no-shared-group'
+          ? `the server wants ${w.group ?? 'a group'} Node does not offer`
+          : code === 'tls-version-too-old'
+            ? `${w.version}`
+            : `${t.alert ? `${t.alert.name} (${t.alert.code})` : t.outcome}, caused by the client's ${what}`;
+    found.push({
+      code,
+      detail,
+      evidence: [head, item(widest, `the widest hello (${rawOffer(w)}) is accepted: ${rawAnswer(w)}`), item(p!, `the same hello with only Node's ${what} is refused: ${rawAnswer(p!.raw)}`)],
+    });
+  }
+  return found;
+}
+
+/** The widest hello refused too: the name (accepted without SNI), or SSL 3.0 only. */
+function widestRefused(d: TlsProbe, head: EvidenceItem, widest: Raw, by: By): RawFinding[] {
+  const t = d.tls;
+  const found: RawFinding[] = [];
+  const noSni = by('widest-no-sni');
+  const ssl3 = by('sslv3');
+  if (accepted(noSni) && t.alert?.code === 40 && widest.raw.alert?.code === 40) {
+    // handshake_failure (40) for the name, every parameter offered, while the same hello without
+    // SNI is accepted: the server knows the name (an unknown one gets the default, or 112) and
+    // applies its own TLS settings to it, under which nothing is acceptable: Caddy's per-site
+    // `tls { ciphers … }` naming only RSA suites for an ECDSA certificate does this.
+    found.push({
+      code: 'tls-no-shared-cipher',
+      detail: `the server accepts no cipher suite at all for ${t.sni}; without SNI its default accepts (${rawAnswer(noSni.raw)})`,
+      evidence: [head, item(widest, `the widest hello with SNI ${t.sni} (${rawOffer(widest.raw)}) is refused too: ${rawAnswer(widest.raw)}`), item(noSni, `the same hello without SNI is accepted: ${rawAnswer(noSni.raw)}`)],
+    });
+  } else if (accepted(noSni)) {
+    found.push({
+      code: 'tls-sni-unknown-name',
+      detail: `${t.sni}${t.alert ? `: ${t.alert.name} (${t.alert.code})` : ''}`,
+      evidence: [head, item(widest, `the widest hello with SNI ${t.sni} is refused too: ${rawAnswer(widest.raw)}`), item(noSni, `the same hello without SNI is accepted: ${rawAnswer(noSni.raw)}`)],
+    });
+  } else if (accepted(ssl3)) {
+    found.push({ code: 'tls-version-too-old', detail: 'SSLv3', evidence: [head, item(widest), item(ssl3, `an SSL 3.0 hello is accepted: ${rawAnswer(ssl3.raw)}`)] });
   }
   return found;
 }
