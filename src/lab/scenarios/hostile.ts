@@ -90,12 +90,12 @@ const tlsHostile = (kind: HostileKind, code: Code): LabScenario => ({
  * A TLS port that answers a ClientHello with an endless stream of full 16 kB handshake records (a
  * Certificate message announcing 16 MiB), as fast as the client reads: the handshake never ends.
  */
-export async function tlsHandshakeFlood() {
+export async function tlsHandshakeFlood(forMs = 15_000) {
   const record = new Uint8Array(5 + 16384);
   record.set([0x16, 0x03, 0x03, 0x40, 0x00, 0x0b, 0xff, 0xff, 0xff]);
   const server = net.createServer((s) => {
     s.on('error', () => {});
-    const until = Date.now() + 15_000;
+    const until = Date.now() + forMs;
     s.once('data', () => {
       // ServerHello first would need a real key share; the record stream alone never completes a message.
       const tick = () => {
