@@ -91,6 +91,16 @@ describe('evidenceFromReport', () => {
     expect(ev.tlsVersion).toBeUndefined();
   });
 
+  it('with a protocol matrix, the probes it names answer for each protocol (the diagnosis\'s choice), with their full headers', () => {
+    const other: Probe = { ...h1, id: 'y/h1', address: '127.0.0.2', h1: { outcome: 'response', status: 200, headers: [['Server', 'b']] } } as Probe;
+    const matrix = [
+      { address: '127.0.0.2', protocol: 'HTTP/1.1' as const, via: 'cleartext', status: 200, outcome: 'response', headers: {}, probe: 'y/h1' },
+      { address: '127.0.0.2', protocol: 'HTTP/2' as const, via: 'h2c upgrade', status: 204, outcome: 'response', headers: {}, probe: 'x/up' },
+    ];
+    const ev = evidenceFromReport(report([h1, other, up], { matrix }), check(), new Date(0));
+    expect(ev.statusByProtocol).toEqual({ 'http/1.1': { status: 200, headers: [['Server', 'b']] }, h2c: { status: 204, headers: [[':status', '204']] } });
+  });
+
   it('ALPN: every value selected across handshakes; null when handshakes carried none', () => {
     const tls = (alpn: string | null): Probe => ({ kind: 'tls', name: 'tls-default', id: 'x/t', ...common, tls: { offeredAlpn: ['h2'], sni: null, outcome: 'handshake', version: 'TLSv1.3', alpn, cert: { validTo: 'Jan  1 00:00:00 2030 GMT' } as never } });
     expect(evidenceFromReport(report([tls('h2'), tls('http/1.1'), tls('h2')]), check(), new Date(0)).alpn).toEqual(['h2', 'http/1.1']);

@@ -206,12 +206,13 @@ export function evidenceFromReport(report: Report, check: Pick<ResolvedCheck, 'e
     negotiatedProtocol: report.negotiated.protocol,
     alpn: selectedAlpn(probes),
     findings: report.findings.map((f) => ({ code: f.code, severity: f.severity })),
-    statusByProtocol: statusByProtocol(probes),
+    statusByProtocol: report.matrix?.length ? statusFromMatrix(report) : statusByProtocol(probes),
     now,
   };
   const tlsVersion = report.negotiated.tlsVersion ?? tlsOf(probes.find((p) => 'name' in p && p.name === 'tls-default'))?.version;
   if (tlsVersion !== undefined) ev.tlsVersion = tlsVersion;
-  const cert = certValidTo(probes);
+  // The report's certificate section (the chain as served to the default handshake) first.
+  const cert = report.certificates?.find((c) => c.chain[0]?.notAfter)?.chain[0]?.notAfter ?? certValidTo(probes);
   if (cert !== undefined) ev.certValidTo = cert;
   const h1 = ev.statusByProtocol['http/1.1'];
   const body = h1?.status === 426 ? fullBody426(probes) : undefined;
@@ -254,7 +255,26 @@ function certValidTo(probes: readonly Probe[]): string | undefined {
 }
 
 /**
- * The response each protocol got, from the core probes: over TLS, `h1-tls` is http/1.1 and
+ * The response each protocol got, as the diagnosis's protocol matrix names it (which probe answered
+ * HTTP/1.1 and HTTP/2 on each address: the same choice the report shows), with that probe's full
+ * headers and body. Over TLS an HTTP/2 row is h2, over cleartext h2c; with several addresses, the
+ * first that answered.
+ */
+function statusFromMatrix(report: Report): Partial<Record<CheckProtocol, ObservedResponse>> {
+  const out: Partial<Record<CheckProtocol, ObservedResponse>> = {};
+  const byId = new Map(report.probes.map((p) => [p.id, p]));
+  for (const row of report.matrix ?? []) {
+    const proto: CheckProtocol | undefined = row.protocol === 'HTTP/1.1' ? 'http/1.1' : row.protocol === 'HTTP/2' ? (row.via === 'tls' ? 'h2' : 'h2c') : undefined;
+    if (proto === undefined || out[proto] !== undefined || row.status === undefined) continue;
+    const p = byId.get(row.probe);
+    const r = p?.kind === 'h1' ? fromH1(p.h1) : p && 'h2' in p && p.h2 ? fromH2(p.h2 as Http2Result) : undefined;
+    if (r) out[proto] = r;
+  }
+  return out;
+}
+
+/**
+ * The response each protocol got, from the core probes (a report without a protocol matrix): over TLS, `h1-tls` is http/1.1 and
  * `h2-tls` is h2; over cleartext, `h1-cleartext` is http/1.1 and h2c comes from prior knowledge or,
  * failing that, the `Upgrade: h2c` exchange. With several addresses, the first that answered.
  */
