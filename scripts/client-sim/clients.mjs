@@ -60,8 +60,10 @@ export const PARSE = {
   gnutls: (s) => {
     const fatal = /^\*\*\* (Fatal error: .*|Handshake has failed.*)$/m.exec(s);
     if (fatal) return { error: fatal[1] };
-    const d = /- Description: \((TLS1\.\d|SSL3\.0)[^)]*\)-\(([^)]*)\)-\(([^)]*)\)(?:-\(([^)]*)\))?/.exec(s);
-    return { version: d ? d[1].replace('TLS1.', 'TLSv1.').replace('TLSv1.0', 'TLSv1') : 'unknown', gnutlsKx: d?.[2], gnutlsCipher: d?.[4] ?? d?.[3], alpn: /- Application protocol: (\S+)/.exec(s)?.[1] ?? null };
+    const line = /^- Description: (.*)$/m.exec(s)?.[1] ?? '';
+    const parts = [...line.matchAll(/\(([^)]*)\)/g)].map((m) => m[1]);
+    const version = /^(TLS1\.\d|SSL3\.0)/.exec(parts[0] ?? '')?.[1];
+    return { version: version ? version.replace('TLS1.', 'TLSv1.').replace('TLSv1.0', 'TLSv1') : 'unknown', ...(version ? { cipher: gnutlsSuite(version, parts.slice(1)) } : {}), alpn: /- Application protocol: (\S+)/.exec(s)?.[1] ?? null };
   },
   json: (s) => {
     const line = s.split('\n').find((l) => l.startsWith('{'));
@@ -74,6 +76,24 @@ export const PARSE = {
     return code === 0 ? {} : { error: `exit ${code}: ${s.trim().split('\n').filter((l) => !/^exit=/.test(l)).slice(-2).join(' | ').slice(0, 200)}` };
   },
 };
+
+/**
+ * The IANA name of the suite gnutls-cli's Description line names in parts: TLS 1.3 "(AES-256-GCM)";
+ * TLS 1.2 "(ECDHE-SECP256R1)-(RSA-SHA256)-(AES-128-CBC)-(SHA1)" or "(RSA)-(AES-128-GCM)". Undefined
+ * for a combination it does not know (the cipher is then not compared).
+ */
+export function gnutlsSuite(version, parts) {
+  const AEAD = { 'AES-128-GCM': 'AES_128_GCM_SHA256', 'AES-256-GCM': 'AES_256_GCM_SHA384', 'CHACHA20-POLY1305': 'CHACHA20_POLY1305_SHA256' };
+  if (version === 'TLS1.3') return AEAD[parts.at(-1)] ? `TLS_${AEAD[parts.at(-1)]}` : undefined;
+  const [kx] = parts;
+  const cbc = /^(AES-(?:128|256))-CBC$/.exec(parts.find((p) => /-CBC$/.test(p)) ?? '');
+  const mac = { SHA1: 'SHA', SHA256: 'SHA256', SHA384: 'SHA384' }[parts.at(-1)];
+  const bulk = parts.map((p) => AEAD[p]).find(Boolean) ?? (cbc && mac ? `${cbc[1].replace('-', '_')}_CBC_${mac}` : undefined);
+  // The signature part names the certificate's key; below TLS 1.2 the line has none ("(ECDHE-SECP256R1)-(AES-256-CBC)-(SHA1)").
+  const sig = parts.slice(1).find((p) => /RSA|ECDSA|ED25519|ED448/.test(p));
+  const auth = kx === 'RSA' ? 'RSA' : /^ECDHE/.test(kx) && sig ? `ECDHE_${/ECDSA|ED25519|ED448/.test(sig) ? 'ECDSA' : 'RSA'}` : /^DHE/.test(kx) && sig ? 'DHE_RSA' : undefined;
+  return bulk && auth ? `TLS_${auth}_WITH_${bulk}` : undefined;
+}
 
 /** The query a client run through the server log carries, so that its log line can be found. */
 export const marker = (id) => `h2doctor-client=${id}`;
