@@ -131,10 +131,13 @@ for (const name of wanted) {
         (tsc[v] ??= []).push(nameOf(parseInt(m[2], 16)));
       }
       for (const k of Object.keys(tsc)) tsc[k].sort();
+      // `-e` tests each suite once, not per version (ids cipher_x1302): compared with every suite found at any version.
+      const each = [...new Set(items.filter((i) => /^cipher_x[0-9a-f]+$/i.test(i.id)).map((i) => nameOf(parseInt(i.id.slice('cipher_x'.length), 16))))].sort();
+      const oursAll = [...new Set(Object.values(ours.ciphers).flat())].sort();
       row.survey.testsslPEMs = t.ms;
       row.survey.testsslPEConnections = t.connections;
       row.survey.vsTestsslPE = row.survey.ms / t.ms;
-      row.survey.testsslSuitesAgree = Object.keys(tsc).length ? eq(tsc, ours.ciphers) : null;
+      row.survey.testsslSuitesAgree = Object.keys(tsc).length ? eq(tsc, ours.ciphers) : each.length ? eq(each, oursAll) : null;
       row.survey.testsslAlpnAgree = eq([...new Set(alpn)].sort(), ours.alpn);
     }
   } catch (e) {
@@ -152,7 +155,7 @@ const st = results.startup;
 console.log(`h2doctor speed, ${RUNS} interleaved runs each (median wall ms, process start included; ratios of medians; peak RSS MB)`);
 console.log(`${results.cpus} CPUs, load average ${results.load.start.map((x) => x.toFixed(2)).join(' ')} at the start, ${results.load.end.map((x) => x.toFixed(2)).join(' ')} at the end`);
 console.log(`--version ${f(st.versionMs, 1)} ms vs node -e 0 ${f(st.nodeMs, 1)} ms: ${f(st.ratio, 2)}× (target ≤ 1.2×); RSS ${f(st.versionRssMB, 1)} vs ${f(st.nodeRssMB, 1)} MB`);
-console.log(['server', 'diag ms', '×node', '×curl', '×testssl -p', 'conns', 'RSS MB', 'verdict', '|', 'survey ms', 'conns', 'sslscan ms', 'conns', '×sslscan', 'v/suites agree', 'testssl -p -e ms', 'conns', 'RSS MB', 'load'].join('\t'));
+console.log(['server', 'diag ms', '×node', '×curl', '×testssl -p', 'conns', 'RSS MB', 'verdict', '|', 'survey ms', 'conns', 'sslscan ms', 'conns', '×sslscan', 'v/suites agree', 'testssl -p -e ms', 'conns', 'suites/ALPN agree', 'RSS MB', 'load'].join('\t'));
 for (const [name, r] of Object.entries(results.servers)) {
   if (r.error) {
     console.log(`${name}\terror: ${r.error.split('\n')[0]}`);
@@ -160,7 +163,7 @@ for (const [name, r] of Object.entries(results.servers)) {
   }
   const d = r.diagnosis;
   const v = r.survey;
-  console.log([name, f(d.ms), f(d.vsNode, 2), f(d.vsCurl, 1), f(d.vsTestsslP, 3), `${d.connections}`, f(d.rssMB, 1), `${d.verdict}${d.findings.length ? ` (${d.findings.join(',')})` : ''}`, '|', f(v.ms), `${v.connections}`, f(v.sslscanMs), `${v.sslscanConnections}`, f(v.vsSslscan, 2), `${v.versionsAgree && v.suitesAgree ? 'yes' : 'NO'}`, f(v.testsslPEMs), `${v.testsslPEConnections ?? '—'}`, f(v.rssMB, 1), f(r.load1, 1)].join('\t'));
+  console.log([name, f(d.ms), f(d.vsNode, 2), f(d.vsCurl, 1), f(d.vsTestsslP, 3), `${d.connections}`, f(d.rssMB, 1), `${d.verdict}${d.findings.length ? ` (${d.findings.join(',')})` : ''}`, '|', f(v.ms), `${v.connections}`, f(v.sslscanMs), `${v.sslscanConnections}`, f(v.vsSslscan, 2), `${v.versionsAgree && v.suitesAgree ? 'yes' : 'NO'}`, f(v.testsslPEMs), `${v.testsslPEConnections ?? '—'}`, `${v.testsslSuitesAgree === undefined ? '—' : v.testsslSuitesAgree === null ? '?' : v.testsslSuitesAgree ? 'yes' : 'NO'}/${v.testsslAlpnAgree === undefined ? '—' : v.testsslAlpnAgree ? 'yes' : 'NO'}`, f(v.rssMB, 1), f(r.load1, 1)].join('\t'));
 }
 mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
 writeFileSync(new URL('./results/speed.json', import.meta.url), JSON.stringify(results, null, 2) + '\n');
