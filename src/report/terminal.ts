@@ -137,7 +137,9 @@ function summaryLine(r: Report): string {
 }
 
 function renderFinding(f: Finding, c: Paint, width: number, verbose: boolean): string[] {
-  const sev = f.severity === 'error' ? c('ERROR', 'bold', 'red') : f.severity === 'warning' ? c('WARN ', 'bold', 'yellow') : c('INFO ', 'bold', 'cyan');
+  // The severity in the same word as the JSON's `severity` (error, warning, info), upper case; the
+  // verdict has its own words (OK, WARN, FAIL: the JSON's `verdict`).
+  const sev = f.severity === 'error' ? c('ERROR', 'bold', 'red') : f.severity === 'warning' ? c('WARNING', 'bold', 'yellow') : c('INFO', 'bold', 'cyan');
   const out: string[] = [`${sev} ${c(f.code, 'bold')}  ${f.title}`];
   if (f.severityRaised) out.push(`  ${c(`severity raised: ${f.severityRaised}`, 'magenta')}`);
   out.push(...wrap(f.explanation, width - 2).map((l) => `  ${l}`));
