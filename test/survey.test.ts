@@ -59,8 +59,10 @@ describe('--survey: the structured TLS surface', () => {
       expect(surface.signatureAlgorithms).toContain('ecdsa_secp256r1_sha256');
       expect(surface.certificateKey?.type).toMatch(/^EC /);
       expect(surface.noSni).toBe('same-certificate');
-      // Elimination, not one hello per question: the survey used to open 62 connections here.
-      expect(report.connections).toBeLessThan(45);
+      // Elimination, not one hello per question: the survey used to open 62 connections here, then 38;
+      // 31 with groups and signature schemes rotated below TLS 1.3 and FFDHE groups read from
+      // HelloRetryRequests (one of slack: TLS 1.2 and 1.3 race for the shared groups).
+      expect(report.connections).toBeLessThanOrEqual(32);
     } finally {
       await s.stop();
     }
