@@ -508,13 +508,35 @@ function plan(
   }
   const errors: ChecksFileError[] = [];
   const vars = env.variables ?? {};
-  const lookup = (n: string): string | undefined =>
-    Object.prototype.hasOwnProperty.call(vars, n) ? vars[n] : processEnv[n];
+  // A variable's value may use other variables (expanded in turn); one that comes back to itself
+  // is an error naming the loop, and so is a value that uses an undefined name.
+  const expanding: string[] = [];
+  let nested: string | undefined;
+  const lookup = (n: string): string | undefined => {
+    if (!Object.prototype.hasOwnProperty.call(vars, n)) return processEnv[n];
+    if (expanding.includes(n)) {
+      nested ??= `variables ${[...expanding.slice(expanding.indexOf(n)), n].map((x) => `'${x}'`).join(' → ')} refer to each other (recursive)`;
+      return undefined;
+    }
+    if (expanding.length >= 16) {
+      nested ??= `variables nested more than 16 deep (${expanding.join(' → ')})`;
+      return undefined;
+    }
+    expanding.push(n);
+    try {
+      const r = interpolate(vars[n]!, lookup);
+      if (!r.ok) nested ??= `variable '${n}': ${r.message}`;
+      return r.ok ? r.value : undefined;
+    } finally {
+      expanding.pop();
+    }
+  };
   const fill = (s: string, path: Path, what: string): string | undefined => {
+    nested = undefined;
     const r = interpolate(s, lookup);
     if (r.ok) return r.value;
     errors.push(
-      loc.at(path, `${r.message} in ${what}: not in environments.${envName}.variables nor the process environment`),
+      loc.at(path, nested ? `${nested}, in ${what}` : `${r.message} in ${what}: not in environments.${envName}.variables nor the process environment`),
     );
     return undefined;
   };

@@ -9,7 +9,8 @@ import type { CliIO } from './io.js';
 import { UsageError } from './io.js';
 import type { Parsed } from './spec.js';
 import { DEFAULTS, type DiagnoseOptions } from '../diagnose.js';
-import { parseResolve } from '../model/target.js';
+import { hostForUrl, parseResolve, pinFor, type Target } from '../model/target.js';
+import { domainToUnicode } from 'node:url';
 import { parseConnectTo } from '../transport/route.js';
 import { loadClientCert, type ClientCert } from '../transport/tls.js';
 
@@ -73,6 +74,19 @@ const RESERVE_MS = 150;
  */
 export function runDeadline(maxTimeMs: number, startedAt: number = performance.now()): number {
   return Math.max(startedAt + maxTimeMs - RESERVE_MS, Math.min(startedAt + maxTimeMs, performance.now() + 1));
+}
+
+/**
+ * `--resolve` pins of which none names the URL's host and port are a mistake (curl ignores them
+ * silently, and the run would resolve the name itself): one line, exit 2. IDN hosts compare in
+ * their A-label form, whichever form either side was written in.
+ */
+export function checkPinsApply(target: Target, pins: DiagnoseOptions['resolve']): void {
+  const list = (pins ?? []).map((r) => (typeof r === 'string' ? parseResolve(r) : r));
+  if (list.length === 0 || pinFor(target, list)) return;
+  const unicode = domainToUnicode(target.host);
+  const host = `${hostForUrl(target.host)}:${target.port}${unicode && unicode !== target.host ? ` (${unicode})` : ''}`;
+  throw new UsageError(`--resolve ${list.map((p) => p.raw).join(', ')} does not match the URL's host ${host}: pin it as ${hostForUrl(target.host)}:${target.port}:<address>`);
 }
 
 /** The options every connecting command shares: addresses, trust, proxy, timeout. */

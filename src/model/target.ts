@@ -82,7 +82,16 @@ export function parseResolve(spec: string): ResolvePin {
   for (const a of addresses) {
     if (!ipVersion(a)) throw new TargetError(`--resolve: "${a}" is not an IP address in ${JSON.stringify(spec)}`, 'resolve-invalid');
   }
-  return { host: m[2]!.toLowerCase(), port, addresses, raw: spec.trim() };
+  // An IDN host pins in its A-label form (xn--…), as the URL's host is compared: bücher.example = xn--bcher-kva.example.
+  let host = m[2]!.toLowerCase();
+  if (host !== '*' && /[^\x00-\x7f]/.test(host)) {
+    try {
+      host = new URL(`http://${host}/`).hostname;
+    } catch {
+      throw new TargetError(`--resolve: "${m[2]}" is not a valid host name in ${JSON.stringify(spec)}`, 'resolve-invalid');
+    }
+  }
+  return { host, port, addresses, raw: spec.trim() };
 }
 
 /** The pin that applies to a target, if any (`*` matches every host, as in curl). */

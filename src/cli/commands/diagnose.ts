@@ -7,7 +7,7 @@ import type { CliIO } from '../io.js';
 import { EXIT, UsageError } from '../io.js';
 import { parseArgv, type Parsed } from '../spec.js';
 import { commandSpec } from '../registry.js';
-import { connectionOptions, intFlag, runDeadline, useColor, widthOf } from '../connect.js';
+import { checkPinsApply, connectionOptions, intFlag, runDeadline, useColor, widthOf } from '../connect.js';
 import { assertUrlLike } from '../url-word.js';
 import { isToken } from '../../wire/http/fields.js';
 import { DEFAULTS, diagnose, type DiagnoseOptions } from '../../diagnose.js';
@@ -34,6 +34,7 @@ export async function diagnoseCommand(args: string[], io: CliIO): Promise<number
   const url = oneUrl(p, 'h2doctor https://example.com');
   const options = await diagnoseOptions(p, io);
   const target = parseTarget(url, options.sni);
+  checkPinsApply(target, options.resolve);
   const report = await diagnose(target, options);
   const html = p.str('html');
   if (html !== undefined) {

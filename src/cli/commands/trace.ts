@@ -7,7 +7,7 @@ import type { CliIO } from '../io.js';
 import { EXIT, UsageError } from '../io.js';
 import { parseArgv } from '../spec.js';
 import { commandSpec } from '../registry.js';
-import { connectionOptions, intFlag, useColor, widthOf } from '../connect.js';
+import { checkPinsApply, connectionOptions, intFlag, useColor, widthOf } from '../connect.js';
 import { parseResolve, parseTarget } from '../../model/target.js';
 import { parseConnectTo } from '../../transport/route.js';
 import { checkMethod, oneUrl, parseHeaderFlag } from './diagnose.js';
@@ -30,6 +30,7 @@ export async function traceCommand(args: string[], io: CliIO): Promise<number> {
   const url = oneUrl(p, 'h2doctor trace https://example.com');
   const conn = await connectionOptions(p, io);
   const target = parseTarget(url, conn.sni);
+  checkPinsApply(target, conn.resolve);
   if (target.scheme === 'ws' || target.scheme === 'wss') throw new UsageError('trace takes http:// or https:// URLs');
   if (p.bool('http2-prior-knowledge') && target.tls) throw new UsageError('--http2-prior-knowledge is for cleartext http:// URLs (over TLS, ALPN chooses HTTP/2)');
 
