@@ -168,18 +168,7 @@ export function tlsHandshake(raw: net.Socket, o: TlsOptions): Promise<TlsHandsha
     let ocsp = false;
     let ocspBytes: number | undefined;
     const keylog: string[] = [];
-    const opts: tls.ConnectionOptions = {
-      socket: tap,
-      ALPNProtocols: o.alpn,
-      rejectUnauthorized: false,
-      ...({ requestOCSP: true } as object),
-      checkServerIdentity: (_h, cert) => tls.checkServerIdentity(o.verifyHost, cert),
-    };
-    if (sni) opts.servername = sni;
-    // One secure context per trust store and parameter set, made once per process: building a
-    // context parses every CA certificate, far too slow to repeat on each probe.
-    opts.secureContext = secureContextFor(o);
-    const sock = tls.connect(opts);
+    const sock = tls.connect(connectOptions(tap, o, sni));
     if (o.onKeylog) sock.on('keylog', o.onKeylog);
     if (o.servedChain) sock.on('keylog', (line: Buffer) => keylog.length < 16 && keylog.push(line.toString('latin1')));
     sock.on('OCSPResponse', (r: Buffer) => {
@@ -213,56 +202,82 @@ export function tlsHandshake(raw: net.Socket, o: TlsOptions): Promise<TlsHandsha
     };
 
     sock.once('secureConnect', () => {
-      result.outcome = 'handshake';
-      result.version = sock.getProtocol() ?? undefined;
-      const c = sock.getCipher();
-      result.cipher = { name: c.name, standardName: c.standardName, version: c.version };
-      result.alpn = sock.alpnProtocol === false || sock.alpnProtocol == null ? null : sock.alpnProtocol;
-      const eph = sock.getEphemeralKeyInfo();
-      if (eph && typeof eph === 'object' && 'type' in eph && typeof eph.type === 'string') {
-        result.ephemeral = { type: eph.type, ...(typeof eph.name === 'string' ? { name: eph.name } : {}), ...(typeof eph.size === 'number' ? { size: eph.size } : {}) };
-      }
-      result.cert = summarizeCert(sock.getPeerCertificate(true));
-      result.verify = sock.authorized
-        ? { ok: true }
-        : { ok: false, code: String(sock.authorizationError ?? 'UNKNOWN'), message: describeVerifyError(String(sock.authorizationError ?? '')) };
-      result.ocspStapled = ocsp;
-      if (o.servedChain) result.served = readServedChain({ rawIn: tap.rawIn(), keylog, version: result.version, ocspRequested: true, ...(ocspBytes !== undefined ? { ocspBytes } : {}) });
-      const peer = sock.getPeerCertificate();
-      const hostErr = peer && peer.raw ? tls.checkServerIdentity(o.verifyHost, peer) : undefined;
-      result.hostname = hostErr ? { ok: false, message: hostErr.message.split('\n')[0]!.slice(0, 300) } : { ok: true };
+      readHandshake(sock, result, o, tap, keylog, ocsp, ocspBytes);
       sock.removeAllListeners('error');
       sock.on('error', () => {});
       done({ secure: sock });
     });
     sock.once('error', (err: NodeJS.ErrnoException) => {
-      const rawBytes = tap.rawIn();
-      const end = rawReset ? 'reset' : rawEnded ? 'eof' : 'open';
-      const first = classify(rawBytes, end === 'open' ? 'eof' : end);
-      result.error = { code: err.code ?? 'UNKNOWN', message: err.message.split('\n')[0]!.slice(0, 300) };
-      const a = first.first;
-      if (a.kind === 'tls-alert') {
-        result.outcome = 'alert';
-        result.alert = { level: a.level === 1 ? 'warning' : 'fatal', code: a.description, name: a.descriptionName };
-      } else if (alertFromNodeErrorCode(err.code)) {
-        // TLS 1.3 alerts after ServerHello are encrypted; Node's typed code still names them.
-        const al = alertFromNodeErrorCode(err.code)!;
-        result.outcome = 'alert';
-        result.alert = { level: 'fatal', code: al.code, name: alertName(al.code) };
-      } else if (rawBytes.length > 0 && !isTls(first)) {
-        result.outcome = 'not-tls';
-      } else if (rawReset) {
-        // A reset mid-handshake (even mid-record) is a reset: the bytes before it stay in `first`.
-        result.outcome = 'reset';
-      } else if (rawBytes.length === 0) {
-        result.outcome = 'closed';
-      } else {
-        result.outcome = 'error';
-      }
+      const first = readFailure(err, tap.rawIn(), rawReset, rawEnded, result);
       sock.destroy();
       done({ first });
     });
   });
+}
+
+/** Node's options for the handshake over the tap: our ALPN and SNI, no rejection (we judge), OCSP asked. */
+function connectOptions(tap: TapDuplex, o: TlsOptions, sni: string | undefined): tls.ConnectionOptions {
+  const opts: tls.ConnectionOptions = {
+    socket: tap,
+    ALPNProtocols: o.alpn,
+    rejectUnauthorized: false,
+    ...({ requestOCSP: true } as object),
+    checkServerIdentity: (_h, cert) => tls.checkServerIdentity(o.verifyHost, cert),
+  };
+  if (sni) opts.servername = sni;
+  // One secure context per trust store and parameter set, made once per process: building a
+  // context parses every CA certificate, far too slow to repeat on each probe.
+  opts.secureContext = secureContextFor(o);
+  return opts;
+}
+
+/** A completed handshake: what was negotiated, the certificate, Node's verification and ours of the name. */
+function readHandshake(sock: tls.TLSSocket, result: TlsResult, o: TlsOptions, tap: TapDuplex, keylog: string[], ocsp: boolean, ocspBytes: number | undefined): void {
+  result.outcome = 'handshake';
+  result.version = sock.getProtocol() ?? undefined;
+  const c = sock.getCipher();
+  result.cipher = { name: c.name, standardName: c.standardName, version: c.version };
+  result.alpn = sock.alpnProtocol === false || sock.alpnProtocol == null ? null : sock.alpnProtocol;
+  const eph = sock.getEphemeralKeyInfo();
+  if (eph && typeof eph === 'object' && 'type' in eph && typeof eph.type === 'string') {
+    result.ephemeral = { type: eph.type, ...(typeof eph.name === 'string' ? { name: eph.name } : {}), ...(typeof eph.size === 'number' ? { size: eph.size } : {}) };
+  }
+  result.cert = summarizeCert(sock.getPeerCertificate(true));
+  result.verify = sock.authorized
+    ? { ok: true }
+    : { ok: false, code: String(sock.authorizationError ?? 'UNKNOWN'), message: describeVerifyError(String(sock.authorizationError ?? '')) };
+  result.ocspStapled = ocsp;
+  if (o.servedChain) result.served = readServedChain({ rawIn: tap.rawIn(), keylog, version: result.version, ocspRequested: true, ...(ocspBytes !== undefined ? { ocspBytes } : {}) });
+  const peer = sock.getPeerCertificate();
+  const hostErr = peer && peer.raw ? tls.checkServerIdentity(o.verifyHost, peer) : undefined;
+  result.hostname = hostErr ? { ok: false, message: hostErr.message.split('\n')[0]!.slice(0, 300) } : { ok: true };
+}
+
+/** A failed handshake: an alert (in the clear, or named by Node's error code), bytes that are not TLS, a reset, a close. */
+function readFailure(err: NodeJS.ErrnoException, rawBytes: Uint8Array, rawReset: boolean, rawEnded: boolean, result: TlsResult): Classified {
+  const end = rawReset ? 'reset' : rawEnded ? 'eof' : 'open';
+  const first = classify(rawBytes, end === 'open' ? 'eof' : end);
+  result.error = { code: err.code ?? 'UNKNOWN', message: err.message.split('\n')[0]!.slice(0, 300) };
+  const a = first.first;
+  if (a.kind === 'tls-alert') {
+    result.outcome = 'alert';
+    result.alert = { level: a.level === 1 ? 'warning' : 'fatal', code: a.description, name: a.descriptionName };
+  } else if (alertFromNodeErrorCode(err.code)) {
+    // TLS 1.3 alerts after ServerHello are encrypted; Node's typed code still names them.
+    const al = alertFromNodeErrorCode(err.code)!;
+    result.outcome = 'alert';
+    result.alert = { level: 'fatal', code: al.code, name: alertName(al.code) };
+  } else if (rawBytes.length > 0 && !isTls(first)) {
+    result.outcome = 'not-tls';
+  } else if (rawReset) {
+    // A reset mid-handshake (even mid-record) is a reset: the bytes before it stay in `first`.
+    result.outcome = 'reset';
+  } else if (rawBytes.length === 0) {
+    result.outcome = 'closed';
+  } else {
+    result.outcome = 'error';
+  }
+  return first;
 }
 
 function isTls(c: Classified): boolean {
