@@ -8,9 +8,9 @@
  *   if (!r.ok) for (const e of r.errors) console.error(formatChecksFileError(e));
  *   else run(r.plan!.checks);
  */
-import { LineCounter, isAlias, isMap, isScalar, isSeq, parseDocument, type Document, type Node } from 'yaml';
-import type { ErrorObject } from 'ajv/dist/2020.js';
-import { CODES } from '../model/codes.js';
+import { LineCounter, parseDocument } from 'yaml';
+import { Locator, describeSchemaError, firstLine, sortErrors, type Path } from './locate.js';
+import { PROXY_SCHEMES, URL_SCHEMES, absoluteUrlProblem, isAbsoluteLike, parsePin, urlShapeProblem } from './values.js';
 import { interpolate, parseTemplate } from './interpolate.js';
 import { RESOLVE_PATTERN, checksSchemaValidator } from './schema.js';
 import { didYouMean } from './suggest.js';
@@ -19,7 +19,6 @@ import type {
   CheckPlan,
   ChecksFile,
   ChecksFileError,
-  ResolvePin,
   ResolvedCheck,
   ResolvedEnvironment,
   TlsVersionName,
@@ -43,14 +42,12 @@ export type ParseChecksResult =
     }
   | { ok: false; errors: ChecksFileError[] };
 
-type Path = Array<string | number>;
+// parsePin moved to values.ts with the other value checks; re-exported for parse's callers.
+export { parsePin } from './values.js';
 
 /** The environment of a file that defines none (then `--env` may be left out). */
 export const DEFAULT_ENVIRONMENT = 'default';
 
-const URL_SCHEMES = ['http:', 'https:', 'ws:', 'wss:'];
-const PROXY_SCHEMES = ['http:', 'https:'];
-const MAX_ERRORS = 100;
 
 /**
  * Parses and validates a checks file.
@@ -117,208 +114,6 @@ function parseInner(text: string, fileName: string, opts: ParseChecksOptions): P
   const planned = plan(file, opts.env, opts.processEnv ?? {}, loc, checkLines);
   if (!planned.ok) return { ok: false, errors: sortErrors(planned.errors) };
   return { ok: true, file, checkLines, plan: planned.plan };
-}
-
-// ---------------------------------------------------------------------------------------------
-// Positions
-
-class Locator {
-  constructor(
-    private readonly doc: Document,
-    private readonly lines: LineCounter,
-    readonly file: string,
-  ) {}
-
-  atOffset(offset: number, message: string): ChecksFileError {
-    const { line, col } = this.lines.linePos(Math.max(0, offset));
-    return { file: this.file, line, column: col, message };
-  }
-
-  /**
-   * An error at the node `path` leads to: its value, or with `where: 'key'` the key naming it.
-   * When the path ends early (a missing key), the deepest node reached.
-   */
-  at(path: Path, message: string, where: 'value' | 'key' = 'value'): ChecksFileError {
-    const found = this.walk(path);
-    let node: Node | null | undefined;
-    if (found.complete && where === 'key' && found.key) node = found.key;
-    else if (found.complete && found.node?.range) node = found.node;
-    else node = found.key ?? found.node;
-    const offset = node?.range?.[0] ?? 0;
-    return this.atOffset(offset, message);
-  }
-
-  private walk(path: Path): { node: Node | null | undefined; key?: Node; complete: boolean } {
-    let node: Node | null | undefined = this.doc.contents as Node | null;
-    let key: Node | undefined;
-    for (const seg of path) {
-      if (isAlias(node)) node = node.resolve(this.doc) as Node | undefined;
-      if (isMap(node)) {
-        const items: Array<{ key: unknown; value: unknown }> = node.items;
-        const pair = items.find((p) => keyText(p.key) === String(seg));
-        if (!pair) return { node, key, complete: false };
-        key = isNode(pair.key) ? pair.key : undefined;
-        if (!isNode(pair.value)) return { node: undefined, key, complete: false };
-        node = pair.value;
-      } else if (isSeq(node)) {
-        const item: unknown = node.items[Number(seg)];
-        if (!isNode(item)) return { node, key, complete: false };
-        node = item;
-        key = undefined;
-      } else {
-        return { node, key, complete: false };
-      }
-    }
-    return { node, key, complete: true };
-  }
-}
-
-function isNode(x: unknown): x is Node {
-  return typeof x === 'object' && x !== null && 'range' in x;
-}
-
-function keyText(k: unknown): string | undefined {
-  if (isScalar(k)) return String(k.value);
-  if (typeof k === 'string' || typeof k === 'number') return String(k);
-  return undefined;
-}
-
-function sortErrors(errors: ChecksFileError[]): ChecksFileError[] {
-  const seen = new Set<string>();
-  const out: ChecksFileError[] = [];
-  for (const e of errors) {
-    const k = `${e.line}:${e.column}:${e.message}`;
-    if (seen.has(k)) continue;
-    seen.add(k);
-    out.push(e);
-  }
-  out.sort((a, b) => a.line - b.line || a.column - b.column);
-  return out.slice(0, MAX_ERRORS);
-}
-
-function firstLine(s: string): string {
-  return s.split('\n')[0] ?? s;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Schema errors, in plain words
-
-function pathOf(e: ErrorObject): Path {
-  if (e.instancePath === '') return [];
-  return e.instancePath
-    .slice(1)
-    .split('/')
-    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
-}
-
-/** What a path names, for messages: 'the file', 'check', "environment 'prod'", 'status', 'resolve[1]'. */
-function contextName(path: Path): string {
-  if (path.length === 0) return 'the file';
-  if (path.length === 2 && path[0] === 'checks') return 'check';
-  if (path.length === 2 && path[0] === 'environments') return `environment '${path[1]}'`;
-  return label(path);
-}
-
-function label(path: Path): string {
-  const last = path[path.length - 1];
-  if (last === undefined) return 'the file';
-  if (/^\d+$/.test(String(last)) && path.length >= 2) return `${String(path[path.length - 2])}[${String(last)}]`;
-  return String(last);
-}
-
-function show(v: unknown): string {
-  if (v === null || v === undefined) return 'nothing';
-  if (typeof v === 'string') return `'${v.length > 60 ? v.slice(0, 57) + '...' : v}'`;
-  if (Array.isArray(v)) return 'a list';
-  if (typeof v === 'object') return 'a mapping';
-  return String(v);
-}
-
-const TYPE_WORDS: Record<string, string> = {
-  string: 'a string',
-  number: 'a number',
-  integer: 'a whole number',
-  boolean: 'true or false',
-  array: 'a list',
-  object: 'a mapping',
-  null: 'nothing',
-};
-
-function describeSchemaError(e: ErrorObject, loc: Locator): ChecksFileError | undefined {
-  // Reported once, through the `propertyNames` error that wraps it.
-  if (e.schemaPath.includes('/propertyNames/')) return undefined;
-  const path = pathOf(e);
-  const p = e.params as Record<string, unknown>;
-  const parentProps = Object.keys(((e.parentSchema as { properties?: object } | undefined)?.properties ?? {}) as object);
-  const name = label(path);
-
-  switch (e.keyword) {
-    case 'additionalProperties': {
-      const key = String(p.additionalProperty);
-      return loc.at([...path, key], `unknown key '${key}' in ${contextName(path)}${didYouMean(key, parentProps)}`, 'key');
-    }
-    case 'required':
-      return loc.at(path, `${contextName(path)} is missing the required key '${String(p.missingProperty)}'`);
-    case 'type': {
-      const types = Array.isArray(p.type) ? (p.type as string[]) : [String(p.type)];
-      const want = types.map((t) => TYPE_WORDS[t] ?? t).join(' or ');
-      return loc.at(path, `${name} must be ${want}, not ${show(e.data)}`);
-    }
-    case 'enum': {
-      const allowed = (p.allowedValues as unknown[]).filter((v): v is string => typeof v === 'string');
-      const got = typeof e.data === 'string' ? e.data : undefined;
-      if (path.includes('noFindings')) {
-        return loc.at(
-          path,
-          `unknown finding code ${show(e.data)}${got ? didYouMean(got, Object.keys(CODES)) : ''}; the codes are listed in docs/codes.md`,
-        );
-      }
-      const list = allowed.map((v) => `'${v}'`).join(', ');
-      return loc.at(path, `${name} must be one of ${list}, not ${show(e.data)}${got ? didYouMean(got, allowed) : ''}`);
-    }
-    case 'const':
-      return loc.at(path, `${name} must be ${JSON.stringify(p.allowedValue)}, not ${show(e.data)}`);
-    case 'pattern': {
-      const parent = path[path.length - 2];
-      if (parent === 'resolve') {
-        return loc.at(path, `resolve entry ${show(e.data)} must look like host:port:address (e.g. api.example.com:443:127.0.0.1)`);
-      }
-      if (name === 'method') return loc.at(path, `method ${show(e.data)} is not an HTTP method name`);
-      return loc.at(path, `${name} ${show(e.data)} must match ${String(p.pattern)}`);
-    }
-    case 'propertyNames': {
-      const key = String(p.propertyName);
-      const owner = path[path.length - 1];
-      const why =
-        owner === 'variables'
-          ? `variable name '${key}' must be letters, digits and _, not starting with a digit`
-          : owner === 'environments'
-            ? `environment name '${key}' must be letters, digits, '.', '_' or '-'`
-            : owner === 'headers'
-              ? `header name '${key}' is not a valid HTTP field name`
-              : `invalid key '${key}' in ${contextName(path)}`;
-      return loc.at([...path, key], why, 'key');
-    }
-    case 'minimum':
-    case 'maximum':
-      return loc.at(path, `${name} must be ${String(p.comparison)} ${String(p.limit)}, not ${show(e.data)}`);
-    case 'minLength':
-      return loc.at(path, `${name} must not be empty`);
-    case 'minItems':
-      return loc.at(path, `${name} must have at least ${String(p.limit)} item${p.limit === 1 ? '' : 's'}`);
-    case 'minProperties':
-      if (name === 'expect') {
-        return loc.at(path, `expect needs at least one expectation (${parentProps.join(', ')})`);
-      }
-      return loc.at(path, `${name} must not be empty`);
-    case 'uniqueItems': {
-      const later = Math.max(Number(p.i), Number(p.j));
-      const item = Array.isArray(e.data) ? (e.data as unknown[])[later] : undefined;
-      return loc.at([...path, later], `${name} lists ${show(item)} twice`);
-    }
-    default:
-      return loc.at(path, `${name} ${e.message ?? 'is invalid'}`);
-  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -396,74 +191,6 @@ function semanticErrors(data: unknown, loc: Locator): ChecksFileError[] {
     }
   });
   return errors;
-}
-
-function isAbsoluteLike(url: string): boolean {
-  return /^[A-Za-z][A-Za-z0-9+.-]*:/.test(url);
-}
-
-/**
- * What is wrong with an absolute URL, judged with every `${var}` replaced by a stand-in;
- * undefined when it looks right, or when a variable supplies the scheme or host.
- */
-function urlShapeProblem(url: string, schemes: readonly string[], what: string): string | undefined {
-  if (url.startsWith('${')) return undefined;
-  if (!isAbsoluteLike(url)) return `${what} '${url}' must be an absolute URL (${schemeList(schemes)})`;
-  if (!url.includes('${')) return absoluteUrlProblem(url, url, schemes, what);
-  // A variable may stand for a host, a port or a path: fine if any stand-in makes a good URL.
-  const problems = ['x', '1'].map((stand) => absoluteUrlProblem(url.replace(/\$\{[^}]*\}/g, stand), url, schemes, what));
-  return problems.includes(undefined) ? undefined : problems[0];
-}
-
-function absoluteUrlProblem(candidate: string, shown: string, schemes: readonly string[], what: string): string | undefined {
-  let u: URL;
-  try {
-    u = new URL(candidate);
-  } catch {
-    return `${what} '${shown}' is not a valid URL`;
-  }
-  if (!schemes.includes(u.protocol)) {
-    const hint = /^[a-z0-9.-]+:\d+/i.test(shown) ? ` (did you forget '${schemes.includes('https:') ? 'https' : 'http'}://'?)` : '';
-    return `${what} '${shown}' must use ${schemeList(schemes)}${hint}`;
-  }
-  if (!u.hostname) return `${what} '${shown}' has no host`;
-  return undefined;
-}
-
-function schemeList(schemes: readonly string[]): string {
-  const names = schemes.map((s) => s.slice(0, -1));
-  return names.length > 1 ? `${names.slice(0, -1).join(', ')} or ${names[names.length - 1]}` : (names[0] ?? '');
-}
-
-/** `host:port:address[,address…]`, as curl's --resolve. */
-export function parsePin(pin: string): { ok: true; pins: ResolvePin[] } | { ok: false; message: string } {
-  const m = /^(\[[^\]]+\]|[^:[\]]+):(\d{1,5}):(.+)$/.exec(pin);
-  if (!m) return { ok: false, message: `resolve entry '${pin}' must look like host:port:address` };
-  const host = m[1]!.replace(/^\[|\]$/g, '');
-  const port = Number(m[2]);
-  if (port < 1 || port > 65535) return { ok: false, message: `resolve entry '${pin}': port ${port} is not between 1 and 65535` };
-  const pins: ResolvePin[] = [];
-  for (const raw of m[3]!.split(',')) {
-    const address = raw.trim().replace(/^\[|\]$/g, '');
-    if (!isIpLiteral(address)) {
-      return { ok: false, message: `resolve entry '${pin}': '${raw.trim()}' is not an IP address` };
-    }
-    pins.push({ host, port, address });
-  }
-  return { ok: true, pins };
-}
-
-function isIpLiteral(s: string): boolean {
-  const v4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(s);
-  if (v4) return v4.slice(1).every((o) => Number(o) <= 255 && (o === '0' || !o.startsWith('0')));
-  if (!s.includes(':') || !/^[0-9A-Fa-f:.]+$/.test(s)) return false;
-  try {
-    // The URL parser implements the IPv6 text grammar (RFC 4291 §2.2).
-    new URL(`http://[${s}]/`);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 // ---------------------------------------------------------------------------------------------
