@@ -157,6 +157,10 @@ export function withUserOptions(cmd: string, v: Vars, ctx: ReproduceContext): st
       if (/^openssl s_client\s/.test(part)) {
         let out = part;
         if (ctx.caFile && !/-CAfile/.test(out)) out = out.replace(/^openssl s_client/, `openssl s_client -CAfile ${shellQuote(ctx.caFile)}`);
+        // Through the run's proxy as the run went (HTTP CONNECT); `-noproxy` marks a command meant to go around it.
+        const hop = ctx.proxy ? proxyHostPort(ctx.proxy) : undefined;
+        if (/\s-noproxy\b/.test(out)) out = out.replace(/\s-noproxy\b/, '');
+        else if (hop && !/\s-proxy\s/.test(out)) out = out.replace(/^openssl s_client/, `openssl s_client -proxy ${hop}`);
         return out;
       }
       return part;
@@ -204,6 +208,16 @@ export function varsFor(target: Target, pinAddress?: string, detail?: string, ct
   if (ctx.server) v.server = ctx.server;
   if (detail !== undefined) v.detail = detail;
   return v;
+}
+
+/** host:port of a proxy URL (its scheme's default port when it names none), for openssl's -proxy. */
+function proxyHostPort(url: string): string | undefined {
+  try {
+    const u = new URL(url);
+    return `${u.hostname}:${u.port || (u.protocol === 'https:' ? '443' : '80')}`;
+  } catch {
+    return undefined;
+  }
 }
 
 function shellQuote(s: string): string {

@@ -35,7 +35,7 @@ const CORE_KNOWLEDGE: Partial<Record<Code, Knowledge>> = {
       { side: 'server', applies: 'dns', text: `Publish an A and/or AAAA record for ${v.host}, or fix the typo in the name.` },
       { side: 'client', applies: 'any', text: 'Check the resolver in use (/etc/resolv.conf, VPN split DNS, a corporate resolver that filters the name).' },
     ],
-    reproduce: (v) => [`getent ahosts ${v.host}`, `dig +short A ${v.host}; dig +short AAAA ${v.host}`],
+    reproduce: (v) => [`curl -sv -o /dev/null ${v.url}`, `getent ahosts ${v.host}`, `dig +short A ${v.host}; dig +short AAAA ${v.host}`],
   },
   'dns-addresses-disagree': {
     title: (v) => `The addresses of ${v.host} behave differently`,

@@ -30,7 +30,12 @@ export function judge(s: LabScenario, found: Code[]): string[] {
   return problems;
 }
 
-export async function runScenario(s: LabScenario, pki: LabPki, opts: { timeoutMs?: number } = {}): Promise<LabResult> {
+/**
+ * Starts a scenario, diagnoses it, stops it. `caFile`: the lab root's file, named as `--cacert` in
+ * the reproduce commands; `during`: runs on the report while the scenario still runs (the tests run
+ * every reproduce command there).
+ */
+export async function runScenario(s: LabScenario, pki: LabPki, opts: { timeoutMs?: number; caFile?: string; during?: (report: Report) => Promise<void> } = {}): Promise<LabResult> {
   const t0 = performance.now();
   let running;
   try {
@@ -44,11 +49,13 @@ export async function runScenario(s: LabScenario, pki: LabPki, opts: { timeoutMs
       proxy: null,
       ...running.options,
       ca: pki.rootCa.certPem,
+      ...(opts.caFile ? { caFile: opts.caFile } : {}),
       ...(running.resolve ? { resolve: running.resolve } : {}),
       timeoutMs: running.timeoutMs ?? opts.timeoutMs ?? 2000,
     });
     const found = report.findings.map((f) => f.code);
     const problems = judge(s, found);
+    if (opts.during) await opts.during(report);
     return { scenario: s.id, title: s.title, expected: s.expect, found, pass: problems.length === 0, problems, durationMs: Math.round(performance.now() - t0), report };
   } catch (e) {
     return { scenario: s.id, title: s.title, expected: s.expect, found: [], pass: false, problems: [`diagnosis threw: ${(e as Error).stack}`], durationMs: Math.round(performance.now() - t0) };

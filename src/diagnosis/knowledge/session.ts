@@ -20,7 +20,8 @@ export const SESSION_KNOWLEDGE: Partial<Record<Code, Knowledge>> = {
       { side: 'server', applies: 'any', text: 'A bug in the server\'s (or its proxy\'s) HTTP/2 layer: the evidence names the frame and the rule. Upgrade the HTTP/2 implementation, or turn HTTP/2 off on the listener until it is fixed.' },
       { side: 'client', applies: 'any', text: 'Nothing to fix on the client; as a stop-gap, force HTTP/1.1 (curl --http1.1, ALPN http/1.1 only).' },
     ],
-    reproduce: (v) => [nghttp(v), curlH2(v)],
+    // curl first: nghttp 1.52 waits silently on some of these (a :status of "abc", DATA before HEADERS, an HPACK table bomb).
+    reproduce: (v) => [curlH2(v), nghttp(v)],
   },
   'h2-flood': {
     title: (v) => `The server floods the HTTP/2 connection${v.detail ? `: ${short(v.detail)}` : ''}`,

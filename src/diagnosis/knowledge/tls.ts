@@ -71,7 +71,8 @@ export const TLS_KNOWLEDGE: Partial<Record<Code, Knowledge>> = {
       { side: 'server', applies: 'any', text: 'Check what listens on the port (ss -ltnp) and, behind a multiplexer or load balancer, which backend it routes TLS to.' },
       { side: 'network', applies: 'middlebox', text: 'Compare from another network: a DPI box or captive portal that rewrites the handshake shows up as bytes the server never sent.' },
     ],
-    reproduce: (v) => [`openssl s_client -connect ${v.connect}${v.servername} -msg </dev/null 2>&1 | head -20`, `curl -sv -o /dev/null${v.resolve} ${v.url}`],
+    // -msg: what came back, record by record (`<<< Not TLS data …` and its bytes), and OpenSSL's verdict.
+    reproduce: (v) => [`openssl s_client -connect ${v.connect}${v.servername} -msg </dev/null 2>&1 | grep -aiE -A2 '<<<|error'`, `curl -sv -o /dev/null${v.resolve} ${v.url}`],
   },
   'tls-handshake-alert': {
     title: (v) => `The server aborted the TLS handshake: ${v.detail ?? 'alert'}`,
@@ -231,7 +232,8 @@ export const TLS_KNOWLEDGE: Partial<Record<Code, Knowledge>> = {
         { side: 'client', applies: 'any', text: `Check the URL and DNS: ${name} may point at the wrong server. To test the name the server is configured for, send it as SNI.`, snippet: `h2doctor ${v.url} --sni <configured name>\ncurl -v --connect-to <configured name>:${v.port}:${v.connect} https://<configured name>:${v.port}/` },
       ];
     },
-    reproduce: (v) => [`openssl s_client -connect ${v.connect} -servername ${v.sniName ?? v.host}${v.cafileArg} </dev/null 2>&1 | grep -iE 'alert|unrecognized|subject'`, curl(v)],
+    // -msg: a warning unrecognized_name (Apache-like servers that go on with their default certificate) shows only in the message trace.
+    reproduce: (v) => [`openssl s_client -connect ${v.connect} -servername ${v.sniName ?? v.host}${v.cafileArg} -msg </dev/null 2>&1 | grep -iE 'alert|unrecognized|subject'`, curl(v)],
   },
 
   'cert-hostname-mismatch': {

@@ -7,8 +7,9 @@ import type { Knowledge, Vars } from './types.js';
 import { clientsPrint } from './printed.js';
 
 const wsUrl = (v: Vars) => v.url.replace(/^http/, 'ws');
+/** The opening handshake with RFC 6455's sample key (a server that upgrades holds the connection: 5 s). */
 const curlWs = (v: Vars) =>
-  `curl -si --http1.1${v.resolve} -H 'Connection: Upgrade' -H 'Upgrade: websocket' -H 'Sec-WebSocket-Version: 13' -H 'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==' ${v.url.replace(/^ws/, 'http')} | head -20`;
+  `curl -si --max-time 5 --http1.1${v.resolve} -H 'Connection: Upgrade' -H 'Upgrade: websocket' -H 'Sec-WebSocket-Version: 13' -H 'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==' ${v.url.replace(/^ws/, 'http')} | head -20`;
 
 const NGINX_WS = `location /ws/ {
     proxy_pass http://backend;
@@ -124,7 +125,8 @@ export const UPGRADE_KNOWLEDGE: Partial<Record<Code, Knowledge>> = {
       { side: 'server', applies: 'any', text: 'Use a maintained WebSocket library rather than a hand-written handshake; check the path, the Origin policy and authentication of the endpoint (403/401 answers).' },
       { side: 'server', applies: 'nginx', text: 'Behind nginx, forward the upgrade.', snippet: NGINX_WS },
     ],
-    reproduce: (v) => [curlWs(v)],
+    // RFC 6455 §1.3: the sample key's accept value, to compare with what the server sent.
+    reproduce: (v) => [`${curlWs(v)}   # a correct 101 carries Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=`],
   },
   'websocket-subprotocol-rejected': {
     title: (v) => `The server accepts none of the offered WebSocket subprotocols${v.detail ? ` (${v.detail})` : ''}`,
@@ -180,7 +182,8 @@ export const UPGRADE_KNOWLEDGE: Partial<Record<Code, Knowledge>> = {
       { side: 'network', applies: 'squid', text: 'Allow CONNECT to the port in the proxy policy.', snippet: 'acl SSL_ports port 443 8443\nhttp_access deny CONNECT !SSL_ports' },
       { side: 'network', applies: 'tinyproxy', text: 'List the port in ConnectPort (no ConnectPort line allows all).', snippet: 'ConnectPort 443\nConnectPort 8443' },
     ],
-    reproduce: (v) => [`curl -sv -o /dev/null --proxy "$HTTPS_PROXY"${v.resolve} ${v.url} 2>&1 | grep -iE 'CONNECT|HTTP/'`],
+    // The run's --proxy is added to the curl (withUserOptions).
+    reproduce: (v) => [`curl -sv -o /dev/null${v.resolve} ${v.url} 2>&1 | grep -iE 'CONNECT|HTTP/'`],
   },
   'proxy-alters-alpn': {
     title: (v) => `The proxy path negotiates a different protocol${v.detail ? `: ${v.detail}` : ''}`,
@@ -191,7 +194,8 @@ export const UPGRADE_KNOWLEDGE: Partial<Record<Code, Knowledge>> = {
       { side: 'network', applies: 'proxy', text: 'Exempt the host from TLS inspection (bypass list), or enable HTTP/2 on the inspecting proxy.' },
       { side: 'client', applies: 'any', text: 'Put the host in NO_PROXY if it is reachable directly.' },
     ],
-    reproduce: (v) => [`curl -sv -o /dev/null --proxy "$HTTPS_PROXY" --http2${v.resolve} ${v.url} 2>&1 | grep -i alpn`, `curl -sv -o /dev/null --noproxy '*' --http2${v.resolve} ${v.url} 2>&1 | grep -i alpn`],
+    // Through the run's --proxy (added by withUserOptions), then around it.
+    reproduce: (v) => [`curl -sv -o /dev/null --http2${v.resolve} ${v.url} 2>&1 | grep -i alpn`, `curl -sv -o /dev/null --noproxy '*' --http2${v.resolve} ${v.url} 2>&1 | grep -i alpn`],
   },
   'tls-interception-suspected': {
     title: (v) => `The proxy presents a different certificate: TLS is intercepted${v.detail ? ` (${v.detail})` : ''}`,
@@ -202,6 +206,7 @@ export const UPGRADE_KNOWLEDGE: Partial<Record<Code, Knowledge>> = {
       { side: 'network', applies: 'proxy', text: 'Exempt the host from TLS inspection, or install the inspection CA in the clients that must go through it (NODE_EXTRA_CA_CERTS, SSL_CERT_FILE, the Java truststore).' },
       { side: 'client', applies: 'any', text: 'Compare the issuer with the server\'s real one: openssl s_client through and around the proxy.' },
     ],
-    reproduce: (v) => [`openssl s_client -connect ${v.connect}${v.servername} -proxy PROXYHOST:PORT </dev/null 2>/dev/null | openssl x509 -noout -issuer -fingerprint -sha256`, `openssl s_client -connect ${v.connect}${v.servername} </dev/null 2>/dev/null | openssl x509 -noout -issuer -fingerprint -sha256`],
+    // The first openssl goes through the run's proxy (-proxy, added by withUserOptions); the second, -noproxy, around it.
+    reproduce: (v) => [`openssl s_client -connect ${v.connect}${v.servername} </dev/null 2>/dev/null | openssl x509 -noout -issuer -fingerprint -sha256`, `openssl s_client -noproxy -connect ${v.connect}${v.servername} </dev/null 2>/dev/null | openssl x509 -noout -issuer -fingerprint -sha256`],
   },
 };
