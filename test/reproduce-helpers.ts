@@ -56,7 +56,7 @@ export const SYMPTOM: Partial<Record<string, RegExp>> = {
   'h2-no-response': /^(?![\s\S]*recv \(stream_id=\d+\) :status)/,
   // curl 7.88 sends its own GOAWAY and says "Empty reply from server", or names nghttp2's error.
   'h2-protocol-error': /HTTP2 framing layer|PROTOCOL_ERROR|not closed cleanly|Empty reply from server|nghttp2_session_mem_recv\(\) returned|GOAWAY|\[ERROR\]/,
-  'h2c-not-supported': /Empty reply from server|HTTP2 framing layer|HTTP\/0\.9|HTTP\/1\.[01] \d{3}/,
+  'h2c-not-supported': /Empty reply from server|HTTP2 framing layer|HTTP\/0\.9|HTTP\/1\.[01] \d{3}|timed out/,
   'h2c-upgrade-unsupported': /^(?![\s\S]*101 Switching Protocols)/,
   'http1-not-supported': /HTTP\/0\.9|no application protocol|Empty reply from server|Recv failure/,
   'scheme-http-on-tls-port': /Empty reply from server|HTTP\/0\.9|HTTP\/1\.[01] 400|plain HTTP/,
