@@ -36,7 +36,8 @@ afterAll(async () => {
 /** Runs the CLI in a pty of `cols` columns; the lines it printed, colour codes and CRs removed. */
 function inPty(cols: number, args: string[]): string[] {
   const quoted = [process.execPath, BIN, ...args].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
-  const out = execFileSync(SCRIPT ?? 'script', ['-qec', `stty cols ${cols} rows 50; ${quoted}; true`, '/dev/null'], { encoding: 'utf8', timeout: 60_000, env: { ...process.env, COLUMNS: '' } });
+  // stderr aside: on a terminal it carries the progress line (test/hostile-progress), redrawn in place; the report is stdout.
+  const out = execFileSync(SCRIPT ?? 'script', ['-qec', `stty cols ${cols} rows 50; ${quoted} 2>/dev/null; true`, '/dev/null'], { encoding: 'utf8', timeout: 60_000, env: { ...process.env, COLUMNS: '' } });
   return stripAnsi(out).replace(/\r/g, '').split('\n');
 }
 

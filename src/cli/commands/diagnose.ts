@@ -11,7 +11,8 @@ import { checkPinsApply, connectionOptions, intFlag, runDeadline, useColor, widt
 import { assertUrlLike } from '../url-word.js';
 import { isToken } from '../../wire/http/fields.js';
 import { DEFAULTS, diagnose, type DiagnoseOptions } from '../../diagnose.js';
-import { parseTarget } from '../../model/target.js';
+import { parseTarget, redactUrl } from '../../model/target.js';
+import { startProgress } from '../progress.js';
 import { renderJson } from '../../report/json.js';
 import { parseDnsServer } from '../../transport/dns.js';
 import { renderTerminal } from '../../report/terminal.js';
@@ -35,7 +36,14 @@ export async function diagnoseCommand(args: string[], io: CliIO): Promise<number
   const options = await diagnoseOptions(p, io);
   const target = parseTarget(url, options.sni);
   checkPinsApply(target, options.resolve);
-  const report = await diagnose(target, options);
+  const maxS = ((options.maxTimeMs ?? (options.survey ? DEFAULTS.surveyMaxTimeMs : DEFAULTS.maxTimeMs)) / 1000).toFixed(0);
+  const stop = startProgress(io, (s) => `h2doctor: probing ${redactUrl(target.url)} (DNS, TCP, TLS, HTTP/2, HTTP/1.1) ${s} s, at most ${maxS} s`, widthOf(io));
+  let report;
+  try {
+    report = await diagnose(target, options);
+  } finally {
+    stop();
+  }
   const html = p.str('html');
   if (html !== undefined) {
     const { renderDiagnosisHtml } = await import('../../report/html.js');
