@@ -1,6 +1,7 @@
 /**
  * Oversized input from the user is refused with one line and exit 2, without reading it all:
- * standard input (explain's text, `check -`) and checks files over 4 MiB.
+ * `check -` on standard input and checks files over 4 MiB. explain reads a paste of any size line
+ * by line instead, explains a bounded window of it and says what it skipped (issue 12).
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { spawn } from 'node:child_process';
@@ -41,12 +42,51 @@ function run(args: string[], bytes = 0): Promise<{ code: number | null; stderr: 
 }
 
 describe('input bounds', () => {
-  test.each([['explain'], ['check', '-']])('%s: 64 MiB on stdin is refused with exit 2 and one line', async (...args) => {
+  test.each([['check', '-']])('%s: 64 MiB on stdin is refused with exit 2 and one line', async (...args) => {
     const r = await run(args, 64 << 20);
     expect(r.code).toBe(2);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toMatch(/standard input is over 4 MiB/);
   }, 30_000);
+
+  test('explain: 64 MiB of log on stdin is read line by line; the error in the middle is found with its line number, the skipped lines said', async () => {
+    const line = `INFO request served in three ms ${'x'.repeat(66)}\n`; // 100 characters
+    const perChunk = (1 << 20) / line.length;
+    const chunk = line.repeat(Math.floor(perChunk));
+    const linesPerChunk = Math.floor(perChunk);
+    const error = 'Get "https://api.example.test/": x509: certificate signed by unknown authority\n';
+    const feed = (args: string[]) =>
+      new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+        const c = spawn(process.execPath, [CLI, ...args]);
+        let stdout = '';
+        let stderr = '';
+        c.stdout.on('data', (d) => (stdout += d));
+        c.stderr.on('data', (d) => (stderr += d));
+        c.stdin.on('error', () => {});
+        let i = 0;
+        const pump = () => {
+          while (i < 64) {
+            const piece = i === 32 ? error + chunk : chunk;
+            i++;
+            if (!c.stdin.write(piece)) return void c.stdin.once('drain', pump);
+          }
+          c.stdin.end();
+        };
+        pump();
+        c.on('close', (code) => resolve({ code, stdout, stderr }));
+      });
+    const errorLine = 32 * linesPerChunk + 1;
+    const text = await feed(['explain', '--color=never']);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toMatch(/read line by line:\s+\d+ lines\s+that\s+carry\s+no\s+error/);
+    expect(text.stdout).toContain(`line ${errorLine}`);
+    const json = await feed(['explain', '--json']);
+    const r = JSON.parse(json.stdout) as { scanned: { lines: number; skippedLines: number; windowed: boolean }; causes: Array<{ code: string }>; recognised: Array<{ line: number }> };
+    expect(r.scanned).toMatchObject({ lines: 64 * linesPerChunk + 1, windowed: true });
+    expect(r.scanned.skippedLines).toBeGreaterThan(60 * linesPerChunk);
+    expect(r.causes[0]!.code).toBe('cert-untrusted');
+    expect(r.recognised[0]!.line).toBe(errorLine);
+  }, 60_000);
 
   test('a checks file over 4 MiB is refused with exit 2', async () => {
     const f = join(dir, 'big.yaml');

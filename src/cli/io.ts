@@ -7,6 +7,12 @@ export interface CliIO {
   stderr(text: string): void;
   /** Reads all of standard input (used when no argument carries the text). */
   readStdin(): Promise<string>;
+  /**
+   * Reads standard input to its end line by line, whatever its size, each line cut at `maxLine`
+   * characters (its full length passed along): explain's long pastes. Without it, explain reads
+   * {@link CliIO.readStdin}.
+   */
+  readStdinLines?(onLine: (line: string, fullLength: number) => void, maxLine: number): Promise<void>;
   /** True when stdin is a terminal (then there is nothing to read). */
   stdinIsTTY: boolean;
   /** True when stdout is a terminal (watch redraws its live table in place). */

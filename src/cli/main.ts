@@ -52,6 +52,26 @@ if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
         }
         return Buffer.concat(chunks).toString('utf8');
       },
+      readStdinLines: async (onLine, maxLine) => {
+        // Bounded memory whatever the size: at most maxLine characters of the current line are held.
+        let cur = '';
+        let len = 0;
+        process.stdin.setEncoding('utf8');
+        for await (const c of process.stdin) {
+          let s = c as string;
+          for (let i = s.indexOf('\n'); i >= 0; i = s.indexOf('\n')) {
+            const part = s.slice(0, i);
+            if (cur.length < maxLine) cur += part.slice(0, maxLine - cur.length);
+            onLine(cur.replace(/\r$/, ''), len + part.length);
+            cur = '';
+            len = 0;
+            s = s.slice(i + 1);
+          }
+          if (cur.length < maxLine) cur += s.slice(0, maxLine - cur.length);
+          len += s.length;
+        }
+        if (len > 0 || cur) onLine(cur.replace(/\r$/, ''), len);
+      },
       stdinIsTTY: !!process.stdin.isTTY,
       stdoutIsTTY: !!process.stdout.isTTY,
       stderrIsTTY: !!process.stderr.isTTY,

@@ -16,6 +16,9 @@ import { boundLines, decodeAll, type CodeHint, type Decoded } from './decoders.j
 import { matchText } from './match.js';
 import { rankCauses, type RankedCandidate } from './rank.js';
 import { clientContext, GENERIC_CANDIDATES, guessLayer, readSignals, type Signal } from './signals.js';
+import type { WindowScan } from './window.js';
+
+export { LineWindow, mayCarryEvidence, type WindowScan } from './window.js';
 
 export { CATALOGUE, SOURCE_FAMILIES, entryById } from './catalogue/index.js';
 export type { CatalogueEntry } from './catalogue/index.js';
@@ -76,8 +79,12 @@ export interface ExplainResult {
   recognised: Recognised[];
   /** The client that printed the text, when its messages say so (`curl`, `go`, `python`, …). */
   client: string | null;
-  /** How much of the input was read: all of it unless it exceeds the scan bound. */
-  scanned: { lines: number; skippedLines: number; clippedLines: number };
+  /**
+   * How much of the input was read: all of it unless it exceeds the scan bound. From a
+   * {@link LineWindow} (a paste past MAX_TEXT read line by line): also the characters read and
+   * `windowed: true`, the skipped lines being those without evidence outside the window.
+   */
+  scanned: { lines: number; skippedLines: number; clippedLines: number; characters?: number; windowed?: boolean };
   matches: ExplainMatch[];
   /** Every piece of evidence decoded from the text. */
   evidence: Decoded[];
@@ -148,7 +155,7 @@ function evidenceOnlyMatch(evidence: readonly Decoded[]): ExplainMatch | undefin
 }
 
 /** Explain one pasted error text (a message, a log excerpt, a stack trace). Pure. */
-export function explain(text: string, opts: { url?: string } = {}): ExplainResult {
+export function explain(text: string, opts: { url?: string; lineNumbers?: readonly number[]; scanned?: WindowScan } = {}): ExplainResult {
   const bounded = boundLines(text);
   const t = bounded.text;
   const evidence = decodeAll(t);
@@ -170,7 +177,7 @@ export function explain(text: string, opts: { url?: string } = {}): ExplainResul
   // Each match lists its causes in the order of the one ranking, so the two never disagree.
   const rank = new Map(causes.map((c, i) => [c.code, i]));
   for (const m of matches) m.causes = m.causes.map((c, i) => ({ c, i })).sort((a, b) => (rank.get(a.c.code) ?? 99 + a.i) - (rank.get(b.c.code) ?? 99 + b.i)).map(({ c }) => c);
-  const recognised = recognisedLines(t, signals, bounded.skippedLines);
+  const recognised = recognisedLines(t, signals, bounded.skippedLines, opts.lineNumbers);
   if (causes.length === 0) {
     const layer = guessLayer(t) ?? 'unknown';
     causes = GENERIC_CANDIDATES[layer].map((h) => ({ code: h.code, score: 0, why: h.why, evidence: [] }));
@@ -186,7 +193,7 @@ export function explain(text: string, opts: { url?: string } = {}): ExplainResul
     causes,
     recognised,
     client: ctx.client ?? null,
-    scanned: { lines: bounded.lines, skippedLines: bounded.skippedLines, clippedLines: bounded.clippedLines },
+    scanned: opts.scanned ?? { lines: bounded.lines, skippedLines: bounded.skippedLines, clippedLines: bounded.clippedLines },
     matches,
     evidence,
     target,
@@ -194,7 +201,7 @@ export function explain(text: string, opts: { url?: string } = {}): ExplainResul
   };
 }
 
-function recognisedLines(text: string, signals: readonly Signal[], offset: number): Recognised[] {
+function recognisedLines(text: string, signals: readonly Signal[], offset: number, lineNumbers?: readonly number[]): Recognised[] {
   const lines = text.split('\n');
   const out: Recognised[] = [];
   const seen = new Set<string>();
@@ -203,7 +210,7 @@ function recognisedLines(text: string, signals: readonly Signal[], offset: numbe
     if (seen.has(key)) continue;
     seen.add(key);
     const raw = lines[s.line] ?? '';
-    out.push({ line: s.line + 1 + offset, quote: raw.length > 200 ? `${raw.slice(0, 199)}…` : raw, text: s.text, sentence: s.sentence });
+    out.push({ line: lineNumbers?.[s.line + offset] ?? s.line + 1 + offset, quote: raw.length > 200 ? `${raw.slice(0, 199)}…` : raw, text: s.text, sentence: s.sentence });
     if (out.length >= 20) break;
   }
   return out;

@@ -13,7 +13,7 @@ const SHOWN = 3;
  * @example const v: ExplainView = explain(text);
  */
 export interface ExplainView {
-  scanned: { lines: number; skippedLines: number };
+  scanned: { lines: number; skippedLines: number; characters?: number; windowed?: boolean };
   recognised: ReadonlyArray<{ line: number; quote: string; sentence: string }>;
   client: string | null;
   causes: ReadonlyArray<{ code: Code; why: string }>;
@@ -57,7 +57,10 @@ function pct(x: number): string {
 export function renderExplain(r: ExplainView, color = false): string {
   const s = style(color);
   const lines: string[] = [];
-  if (r.scanned.skippedLines > 0) lines.push(s.dim(`(input of ${r.scanned.lines} lines: the first ${r.scanned.skippedLines} were not read; the scan keeps the last ${r.scanned.lines - r.scanned.skippedLines})`), '');
+  if (r.scanned.windowed) {
+    const mb = r.scanned.characters !== undefined ? `, ${(r.scanned.characters / 1e6).toFixed(1)} M characters` : '';
+    lines.push(s.dim(`(input of ${r.scanned.lines} lines${mb}, read line by line: ${r.scanned.skippedLines} lines that carry no error, status, alert or code were skipped; the ${r.scanned.lines - r.scanned.skippedLines} others (the last ones among them whatever they say) were explained)`), '');
+  } else if (r.scanned.skippedLines > 0) lines.push(s.dim(`(input of ${r.scanned.lines} lines: the first ${r.scanned.skippedLines} were not read; the scan keeps the last ${r.scanned.lines - r.scanned.skippedLines})`), '');
   if (r.recognised.length) {
     lines.push(`Recognised${r.client ? ` (printed by ${r.client})` : ''}:`);
     for (const x of r.recognised.slice(0, 8)) {

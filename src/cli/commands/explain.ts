@@ -5,7 +5,8 @@
  * @example
  * await explainCommand(['curl: (16) Error in the HTTP2 framing layer'], io); // → 0
  */
-import { confirmCandidates, candidateCodes, explain, explainJson, type ConfirmFn } from '../../explain/index.js';
+import { confirmCandidates, candidateCodes, explain, explainJson, LineWindow, type ConfirmFn } from '../../explain/index.js';
+import { MAX_LINE } from '../../explain/decoders.js';
 import { EXIT, UsageError, type CliIO } from '../io.js';
 import { parseArgv, type Parsed } from '../spec.js';
 import { commandSpec } from '../registry.js';
@@ -51,16 +52,29 @@ export async function explainCommand(args: string[], io: CliIO, deps: { confirm?
     return EXIT.ok;
   }
   let text = p.text.join(' ');
+  let windowed: Pick<ReturnType<LineWindow['finish']>, 'lineNumbers' | 'scanned'> | undefined;
   if (text.trim() === '') {
     if (io.stdinIsTTY) throw new UsageError('explain needs the error text: h2doctor explain "<text>", or pipe it on stdin');
-    text = await io.readStdin();
+    if (io.readStdinLines) {
+      // Any size, line by line: explain reads a bounded window of it and says what it skipped.
+      const w = new LineWindow();
+      let blank = true;
+      await io.readStdinLines((line, full) => {
+        if (blank && line.trim()) blank = false;
+        w.push(line, full);
+      }, MAX_LINE);
+      if (blank) throw new UsageError('explain: standard input was empty; pass the error text as an argument');
+      const f = w.finish();
+      text = f.text;
+      if (f.scanned.windowed) windowed = f;
+    } else text = await io.readStdin();
     if (text.trim() === '') throw new UsageError('explain: standard input was empty; pass the error text as an argument');
   }
   if (p.url && !deps.confirm) {
     io.stderr('explain --url: confirming candidates needs the diagnose engine, which is not available in this build. Run without --url, then run the suggested command.\n');
     return EXIT.usage;
   }
-  let result = explain(text, p.url ? { url: p.url } : {});
+  let result = explain(text, { ...(p.url ? { url: p.url } : {}), ...(windowed ? { lineNumbers: windowed.lineNumbers, scanned: windowed.scanned } : {}) });
   if (p.url && deps.confirm) {
     let found: { codes: string[] };
     try {

@@ -1,0 +1,51 @@
+import { describe, expect, test } from 'vitest';
+import { MAX_TEXT } from './decoders.js';
+import { explain } from './index.js';
+import { LineWindow, mayCarryEvidence, WINDOW_EVIDENCE_LINES, WINDOW_TAIL_LINES } from './window.js';
+
+const filler = (i: number) => `INFO request ${i} served in 3 ms ${'x'.repeat(80)}`;
+
+describe('a long paste read line by line through a bounded window (issue 12)', () => {
+  test('under the scan bound the window is the whole input', () => {
+    const w = new LineWindow();
+    for (let i = 1; i <= 1000; i++) w.push(filler(i));
+    const f = w.finish();
+    expect(f.scanned).toMatchObject({ lines: 1000, skippedLines: 0, windowed: false });
+    expect(f.lineNumbers[999]).toBe(1000);
+  });
+
+  test('past it, an error in the middle of 12 M characters is kept with its line number; the rest is counted as skipped', () => {
+    const w = new LineWindow();
+    const n = 120_000;
+    for (let i = 1; i <= n; i++) w.push(i === 60_001 ? 'ERROR upstream: x509: certificate signed by unknown authority' : filler(i));
+    const f = w.finish();
+    expect(f.scanned.windowed).toBe(true);
+    expect(f.scanned.lines).toBe(n);
+    expect(f.scanned.characters).toBeGreaterThan(3 * MAX_TEXT);
+    expect(f.scanned.skippedLines).toBe(n - f.lineNumbers.length);
+    expect(f.scanned.skippedLines).toBeGreaterThan(n * 0.99);
+    expect(f.lineNumbers.slice(-WINDOW_TAIL_LINES)[0]).toBe(n - WINDOW_TAIL_LINES + 1);
+    expect(f.text.length).toBeLessThan(MAX_TEXT);
+    const r = explain(f.text, { lineNumbers: f.lineNumbers, scanned: f.scanned });
+    expect(r.causes.slice(0, 2).map((c) => c.code)).toContain('cert-untrusted');
+    expect(r.recognised[0]).toMatchObject({ line: 60_001, quote: 'ERROR upstream: x509: certificate signed by unknown authority' });
+    expect(r.scanned).toEqual(f.scanned);
+  });
+
+  test('memory stays bounded: a flood of evidence lines keeps the newest, a huge line is cut', () => {
+    const w = new LineWindow();
+    for (let i = 1; i <= WINDOW_EVIDENCE_LINES * 3; i++) w.push(`error ${i}: connection reset by peer ${'y'.repeat(100)}`);
+    w.push('z'.repeat(10_000_000));
+    const f = w.finish();
+    expect(f.text.length).toBeLessThan(MAX_TEXT);
+    expect(f.lineNumbers.at(-1)).toBe(WINDOW_EVIDENCE_LINES * 3 + 1);
+    expect(f.scanned.clippedLines).toBe(1);
+    expect(f.text).toContain(`error ${WINDOW_EVIDENCE_LINES * 3}: `);
+    expect(f.text).not.toContain('error 1: ');
+  });
+
+  test('the evidence test takes error words, statuses, codes and hex dumps, not plain log lines', () => {
+    for (const l of ['curl: (35) alert', 'HTTP/1.1 426 Upgrade Required', 'ECONNRESET', 'Hex dump: 485454502f312e31', 'javax.net.ssl.SSLHandshakeException']) expect(mayCarryEvidence(l), l).toBe(true);
+    expect(mayCarryEvidence(filler(7).replace(/\d+/g, 'n'))).toBe(false);
+  });
+});
