@@ -18,6 +18,8 @@ have wget || need+=(wget)
 have nghttp || need+=(nghttp2-client)
 have go || need+=(golang-go)
 [ -d /usr/share/gocode/src/golang.org/x/net/http2 ] || need+=(golang-golang-x-net-dev)
+# grpc-go for corpus/clients/grpc-go (axios and @grpc/grpc-js come from npm in record.sh's scratch folder).
+[ -d /usr/share/gocode/src/google.golang.org/grpc ] || need+=(golang-google-grpc-dev)
 have javac || need+=(openjdk-17-jdk-headless)
 [ -e /usr/share/java/okhttp.jar ] || need+=(libokhttp-java)
 have chromium || need+=(chromium)
