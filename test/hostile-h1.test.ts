@@ -156,3 +156,32 @@ describe.skipIf(skipWithout(CURL, 'curl'))('hostile CONNECT proxies (a healthy o
     expect(w).toMatch(/--compare-direct tells which/);
   }, 30_000);
 });
+
+describe('a 60 KB field is not echoed whole', () => {
+  test('evidence keeps 1 KiB of a field value with its size; the terminal table cell is cut with its length', async () => {
+    const net = await import('node:net');
+    const { listen } = await import('../src/lab/servers.js');
+    const { renderTerminal } = await import('../src/report/terminal.js');
+    const big = `h2c, ${'x'.repeat(60_000)}`;
+    const l = await listen(
+      net.createServer((c) => {
+        c.on('error', () => {});
+        c.once('data', (d: Buffer) => c.end(d.subarray(0, 3).toString() === 'PRI' ? 'HTTP/1.1 400 Bad Request\r\ncontent-length: 0\r\n\r\n' : `HTTP/1.1 426 Upgrade Required\r\nUpgrade: ${big}\r\nConnection: Upgrade, close\r\ncontent-length: 0\r\n\r\n`));
+      }),
+      '127.0.0.1',
+    );
+    try {
+      const r = await diagnose(`http://127.0.0.1:${l.port}/`, { proxy: null, timeoutMs: 1500 });
+      const values = r.probes.flatMap((p) => ('h1' in p && p.h1?.headers ? p.h1.headers : [])).filter(([k]) => k.toLowerCase() === 'upgrade').map(([, v]) => v);
+      expect(values.length).toBeGreaterThan(0);
+      for (const v of values) expect(v).toMatch(/^h2c, x{1019}… \(60005 bytes\)$/);
+      expect(JSON.stringify(r).length).toBeLessThan(60_000);
+      const text = renderTerminal(r, { color: false, verbose: false, width: 80 });
+      expect(text).toMatch(/upgrade: h2c,\s+x+… \(\d+ chars\)/);
+      const table = text.slice(text.indexOf('Protocol matrix')).split('\n\n')[0]!;
+      for (const line of table.split('\n')) expect([...line].length, line).toBeLessThanOrEqual(80);
+    } finally {
+      await l.stop();
+    }
+  }, 30_000);
+});

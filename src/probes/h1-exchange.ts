@@ -20,6 +20,8 @@ export interface H1Options {
 }
 
 export const MAX_HEAD_BYTES = 64 * 1024;
+/** Longest field value kept in evidence. */
+export const MAX_FIELD_CHARS = 1024;
 
 export function h1Request(o: H1Options): Uint8Array {
   const headers: Array<[string, string]> = [
@@ -63,7 +65,8 @@ export async function readH1Response(sink: ByteSink, o: { deadline: number; offs
     version: head.version.replace(/^HTTP\//, ''),
     status: head.status,
     reason: head.reason,
-    headers: head.headers.slice(0, 100),
+    // A field value is kept up to 1 KiB: a 60 KB header is evidence of its size, not 60 KB of evidence.
+    headers: head.headers.slice(0, 100).map(([k, v]) => [k, v.length > MAX_FIELD_CHARS ? `${v.slice(0, MAX_FIELD_CHARS)}… (${v.length} bytes)` : v] as [string, string]),
     headLength: head.headLength,
   };
   const want = o.bodyPreview ?? 0;

@@ -114,12 +114,17 @@ function renderMatrix(r: Report, c: Paint, verbose: boolean): string[] {
   const multi = new Set(rows.map((x) => x.address)).size > 1;
   const out = ['', c('Protocol matrix (the same request over each protocol)', 'bold')];
   for (const x of rows) {
-    const fields = ['upgrade', 'content-type', 'via', 'location', 'deprecation', 'sunset'].filter((k) => x.headers[k] !== undefined).map((k) => `${k}: ${x.headers[k]}`);
+    const fields = ['upgrade', 'content-type', 'via', 'location', 'deprecation', 'sunset'].filter((k) => x.headers[k] !== undefined).map((k) => `${k}: ${cell(x.headers[k]!)}`);
     const result = x.status !== undefined ? String(x.status) : x.outcome;
     const line = `  ${multi ? `${x.address}  ` : ''}${x.protocol.padEnd(8)}  ${x.via.padEnd(19)}  ${result.padEnd(5)}  ${fields.join(' · ')}`.trimEnd();
     out.push(x.status === 426 ? c(line, 'yellow') : line);
   }
   return out;
+}
+
+/** A table cell is at most 48 characters: a server's 60 KB field is not echoed whole (its size is said). */
+function cell(v: string): string {
+  return v.length > 48 ? `${v.slice(0, 40)}… (${v.length} chars)` : v;
 }
 
 function summaryLine(r: Report): string {
