@@ -57,3 +57,18 @@ describe('Fix.config in the knowledge', () => {
     expect(wrong).toEqual([]);
   });
 });
+
+describe('no placeholder in fixes and reproduce commands', () => {
+  it('names no ADDRESS, HOST or PROXYHOST: the target, its port and addresses are filled in', async () => {
+    const { KNOWLEDGE } = await import('./knowledge.js');
+    const { varsFor } = await import('./index.js');
+    const { parseTarget } = await import('../model/target.js');
+    const v = varsFor(parseTarget('https://example.test:8443/'), '192.0.2.7', '192.0.2.7 → h2; 192.0.2.8 → http/1.1', { proxy: 'http://proxy.test:3128' });
+    const bad: string[] = [];
+    for (const [code, k] of Object.entries(KNOWLEDGE)) {
+      for (const f of k!.fixes(v)) for (const t of [f.text, f.snippet ?? '']) if (/\bADDRESS\b|\bHOST\b|PROXYHOST/.test(t)) bad.push(`${code} fix: ${t}`);
+      for (const r of k!.reproduce(v)) if (/\bADDRESS\b|\bHOST\b|PROXYHOST|\$HTTPS_PROXY/.test(r)) bad.push(`${code} reproduce: ${r}`);
+    }
+    expect(bad).toEqual([]);
+  });
+});

@@ -42,10 +42,14 @@ const CORE_KNOWLEDGE: Partial<Record<Code, Knowledge>> = {
     explanation: (v) =>
       `${v.host} resolves to several addresses and they do not answer alike: ${v.detail ?? ''}. Clients get one address or another (round-robin DNS, CDN edges, a stale record, IPv6 vs IPv4), so the failure looks intermittent.`,
     clientsSee: clientsPrint('dns-addresses-disagree'),
-    fixes: () => [
-      { side: 'server', applies: 'dns', text: 'Make every address serve the same configuration, or remove the records of the addresses that misbehave (often a forgotten AAAA record or an old edge).' },
-      { side: 'client', applies: 'curl', text: 'Pin one address while investigating: curl --resolve host:port:ADDRESS.' },
-    ],
+    fixes: (v) => {
+      // The addresses the diagnosis compared (detail: "addr → outcome; …"): each one pinned in turn.
+      const addrs = [...(v.detail ?? '').matchAll(/(?:^|; )(\S+) →/g)].map((m) => m[1]!);
+      return [
+        { side: 'server', applies: 'dns', text: 'Make every address serve the same configuration, or remove the records of the addresses that misbehave (often a forgotten AAAA record or an old edge).' },
+        { side: 'client', applies: 'curl', text: 'Pin one address at a time while investigating.', snippet: (addrs.length ? addrs : [v.connect.replace(/:\d+$/, '')]).map((a) => `curl -v --resolve ${v.host}:${v.port}:${a} ${v.url}`).join('\n') },
+      ];
+    },
     // One curl per address the diagnosis compared (from the detail: "addr → protocol; …").
     reproduce: (v) => [`getent ahosts ${v.host}`, ...[...(v.detail ?? '').matchAll(/(?:^|; )(\S+) →/g)].map((m) => `curl -sv --http2 -o /dev/null --resolve ${v.host}:${v.port}:${m[1]} ${v.url}`)],
   },

@@ -194,7 +194,7 @@ export const TLS_KNOWLEDGE: Partial<Record<Code, Knowledge>> = {
       { side: 'server', applies: 'haproxy', text: 'The first crt on the bind line is the default certificate.', snippet: 'bind :443 ssl crt /etc/haproxy/default.pem crt /etc/haproxy/certs/ alpn h2,http/1.1' },
       { side: 'server', applies: 'caddy', text: 'Set a default SNI.', snippet: `{\n  default_sni ${v.host}\n}` },
       { side: 'server', applies: 'node', text: 'The server\'s own cert/key answer SNI-less hellos; SNICallback only adds names.', snippet: "tls.createServer({ key, cert, SNICallback: (name, cb) => cb(null, contexts[name] ?? defaultContext) });" },
-      { side: 'client', applies: 'any', text: 'Send SNI: connect by name, or set it explicitly (curl --resolve / --connect-to, Node servername, Go ServerName, Python server_hostname).', snippet: `curl --resolve ${v.host}:${v.port}:ADDRESS ${v.url}` },
+      { side: 'client', applies: 'any', text: 'Send SNI: connect by name, or set it explicitly (curl --resolve / --connect-to, Node servername, Go ServerName, Python server_hostname).', snippet: `curl -v --connect-to ${v.host}:${v.port}:${v.connect} ${v.url}` },
     ],
     reproduce: (v) => [`openssl s_client -connect ${v.connect} -noservername </dev/null 2>&1 | grep -E 'alert|subject'`, `openssl s_client -connect ${v.connect}${v.servername} </dev/null 2>&1 | grep -E 'alert|subject'`],
   },
