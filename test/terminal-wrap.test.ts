@@ -37,7 +37,12 @@ describe('terminal report: items wrap under their first word', () => {
     const f = report.findings.find((x) => x.code === 'cert-untrusted')!;
     expect(f).toBeDefined();
     const lines = renderTerminal(report, { color: false, verbose: true, width }).split('\n');
-    for (const l of lines) expect(displayWidth(l), l).toBeLessThanOrEqual(width);
+    // Within the width, except a line that holds one word longer than the room beside its indent
+    // (a fingerprint, a Java class name): words are never cut (src/report/layout.ts).
+    for (const l of lines) {
+      const lone = /^ *\S+$/.test(l.trimEnd()) || /^ *\S+ \S+$/.test(l.trimEnd()) && displayWidth(l.trim().split(' ')[1]!) > width - 8;
+      if (!lone) expect(displayWidth(l), l).toBeLessThanOrEqual(width);
+    }
     const texts = [...f.evidence.map((e) => `• ${e.text}`), ...f.fixes.map((x) => `[${x.side}, ${x.applies}] ${x.text}`)];
     for (const text of texts) {
       const want = text.replace(/\s+/g, ' ').trim();
