@@ -7,6 +7,10 @@ import { classify } from '../wire/sniff.js';
 import { ParseError } from '../wire/bytes.js';
 import { parseResponseHead, encodeRequestHead } from '../wire/http1/head.js';
 
+/**
+ * What one HTTP/1.x request carries: method, path, Host, User-Agent, extra fields, version.
+ * @example h1Request({ path: '/', host: 'example.com', userAgent: 'h2doctor', headers: [['Accept-Language', 'en']] })
+ */
 export interface H1Options {
   method?: string;
   path: string;
@@ -19,10 +23,18 @@ export interface H1Options {
   keepOpen?: boolean;
 }
 
+/**
+ * Most bytes of a response head we read (64 KiB).
+ * @example parseResponseHead(bytes, { maxHeadBytes: MAX_HEAD_BYTES })
+ */
 export const MAX_HEAD_BYTES = 64 * 1024;
 /** Longest field value kept in evidence. */
 export const MAX_FIELD_CHARS = 1024;
 
+/**
+ * The bytes of one HTTP/1.x request head (Host, User-Agent, Accept, the extra fields; `Connection: close` unless kept open or given).
+ * @example socket.write(h1Request({ method: 'GET', path: '/', host: 'example.com', userAgent: 'h2doctor' })) // 'GET / HTTP/1.1\r\nHost: example.com\r\n…Connection: close\r\n\r\n'
+ */
 export function h1Request(o: H1Options): Uint8Array {
   const headers: Array<[string, string]> = [
     ['Host', o.host],
@@ -34,7 +46,10 @@ export function h1Request(o: H1Options): Uint8Array {
   return encodeRequestHead(o.method ?? 'GET', o.path, headers, `HTTP/${o.version ?? '1.1'}`);
 }
 
-/** Wait for and parse the response head that starts at `offset` in the sink. */
+/**
+ * Wait for and parse the response head that starts at `offset` in the sink.
+ * @example const h1 = await readH1Response(sink, { deadline: performance.now() + 3000, bodyPreview: 512 }); h1.status // 200
+ */
 export async function readH1Response(sink: ByteSink, o: { deadline: number; offset?: number; bodyPreview?: number }): Promise<Http1Result & { headLength?: number }> {
   const off = o.offset ?? 0;
   const headDone = (b: Uint8Array) => {

@@ -9,6 +9,10 @@ import type { ByteSink } from '../transport/conn.js';
 import { H2Client } from './h2-client.js';
 export { CLIENT_SETTINGS, frameRecord } from './h2-client.js';
 
+/**
+ * The request an HTTP/2 exchange sends, and how the connection was reached.
+ * @example await h2Exchange(write, sink, { via: 'tls', scheme: 'https', authority: 'example.com', path: '/', userAgent: 'h2doctor', deadline })
+ */
 export interface H2ExchangeOptions {
   via: Http2Result['via'];
   scheme: 'http' | 'https';
@@ -31,6 +35,7 @@ export interface H2ExchangeOptions {
  * HPACK is our own (src/wire/hpack), not a library: the evidence needs what libraries hide (the
  * exact bytes, never-indexed flags, table-size updates), the limits against decompression bombs are
  * ours to set per probe, and it must throw only our typed ParseError on a hostile server's bytes.
+ * @example (await h2Exchange(write, sink, opts)).status // 200
  */
 export async function h2Exchange(write: (b: Uint8Array) => void, sink: ByteSink, o: H2ExchangeOptions): Promise<Http2Result> {
   const c = new H2Client(write, sink, {

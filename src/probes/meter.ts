@@ -5,6 +5,10 @@ import type { ConnectOutcome, ProbeCommon } from '../model/index.js';
 import { round } from '../transport/conn.js';
 import { probeId, type ProbeContext } from './context.js';
 
+/**
+ * A probe's clock and byte counters: its id, start and duration, bytes both ways, and its deadline.
+ * @example const m = new Meter(ctx, 'tcp'); const common = m.common(outcome); // id, address, times, bytes
+ */
 export class Meter {
   sent = 0;
   received = 0;

@@ -8,6 +8,10 @@ import type { Socket, TlsSocket } from '../transport/conn.js';
 import type { ProbeContext } from './context.js';
 import type { Meter } from './meter.js';
 
+/**
+ * An opened connection: the stream (TLS or TCP), the connect outcome, the TLS result, and write / close.
+ * @example const c: Opened = await openStream(m, ['h2']); if (c.stream) c.write(bytes);
+ */
 export interface Opened {
   connect: ConnectOutcome;
   /** The byte stream to speak HTTP on (the TLS socket over TLS); absent when it could not open. */
@@ -20,7 +24,10 @@ export interface Opened {
   close(): void;
 }
 
-/** A connection already dialed (the TCP probe's socket, kept for the first TLS probe). */
+/**
+ * A connection already dialed (the TCP probe's socket, kept for the first TLS probe).
+ * @example const pre: Dialed = await ctx.dial(ctx.address, ctx.port, ctx.timeoutMs);
+ */
 export type Dialed = Awaited<ReturnType<ProbeContext['dial']>>;
 
 /**

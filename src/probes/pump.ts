@@ -14,14 +14,25 @@ import type { StreamEnd } from '../model/index.js';
 import type { ByteSink } from '../transport/conn.js';
 import { ParseError } from '../wire/bytes.js';
 
+/**
+ * A decoder that takes bytes as they come and gives values out one at a time.
+ * @example const d: IncrementalDecoder<Frame> = new FrameDecoder({ maxFrameSize: 16384 });
+ */
 export interface IncrementalDecoder<T> {
   push(chunk: Uint8Array): void;
   next(): T | null | undefined;
 }
 
-/** The next frame; or how the stream ended before one was complete; or why the bytes do not decode. */
+/**
+ * The next frame; or how the stream ended before one was complete; or why the bytes do not decode.
+ * @example if ('frame' in got) handle(got.frame); else if ('end' in got) stop(got.end);
+ */
 export type Pumped<T> = { frame: T } | { end: Exclude<StreamEnd, 'open'> } | { error: string; cause?: ParseError };
 
+/**
+ * Feeds an incremental decoder from a byte sink: the next decoded value, the end of the stream, or a parse error.
+ * @example const pump = new FramePump(sink, new FrameDecoder({ maxFrameSize: 16384 })); const got = await pump.next(deadline);
+ */
 export class FramePump<T> {
   /**
    * @param fed offset in the sink where the frames begin (after a 101 head, say).

@@ -11,9 +11,16 @@ import { CIPHER_SUITES, NAMED_GROUPS, SIGNATURE_SCHEMES, TLS_VERSION_TABLE, ciph
 import { captureNodeClientHello } from '../../transport/raw-tls.js';
 import type { RawHelloOffer } from '../../model/tls-probes.js';
 
+/**
+ * Protocol versions by their wire codes.
+ * @example versionLabel(V.TLS12) // 'TLSv1.2'
+ */
 export const V = { SSL3: 0x0300, TLS10: 0x0301, TLS11: 0x0302, TLS12: 0x0303, TLS13: 0x0304 } as const;
 
-/** One ClientHello, as parameters. */
+/**
+ * One ClientHello, as parameters.
+ * @example const spec: HelloSpec = { versions: [V.TLS12], ciphers: TLS13_CIPHERS, groups: [0x001d], sigalgs: ALL_SIGALGS, alpn: NODE_ALPN, sni: 'example.com' };
+ */
 export interface HelloSpec {
   /** Versions offered, any order (sorted highest first when sent). */
   versions: number[];
@@ -37,29 +44,55 @@ const KEYABLE: Record<number, 'x25519' | 'x448' | 'prime256v1' | 'secp384r1' | '
   0x0019: 'secp521r1',
 };
 
-/** A named group's code from its registry name ('x25519' → 0x001d); undefined for names outside the registry. */
+/**
+ * A named group's code from its registry name ('x25519' → 0x001d); undefined for names outside the registry.
+ * @example groupCode('x25519') // 0x001d
+ */
 export function groupCode(name: string): number | undefined {
   return (NAMED_GROUPS as Record<string, number>)[name];
 }
 
-/** The ALPN list Node offers by default, and so the one the raw probes mirror. */
+/**
+ * The ALPN list Node offers by default, and so the one the raw probes mirror.
+ * @example ({ ...spec, alpn: NODE_ALPN }) // ['h2', 'http/1.1']
+ */
 export const NODE_ALPN: string[] = ['h2', 'http/1.1'];
 
+/**
+ * Whether we can make a key share for a group (and so decrypt a TLS 1.3 flight that uses it).
+ * @example canKeyShare(0x001d) // true (x25519)
+ */
 export function canKeyShare(group: number): boolean {
   return group in KEYABLE;
 }
 
-/** TLS 1.3 suites (RFC 8446 §B.4 and the CCM ones). */
+/**
+ * TLS 1.3 suites (RFC 8446 §B.4 and the CCM ones).
+ * @example ciphersFor(V.TLS13) // TLS13_CIPHERS
+ */
 export const TLS13_CIPHERS: number[] = CIPHER_SUITES.filter((c) => c.tls13).map((c) => c.code);
-/** Every real suite usable below TLS 1.3, from the whole IANA registry (legacy ones included). */
+/**
+ * Every real suite usable below TLS 1.3, from the whole IANA registry (legacy ones included).
+ * @example ({ ...spec, versions: [V.TLS10], ciphers: LEGACY_CIPHERS })
+ */
 export const LEGACY_CIPHERS: number[] = CIPHER_SUITES.filter((c) => !c.tls13 && !c.scsv && c.code !== 0).map((c) => c.code);
-/** Every named group worth offering (explicit-curve markers left out). */
+/**
+ * Every named group worth offering (explicit-curve markers left out).
+ * @example widestHello('example.com').groups.length === ALL_GROUPS.length
+ */
 export const ALL_GROUPS: number[] = Object.values(NAMED_GROUPS).filter((g) => g < 0xff00);
-/** Every signature scheme, plus the TLS 1.2 hash/signature pairs (sha224, md5) old servers still use. */
+/**
+ * Every signature scheme, plus the TLS 1.2 hash/signature pairs (sha224, md5) old servers still use.
+ * @example ({ ...spec, sigalgs: ALL_SIGALGS })
+ */
 export const ALL_SIGALGS: number[] = [...Object.values(SIGNATURE_SCHEMES), 0x0301, 0x0302, 0x0303, 0x0101, 0x0102, 0x0402, 0x0502, 0x0602, 0x0202];
 
 /** The hello Node sends (ALPN h2, http/1.1), as a spec; read once per process. */
 let nodeHello: Promise<Omit<HelloSpec, 'sni' | 'alpn'>> | undefined;
+/**
+ * Node's own ClientHello parameters, read once from a hello Node really sends.
+ * @example const base = await nodeDefaultHello(); // Node's own versions, suites, groups and signature schemes
+ */
 export function nodeDefaultHello(): Promise<Omit<HelloSpec, 'sni' | 'alpn'>> {
   nodeHello ??= (async () => {
     const record = await captureNodeClientHello({ alpn: NODE_ALPN, sni: 'h2doctor.invalid' });
@@ -80,17 +113,27 @@ export function nodeDefaultHello(): Promise<Omit<HelloSpec, 'sni' | 'alpn'>> {
   return nodeHello;
 }
 
-/** The widest hello: TLS 1.0–1.3, every suite, every group, every signature scheme, no ALPN. */
+/**
+ * The widest hello: TLS 1.0–1.3, every suite, every group, every signature scheme, no ALPN.
+ * @example widestHello('example.com').versions // [V.TLS13, V.TLS12, V.TLS11, V.TLS10]
+ */
 export function widestHello(sni: string | null): HelloSpec {
   return { versions: [V.TLS13, V.TLS12, V.TLS11, V.TLS10], ciphers: [...TLS13_CIPHERS, ...LEGACY_CIPHERS], groups: [...ALL_GROUPS], sigalgs: [...ALL_SIGALGS], alpn: null, sni };
 }
 
+/**
+ * A ClientHello built from a spec, with the private keys of its key shares.
+ * @example const h: BuiltHello = buildHello(spec); socket.write(h.record);
+ */
 export interface BuiltHello extends BuiltClientHello {
   /** Private keys of the key shares we sent, by group. */
   keys: Map<number, { kind: string; priv: KeyObject | ReturnType<typeof createECDH> }>;
 }
 
-/** A fresh key share for a group we can compute with (undefined for others). */
+/**
+ * A fresh key share for a group we can compute with (undefined for others).
+ * @example makeShare(0x001d)?.kind
+ */
 export function makeShare(group: number): { pub: Uint8Array; priv: KeyObject | ReturnType<typeof createECDH>; kind: string } | undefined {
   const kind = KEYABLE[group];
   if (!kind) return undefined;
@@ -154,7 +197,10 @@ export function buildHello(spec: HelloSpec): BuiltHello {
   return { ...built, keys };
 }
 
-/** The offer in words, for evidence. */
+/**
+ * The offer in words, for evidence.
+ * @example describeOffer(spec).versions // ['TLSv1.2']
+ */
 export function describeOffer(spec: HelloSpec): RawHelloOffer {
   const versions = [...new Set(spec.versions)].sort((a, b) => b - a).map(versionLabel);
   return {
@@ -168,7 +214,10 @@ export function describeOffer(spec: HelloSpec): RawHelloOffer {
   };
 }
 
-/** Node's names for versions: 'TLSv1.3', 'TLSv1.2', 'TLSv1.1', 'TLSv1', 'SSLv3' (wire/tls/registry.ts's table). */
+/**
+ * Node's names for versions: 'TLSv1.3', 'TLSv1.2', 'TLSv1.1', 'TLSv1', 'SSLv3' (wire/tls/registry.ts's table).
+ * @example versionLabel(0x0301) // 'TLSv1'
+ */
 export function versionLabel(v: number): string {
   return nodeVersionName(v);
 }
@@ -184,7 +233,10 @@ export function tableVersionName(v: number): NodeVersionName {
   return e.node;
 }
 
-/** Suites a version can negotiate: TLS 1.3 has its own; older versions every suite from their minimum. */
+/**
+ * Suites a version can negotiate: TLS 1.3 has its own; older versions every suite from their minimum.
+ * @example ciphersFor(V.TLS13).length // 15 (every TLS 1.3 suite of the registry)
+ */
 export function ciphersFor(version: number): number[] {
   if (version === V.TLS13) return [...TLS13_CIPHERS];
   return CIPHER_SUITES.filter((c) => !c.tls13 && !c.scsv && c.code !== 0 && c.minVersion <= version).map((c) => c.code);

@@ -20,15 +20,28 @@ import { Meter } from '../meter.js';
 import type { RawCertBrief, RawHelloLabel, RawTlsResult, StageHelloLabel, TlsFamilyProbe } from '../../model/tls-probes.js';
 import { buildHello, describeOffer, versionLabel, type BuiltHello, type HelloSpec } from './hello.js';
 
+/**
+ * A raw ClientHello probe's record.
+ * @example const p: RawProbe = await rawHello(ctx, 'tls12-only', 'does the server accept TLS 1.2?', spec); p.raw.outcome // 'server-hello'
+ */
 export type RawProbe = Extract<TlsFamilyProbe, { kind: 'tls-raw' }>;
 
-/** Runs one raw ClientHello probe (label, purpose, hello), counted by the stage. `L`: the labels the caller may send. */
+/**
+ * Runs one raw ClientHello probe (label, purpose, hello), counted by the stage. `L`: the labels the caller may send.
+ * @example const raw: RawRunner = (label, purpose, spec, o) => rawHello(ctx, label, purpose, spec, o);
+ */
 export type RawRunner<L extends RawHelloLabel = StageHelloLabel> = (label: L, purpose: string, spec: HelloSpec, o?: RawHelloOptions) => Promise<RawProbe>;
 
-/** The server took the hello: a ServerHello or a HelloRetryRequest. */
+/**
+ * The server took the hello: a ServerHello or a HelloRetryRequest.
+ * @example accepted(p) // true for a ServerHello or a HelloRetryRequest
+ */
 export const accepted = (p: RawProbe | undefined): boolean => p?.raw.outcome === 'server-hello' || p?.raw.outcome === 'hello-retry';
 
-/** The connection was made and the server hung up without an alert (closed, or reset). */
+/**
+ * The connection was made and the server hung up without an alert (closed, or reset).
+ * @example hungUp(p) // true when the server closed or reset without an alert
+ */
 export const hungUp = (p: RawProbe): boolean => p.connect.ok && (p.raw.outcome === 'closed' || p.raw.outcome === 'reset');
 
 /**
@@ -51,9 +64,16 @@ export async function confirmHangUp(first: RawProbe, again: () => Promise<RawPro
   return [{ ...second, raw: { ...second.raw, firstAttempt: brief(first) } }, other(first, 'first-attempt')];
 }
 
-/** Most bytes of a server's answer we read (a real flight with a long chain is well under this). */
+/**
+ * Most bytes of a server's answer we read (a real flight with a long chain is well under this).
+ * @example RAW_MAX_BYTES // 65536
+ */
 export const RAW_MAX_BYTES = 64 * 1024;
 
+/**
+ * How far a raw hello reads past the ServerHello.
+ * @example await rawHello(ctx, 'legacy', 'does the server still accept TLS 1.0 or 1.1?', spec, { fullFlight: false })
+ */
 export interface RawHelloOptions {
   /** Read on past a TLS 1.3 ServerHello to decrypt the flight (ALPN, certificate). Default true. */
   decrypt?: boolean;

@@ -4,7 +4,10 @@
  */
 import type { ByteSink } from '../../transport/conn.js';
 
-/** Decode as much of a chunked body as is complete. `done` once the last chunk (size 0) is seen. */
+/**
+ * Decode as much of a chunked body as is complete. `done` once the last chunk (size 0) is seen.
+ * @example dechunk(new TextEncoder().encode('3\r\nabc\r\n0\r\n\r\n'), 1024) // { body: 'abc' as bytes, done: true }
+ */
 export function dechunk(b: Uint8Array, max: number): { body: Uint8Array; done: boolean } {
   const parts: Uint8Array[] = [];
   let size = 0;
@@ -44,6 +47,10 @@ function concatParts(parts: Uint8Array[], size: number): Uint8Array {
   return out;
 }
 
+/**
+ * Reads a response body (Content-Length, chunked, or to the close), bounded, as text.
+ * @example const body = await readBody(sink, headLength, h1.headers ?? [], deadline, 16 * 1024);
+ */
 export async function readBody(sink: ByteSink, headLength: number, headers: ReadonlyArray<readonly [string, string]>, deadline: number, max: number): Promise<string> {
   const field = (n: string) => headers.find(([k]) => k.toLowerCase() === n)?.[1];
   const chunked = /(^|,)\s*chunked\s*$/i.test(field('transfer-encoding') ?? '');

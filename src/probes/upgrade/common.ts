@@ -11,11 +11,18 @@ export { openStream, type Opened } from '../open.js';
 import type { RequestSent } from '../../model/upgrade-probes.js';
 
 
+/**
+ * The request as evidence: method, path, version, fields (Authorization and Cookie hidden).
+ * @example requestSent('GET', '/', '1.1', [['Authorization', 'Bearer x']]).headers // [['Authorization', '(hidden)']]
+ */
 export function requestSent(method: string, path: string, version: '1.0' | '1.1', headers: Array<[string, string]>): RequestSent {
   return { method, path, version, headers: headers.map(([k, v]) => [k, k.toLowerCase() === 'authorization' || k.toLowerCase() === 'cookie' ? '(hidden)' : v]) };
 }
 
-/** Field lines as a bag for the wire/ validators: names lower-cased, repeated fields as arrays. */
+/**
+ * Field lines as a bag for the wire/ validators: names lower-cased, repeated fields as arrays.
+ * @example headerBag([['Upgrade', 'a'], ['upgrade', 'b']]) // { upgrade: ['a', 'b'] }
+ */
 export function headerBag(headers: ReadonlyArray<readonly [string, string]>): Record<string, string | string[]> {
   const bag: Record<string, string | string[]> = {};
   for (const [k, v] of headers) {
