@@ -28,7 +28,10 @@ export interface H1Options {
  * @example parseResponseHead(bytes, { maxHeadBytes: MAX_HEAD_BYTES })
  */
 export const MAX_HEAD_BYTES = 64 * 1024;
-/** Longest field value kept in evidence. */
+/**
+ * Longest field value kept in evidence.
+ * @example MAX_FIELD_CHARS // 1024: a longer value is kept cut, with its size
+ */
 export const MAX_FIELD_CHARS = 1024;
 
 /**
