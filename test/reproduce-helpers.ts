@@ -67,7 +67,9 @@ export const SYMPTOM: Partial<Record<string, RegExp>> = {
   'upgrade-required-websocket': /426/,
   'websocket-subprotocol-rejected': /101 Switching Protocols(?![\s\S]*Sec-WebSocket-Protocol)|HTTP\/1\.1 [^1]\d\d/i,
   'websocket-over-h2-unsupported': /recv SETTINGS(?![\s\S]*ENABLE_CONNECT_PROTOCOL\(0x08\):1)/,
-  'proxy-connect-failed': /CONNECT tunnel failed|HTTP\/1\.[01] [45]\d\d|Received HTTP code [45]\d\d from proxy/,
+  // A refused CONNECT; or (curl 7.88 against the hostile proxies) a head that never ends, or a 200 and
+  // then nothing through the tunnel (or a status line still dripping) until --max-time.
+  'proxy-connect-failed': /CONNECT tunnel failed|HTTP\/1\.[01] [45]\d\d|Received HTTP code [45]\d\d from proxy|Too large response headers|Connection timed out after \d+ milliseconds|Operation timed out after \d+ milliseconds/,
   'proxy-alters-alpn': /ALPN: server accepted http\/1\.1|ALPN: server did not agree/,
   'tls-interception-suspected': /issuer=/,
 };

@@ -183,7 +183,7 @@ export const UPGRADE_KNOWLEDGE: Partial<Record<Code, Knowledge>> = {
       { side: 'network', applies: 'tinyproxy', text: 'List the port in ConnectPort (no ConnectPort line allows all).', snippet: 'ConnectPort 443\nConnectPort 8443' },
     ],
     // The run's --proxy is added to the curl (withUserOptions).
-    reproduce: (v) => [`curl -sv -o /dev/null${v.resolve} ${v.url} 2>&1 | grep -iE 'CONNECT|HTTP/'`],
+    reproduce: (v) => [`curl -sv -o /dev/null${v.resolve} ${v.url} 2>&1 | grep -aiE 'CONNECT|HTTP/|timed out|too large|recv failure'`],
   },
   'proxy-alters-alpn': {
     title: (v) => `The proxy path negotiates a different protocol${v.detail ? `: ${v.detail}` : ''}`,
