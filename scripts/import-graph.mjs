@@ -18,6 +18,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
+import { sourceFiles } from './lib/source-files.mjs';
 
 /** Layers, bottom first. A path prefix (relative to src/) maps to its layer. */
 export const LAYERS = ['wire', 'model', 'transport', 'probes', 'diagnosis', 'report', 'apps', 'cli'];
@@ -76,15 +77,6 @@ export function allowed(from, to) {
   return LAYERS.indexOf(to) <= LAYERS.indexOf(from);
 }
 
-function walk(dir, out = []) {
-  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
-    const p = path.join(dir, e.name);
-    if (e.isDirectory()) walk(p, out);
-    else if (e.name.endsWith('.ts') && !e.name.endsWith('.test.ts') && !e.name.endsWith('.d.ts')) out.push(p);
-  }
-  return out;
-}
-
 /**
  * Every module specifier a file names: import, import type, export … from, import(), require().
  * With `split`, { static, lazy }: lazy are the `import()` calls (deferred loads).
@@ -116,7 +108,7 @@ export function specifiers(text, fileName = 'x.ts', split = false) {
  * (`lazy`, import() calls), plus its external modules.
  */
 export function buildGraph(srcDir) {
-  const files = walk(srcDir).sort();
+  const files = sourceFiles(srcDir).sort();
   const graph = new Map();
   const resolve = (abs, spec) => {
     let target = path.resolve(path.dirname(abs), spec).replace(/\.js$/, '.ts');

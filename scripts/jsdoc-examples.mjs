@@ -14,20 +14,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
+import { sourceFiles } from './lib/source-files.mjs';
 
 export const DIRS = ['diagnosis', 'probes', 'report'];
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const SRC = path.resolve(here, '..', 'src');
 export const BASELINE = path.join(here, 'jsdoc-examples.baseline.json');
-
-function walk(dir, out = []) {
-  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
-    const p = path.join(dir, e.name);
-    if (e.isDirectory()) walk(p, out);
-    else if (e.name.endsWith('.ts') && !e.name.endsWith('.test.ts') && !e.name.endsWith('.d.ts')) out.push(p);
-  }
-  return out;
-}
 
 function names(st) {
   if (ts.isVariableStatement(st)) return st.declarationList.declarations.map((d) => d.name.getText());
@@ -52,7 +44,7 @@ export function exportsOf(text, rel) {
 export function missingExamples(src = SRC) {
   const out = [];
   for (const d of DIRS) {
-    for (const abs of walk(path.join(src, d))) {
+    for (const abs of sourceFiles(path.join(src, d))) {
       const rel = path.relative(src, abs).split(path.sep).join('/');
       for (const e of exportsOf(fs.readFileSync(abs, 'utf8'), rel)) if (!e.example) out.push(e.id);
     }

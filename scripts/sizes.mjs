@@ -10,21 +10,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
+import { sourceFiles } from './lib/source-files.mjs';
 
 export const MAX_FILE_LINES = 400;
 export const MAX_FUNCTION_LINES = 80;
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const SRC = path.resolve(here, '..', 'src');
 export const ALLOW = path.join(here, 'sizes.allow.json');
-
-function walk(dir, out = []) {
-  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
-    const p = path.join(dir, e.name);
-    if (e.isDirectory()) walk(p, out);
-    else if (e.name.endsWith('.ts') && !e.name.endsWith('.test.ts') && !e.name.endsWith('.d.ts')) out.push(p);
-  }
-  return out;
-}
 
 /** Functions of a file's text over the limit, as `file#name` with their length. */
 export function longFunctions(text, rel, max = MAX_FUNCTION_LINES) {
@@ -47,7 +39,7 @@ export function longFunctions(text, rel, max = MAX_FUNCTION_LINES) {
 /** Everything over the limits: `file` (lines) and `file#function` (lines). */
 export function oversized(src = SRC) {
   const out = [];
-  for (const abs of walk(src)) {
+  for (const abs of sourceFiles(src)) {
     const rel = path.relative(src, abs).split(path.sep).join('/');
     const text = fs.readFileSync(abs, 'utf8');
     const lines = text.split('\n').length;
