@@ -67,23 +67,19 @@ function hpackBomb(kind: HostileH2Kind): Uint8Array {
   }
 }
 
-/**
- * Serve one hostile HTTP/2 connection on `sock` (TLS with ALPN h2, or cleartext h2c).
- * `initial`: bytes already read from the socket.
- */
-export function serveHostileH2(sock: Duplex, kind: HostileH2Kind, initial: Uint8Array = new Uint8Array(0)): void {
-  const until = Date.now() + HOSTILE_MAX_MS;
-  let buf = initial;
-  let started = false;
-  let requested = false;
-  const dec = new FrameDecoder({ maxFrameSize: 1 << 24 });
+/** One hostile connection's means: write a frame, flood, repeat on a timer; all bounded by `until`. */
+interface HostileIo {
+  write(b: Uint8Array | Frame): void;
+  flood(make: () => Uint8Array): void;
+  every(ms: number, f: () => void): void;
+}
+
+function hostileIo(sock: Duplex, until: number): HostileIo {
+  const timers: NodeJS.Timeout[] = [];
+  sock.on('close', () => timers.forEach(clearInterval));
   const write = (b: Uint8Array | Frame) => {
     if (!sock.destroyed) sock.write(b instanceof Uint8Array ? b : encodeFrame(b));
   };
-  sock.on('error', () => {});
-  const timers: NodeJS.Timeout[] = [];
-  sock.on('close', () => timers.forEach(clearInterval));
-
   /**
    * Write `make()` in 64 kB batches, one batch per event-loop turn (the lab shares its process with
    * the client under test: a real server's flood does not take the client's CPU), waiting on drain
@@ -103,82 +99,98 @@ export function serveHostileH2(sock: Duplex, kind: HostileH2Kind, initial: Uint8
     };
     tick();
   };
-  const every = (ms: number, f: () => void) => timers.push(setInterval(() => (sock.destroyed || Date.now() > until ? sock.destroy() : f()), ms));
+  const every = (ms: number, f: () => void) => void timers.push(setInterval(() => (sock.destroyed || Date.now() > until ? sock.destroy() : f()), ms));
+  return { write, flood, every };
+}
 
-  const onRequest = () => {
-    switch (kind) {
-      case 'continuation-flood': {
-        write(headersFrame(1, new Uint8Array([STATUS_200]), { endHeaders: false }));
-        const frag = encodeFrame(continuationFrame(1, new Uint8Array([0x88]), false));
-        return flood(() => frag);
-      }
-      case 'empty-data-flood': {
-        // A response whose body is an endless run of empty DATA frames (CVE-2019-9518).
-        write(headersFrame(1, new Uint8Array([STATUS_200]), { endHeaders: true }));
-        const empty = encodeFrame(dataFrame(1, new Uint8Array(0)));
-        return flood(() => empty);
-      }
-      case 'rst-flood': {
-        let id = 3;
-        return flood(() => encodeFrame(rstStreamFrame((id += 2) & 0x7fffffff, 'CANCEL')));
-      }
-      case 'hpack-table-bomb':
-      case 'hpack-huge-literal':
-      case 'hpack-integer-overflow':
-      case 'hpack-bad-huffman-padding':
-      case 'hpack-table-size-2e32':
-        return write(headersFrame(1, hpackBomb(kind), { endHeaders: true, endStream: true }));
-      case 'frame-16mb':
-        // A frame header declaring 2^24-1 bytes (RFC 9113 §4.2: above SETTINGS_MAX_FRAME_SIZE), then a drip of its payload.
-        write(concat([new Uint8Array([0xff, 0xff, 0xff, FRAME_TYPES.DATA, 0x00, 0, 0, 0, 1])]));
-        return every(50, () => write(new Uint8Array(1024)));
-      case 'goaway-1mb-debug': {
-        const debug = new Uint8Array(1 << 20).fill(0x64);
-        return write(encodeRawFrame(FRAME_TYPES.GOAWAY, 0, 0, concat([new Uint8Array([0, 0, 0, 0, 0, 0, 0, 2]), debug])));
-      }
-      case 'status-abc':
-        // :status "abc" as a literal with an indexed name (RFC 7541 §6.2.2, name index 8).
-        return write(headersFrame(1, new Uint8Array([0x08, 0x03, ...ascii('abc')]), { endHeaders: true, endStream: true }));
-      case 'data-before-headers':
-        write(dataFrame(1, ascii('body first\n')));
-        return write(headersFrame(1, new Uint8Array([STATUS_200]), { endHeaders: true, endStream: true }));
-      case 'slow-drip': {
-        // A whole response, one byte a second: its HEADERS alone take 10 s, past any sane deadline.
-        const all = concat([encodeFrame(headersFrame(1, new Uint8Array([STATUS_200]), { endHeaders: true })), encodeFrame(dataFrame(1, ascii('ok\n'), { endStream: true }))]);
-        let i = 0;
-        return every(1000, () => (i < all.length ? write(all.subarray(i, ++i)) : undefined));
-      }
-      default:
-        return; // no-response: SETTINGS, then silence
+/** What the server does once the client's request (its first HEADERS) arrived. */
+function onRequest(kind: HostileH2Kind, io: HostileIo): void {
+  const { write, flood, every } = io;
+  switch (kind) {
+    case 'continuation-flood': {
+      write(headersFrame(1, new Uint8Array([STATUS_200]), { endHeaders: false }));
+      const frag = encodeFrame(continuationFrame(1, new Uint8Array([0x88]), false));
+      return flood(() => frag);
     }
-  };
-
-  const start = () => {
-    switch (kind) {
-      case 'settings-flood': {
-        const f = encodeFrame(settingsFrame([{ id: SETTINGS.MAX_CONCURRENT_STREAMS, value: 100 }]));
-        return flood(() => f);
-      }
-      case 'ping-flood': {
-        write(settingsFrame([]));
-        const f = encodeFrame(pingFrame(new Uint8Array(8)));
-        return flood(() => f);
-      }
-      case 'settings-out-of-range':
-        // RFC 9113 §6.5.2: SETTINGS_ENABLE_PUSH must be 0 or 1; INITIAL_WINDOW_SIZE at most 2^31-1.
-        return write(encodeRawFrame(FRAME_TYPES.SETTINGS, 0, 0, new Uint8Array([0, SETTINGS.INITIAL_WINDOW_SIZE, 0x80, 0, 0, 0])));
-      default:
-        return write(settingsFrame([{ id: SETTINGS.MAX_CONCURRENT_STREAMS, value: 100 }]));
+    case 'empty-data-flood': {
+      // A response whose body is an endless run of empty DATA frames (CVE-2019-9518).
+      write(headersFrame(1, new Uint8Array([STATUS_200]), { endHeaders: true }));
+      const empty = encodeFrame(dataFrame(1, new Uint8Array(0)));
+      return flood(() => empty);
     }
-  };
+    case 'rst-flood': {
+      let id = 3;
+      return flood(() => encodeFrame(rstStreamFrame((id += 2) & 0x7fffffff, 'CANCEL')));
+    }
+    case 'hpack-table-bomb':
+    case 'hpack-huge-literal':
+    case 'hpack-integer-overflow':
+    case 'hpack-bad-huffman-padding':
+    case 'hpack-table-size-2e32':
+      return write(headersFrame(1, hpackBomb(kind), { endHeaders: true, endStream: true }));
+    case 'frame-16mb':
+      // A frame header declaring 2^24-1 bytes (RFC 9113 §4.2: above SETTINGS_MAX_FRAME_SIZE), then a drip of its payload.
+      write(concat([new Uint8Array([0xff, 0xff, 0xff, FRAME_TYPES.DATA, 0x00, 0, 0, 0, 1])]));
+      return every(50, () => write(new Uint8Array(1024)));
+    case 'goaway-1mb-debug': {
+      const debug = new Uint8Array(1 << 20).fill(0x64);
+      return write(encodeRawFrame(FRAME_TYPES.GOAWAY, 0, 0, concat([new Uint8Array([0, 0, 0, 0, 0, 0, 0, 2]), debug])));
+    }
+    case 'status-abc':
+      // :status "abc" as a literal with an indexed name (RFC 7541 §6.2.2, name index 8).
+      return write(headersFrame(1, new Uint8Array([0x08, 0x03, ...ascii('abc')]), { endHeaders: true, endStream: true }));
+    case 'data-before-headers':
+      write(dataFrame(1, ascii('body first\n')));
+      return write(headersFrame(1, new Uint8Array([STATUS_200]), { endHeaders: true, endStream: true }));
+    case 'slow-drip': {
+      // A whole response, one byte a second: its HEADERS alone take 10 s, past any sane deadline.
+      const all = concat([encodeFrame(headersFrame(1, new Uint8Array([STATUS_200]), { endHeaders: true })), encodeFrame(dataFrame(1, ascii('ok\n'), { endStream: true }))]);
+      let i = 0;
+      return every(1000, () => (i < all.length ? write(all.subarray(i, ++i)) : undefined));
+    }
+    default:
+      return; // no-response: SETTINGS, then silence
+  }
+}
 
+/** What the server does once the client preface arrived: its SETTINGS, or its first misbehaviour. */
+function onPreface(kind: HostileH2Kind, io: HostileIo): void {
+  switch (kind) {
+    case 'settings-flood': {
+      const f = encodeFrame(settingsFrame([{ id: SETTINGS.MAX_CONCURRENT_STREAMS, value: 100 }]));
+      return io.flood(() => f);
+    }
+    case 'ping-flood': {
+      io.write(settingsFrame([]));
+      const f = encodeFrame(pingFrame(new Uint8Array(8)));
+      return io.flood(() => f);
+    }
+    case 'settings-out-of-range':
+      // RFC 9113 §6.5.2: SETTINGS_ENABLE_PUSH must be 0 or 1; INITIAL_WINDOW_SIZE at most 2^31-1.
+      return io.write(encodeRawFrame(FRAME_TYPES.SETTINGS, 0, 0, new Uint8Array([0, SETTINGS.INITIAL_WINDOW_SIZE, 0x80, 0, 0, 0])));
+    default:
+      return io.write(settingsFrame([{ id: SETTINGS.MAX_CONCURRENT_STREAMS, value: 100 }]));
+  }
+}
+
+/**
+ * Serve one hostile HTTP/2 connection on `sock` (TLS with ALPN h2, or cleartext h2c).
+ * `initial`: bytes already read from the socket.
+ */
+export function serveHostileH2(sock: Duplex, kind: HostileH2Kind, initial: Uint8Array = new Uint8Array(0)): void {
+  sock.on('error', () => {});
+  const io = hostileIo(sock, Date.now() + HOSTILE_MAX_MS);
+  let buf = initial;
+  let started = false;
+  let requested = false;
+  const dec = new FrameDecoder({ maxFrameSize: 1 << 24 });
   const onData = (c: Uint8Array) => {
     if (!started) {
       buf = concat([buf, c]);
       if (buf.length < CLIENT_PREFACE.length) return;
       started = true;
       c = buf.subarray(CLIENT_PREFACE.length);
-      start();
+      onPreface(kind, io);
     }
     if (requested) return;
     dec.push(c);
@@ -190,11 +202,10 @@ export function serveHostileH2(sock: Duplex, kind: HostileH2Kind, initial: Uint8
         return void sock.destroy();
       }
       if (!f) return;
-      if (f.kind === 'SETTINGS' && !f.ack && kind !== 'settings-flood') write(settingsFrame([], true));
+      if (f.kind === 'SETTINGS' && !f.ack && kind !== 'settings-flood') io.write(settingsFrame([], true));
       if (f.kind === 'HEADERS' && !requested) {
         requested = true;
-        onRequest();
-        return;
+        return onRequest(kind, io);
       }
     }
   };
