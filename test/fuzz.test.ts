@@ -19,7 +19,7 @@ import { buildClientHello, parseClientHello } from '../src/wire/tls/client-hello
 import { summarizeServerFlight } from '../src/wire/tls/server-flight.js';
 import { parseResponseHead } from '../src/wire/http1/head.js';
 import { FrameDecoder as WsDecoder, encodeFrame as encodeWs, OPCODES } from '../src/wire/websocket/frame.js';
-import { H2Inspector } from '../src/probes/h2-client.js';
+import { H2Inspector } from '../src/probes/h2-inspect.js';
 
 const ITERATIONS = Number(process.env.FUZZ_ITERATIONS ?? 300);
 const SEED = Number(process.env.FUZZ_SEED ?? Date.now() % 2 ** 31);

@@ -6,7 +6,8 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import net from 'node:net';
 import { dataFrame, encodeFrame, headersFrame, settingsFrame } from '../src/wire/http2/frame.js';
-import { runTrace, TRACE_DEFAULTS } from '../src/trace/session.js';
+import { runTrace } from '../src/trace/session.js';
+import { TRACE_DEFAULTS } from '../src/trace/recorder.js';
 import { tracePcapng } from '../src/trace/pcap.js';
 import { renderEvent } from '../src/report/trace.js';
 import { parseTarget } from '../src/model/target.js';

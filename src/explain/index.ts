@@ -8,7 +8,7 @@
  * @example
  * const r = explain('curl: (92) HTTP/2 stream 1 was not closed cleanly: PROTOCOL_ERROR (err 1)');
  * r.matches[0].id;            // 'curl-stream-not-closed-cleanly'
- * explainJson(r).matches[0];  // { id, confidence, family, meaning, causes, … }
+ * explainJson(r).matches[0];  // { id, confidence, family, meaning, causes, … } (src/report/explain.ts)
  */
 import { CODES, type Code, type Family } from '../model/codes.js';
 import type { DiagnoseOptions } from '../diagnose.js';
@@ -254,34 +254,4 @@ export function confirmCandidates(result: ExplainResult, foundCodes: readonly st
   const confirmed = candidates.filter((c) => found.has(c));
   const otherFindings = [...found].filter((c) => !(candidates as string[]).includes(c));
   return { ...result, matches, confirmation: { url, confirmed, none: confirmed.length === 0, otherFindings } };
-}
-
-/** The JSON document printed by `explain --json`. */
-export function explainJson(result: ExplainResult): Record<string, unknown> {
-  return {
-    causes: result.causes.map((c) => ({ code: c.code, score: c.score, why: c.why, ...(c.evidence.length ? { evidence: c.evidence } : {}), ...(result.confirmation ? { confirmed: result.confirmation.confirmed.includes(c.code) } : {}) })),
-    recognised: result.recognised,
-    client: result.client,
-    scanned: result.scanned,
-    matches: result.matches.map((m) => ({
-      id: m.id,
-      confidence: m.confidence,
-      family: m.family,
-      meaning: m.meaning,
-      causes: m.causes.map((c) => ({
-        code: c.code,
-        why: c.why,
-        ...(c.evidence.length ? { evidence: c.evidence } : {}),
-        ...(c.confirmed !== undefined ? { confirmed: c.confirmed } : {}),
-      })),
-      clients: m.clients,
-      tellApart: m.tellApart,
-      source: m.source,
-      matched: m.matched,
-    })),
-    evidence: result.evidence.map((e) => ({ kind: e.kind, text: e.text, sentence: e.sentence })),
-    target: result.target,
-    next: result.next,
-    ...(result.confirmation ? { confirmation: result.confirmation } : {}),
-  };
 }

@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { candidateCodes, confirmCandidates, explain, explainJson, findTarget, EVIDENCE_ONLY_ID } from './index.js';
+import { candidateCodes, confirmCandidates, explain, findTarget, EVIDENCE_ONLY_ID } from './index.js';
+import { explainJson } from '../report/explain.js';
 import { matchText } from './match.js';
 
 const codes = (r: ReturnType<typeof explain>, i = 0) => r.matches[i]!.causes.map((c) => c.code);

@@ -7,7 +7,8 @@
 import { readFileSync } from 'node:fs';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, test } from 'vitest';
-import { confirmCandidates, explain, explainJson } from './index.js';
+import { confirmCandidates, explain } from './index.js';
+import { explainJson } from '../report/explain.js';
 
 const schema = JSON.parse(readFileSync(new URL('../../docs/explain.schema.json', import.meta.url), 'utf8')) as Record<string, unknown>;
 const corpus = JSON.parse(readFileSync(new URL('../../corpus/clients.json', import.meta.url), 'utf8')) as { records: Array<{ text: string }> };

@@ -28,8 +28,6 @@ import { concat, toAscii } from '../wire/bytes.js';
 import { FramePump } from './pump.js';
 import { H2_LIMITS, H2Inspector, clip } from './h2-inspect.js';
 
-export { FloodCounter, H2_LIMITS, H2Inspector, HeaderBlock, newHpackDecoder, validStatus, type FloodKind, type Inspected } from './h2-inspect.js';
-
 /**
  * Our SETTINGS: no push, a large window so the server never waits for us.
  * @example settingsFrame(CLIENT_SETTINGS)

@@ -7,7 +7,6 @@
 import type { Http2Result } from '../model/index.js';
 import type { ByteSink } from '../transport/conn.js';
 import { H2Client } from './h2-client.js';
-export { CLIENT_SETTINGS, frameRecord } from './h2-client.js';
 
 /**
  * The request an HTTP/2 exchange sends, and how the connection was reached.

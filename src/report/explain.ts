@@ -1,6 +1,6 @@
 /**
- * `explain`'s human output (its JSON is `explainJson` in src/explain/). Pure formatting of a finished
- * result: no matching, no ranking.
+ * `explain`'s outputs: the human text (`renderExplain`) and the JSON document (`explainJson`). Pure
+ * formatting of a finished result: no matching, no ranking.
  */
 import { CODES, type Code } from '../model/codes.js';
 import { styler } from './style.js';
@@ -31,6 +31,53 @@ export interface ExplainView {
   target: string | null;
   next: string;
   confirmation?: { url: string | null; confirmed: readonly Code[]; none: boolean; otherFindings: readonly string[] };
+}
+
+/**
+ * What the JSON document reads of an explain result: the view and the fields only JSON carries
+ * (scores, the matched words, what each piece of decoded evidence is).
+ * @example const v: ExplainJsonView = explain(text);
+ */
+export interface ExplainJsonView extends ExplainView {
+  causes: ReadonlyArray<{ code: Code; score: number; why: string; evidence: readonly string[] }>;
+  recognised: ReadonlyArray<{ line: number; quote: string; text: string; sentence: string }>;
+  scanned: { lines: number; skippedLines: number; clippedLines: number; characters?: number; windowed?: boolean };
+  matches: ReadonlyArray<ExplainView['matches'][number] & { matched: string }>;
+  evidence: ReadonlyArray<{ kind: string; text: string; sentence: string }>;
+}
+
+/**
+ * The JSON document printed by `explain --json` (without its `schemaVersion`, which the CLI adds).
+ * Its shape is a public contract (docs/explain.schema.json): fields are added, never renamed or removed.
+ * @example explainJson(explain('curl: (16) Error in the HTTP2 framing layer')).matches // [{ id, confidence, family, meaning, causes, … }]
+ */
+export function explainJson(result: ExplainJsonView): Record<string, unknown> {
+  return {
+    causes: result.causes.map((c) => ({ code: c.code, score: c.score, why: c.why, ...(c.evidence.length ? { evidence: c.evidence } : {}), ...(result.confirmation ? { confirmed: result.confirmation.confirmed.includes(c.code) } : {}) })),
+    recognised: result.recognised,
+    client: result.client,
+    scanned: result.scanned,
+    matches: result.matches.map((m) => ({
+      id: m.id,
+      confidence: m.confidence,
+      family: m.family,
+      meaning: m.meaning,
+      causes: m.causes.map((c) => ({
+        code: c.code,
+        why: c.why,
+        ...(c.evidence.length ? { evidence: c.evidence } : {}),
+        ...(c.confirmed !== undefined ? { confirmed: c.confirmed } : {}),
+      })),
+      clients: m.clients,
+      tellApart: m.tellApart,
+      source: m.source,
+      matched: m.matched,
+    })),
+    evidence: result.evidence.map((e) => ({ kind: e.kind, text: e.text, sentence: e.sentence })),
+    target: result.target,
+    next: result.next,
+    ...(result.confirmation ? { confirmation: result.confirmation } : {}),
+  };
 }
 
 interface Style {

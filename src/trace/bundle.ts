@@ -10,7 +10,8 @@ import { VERSION } from '../version.js';
 import type { Environment } from './environment.js';
 import { REDACTED, Redactor, isKeylogLine } from './redact.js';
 import { renderTrace } from '../report/trace.js';
-import type { TraceEvent, TraceResult } from './types.js';
+import type { TraceResult } from './types.js';
+import type { TraceEvent } from '../model/trace.js';
 
 export interface BundleInput {
   /** The command line as typed (after `h2doctor`). */

@@ -9,7 +9,8 @@ import { dialViaProxy, type ProxyConfig } from '../transport/proxy.js';
 import { pinFor } from '../model/target.js';
 import type { TraceRecorder } from './recorder.js';
 import { findingProblem } from './judge.js';
-import type { Problem, TraceOptions } from './types.js';
+import type { TraceOptions } from './types.js';
+import type { Problem } from '../model/trace.js';
 
 /** The open TCP connection of a trace, and what happened to it (set by its listeners). */
 export interface TraceWire {

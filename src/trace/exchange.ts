@@ -15,7 +15,8 @@ import { H2TraceClient } from './h2-client.js';
 import { TRACE_DEFAULTS, type TraceRecorder } from './recorder.js';
 import type { TraceWire } from './connect.js';
 import { printable } from './text.js';
-import type { Problem, TraceOptions, TraceResult } from './types.js';
+import type { TraceOptions, TraceResult } from './types.js';
+import type { Problem } from '../model/trace.js';
 
 /** The byte stream the exchange runs on: the TLS socket, or the raw socket with the capture in between. */
 export type Stream = {

@@ -5,8 +5,8 @@ import { FLAGS } from '../wire/http2/registry.js';
 import type { Frame } from '../wire/http2/frame.js';
 import { HpackDecoder } from '../wire/hpack/index.js';
 import { toHex } from '../wire/bytes.js';
-import { H2_LIMITS } from '../probes/h2-client.js';
-import type { FrameEvent } from './types.js';
+import { H2_LIMITS } from '../probes/h2-inspect.js';
+import type { FrameEvent } from '../model/trace.js';
 import { printable } from './text.js';
 
 const FLAG_NAMES: Record<string, Array<[number, string]>> = {

@@ -24,11 +24,12 @@ import {
   type Frame,
 } from '../wire/http2/frame.js';
 import { HpackEncoder } from '../wire/hpack/index.js';
-import { H2Inspector, clientOpening, goawayInfo, prefaceOutcome } from '../probes/h2-client.js';
+import { clientOpening, goawayInfo, prefaceOutcome } from '../probes/h2-client.js';
+import { H2Inspector } from '../probes/h2-inspect.js';
 import type { Http2Result } from '../model/index.js';
 import { settingName } from '../wire/http2/registry.js';
 import { ParseError, concat, toHex } from '../wire/bytes.js';
-import type { Problem, TraceEventBody } from './types.js';
+import type { Problem, TraceEventBody } from '../model/trace.js';
 import { frameEvent } from './frame-event.js';
 import { printable } from './text.js';
 

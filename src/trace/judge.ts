@@ -6,7 +6,7 @@
 import type { AddressEvidence, ConnectOutcome, Finding, Http1Result, Http2Result, Probe, ProbeCommon, Target, TlsResult, Classified } from '../model/index.js';
 import { diagnoseEvidence } from '../diagnosis/index.js';
 import { bracketHost } from '../wire/ip.js';
-import type { Problem } from './types.js';
+import type { Problem } from '../model/trace.js';
 
 /** What a trace saw, in the order it saw it. */
 export interface TraceSeen {

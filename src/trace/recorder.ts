@@ -7,7 +7,8 @@ import type { Target } from '../model/index.js';
 import type { Endpoint } from '../wire/pcapng.js';
 import { round } from '../transport/conn.js';
 import { judgeTrace, type TraceSeen } from './judge.js';
-import type { Problem, TraceCapture, TraceEvent, TraceEventBody, TraceResult } from './types.js';
+import type { TraceCapture, TraceResult } from './types.js';
+import type { Problem, TraceEvent, TraceEventBody } from '../model/trace.js';
 
 export const TRACE_DEFAULTS = {
   timeoutMs: 5000,

@@ -14,9 +14,8 @@ import { TRACE_DEFAULTS, TraceRecorder } from './recorder.js';
 import { traceConnect } from './connect.js';
 import { traceTls } from './tls.js';
 import { cleartextStream, TraceExchange, type Stream } from './exchange.js';
-import type { TraceEvent, TraceOptions, TraceResult } from './types.js';
-
-export { TRACE_DEFAULTS };
+import type { TraceOptions, TraceResult } from './types.js';
+import type { TraceEvent } from '../model/trace.js';
 
 /**
  * Trace one connection to `target`. Never rejects because the server misbehaved: what it did

@@ -14,7 +14,8 @@ import { findingProblem } from './judge.js';
 import { TRACE_DEFAULTS, type TraceRecorder } from './recorder.js';
 import type { TraceWire } from './connect.js';
 import { printable } from './text.js';
-import type { Problem, TraceEventBody, TraceOptions } from './types.js';
+import type { TraceOptions } from './types.js';
+import type { Problem, TraceEventBody } from '../model/trace.js';
 
 type Handshake = Awaited<ReturnType<typeof tlsHandshake>>;
 

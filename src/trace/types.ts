@@ -9,8 +9,6 @@ import type { ProxyConfig } from '../transport/proxy.js';
 import type { ResolvePin } from '../model/target.js';
 import type { CapturedChunk, Endpoint } from '../wire/pcapng.js';
 
-export type { FrameEvent, Problem, TraceEvent, TraceEventBody, TraceFinding } from '../model/trace.js';
-
 export interface TraceOptions {
   resolve?: readonly ResolvePin[];
   /** PEM CA bundle (curl's --cacert). */

@@ -5,7 +5,8 @@
  * @example
  * await explainCommand(['curl: (16) Error in the HTTP2 framing layer'], io); // → 0
  */
-import { confirmCandidates, candidateCodes, explain, explainJson, LineWindow, type ConfirmFn } from '../../explain/index.js';
+import { confirmCandidates, candidateCodes, explain, LineWindow, type ConfirmFn } from '../../explain/index.js';
+import { explainJson } from '../../report/explain.js';
 import { MAX_LINE } from '../../explain/decoders.js';
 import { EXIT, UsageError, type CliIO } from '../io.js';
 import { parseArgv, type Parsed } from '../spec.js';

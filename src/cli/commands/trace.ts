@@ -11,7 +11,8 @@ import { checkPinsApply, connectionOptions, intFlag, useColor, widthOf } from '.
 import { parseResolve, parseTarget } from '../../model/target.js';
 import { parseConnectTo } from '../../transport/route.js';
 import { checkMethod, oneUrl, parseHeaderFlag } from './diagnose.js';
-import { TRACE_DEFAULTS, runTrace } from '../../trace/session.js';
+import { runTrace } from '../../trace/session.js';
+import { TRACE_DEFAULTS } from '../../trace/recorder.js';
 import { renderEvent, renderSummary } from '../../report/trace.js';
 import { fitLines } from '../../report/layout.js';
 import { keylogText, tracePcapng } from '../../trace/pcap.js';

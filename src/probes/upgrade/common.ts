@@ -1,15 +1,8 @@
 /**
- * What the upgrade family's probes share: a meter (time and bytes, like the core probes'), opening
- * the connection through `ctx.dial` with TLS when asked, and the request head with the user's
- * `-X` / `-H`.
+ * What the upgrade family's probes share: the request as evidence and its fields as a bag. (The
+ * meter is `../meter.ts`, opening the connection `../open.ts`, the user's `-H` `../headers.ts`.)
  */
-import { Meter } from '../meter.js';
-export { userHeaders } from '../headers.js';
-
-export { Meter };
-export { openStream, type Opened } from '../open.js';
 import type { RequestSent } from '../../model/upgrade-probes.js';
-
 
 /**
  * The request as evidence: method, path, version, fields (Authorization and Cookie hidden).

@@ -14,7 +14,10 @@ import { randomBytes } from 'node:crypto';
 import { ParseError } from '../../wire/bytes.js';
 import { extendedConnectHeaders, validateExtendedConnectResponse } from '../../wire/websocket/extended-connect.js';
 import type { WsHandshakeCheck, WsRoundTrip } from '../../model/upgrade-probes.js';
-import { Meter, headerBag, openStream, userHeaders } from './common.js';
+import { headerBag } from './common.js';
+import { Meter } from '../meter.js';
+import { openStream } from '../open.js';
+import { userHeaders } from '../headers.js';
 
 export async function probeExtendedConnect(ctx: ProbeContext, o: { path: string; protocols?: readonly string[] }): Promise<Probe> {
   const m = new Meter(ctx, 'ws-extended-connect');

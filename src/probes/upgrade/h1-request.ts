@@ -9,7 +9,10 @@ import { tlsHandshake } from '../../transport/tls.js';
 import { authority, type ProbeContext } from '../context.js';
 import { h1Request, readH1Response } from '../h1-exchange.js';
 import type { H1Purpose } from '../../model/upgrade-probes.js';
-import { Meter, openStream, requestSent, userHeaders } from './common.js';
+import { requestSent } from './common.js';
+import { Meter } from '../meter.js';
+import { openStream } from '../open.js';
+import { userHeaders } from '../headers.js';
 import { readBody } from './body.js';
 
 export interface H1RequestOptions {

@@ -5,7 +5,7 @@
 import type { Probe } from '../../model/index.js';
 import { connectAuthority, connectTunnel, type ProxyConfig } from '../../transport/proxy.js';
 import type { ProbeContext } from '../context.js';
-import { Meter } from './common.js';
+import { Meter } from '../meter.js';
 
 export async function probeProxyConnect(ctx: ProbeContext, proxy: ProxyConfig): Promise<Probe> {
   const m = new Meter(ctx, 'proxy-connect');

@@ -11,7 +11,10 @@ import { handshakeRequestHeaders, makeWebSocketKey, validateHandshakeResponse } 
 import { FrameDecoder, OPCODES, closePayload, encodeFrame, opcodeName } from '../../wire/websocket/frame.js';
 import { FramePump } from '../pump.js';
 import type { WsHandshakeCheck, WsRoundTrip } from '../../model/upgrade-probes.js';
-import { Meter, headerBag, openStream, requestSent, userHeaders } from './common.js';
+import { headerBag, requestSent } from './common.js';
+import { Meter } from '../meter.js';
+import { openStream } from '../open.js';
+import { userHeaders } from '../headers.js';
 
 export interface WsProbeOptions {
   path: string;
