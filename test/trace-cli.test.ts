@@ -13,7 +13,7 @@ import type { CliIO } from '../src/cli/io.js';
 import { createLabPki, type LabPki } from '../src/lab/pki.js';
 import { findScenario } from '../src/lab/scenarios.js';
 import { listen, type Listening } from '../src/lab/servers.js';
-import { parsePcapng } from '../src/wire/pcapng.js';
+import { parsePcapng } from '../src/wire/pcapng-read.js';
 import { Redactor } from '../src/trace/redact.js';
 
 let pki: LabPki;

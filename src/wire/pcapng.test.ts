@@ -1,17 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import {
-  BLOCK_TYPES,
-  LINKTYPE_RAW,
-  SECRETS_TLS_KEYLOG,
-  TCP_FLAGS,
-  decodePacket,
-  ipBytes,
-  parsePcapng,
-  writePcapng,
-  type CapturedChunk,
-  type PcapngConnection,
-} from './pcapng.js';
+import { BLOCK_TYPES, LINKTYPE_RAW, SECRETS_TLS_KEYLOG, TCP_FLAGS } from './pcapng-format.js';
+import { decodePacket, parsePcapng } from './pcapng-read.js';
+import { ipBytes, writePcapng, type CapturedChunk, type PcapngConnection } from './pcapng.js';
 import { ParseError, concat, toHex } from './bytes.js';
 
 const enc = new TextEncoder();

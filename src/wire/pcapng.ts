@@ -1,5 +1,6 @@
 /**
- * A pcapng writer (and a small reader, for tests and round trips) for one traced TCP connection:
+ * A pcapng writer for one traced TCP connection (the reader, for tests and round trips, is
+ * pcapng-read.ts):
  * the real application bytes, in synthetic IPv4/IPv6 + TCP framing, with a Decryption Secrets
  * Block holding the TLS key log, so Wireshark or tshark shows decrypted HTTP/2 with no capture
  * privileges. Pure: bytes in, bytes out.
@@ -16,40 +17,8 @@
  *   keylog: 'CLIENT_RANDOM …\n',
  * });
  */
-import { ParseError, Reader, Writer, concat } from './bytes.js';
-
-/** pcapng sections here are little-endian; the project's cursors are big-endian (network order). */
-class LeWriter extends Writer {
-  u16le(v: number): this {
-    return this.u8(v & 0xff).u8((v >>> 8) & 0xff);
-  }
-  u32le(v: number): this {
-    return this.u8(v & 0xff).u8((v >>> 8) & 0xff).u8((v >>> 16) & 0xff).u8((v >>> 24) & 0xff);
-  }
-}
-class LeReader extends Reader {
-  u16le(field: string): number {
-    const b = this.bytes(2, field);
-    return b[0]! | (b[1]! << 8);
-  }
-  u32le(field: string): number {
-    const b = this.bytes(4, field);
-    return (b[0]! | (b[1]! << 8) | (b[2]! << 16) | (b[3]! << 24)) >>> 0;
-  }
-}
-
-/** pcapng block types (draft-ietf-opsawg-pcapng §4–5). */
-export const BLOCK_TYPES = {
-  SHB: 0x0a0d0d0a,
-  IDB: 0x00000001,
-  EPB: 0x00000006,
-  DSB: 0x0000000a,
-} as const;
-/** Decryption Secrets Block secrets type for an NSS key log (draft-ietf-opsawg-pcapng §4.7). */
-export const SECRETS_TLS_KEYLOG = 0x544c534b;
-/** LINKTYPE_RAW: the packet begins with an IPv4 or IPv6 header (tcpdump.org link types). */
-export const LINKTYPE_RAW = 101;
-const BYTE_ORDER_MAGIC = 0x1a2b3c4d;
+import { ParseError, Writer, concat } from './bytes.js';
+import { BLOCK_TYPES, BYTE_ORDER_MAGIC, LINKTYPE_RAW, LeWriter, SECRETS_TLS_KEYLOG, TCP_FLAGS, internetChecksum, pad4 } from './pcapng-format.js';
 
 /** One side of the connection. */
 export interface Endpoint {
@@ -137,31 +106,7 @@ export function ipBytes(text: string): Uint8Array {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Checksums
-
-/** RFC 1071 Internet checksum over the concatenation of `parts`. */
-function internetChecksum(parts: readonly Uint8Array[]): number {
-  let sum = 0;
-  let odd: number | undefined;
-  for (const p of parts) {
-    for (let i = 0; i < p.length; i++) {
-      if (odd === undefined) odd = p[i]!;
-      else {
-        sum += (odd << 8) | p[i]!;
-        odd = undefined;
-      }
-    }
-  }
-  if (odd !== undefined) sum += odd << 8;
-  while (sum > 0xffff) sum = (sum & 0xffff) + Math.floor(sum / 0x10000);
-  return ~sum & 0xffff;
-}
-
-// ---------------------------------------------------------------------------------------------
 // Packets
-
-/** TCP flag bits (RFC 9293 §3.1). */
-export const TCP_FLAGS = { FIN: 0x01, SYN: 0x02, RST: 0x04, PSH: 0x08, ACK: 0x10 } as const;
 
 interface TcpSegment {
   src: Endpoint;
@@ -218,10 +163,6 @@ function ipPacket(s: TcpSegment, ipId: number): Uint8Array {
 
 // ---------------------------------------------------------------------------------------------
 // Blocks
-
-function pad4(n: number): number {
-  return (4 - (n % 4)) % 4;
-}
 
 /** One option (code, length, value padded to 32 bits). */
 function option(w: LeWriter, code: number, value: Uint8Array): void {
@@ -359,161 +300,4 @@ export function writePcapng(c: PcapngConnection): Uint8Array {
     }
   }
   return concat(out);
-}
-
-// ---------------------------------------------------------------------------------------------
-// Reading (for tests and tools): little-endian sections only, which is what the writer makes.
-
-/** A block as read back. */
-export type PcapngBlock =
-  | { type: 'SHB'; major: number; minor: number; options: Array<{ code: number; value: Uint8Array }> }
-  | { type: 'IDB'; linkType: number; snapLen: number; options: Array<{ code: number; value: Uint8Array }> }
-  | { type: 'DSB'; secretsType: number; secrets: Uint8Array }
-  | { type: 'EPB'; interfaceId: number; timestampUs: bigint; capturedLength: number; originalLength: number; packet: Uint8Array; options: Array<{ code: number; value: Uint8Array }> }
-  | { type: 'other'; blockType: number; body: Uint8Array };
-
-/** A TCP/IP packet taken apart. */
-export interface DecodedPacket {
-  ipVersion: 4 | 6;
-  src: Uint8Array;
-  dst: Uint8Array;
-  /** IPv4 total length, or IPv6 40 + payload length. */
-  ipLength: number;
-  ipChecksumOk: boolean;
-  srcPort: number;
-  dstPort: number;
-  seq: number;
-  ack: number;
-  flags: number;
-  tcpChecksumOk: boolean;
-  payload: Uint8Array;
-}
-
-/**
- * Read a little-endian pcapng file into blocks. Bounded by the input; throws only ParseError.
- *
- * @example
- * parsePcapng(writePcapng(conn)).filter((b) => b.type === 'EPB').length;
- */
-export function parsePcapng(bytes: Uint8Array, maxBlocks = 1_000_000): PcapngBlock[] {
-  const r = new LeReader(bytes);
-  const blocks: PcapngBlock[] = [];
-  while (!r.done) {
-    if (blocks.length >= maxBlocks) throw new ParseError('too-large', `more than ${maxBlocks} blocks`, r.offset, 'block');
-    const start = r.offset;
-    const type = r.u32le('block.type');
-    const total = r.u32le('block.total_length');
-    // draft §3.1: the total length is a multiple of 4 and at least 12.
-    if (total < 12 || total % 4 !== 0) throw new ParseError('invalid', `block total length ${total}`, start + 4, 'block.total_length');
-    const body = r.bytes(total - 12, 'block.body');
-    const trailer = r.u32le('block.total_length_trailer');
-    if (trailer !== total) throw new ParseError('invalid', `block length ${total} vs trailer ${trailer}`, start + total - 4, 'block.total_length');
-    const b = new LeReader(body, 0, body.length, start + 8);
-    if (blocks.length === 0 && type !== BLOCK_TYPES.SHB) throw new ParseError('invalid', 'the file does not start with a Section Header Block', start, 'block.type');
-    switch (type) {
-      case BLOCK_TYPES.SHB: {
-        const magic = b.u32le('shb.byte_order_magic');
-        if (magic !== BYTE_ORDER_MAGIC) throw new ParseError('invalid', 'not a little-endian pcapng section', start + 8, 'shb.byte_order_magic');
-        const major = b.u16le('shb.major');
-        const minor = b.u16le('shb.minor');
-        b.bytes(8, 'shb.section_length');
-        blocks.push({ type: 'SHB', major, minor, options: readOptions(b) });
-        break;
-      }
-      case BLOCK_TYPES.IDB: {
-        const linkType = b.u16le('idb.link_type');
-        b.u16le('idb.reserved');
-        const snapLen = b.u32le('idb.snaplen');
-        blocks.push({ type: 'IDB', linkType, snapLen, options: readOptions(b) });
-        break;
-      }
-      case BLOCK_TYPES.DSB: {
-        const secretsType = b.u32le('dsb.secrets_type');
-        const len = b.u32le('dsb.secrets_length');
-        blocks.push({ type: 'DSB', secretsType, secrets: b.bytes(len, 'dsb.secrets') });
-        break;
-      }
-      case BLOCK_TYPES.EPB: {
-        const interfaceId = b.u32le('epb.interface_id');
-        const hi = b.u32le('epb.timestamp_high');
-        const lo = b.u32le('epb.timestamp_low');
-        const capturedLength = b.u32le('epb.captured_length');
-        const originalLength = b.u32le('epb.original_length');
-        const packet = b.bytes(capturedLength, 'epb.packet');
-        b.bytes(pad4(capturedLength), 'epb.padding');
-        blocks.push({ type: 'EPB', interfaceId, timestampUs: (BigInt(hi) << 32n) | BigInt(lo), capturedLength, originalLength, packet, options: readOptions(b) });
-        break;
-      }
-      default:
-        blocks.push({ type: 'other', blockType: type, body });
-    }
-  }
-  return blocks;
-}
-
-function readOptions(r: LeReader): Array<{ code: number; value: Uint8Array }> {
-  const out: Array<{ code: number; value: Uint8Array }> = [];
-  while (r.remaining >= 4) {
-    const code = r.u16le('option.code');
-    const len = r.u16le('option.length');
-    if (code === 0) break;
-    out.push({ code, value: r.bytes(len, 'option.value') });
-    r.bytes(Math.min(pad4(len), r.remaining), 'option.padding');
-  }
-  return out;
-}
-
-/**
- * Take a LINKTYPE_RAW packet apart (IPv4 or IPv6, then TCP), checking lengths and checksums.
- * Throws ParseError for anything else.
- *
- * @example
- * decodePacket(epb.packet).flags & TCP_FLAGS.SYN;
- */
-export function decodePacket(p: Uint8Array): DecodedPacket {
-  const r = new Reader(p);
-  const v = (r.peekU8() ?? 0) >> 4;
-  let src: Uint8Array;
-  let dst: Uint8Array;
-  let ipLength: number;
-  let ipChecksumOk = true;
-  let tcpStart: number;
-  if (v === 4) {
-    const ihl = (r.u8('ip.version_ihl') & 0x0f) * 4;
-    r.u8('ip.tos');
-    ipLength = r.u16('ip.total_length');
-    r.bytes(5, 'ip.id_flags_ttl');
-    if (r.u8('ip.protocol') !== 6) throw new ParseError('invalid', 'not TCP', 9, 'ip.protocol');
-    r.u16('ip.checksum');
-    src = r.bytes(4, 'ip.src');
-    dst = r.bytes(4, 'ip.dst');
-    ipChecksumOk = internetChecksum([p.subarray(0, ihl)]) === 0;
-    tcpStart = ihl;
-  } else if (v === 6) {
-    r.u32('ip6.vtf');
-    ipLength = 40 + r.u16('ip6.payload_length');
-    if (r.u8('ip6.next_header') !== 6) throw new ParseError('invalid', 'not TCP', 6, 'ip6.next_header');
-    r.u8('ip6.hop_limit');
-    src = r.bytes(16, 'ip6.src');
-    dst = r.bytes(16, 'ip6.dst');
-    tcpStart = 40;
-  } else {
-    throw new ParseError('invalid', `IP version ${v}`, 0, 'ip.version');
-  }
-  if (ipLength !== p.length) throw new ParseError('length-mismatch', `IP length ${ipLength} but packet is ${p.length} bytes`, 2, 'ip.length');
-  const tcp = p.subarray(tcpStart);
-  const t = new Reader(tcp, 0, tcp.length, tcpStart);
-  const srcPort = t.u16('tcp.src_port');
-  const dstPort = t.u16('tcp.dst_port');
-  const seq = t.u32('tcp.seq');
-  const ack = t.u32('tcp.ack');
-  const off = (t.u8('tcp.data_offset') >> 4) * 4;
-  const flags = t.u8('tcp.flags');
-  if (off < 20 || off > tcp.length) throw new ParseError('invalid', `TCP data offset ${off}`, tcpStart + 12, 'tcp.data_offset');
-  const pseudo = new Writer(40);
-  pseudo.bytes(src).bytes(dst);
-  if (v === 4) pseudo.u8(0).u8(6).u16(tcp.length);
-  else pseudo.u32(tcp.length).u8(0).u8(0).u8(0).u8(6);
-  const tcpChecksumOk = internetChecksum([pseudo.finish(), tcp]) === 0;
-  return { ipVersion: v as 4 | 6, src, dst, ipLength, ipChecksumOk, srcPort, dstPort, seq, ack, flags, tcpChecksumOk, payload: tcp.subarray(off) };
 }
