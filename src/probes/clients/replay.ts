@@ -6,7 +6,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import { buildClientHello, type RawExtension } from '../../wire/tls/client-hello.js';
-import { decodeKeyShareClient, encodeKeyShareClient, encodeServerName } from '../../wire/tls/extensions.js';
+import { encodeServerName } from '../../wire/tls/extensions.js';
+import { decodeKeyShareClient, encodeKeyShareClient } from '../../wire/tls/key-share.js';
 import { EXTENSION_TYPES as X, isGrease } from '../../wire/tls/registry.js';
 import type { ClientProfile } from '../../clients/profile.js';
 import { V, makeShare, type BuiltHello, type HelloSpec } from '../tls/hello.js';

@@ -10,10 +10,8 @@
  */
 import { ParseError, Reader, Writer } from '../bytes.js';
 import {
-  type KeyShareEntry,
   type RawExtension,
   decodeAlpn,
-  decodeKeyShareClient,
   decodeRenegotiationInfo,
   decodeServerName,
   decodeStatusRequest,
@@ -22,7 +20,6 @@ import {
   decodeU8List,
   decodeVersionList,
   encodeAlpn,
-  encodeKeyShareClient,
   encodeRenegotiationInfo,
   encodeServerName,
   encodeStatusRequestOcsp,
@@ -33,6 +30,7 @@ import {
   readExtensionBlock,
   writeExtensionBlock,
 } from './extensions.js';
+import { type KeyShareEntry, decodeKeyShareClient, encodeKeyShareClient } from './key-share.js';
 import { HANDSHAKE_HEADER_LENGTH, encodeHandshake, encodeRecords, parseHandshake } from './record.js';
 import { CONTENT_TYPES, EXTENSION_TYPES, HANDSHAKE_TYPES, TLS_VERSIONS } from './registry.js';
 

@@ -2,18 +2,16 @@ import { describe, expect, it } from 'vitest';
 import { Reader, Writer, fromHex } from '../bytes.js';
 import {
   decodeAlpn,
-  decodeKeyShareHrr,
-  decodeKeyShareServer,
   decodeServerName,
   decodeStatusRequest,
   decodeU16List,
   encodeAlpn,
-  encodeKeyShareServer,
   encodeServerName,
   encodeStatusRequestOcsp,
   readExtensionBlock,
   writeExtensionBlock,
 } from './extensions.js';
+import { decodeKeyShareHrr, decodeKeyShareServer, encodeKeyShareServer } from './key-share.js';
 
 describe('extension blocks', () => {
   it('round-trips and rejects duplicates (RFC 8446 §4.2)', () => {

@@ -1,7 +1,7 @@
 /**
  * Hello extension blocks and the bodies of the extensions h2doctor reads and writes (RFC 8446 §4.2, RFC 6066,
  * RFC 7301, RFC 8422, RFC 5746, RFC 7627, RFC 5077). Shared by the ClientHello, ServerHello and
- * EncryptedExtensions codecs.
+ * EncryptedExtensions codecs. key_share's bodies are key-share.ts.
  *
  * @example
  * const exts = readExtensionBlock(reader, 'client_hello.extensions');
@@ -19,17 +19,6 @@ import { extensionName } from './registry.js';
 export interface RawExtension {
   readonly type: number;
   readonly data: Uint8Array;
-}
-
-/**
- * One KeyShareEntry (RFC 8446 §4.2.8): a group and the public key the caller generated for it.
- *
- * @example
- * const share: KeyShareEntry = { group: 0x001d, keyExchange: x25519PublicKey };
- */
-export interface KeyShareEntry {
-  readonly group: number;
-  readonly keyExchange: Uint8Array;
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: false });
@@ -245,91 +234,6 @@ export function decodeU8List(data: Uint8Array, field: string): number[] {
   const list = r.vector8(field);
   r.expectEnd(field);
   return Array.from(list);
-}
-
-// ------------------------------------------------------------------------------------ key_share
-
-/**
- * RFC 8446 §4.2.8: KeyShareClientHello (a u16-prefixed list of entries; may be empty to ask for a HelloRetryRequest).
- *
- * @example
- * encodeKeyShareClient([{ group: 0x001d, keyExchange: pub }]);
- */
-export function encodeKeyShareClient(shares: readonly KeyShareEntry[]): Uint8Array {
-  const w = new Writer();
-  const end = w.length16('client_shares');
-  for (const s of shares) writeKeyShareEntry(w, s);
-  end();
-  return w.finish();
-}
-
-function writeKeyShareEntry(w: Writer, s: KeyShareEntry): void {
-  w.u16(s.group);
-  const end = w.length16('key_exchange');
-  w.bytes(s.keyExchange);
-  end();
-}
-
-function readKeyShareEntry(r: Reader): KeyShareEntry {
-  const group = r.u16('key_share.group');
-  const at = r.offset;
-  const keyExchange = r.vector16('key_share.key_exchange');
-  // RFC 8446 §4.2.8: opaque key_exchange<1..2^16-1>
-  if (keyExchange.length === 0) throw new ParseError('invalid', 'key_share: empty key_exchange', at, 'key_share.key_exchange');
-  return { group, keyExchange };
-}
-
-/**
- * Decode a ClientHello key_share body.
- *
- * @example
- * decodeKeyShareClient(encodeKeyShareClient([])); // []
- */
-export function decodeKeyShareClient(data: Uint8Array): KeyShareEntry[] {
-  const r = new Reader(data);
-  const list = r.sub16('key_share.client_shares');
-  r.expectEnd('key_share');
-  const out: KeyShareEntry[] = [];
-  while (!list.done) out.push(readKeyShareEntry(list));
-  return out;
-}
-
-/**
- * RFC 8446 §4.2.8: KeyShareServerHello (one entry).
- *
- * @example
- * encodeKeyShareServer({ group: 0x001d, keyExchange: pub });
- */
-export function encodeKeyShareServer(share: KeyShareEntry): Uint8Array {
-  const w = new Writer();
-  writeKeyShareEntry(w, share);
-  return w.finish();
-}
-
-/**
- * Decode a ServerHello key_share body.
- *
- * @example
- * decodeKeyShareServer(encodeKeyShareServer({ group: 29, keyExchange: pub })).group; // 29
- */
-export function decodeKeyShareServer(data: Uint8Array): KeyShareEntry {
-  const r = new Reader(data);
-  const entry = readKeyShareEntry(r);
-  r.expectEnd('key_share');
-  return entry;
-}
-
-/**
- * RFC 8446 §4.2.8: in a HelloRetryRequest, key_share carries only the selected group.
- *
- * @example
- * decodeKeyShareHrr(fromHex('0017')); // 0x0017
- */
-export function decodeKeyShareHrr(data: Uint8Array): number {
-  const r = new Reader(data);
-  const group = r.u16('key_share.selected_group');
-  r.expectEnd('key_share');
-  return group;
 }
 
 // ------------------------------------------------------------------------------------ small bodies

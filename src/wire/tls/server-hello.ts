@@ -9,22 +9,19 @@
  */
 import { ParseError, Reader, Writer, fromHex } from '../bytes.js';
 import {
-  type KeyShareEntry,
   type RawExtension,
   decodeAlpn,
-  decodeKeyShareHrr,
-  decodeKeyShareServer,
   decodeRenegotiationInfo,
   decodeU16,
   decodeU8List,
   encodeAlpn,
-  encodeKeyShareServer,
   encodeRenegotiationInfo,
   encodeU8List,
   expectEmpty,
   readExtensionBlock,
   writeExtensionBlock,
 } from './extensions.js';
+import { type KeyShareEntry, decodeKeyShareHrr, decodeKeyShareServer, encodeKeyShareServer } from './key-share.js';
 import { HANDSHAKE_HEADER_LENGTH, encodeHandshake, encodeRecords, parseHandshake } from './record.js';
 import { CONTENT_TYPES, EXTENSION_TYPES, HANDSHAKE_TYPES, TLS_VERSIONS, cipherSuite, type CipherSuiteInfo } from './registry.js';
 
