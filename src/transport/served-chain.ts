@@ -8,7 +8,7 @@
 import { X509Certificate, createHash } from 'node:crypto';
 import type { CertificateInfo, ServedChain } from '../model/index.js';
 import { summarizeServerFlight } from '../wire/tls/server-flight.js';
-import { readFlightWithSecret } from '../wire/tls/keyschedule.js';
+import { readFlightWithSecret } from '../wire/tls/encrypted-flight.js';
 import { EXTENSION_TYPES } from '../wire/tls/registry.js';
 import { signatureAlgorithmOf } from '../wire/x509.js';
 

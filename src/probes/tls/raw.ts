@@ -11,7 +11,8 @@ import { X509Certificate, createPublicKey, diffieHellman, type KeyObject, type E
 import { rawExchange } from '../../transport/raw-tls.js';
 import { concat } from '../../wire/bytes.js';
 import { ServerFlightReader, type ServerFlightSummary } from '../../wire/tls/server-flight.js';
-import { decryptServerFlight, tls13Suite, type DecryptedServerFlight } from '../../wire/tls/keyschedule.js';
+import { tls13Suite } from '../../wire/tls/keyschedule.js';
+import { decryptServerFlight, type DecryptedServerFlight } from '../../wire/tls/encrypted-flight.js';
 import { alertName } from '../../wire/tls/alerts.js';
 import { cipherSuiteName, groupName, sigSchemeName, HANDSHAKE_TYPES } from '../../wire/tls/registry.js';
 import { excerpt } from '../../wire/sniff.js';

@@ -5,16 +5,15 @@ import { ParseError, concat, fromHex, toHex } from '../bytes.js';
 import {
   TLS13_SUITES,
   decryptRecord,
-  decryptServerFlight,
   deriveApplicationSecrets,
   deriveHandshakeSecrets,
   encryptRecord,
   finishedVerifyData,
-  parseEncryptedExtensions,
   tls13Suite,
   trafficKeys,
   transcriptHash,
 } from './keyschedule.js';
+import { decryptServerFlight, parseEncryptedExtensions } from './encrypted-flight.js';
 import { parseRecords } from './record.js';
 import {
   RFC8448_CLIENT_HELLO as CLIENT_HELLO,

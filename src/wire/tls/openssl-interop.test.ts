@@ -7,7 +7,7 @@ import net from 'node:net';
 import tls from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildClientHello, type ClientHelloOptions } from './client-hello.js';
-import { decryptServerFlight, type DecryptedServerFlight } from './keyschedule.js';
+import { decryptServerFlight, type DecryptedServerFlight } from './encrypted-flight.js';
 import { h2Blocklisted } from './registry.js';
 import { ServerFlightReader, type ServerFlightSummary } from './server-flight.js';
 
