@@ -14,16 +14,15 @@ import { readFile } from 'node:fs/promises';
 import { isAbsolute, resolve as resolvePath } from 'node:path';
 import { diagnose as realDiagnose, DEFAULTS, type DiagnoseOptions } from '../diagnose.js';
 import type { ResolvePin as TargetPin } from '../model/target.js';
-import type { Http1Result, Http2Result, Probe, Report, TlsResult } from '../model/index.js';
+import type { Report } from '../model/index.js';
+import { reportFacts } from '../model/report-facts.js';
 import { limiter } from '../util/limit.js';
 import { evaluateCheck } from './evaluate.js';
 import type {
   CheckEvidence,
   CheckPlan,
-  CheckProtocol,
   CheckResult,
   ChecksFileError,
-  ObservedResponse,
   ResolvePin,
   ResolvedCheck,
   ResolvedEnvironment,
@@ -195,156 +194,27 @@ export function targetPins(pins: readonly ResolvePin[]): TargetPin[] {
 export const WEBSOCKET_NOT_COLLECTED = 'no WebSocket upgrade probe ran in this diagnosis (this h2doctor build records none yet)';
 
 /**
- * What a check needs from a finished report: a pure mapping, no I/O.
+ * What a check needs from a finished report: a pure mapping of the report's facts
+ * (`reportFacts`, src/model/report-facts.ts), no I/O.
  *
  * @example
  *   evidenceFromReport(report, check, new Date()).statusByProtocol['h2']?.status; // 200
  */
 export function evidenceFromReport(report: Report, check: Pick<ResolvedCheck, 'expect'>, now: Date): CheckEvidence {
-  const probes = report.probes;
+  const facts = reportFacts(report);
   const ev: CheckEvidence = {
     negotiatedProtocol: report.negotiated.protocol,
-    alpn: selectedAlpn(probes),
+    alpn: facts.alpn,
     findings: report.findings.map((f) => ({ code: f.code, severity: f.severity })),
-    statusByProtocol: report.matrix?.length ? statusFromMatrix(report) : statusByProtocol(probes),
+    statusByProtocol: facts.responses,
     now,
   };
-  const tlsVersion = report.negotiated.tlsVersion ?? tlsOf(probes.find((p) => 'name' in p && p.name === 'tls-default'))?.version;
-  if (tlsVersion !== undefined) ev.tlsVersion = tlsVersion;
-  // The report's certificate section (the chain as served to the default handshake) first.
-  const cert = report.certificates?.find((c) => c.chain[0]?.notAfter)?.chain[0]?.notAfter ?? certValidTo(probes);
-  if (cert !== undefined) ev.certValidTo = cert;
-  const h1 = ev.statusByProtocol['http/1.1'];
-  const body = h1?.status === 426 ? fullBody426(probes) : undefined;
-  if (h1 && body !== undefined) h1.body = body;
+  if (facts.tlsVersion !== undefined) ev.tlsVersion = facts.tlsVersion;
+  if (facts.certNotAfter !== undefined) ev.certValidTo = facts.certNotAfter;
   if (check.expect.websocket !== undefined) {
-    const { ws, why } = websocketEvidence(probes);
-    if (ws) ev.websocket = ws;
-    else ev.websocketNotCollected = why ?? WEBSOCKET_NOT_COLLECTED;
+    const ws = facts.websocket;
+    if ('status' in ws) ev.websocket = ws;
+    else ev.websocketNotCollected = 'noAnswer' in ws ? ws.noAnswer : WEBSOCKET_NOT_COLLECTED;
   }
   return ev;
-}
-
-function tlsOf(p: Probe | undefined): TlsResult | undefined {
-  if (!p || !('tls' in p)) return undefined;
-  const t = (p as { tls?: unknown }).tls;
-  return typeof t === 'object' && t !== null && 'outcome' in t ? (t as TlsResult) : undefined;
-}
-
-/** Every ALPN value the server selected across the TLS handshakes; null when it answered none with ALPN. */
-function selectedAlpn(probes: readonly Probe[]): string[] | null {
-  const seen: string[] = [];
-  let handshakes = 0;
-  for (const p of probes) {
-    const t = tlsOf(p);
-    if (!t || t.outcome !== 'handshake') continue;
-    handshakes++;
-    if (typeof t.alpn === 'string' && !seen.includes(t.alpn)) seen.push(t.alpn);
-  }
-  return seen.length === 0 && handshakes > 0 ? null : seen;
-}
-
-function certValidTo(probes: readonly Probe[]): string | undefined {
-  const first = tlsOf(probes.find((p) => 'name' in p && p.name === 'tls-default'))?.cert?.validTo;
-  if (first !== undefined) return first;
-  for (const p of probes) {
-    const v = tlsOf(p)?.cert?.validTo;
-    if (v !== undefined) return v;
-  }
-  return undefined;
-}
-
-/**
- * The response each protocol got, as the diagnosis's protocol matrix names it (which probe answered
- * HTTP/1.1 and HTTP/2 on each address: the same choice the report shows), with that probe's full
- * headers and body. Over TLS an HTTP/2 row is h2, over cleartext h2c; with several addresses, the
- * first that answered.
- */
-function statusFromMatrix(report: Report): Partial<Record<CheckProtocol, ObservedResponse>> {
-  const out: Partial<Record<CheckProtocol, ObservedResponse>> = {};
-  const byId = new Map(report.probes.map((p) => [p.id, p]));
-  for (const row of report.matrix ?? []) {
-    const proto: CheckProtocol | undefined = row.protocol === 'HTTP/1.1' ? 'http/1.1' : row.protocol === 'HTTP/2' ? (row.via === 'tls' ? 'h2' : 'h2c') : undefined;
-    if (proto === undefined || out[proto] !== undefined || row.status === undefined) continue;
-    const p = byId.get(row.probe);
-    const r = p?.kind === 'h1' ? fromH1(p.h1) : p && 'h2' in p && p.h2 ? fromH2(p.h2 as Http2Result) : undefined;
-    if (r) out[proto] = r;
-  }
-  return out;
-}
-
-/**
- * The response each protocol got, from the core probes (a report without a protocol matrix): over TLS, `h1-tls` is http/1.1 and
- * `h2-tls` is h2; over cleartext, `h1-cleartext` is http/1.1 and h2c comes from prior knowledge or,
- * failing that, the `Upgrade: h2c` exchange. With several addresses, the first that answered.
- */
-function statusByProtocol(probes: readonly Probe[]): Partial<Record<CheckProtocol, ObservedResponse>> {
-  const out: Partial<Record<CheckProtocol, ObservedResponse>> = {};
-  const put = (proto: CheckProtocol, r: ObservedResponse | undefined) => {
-    if (r && out[proto] === undefined) out[proto] = r;
-  };
-  for (const p of probes) {
-    if (p.kind === 'h1' && (p.name === 'h1-tls' || p.name === 'h1-cleartext')) put('http/1.1', fromH1(p.h1));
-    else if (p.kind === 'h2' && p.name === 'h2-tls') put('h2', fromH2(p.h2));
-    else if (p.kind === 'h2' && p.name === 'h2c-prior-knowledge') put('h2c', fromH2(p.h2));
-  }
-  for (const p of probes) if (p.kind === 'h2c-upgrade' && p.h2) put('h2c', fromH2(p.h2));
-  return out;
-}
-
-function fromH1(h: Http1Result): ObservedResponse | undefined {
-  if (h.outcome !== 'response' || h.status === undefined) return undefined;
-  return { status: h.status, headers: h.headers ?? [], ...(h.bodyPreview !== undefined ? { body: h.bodyPreview } : {}) };
-}
-
-function fromH2(h: Http2Result): ObservedResponse | undefined {
-  if (h.outcome !== 'response' || h.status === undefined) return undefined;
-  return { status: h.status, headers: h.headers ?? [] };
-}
-
-/**
- * A WebSocket upgrade's answer, from the upgrade family's probes (read by shape, so this keeps
- * working as their records grow): the RFC 6455 handshake (`kind: 'websocket'`) first, else any
- * probe whose kind or name speaks of WebSocket, holding an HTTP response (status, headers).
- * Without one, why not: no such probe ran, or it got no response.
- */
-function websocketEvidence(probes: readonly Probe[]): { ws?: NonNullable<CheckEvidence['websocket']>; why?: string } {
-  const tagOf = (p: Probe) => `${(p as { kind: string }).kind} ${'name' in p ? String(p.name) : ''}`.toLowerCase();
-  const h1Upgrades = probes.filter((p) => (p as { kind: string }).kind === 'websocket');
-  const others = probes.filter((p) => !h1Upgrades.includes(p) && /websocket|\bws\b|ws-/.test(tagOf(p)));
-  for (const p of [...h1Upgrades, ...others]) {
-    const res = findResponse(p);
-    if (!res) continue;
-    const sub = res.headers.find(([k]) => k.toLowerCase() === 'sec-websocket-protocol')?.[1]?.trim() ?? null;
-    return { ws: { status: res.status, subprotocol: sub } };
-  }
-  const tried = h1Upgrades[0] ?? others[0];
-  if (tried) {
-    const outcome = (tried as { h1?: { outcome?: string } }).h1?.outcome ?? (tried.connect.ok ? 'no response' : tried.connect.message);
-    return { why: `the WebSocket upgrade got no HTTP response (${outcome})` };
-  }
-  return { why: WEBSOCKET_NOT_COLLECTED };
-}
-
-/**
- * The whole body of a 426 when the upgrade family re-read it (`h1-request` / `body-426`): the core
- * probes keep only a preview, too short for a long Problem Details document.
- */
-function fullBody426(probes: readonly Probe[]): string | undefined {
-  for (const p of probes) if (p.kind === 'h1-request' && p.name === 'body-426' && p.body !== undefined) return p.body;
-  return undefined;
-}
-
-/** The first `{ status: number, headers: [name, value][] }` inside a probe record (depth-bounded). */
-function findResponse(x: unknown, depth = 0): { status: number; headers: Array<[string, string]> } | undefined {
-  if (typeof x !== 'object' || x === null || depth > 3) return undefined;
-  const o = x as Record<string, unknown>;
-  if (typeof o.status === 'number' && Array.isArray(o.headers)) {
-    return { status: o.status, headers: (o.headers as unknown[]).filter((h): h is [string, string] => Array.isArray(h) && h.length === 2) as Array<[string, string]> };
-  }
-  for (const v of Object.values(o)) {
-    const r = findResponse(v, depth + 1);
-    if (r) return r;
-  }
-  return undefined;
 }
