@@ -6,6 +6,7 @@ import net from 'node:net';
 import type tls from 'node:tls';
 import { Duplex } from 'node:stream';
 import type { ConnectOutcome, StreamEnd } from '../model/index.js';
+import { onDeadline, pollOnce } from './deadline.js';
 
 /** The socket types of transport/, for the layers above (which never import node:net/node:tls). */
 export type Socket = net.Socket;
@@ -35,18 +36,18 @@ export function connectTcp(
   const t0 = performance.now();
   return new Promise((resolve) => {
     const socket = net.connect({ host: address, port, noDelay: true });
-    const timer = setTimeout(() => {
+    const cancel = onDeadline(t0 + timeoutMs, () => {
       socket.destroy();
       resolve({ socket, outcome: { ok: false, error: 'timeout', message: `no TCP answer within ${timeoutMs} ms`, ms: timeoutMs } });
-    }, timeoutMs);
+    });
     socket.once('connect', () => {
-      clearTimeout(timer);
+      cancel();
       socket.removeAllListeners('error');
       socket.on('error', () => {});
       resolve({ socket, outcome: { ok: true, ms: round(performance.now() - t0), localPort: socket.localPort } });
     });
     socket.once('error', (err: NodeJS.ErrnoException) => {
-      clearTimeout(timer);
+      cancel();
       socket.destroy();
       resolve({ socket, outcome: mapConnectError(err, round(performance.now() - t0)) });
     });
@@ -67,6 +68,8 @@ export class ByteSink {
   private waiters: Array<() => void> = [];
   end: StreamEnd = 'open';
   private cached: Uint8Array | null = null;
+  /** The deadline judged last, and how many bytes had been read when it was (see until()). */
+  private cut: { deadline: number; size: number } | undefined;
 
   constructor(
     stream: NodeJS.ReadableStream & { on(ev: string, fn: (...a: any[]) => void): unknown },
@@ -107,14 +110,24 @@ export class ByteSink {
 
   /**
    * Wait until `done(bytes)` is true, the stream ends, or `deadline` (performance.now() ms) passes.
-   * Returns how it ended: 'open' when the condition held.
+   * Returns how it ended: 'open' when the condition held. Past the deadline, the bytes that were
+   * ready by then are read before it says 'timeout' (transport/deadline.ts).
    */
   async until(done: (bytes: Uint8Array) => boolean, deadline: number): Promise<StreamEnd> {
     for (;;) {
-      if (done(this.bytes())) return 'open';
+      // Past a deadline that has been judged, only the bytes read by then count: a server that keeps
+      // trickling cannot stretch a deadline one read at a time.
+      const cut = this.cut?.deadline === deadline ? this.cut.size : undefined;
+      const seen = this.bytes();
+      if (done(cut === undefined ? seen : seen.subarray(0, cut))) return 'open';
       if (this.end !== 'open') return this.end;
       const left = deadline - performance.now();
-      if (left <= 0) return 'timeout';
+      if (left <= 0) {
+        if (cut !== undefined) return 'timeout';
+        await pollOnce();
+        this.cut = { deadline, size: this.size };
+        continue;
+      }
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, left);
         this.waiters.push(() => {

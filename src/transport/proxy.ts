@@ -12,6 +12,7 @@ import net from 'node:net';
 import tls from 'node:tls';
 import type { ConnectOutcome, Scheme } from '../model/index.js';
 import { connectTcp, round } from './conn.js';
+import { onDeadline } from './deadline.js';
 import { parseResponseHead, type CompleteResponseHead } from '../wire/http1/head.js';
 import { ParseError } from '../wire/bytes.js';
 
@@ -220,16 +221,16 @@ export async function connectTunnel(p: ProxyConfig, authority: string, timeoutMs
   if (p.tls) {
     const secured = await new Promise<tls.TLSSocket | string>((resolve) => {
       const s = tls.connect({ socket: sock, servername: net.isIP(p.host) ? undefined : p.host, ...(o.ca ? { ca: o.ca } : {}) });
-      const timer = setTimeout(() => {
+      const cancel = onDeadline(deadline, () => {
         s.destroy();
         resolve('TLS handshake with the proxy timed out');
-      }, Math.max(1, deadline - performance.now()));
+      });
       s.once('secureConnect', () => {
-        clearTimeout(timer);
+        cancel();
         resolve(s);
       });
       s.once('error', (e: NodeJS.ErrnoException) => {
-        clearTimeout(timer);
+        cancel();
         s.destroy();
         resolve(`TLS to the proxy failed: ${e.code ?? ''} ${e.message}`.trim());
       });
@@ -282,7 +283,7 @@ function readHead(sock: net.Socket, deadline: number): Promise<{ end: 'head' | '
   return new Promise((resolve) => {
     let buf = Buffer.alloc(0);
     const finish = (end: 'head' | 'closed' | 'timeout' | 'not-http' | 'too-large', head?: CompleteResponseHead) => {
-      clearTimeout(timer);
+      cancelDeadline();
       sock.off('readable', onReadable);
       sock.off('end', onEnd);
       sock.off('close', onEnd);
@@ -302,7 +303,7 @@ function readHead(sock: net.Socket, deadline: number): Promise<{ end: 'head' | '
       }
     };
     const onEnd = () => finish('closed');
-    const timer = setTimeout(() => finish('timeout'), Math.max(1, deadline - performance.now()));
+    const cancelDeadline = onDeadline(deadline, () => finish('timeout'));
     sock.on('readable', onReadable);
     sock.once('end', onEnd);
     sock.once('close', onEnd);

@@ -15,6 +15,7 @@ import type net from 'node:net';
 import tls from 'node:tls';
 import { Duplex } from 'node:stream';
 import type { StreamEnd } from '../model/index.js';
+import { onDeadline } from './deadline.js';
 
 export interface RawExchangeOptions {
   /** performance.now() time after which we stop waiting. */
@@ -39,13 +40,13 @@ export function rawExchange(socket: net.Socket, out: Uint8Array, o: RawExchangeO
     const finish = (end: StreamEnd) => {
       if (settled) return;
       settled = true;
-      clearTimeout(timer);
+      cancelDeadline();
       socket.removeAllListeners('data');
       socket.on('error', () => {});
       socket.destroy();
       resolve({ end, bytesSent: out.length, bytesReceived: received });
     };
-    const timer = setTimeout(() => finish('timeout'), Math.max(1, o.deadline - performance.now()));
+    const cancelDeadline = onDeadline(o.deadline, () => finish('timeout'));
     socket.on('data', (c: Buffer) => {
       if (settled) return;
       const room = o.maxBytes - received;

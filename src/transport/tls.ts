@@ -11,6 +11,7 @@ import { alertFromNodeErrorCode, alertName } from '../wire/tls/alerts.js';
 import { classify } from '../wire/sniff.js';
 import { TapDuplex, round } from './conn.js';
 import { readServedChain } from './served-chain.js';
+import { onDeadline } from './deadline.js';
 import type { Classified } from '../model/index.js';
 
 /** A TLS version as node:tls names it (for probes, which do not import node:tls). */
@@ -180,17 +181,17 @@ export function tlsHandshake(raw: net.Socket, o: TlsOptions): Promise<TlsHandsha
     const done = (h: Omit<TlsHandshake, 'tap' | 'result'>) => {
       if (settled) return;
       settled = true;
-      clearTimeout(timer);
+      cancelDeadline();
       result.handshakeMs = round(performance.now() - t0);
       resolve({ ...h, result, tap });
     };
-    const timer = setTimeout(() => {
+    const cancelDeadline = onDeadline(o.deadline, () => {
       result.outcome = 'timeout';
       const first = classify(tap.rawIn(), 'timeout');
       if (tap.inboundBytes > 0 && !isTls(first)) result.outcome = 'not-tls';
       sock.destroy();
       done({ first });
-    }, Math.max(1, o.deadline - performance.now()));
+    });
     overBudget = () => {
       if (settled) return;
       result.outcome = 'error';

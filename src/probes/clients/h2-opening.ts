@@ -13,6 +13,7 @@ import { CLIENT_PREFACE, errorCodeName } from '../../wire/http2/registry.js';
 import { HpackDecoder, HpackEncoder } from '../../wire/hpack/index.js';
 import type { Meter } from '../meter.js';
 import { authority } from '../context.js';
+import { onDeadline } from '../../transport/deadline.js';
 
 const NODE_VERSIONS: Record<string, SecureVersion> = { 'TLSv1.3': 'TLSv1.3', 'TLSv1.2': 'TLSv1.2', 'TLSv1.1': 'TLSv1.1', TLSv1: 'TLSv1' };
 
@@ -76,14 +77,14 @@ async function opening(m: Meter, p: ClientProfile, neg: { version: string | unde
     let settings = false;
     let got = 0;
     const done = (r: NonNullable<ClientSim['h2']>) => {
-      clearTimeout(timer);
+      cancelDeadline();
       s.removeAllListeners('data');
       s.on('error', () => {});
       s.destroy();
       c.socket.destroy();
       resolve(r);
     };
-    const timer = setTimeout(() => done({ outcome: settings ? 'timeout' : 'no-settings', detail: settings ? 'SETTINGS came, no response in time' : 'no SETTINGS in time' }), Math.max(1, m.deadline - performance.now()));
+    const cancelDeadline = onDeadline(m.deadline, () => done({ outcome: settings ? 'timeout' : 'no-settings', detail: settings ? 'SETTINGS came, no response in time' : 'no SETTINGS in time' }));
     s.on('data', (b: Buffer) => {
       got += b.length;
       if (got > ctx.byteBudget) return done({ outcome: 'closed', detail: 'byte budget' });
