@@ -11,23 +11,21 @@ import { applyPointOfView } from './diagnosis/point-of-view.js';
 import { certificateReports } from './diagnosis/certificates.js';
 import { offersH2 } from './clients/profile.js';
 import { ipVersion } from './wire/ip.js';
-import type { ConnectOutcome, Probe, Report, Target, TlsSurface, TlsSurfaceReport } from './model/index.js';
+import type { Report, Target, TlsSurface, TlsSurfaceReport } from './model/index.js';
 import { parseTarget, parseResolve, type ResolvePin } from './model/target.js';
 import { parseConnectTo, resolveRoute, routeFor, type ConnectTo } from './transport/route.js';
 import type { ClientCert } from './transport/tls.js';
 import { resolveEach } from './transport/dns.js';
 import { resolverAnswers } from './diagnosis/rules/resolvers.js';
-import { probeH1Cleartext, probeH2cPrior, probeH2cUpgrade, probeHttp1Pair, probeTcp, probeTls, probeTlsDefault } from './probes/run.js';
+import { probeAddress, probeThroughProxy } from './probes/plan.js';
 import type { ProbeContext } from './probes/context.js';
 import { diagnoseEvidence, headlineOf } from './diagnosis/index.js';
 import { CODES } from './model/codes.js';
 import type { AddressEvidence } from './diagnosis/evidence.js';
 import { limiter } from './util/limit.js';
-import { connectTcp, type Socket } from './transport/conn.js';
-import { STAGES } from './probes/stages/index.js';
+import { connectTcp } from './transport/conn.js';
 import { VERSION } from './version.js';
 import { dialViaProxy, noProxyMatches, selectProxy, type ProxyConfig } from './transport/proxy.js';
-import { probeProxyConnect } from './probes/upgrade/proxy-connect.js';
 import { directPathProbe } from './probes/upgrade/direct-path.js';
 import { protocolMatrix } from './diagnosis/rules/upgrade.js';
 
@@ -176,6 +174,26 @@ export async function diagnose(url: string | Target, options: DiagnoseOptions = 
     }
   }
 
+  return reportOf({ target, options, startedAt, t0, resolution, evidence, direct, proxy, byResolver, connections });
+}
+
+/** What `diagnose` has gathered, for the report. */
+interface Gathered {
+  target: Target;
+  options: DiagnoseOptions;
+  startedAt: string;
+  t0: number;
+  resolution: { source: Report['resolution']['source'] | 'proxy'; addresses: string[]; skipped: string[]; error?: string | undefined };
+  evidence: AddressEvidence[];
+  direct: AddressEvidence[] | undefined;
+  proxy: ProxyConfig | undefined;
+  byResolver: Awaited<ReturnType<typeof resolveEach>> | undefined;
+  connections: number;
+}
+
+/** The evidence judged (findings, -k, --client), and the report around it. */
+function reportOf(g: Gathered): Report {
+  const { target, options, startedAt, t0, resolution, evidence, direct, proxy, byResolver, connections } = g;
   const diagResolution = { ...resolution, source: resolution.source === 'proxy' ? ('literal' as const) : resolution.source };
   const hop = proxy ? proxyHop(proxy, direct, target, startedAt) : undefined;
   const context = { ...(options.caFile ? { caFile: options.caFile } : {}), ...(proxy ? { proxy: proxy.url } : {}) };
@@ -290,108 +308,6 @@ function proxyHop(p: ProxyConfig, direct: AddressEvidence[] | undefined, target:
     hop.direct = { protocol: d.negotiated.protocol, ...(d.negotiated.alpn !== undefined ? { alpn: d.negotiated.alpn } : {}), findingCodes: d.findings.map((f) => f.code), addresses: direct.map((e) => e.address) };
   }
   return hop;
-}
-
-/** Through a proxy: first the CONNECT itself (the proxy hop's probe); the core plan only when the tunnel opens. */
-async function probeThroughProxy(ctx: ProbeContext, proxy: ProxyConfig, run: Run, count: () => void): Promise<Probe[]> {
-  count();
-  const hop = opened(await run(() => probeProxyConnect(ctx, proxy)), 'CONNECT through the proxy: does the tunnel open?');
-  if (!hop.connect.ok) return [hop];
-  return [hop, ...(await probeAddress(ctx, run, count))];
-}
-
-type Run = <T>(task: () => Promise<T>) => Promise<T>;
-
-/** Why each core probe opens its connection (the report's `connection.why`). */
-const WHY: Record<string, string> = {
-  tcp: 'TCP connect to the address; the same socket then carries the first experiment',
-  'tls-default': "Node's default handshake (ALPN h2, http/1.1) on the TCP probe's socket",
-  'h1-tls': 'ALPN http/1.1 alone, then an HTTP/1.1 GET: what an HTTP/1.1-only client gets',
-  'h2-tls': 'the default handshake did not select h2: ALPN h2 alone, then the HTTP/2 preface anyway (as gRPC or --http2-prior-knowledge clients do)',
-  'sniff-http1': 'the TLS handshake did not complete: is this port cleartext HTTP/1.1?',
-  'sniff-h2c': 'neither TLS nor HTTP/1.1 answered: is this port h2c by prior knowledge?',
-  'sniff-tls': 'the cleartext request got no usable HTTP answer: does the port speak TLS?',
-  'h1-cleartext': 'HTTP/1.1 GET over cleartext',
-  'h2c-prior-knowledge': 'HTTP/2 by prior knowledge over cleartext (h2c, RFC 9113 §3.3)',
-  'h2c-upgrade': 'HTTP/1.1 with Upgrade: h2c (RFC 7540 §3.2)',
-};
-
-/** Marks a probe that opened its own connection, with the reason (its own purpose when it has one). */
-export function opened(p: Probe, why?: string): Probe {
-  if (p.connection) return p;
-  const name = 'name' in p ? p.name : p.kind;
-  const reason = why ?? ('purpose' in p && typeof p.purpose === 'string' ? p.purpose : undefined) ?? WHY[name] ?? WHY[p.kind] ?? name;
-  return Object.assign(p, { connection: { use: 'new' as const, why: reason } });
-}
-
-/**
- * The probe plan for one address, in as few connections as the answers allow. TLS: the TCP probe's
- * socket carries the default handshake, and the HTTP/2 exchange when ALPN says h2; HTTP/1.1 (and on
- * the same connection the HTTP/1.0 row) goes at the same time; the TLS stage starts as soon as the
- * default handshake is over; ALPN h2 alone is tried only when the default handshake completed
- * without h2. Cleartext: the TCP probe's socket carries HTTP/1.1 (then HTTP/1.0), beside h2c by
- * prior knowledge and by Upgrade. Sniffs only when the first answers could not tell what the port speaks.
- */
-async function probeAddress(ctx: ProbeContext, run: Run, count: () => void): Promise<Probe[]> {
-  count();
-  const tcp = await run(() => probeTcp(ctx));
-  const probes: Probe[] = [opened(tcp.probe)];
-  if (!tcp.outcome.ok) return probes;
-  const pre: { socket: Socket; outcome: ConnectOutcome } = { socket: tcp.socket!, outcome: tcp.outcome };
-  const go = (f: () => Promise<Probe>, why?: string) => {
-    count();
-    return run(f).then((p) => opened(p, why));
-  };
-  const goMany = (f: () => Promise<Probe[]>) => {
-    count();
-    return run(f).then((ps) => ps.map((p) => (p.connection ? p : opened(p))));
-  };
-
-  if (ctx.target.tls) {
-    // The default handshake first (probes are reported in start order), HTTP/1.1 at the same time.
-    const defP = run(() => probeTlsDefault(ctx, pre));
-    const h1 = goMany(() => probeHttp1Pair(ctx));
-    const def = await defP;
-    const d = Object.assign(def.tls, { connection: { use: 'reused' as const, of: tcp.probe.id, why: WHY['tls-default']! } }) as Extract<Probe, { kind: 'tls' }>;
-    probes.push(d);
-    const o = d.tls.outcome;
-    const sniffs = async (): Promise<Probe[]> => {
-      if (!['timeout', 'closed', 'not-tls', 'error'].includes(o)) return [];
-      const s = (await go(() => probeH1Cleartext(ctx, 'sniff-http1'))) as Extract<Probe, { kind: 'h1' }>;
-      // A prior-knowledge-only h2c port (HAProxy `proto h2`) closes on both a ClientHello and an
-      // HTTP/1.1 request without a byte: only the HTTP/2 preface shows what it speaks.
-      if (s.h1.outcome !== 'response' && !s.h1.first?.first.kind.startsWith('h2-')) return [s, await go(() => probeH2cPrior(ctx, 'sniff-h2c'))];
-      return [s];
-    };
-    // ALPN h2 alone (and the preface forced) only when the default handshake completed without h2.
-    const h2alone = o === 'handshake' && d.tls.alpn !== 'h2' ? go(() => probeTls(ctx, 'tls-alpn-h2', ['h2'], 'h2')).then((p) => [p]) : Promise.resolve([]);
-    const http = Promise.all([def.rest, h1, h2alone, sniffs()]).then((x) => x.flat());
-    const early = STAGES.filter((st) => st.early);
-    const tlsStages = Promise.all(early.map((st) => st.run(ctx, [...probes], go, http)));
-    probes.push(...(await http));
-    const more = await tlsStages;
-    return runStages(ctx, probes, go, more.flat());
-  }
-  // ws:// is HTTP/1.1 by definition (RFC 6455): no h2c probes for it.
-  const h2c = ctx.target.scheme === 'ws' ? [] : [go(() => probeH2cPrior(ctx)), go(() => probeH2cUpgrade(ctx))];
-  const [pair, ...rest] = await Promise.all([run(() => probeHttp1Pair(ctx, pre, tcp.probe.id)), ...h2c]);
-  const c = pair![0] as Extract<Probe, { kind: 'h1' }>;
-  probes.push(...pair!.map((p) => (p.connection ? p : opened(p))), ...(rest as Probe[]));
-  const k = c.h1.first?.first.kind;
-  const tlsLike = k === 'tls-alert' || k === 'tls-handshake' || k === 'tls-other' || k === 'tls-record-overflow';
-  // A 400 is what TLS ports of nginx, Apache and Go answer to cleartext HTTP ("The plain HTTP request
-  // was sent to HTTPS port"): sniff for TLS then too, or http:// to a TLS port reads as "no h2c".
-  const answered400 = c.h1.outcome === 'response' && c.h1.status === 400;
-  if ((c.h1.outcome !== 'response' || answered400) && !tlsLike) {
-    probes.push(await go(() => probeTls(ctx, 'sniff-tls', ['h2', 'http/1.1'], 'none')));
-  }
-  return runStages(ctx, probes, go, []);
-}
-
-/** Every family's stages at once, after the core waves (the early ones already ran: `done`). */
-async function runStages(ctx: ProbeContext, core: Probe[], go: (f: () => Promise<Probe>, why?: string) => Promise<Probe>, done: Probe[]): Promise<Probe[]> {
-  const more = await Promise.all(STAGES.filter((st) => !(st.early && ctx.target.tls)).map((st) => st.run(ctx, core, go)));
-  return [...core, ...done, ...more.flat()];
 }
 
 /** A dial whose connect timeout never runs past the diagnosis's deadline (`left` clamps it). */

@@ -1,5 +1,5 @@
 /**
- * The connection economy (issue 14): a healthy TLS target in at most 5 connections, a broken one
+ * The connection economy (issue 14): a healthy TLS target in at most 4 connections, a broken one
  * still bisected in at most 6, a healthy cleartext one in at most 4, and every probe saying why its
  * connection was opened (or whose connection it ran on). The findings themselves are lab.test.ts's.
  */
@@ -34,12 +34,12 @@ function checkNotes(report: Report): void {
 const scenario = (id: string) => ALL_SCENARIOS.find((s) => s.id === id)!;
 
 describe('connections per diagnosis', () => {
-  // Healthy TLS: 5, not 4: the TLS 1.2 question is asked with the name (tls12-only) and the no-SNI
-  // question on its own (no-SNI): one TLS 1.2 hello without SNI for both gave a false "TLS 1.2 works"
-  // on Caddy, whose per-site `tls { protocols tls1.3 }` accepts TLS 1.2 without SNI only
-  // (test/real-fix-verification.test.ts). The two run in parallel: one more connection, no more time.
+  // Healthy TLS: 4. The TLS 1.2 question is asked with the name on the HTTP/1.1 probe's connection
+  // (TLS 1.2 at most), the no-SNI question on its own: one TLS 1.2 hello without SNI for both gave a
+  // false "TLS 1.2 works" on Caddy, whose per-site `tls { protocols tls1.3 }` accepts TLS 1.2 without
+  // SNI only (test/real-fix-verification.test.ts).
   test.each([
-    ['healthy-tls', 5],
+    ['healthy-tls', 4],
     ['h2c-upgrade', 4],
     ['tls13-only', 6],
     ['tls12-only', 4],
@@ -58,8 +58,37 @@ describe('connections per diagnosis', () => {
     expect(h2.connection).toMatchObject({ use: 'reused', of: expect.stringMatching(/tls-default$/) });
     const http10 = report.probes.find((p) => p.kind === 'h1-request' && p.name === 'http10')!;
     expect(http10.connection).toMatchObject({ use: 'reused', of: expect.stringMatching(/tls-alpn-http1$/) });
-    expect(report.connections).toBe(5);
+    expect(report.connections).toBe(4);
   });
+
+  test('healthy TLS 1.3 target: HTTP/1.1 goes over TLS 1.2 with the name, and no TLS 1.2 hello of its own is sent', async () => {
+    const r = await runScenario(scenario('healthy-tls'), pki);
+    const report = r.report!;
+    const d = report.probes.find((p) => p.kind === 'tls' && p.name === 'tls-default')!;
+    expect(d.kind === 'tls' && d.tls.version).toBe('TLSv1.3');
+    const h1 = report.probes.find((p) => p.kind === 'h1' && p.name === 'h1-tls')!;
+    expect(h1.kind === 'h1' && h1.tls).toMatchObject({ maxVersion: 'TLSv1.2', version: 'TLSv1.2', outcome: 'handshake', sni: d.kind === 'tls' ? d.tls.sni : '' });
+    expect(h1.kind === 'h1' && h1.h1.outcome).toBe('response');
+    expect(h1.connection?.why).toMatch(/TLS 1\.2/);
+    expect(report.probes.some((p) => p.kind === 'tls-raw' && p.label === 'tls12-only')).toBe(false);
+  });
+
+  test.each(['tls13-only', 'h2-only-tls'])(
+    '%s: the TLS 1.2 connection gave no HTTP/1.1 answer: HTTP/1.1 asked again with the default versions, TLS 1.2 asked by its own hello',
+    async (id) => {
+      const r = await runScenario(scenario(id), pki);
+      expect(r.problems).toEqual([]);
+      const report = r.report!;
+      const t12 = report.probes.find((p) => p.kind === 'tls' && p.name === 'tls12-alpn-http1')!;
+      expect(t12.kind === 'tls' && t12.tls.maxVersion).toBe('TLSv1.2');
+      expect(t12.kind === 'tls' && t12.tls.outcome).not.toBe('handshake');
+      const h1 = report.probes.find((p) => p.kind === 'h1' && p.name === 'h1-tls')!;
+      expect(h1.kind === 'h1' && h1.tls?.maxVersion).toBeUndefined();
+      expect(report.probes.some((p) => p.kind === 'tls-raw' && p.label === 'tls12-only')).toBe(true);
+      expect(report.connections).toBeLessThanOrEqual(6);
+      checkNotes(report);
+    },
+  );
 
   test.each(['tls-legacy-ciphers-only', 'tls-no-shared-group', 'tls-legacy-only', 'tls-sni-unknown-name-alert', 'tls-client-cert-required'])(
     'broken TLS (%s): still bisected to its cause in at most 6 connections',

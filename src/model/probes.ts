@@ -15,7 +15,7 @@ import type { Http1Result, Http2Result, ProbeCommon, TlsResult } from './results
 /** The foundation's probes. */
 export type CoreProbe =
   | (ProbeCommon & { kind: 'tcp' })
-  | (ProbeCommon & { kind: 'tls'; name: 'tls-default' | 'tls-alpn-h2' | 'tls-alpn-http1' | 'sniff-tls'; tls: TlsResult; first?: Classified })
+  | (ProbeCommon & { kind: 'tls'; name: 'tls-default' | 'tls-alpn-h2' | 'tls-alpn-http1' | 'tls12-alpn-http1' | 'sniff-tls'; tls: TlsResult; first?: Classified })
   | (ProbeCommon & { kind: 'h2'; name: 'h2-tls' | 'h2c-prior-knowledge' | 'sniff-h2c'; tls?: TlsResult; h2: Http2Result })
   | (ProbeCommon & { kind: 'h2c-upgrade'; upgrade: Http1Result; h2?: Http2Result })
   | (ProbeCommon & { kind: 'h1'; name: 'h1-tls' | 'h1-cleartext' | 'sniff-http1'; tls?: TlsResult; h1: Http1Result });

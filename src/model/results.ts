@@ -78,6 +78,12 @@ export interface TlsResult {
   /** What we offered. */
   offeredAlpn: string[];
   sni: string | null;
+  /**
+   * The highest version offered, when it was capped below Node's default (the HTTP/1.1 probe offers
+   * TLS 1.2 at most when the default handshake got TLS 1.3: its handshake also answers "does TLS 1.2
+   * work for this name?"). Absent: Node's default versions (TLS 1.2 and 1.3).
+   */
+  maxVersion?: 'TLSv1.2';
   outcome: 'handshake' | 'alert' | 'closed' | 'reset' | 'timeout' | 'not-tls' | 'error';
   version?: string;
   cipher?: { name: string; standardName: string; version: string };

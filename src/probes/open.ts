@@ -39,7 +39,7 @@ export type Dialed = Awaited<ReturnType<ProbeContext['dial']>>;
  * const c = await openStream(m, ['h2']);
  * try { if (c.stream) c.write(bytes); } finally { c.close(); }
  */
-export async function openStream(m: Meter, alpn: string[] | null, pre?: Dialed, o: { servedChain?: boolean } = {}): Promise<Opened> {
+export async function openStream(m: Meter, alpn: string[] | null, pre?: Dialed, o: { servedChain?: boolean; maxVersion?: 'TLSv1.2' } = {}): Promise<Opened> {
   const c = pre ?? (await m.ctx.dial(m.ctx.address, m.ctx.port, m.ctx.timeoutMs));
   if (!pre) m.queuedMs += c.queuedMs ?? 0;
   const nowrite = () => {};
@@ -65,7 +65,10 @@ export async function openStream(m: Meter, alpn: string[] | null, pre?: Dialed, 
     onOut: (b) => (m.sent += b.length),
     onIn: (b) => (m.received += b.length),
     ...(o.servedChain ? { servedChain: true } : {}),
+    // Capped below the default: a question about the version; the default handshake verifies the certificate.
+    ...(o.maxVersion ? { maxVersion: o.maxVersion, verify: false } : {}),
   });
+  if (o.maxVersion) hs.result.maxVersion = o.maxVersion;
   const close = () => {
     hs.secure?.destroy();
     raw.destroy();

@@ -132,12 +132,14 @@ export async function probeTlsDefault(ctx: ProbeContext, pre: Dialed): Promise<{
  * allows it (a framed body, no `Connection: close`): over TLS with ALPN http/1.1 alone (`h1-tls`),
  * or over cleartext (`h1-cleartext`, on the TCP probe's socket when given). The HTTP/1.0 request is
  * byte for byte the one the upgrade stage would send on a connection of its own (`http10`).
+ * `maxVersion` caps the TLS handshake (its result says so): the same connection then also answers
+ * "does TLS 1.2 work for this name?".
  * @example const [h11, h10] = await probeHttp1Pair(ctx);
  */
-export async function probeHttp1Pair(ctx: ProbeContext, pre?: Dialed, preOf?: string): Promise<Probe[]> {
+export async function probeHttp1Pair(ctx: ProbeContext, pre?: Dialed, preOf?: string, o: { maxVersion?: 'TLSv1.2' } = {}): Promise<Probe[]> {
   const tls = ctx.target.tls;
   const m = new Meter(ctx, tls ? 'tls-alpn-http1' : 'h1-cleartext');
-  const c = await openStream(m, tls ? ['http/1.1'] : null, pre);
+  const c = await openStream(m, tls ? ['http/1.1'] : null, pre, o.maxVersion ? { maxVersion: o.maxVersion } : {});
   const reuse = pre && preOf ? { connection: { use: 'reused' as const, of: preOf, why: 'HTTP/1.1 GET on the TCP probe\'s connection' } } : {};
   try {
     if (!c.stream) {

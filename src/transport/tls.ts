@@ -42,6 +42,13 @@ export interface TlsOptions {
   maxBytes?: number;
   /** Read the certificate chain as served from the wire into `result.served` (the default handshake). */
   servedChain?: boolean;
+  /**
+   * false: the certificate is not verified on this connection (another handshake of the same
+   * diagnosis verifies it), so no trust store is loaded for it and `result` has no `verify`,
+   * `hostname` or `trustStore`. Loading the system bundle into a second secure context costs tens
+   * of milliseconds. Default true.
+   */
+  verify?: boolean;
 }
 
 /** The error code of a handshake abandoned at its byte budget. */
@@ -125,8 +132,8 @@ export function systemTrustStore(env: Record<string, string | undefined> = proce
 
 const contexts = new Map<string, tls.SecureContext>();
 
-function secureContextFor(o: Pick<TlsOptions, 'ca' | 'minVersion' | 'maxVersion' | 'ciphers' | 'clientCert'>): tls.SecureContext {
-  const ca = o.ca ?? systemTrustStore().pem;
+function secureContextFor(o: Pick<TlsOptions, 'ca' | 'minVersion' | 'maxVersion' | 'ciphers' | 'clientCert' | 'verify'>): tls.SecureContext {
+  const ca = o.verify === false ? undefined : o.ca ?? systemTrustStore().pem;
   const cc = o.clientCert;
   const key = JSON.stringify([typeof ca === 'string' ? ca : ca?.toString('latin1') ?? null, o.minVersion ?? null, o.maxVersion ?? null, o.ciphers ?? null, cc ? [cc.cert, cc.key, cc.passphrase ?? null] : null]);
   let ctx = contexts.get(key);
@@ -162,7 +169,8 @@ export function tlsHandshake(raw: net.Socket, o: TlsOptions): Promise<TlsHandsha
   });
   raw.on('end', () => (rawEnded = true));
   const sni = o.sni && net.isIP(o.sni) === 0 ? o.sni : undefined;
-  const result: TlsResult = { offeredAlpn: o.alpn, sni: sni ?? null, outcome: 'error', trustStore: o.ca ? '--cacert' : systemTrustStore().source };
+  const result: TlsResult = { offeredAlpn: o.alpn, sni: sni ?? null, outcome: 'error' };
+  if (o.verify !== false) result.trustStore = o.ca ? '--cacert' : systemTrustStore().source;
 
   return new Promise((resolve) => {
     let settled = false;
@@ -244,11 +252,14 @@ function readHandshake(sock: tls.TLSSocket, result: TlsResult, o: TlsOptions, ta
     result.ephemeral = { type: eph.type, ...(typeof eph.name === 'string' ? { name: eph.name } : {}), ...(typeof eph.size === 'number' ? { size: eph.size } : {}) };
   }
   result.cert = summarizeCert(sock.getPeerCertificate(true));
-  result.verify = sock.authorized
-    ? { ok: true }
-    : { ok: false, code: String(sock.authorizationError ?? 'UNKNOWN'), message: describeVerifyError(String(sock.authorizationError ?? '')) };
+  if (o.verify !== false) {
+    result.verify = sock.authorized
+      ? { ok: true }
+      : { ok: false, code: String(sock.authorizationError ?? 'UNKNOWN'), message: describeVerifyError(String(sock.authorizationError ?? '')) };
+  }
   result.ocspStapled = ocsp;
   if (o.servedChain) result.served = readServedChain({ rawIn: tap.rawIn(), keylog, version: result.version, ocspRequested: true, ...(ocspBytes !== undefined ? { ocspBytes } : {}) });
+  if (o.verify === false) return;
   const peer = sock.getPeerCertificate();
   const hostErr = peer && peer.raw ? tls.checkServerIdentity(o.verifyHost, peer) : undefined;
   result.hostname = hostErr ? { ok: false, message: hostErr.message.split('\n')[0]!.slice(0, 300) } : { ok: true };

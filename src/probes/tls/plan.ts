@@ -56,7 +56,7 @@ export async function runTlsStage(ctx: ProbeContext, core: readonly Probe[], go:
   if (o === 'handshake') {
     stage.plan = 'checks';
     // A survey asks the checks' questions itself (TLS 1.2, legacy versions, no SNI): only the mirror is left to them.
-    await checks(ctx, d, raw, !!ctx.options.survey);
+    await checks(ctx, d, raw, !!ctx.options.survey, later);
   } else if (o === 'alert' || o === 'closed' || o === 'reset') {
     stage.plan = 'bisect';
     await bisect(ctx, raw);
@@ -97,17 +97,18 @@ export async function runTlsStage(ctx: ProbeContext, core: readonly Probe[], go:
  * it for the site's name: test/real-fix-verification.test.ts), so only a TLS 1.2 hello carrying
  * the name answers the first question.
  */
-async function checks(ctx: ProbeContext, d: TlsProbe, raw: RawRunner, mirrorOnly = false): Promise<void> {
+async function checks(ctx: ProbeContext, d: TlsProbe, raw: RawRunner, mirrorOnly = false, later?: Promise<readonly Probe[]>): Promise<void> {
   const sni = ctx.target.sni;
   const wide = widestHello(sni);
   const tasks: Array<Promise<unknown>> = [];
   const noSni = async () => raw('no-sni', 'what does the server do without SNI?', { ...(await nodeDefaultHello()), alpn: ALPN, sni: null });
   const tls12 = () => raw('tls12-only', 'does the server accept a TLS 1.2-only client?', { ...wide, versions: [V.TLS12], alpn: ALPN });
   // Node offered TLS 1.3 and 1.2: a TLS 1.2 answer already proves TLS 1.3 is off; a TLS 1.3 answer says nothing about 1.2.
+  // The HTTP/1.1 probe offered TLS 1.2 at most with the name (probes/plan.ts): a handshake it completed answers it.
   if (mirrorOnly) {
     // the survey asks these
   } else {
-    if (d.tls.version === 'TLSv1.3') tasks.push(tls12());
+    if (d.tls.version === 'TLSv1.3') tasks.push((async () => (tls12Works(await later) ? undefined : tls12()))());
     if (sni) tasks.push(noSni());
   }
   if (!mirrorOnly) tasks.push(raw('legacy', 'does the server still accept TLS 1.0 or 1.1?', { ...wide, versions: [V.TLS11, V.TLS10] }, { fullFlight: false }));
@@ -116,6 +117,11 @@ async function checks(ctx: ProbeContext, d: TlsProbe, raw: RawRunner, mirrorOnly
     tasks.push((async () => raw('mirror', "Node's own ClientHello, read raw (warnings before the ServerHello)", { ...(await nodeDefaultHello()), alpn: ALPN, sni }))());
   }
   await Promise.all(tasks);
+}
+
+/** A TLS handshake offering TLS 1.2 at most, with the name the default handshake sent, completed (the HTTP/1.1 probe's, when it was capped). */
+function tls12Works(probes: readonly Probe[] | undefined): boolean {
+  return (probes ?? []).some((p) => 'tls' in p && p.tls?.maxVersion === 'TLSv1.2' && p.tls.outcome === 'handshake' && p.tls.version === 'TLSv1.2');
 }
 
 /**
