@@ -28,6 +28,7 @@ export const SYMPTOM: Partial<Record<string, RegExp>> = {
   'cert-expired': /expired|notAfter=/i,
   'cert-not-yet-valid': /not yet valid|notBefore/i,
   'cert-untrusted': /self.signed|unable to get local issuer|certificate problem/i,
+  'cert-chain-too-large': /excessive message size/i,
   'cert-hostname-mismatch': /subjectAltName|no alternative certificate subject name|DNS:/i,
   'h2-inadequate-security': /AES128-SHA256|Cipher/i,
   'h1-h2-behaviour-differs': /404|200/,

@@ -66,6 +66,7 @@ const LAYER: Record<Code, Phrase> = {
   'cert-not-yet-valid': CERT('it is not valid yet'),
   'cert-untrusted': CERT('the chain is not trusted'),
   'cert-chain-incomplete': CERT('the intermediate certificate is missing'),
+  'cert-chain-too-large': 'TLS handshake fails: the certificate chain is too large for clients',
   'clock-skew': 'Clocks disagree: valid certificates can look expired',
   'tls-interception-suspected': 'TLS is intercepted on the proxy path: the certificate is the proxy\'s',
   'upgrade-required-h2': H2_AND('HTTP/1.1 clients get 426'),

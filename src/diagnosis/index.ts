@@ -105,6 +105,8 @@ export const EXPLAINED_BY: Partial<Record<Code, Code[]>> = {
   // A hop that strips a WebSocket upgrade (Apache ProxyPass without upgrade=websocket) drops the
   // backend's Upgrade from its 426 too: the missing field is the stripping's doing.
   'upgrade-header-missing': ['upgrade-header-stripped'],
+  // A certificate chain over what OpenSSL accepts: the local TLS library rejects the answer.
+  'tls-malformed-response': ['cert-chain-too-large'],
 };
 
 /**

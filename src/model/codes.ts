@@ -56,6 +56,7 @@ export const CODES = {
   'cert-expired': { family: 'certificate', severity: 'error', meaning: 'the certificate\'s notAfter has passed' },
   'cert-not-yet-valid': { family: 'certificate', severity: 'error', meaning: 'the certificate\'s notBefore is in the future' },
   'cert-untrusted': { family: 'certificate', severity: 'error', meaning: 'the chain does not lead to a trusted root (self-signed, unknown CA)' },
+  'cert-chain-too-large': { family: 'certificate', severity: 'error', meaning: "the server's certificate chain (its Certificate message) is larger than TLS clients accept (OpenSSL, and so curl, Node and Python: 102,400 bytes): the size is given" },
   'cert-chain-incomplete': { family: 'certificate', severity: 'error', meaning: 'an intermediate certificate is missing from the chain the server sends' },
   'clock-skew': { family: 'certificate', severity: 'warning', meaning: 'the local clock and the server\'s `Date` differ by more than 5 minutes' },
   'tls-interception-suspected': { family: 'certificate', severity: 'warning', meaning: 'the certificate seen differs by path (direct vs proxy) or comes from an inspection CA' },

@@ -107,6 +107,11 @@ export interface RawTlsResult {
   sniAck?: boolean;
   /** Why parsing stopped, or what the bytes were. */
   detail?: string;
+  /**
+   * A handshake message the server began and had not finished when reading stopped (TLS 1.3:
+   * decrypted): its type ('certificate'…) and the length its header announces.
+   */
+  unfinished?: { type: string; length: number };
   /** The first bytes, when they were not TLS or not valid. */
   first?: Excerpt;
   /**

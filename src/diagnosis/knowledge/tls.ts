@@ -275,6 +275,16 @@ export const TLS_KNOWLEDGE: Partial<Record<Code, Knowledge>> = {
     fixes: () => [...CERT_SERVER('Use a certificate from a public CA (e.g. Let\'s Encrypt) for public clients.').slice(0, 2), ...CLIENT_CA],
     reproduce: (v) => [`curl -sv -o /dev/null${v.resolve} ${v.url}`, show(v)],
   },
+  'cert-chain-too-large': {
+    title: (v) => `The server's certificate chain is too large for TLS clients: ${v.detail ?? 'over 102,400 bytes'}`,
+    explanation: (v) =>
+      `The server's Certificate message announces ${v.detail ?? 'more than 102,400 bytes'}. OpenSSL accepts at most 102,400 bytes for it by default (max_cert_list), so curl, Node, Python and every other client on OpenSSL abort the handshake ("excessive message size", alert illegal_parameter) before a byte of HTTP is sent. A real chain (leaf and one or two intermediates) is 2–6 KB: the server's certificate file holds far more than its chain (a whole CA bundle, the same certificates over and over, or a file that is not a chain).`,
+    clientsSee: clientsPrint('cert-chain-too-large'),
+    fixes: () => [
+      { side: 'server', applies: 'any', text: 'Serve the leaf and its intermediates only (fullchain.pem, a few KB), not a CA bundle; count what the file holds.', snippet: "grep -c 'BEGIN CERTIFICATE' /etc/ssl/fullchain.pem   # a chain holds 2 to 4\nls -l /etc/ssl/fullchain.pem" },
+    ],
+    reproduce: (v) => [`openssl s_client -connect ${v.connect}${v.servername} </dev/null 2>&1 | grep -aiE 'excessive|error'`, curl(v)],
+  },
   'cert-chain-incomplete': {
     title: () => 'The server does not send its intermediate certificate',
     explanation: (v) => `The server sends the leaf alone; its issuer (${v.detail ?? 'an intermediate CA'}) is neither sent nor in the trust store, so the chain cannot be built. Browsers often hide this (they cache intermediates or fetch them via AIA); curl, Node, Go, Python, Java and gRPC do not.`,

@@ -111,6 +111,25 @@ export async function tlsHandshakeFlood(forMs = 15_000) {
   return listen(server, HOST);
 }
 
+/** Copies of the intermediate after the leaf: a Certificate message of 5.5 MiB (TLS allows 16). */
+const HUGE_CHAIN_COPIES = 12_000;
+
+/**
+ * A real TLS server (OpenSSL, through Node) whose configured chain is the leaf and 12,000 copies of
+ * its intermediate: a 5.5 MiB Certificate message, 56 times what OpenSSL clients accept.
+ */
+const hugeChain: LabScenario = {
+  id: 'hostile-tls-huge-chain',
+  title: 'A TLS server whose certificate chain is 5.5 MiB (the leaf, then its intermediate 12,000 times)',
+  family: 'hostile',
+  expect: ['cert-chain-too-large'],
+  async start(env) {
+    const c = await env.pki.preset('valid');
+    const cert = c.serverCertPem + env.pki.intermediateCa.certPem.repeat(HUGE_CHAIN_COPIES);
+    return local(await tlsRaw(env, ['h2', 'http/1.1'], (s) => http1Reply(s), { cert, key: c.keyPem }), 'https', { timeoutMs: 700 });
+  },
+};
+
 /** A WebSocket endpoint whose 101 is valid, and what follows it is not WebSocket (RFC 6455 §5). */
 const wsHostile = (kind: HostileWsKind): LabScenario => ({
   id: `hostile-ws-${kind}`,
@@ -174,6 +193,7 @@ export const HOSTILE_SCENARIOS: LabScenario[] = [
       return local(await tlsHandshakeFlood(), 'https', { timeoutMs: 700 });
     },
   },
+  hugeChain,
   ...HOSTILE_WS_KINDS.map(wsHostile),
   ...HOSTILE_H1_KINDS.map(h1Hostile),
   ...HOSTILE_PROXY_KINDS.map(proxyHostile),

@@ -14,7 +14,7 @@ import { ServerFlightReader, type ServerFlightSummary } from '../../wire/tls/ser
 import { tls13Suite } from '../../wire/tls/keyschedule.js';
 import { decryptServerFlight, type DecryptedServerFlight } from '../../wire/tls/encrypted-flight.js';
 import { alertName } from '../../wire/tls/alerts.js';
-import { cipherSuiteName, groupName, sigSchemeName, HANDSHAKE_TYPES } from '../../wire/tls/registry.js';
+import { cipherSuiteName, groupName, handshakeTypeName, sigSchemeName, HANDSHAKE_TYPES } from '../../wire/tls/registry.js';
 import { excerpt } from '../../wire/sniff.js';
 import type { ProbeContext } from '../context.js';
 import { Meter } from '../meter.js';
@@ -149,6 +149,13 @@ export async function rawHelloFrom(ctx: ProbeContext, label: RawHelloLabel, purp
       const rest = strip(chunk);
       if (rest.length) reader.push(rest);
       const s = reader.summary();
+      // TLS 1.3: the records read so far are decrypted even while one is still arriving or the byte
+      // budget ran out, so a message that will never fit (a Certificate of megabytes) is seen from its header.
+      const cut = s.status === 'incomplete' || (s.status === 'malformed' && s.error?.code === 'too-large');
+      if (cut && decrypt && s.encryptedRecords.length && s.serverHello?.version === 0x0304 && !s.serverHello.isHelloRetryRequest) {
+        const partial = tryDecrypt(hello, s);
+        if (partial?.error || partial?.alert || s.status === 'malformed') return (flight = partial), true;
+      }
       if (s.status === 'incomplete' || s.status === 'empty') {
         // TLS ≤ 1.2: the ServerHello alone answers "accepted?"; the rest of the flight is a bonus.
         return !fullFlight && !!s.serverHello;
@@ -195,6 +202,8 @@ function summarize(ctx: ProbeContext, offer: RawTlsResult['offer'], s: ServerFli
   const out: RawTlsResult = { offer, outcome: 'closed' };
   const warnings = s.alerts.filter((a) => !a.isError).map((a) => ({ code: a.description, name: a.name }));
   if (warnings.length) out.warnings = warnings;
+  const unfinished = flight?.unfinished ?? s.unfinished;
+  if (unfinished) out.unfinished = { type: handshakeTypeName(unfinished.type), length: unfinished.length };
   const sh = s.serverHello;
   if (s.status === 'alert' && s.alert) {
     const fatal = s.alerts.find((a) => a.isError) ?? s.alert;

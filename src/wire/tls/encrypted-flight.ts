@@ -120,6 +120,8 @@ export interface DecryptedServerFlight {
   readonly alert?: readonly [number, number];
   /** Why decryption or parsing stopped early. */
   readonly error?: { readonly code: string; readonly message: string };
+  /** A handshake message begun and not finished in the records read: its type and announced length. */
+  readonly unfinished?: { readonly type: number; readonly length: number };
 }
 
 /**
@@ -170,6 +172,8 @@ export function decryptServerFlight(input: ServerFlightKeys): DecryptedServerFli
     if (e instanceof ParseError) out.error = { code: e.code, message: e.message };
     else out.error = { code: 'invalid', message: (e as Error)?.message ?? String(e) };
   }
+  const head = hs.head();
+  if (head) out.unfinished = head;
   return out;
 }
 

@@ -187,6 +187,19 @@ describe('HandshakeReassembler', () => {
     hs.push(fromHex('0b0003e9'));
     expect(() => hs.next()).toThrow(expect.objectContaining({ code: 'too-large' }));
     expect(() => hs.next()).toThrow(ParseError);
+    // The header of the refused message stays readable: its type and announced length (a chain of 5.5 MiB).
+    expect(hs.head()).toEqual({ type: 11, length: 1001 });
+  });
+
+  it('head(): the message under way, none before its 4-byte header nor once taken', () => {
+    const hs = new HandshakeReassembler();
+    hs.push(sh.subarray(0, 3));
+    expect(hs.head()).toBeUndefined();
+    hs.push(sh.subarray(3, 10));
+    expect(hs.head()).toEqual({ type: 2, length: 70 });
+    hs.push(sh.subarray(10));
+    hs.next();
+    expect(hs.head()).toBeUndefined();
   });
 
   it('parses one handshake message exactly', () => {

@@ -276,6 +276,17 @@ export class HandshakeReassembler {
     this.q.push(fragment);
   }
 
+  /**
+   * The header of the message under way (begun, not finished): its type and the length it announces,
+   * also when that length was over the limit. Undefined when no header is held.
+   * @example r.head() // { type: 11, length: 2801469 }
+   */
+  head(): { type: number; length: number } | undefined {
+    const view = this.q.view();
+    if (view.length < HANDSHAKE_HEADER_LENGTH) return undefined;
+    return { type: view[0]!, length: (view[1]! << 16) | (view[2]! << 8) | view[3]! };
+  }
+
   next(): HandshakeMessage | null {
     if (this.failed) throw this.failed;
     const view = this.q.view();

@@ -99,6 +99,8 @@ export interface ServerFlightSummary {
   /** For `not-tls`: a guess from the first bytes, and the bytes themselves. */
   readonly sniff?: 'http' | 'sslv2' | 'other';
   readonly firstBytes?: Uint8Array;
+  /** A cleartext handshake message begun and not finished: its type and announced length. */
+  readonly unfinished?: { readonly type: number; readonly length: number };
 }
 
 /**
@@ -357,8 +359,10 @@ export class ServerFlightReader {
   summary(): ServerFlightSummary {
     const status = this.status();
     const sh = this.serverHello;
+    const unfinished = this.hs.head();
     return {
       status,
+      ...(unfinished ? { unfinished } : {}),
       bytes: this.bytes,
       records: this.records,
       ...(this.recordVersion !== undefined ? { recordVersion: this.recordVersion } : {}),

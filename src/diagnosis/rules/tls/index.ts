@@ -6,6 +6,7 @@
 import type { Rule } from '../../raw.js';
 import { clientCertRule } from './client-cert.js';
 import { certChainIncompleteRule, certExpiredRule, certHostnameMismatchRule, certNotYetValidRule, certUntrustedRule } from './certificate.js';
+import { chainSizeRule } from './chain-size.js';
 import { clockSkewRule } from './clock.js';
 import { handshakeAlertRule, noSharedCipherRule, noSharedGroupRule } from './handshake.js';
 import { malformedRule } from './malformed.js';
@@ -33,6 +34,7 @@ export const TLS_RULES: readonly Rule[] = Object.freeze([
   noSharedCipherRule,
   noSharedGroupRule,
   handshakeAlertRule,
+  chainSizeRule,
   malformedRule,
   legacyVersionRule,
   clockSkewRule,
