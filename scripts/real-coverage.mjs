@@ -16,7 +16,7 @@ for (const e of reasons) console.log(`  reason  ${e.code}: ${e.realTests}`);
 // server's configuration, removes the finding, and the server kinds it was applied to.
 const fixText = readFileSync(new URL('../test/real-fix-verification.test.ts', import.meta.url), 'utf8');
 const fixed = new Map();
-for (const m of fixText.matchAll(/kind: '(\w+)', scheme: '\w+',(?: path: '[^']*',)? code: '([\w-]+)'/g)) fixed.set(m[2], [...(fixed.get(m[2]) ?? []), m[1]]);
+for (const m of fixText.matchAll(/kind: '(\w+)', scheme: '\w+',(?: via: '\w+',)?(?: path: '[^']*',)? code: '([\w-]+)'/g)) fixed.set(m[2], [...(fixed.get(m[2]) ?? []), m[1]]);
 const kinds = new Set([...fixed.values()].flat());
 console.log(`fix verification: ${fixed.size} codes across ${kinds.size} server kinds (${[...kinds].join(', ')})`);
 for (const [code, ks] of [...fixed].sort()) console.log(`  fixed   ${code}: ${ks.join(', ')}`);

@@ -1,6 +1,7 @@
 /**
  * Fix verification (issue 11, "Fixes for the server that is actually there"): for each scenario a
- * real server (Debian nginx 1.22, Apache 2.4, HAProxy 2.6, Caddy 2.6) is started on loopback with a
+ * real server (Debian nginx 1.22, Apache 2.4, HAProxy 2.6, Caddy 2.6, lighttpd 1.4.69, h2o 2.2.5,
+ * Squid 5.7 as a forward and as a reverse proxy) is started on loopback with a
  * broken configuration; h2doctor diagnoses it; then h2doctor's OWN fix for that server — the
  * machine form of the fix (`Fix.config`) for the server kind, applied by `applyConfigChange` to the
  * block of the configuration it names — is applied, the server is started again on the same port,
@@ -12,8 +13,9 @@
  * Cases run a few at a time (each server starts in about 100 ms). `FIXED_CODES` below is the list
  * of codes whose fix is verified (printed by `node scripts/real-coverage.mjs`).
  */
-import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
+import http2 from 'node:http2';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
@@ -27,7 +29,15 @@ import { apacheHead, codes, createLabPki, findBinary, freePort, nginxArgs, nginx
 
 vi.setConfig({ testTimeout: 60_000 });
 
-const BIN = { nginx: findBinary('nginx'), apache: findBinary('apache2'), haproxy: findBinary('haproxy'), caddy: findBinary('caddy') };
+const BIN = {
+  nginx: findBinary('nginx'),
+  apache: findBinary('apache2'),
+  haproxy: findBinary('haproxy'),
+  caddy: findBinary('caddy'),
+  lighttpd: findBinary('lighttpd'),
+  h2o: findBinary('h2o'),
+  squid: findBinary('squid'),
+};
 type Kind = keyof typeof BIN;
 
 /** A configuration as named blocks of lines (the blocks `Fix.config.block` names), rendered per server kind. */
@@ -38,6 +48,8 @@ interface Case {
   kind: Kind;
   scheme: 'https' | 'http' | 'ws';
   path?: string;
+  /** `proxy`: the server is a forward proxy; the diagnosis goes through it (--proxy) to the lab's healthy HTTPS origin. */
+  via?: 'proxy';
   /** The finding whose own fix is applied. */
   code: Code;
   /** The certificate the broken server presents (default: `valid`). */
@@ -64,6 +76,8 @@ interface Files {
 let pki: LabPki;
 let caFile: string;
 let backend: Listening;
+/** A healthy HTTPS origin (h2 and HTTP/1.1) that the proxy cases reach through the proxy. */
+let origin: Listening;
 
 beforeAll(async () => {
   pki = await createLabPki();
@@ -80,9 +94,12 @@ beforeAll(async () => {
   });
   s.on('upgrade', (req, socket, head) => wsUpgrade(req, socket, head));
   backend = await listen(s, '127.0.0.1');
+  const c = await pki.preset('valid');
+  origin = await listen(http2.createSecureServer({ cert: c.chainPem, key: c.keyPem, allowHTTP1: true }, (_req, res) => res.end('origin\n')), '127.0.0.1');
 });
 afterAll(async () => {
   await backend?.stop();
+  await origin?.stop();
 });
 
 // ---- rendering each kind's configuration from its blocks -------------------------------------
@@ -114,6 +131,31 @@ function render(kind: Kind, f: Files, port: number, b: Blocks): { bin: string; a
       writeFileSync(join(dir, 'Caddyfile'), conf);
       return { bin: BIN.caddy ?? 'caddy', args: ['run', '--config', join(dir, 'Caddyfile'), '--adapter', 'caddyfile'] };
     }
+    case 'lighttpd': {
+      mkdirSync(join(dir, 'htdocs'), { recursive: true });
+      writeFileSync(join(dir, 'htdocs', 'index.html'), 'ok\n');
+      const conf = [`server.document-root = "${dir}/htdocs"`, 'index-file.names = ("index.html")', 'server.bind = "127.0.0.1"', `server.port = ${port}`, `server.pid-file = "${dir}/lighttpd.pid"`, `server.errorlog = "${dir}/error.log"`, ...(b.global ?? [])];
+      writeFileSync(join(dir, 'lighttpd.conf'), conf.join('\n') + '\n');
+      return { bin: BIN.lighttpd ?? 'lighttpd', args: ['-D', '-f', join(dir, 'lighttpd.conf')] };
+    }
+    case 'h2o': {
+      mkdirSync(join(dir, 'htdocs'), { recursive: true });
+      writeFileSync(join(dir, 'htdocs', 'index.html'), 'ok\n');
+      // As root h2o drops to nobody unless told otherwise; OCSP stapling would call the (absent) responder.
+      const ssl = b.ssl ? ['  ssl:', '    ocsp-update-interval: 0', ...b.ssl.map((l) => `    ${l}`)] : [];
+      const conf = ['user: root', `pid-file: ${dir}/h2o.pid`, `error-log: ${dir}/error.log`, ...(b.global ?? []), 'listen:', '  host: 127.0.0.1', `  port: ${port}`, ...ssl, 'hosts:', '  default:', '    paths:', '      /:', `        file.dir: ${dir}/htdocs`];
+      writeFileSync(join(dir, 'h2o.conf'), conf.join('\n') + '\n');
+      return { bin: BIN.h2o ?? 'h2o', args: ['-c', join(dir, 'h2o.conf')] };
+    }
+    case 'squid': {
+      // Squid drops to the proxy user: its directory must be writable to it. A service name of its own
+      // (-n) per instance keeps instances running at once apart.
+      chmodSync(dir, 0o777);
+      const accel = (b.global ?? []).some((l) => l.startsWith('cache_peer')) ? ' accel defaultsite=localhost' : '';
+      const conf = [`http_port 127.0.0.1:${port}${accel}`, `pid_filename ${dir}/squid.pid`, `cache_log ${dir}/cache.log`, 'access_log none', 'cache deny all', 'pinger_enable off', `coredump_dir ${dir}`, 'shutdown_lifetime 0 seconds', ...(b.global ?? [])];
+      writeFileSync(join(dir, 'squid.conf'), conf.join('\n') + '\n');
+      return { bin: BIN.squid ?? 'squid', args: ['-N', '-n', `h2dfix${port}`, '-f', join(dir, 'squid.conf')] };
+    }
   }
 }
 
@@ -140,6 +182,10 @@ async function start(c: Case, f: Files, port: number, b: Blocks): Promise<RealSe
 }
 
 async function diagnoseAt(c: Case, port: number): Promise<Report> {
+  if (c.via === 'proxy') {
+    const o = origin.port;
+    return diagnose(`https://localhost:${o}/`, { resolve: [`localhost:${o}:127.0.0.1`], ca: readFileSync(caFile, 'utf8'), caFile, timeoutMs: 3000, proxy: `http://127.0.0.1:${port}` });
+  }
   return diagnose(`${c.scheme}://localhost:${port}${c.path ?? '/'}`, { resolve: [`localhost:${port}:127.0.0.1`], ca: readFileSync(caFile, 'utf8'), caFile, timeoutMs: 3000, proxy: null });
 }
 
@@ -147,7 +193,8 @@ async function diagnoseAt(c: Case, port: number): Promise<Report> {
 function ownFix(r: Report, c: Case): Fix & { config: NonNullable<Fix['config']> } {
   const f = r.findings.find((x) => x.code === c.code);
   expect(f, `${c.code} found`).toBeDefined();
-  const fix = f!.fixes.find((x) => x.side === 'server' && x.applies === c.kind && x.config);
+  // A server's fix, or for a proxy (squid) a fix on the network side: never a client's.
+  const fix = f!.fixes.find((x) => x.side !== 'client' && x.applies === c.kind && x.config);
   expect(fix, `${c.code}: a machine-applicable ${c.kind} fix`).toBeDefined();
   // When the server named itself (Server field), its fix is the first one shown.
   const named = r.probes.some((p) => JSON.stringify(p).toLowerCase().includes(`"server","${c.kind === 'apache' ? 'apache' : c.kind}`));
@@ -492,8 +539,157 @@ const CADDY: Case[] = [
   },
 ];
 
+/** lighttpd 1.4.69: its lines in `global`, with mod_openssl and the certificate for a TLS listener. */
+const lighty = (f: Files, global: string[], tls = true): Blocks => ({
+  global: [...(tls ? ['server.modules += ("mod_openssl")', 'ssl.engine = "enable"', `ssl.pemfile = "${f.cert}"`, `ssl.privkey = "${f.key}"`] : []), ...global],
+});
+/** h2o 2.2.5: global lines, and the TLS listener's ssl map with the certificate. */
+const h2oTls = (f: Files, ssl: string[]): Blocks => ({ global: [], ssl: [`certificate-file: ${f.cert}`, `key-file: ${f.key}`, ...ssl] });
+const sslConf = (...cmds: string[]) => `ssl.openssl.ssl-conf-cmd = (${cmds.join(', ')})`;
+
+const LIGHTTPD: Case[] = [
+  {
+    name: 'server.feature-flags h2proto disable (TLS)',
+    kind: 'lighttpd', scheme: 'https', code: 'alpn-no-h2',
+    blocks: (f) => lighty(f, ['server.feature-flags = ("server.h2proto" => "disable")']),
+    before: ['alpn-no-h2'], after: [],
+    broken: async (p) => expect(await curl(p, '--http2')).toMatch(/ALPN: server accepted http\/1\.1/),
+    fixed: h2ok,
+  },
+  {
+    name: 'server.feature-flags h2proto disable (cleartext)',
+    kind: 'lighttpd', scheme: 'http', code: 'h2c-not-supported',
+    blocks: (f) => lighty(f, ['server.feature-flags = ("server.h2proto" => "disable")'], false),
+    before: ['h2c-not-supported', 'preface-http1-response'], after: [],
+    broken: async (p) => expect(await curl(p, '--http2-prior-knowledge', 'http')).not.toMatch(/< HTTP\/2 200/),
+    fixed: async (p) => (expect(await curl(p, '--http2-prior-knowledge', 'http')).toMatch(/< HTTP\/2 200/), expect(await curl(p, '--http2', 'http')).toMatch(/< HTTP\/1\.1 101/)),
+  },
+  {
+    name: 'server.feature-flags h2c disable',
+    kind: 'lighttpd', scheme: 'http', code: 'h2c-upgrade-unsupported',
+    blocks: (f) => lighty(f, ['server.feature-flags = ("server.h2c" => "disable")'], false),
+    before: ['h2c-upgrade-unsupported'], after: [],
+    broken: async (p) => expect(await curl(p, '--http2', 'http')).not.toMatch(/< HTTP\/1\.1 101/),
+    fixed: async (p) => expect(await curl(p, '--http2', 'http')).toMatch(/< HTTP\/1\.1 101/),
+  },
+  {
+    name: 'MinProtocol TLSv1.3',
+    kind: 'lighttpd', scheme: 'https', code: 'tls12-not-supported',
+    blocks: (f) => lighty(f, [sslConf('"MinProtocol" => "TLSv1.3"')]),
+    before: ['tls12-not-supported'], after: [],
+    broken: (p) => refused(p, '-tls1_2', /alert number 70|protocol version/),
+    fixed: async (p) => (await h2ok(p), await tls12(p)),
+  },
+  {
+    name: 'MaxProtocol TLSv1.2',
+    kind: 'lighttpd', scheme: 'https', code: 'tls13-not-supported',
+    blocks: (f) => lighty(f, [sslConf('"MaxProtocol" => "TLSv1.2"')]),
+    before: ['tls13-not-supported'], after: [],
+    broken: (p) => refused(p, '-tls1_3', /alert number 70|protocol version/),
+    fixed: async (p) => (await h2ok(p), await tls13(p)),
+  },
+  {
+    name: 'MaxProtocol TLSv1.1',
+    kind: 'lighttpd', scheme: 'https', code: 'tls-version-too-old',
+    blocks: (f) => lighty(f, [sslConf('"MinProtocol" => "TLSv1"', '"MaxProtocol" => "TLSv1.1"', '"CipherString" => "DEFAULT:@SECLEVEL=0"')]),
+    before: ['tls-version-too-old'], after: [],
+    broken: (p) => refused(p, '-tls1_2', /alert number 70|unsupported protocol|protocol version/),
+    fixed: async (p) => (await h2ok(p), await tls12(p), await tls13(p)),
+  },
+  {
+    name: 'an ECDSA certificate with only an ECDHE-RSA suite, TLS 1.2',
+    kind: 'lighttpd', scheme: 'https', code: 'tls-no-shared-cipher',
+    blocks: (f) => lighty(f, [sslConf('"MaxProtocol" => "TLSv1.2"', '"CipherString" => "ECDHE-RSA-AES128-GCM-SHA256"')]),
+    before: ['tls-no-shared-cipher'], after: [],
+    broken: (p) => refused(p, "-tls1_2 -cipher 'ALL:@SECLEVEL=0'", /alert number 40/),
+    fixed: async (p) => (await h2ok(p), await tls12(p), await tls13(p)),
+  },
+  {
+    name: 'the leaf certificate alone (no intermediate)',
+    kind: 'lighttpd', scheme: 'https', code: 'cert-chain-incomplete', cert: 'missingIntermediate',
+    blocks: (f) => lighty(f, []),
+    before: ['cert-chain-incomplete'], after: [],
+    broken: async (p) => expect(await ossl(p)).toMatch(/verify error:num=20:unable to get local issuer certificate/),
+    fixed: async (p) => (await h2ok(p), expect(await ossl(p)).toMatch(/Verify return code: 0 \(ok\)/)),
+  },
+  {
+    name: 'an expired certificate',
+    kind: 'lighttpd', scheme: 'https', code: 'cert-expired', cert: 'expired',
+    blocks: (f) => lighty(f, []),
+    before: ['cert-expired'], after: [],
+    broken: async (p) => expect(await ossl(p)).toMatch(/Verify return code: 10/),
+    fixed: async (p) => (await h2ok(p), expect(await ossl(p)).toMatch(/Verify return code: 0 \(ok\)/)),
+  },
+];
+
+const H2O: Case[] = [
+  {
+    name: 'http1-upgrade-to-http2: OFF (h2o 2.2 then serves no h2c at all)',
+    kind: 'h2o', scheme: 'http', code: 'h2c-not-supported',
+    blocks: () => ({ global: ['http1-upgrade-to-http2: OFF'] }),
+    before: ['h2c-not-supported', 'preface-http1-response'], after: [],
+    broken: async (p) => expect(await curl(p, '--http2-prior-knowledge', 'http')).not.toMatch(/< HTTP\/2 200/),
+    fixed: async (p) => (expect(await curl(p, '--http2-prior-knowledge', 'http')).toMatch(/< HTTP\/2 200/), expect(await curl(p, '--http2', 'http')).toMatch(/< HTTP\/1\.1 101/)),
+  },
+  {
+    // h2o closes the connection on a hello it refuses (no alert).
+    name: 'ssl minimum-version: TLSv1.3',
+    kind: 'h2o', scheme: 'https', code: 'tls12-not-supported',
+    blocks: (f) => h2oTls(f, ['minimum-version: TLSv1.3']),
+    before: ['tls12-not-supported'], after: [],
+    broken: (p) => refused(p, '-tls1_2', /unexpected eof[\s\S]*Cipher is \(NONE\)/),
+    fixed: async (p) => (await h2ok(p), await tls12(p)),
+  },
+  {
+    name: 'the leaf certificate alone (no intermediate)',
+    kind: 'h2o', scheme: 'https', code: 'cert-chain-incomplete', cert: 'missingIntermediate',
+    blocks: (f) => h2oTls(f, []),
+    before: ['cert-chain-incomplete'], after: [],
+    broken: async (p) => expect(await ossl(p)).toMatch(/verify error:num=20:unable to get local issuer certificate/),
+    fixed: async (p) => (await h2ok(p), expect(await ossl(p)).toMatch(/Verify return code: 0 \(ok\)/)),
+  },
+  {
+    name: 'an expired certificate',
+    kind: 'h2o', scheme: 'https', code: 'cert-expired', cert: 'expired',
+    blocks: (f) => h2oTls(f, []),
+    before: ['cert-expired'], after: [],
+    broken: async (p) => expect(await ossl(p)).toMatch(/Verify return code: 10/),
+    fixed: async (p) => (await h2ok(p), expect(await ossl(p)).toMatch(/Verify return code: 0 \(ok\)/)),
+  },
+];
+
+/** curl through the proxy on `port` to the healthy origin. */
+const viaProxy = (port: number) => run(`curl -sv --max-time 10 --http2 --cacert ${caFile} --resolve localhost:${origin.port}:127.0.0.1 --proxy http://127.0.0.1:${port} https://localhost:${origin.port}/ 2>&1`);
+
+const SQUID: Case[] = [
+  {
+    name: 'the default CONNECT policy (SSL_ports 443 only), a target on another port',
+    kind: 'squid', scheme: 'https', via: 'proxy', code: 'proxy-connect-failed',
+    blocks: () => ({ global: ['acl SSL_ports port 443', 'acl CONNECT method CONNECT', 'http_access deny CONNECT !SSL_ports', 'http_access allow all'] }),
+    before: ['proxy-connect-failed'], after: [],
+    broken: async (p) => expect(await viaProxy(p)).toMatch(/CONNECT tunnel failed, response 403/),
+    fixed: async (p) => expect(await viaProxy(p)).toMatch(/< HTTP\/2 200/),
+  },
+  {
+    name: 'a reverse proxy (accel) in front of a WebSocket backend, no http_upgrade_request_protocols',
+    kind: 'squid', scheme: 'ws', path: '/chat', code: 'upgrade-header-stripped',
+    blocks: () => ({ global: [`cache_peer 127.0.0.1 parent ${backend.port} 0 no-query originserver name=backend`, 'cache_peer_access backend allow all', 'http_access allow all'] }),
+    // Squid also drops the backend's Upgrade from the 426 a plain GET gets (a response field
+    // http_upgrade_request_protocols does not govern), and the backend's 426 is text/plain: both
+    // stay true after the fix, which is about the upgrade request.
+    before: ['upgrade-header-stripped'], after: ['upgrade-header-missing', 'upgrade-problem-details-missing'],
+    broken: async (p) => expect(await wsCurl(p)).not.toMatch(/^HTTP\/1\.1 101/),
+    fixed: async (p) => {
+      expect(await wsCurl(p)).toMatch(/^HTTP\/1\.1 101/);
+      const plain = await run(`curl -si --max-time 3 http://127.0.0.1:${p}/chat`);
+      expect(plain).toMatch(/^HTTP\/1\.1 426/);
+      expect(plain).not.toMatch(/^upgrade:/im);
+    },
+  },
+];
+
 /** Every case, by server kind (also read by scripts/real-coverage.mjs through FIXED_CODES). */
-const ALL: Record<Kind, Case[]> = { nginx: NGINX, apache: APACHE, haproxy: HAPROXY, caddy: CADDY };
+const ALL: Record<Kind, Case[]> = { nginx: NGINX, apache: APACHE, haproxy: HAPROXY, caddy: CADDY, lighttpd: LIGHTTPD, h2o: H2O, squid: SQUID };
 
 for (const [kind, cases] of Object.entries(ALL) as Array<[Kind, Case[]]>) {
   describe.skipIf(skipWithout(BIN[kind], kind))(`real ${kind}: h2doctor's own fix, applied, removes the finding`, () => {

@@ -39,14 +39,25 @@ describe('Fix.config in the knowledge', () => {
     const { parseTarget } = await import('../model/target.js');
     const wrong: string[] = [];
     let n = 0;
-    for (const server of [undefined, { kind: 'nginx', version: '1.22.1', header: 'nginx/1.22.1' }, { kind: 'nginx', version: '1.27.0', header: 'nginx/1.27.0' }]) {
+    const servers = [
+      undefined,
+      { kind: 'nginx', version: '1.22.1', header: 'nginx/1.22.1' },
+      { kind: 'nginx', version: '1.27.0', header: 'nginx/1.27.0' },
+      { kind: 'lighttpd', version: '1.4.69', header: 'lighttpd/1.4.69' },
+      { kind: 'lighttpd', version: '1.4.45', header: 'lighttpd/1.4.45' },
+      { kind: 'h2o', version: '2.2.5', header: 'h2o/2.2.5' },
+      { kind: 'squid', version: '5.7', header: 'squid/5.7' },
+      { kind: 'squid', version: '4.13', header: 'squid/4.13' },
+    ];
+    for (const server of servers) {
       for (const url of ['https://example.test:8443/ws', 'http://example.test:8080/']) {
         const v = varsFor(parseTarget(url), undefined, 'the server accepts no cipher suite at all', server ? { server } : {});
         for (const [code, k] of Object.entries(KNOWLEDGE)) {
           for (const f of k!.fixes(v)) {
             if (!f.config) continue;
             n++;
-            if (f.side !== 'server') wrong.push(`${code}: a config on a ${f.side} fix`);
+            // A server's or a proxy's configuration (squid), never a client's.
+            if (f.side === 'client') wrong.push(`${code}: a config on a ${f.side} fix`);
             for (const line of f.config.set ?? []) if (!f.snippet?.includes(line.trim())) wrong.push(`${code} [${f.applies}]: "${line}" not in the snippet`);
             for (const a of f.config.append ?? []) if (!f.snippet?.includes(a.add)) wrong.push(`${code} [${f.applies}]: appended "${a.add}" not in the snippet`);
           }

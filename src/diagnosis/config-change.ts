@@ -23,9 +23,12 @@ const REPEATS = new Set([
   'header_up',
 ]);
 
-/** A directive's name: its first word, lower-cased (Apache's names are case-insensitive), without nginx's `;`. */
+/** Directives whose lines add to each other (`acl SSL_ports port 443` then `acl SSL_ports port 8443`): setting one adds it unless the same line is there. */
+const ACCUMULATE = new Set(['acl']);
+
+/** A directive's name: its first word, lower-cased (Apache's names are case-insensitive), without nginx's `;` or the `:` of h2o's YAML keys. */
 export function directiveName(line: string): string {
-  return (line.trim().split(/\s+/)[0] ?? '').replace(/;$/, '').toLowerCase();
+  return (line.trim().split(/\s+/)[0] ?? '').replace(/[;:]$/, '').toLowerCase();
 }
 
 /**
@@ -35,6 +38,8 @@ export function directiveName(line: string): string {
  */
 export function configKey(line: string): string {
   const name = directiveName(line);
+  // Squid's and HAProxy's acl lines add to the named list: each line is a key of its own.
+  if (ACCUMULATE.has(name)) return line.trim().replace(/\s+/g, ' ').toLowerCase();
   if (!REPEATS.has(name)) return name;
   const arg = (line.trim().split(/\s+/)[1] ?? '').replace(/^["']|["';]+$/g, '').toLowerCase();
   return `${name} ${arg}`;

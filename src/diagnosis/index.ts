@@ -226,21 +226,35 @@ function shellQuote(s: string): string {
   return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
 }
 
-/** The server that answered on one address, from the first `Server` field of its HTTP answers. */
+/**
+ * The server that answered on one address: the first `Server` field of its HTTP answers; without
+ * one, the product a `Via` field names (`1.1 vm (squid/5.7)`: a proxy that does not replace the
+ * origin's Server); without either, the `Server` of the proxy's answer to CONNECT (a proxy that
+ * refused the tunnel is the only server that answered).
+ */
 export function serverOf(ev: AddressEvidence): DetectedServer | undefined {
-  for (const p of ev.probes) {
-    const headers = p.kind === 'h1' || p.kind === 'h1-request' || p.kind === 'websocket' ? p.h1.headers : p.kind === 'h2' ? p.h2.headers : undefined;
-    const server = headers?.find(([k]) => k.toLowerCase() === 'server')?.[1];
+  const heads = ev.probes.map((p) => (p.kind === 'h1' || p.kind === 'h1-request' || p.kind === 'websocket' ? p.h1.headers : p.kind === 'h2' ? p.h2.headers : undefined));
+  const field = (name: string, hs: ReadonlyArray<Array<[string, string]> | undefined>) => hs.flatMap((h) => h?.filter(([k]) => k.toLowerCase() === name).map(([, x]) => x) ?? []);
+  for (const server of field('server', heads)) {
+    const d = detectServer(server);
+    if (d) return d;
+  }
+  for (const via of field('via', heads)) {
+    const d = detectServer(/\(([^)]+)\)/.exec(via)?.[1]);
+    if (d) return d;
+  }
+  const hop = ev.probes.flatMap((p) => (p.kind === 'proxy-connect' ? [p.headers] : []));
+  for (const server of field('server', hop)) {
     const d = detectServer(server);
     if (d) return d;
   }
   return undefined;
 }
 
-/** The detected server's own fixes first (server side), the rest in their order. */
+/** The detected server's own fixes first (server or network side: a proxy is fixed in its own configuration), the rest in their order. */
 export function serverFirst(fixes: Finding['fixes'], server: DetectedServer | undefined): Finding['fixes'] {
   if (!server) return fixes;
-  const mine = fixes.filter((f) => f.side === 'server' && f.applies === server.kind);
+  const mine = fixes.filter((f) => f.side !== 'client' && f.applies === server.kind);
   return mine.length ? [...mine, ...fixes.filter((f) => !mine.includes(f))] : fixes;
 }
 

@@ -7,7 +7,7 @@ import { TLS_KNOWLEDGE } from './knowledge/tls.js';
 import { UPGRADE_KNOWLEDGE } from './knowledge/upgrade.js';
 import { H2_FIELDS_KNOWLEDGE } from './knowledge/h2-fields.js';
 export { detectServer, nginxListen, versionAtLeast, type DetectedServer } from './knowledge/server.js';
-import { nginxHttp2, setting } from './knowledge/server.js';
+import { lighttpdH2, nginxHttp2, setting } from './knowledge/server.js';
 import { SESSION_KNOWLEDGE } from './knowledge/session.js';
 import { HTTP1_KNOWLEDGE } from './knowledge/http1.js';
 import { VANTAGE_KNOWLEDGE } from './knowledge/vantage.js';
@@ -104,6 +104,7 @@ const CORE_KNOWLEDGE: Partial<Record<Code, Knowledge>> = {
       { side: 'server', applies: 'apache', text: 'Load mod_http2 and list h2 first in Protocols (and use the event MPM, not prefork).', snippet: APACHE_H2, config: { block: 'virtualhost', set: ['Protocols h2 http/1.1'] } },
       { side: 'server', applies: 'haproxy', text: 'Advertise h2 in ALPN on the bind line.', ...haproxyH2(v) },
       { side: 'server', applies: 'caddy', text: 'Caddy enables h2 by default: the protocols of the global servers options must not drop it.', ...setting('servers', ['protocols h1 h2 h3']) },
+      { side: 'server', applies: 'lighttpd', ...lighttpdH2(v) },
       { side: 'server', applies: 'node', text: 'Serve with http2.createSecureServer (allowHTTP1 keeps HTTP/1.1 clients working) instead of https.createServer.', snippet: NODE_H2 },
       { side: 'server', applies: 'load balancer', text: 'If a TLS-terminating proxy or load balancer sits in front, HTTP/2 must be enabled on it (e.g. AWS ALB/NLB TLS listener ALPN policy "HTTP2Preferred").' },
       { side: 'client', applies: 'any', text: 'Until the server is fixed: use HTTP/1.1 (curl --http1.1; gRPC needs HTTP/2 and cannot fall back).' },
@@ -214,6 +215,8 @@ const CORE_KNOWLEDGE: Partial<Record<Code, Knowledge>> = {
       { side: 'server', applies: 'apache', text: 'Allow h2c (mod_http2).', ...setting('virtualhost', ['Protocols h2c http/1.1', 'H2Upgrade on']) },
       { side: 'server', applies: 'haproxy', text: 'Accept h2c on the frontend.', snippet: `bind :${v.port} proto h2`, config: { block: 'bind', set: ['proto h2'] } },
       { side: 'server', applies: 'caddy', text: 'Add h2c to the protocols of the global servers options (Caddy serves h2c by prior knowledge only then).', ...setting('servers', ['protocols h1 h2 h2c']) },
+      { side: 'server', applies: 'lighttpd', ...lighttpdH2(v) },
+      { side: 'server', applies: 'h2o', text: 'h2o serves h2c (by prior knowledge and by Upgrade) on a cleartext listener unless http1-upgrade-to-http2 is OFF, which switches off both: set it back to ON (a global setting).', ...setting('global', ['http1-upgrade-to-http2: ON']) },
       { side: 'server', applies: 'node', text: 'Use http2.createServer() for cleartext HTTP/2 (prior knowledge only).' },
       { side: 'server', applies: 'go', text: 'Wrap the handler with golang.org/x/net/http2/h2c.NewHandler(handler, &http2.Server{}).' },
       { side: 'client', applies: 'any', text: 'Use TLS (https://) where the server offers h2 via ALPN, or talk HTTP/1.1 to this port.' },
@@ -225,10 +228,11 @@ const CORE_KNOWLEDGE: Partial<Record<Code, Knowledge>> = {
     explanation: (v) =>
       `HTTP/2 with prior knowledge works on this cleartext port, but an HTTP/1.1 request with \`Upgrade: h2c\` ${v.detail ?? 'was not switched to HTTP/2'}. RFC 9113 deprecated the Upgrade path, and many servers (Node's http2, Envoy by default, gRPC servers) never implemented it; clients that rely on it (\`curl --http2 http://…\`, Java HttpClient, older OkHttp) stay on HTTP/1.1 or fail.`,
     clientsSee: clientsPrint('h2c-upgrade-unsupported'),
-    fixes: () => [
+    fixes: (v) => [
       { side: 'client', applies: 'curl', text: 'Use prior knowledge: curl --http2-prior-knowledge http://…' },
       { side: 'client', applies: 'any', text: 'Use prior-knowledge h2c (gRPC, Go h2c, OkHttp Protocol.H2_PRIOR_KNOWLEDGE) or TLS with ALPN.' },
       { side: 'server', applies: 'apache', text: 'mod_http2 honours Upgrade: h2c with H2Upgrade on.', ...setting('virtualhost', ['Protocols h2c http/1.1', 'H2Upgrade on']) },
+      { side: 'server', applies: 'lighttpd', ...lighttpdH2(v) },
       { side: 'server', applies: 'go', text: 'golang.org/x/net/http2/h2c handles both prior knowledge and Upgrade.' },
     ],
     reproduce: (v) => [`curl -sv --http2 -o /dev/null${v.resolve} ${v.url}`, curlPK(v)],

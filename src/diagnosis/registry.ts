@@ -149,8 +149,8 @@ export const PROOF: Readonly<Record<Code, { lab: Proof; realTests: Proof }>> = O
   'upgrade-required-h2': { lab: ['upgrade-426-h2-helper', 'upgrade-426-h2-plain'], realTests: ['test/real-wrong-answers.test.ts'] },
   'upgrade-required-tls': { lab: ['upgrade-426-tls'], realTests: ['test/real-coverage.test.ts'] },
   'upgrade-required-websocket': { lab: ['upgrade-websocket-hint'], realTests: ['test/real-coverage.test.ts'] },
-  'upgrade-header-missing': { lab: ['upgrade-426-no-upgrade-field'], realTests: ['test/real-coverage.test.ts'] },
-  'upgrade-problem-details-missing': { lab: ['upgrade-426-h2-plain', 'upgrade-426-no-upgrade-field'], realTests: ['test/real-coverage.test.ts', 'test/real-wrong-answers.test.ts'] },
+  'upgrade-header-missing': { lab: ['upgrade-426-no-upgrade-field'], realTests: ['test/real-coverage.test.ts', 'test/real-fix-verification.test.ts'] },
+  'upgrade-problem-details-missing': { lab: ['upgrade-426-h2-plain', 'upgrade-426-no-upgrade-field'], realTests: ['test/real-coverage.test.ts', 'test/real-fix-verification.test.ts', 'test/real-wrong-answers.test.ts'] },
   'upgrade-header-stripped': { lab: ['websocket-upgrade-stripped'], realTests: ['test/nginx-upgrade.test.ts', 'test/real-fix-verification.test.ts', 'test/real-wrong-answers.test.ts'] },
   'websocket-handshake-failed': { lab: ['websocket-bad-accept'], realTests: ['test/real-wrong-answers.test.ts'] },
   'websocket-subprotocol-rejected': { lab: ['websocket-subprotocol-rejected'], realTests: ['test/real-websocket-subprotocol.test.ts'] },
@@ -161,7 +161,7 @@ export const PROOF: Readonly<Record<Code, { lab: Proof; realTests: Proof }>> = O
   'websocket-over-h2-unsupported': { lab: ['websocket-h2-no-rfc8441'], realTests: ['test/real-coverage.test.ts'] },
   'h1-h2-behaviour-differs': { lab: ['h1-h2-behaviour-differs'], realTests: ['test/real-coverage.test.ts'] },
   'deprecation-announced': { lab: ['upgrade-426-h2-helper'], realTests: ['test/real-coverage.test.ts'] },
-  'proxy-connect-failed': { lab: ['proxy-connect-refused', 'proxy-auth-required', 'hostile-proxy-endless-headers', 'hostile-proxy-200-then-hang', 'hostile-proxy-dripping-status'], realTests: ['test/proxy-tinyproxy.test.ts'] },
+  'proxy-connect-failed': { lab: ['proxy-connect-refused', 'proxy-auth-required', 'hostile-proxy-endless-headers', 'hostile-proxy-200-then-hang', 'hostile-proxy-dripping-status'], realTests: ['test/proxy-tinyproxy.test.ts', 'test/real-fix-verification.test.ts'] },
   'proxy-alters-alpn': { lab: ['proxy-tls-intercepting-http1'], realTests: 'needs an intercepting proxy; the lab builds one' },
 });
 

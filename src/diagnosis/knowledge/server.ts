@@ -83,3 +83,34 @@ function inBlock(block: ConfigChange['block'], lines: string[]): string {
 export function setting(block: ConfigChange['block'], lines: string[], more: Omit<ConfigChange, 'block' | 'set'> = {}): Pick<Fix, 'snippet' | 'config'> {
   return { snippet: inBlock(block, lines), config: { block, set: lines, ...more } };
 }
+
+/**
+ * lighttpd's HTTP/2 switches (`server.feature-flags`, lighttpd ≥ 1.4.56; on by default from 1.4.59):
+ * h2 over TLS and h2c (prior knowledge and Upgrade) in cleartext. Older lighttpd has no HTTP/2.
+ * @example lighttpdH2({ server: { kind: 'lighttpd', version: '1.4.69', header: 'lighttpd/1.4.69' } } as Vars).config // { block: 'global', set: ['server.feature-flags = ("server.h2proto" => "enable", "server.h2c" => "enable")'] }
+ */
+export function lighttpdH2(v: Vars): Pick<Fix, 'text' | 'snippet' | 'config'> {
+  const line = 'server.feature-flags = ("server.h2proto" => "enable", "server.h2c" => "enable")';
+  if (v.server?.kind === 'lighttpd' && v.server.version && !versionAtLeast(v.server.version, '1.4.56')) {
+    return { text: `lighttpd ${v.server.version} has no HTTP/2: upgrade to 1.4.56 or later (1.4.59 and later serve h2 and h2c by default), then keep both switches on.`, snippet: line };
+  }
+  return { text: 'Turn h2 (TLS) and h2c (cleartext) back on in lighttpd.conf: they are on by default from 1.4.59, so a "disable" in server.feature-flags turns them off.', ...setting('global', [line]) };
+}
+
+/**
+ * lighttpd's TLS versions and suites (mod_openssl, `ssl.openssl.ssl-conf-cmd`): TLS 1.2 and 1.3, and these suites when given.
+ * @example lighttpdTls().snippet // 'ssl.openssl.ssl-conf-cmd = ("MinProtocol" => "TLSv1.2", "MaxProtocol" => "TLSv1.3")'
+ */
+export function lighttpdTls(ciphers?: string): Pick<Fix, 'snippet' | 'config'> {
+  const cmd = ['"MinProtocol" => "TLSv1.2"', '"MaxProtocol" => "TLSv1.3"', ...(ciphers ? [`"CipherString" => "${ciphers}"`] : [])];
+  return setting('global', [`ssl.openssl.ssl-conf-cmd = (${cmd.join(', ')})`], { remove: ['ssl.cipher-list'] });
+}
+
+/**
+ * h2o's TLS versions (the listener's `ssl:` map on the target's port): TLS 1.2 and newer (h2o offers TLS 1.3 wherever its OpenSSL has it).
+ * @example h2oTls(v).config // { block: 'ssl', set: ['minimum-version: TLSv1.2'] }
+ */
+export function h2oTls(v: Vars, cipherSuite?: string): Pick<Fix, 'snippet' | 'config'> {
+  const lines = ['minimum-version: TLSv1.2', ...(cipherSuite ? [`cipher-suite: ${cipherSuite}`] : [])];
+  return { snippet: ['listen:', `  port: ${v.port}`, '  ssl:', ...lines.map((l) => `    ${l}`)].join('\n'), config: { block: 'ssl', set: lines } };
+}

@@ -6,7 +6,7 @@
 import type { Fix } from '../../model/index.js';
 import type { Code } from '../../model/codes.js';
 import type { Knowledge, Vars } from './types.js';
-import { nginxListen, setting } from './server.js';
+import { h2oTls, lighttpdTls, nginxListen, setting } from './server.js';
 import { clientsPrint } from './printed.js';
 
 const ossl = (v: Vars, extra: string) => `openssl s_client -connect ${v.connect}${v.servername} -alpn h2 ${extra}</dev/null 2>&1 | grep -aE 'Protocol|Cipher|alert|Verify|subject|issuer|ALPN'`;
@@ -31,6 +31,8 @@ const modernServer = (v: Vars): Fix[] => [
   { side: 'server', applies: 'apache', text: 'mod_ssl: the same in the virtual host.', ...setting('virtualhost', ['SSLProtocol -all +TLSv1.2 +TLSv1.3', 'SSLCipherSuite ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305', 'SSLOpenSSLConfCmd Curves X25519:prime256v1:secp384r1']) },
   { side: 'server', applies: 'haproxy', text: 'On the bind line (or ssl-default-bind-* in global); drop an ssl-max-ver below TLSv1.3.', ...haproxyBind(v, ['alpn h2,http/1.1', 'ssl-min-ver TLSv1.2', 'ciphers ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256', 'curves X25519:P-256'], ['ssl-max-ver']) },
   { side: 'server', applies: 'caddy', text: 'Caddy\'s defaults are modern; remove custom protocols/ciphers/curves from the tls block.', ...setting('tls', ['protocols tls1.2 tls1.3'], { remove: ['ciphers', 'curves'] }) },
+  { side: 'server', applies: 'lighttpd', text: 'mod_openssl: TLS 1.2 and 1.3 with the modern suites for both key types (and no ssl.cipher-list of your own).', ...lighttpdTls(MODERN_CIPHERS) },
+  { side: 'server', applies: 'h2o', text: 'In the listener\'s ssl map: TLS 1.2 as the minimum and the modern suites for both key types (h2o adds TLS 1.3 where its OpenSSL has it).', ...h2oTls(v, MODERN_CIPHERS) },
   { side: 'server', applies: 'node', text: 'Leave Node\'s defaults (TLS 1.2–1.3, its cipher list and groups) or set them explicitly.', snippet: "http2.createSecureServer({ key, cert, allowHTTP1: true, minVersion: 'TLSv1.2' });" },
 ];
 
@@ -47,6 +49,8 @@ const CERT_SERVER = (what: string): Fix[] => [
   { side: 'server', applies: 'apache', text: `${what} Apache ≥ 2.4.8 reads the chain from SSLCertificateFile.`, ...setting('virtualhost', ['SSLCertificateFile    /etc/ssl/site/fullchain.pem', 'SSLCertificateKeyFile /etc/ssl/site/privkey.pem']) },
   { side: 'server', applies: 'haproxy', text: `${what} The crt file holds leaf, intermediates and key.`, snippet: 'cat fullchain.pem privkey.pem > /etc/haproxy/site.pem\nbind :443 ssl crt /etc/haproxy/site.pem alpn h2,http/1.1' },
   { side: 'server', applies: 'caddy', text: `${what} Caddy's automatic HTTPS obtains and renews the certificate; for a manual one give the full chain.`, snippet: 'example.com {\n  tls /etc/ssl/site/fullchain.pem /etc/ssl/site/privkey.pem\n}' },
+  { side: 'server', applies: 'lighttpd', text: `${what} ssl.pemfile takes the full chain (leaf first, then intermediates), ssl.privkey the key.`, ...setting('global', ['ssl.pemfile = "/etc/ssl/site/fullchain.pem"', 'ssl.privkey = "/etc/ssl/site/privkey.pem"']) },
+  { side: 'server', applies: 'h2o', text: `${what} certificate-file in the listener's ssl map takes the full chain (leaf first, then intermediates).`, ...setting('ssl', ['certificate-file: /etc/ssl/site/fullchain.pem', 'key-file: /etc/ssl/site/privkey.pem']) },
   { side: 'server', applies: 'node', text: `${what} Pass the chain as cert.`, snippet: "http2.createSecureServer({ cert: fs.readFileSync('fullchain.pem'), key: fs.readFileSync('privkey.pem'), allowHTTP1: true });" },
 ];
 
@@ -138,6 +142,8 @@ export const TLS_KNOWLEDGE: Partial<Record<Code, Knowledge>> = {
       { side: 'server', applies: 'apache', text: 'Add TLS 1.2.', ...setting('virtualhost', [APACHE_TLS12_13]) },
       { side: 'server', applies: 'haproxy', text: 'Lower the minimum.', ...haproxyBind(v, ['ssl-min-ver TLSv1.2', 'alpn h2,http/1.1']) },
       { side: 'server', applies: 'caddy', text: 'Allow TLS 1.2 in the site\'s tls block.', ...setting('tls', ['protocols tls1.2 tls1.3']) },
+      { side: 'server', applies: 'lighttpd', text: 'mod_openssl: allow TLS 1.2 again.', ...lighttpdTls() },
+      { side: 'server', applies: 'h2o', text: 'Lower minimum-version in the listener\'s ssl map.', ...h2oTls(v) },
       { side: 'server', applies: 'node', text: "minVersion 'TLSv1.2'.", snippet: NODE_MIN_TLS12 },
       ...CLIENT_VERSION.slice(1, 3),
     ],
@@ -152,6 +158,8 @@ export const TLS_KNOWLEDGE: Partial<Record<Code, Knowledge>> = {
       { side: 'server', applies: 'apache', text: 'Enable TLS 1.3 (Apache ≥ 2.4.37 with OpenSSL ≥ 1.1.1).', ...setting('virtualhost', [APACHE_TLS12_13]) },
       { side: 'server', applies: 'haproxy', text: 'Raise the maximum.', ...haproxyBind(v, ['ssl-max-ver TLSv1.3', 'alpn h2,http/1.1']) },
       { side: 'server', applies: 'caddy', text: 'Caddy enables TLS 1.3 by default; allow it in the site\'s tls block.', ...setting('tls', ['protocols tls1.2 tls1.3']) },
+      { side: 'server', applies: 'lighttpd', text: 'mod_openssl: raise MaxProtocol to TLS 1.3 (lighttpd with OpenSSL ≥ 1.1.1).', ...lighttpdTls() },
+      { side: 'server', applies: 'h2o', text: 'h2o has no setting that turns TLS 1.3 off (2.2 ignores maximum-version): it offers TLS 1.3 whenever the OpenSSL it is built with has it (≥ 1.1.1). Upgrade h2o or its OpenSSL; or a TLS terminator in front of h2o is the one to fix.' },
       { side: 'server', applies: 'node', text: "Remove maxVersion 'TLSv1.2'.", snippet: "http2.createSecureServer({ key, cert, maxVersion: 'TLSv1.3' });" },
       { side: 'client', applies: 'node', text: 'A client that must reach it: allow TLS 1.2.', snippet: "tls.connect({ host, port, minVersion: 'TLSv1.2' });" },
     ],

@@ -3,7 +3,9 @@
  * proxy comparison raises).
  */
 import type { Code } from '../../model/codes.js';
+import type { Fix } from '../../model/index.js';
 import type { Knowledge, Vars } from './types.js';
+import { versionAtLeast } from './server.js';
 import { clientsPrint } from './printed.js';
 
 const wsUrl = (v: Vars) => v.url.replace(/^http/, 'ws');
@@ -34,6 +36,18 @@ Content-Type: application/problem+json
 
 {"type":"https://api.example.com/problems/http2-required","title":"Upgrade Required","status":426,
  "detail":"This API requires HTTP/2.","migration_guide":"https://docs.example.com/http2","deadline":"2027-06-30T00:00:00Z"}`;
+
+/**
+ * Squid forwards no Upgrade unless http_upgrade_request_protocols allows it (Squid ≥ 5.1); older
+ * Squid cannot relay a WebSocket upgrade in plain HTTP at all.
+ */
+function squidUpgrade(v: Vars): Fix {
+  const line = 'http_upgrade_request_protocols websocket allow all';
+  if (v.server?.kind === 'squid' && v.server.version && !versionAtLeast(v.server.version, '5.1')) {
+    return { side: 'network', applies: 'squid', text: `Squid ${v.server.version} drops every Upgrade: Squid 5.1 and later relay WebSocket upgrades when told to (${line}); until then use wss://, which Squid passes as a CONNECT tunnel.` };
+  }
+  return { side: 'network', applies: 'squid', text: 'Squid drops Upgrade (hop-by-hop) unless http_upgrade_request_protocols allows the protocol (Squid ≥ 5.1): allow websocket, then reload squid.', snippet: line, config: { block: 'global', set: [line] } };
+}
 
 export const UPGRADE_KNOWLEDGE: Partial<Record<Code, Knowledge>> = {
   'upgrade-required-h2': {
@@ -109,6 +123,7 @@ export const UPGRADE_KNOWLEDGE: Partial<Record<Code, Knowledge>> = {
         config: { block: 'virtualhost', append: [{ to: 'ProxyPass', add: 'upgrade=websocket' }] },
       },
       { side: 'server', applies: 'haproxy', text: 'HAProxy passes upgrades; set a tunnel timeout.', snippet: HAPROXY_WS },
+      squidUpgrade(v),
       { side: 'network', applies: 'proxy', text: 'Corporate proxies and some CDNs/WAFs drop WebSocket upgrades on cleartext: use wss:// (the proxy then only sees a CONNECT tunnel), or enable WebSocket support in the CDN.' },
     ],
     reproduce: (v) => [curlWs(v)],
@@ -177,9 +192,15 @@ export const UPGRADE_KNOWLEDGE: Partial<Record<Code, Knowledge>> = {
     explanation: () =>
       'h2doctor asked the HTTP proxy for a tunnel to the target (CONNECT host:port, RFC 9110 §9.3.6) and did not get a working one: the proxy answered with an error status or a head that never ends, closed, could not be reached, or answered 200 and then relayed nothing. Nothing reaches the server on this path. 407 means the proxy wants credentials; 403 a policy (ports other than 443 are often refused); 502/503/504 that the proxy could not reach the target itself.',
     clientsSee: clientsPrint('proxy-connect-failed'),
-    fixes: () => [
+    fixes: (v) => [
       { side: 'client', applies: 'any', text: 'Give credentials in the proxy URL (http://user:password@proxy:3128), or check NO_PROXY if the target should not go through the proxy at all.' },
-      { side: 'network', applies: 'squid', text: 'Allow CONNECT to the port in the proxy policy.', snippet: 'acl SSL_ports port 443 8443\nhttp_access deny CONNECT !SSL_ports' },
+      {
+        side: 'network',
+        applies: 'squid',
+        text: `Squid refuses CONNECT to ports outside its SSL_ports list (http_access deny CONNECT !SSL_ports, in the default squid.conf): add ${v.port} to the list (acl lines add up), then reload squid.`,
+        snippet: `acl SSL_ports port ${v.port}`,
+        config: { block: 'global', set: [`acl SSL_ports port ${v.port}`] },
+      },
       { side: 'network', applies: 'tinyproxy', text: 'List the port in ConnectPort (no ConnectPort line allows all).', snippet: 'ConnectPort 443\nConnectPort 8443' },
     ],
     // The run's --proxy is added to the curl (withUserOptions).
