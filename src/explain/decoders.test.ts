@@ -1,17 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { fromHex } from '../wire/bytes.js';
-import {
-  classifyBytes,
-  decodeAlerts,
-  decodeAll,
-  decodeFrameLength,
-  decodeFrameSizes,
-  decodeH2Errors,
-  decodeHexDumps,
-  decodeOpenSslCodes,
-  unpackOpenSslCode,
-} from './decoders.js';
+import { decodeAlerts } from './decode-alerts.js';
+import { classifyBytes, decodeFrameLength, decodeFrameSizes, decodeHexDumps } from './decode-bytes.js';
+import { decodeH2Errors } from './decode-h2-errors.js';
+import { decodeOpenSslCodes, unpackOpenSslCode } from './decode-openssl.js';
+import { decodeAll } from './decoders.js';
 
 const codesOf = (hints: Array<{ code: string }>) => hints.map((h) => h.code);
 

@@ -12,7 +12,8 @@
  */
 import { CODES, type Code, type Family } from '../model/codes.js';
 import type { DiagnoseOptions } from '../diagnose.js';
-import { boundLines, decodeAll, type CodeHint, type Decoded } from './decoders.js';
+import { boundLines, decodeAll } from './decoders.js';
+import type { CodeHint, Decoded } from './decoded.js';
 import { matchText } from './match.js';
 import { rankCauses, type RankedCandidate } from './rank.js';
 import { clientContext, GENERIC_CANDIDATES, guessLayer, readSignals, type Signal } from './signals.js';
@@ -22,7 +23,7 @@ export { LineWindow, mayCarryEvidence, type WindowScan } from './window.js';
 
 export { CATALOGUE, SOURCE_FAMILIES, entryById } from './catalogue/index.js';
 export type { CatalogueEntry } from './catalogue/index.js';
-export type { Decoded } from './decoders.js';
+export type { Decoded } from './decoded.js';
 
 export interface ExplainCause {
   code: Code;

@@ -13,7 +13,8 @@
  */
 import type { Code } from '../model/codes.js';
 import { CATALOGUE, type CatalogueEntry, type Reader } from './catalogue/index.js';
-import { boundText, type CodeHint, type Decoded } from './decoders.js';
+import { boundText } from './decoders.js';
+import { type CodeHint, type Decoded } from './decoded.js';
 
 export interface RankedCause {
   code: Code;

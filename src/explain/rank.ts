@@ -11,7 +11,7 @@
  * rankCauses(readSignals('Error: certificate has expired'), [], [])[0].code // 'cert-expired'
  */
 import type { Code } from '../model/codes.js';
-import type { Decoded } from './decoders.js';
+import type { Decoded } from './decoded.js';
 import type { Match } from './match.js';
 import { hintsFor } from './match.js';
 import type { Signal } from './signals.js';

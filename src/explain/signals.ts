@@ -22,7 +22,8 @@
  */
 import type { Code } from '../model/codes.js';
 import { alertByCode } from '../wire/tls/alerts.js';
-import { MAX_LINE, type CodeHint } from './decoders.js';
+import { MAX_LINE } from './decoders.js';
+import { type CodeHint } from './decoded.js';
 
 /** Which side of the conversation failed, as far as the words tell. */
 export type Layer = 'dns' | 'tcp' | 'tls' | 'certificate' | 'http2' | 'http' | 'websocket' | 'proxy' | 'grpc' | 'timeout';

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import fc from 'fast-check';
-import { classify, excerpt, isDecided } from './sniff.js';
+import { classify, excerpt, isDecided, sniffFragment } from './sniff.js';
 import { fromHex } from './bytes.js';
 import type { FirstBytes } from '../model/index.js';
 
@@ -130,6 +130,40 @@ describe('first-bytes classifier: properties', () => {
             break;
           }
         }
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});
+
+describe('fragments (bytes found in a log, either direction, from 3 bytes)', () => {
+  test.each<[string, Uint8Array, Record<string, unknown>]>([
+    // RFC 8446 §5.1: alert record header, TLS 1.0 record version, length 2 (Netty's 5-byte dump).
+    ['TLS alert header', fromHex('1503010002'), { kind: 'tls', contentType: 21, recordVersion: 0x0301, length: 2 }],
+    ['TLS record, 3 bytes', fromHex('160303'), { kind: 'tls', contentType: 22, recordVersion: 0x0303 }],
+    // RFC 9113 §3.4: the client preface.
+    ['HTTP/2 preface', enc('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n'), { kind: 'h2-preface' }],
+    ['"HTT" (a frame length of 4740180)', enc('HTT'), { kind: 'http1-response' }],
+    ['a status line', enc('HTTP/1.1 400 Bad Request\r\n'), { kind: 'http1-response', startLine: 'HTTP/1.1 400 Bad Request', status: 400 }],
+    ['a request line', enc('GET / HTTP/1.1\r\nHost: x\r\n'), { kind: 'http1-request', method: 'GET', firstLine: 'GET / HTTP/1.1' }],
+    ['"GE" is too short to tell', enc('GE'), { kind: 'unknown' }],
+    ['an SSH banner', enc('SSH-2.0-OpenSSH_9.2\r\n'), { kind: 'ssh' }],
+    // RFC 9113 §6.8: GOAWAY, last stream 0, PROTOCOL_ERROR.
+    ['GOAWAY', fromHex('000008 07 00 00000000 00000000 00000001'), { kind: 'h2-frame', type: 7, typeName: 'GOAWAY', streamId: 0, goaway: { errorName: 'PROTOCOL_ERROR', debug: '' } }],
+    ['a frame header of 5 bytes has no stream id', fromHex('0000000401'), { kind: 'h2-frame', length: 0, typeName: 'SETTINGS', flags: 1 }],
+    // RFC 9113 §4.2: over the default 16384 is not read as a frame.
+    ['a length over 16384', fromHex('004001 04 00 00000000'), { kind: 'unknown' }],
+  ])('%s', (_name, bytes, want) => {
+    const got = sniffFragment(bytes);
+    expect(got).toMatchObject(want);
+    if (want.kind === 'h2-frame' && !('streamId' in want)) expect(got).not.toHaveProperty('streamId');
+  });
+
+  test('never throws, and a TLS fragment carries what classify reads of its record', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 64 }), (b) => {
+        const f = sniffFragment(b);
+        if (f.kind === 'tls') expect(f.record).toEqual(classify(b, 'open').first);
       }),
       { numRuns: 2000 },
     );

@@ -8,7 +8,7 @@
  * classify(bytes, 'eof').first.kind // 'http1' for "HTTP/1.1 400 Bad Request\r\n…"
  */
 import { Reader, toAscii, toHex } from './bytes.js';
-import { errorCodeName, frameTypeName, isCoreFrameType, settingName, FRAME_TYPES, FRAME_HEADER_LENGTH } from './http2/registry.js';
+import { errorCodeName, frameTypeName, isCoreFrameType, settingName, DEFAULT_MAX_FRAME_SIZE, FRAME_TYPES, FRAME_HEADER_LENGTH } from './http2/registry.js';
 import { alertName } from './tls/alerts.js';
 import { handshakeTypeName } from './tls/registry.js';
 
@@ -211,6 +211,70 @@ function startsWithAscii(b: Uint8Array, s: string): boolean {
   if (b.length < s.length) return false;
   for (let i = 0; i < s.length; i++) if (b[i] !== s.charCodeAt(i)) return false;
   return true;
+}
+
+/** What a fragment of bytes starts, by {@link sniffFragment}. */
+export type Fragment =
+  /** RFC 8446 §5.1: content type 20–23, legacy version 0x03 0x00–0x04; `length` when 5 bytes are in. */
+  | { kind: 'tls'; contentType: number; recordVersion: number; length?: number; record: FirstBytes }
+  | { kind: 'h2-preface' }
+  /** "HTTP/…", or "HTT"/"HTTP" alone; the status line when it reads as one. */
+  | { kind: 'http1-response'; startLine?: string; status?: number }
+  | { kind: 'http1-request'; method: string; firstLine: string }
+  | { kind: 'ssh' }
+  /** RFC 9113 §4.1: a core frame type with a length within the default SETTINGS_MAX_FRAME_SIZE. */
+  | { kind: 'h2-frame'; length: number; type: number; typeName: string; flags: number; streamId?: number; goaway?: { errorName: string; debug: string } }
+  | { kind: 'unknown' };
+
+const HTTP_METHODS = ['GET', 'POST', 'PUT', 'HEAD', 'DELETE', 'OPTIONS', 'PATCH', 'CONNECT', 'TRACE'];
+
+/**
+ * What a fragment of bytes found anywhere (a hex dump in a log, the three bytes a "frame length"
+ * really was) starts: either direction of a connection, as few as 3 bytes. Unlike {@link classify},
+ * which reads a server's whole answer, it names client bytes too (the HTTP/2 preface, a request
+ * line, a ClientHello) and prefixes too short to be sure of ("HTT", "GE"). The record, alert and
+ * GOAWAY bodies are read by {@link classify}. Pure; never throws.
+ *
+ * @example
+ * sniffFragment(fromHex('485454')); // { kind: 'http1-response' }: the bytes of 'HTT'
+ * sniffFragment(fromHex('1503010002')).kind; // 'tls'
+ */
+export function sniffFragment(b: Uint8Array): Fragment {
+  if (b.length >= 3 && b[0]! >= 20 && b[0]! <= 23 && b[1] === 3 && b[2]! <= 4) {
+    const out: Fragment = { kind: 'tls', contentType: b[0]!, recordVersion: (b[1]! << 8) | b[2]!, record: classify(b, 'open').first };
+    if (b.length >= 5) out.length = (b[3]! << 8) | b[4]!;
+    return out;
+  }
+  const text = new TextDecoder('latin1').decode(b);
+  if (text.startsWith('PRI * HTTP/2')) return { kind: 'h2-preface' };
+  // A prefix of at least 3 bytes counts in a fragment of at most 5 ("HTT" is a frame length's bytes).
+  const prefixOf = (word: string): boolean => b.length <= 5 && text.length >= 3 && word.startsWith(text);
+  if (text.startsWith('HTTP/') || prefixOf('HTTP/')) {
+    // RFC 9112 §4: status-line = HTTP-version SP status-code SP [ reason-phrase ]
+    const m = /^HTTP\/(\d\.\d) (\d{3})([^\r\n]*)/.exec(text);
+    return m ? { kind: 'http1-response', startLine: m[0], status: Number(m[2]) } : { kind: 'http1-response' };
+  }
+  // RFC 9112 §3: request-line = method SP request-target SP HTTP-version
+  const method = HTTP_METHODS.find((mth) => text.startsWith(mth + ' ') || prefixOf(mth));
+  if (method) {
+    return { kind: 'http1-request', method, firstLine: text.split(/\r?\n/)[0]! };
+  }
+  if (text.startsWith('SSH-') || text === 'SSH') return { kind: 'ssh' };
+  if (b.length >= 5) {
+    const r = new Reader(b);
+    const length = r.u24();
+    const type = r.u8();
+    const flags = r.u8();
+    if (isCoreFrameType(type) && length <= DEFAULT_MAX_FRAME_SIZE) {
+      const out: Fragment = { kind: 'h2-frame', length, type, typeName: frameTypeName(type), flags };
+      if (b.length >= FRAME_HEADER_LENGTH) out.streamId = r.u32() & 0x7fffffff;
+      // RFC 9113 §6.8: GOAWAY payload = last stream id, error code, debug data.
+      const g = type === FRAME_TYPES.GOAWAY ? classify(b, 'eof').first : undefined;
+      if (g?.kind === 'h2-goaway') out.goaway = { errorName: g.errorName, debug: g.debug };
+      return out;
+    }
+  }
+  return { kind: 'unknown' };
 }
 
 /** One line for humans. */
