@@ -8,7 +8,10 @@
 import { evidenceItem } from '../../evidence.js';
 import { item, tlsRule } from './common.js';
 
-/** OpenSSL's SSL_MAX_CERT_LIST_DEFAULT (ssl.h): the most bytes of a Certificate message its clients read. */
+/**
+ * OpenSSL's SSL_MAX_CERT_LIST_DEFAULT (ssl.h): the most bytes of a Certificate message its clients read.
+ * @example raw.unfinished.length > OPENSSL_MAX_CERT_LIST // a chain curl and openssl give up on
+ */
 export const OPENSSL_MAX_CERT_LIST = 100 * 1024;
 
 const size = (n: number) => (n >= 1 << 20 ? `${(n / (1 << 20)).toFixed(1)} MiB` : `${Math.round(n / 1024)} KiB`);
