@@ -107,6 +107,9 @@ export const EXPLAINED_BY: Partial<Record<Code, Code[]>> = {
   'upgrade-header-missing': ['upgrade-header-stripped'],
   // A certificate chain over what OpenSSL accepts: the local TLS library rejects the answer.
   'tls-malformed-response': ['cert-chain-too-large'],
+  // HTTP/2 over a block-listed TLS 1.2 suite: Apache mod_http2 (H2ModernTLSOnly, its default) picks h2
+  // in ALPN and then refuses HTTP/2 itself with GOAWAY right after the preface (seen with code 0x16).
+  'goaway-on-connect': ['h2-inadequate-security'],
 };
 
 /**

@@ -59,8 +59,12 @@ export const PROOF: Readonly<Record<Code, { lab: Proof; realTests: Proof }>> = O
   'preface-timeout': { lab: ['preface-timeout'], realTests: ['test/real-coverage.test.ts'] },
   'preface-garbage': { lab: ['preface-garbage'], realTests: MISBEHAVIOUR },
   'preface-not-settings': { lab: ['preface-not-settings'], realTests: MISBEHAVIOUR },
-  'goaway-on-connect': { lab: ['goaway-on-connect'], realTests: MISBEHAVIOUR },
-  'h2-inadequate-security': { lab: ['tls12-blocklisted-cipher', 'clients-blocklisted-cipher'], realTests: ['test/real-coverage.test.ts', 'test/real-fix-verification.test.ts'] },
+  'goaway-on-connect': {
+    lab: ['goaway-on-connect'],
+    realTests:
+      'a packaged server sends it by configuration only for a cause with its own code (Apache mod_http2 over a block-listed suite: h2-inadequate-security, with the GOAWAY as its evidence, test/real-apache-blocklisted.test.ts); the lab server reproduces the bytes',
+  },
+  'h2-inadequate-security': { lab: ['tls12-blocklisted-cipher', 'clients-blocklisted-cipher'], realTests: ['test/real-coverage.test.ts', 'test/real-fix-verification.test.ts', 'test/real-apache-blocklisted.test.ts'] },
   'http1-malformed-response': { lab: ['hostile-h1-endless-headers', 'hostile-h1-status-no-crlf', 'hostile-h1-426-huge-upgrade'], realTests: `${MISBEHAVIOUR}; test/hostile-h1.test.ts has curl fail on each` },
   'h2c-not-supported': { lab: ['cleartext-http1-only', 'upgrade-426-tls', 'clients-cleartext-http1', 'hostile-h1-endless-headers', 'hostile-h1-status-no-crlf', 'hostile-h1-endless-chunked', 'hostile-h1-426-huge-upgrade'], realTests: ['test/real-apache.test.ts', 'test/real-caddy.test.ts', 'test/real-coverage.test.ts', 'test/real-fix-verification.test.ts', 'test/real-nginx.test.ts'] },
   'h2c-upgrade-unsupported': { lab: ['h2c-prior-knowledge-only'], realTests: ['test/real-coverage.test.ts', 'test/real-fix-verification.test.ts', 'test/real-haproxy.test.ts', 'test/real-nghttpd.test.ts', 'test/real-nginx.test.ts', 'test/real-wrong-answers.test.ts'] },
@@ -129,7 +133,7 @@ export const PROOF: Readonly<Record<Code, { lab: Proof; realTests: Proof }>> = O
   'tls-no-shared-group': { lab: ['tls-no-shared-group'], realTests: ['test/real-coverage.test.ts', 'test/real-fix-verification.test.ts'] },
   'tls-version-too-old': { lab: ['tls-legacy-only', 'clients-legacy-only'], realTests: ['test/real-coverage.test.ts', 'test/real-fix-verification.test.ts'] },
   'tls12-not-supported': { lab: ['tls13-only', 'clients-tls13-only'], realTests: ['test/real-coverage.test.ts', 'test/real-fix-verification.test.ts'] },
-  'tls13-not-supported': { lab: ['tls12-blocklisted-cipher', 'tls12-only', 'tls-weak-dh-params', 'clients-blocklisted-cipher', 'clients-ecdsa-only'], realTests: ['test/nginx-dh.test.ts', 'test/nginx-tls.test.ts', 'test/real-coverage.test.ts', 'test/real-fix-verification.test.ts', 'test/real-nginx.test.ts'] },
+  'tls13-not-supported': { lab: ['tls12-blocklisted-cipher', 'tls12-only', 'tls-weak-dh-params', 'clients-blocklisted-cipher', 'clients-ecdsa-only'], realTests: ['test/nginx-dh.test.ts', 'test/nginx-tls.test.ts', 'test/real-apache-blocklisted.test.ts', 'test/real-coverage.test.ts', 'test/real-fix-verification.test.ts', 'test/real-nginx.test.ts'] },
   'tls-legacy-version-enabled': { lab: ['tls-legacy-enabled'], realTests: ['test/nginx-tls.test.ts'] },
   'tls-sni-required': { lab: ['tls-sni-required'], realTests: ['test/real-coverage.test.ts'] },
   'tls-client-cert-required': { lab: ['tls-client-cert-required', 'tls13-client-cert-required'], realTests: ['test/real-fix-verification.test.ts', 'test/real-wrong-answers.test.ts'] },

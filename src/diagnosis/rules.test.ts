@@ -218,6 +218,14 @@ describe('rules from recorded evidence', () => {
     expect(cause.evidence).toEqual([{ probe: 'tls', text: 'cert' }]);
   });
 
+  test('a GOAWAY right after the preface over a block-listed suite is that suite\'s doing (Apache mod_http2)', () => {
+    const goaway = { code: 'goaway-on-connect' as const, evidence: [{ probe: 'h2-tls', text: 'GOAWAY error=UNKNOWN(0x16)' }] };
+    const suite = { code: 'h2-inadequate-security' as const, evidence: [{ probe: 'tls-default', text: 'block-listed' }] };
+    expect(foldConsequences([goaway, suite]).map((f) => f.code)).toEqual(['h2-inadequate-security']);
+    // Without the block-listed suite the GOAWAY stands on its own.
+    expect(foldConsequences([goaway]).map((f) => f.code)).toEqual(['goaway-on-connect']);
+  });
+
   test('no address → dns-no-address', () => {
     const out = diagnoseEvidence({ target: https, resolution: { source: 'dns', addresses: [], error: 'ENOTFOUND' }, evidence: [] });
     expect(out.findings.map((f) => f.code)).toEqual(['dns-no-address']);
