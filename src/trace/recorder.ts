@@ -19,7 +19,12 @@ export const TRACE_DEFAULTS = {
   captureBytes: 16 * 1024 * 1024,
   /** Most bytes a TLS handshake may read before it is abandoned as endless. */
   handshakeBytes: 1024 * 1024,
+  /** Times one problem (its words, numbers aside) is said before the rest are counted, not repeated. */
+  repeatProblems: 3,
 } as const;
+
+/** A problem's words with its numbers taken out: "997 PING frames in 101 ms" and "998 PING frames in 102 ms" are one. */
+const shape = (p: Problem) => `${p.level} ${p.text.replace(/\d+(\.\d+)?/g, '#')}`;
 
 export class TraceRecorder {
   readonly t0 = performance.now();
@@ -33,6 +38,9 @@ export class TraceRecorder {
   /** The capture, once the TCP connection is open. */
   capture: TraceCapture | undefined;
   private captured = 0;
+  /** Problems said so far by shape, and those left unsaid past TRACE_DEFAULTS.repeatProblems (the latest of each, counted). */
+  private readonly said = new Map<string, number>();
+  private readonly unsaid = new Map<string, { latest: Problem; n: number }>();
 
   constructor(
     readonly target: Target,
@@ -51,12 +59,35 @@ export class TraceRecorder {
   }
 
   readonly emit = (body: TraceEventBody, problems?: Problem[]): void => {
+    if (body.kind === 'close') this.sayUnsaid();
+    problems = problems?.filter((p) => this.fresh(p));
     const e: TraceEvent = { ...body, t: this.elapsed() };
     if (problems?.length) e.problems = problems;
     for (const p of problems ?? []) if (p.level === 'error') this.errors.push(p.text);
     this.events.push(e);
     this.onEvent?.(e);
   };
+
+  /** False for a problem already said {@link TRACE_DEFAULTS.repeatProblems} times: it is counted instead. */
+  private fresh(p: Problem): boolean {
+    const k = shape(p);
+    const n = (this.said.get(k) ?? 0) + 1;
+    this.said.set(k, n);
+    if (n <= TRACE_DEFAULTS.repeatProblems) return true;
+    this.unsaid.set(k, { latest: p, n: n - TRACE_DEFAULTS.repeatProblems });
+    return false;
+  }
+
+  /** Before the close: one line for each problem that repeated, with how many times it was not said (×N) and its latest words. */
+  private sayUnsaid(): void {
+    if (!this.unsaid.size) return;
+    const problems = [...this.unsaid.values()].map(({ latest, n }) => ({ level: latest.level, text: `×${n} more like the above, not repeated; the latest: ${latest.text}` }));
+    this.unsaid.clear();
+    const e: TraceEvent = { kind: 'note', t: this.elapsed(), problems };
+    for (const p of problems) if (p.level === 'error') this.errors.push(p.text);
+    this.events.push(e);
+    this.onEvent?.(e);
+  }
 
   private bytesOf(dir: 'in' | 'out'): number {
     return (this.capture?.chunks ?? []).reduce((n, c) => (c.dir === dir ? n + c.data.length : n), 0);
