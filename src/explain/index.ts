@@ -16,7 +16,9 @@ import { boundLines, decodeAll } from './decoders.js';
 import type { CodeHint, Decoded } from './decoded.js';
 import { matchText } from './match.js';
 import { rankCauses, type RankedCandidate } from './rank.js';
-import { clientContext, GENERIC_CANDIDATES, guessLayer, readSignals, type Signal } from './signals.js';
+import { GENERIC_CANDIDATES, guessLayer, readSignals } from './signals.js';
+import type { Signal } from './signal-types.js';
+import { clientContext } from './client-context.js';
 import type { WindowScan } from './window.js';
 
 export { LineWindow, mayCarryEvidence, type WindowScan } from './window.js';

@@ -14,7 +14,7 @@ import type { Code } from '../model/codes.js';
 import type { Decoded } from './decoded.js';
 import type { Match } from './match.js';
 import { hintsFor } from './match.js';
-import type { Signal } from './signals.js';
+import type { Signal } from './signal-types.js';
 
 export interface RankedCandidate {
   code: Code;
