@@ -63,6 +63,12 @@ describe('--survey: the structured TLS surface', () => {
       // 31 with groups and signature schemes rotated below TLS 1.3 and FFDHE groups read from
       // HelloRetryRequests (one of slack: TLS 1.2 and 1.3 race for the shared groups).
       expect(report.connections).toBeLessThanOrEqual(32);
+      // TLS 1.3's own question (every suite and group, ALPN h2 and http/1.1) is the default
+      // handshake's: Node's hello with the name got TLS 1.3, so no raw hello asks it again.
+      const raw13 = report.probes.filter((p) => p.kind === 'tls-raw' && p.raw.offer.versions.join() === 'TLSv1.3');
+      expect(raw13.length).toBeGreaterThan(0);
+      expect(raw13.some((p) => p.kind === 'tls-raw' && p.raw.offer.alpn?.join() === 'h2,http/1.1')).toBe(false);
+      expect(raw13.map((p) => p.kind === 'tls-raw' && p.label)).not.toContain('survey-TLSv1.3');
     } finally {
       await s.stop();
     }

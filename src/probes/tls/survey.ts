@@ -34,7 +34,7 @@ import { accepted, type RawProbe } from './raw.js';
 import type { RawRunner } from './raw.js';
 import { V, ALL_GROUPS, ALL_SIGALGS, NODE_ALPN as ALPN, ciphersFor, canKeyShare, groupCode, nodeDefaultHello, tableVersionName, versionLabel, type HelloSpec } from './hello.js';
 import { pacer } from './rate.js';
-import { cipherSuite, cipherSuiteName, groupName, h2Blocklisted, SIGNATURE_SCHEMES } from '../../wire/tls/registry.js';
+import { cipherByName, cipherSuite, cipherSuiteName, groupName, h2Blocklisted, SIGNATURE_SCHEMES } from '../../wire/tls/registry.js';
 
 type TlsProbe = Extract<Probe, { kind: 'tls' }>;
 /** At most this many hellos per version (the registry has ~340 suites; no server enables that many). */
@@ -209,7 +209,10 @@ export async function survey(ctx: ProbeContext, d: TlsProbe, run: RawRunner, see
       const g = r.group ? groupCode(r.group) : undefined;
       if (g !== undefined && all.group.includes(g) && !found.group.includes(g)) {
         found.group.push(g);
-        if (!groupsFound.has(g)) fresh = true;
+        // New to this version's elimination is progress, even when the other version (running side by
+        // side) found the group between our offer and this answer: counting only groups new to both
+        // closed the groups early, by a race (h2o, nginx: the FFDHE groups lost on some runs).
+        fresh = true;
         groupsFound.add(g);
       }
       if (r.sigalg) {
@@ -230,8 +233,10 @@ export async function survey(ctx: ProbeContext, d: TlsProbe, run: RawRunner, see
     };
     const ok = (p: RawProbe) => accepted(p) && p.raw.versionCode === v;
 
-    // The first hello: the version's question.
-    const p = first ?? (await hello({ suite: true, group: true, sigalg: true }, `does the server accept ${label}? (every suite, group and signature scheme)`, { alpn: ALPN }));
+    // The first hello: the version's question (TLS 1.3: the default handshake answered it already, when it got TLS 1.3).
+    const seed = !first && is13 ? fromDefault(d) : undefined;
+    if (seed) n++;
+    const p = first ?? seed ?? (await hello({ suite: true, group: true, sigalg: true }, `does the server accept ${label}? (every suite, group and signature scheme)`, { alpn: ALPN }));
     const alert = p.raw.alert ? `${p.raw.alert.name} (${p.raw.alert.code})` : undefined;
     if (is13) tls13Answer(ok(p));
     if (!ok(p)) return { v, ...(alert ? { alert } : {}) };
@@ -333,6 +338,24 @@ export async function survey(ctx: ProbeContext, d: TlsProbe, run: RawRunner, see
     };
     return { v, detail };
   }
+}
+
+/**
+ * The default handshake (Node's hello with the name, ALPN h2 and http/1.1) as the TLS 1.3
+ * elimination's first answer, when it got TLS 1.3 with a suite and group we can name: TLS 1.3 is
+ * accepted, that suite and group are found, and the ALPN answer to [h2, http/1.1] is read. One
+ * connection fewer. Not a probe of its own (the `tls-default` probe is the evidence); only what the
+ * elimination reads of an answer is filled in.
+ */
+function fromDefault(d: TlsProbe): RawProbe | undefined {
+  const t = d.tls;
+  if (t.outcome !== 'handshake' || t.version !== 'TLSv1.3' || !t.cipher || t.ephemeral?.type !== 'ECDH' || !t.ephemeral.name) return undefined;
+  const suite = cipherByName(t.cipher.standardName);
+  const n = t.ephemeral.name.toLowerCase();
+  const group = groupCode(n === 'prime256v1' ? 'secp256r1' : n);
+  if (!suite || group === undefined || t.offeredAlpn.join() !== ALPN.join()) return undefined;
+  const raw = { offer: { alpn: [...ALPN] }, outcome: 'server-hello', version: 'TLSv1.3', versionCode: V.TLS13, cipher: cipherSuiteName(suite.code), cipherCode: suite.code, group: groupName(group), alpn: t.alpn ?? null };
+  return { ...d, kind: 'tls-raw', label: 'survey-TLSv1.3', purpose: "the default handshake (Node's hello)", raw } as unknown as RawProbe;
 }
 
 /** The key of the target's certificate, from the raw hellos that saw it. */
