@@ -74,10 +74,10 @@ afterAll(async () => {
 
 describe.skipIf(skipWithout(NGINX, 'nginx'))('real nginx 1.22: wrong answers 1, 3, 5, 6, 7', () => {
   let server: RealServer;
-  let reject112: number, ecdsaRsaSuites: number, verifyClient: number, plainOrigin: number, upgradeLeak: number;
+  let reject112: number, ecdsaRsaSuites: number, verifyClient: number, plainOrigin: number, upgradeLeak: number, rejectOne: number;
   beforeAll(async () => {
     const { dir, cert, key } = await labDir(pki, 'nginx-wrong');
-    [reject112, ecdsaRsaSuites, verifyClient, plainOrigin, upgradeLeak] = [await freePort(), await freePort(), await freePort(), await freePort(), await freePort()];
+    [reject112, ecdsaRsaSuites, verifyClient, plainOrigin, upgradeLeak, rejectOne] = [await freePort(), await freePort(), await freePort(), await freePort(), await freePort(), await freePort()];
     writeFileSync(join(dir, 'client-ca.pem'), pki.rootCa.certPem);
     const tls = `ssl_certificate ${cert}; ssl_certificate_key ${key};`;
     const conf = nginxConf(
@@ -86,6 +86,9 @@ describe.skipIf(skipWithout(NGINX, 'nginx'))('real nginx 1.22: wrong answers 1, 
   # 1: only www.lab.example is configured; the default server refuses every other name with alert 112.
   server { listen 127.0.0.1:${reject112} ssl default_server; ssl_reject_handshake on; }
   server { listen 127.0.0.1:${reject112} ssl http2; server_name www.lab.example; ${tls} location / { return 200 "ok\\n"; } }
+  # 1b: the default server serves the lab certificate; one name, blocked.lab.example, is refused with alert 112.
+  server { listen 127.0.0.1:${rejectOne} ssl http2 default_server; server_name localhost; ${tls} location / { return 200 "ok\\n"; } }
+  server { listen 127.0.0.1:${rejectOne} ssl; server_name blocked.lab.example; ssl_reject_handshake on; }
   # 5: an ECDSA certificate (the lab's default key) with only ECDHE-RSA suites, TLS 1.2 only.
   server { listen 127.0.0.1:${ecdsaRsaSuites} ssl http2; server_name localhost; ${tls}
            ssl_protocols TLSv1.2; ssl_ciphers ECDHE-RSA-AES128-GCM-SHA256:ECDHE-RSA-AES256-GCM-SHA384; location / { return 200 "ok\\n"; } }
@@ -98,7 +101,7 @@ describe.skipIf(skipWithout(NGINX, 'nginx'))('real nginx 1.22: wrong answers 1, 
   server { listen 127.0.0.1:${upgradeLeak} ssl http2; server_name localhost; ${tls} ssl_protocols TLSv1.2 TLSv1.3; location / { proxy_pass http://127.0.0.1:${backend.port}; } }
 `,
     );
-    server = await spawnServer('nginx', NGINX ?? 'nginx', nginxArgs(dir, conf), dir, [reject112, ecdsaRsaSuites, verifyClient, plainOrigin, upgradeLeak]);
+    server = await spawnServer('nginx', NGINX ?? 'nginx', nginxArgs(dir, conf), dir, [reject112, ecdsaRsaSuites, verifyClient, plainOrigin, upgradeLeak, rejectOne]);
   });
   afterAll(async () => {
     await server?.stop();
@@ -114,11 +117,33 @@ describe.skipIf(skipWithout(NGINX, 'nginx'))('real nginx 1.22: wrong answers 1, 
     const f = r.findings[0]!;
     expect(f.evidence.map((e) => e.text).join('\n')).toMatch(/without SNI.*unrecognized_name \(112\)/);
     expect(f.explanation).not.toMatch(/handshake_failure \(40\)/);
-    expect(f.fixes.some((x) => x.applies === 'client' || /--sni/.test(x.snippet ?? ''))).toBe(true);
+    // The server shows no certificate for any name, so the names it serves are not in the evidence:
+    // the client fix says to send one as SNI (--sni, curl --connect-to), without a placeholder for it.
+    const client = f.fixes.find((x) => x.side === 'client');
+    expect(client?.text).toMatch(/--sni.*--connect-to/);
+    expect(JSON.stringify(f)).not.toMatch(/<configured name>|<that name>/);
     expect(f.fixes.find((x) => x.applies === 'nginx')?.snippet).toMatch(/server_name localhost;/);
     // nginx 1.22 has no `http2 on;` (1.25.1): the snippet must use the listen-line syntax... when nginx named itself.
     expect(f.fixes.find((x) => x.applies === 'haproxy')?.snippet).toMatch(/strict-sni/);
     expect(f.clientsSee.join('\n')).toMatch(/unrecognized name/);
+  });
+
+  test('1b: alert 112 for one name, the default certificate without SNI → tls-sni-unknown-name whose --sni names a name that certificate covers (no placeholder)', async () => {
+    // Ground truth: openssl sees alert 112 for the blocked name and the default certificate without SNI.
+    expect(await run(`openssl s_client -connect 127.0.0.1:${rejectOne} -servername blocked.lab.example </dev/null 2>&1`)).toMatch(/unrecognized name.*SSL alert number 112/);
+    const plain = await run(`openssl s_client -connect 127.0.0.1:${rejectOne} -noservername </dev/null 2>/dev/null | openssl x509 -noout -ext subjectAltName`);
+    const covered = [...plain.matchAll(/DNS:([\w.-]+)/g)].map((m) => m[1]!);
+    expect(covered).toContain('localhost');
+    const r = await reproduced(replayed(await diagnose(`https://blocked.lab.example:${rejectOne}/`, { resolve: [`blocked.lab.example:${rejectOne}:127.0.0.1`], ca: pki.rootCa.certPem, caFile, timeoutMs: 3000, proxy: null })));
+    expect(codes(r)).toEqual(['tls-sni-unknown-name']);
+    const f = r.findings[0]!;
+    const client = f.fixes.find((x) => x.side === 'client')!;
+    const sni = /--sni (\S+)/.exec(client.snippet ?? '')?.[1];
+    expect(covered).toContain(sni);
+    expect(client.snippet).toContain(`curl -v --connect-to ${sni}:${rejectOne}:127.0.0.1:${rejectOne} https://${sni}:${rejectOne}/`);
+    expect(JSON.stringify(f)).not.toMatch(/<configured name>|<that name>/);
+    // The name it suggests works: openssl with it verifies.
+    expect(await run(`openssl s_client -connect 127.0.0.1:${rejectOne} -servername ${sni} -CAfile ${caFile} </dev/null 2>&1`)).toMatch(/Verify return code: 0 \(ok\)/);
   });
 
   test('5: ECDSA certificate, only ECDHE-RSA suites → tls-no-shared-cipher naming the key type', async () => {

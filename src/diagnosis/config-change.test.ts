@@ -82,4 +82,38 @@ describe('no placeholder in fixes and reproduce commands', () => {
     }
     expect(bad).toEqual([]);
   });
+
+  it('names no <placeholder> in titles, explanations, fixes or reproduce commands, with or without the names and addresses the evidence gave', async () => {
+    const { KNOWLEDGE } = await import('./knowledge.js');
+    const { varsFor } = await import('./index.js');
+    const { parseTarget } = await import('../model/target.js');
+    const bad: string[] = [];
+    const facts = [undefined, { names: ['www.example.test', '*.example.test'], addresses: ['192.0.2.8', '2001:db8::8'] }, { names: ['*.example.test'] }];
+    for (const url of ['https://example.test:8443/', 'ws://example.test:8080/chat']) {
+      for (const f of facts) {
+        const v = varsFor(parseTarget(url), '192.0.2.7', 'example.test refused with unrecognized_name (112)', { proxy: 'http://proxy.test:3128' });
+        if (f) v.facts = f;
+        for (const [code, k] of Object.entries(KNOWLEDGE)) {
+          const texts = [k!.title(v), k!.explanation(v), ...k!.fixes(v).flatMap((x) => [x.text, x.snippet ?? '']), ...k!.reproduce(v)];
+          // <configured name>, <the address it resolves>, <url>; not </dev/null nor <VirtualHost *:443>.
+          for (const t of texts) for (const m of t.matchAll(/<(?!\/)[a-z][a-z ]*>/g)) bad.push(`${code}${f ? ' (with facts)' : ''}: ${m[0]} in "${t.slice(0, 80)}…"`);
+        }
+      }
+    }
+    expect(bad).toEqual([]);
+  });
+
+  it('fills tls-sni-unknown-name and vantage-points-disagree from the evidence: the names the certificate covers, the addresses reached', async () => {
+    const { buildFinding } = await import('./index.js');
+    const { parseTarget } = await import('../model/target.js');
+    const t = parseTarget('https://app.example.test:8443/');
+    const sni = buildFinding('tls-sni-unknown-name', { code: 'tls-sni-unknown-name', evidence: [], detail: 'app.example.test refused with unrecognized_name (112)', facts: { names: ['*.other.test', 'default.example.test'] } }, t, [], [], '192.0.2.7');
+    const client = sni.fixes.find((f) => f.side === 'client')!;
+    expect(client.snippet).toBe('h2doctor https://app.example.test:8443/ --sni default.example.test\ncurl -v --connect-to default.example.test:8443:192.0.2.7:8443 https://default.example.test:8443/');
+    expect(sni.explanation).toContain('--sni default.example.test');
+    const none = buildFinding('tls-sni-unknown-name', { code: 'tls-sni-unknown-name', evidence: [] }, t, [], []);
+    expect(none.fixes.find((f) => f.side === 'client')!.snippet).toBeUndefined();
+    const vantage = buildFinding('vantage-points-disagree', { code: 'vantage-points-disagree', evidence: [], facts: { addresses: ['192.0.2.8', '2001:db8::8'] } }, t, [], []);
+    expect(vantage.fixes.find((f) => f.side === 'client')!.snippet).toBe('curl -v --resolve app.example.test:8443:192.0.2.8 https://app.example.test:8443/\ncurl -v --resolve app.example.test:8443:[2001:db8::8] https://app.example.test:8443/');
+  });
 });

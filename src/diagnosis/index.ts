@@ -265,6 +265,7 @@ export function serverFirst(fixes: Finding['fixes'], server: DetectedServer | un
 export function buildFinding(code: Code, raw: RawFinding, target: Target, evidence: EvidenceItem[], addresses: string[], pinAddress?: string, ctx: ReproduceContext = {}): Finding {
   const k = knowledgeOf(code);
   const vars = varsFor(target, pinAddress, raw.detail, ctx);
+  if (raw.facts) vars.facts = raw.facts;
   const f: Finding = {
     code,
     severity: raw.raise ? raw.raise.to : CODES[code].severity,

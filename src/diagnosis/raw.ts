@@ -15,6 +15,19 @@ export interface RawFinding {
   detail?: string;
   /** Set when the rule raised the severity above the contract's, with why. */
   raise?: { to: 'error' | 'warning'; why: string };
+  /** Facts from the evidence that fill the fixes (names, addresses), so no fix needs a placeholder. */
+  facts?: Facts;
+}
+
+/**
+ * Facts a rule read from the evidence for the words beyond `detail`.
+ * @example const f: Facts = { names: ['www.example.com'], addresses: ['192.0.2.8'] };
+ */
+export interface Facts {
+  /** Names the server's certificate covers (its subjectAltName): the names it is configured for. */
+  names?: string[];
+  /** Addresses where the failure was seen (what a failing vantage point reached). */
+  addresses?: string[];
 }
 
 /**

@@ -44,8 +44,8 @@ export interface ScanSummary {
  */
 export function slimResult(r: ScanResult): ScanResult {
   if (!r.report) return r;
-  const { verdict, negotiated, findings } = r.report;
-  const report = { verdict, negotiated: { protocol: negotiated.protocol }, findings: findings.map((f) => ({ code: f.code, severity: f.severity })) } as unknown as Report;
+  const { verdict, negotiated, findings, addresses } = r.report;
+  const report = { verdict, negotiated: { protocol: negotiated.protocol }, findings: findings.map((f) => ({ code: f.code, severity: f.severity })), addresses: (addresses ?? []).map((a) => ({ address: a.address })) } as unknown as Report;
   return { ...r, report };
 }
 
@@ -59,6 +59,7 @@ export function outcomeOf(r: ScanResult): VantageOutcome {
     verdict: rep ? rep.verdict : 'error',
     protocol: rep ? rep.negotiated.protocol : null,
     codes: rep ? rep.findings.map((f) => f.code) : [],
+    ...(rep?.addresses?.length ? { addresses: rep.addresses.map((a) => a.address) } : {}),
   };
 }
 

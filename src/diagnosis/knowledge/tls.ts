@@ -36,6 +36,24 @@ const modernServer = (v: Vars): Fix[] => [
   { side: 'server', applies: 'node', text: 'Leave Node\'s defaults (TLS 1.2–1.3, its cipher list and groups) or set them explicitly.', snippet: "http2.createSecureServer({ key, cert, allowHTTP1: true, minVersion: 'TLSv1.2' });" },
 ];
 
+/** The names the server's default certificate covers (from the evidence), usable as SNI: no wildcards, no IP addresses. */
+const configuredNames = (v: Vars): string[] => (v.facts?.names ?? []).filter((n) => !n.includes('*') && !/^[\d.]+$|:/.test(n) && n !== (v.sniName ?? v.host));
+
+/** Testing a name the server is configured for: one the certificate names, or (none seen) words without a placeholder. */
+function sniOther(v: Vars, name: string): Fix {
+  const known = configuredNames(v);
+  if (!known.length) {
+    return { side: 'client', applies: 'any', text: `Check the URL and DNS: ${name} may point at the wrong server. The server showed no certificate for any name, so which names it serves is known only from its configuration (or its operator): send one of them as SNI (h2doctor --sni, curl --connect-to) to confirm.` };
+  }
+  const other = known[0]!;
+  return {
+    side: 'client',
+    applies: 'any',
+    text: `Check the URL and DNS: ${name} may point at the wrong server. The server's default certificate covers ${known.join(', ')}: send ${other} as SNI to confirm the server works for the names it has.`,
+    snippet: `h2doctor ${v.url} --sni ${other}\ncurl -v --connect-to ${other}:${v.port}:${v.connect} https://${other}:${v.port}/`,
+  };
+}
+
 const CLIENT_VERSION: Fix[] = [
   { side: 'client', applies: 'node', text: 'Node ≥ 12 refuses below TLS 1.2 by default; only lower it to reach a legacy server you cannot fix.', snippet: "tls.connect({ host, port, minVersion: 'TLSv1', ciphers: 'DEFAULT@SECLEVEL=0' });" },
   { side: 'client', applies: 'python', text: 'ssl.SSLContext.minimum_version.', snippet: 'ctx = ssl.create_default_context()\nctx.minimum_version = ssl.TLSVersion.TLSv1_2' },
@@ -227,7 +245,11 @@ export const TLS_KNOWLEDGE: Partial<Record<Code, Knowledge>> = {
   'tls-sni-unknown-name': {
     title: (v) => `The server has no certificate for ${v.sniName ?? v.host}${v.detail?.includes('unrecognized_name') ? ': it refuses the name with unrecognized_name (112)' : ''}`,
     explanation: (v) =>
-      `The server does not know the name sent in SNI: ${v.detail ?? v.host}. It answers with the TLS alert unrecognized_name (112, RFC 6066 §3), or serves its default site's certificate, which does not cover the name. This is not a cipher or version problem: the name is missing from the server's configuration (server_name / ServerName / a crt for it), or DNS points this name at a server that does not host it. nginx sends 112 from a default server with ssl_reject_handshake on, HAProxy from a bind with strict-sni; Apache and others send a warning 112 and go on with their default certificate. If you know the name the server is configured for, diagnose it with --sni <that name> (curl: --connect-to), to confirm.`,
+      `The server does not know the name sent in SNI: ${v.detail ?? v.host}. It answers with the TLS alert unrecognized_name (112, RFC 6066 §3), or serves its default site's certificate, which does not cover the name. This is not a cipher or version problem: the name is missing from the server's configuration (server_name / ServerName / a crt for it), or DNS points this name at a server that does not host it. nginx sends 112 from a default server with ssl_reject_handshake on, HAProxy from a bind with strict-sni; Apache and others send a warning 112 and go on with their default certificate. ${
+        configuredNames(v).length
+          ? `The server's default certificate covers ${configuredNames(v).join(', ')}: diagnose with --sni ${configuredNames(v)[0]} (curl: --connect-to) to confirm it serves the names it has.`
+          : 'The server showed no certificate, so the names it serves are unknown here: if you know one, pass it to --sni (curl: --connect-to) to confirm.'
+      }`,
     clientsSee: clientsPrint('tls-sni-unknown-name'),
     fixes: (v) => {
       const name = v.sniName ?? v.host;
@@ -237,7 +259,7 @@ export const TLS_KNOWLEDGE: Partial<Record<Code, Knowledge>> = {
         { side: 'server', applies: 'apache', text: 'Add ServerName/ServerAlias for it (Apache warns unrecognized_name when no virtual host matches).', snippet: `<VirtualHost *:${v.port}>\n  ServerName ${name}\n  SSLEngine on\n  SSLCertificateFile    /etc/ssl/${name}/fullchain.pem\n  SSLCertificateKeyFile /etc/ssl/${name}/privkey.pem\n</VirtualHost>` },
         { side: 'server', applies: 'caddy', text: 'Add a site block for the name.', snippet: `${name} {\n  reverse_proxy localhost:8080\n}` },
         { side: 'server', applies: 'node', text: 'Return a context for the name from SNICallback.', snippet: `SNICallback: (name, cb) => cb(null, contexts[name]) // contexts['${name}'] = tls.createSecureContext({ key, cert })` },
-        { side: 'client', applies: 'any', text: `Check the URL and DNS: ${name} may point at the wrong server. To test the name the server is configured for, send it as SNI.`, snippet: `h2doctor ${v.url} --sni <configured name>\ncurl -v --connect-to <configured name>:${v.port}:${v.connect} https://<configured name>:${v.port}/` },
+        sniOther(v, name),
       ];
     },
     // -msg: a warning unrecognized_name (Apache-like servers that go on with their default certificate) shows only in the message trace.

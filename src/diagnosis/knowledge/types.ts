@@ -3,6 +3,7 @@
  * the facts (`Vars`) a rule hands to those words.
  */
 import type { Fix } from '../../model/index.js';
+import type { Facts } from '../raw.js';
 
 /** Facts a rule hands to the text: the target and, per code, what was observed. */
 export interface Vars {
@@ -30,6 +31,8 @@ export interface Vars {
   curlOpts: string;
   /** The server that answered, from its `Server` field: kind (nginx, apache, caddy, h2o, lighttpd, squid…) and version. */
   server?: DetectedServer;
+  /** Names and addresses the rule read from the evidence (`RawFinding.facts`). */
+  facts?: Facts;
 }
 
 export interface DetectedServer {

@@ -14,7 +14,9 @@ export const VANTAGE_KNOWLEDGE: Partial<Record<Code, Knowledge>> = {
     fixes: (v) => [
       { side: 'server', applies: 'cdn', text: `Compare the configuration of the edges or load balancers that serve ${v.host} in each region (ALPN / HTTP/2 setting, TLS policy, certificate); roll the working one out to all.` },
       { side: 'server', applies: 'dns', text: 'Check what each vantage point resolves the name to (GeoDNS, stale records): an old edge or a forgotten address is the usual cause.' },
-      { side: 'client', applies: 'any', text: `Pin the address a failing vantage point resolves while investigating: curl --resolve ${v.host}:${v.port}:<the address it resolves> ${v.url} (getent ahosts ${v.host} there gives it).` },
+      v.facts?.addresses?.length
+        ? { side: 'client', applies: 'any', text: `Pin the addresses the failing vantage points reached (${v.facts.addresses.join(', ')}) while investigating, from anywhere.`, snippet: v.facts.addresses.map((a) => `curl -v --resolve ${v.host}:${v.port}:${a.includes(":") ? `[${a}]` : a} ${v.url}`).join('\n') }
+        : { side: 'client', applies: 'any', text: `At a failing vantage point, getent ahosts ${v.host} lists the addresses it resolves; pin each with curl --resolve ${v.host}:${v.port} and that address, from anywhere, to see which one fails.` },
     ],
     reproduce: (v) => [`h2doctor ${v.url}   # from each vantage point`, `getent ahosts ${v.host}   # from each vantage point`],
   },

@@ -21,6 +21,8 @@ export interface VantageOutcome {
   verdict: Verdict | 'error';
   protocol: Negotiated['protocol'];
   codes: Code[];
+  /** The addresses the diagnosis there connected to (what the name resolved to from that vantage point). */
+  addresses?: string[];
 }
 
 /** The codes that say something about where the scan ran from rather than about the target. */
@@ -46,7 +48,8 @@ function compare(outcomes: readonly VantageOutcome[]): RawFinding | undefined {
   const headline = works.length && broken.length ? `HTTP/2 works from ${works.join(', ')} but not from ${broken.join(', ')}` : undefined;
   const evidence = outcomes.map((o) => ({ probe: `vantage:${o.vantage}`, text: `${describe(o)}${o.worker ? ` [worker ${o.worker}]` : ''}` }));
   if (headline) evidence.unshift({ probe: 'vantage', text: headline });
-  return { code: 'vantage-points-disagree', evidence, detail };
+  const reached = [...new Set(outcomes.filter((o) => !h2(o)).flatMap((o) => o.addresses ?? []))];
+  return { code: 'vantage-points-disagree', evidence, detail, ...(reached.length ? { facts: { addresses: reached } } : {}) };
 }
 
 /**

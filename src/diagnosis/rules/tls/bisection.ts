@@ -140,6 +140,7 @@ function widestRefused(d: TlsProbe, head: EvidenceItem, widest: Raw, by: By): Ra
       code: 'tls-sni-unknown-name',
       detail: `${t.sni}${t.alert ? `: ${t.alert.name} (${t.alert.code})` : ''}`,
       evidence: [head, item(widest, `the widest hello with SNI ${t.sni} is refused too: ${rawAnswer(widest.raw)}`), item(noSni, `the same hello without SNI is accepted: ${rawAnswer(noSni.raw)}`)],
+      ...(noSni.raw.cert ? { facts: { names: noSni.raw.cert.altNames } } : {}),
     });
   } else if (accepted(ssl3)) {
     found.push({ code: 'tls-version-too-old', detail: 'SSLv3', evidence: [head, item(widest), item(ssl3, `an SSL 3.0 hello is accepted: ${rawAnswer(ssl3.raw)}`)] });
@@ -167,7 +168,8 @@ function unknownNameRefusal(d: TlsProbe, head: EvidenceItem, by: By): RawFinding
       evidence.push(item(noSni, `without SNI the same hello is accepted: ${rawAnswer(noSni.raw)}`));
     } else evidence.push(item(noSni));
   }
-  return { code: 'tls-sni-unknown-name', detail, evidence };
+  const names = noSni && accepted(noSni) ? noSni.raw.cert?.altNames : undefined;
+  return { code: 'tls-sni-unknown-name', detail, evidence, ...(names ? { facts: { names } } : {}) };
 }
 
 /**

@@ -46,5 +46,6 @@ export const sniUnknownNameRule = tlsRule('tls-sni-unknown-name', ['tls-sni-unkn
     code: 'tls-sni-unknown-name',
     detail: `${t.sni}: unrecognized_name (112), then a default certificate`,
     evidence: [item(warned, `SNI ${t.sni}: the server sent a warning alert unrecognized_name (112) before its ServerHello, then ${rawAnswer(warned.raw)}`), { probe: d.id, text: `the certificate served, ${cert.subject} [${cert.altNames.join(', ')}], does not cover ${ev.target.host}` }],
+    facts: { names: cert.altNames },
   }];
 });
