@@ -9,7 +9,7 @@ import { diagnose } from '../src/diagnose.js';
 import { createLabPki, type LabPki } from '../src/lab/pki.js';
 import { findScenario, type RunningScenario } from '../src/lab/scenarios.js';
 import { renderTerminal } from '../src/report/terminal.js';
-import { displayWidth } from '../src/report/layout.js';
+import { displayWidth, wrapParts } from '../src/report/layout.js';
 import type { Report } from '../src/model/index.js';
 
 let pki: LabPki;
@@ -52,5 +52,31 @@ describe('terminal report: items wrap under their first word', () => {
       const got = item(lines, at).map((l) => l.trim()).join(' ');
       expect(got).toBe(want);
     }
+  });
+});
+
+describe('terminal report: the summary line breaks between its parts', () => {
+  test.each([40, 60, 80, 100])('at %i columns, "N connections" and "N ms" stay whole', (width) => {
+    const lines = renderTerminal(report, { color: false, verbose: false, width }).split('\n');
+    // The summary (after the verdict line) starts with the TLS version, and its continuation lines hang at 4.
+    const at = lines.findIndex((l) => /^ {2}TLSv1\.[23] /.test(l));
+    expect(at).toBeGreaterThan(0);
+    const summary = [lines[at]!];
+    for (let i = at + 1; i < lines.length && /^ {4}\S/.test(lines[i]!); i++) summary.push(lines[i]!);
+    const parts = summary.map((l) => l.trim()).join('  ').split(/ {2}· {2}/).map((p) => p.replace(/ {2}·$/, ''));
+    expect(parts).toContain(`${report.connections} connection${report.connections === 1 ? '' : 's'}`);
+    expect(parts).toContain(`${report.durationMs} ms`);
+    for (const l of summary) {
+      expect(displayWidth(l), l).toBeLessThanOrEqual(width);
+      // A line ends at a part's end: never inside "4 connections" or "72 ms".
+      expect(l).not.toMatch(/ \d+$/);
+      expect(l).not.toMatch(/^ *(connections?|ms)\b/);
+    }
+  });
+
+  test('wrapParts breaks only between parts, with the separator left at the end of the line', () => {
+    expect(wrapParts(['ALPN h2', '4 connections', '72 ms'], 20, '  ·  ')).toEqual(['ALPN h2  ·', '4 connections  ·', '72 ms']);
+    expect(wrapParts(['a', 'b'], 80, '  ·  ', { indent: '  ' })).toEqual(['  a  ·  b']);
+    expect(wrapParts(['one', 'two three four five'], 10, ' · ', { indent: '', hanging: '  ' })).toEqual(['one ·', '  two', '  three', '  four', '  five']);
   });
 });

@@ -104,6 +104,34 @@ export function wrapBlock(text: string, width: number, indent = ''): string[] {
 }
 
 /**
+ * Parts joined by `sep`, broken between parts only (a part longer than a line is word-wrapped on its
+ * own): a summary such as `TLSv1.3 …  ·  4 connections  ·  72 ms` never splits one part over two lines.
+ * @example wrapParts(['ALPN h2', '4 connections', '72 ms'], 20, '  ·  ') // ['ALPN h2  ·', '4 connections  ·', '72 ms']
+ */
+export function wrapParts(parts: readonly string[], width: number, sep: string, o: WrapOptions = {}): string[] {
+  const first = o.indent ?? '';
+  const next = o.hanging ?? first;
+  const glue = sep.trimEnd();
+  const lines: string[] = [];
+  let line = '';
+  for (const [i, part] of parts.entries()) {
+    const last = i === parts.length - 1;
+    const lead = lines.length ? next : first;
+    const piece = last ? part : part + glue;
+    const candidate = line ? line + sep.slice(glue.length) + piece : lead + piece;
+    if (!line || displayWidth(candidate) <= width) {
+      line = candidate;
+      continue;
+    }
+    lines.push(line);
+    line = next + piece;
+  }
+  if (line) lines.push(line);
+  // A part too long for any line is word-wrapped at the same indent.
+  return lines.flatMap((l, i) => (displayWidth(l) <= width ? [l] : wrap(l.trimStart(), width, { indent: i ? next : first, hanging: next })));
+}
+
+/**
  * A table sized from its data: each column as wide as its widest cell; the last column wraps to
  * what is left of `width` (the others are kept whole), continuation lines under the last column.
  * @example table([['code', 'severity'], ['alpn-no-h2', 'error']], 80)

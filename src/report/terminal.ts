@@ -4,7 +4,7 @@
  */
 import type { Finding, Report } from '../model/index.js';
 import { describeProbe } from './describe.js';
-import { fitLines, table, wrap as wrapWords } from './layout.js';
+import { fitLines, table, wrap as wrapWords, wrapParts } from './layout.js';
 import { styler, type Paint } from './style.js';
 
 export interface TerminalOptions {
@@ -32,7 +32,8 @@ export function renderTerminal(r: Report, o: TerminalOptions): string {
   const counts = [errors ? plural(errors, 'error') : '', warnings ? plural(warnings, 'warning') : ''].filter(Boolean).join(', ');
   const what = `${r.headline ?? (r.findings.length ? 'see the findings below' : 'no problem found')}${counts ? `  (${counts})` : ''}`;
   out.push(`${head}  ${r.target.url}  ${what}`);
-  out.push(c(`  ${summaryLine(r)}`, 'dim'));
+  // The summary breaks between its parts only: "4 connections" is never split over two lines.
+  out.push(...wrapParts(summaryParts(r), width, '  ·  ', { indent: '  ', hanging: '    ' }).map((l) => c(l, 'dim')));
   if (r.proxy) out.push(c(`  ${proxyLine(r.proxy)}`, 'dim'));
   out.push(...renderCertificates(r, c, width, o.verbose));
   out.push(...renderMatrix(r, c, o.verbose));
@@ -127,7 +128,7 @@ function cell(v: string): string {
   return v.length > 48 ? `${v.slice(0, 40)}… (${v.length} chars)` : v;
 }
 
-function summaryLine(r: Report): string {
+function summaryParts(r: Report): string[] {
   const n = r.negotiated;
   const parts: string[] = [];
   if (n.tlsVersion) parts.push(`${n.tlsVersion} ${n.cipher ?? ''}`.trim());
@@ -138,7 +139,7 @@ function summaryLine(r: Report): string {
   if (r.resolution.skipped.length) parts.push(`${r.resolution.skipped.length} more address(es) not probed`);
   parts.push(`${r.connections} connection${r.connections === 1 ? '' : 's'}`);
   parts.push(`${r.durationMs} ms`);
-  return parts.join('  ·  ');
+  return parts;
 }
 
 function renderFinding(f: Finding, c: Paint, width: number, verbose: boolean): string[] {
