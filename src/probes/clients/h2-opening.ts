@@ -17,6 +17,11 @@ import { onDeadline } from '../../transport/deadline.js';
 
 const NODE_VERSIONS: Record<string, SecureVersion> = { 'TLSv1.3': 'TLSv1.3', 'TLSv1.2': 'TLSv1.2', 'TLSv1.1': 'TLSv1.1', TLSv1: 'TLSv1' };
 
+/**
+ * Open HTTP/2 as the client profile does, on a TLS connection with what its own hello negotiated;
+ * what the server answered. Never throws.
+ * @example const h2 = await h2Opening(meter, profile, { version: 'TLSv1.3', cipher: undefined, sni: 'example.com' }); h2.outcome // 'response'
+ */
 export async function h2Opening(m: Meter, p: ClientProfile, neg: { version: string | undefined; cipher: string | undefined; sni: string | null }): Promise<NonNullable<ClientSim['h2']>> {
   try {
     return await opening(m, p, neg);
@@ -53,23 +58,7 @@ async function opening(m: Meter, p: ClientProfile, neg: { version: string | unde
     c.socket.destroy();
     return { outcome: 'handshake-failed', detail: `ALPN ${s.alpnProtocol || 'none'} on the second connection` };
   }
-  const o = p.h2;
-  const out: Uint8Array[] = [CLIENT_PREFACE, encodeFrame(settingsFrame(o?.settings ?? []))];
-  if (o?.windowUpdate) out.push(encodeFrame(windowUpdateFrame(0, o.windowUpdate)));
-  for (const pr of o?.priority ?? []) {
-    // RFC 9113 §6.3: a PRIORITY frame is the 5 bytes of stream dependency and weight.
-    const dep = (pr.exclusive ? 0x80000000 : 0) | (pr.dependsOn & 0x7fffffff);
-    out.push(encodeRawFrame(0x2, 0, pr.streamId, Uint8Array.of(dep >>> 24, (dep >> 16) & 0xff, (dep >> 8) & 0xff, dep & 0xff, (pr.weight - 1) & 0xff)));
-  }
-  const used = new Set((o?.priority ?? []).map((x) => x.streamId));
-  let sid = 1;
-  while (used.has(sid)) sid += 2;
-  const values: Record<string, string> = { ':method': 'GET', ':scheme': 'https', ':authority': authority(ctx), ':path': ctx.target.path };
-  const order = o?.pseudoHeaderOrder.length ? o.pseudoHeaderOrder : [':method', ':scheme', ':authority', ':path'];
-  const fields: Array<[string, string]> = order.filter((n) => values[n] !== undefined).map((n) => [n, values[n]!]);
-  fields.push(['user-agent', ctx.userAgent]);
-  const hp = o?.headersPriority;
-  out.push(encodeFrame(headersFrame(sid, new HpackEncoder().encode(fields), { endStream: true, endHeaders: true, ...(hp ? { priority: { exclusive: hp.exclusive, streamDependency: hp.dependsOn, weight: hp.weight - 1 } } : {}) })));
+  const { bytes: out, sid } = openingFrames(p, ctx);
   for (const b of out) s.write(b);
   return new Promise((resolve) => {
     const dec = new FrameDecoder();
@@ -108,4 +97,31 @@ async function opening(m: Meter, p: ClientProfile, neg: { version: string | unde
     s.once('close', () => done({ outcome: settings ? 'closed' : 'no-settings', detail: 'the server closed the connection' }));
     s.on('error', () => {});
   });
+}
+
+/**
+ * The bytes a client opens HTTP/2 with, in its order: the preface, its SETTINGS, WINDOW_UPDATE and
+ * PRIORITY frames, then a GET on the first stream its PRIORITY frames leave free, pseudo-header
+ * fields in its order.
+ * @example const { bytes, sid } = openingFrames(profile, m.ctx); for (const b of bytes) socket.write(b); // sid 1 unless PRIORITY frames use it
+ */
+function openingFrames(p: ClientProfile, ctx: Meter['ctx']): { bytes: Uint8Array[]; sid: number } {
+  const o = p.h2;
+  const out: Uint8Array[] = [CLIENT_PREFACE, encodeFrame(settingsFrame(o?.settings ?? []))];
+  if (o?.windowUpdate) out.push(encodeFrame(windowUpdateFrame(0, o.windowUpdate)));
+  for (const pr of o?.priority ?? []) {
+    // RFC 9113 §6.3: a PRIORITY frame is the 5 bytes of stream dependency and weight.
+    const dep = (pr.exclusive ? 0x80000000 : 0) | (pr.dependsOn & 0x7fffffff);
+    out.push(encodeRawFrame(0x2, 0, pr.streamId, Uint8Array.of(dep >>> 24, (dep >> 16) & 0xff, (dep >> 8) & 0xff, dep & 0xff, (pr.weight - 1) & 0xff)));
+  }
+  const used = new Set((o?.priority ?? []).map((x) => x.streamId));
+  let sid = 1;
+  while (used.has(sid)) sid += 2;
+  const values: Record<string, string> = { ':method': 'GET', ':scheme': 'https', ':authority': authority(ctx), ':path': ctx.target.path };
+  const order = o?.pseudoHeaderOrder.length ? o.pseudoHeaderOrder : [':method', ':scheme', ':authority', ':path'];
+  const fields: Array<[string, string]> = order.filter((n) => values[n] !== undefined).map((n) => [n, values[n]!]);
+  fields.push(['user-agent', ctx.userAgent]);
+  const hp = o?.headersPriority;
+  out.push(encodeFrame(headersFrame(sid, new HpackEncoder().encode(fields), { endStream: true, endHeaders: true, ...(hp ? { priority: { exclusive: hp.exclusive, streamDependency: hp.dependsOn, weight: hp.weight - 1 } } : {}) })));
+  return { bytes: out, sid };
 }
