@@ -26,7 +26,10 @@ const REPEATS = new Set([
 /** Directives whose lines add to each other (`acl SSL_ports port 443` then `acl SSL_ports port 8443`): setting one adds it unless the same line is there. */
 const ACCUMULATE = new Set(['acl']);
 
-/** A directive's name: its first word, lower-cased (Apache's names are case-insensitive), without nginx's `;` or the `:` of h2o's YAML keys. */
+/**
+ * A directive's name: its first word, lower-cased (Apache's names are case-insensitive), without nginx's `;` or the `:` of h2o's YAML keys.
+ * @example directiveName('  SSLProtocol -all +TLSv1.2') // 'sslprotocol'; directiveName('http2 on;') // 'http2'
+ */
 export function directiveName(line: string): string {
   return (line.trim().split(/\s+/)[0] ?? '').replace(/[;:]$/, '').toLowerCase();
 }

@@ -14,12 +14,19 @@ import { headlineOf } from './headline.js';
 export { headlineOf } from './headline.js';
 import { hostForUrl } from '../model/target.js';
 
-/** @deprecated The address rules: use RULES (frozen) from './rules/index.js'. */
+/**
+ * @deprecated The address rules: use RULES (frozen) from './rules/index.js'.
+ * @example diagnoseEvidence(input, { address: RULES, report: REPORT_RULES }) // write RULES; ADDRESS_RULES === RULES
+ */
 export const ADDRESS_RULES = RULES;
 export { RULES, REPORT_RULES };
 
 export type { DiagnosisInput } from './raw.js';
 
+/**
+ * What a diagnosis gives: the findings, the verdict, the headline, each address's report and what works.
+ * @example const { verdict, headline, findings } = diagnoseEvidence(input); verdict // 'fail'
+ */
 export interface DiagnosisOutput {
   findings: Finding[];
   verdict: Verdict;
@@ -31,7 +38,10 @@ export interface DiagnosisOutput {
 
 const MAX_EVIDENCE_PER_FINDING = 12;
 
-/** The rules a diagnosis runs (default: every rule of h2doctor). */
+/**
+ * The rules a diagnosis runs (default: every rule of h2doctor).
+ * @example diagnoseEvidence(input, { address: RULES.filter((r) => r.ruleName !== 'alpn'), report: REPORT_RULES })
+ */
 export interface RuleSet {
   address: readonly Rule[];
   report: readonly ReportRule[];
@@ -97,6 +107,7 @@ export function diagnoseEvidence(input: DiagnosisInput, rules: RuleSet = { addre
 /**
  * Codes that are only the visible consequence of a proven root cause on the same address: the
  * consequence is folded into the cause's evidence instead of standing as a second finding.
+ * @example EXPLAINED_BY['preface-closed'] // ['tls-client-cert-required']: the close is folded into that finding
  */
 export const EXPLAINED_BY: Partial<Record<Code, Code[]>> = {
   // TLS 1.3 mutual TLS: the client's handshake "completes", then the server closes on the missing
@@ -128,6 +139,10 @@ export function foldConsequences(raws: readonly RawFinding[]): RawFinding[] {
   return out;
 }
 
+/**
+ * The verdict of a set of finding severities: any error fails, any warning warns, else ok.
+ * @example verdictOf(['warning', 'info']) // 'warn'
+ */
 export function verdictOf(severities: Array<'error' | 'warning' | 'info'>): Verdict {
   if (severities.includes('error')) return 'fail';
   if (severities.includes('warning')) return 'warn';
@@ -139,6 +154,7 @@ export function verdictOf(severities: Array<'error' | 'warning' | 'info'>): Verd
  * `--max-time` (and `--cacert`, `--proxy`, `--connect-to` for another SNI, as the run used them)
  * and shows the failure (`-s` alone becomes `-sS`); every `openssl s_client` gets `-CAfile` and the
  * SNI the run sent. Commands that already carry an option keep theirs.
+ * @example withUserOptions('curl -s https://example.com:8443/', vars, { caFile: 'ca.pem' }) // 'curl --max-time 10 --cacert ca.pem -sS https://example.com:8443/'
  */
 export function withUserOptions(cmd: string, v: Vars, ctx: ReproduceContext): string {
   return cmd
@@ -173,7 +189,10 @@ export function withUserOptions(cmd: string, v: Vars, ctx: ReproduceContext): st
     .join('');
 }
 
-/** What the user's run used beyond the target, so reproduce commands carry it. */
+/**
+ * What the user's run used beyond the target, so reproduce commands carry it.
+ * @example buildFinding(code, raw, target, evidence, addresses, pin, { caFile: 'ca.pem', proxy: 'http://proxy.example:3128' })
+ */
 export interface ReproduceContext {
   /** The `--cacert` file, as given. */
   caFile?: string;
@@ -183,6 +202,10 @@ export interface ReproduceContext {
   server?: DetectedServer;
 }
 
+/**
+ * The facts a code's knowledge is worded with: URL, host, port, the openssl and curl options that reach the same address.
+ * @example varsFor(parseTarget('https://example.com:8443/'), '192.0.2.1').resolve // ' --resolve example.com:8443:192.0.2.1'
+ */
 export function varsFor(target: Target, pinAddress?: string, detail?: string, ctx: ReproduceContext = {}): Vars {
   const hostPort = `${hostForUrl(target.host)}:${target.port}`;
   const connect = pinAddress ? `${hostForUrl(pinAddress)}:${target.port}` : hostPort;
@@ -234,6 +257,7 @@ function shellQuote(s: string): string {
  * one, the product a `Via` field names (`1.1 vm (squid/5.7)`: a proxy that does not replace the
  * origin's Server); without either, the `Server` of the proxy's answer to CONNECT (a proxy that
  * refused the tunnel is the only server that answered).
+ * @example serverOf(ev) // { kind: 'nginx', version: '1.22.1', header: 'nginx/1.22.1' }
  */
 export function serverOf(ev: AddressEvidence): DetectedServer | undefined {
   const heads = ev.probes.map((p) => (p.kind === 'h1' || p.kind === 'h1-request' || p.kind === 'websocket' ? p.h1.headers : p.kind === 'h2' ? p.h2.headers : undefined));
@@ -254,14 +278,20 @@ export function serverOf(ev: AddressEvidence): DetectedServer | undefined {
   return undefined;
 }
 
-/** The detected server's own fixes first (server or network side: a proxy is fixed in its own configuration), the rest in their order. */
+/**
+ * The detected server's own fixes first (server or network side: a proxy is fixed in its own configuration), the rest in their order.
+ * @example serverFirst(fixes, detectServer('nginx/1.22.1'))[0].applies // 'nginx' when nginx has a fix of its own
+ */
 export function serverFirst(fixes: Finding['fixes'], server: DetectedServer | undefined): Finding['fixes'] {
   if (!server) return fixes;
   const mine = fixes.filter((f) => f.side !== 'client' && f.applies === server.kind);
   return mine.length ? [...mine, ...fixes.filter((f) => !mine.includes(f))] : fixes;
 }
 
-/** A finding from a rule's raw finding and the code's knowledge (rules outside the address engine use it too). */
+/**
+ * A finding from a rule's raw finding and the code's knowledge (rules outside the address engine use it too).
+ * @example buildFinding('alpn-no-h2', raw, parseTarget('https://example.com:8443/'), [], ['192.0.2.1']).title // 'HTTP/2 is off: the server picks http/1.1 when offered h2'
+ */
 export function buildFinding(code: Code, raw: RawFinding, target: Target, evidence: EvidenceItem[], addresses: string[], pinAddress?: string, ctx: ReproduceContext = {}): Finding {
   const k = knowledgeOf(code);
   const vars = varsFor(target, pinAddress, raw.detail, ctx);
@@ -281,7 +311,10 @@ export function buildFinding(code: Code, raw: RawFinding, target: Target, eviden
   return f;
 }
 
-/** What works on one address: h2 / h2c / http/1.1, and the TLS parameters. */
+/**
+ * What works on one address: h2 / h2c / http/1.1, and the TLS parameters.
+ * @example negotiatedOf(ev) // { protocol: 'h2', tlsVersion: 'TLSv1.3', cipher: 'TLS_AES_128_GCM_SHA256', alpn: 'h2' }
+ */
 export function negotiatedOf(ev: AddressEvidence): Negotiated {
   const tcp = tcpProbe(ev);
   if (tcp && !tcp.connect.ok) return { protocol: null };

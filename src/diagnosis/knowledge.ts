@@ -284,5 +284,8 @@ const CORE_KNOWLEDGE: Partial<Record<Code, Knowledge>> = {
   },
 };
 
-/** Every code's words: core (dns, transport, protocol mismatch), then each family's own file. */
+/**
+ * Every code's words: core (dns, transport, protocol mismatch), then each family's own file.
+ * @example KNOWLEDGE['alpn-no-h2']?.title(vars) // 'HTTP/2 is off: the server picks http/1.1 when offered h2' (knowledgeOf() is the total lookup)
+ */
 export const KNOWLEDGE: Partial<Record<Code, Knowledge>> = { ...CORE_KNOWLEDGE, ...TLS_KNOWLEDGE, ...UPGRADE_KNOWLEDGE, ...H2_FIELDS_KNOWLEDGE, ...SESSION_KNOWLEDGE, ...HTTP1_KNOWLEDGE, ...VANTAGE_KNOWLEDGE, ...CLIENTS_KNOWLEDGE };

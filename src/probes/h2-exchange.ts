@@ -30,7 +30,7 @@ export interface H2ExchangeOptions {
   method?: string;
 }
 
-/*
+/**
  * HPACK is our own (src/wire/hpack), not a library: the evidence needs what libraries hide (the
  * exact bytes, never-indexed flags, table-size updates), the limits against decompression bombs are
  * ours to set per probe, and it must throw only our typed ParseError on a hostile server's bytes.

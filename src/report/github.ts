@@ -10,8 +10,16 @@
  */
 import type { CheckResult, ChecksFileError } from '../model/index.js';
 
+/**
+ * A GitHub Actions annotation's level (workflow command name).
+ * @example formatAnnotation({ level: 'warning', message: 'TLS 1.2 only' }) // '::warning::TLS 1.2 only'
+ */
 export type AnnotationLevel = 'error' | 'warning' | 'notice';
 
+/**
+ * One GitHub Actions annotation: level, message, where (file, lines, columns), title.
+ * @example formatAnnotation({ level: 'error', file: 'checks.yml', line: 3, message: 'bad' }) // '::error file=checks.yml,line=3::bad'
+ */
 export interface Annotation {
   level: AnnotationLevel;
   message: string;
@@ -23,22 +31,34 @@ export interface Annotation {
   title?: string;
 }
 
-/** True when running inside GitHub Actions. */
+/**
+ * True when running inside GitHub Actions.
+ * @example isGitHubActions(process.env) // true inside a workflow
+ */
 export function isGitHubActions(env: Record<string, string | undefined>): boolean {
   return env.GITHUB_ACTIONS === 'true';
 }
 
-/** Escapes a command's message. `%` goes first so the other escapes are not escaped again. */
+/**
+ * Escapes a command's message. `%` goes first so the other escapes are not escaped again.
+ * @example escapeData('50%\nok') // '50%25%0Aok'
+ */
 export function escapeData(s: string): string {
   return s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
 }
 
-/** Escapes a property value, where `:` and `,` would end the value. */
+/**
+ * Escapes a property value, where `:` and `,` would end the value.
+ * @example escapeProperty('a:b,c') // 'a%3Ab%2Cc'
+ */
 export function escapeProperty(s: string): string {
   return escapeData(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
 }
 
-/** One workflow command line (no trailing newline). */
+/**
+ * One workflow command line (no trailing newline).
+ * @example formatAnnotation({ level: 'error', file: 'checks.yml', line: 3, message: 'bad' }) // '::error file=checks.yml,line=3::bad'
+ */
 export function formatAnnotation(a: Annotation): string {
   const props: string[] = [];
   if (a.file !== undefined) props.push(`file=${escapeProperty(a.file)}`);
@@ -77,7 +97,10 @@ export function checkAnnotations(results: readonly CheckResult[], file: string):
   return out;
 }
 
-/** One `::error` per checks-file problem, at its line and column. */
+/**
+ * One `::error` per checks-file problem, at its line and column.
+ * @example checksFileErrorAnnotations([{ file: 'checks.yml', line: 2, column: 5, message: 'unknown key' }]) // ['::error file=checks.yml,line=2,col=5,title=h2doctor%3A bad checks file::unknown key']
+ */
 export function checksFileErrorAnnotations(errors: readonly ChecksFileError[]): string[] {
   return errors.map((e) =>
     formatAnnotation({ level: 'error', file: e.file, line: e.line, col: e.column, title: 'h2doctor: bad checks file', message: e.message }),

@@ -8,6 +8,10 @@
  */
 import type { CheckResult } from '../model/index.js';
 
+/**
+ * How the JUnit report is named and dated.
+ * @example toJUnitXml(results, { suiteName: 'edge checks', timestamp: new Date(0) })
+ */
 export interface JUnitOptions {
   /** Default 'h2doctor check'; the environment is appended per suite. */
   suiteName?: string;
@@ -83,12 +87,18 @@ function seconds(ms: number): string {
  */
 const INVALID_XML_CHARS = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
 
-/** Removes characters XML 1.0 forbids. */
+/**
+ * Removes characters XML 1.0 forbids.
+ * @example stripInvalidXmlChars('a\u0000b') // 'ab'
+ */
 export function stripInvalidXmlChars(s: string): string {
   return s.replace(INVALID_XML_CHARS, '');
 }
 
-/** Escapes text content. */
+/**
+ * Escapes text content.
+ * @example escapeXmlText('a < b & c') // 'a &lt; b &amp; c'
+ */
 export function escapeXmlText(s: string): string {
   return stripInvalidXmlChars(s)
     .replace(/&/g, '&amp;')
@@ -98,7 +108,10 @@ export function escapeXmlText(s: string): string {
     .replace(/\r/g, '&#13;');
 }
 
-/** Escapes an attribute value (double-quoted); newlines and tabs survive as character references. */
+/**
+ * Escapes an attribute value (double-quoted); newlines and tabs survive as character references.
+ * @example escapeXmlAttr('say "hi"\n') // 'say &quot;hi&quot;&#10;'
+ */
 export function escapeXmlAttr(s: string): string {
   return escapeXmlText(s)
     .replace(/"/g, '&quot;')

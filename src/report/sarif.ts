@@ -11,7 +11,10 @@
 import type { CheckResult } from '../model/index.js';
 import { VERSION } from '../version.js';
 
-/** The rules: one per expectation of the checks file (docs/checks.md), and one for a check that could not run. */
+/**
+ * The rules: one per expectation of the checks file (docs/checks.md), and one for a check that could not run.
+ * @example SARIF_RULES.minTls // 'the lowest acceptable negotiated TLS version'
+ */
 export const SARIF_RULES = {
   'could-not-run': 'the check could not be run: nothing could be connected to, or the run failed (the root cause is named)',
   protocol: 'what an ordinary client ends up speaking (h2, h2c, http/1.1), as a client that verifies the certificate gets it',
@@ -25,9 +28,16 @@ export const SARIF_RULES = {
   certValidDays: 'the certificate must stay valid at least this many more days',
 } as const;
 
+/**
+ * A SARIF rule id: one per expectation of the checks file, and could-not-run.
+ * @example const id: SarifRuleId = 'noFindings'
+ */
 export type SarifRuleId = keyof typeof SARIF_RULES;
 
-/** The part of a SARIF log this renderer writes (field names as in the OASIS schema). */
+/**
+ * The part of a SARIF log this renderer writes (field names as in the OASIS schema).
+ * @example toSarif(results, { file: 'checks.yml', env: 'prod' }).runs[0].results[0].ruleId // 'protocol'
+ */
 export interface SarifLog {
   $schema: string;
   version: '2.1.0';

@@ -7,6 +7,10 @@ import { describeProbe } from './describe.js';
 import { fitLines, table, wrap as wrapWords, wrapParts } from './layout.js';
 import { styler, type Paint } from './style.js';
 
+/**
+ * How the terminal report is drawn: colour, verbosity, width.
+ * @example renderTerminal(report, { color: false, verbose: true, width: 100 })
+ */
 export interface TerminalOptions {
   color: boolean;
   verbose: boolean;
@@ -15,6 +19,10 @@ export interface TerminalOptions {
 }
 
 
+/**
+ * The report for a person at a terminal: verdict and headline, each finding with its evidence, fix and reproduce command, fitted to the width.
+ * @example process.stdout.write(renderTerminal(report, { color: process.stdout.isTTY, verbose: false, width: 80 }))
+ */
 export function renderTerminal(r: Report, o: TerminalOptions): string {
   const c = styler(o.color);
   // The terminal's width (the CLI passes it; 80 when unknown); every line is fitted to it at the end.
@@ -185,7 +193,10 @@ function plural(n: number, w: string): string {
   return `${n} ${w}${n === 1 ? '' : 's'}`;
 }
 
-/** Greedy word wrap of text with its own paragraphs (never inside a word). */
+/**
+ * Greedy word wrap of text with its own paragraphs (never inside a word).
+ * @example wrap('one two three four', 9) // ['one two', 'three', 'four']
+ */
 export function wrap(text: string, width: number): string[] {
   return text.split('\n').flatMap((para) => wrapWords(para.replace(/\s+/g, ' ').trim(), Math.max(1, width)));
 }

@@ -7,6 +7,10 @@ import type { Knowledge } from './types.js';
 import { clientsPrint } from './printed.js';
 import { nginxListen } from './server.js';
 
+/**
+ * The words of the client-simulation codes (client-handshake-fails, client-falls-back-to-http1).
+ * @example CLIENTS_KNOWLEDGE['client-handshake-fails']?.reproduce(vars) // ['h2doctor https://example.com/ --clients all']
+ */
 export const CLIENTS_KNOWLEDGE: Partial<Record<Code, Knowledge>> = {
   'client-handshake-fails': {
     title: (v) => `Some clients cannot connect: ${v.detail ?? 'see the evidence'}`,

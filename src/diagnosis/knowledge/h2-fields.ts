@@ -12,6 +12,10 @@ const h2Flag = (v: Vars) => (tlsUrl(v) ? '--http2' : '--http2-prior-knowledge');
 /** curl and nghttp speak http(s) URLs: a ws/wss target's HTTP/2 answers are asked for over http(s). */
 const httpUrl = (v: Vars) => v.url.replace(/^ws/, 'http');
 
+/**
+ * The words of the HTTP/2 field codes (a connection-specific field in an HTTP/2 response).
+ * @example H2_FIELDS_KNOWLEDGE['h2-connection-specific-header']?.fixes({ ...vars, detail: 'upgrade' })[0].snippet // 'proxy_hide_header Upgrade;'
+ */
 export const H2_FIELDS_KNOWLEDGE: Partial<Record<Code, Knowledge>> = {
   'h2-connection-specific-header': {
     title: (v) => `The HTTP/2 response carries a connection-specific field (${v.detail ?? 'Connection/Upgrade'}): clients reset the stream`,

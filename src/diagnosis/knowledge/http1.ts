@@ -11,6 +11,10 @@ const curl11 = (v: Vars) => `curl -sS --http1.1 -o /dev/null -w '%{http_code}\\n
 // "clients print" comes from the corpus (printed.ts, generated); no recording covers this code yet.
 // Seen by hand against src/lab/hostile-h1.ts: curl 7.88 "(56) Too large response headers: 309162 >
 // 307200" and "(27) Out of memory"; Python http.client "LineTooLong: got more than 65536 bytes".
+/**
+ * The words of the HTTP/1.1 codes (a response head no client can read).
+ * @example HTTP1_KNOWLEDGE['http1-malformed-response']?.title({ ...vars, detail: 'no CRLF after the status line' })
+ */
 export const HTTP1_KNOWLEDGE: Partial<Record<Code, Knowledge>> = {
   'http1-malformed-response': {
     title: (v) => `The HTTP/1.1 response cannot be read${v.detail ? `: ${v.detail.length > 120 ? `${v.detail.slice(0, 119)}…` : v.detail}` : ''}`,

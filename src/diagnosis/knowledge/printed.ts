@@ -7,6 +7,10 @@
  */
 import type { Code } from '../../model/codes.js';
 
+/**
+ * One line a real client printed: the client, the line ({host} and {port} in place of the recording's), and where it comes from.
+ * @example { client: 'curl', line: 'curl: (6) Could not resolve host: {host}', source: 'recorded' }
+ */
 export interface PrintedLine {
   /** The client that printed it (a corpus client id, or the catalogue entry's first client). */
   client: string;
@@ -16,6 +20,10 @@ export interface PrintedLine {
 }
 
 // Partial: a code added to the contract after the last generation prints no line until the next one.
+/**
+ * What real clients print for each code: recorded (corpus/clients.json) or cited from public source.
+ * @example PRINTED['tcp-refused']?.[0].client // 'curl'
+ */
 export const PRINTED: Partial<Record<Code, readonly PrintedLine[]>> = {
   "dns-no-address": [
     { client: "curl", line: "curl: (6) Could not resolve host: {host}", source: "recorded" },
@@ -264,6 +272,7 @@ export const PRINTED: Partial<Record<Code, readonly PrintedLine[]>> = {
     { client: "java-httpclient", line: "Caused by: sun.security.provider.certpath.SunCertPathBuilderException: unable to find valid certification path to requested target", source: "recorded" },
     { client: "python-grpcio", line: "details = \"failed to connect to all addresses; last error: UNKNOWN: ipv4:{host}:{port}: Ssl handshake failed: SSL_ERROR_SSL: error:0A000086:SSL routines::certificate verify failed\"", source: "recorded" },
   ],
+  "cert-chain-too-large": [],
   "cert-chain-incomplete": [
     { client: "curl", line: "curl: (60) SSL certificate problem: unable to get local issuer certificate", source: "recorded" },
     { client: "go-nethttp", line: "Get \"https://{host}:{port}/\": x509: certificate signed by unknown authority", source: "recorded" },
@@ -337,12 +346,18 @@ export const PRINTED: Partial<Record<Code, readonly PrintedLine[]>> = {
   "proxy-alters-alpn": [],
 };
 
-/** The "clients print" lines of a code, with {host} and {port} markers (see {@link withHost}). */
+/**
+ * The "clients print" lines of a code, with {host} and {port} markers (see {@link withHost}).
+ * @example clientsPrint('tcp-refused')[0] // "curl: (7) Failed to connect to {host} port {port} after 0 ms: Couldn't connect to server"
+ */
 export function clientsPrint(code: Code): string[] {
   return (PRINTED[code] ?? []).map((p) => p.line);
 }
 
-/** A clients-print line with the finding's host and port in place of the recording's. */
+/**
+ * A clients-print line with the finding's host and port in place of the recording's.
+ * @example withHost('curl: (7) Failed to connect to {host} port {port}', 'example.com', 443) // 'curl: (7) Failed to connect to example.com port 443'
+ */
 export function withHost(line: string, host: string, port: number): string {
   return line.replaceAll('{host}', host).replaceAll('{port}', String(port));
 }

@@ -20,7 +20,10 @@ const SERVER_KINDS: Array<[RegExp, string]> = [
   [/^haproxy\b/i, 'haproxy'],
 ];
 
-/** The server named by a `Server` field value ("nginx/1.22.1", "Apache/2.4.71 (Debian)", "Caddy"), or undefined. */
+/**
+ * The server named by a `Server` field value ("nginx/1.22.1", "Apache/2.4.71 (Debian)", "Caddy"), or undefined.
+ * @example detectServer('Apache/2.4.62 (Debian)') // { kind: 'apache', version: '2.4.62', header: 'Apache/2.4.62 (Debian)' }
+ */
 export function detectServer(header: string | undefined): DetectedServer | undefined {
   if (!header) return undefined;
   const h = header.trim();
@@ -30,7 +33,10 @@ export function detectServer(header: string | undefined): DetectedServer | undef
   return version ? { kind, version, header: h } : { kind, header: h };
 }
 
-/** True when `version` ("1.22.1") is at least `min` ("1.25.1"); unknown versions count as new. */
+/**
+ * True when `version` ("1.22.1") is at least `min` ("1.25.1"); unknown versions count as new.
+ * @example versionAtLeast('1.22.1', '1.25.1') // false
+ */
 export function versionAtLeast(version: string | undefined, min: string): boolean {
   if (!version) return true;
   const a = version.split('.').map(Number);
@@ -46,6 +52,7 @@ export function versionAtLeast(version: string | undefined, min: string): boolea
 /**
  * nginx's TLS listen line(s) for HTTP/2 on the target's port, in the syntax of the nginx that
  * answered: `http2 on;` exists from 1.25.1, older versions take `http2` on the listen line.
+ * @example nginxListen({ ...vars, server: detectServer('nginx/1.22.1') }) // 'listen 8443 ssl http2;   # nginx 1.22.1: http2 on; needs 1.25.1'
  */
 export function nginxListen(v: Vars, tls = true): string {
   const ssl = tls ? ' ssl' : '';
@@ -59,6 +66,7 @@ export function nginxListen(v: Vars, tls = true): string {
 /**
  * HTTP/2 on nginx's listener for the target's port, in the syntax of the nginx that answered: the
  * snippet and its machine form (`http2` added to the listen line before 1.25.1, `http2 on;` from it).
+ * @example nginxHttp2({ ...vars, server: detectServer('nginx/1.22.1') }).config // { block: 'server', append: [{ to: 'listen', add: 'http2' }] }
  */
 export function nginxHttp2(v: Vars, tls = true): Pick<Fix, 'snippet' | 'config'> {
   const old = v.server?.kind === 'nginx' && v.server.version && !versionAtLeast(v.server.version, '1.25.1');

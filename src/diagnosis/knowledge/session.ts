@@ -10,6 +10,10 @@ const nghttp = (v: Vars) => `nghttp -nv ${v.url}`;
 const curlH2 = (v: Vars) => `curl -sv ${v.url.startsWith('http:') ? '--http2-prior-knowledge' : '--http2'} -o /dev/null${v.resolve} ${v.url}`;
 
 // "clients print": curl 8 (Debian, nghttp2) against the hostile lab's servers (src/lab/scenarios/hostile.ts).
+/**
+ * The words of the HTTP/2 session codes (frames that break RFC 9113, a flood, no response).
+ * @example SESSION_KNOWLEDGE['h2-protocol-error']?.title({ ...vars, detail: 'DATA on stream 0' })
+ */
 export const SESSION_KNOWLEDGE: Partial<Record<Code, Knowledge>> = {
   'h2-protocol-error': {
     title: (v) => `The server's HTTP/2 frames break RFC 9113${v.detail ? `: ${short(v.detail)}` : ''}`,

@@ -82,6 +82,10 @@ const CLIENT_CA: Fix[] = [
 
 const show = (v: Vars) => `openssl s_client -connect ${v.connect}${v.servername} -showcerts </dev/null 2>/dev/null | openssl x509 -noout -subject -issuer -dates -ext subjectAltName`;
 
+/**
+ * The words of the TLS and certificate codes.
+ * @example TLS_KNOWLEDGE['tls-malformed-response']?.fixes(vars).map((f) => f.side) // ['client', 'server', 'network']
+ */
 export const TLS_KNOWLEDGE: Partial<Record<Code, Knowledge>> = {
   'tls-malformed-response': {
     title: () => 'The server answered the ClientHello with something that is not a usable TLS handshake',

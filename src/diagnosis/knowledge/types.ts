@@ -5,7 +5,10 @@
 import type { Fix } from '../../model/index.js';
 import type { Facts } from '../raw.js';
 
-/** Facts a rule hands to the text: the target and, per code, what was observed. */
+/**
+ * Facts a rule hands to the text: the target and, per code, what was observed.
+ * @example knowledgeOf('tcp-refused').title(varsFor(parseTarget('https://example.com/')))
+ */
 export interface Vars {
   url: string;
   host: string;
@@ -35,6 +38,10 @@ export interface Vars {
   facts?: Facts;
 }
 
+/**
+ * The server that answered, from its `Server` (or `Via`) field: its fix family and version.
+ * @example { kind: 'nginx', version: '1.22.1', header: 'nginx/1.22.1' }
+ */
 export interface DetectedServer {
   /** The fix family: 'nginx', 'apache', 'haproxy', 'caddy', 'h2o', 'lighttpd', 'squid', 'nghttpd', 'tinyproxy'… */
   kind: string;
@@ -43,6 +50,10 @@ export interface DetectedServer {
   header: string;
 }
 
+/**
+ * A code's words: title, explanation, what clients print, fixes and reproduce commands, each from the facts of one run.
+ * @example const k = knowledgeOf('alpn-no-h2'); k.title(vars); k.fixes(vars)[0].text; k.reproduce(vars)[0]
+ */
 export interface Knowledge {
   title: (v: Vars) => string;
   explanation: (v: Vars) => string;

@@ -49,6 +49,10 @@ function squidUpgrade(v: Vars): Fix {
   return { side: 'network', applies: 'squid', text: 'Squid drops Upgrade (hop-by-hop) unless http_upgrade_request_protocols allows the protocol (Squid ≥ 5.1): allow websocket, then reload squid.', snippet: line, config: { block: 'global', set: [line] } };
 }
 
+/**
+ * The words of the upgrade family's codes (426, Upgrade stripped, WebSocket, CONNECT, HTTP/1.1 deprecation).
+ * @example UPGRADE_KNOWLEDGE['upgrade-required-h2']?.reproduce(vars)[0] // 'curl -si --http1.1 https://example.com/ | head -20'
+ */
 export const UPGRADE_KNOWLEDGE: Partial<Record<Code, Knowledge>> = {
   'upgrade-required-h2': {
     title: (v) => `HTTP/1.1 requests to ${v.host} are refused with 426: the server requires HTTP/2${v.detail ? ` (${v.detail})` : ''}`,

@@ -5,6 +5,10 @@ import type { Code } from '../../model/codes.js';
 import type { Knowledge } from './types.js';
 import { clientsPrint } from './printed.js';
 
+/**
+ * The words of vantage-points-disagree (a scan from several places).
+ * @example VANTAGE_KNOWLEDGE['vantage-points-disagree']?.title(vars) // 'example.com behaves differently depending on where it is reached from'
+ */
 export const VANTAGE_KNOWLEDGE: Partial<Record<Code, Knowledge>> = {
   'vantage-points-disagree': {
     title: (v) => `${v.host} behaves differently depending on where it is reached from`,

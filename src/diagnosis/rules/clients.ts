@@ -21,11 +21,18 @@ const PARAM_WORDS: Record<string, string> = {
   alpn: 'the server refuses its ALPN list',
 };
 
-/** The outcome of every simulated client on this address. */
+/**
+ * The outcome of every simulated client on this address.
+ * @example clientRows(ev).filter((r) => r.outcome === 'fails').map((r) => r.client) // ['java-8']
+ */
 export function clientRows(ev: AddressEvidence): ClientRow[] {
   return ev.probes.filter((p): p is ClientFamilyProbe => p.kind === 'client-sim').map((p) => clientRow(ev, p));
 }
 
+/**
+ * The outcome of one simulated client on this address: works, falls back, or fails with the stage and parameter that failed.
+ * @example clientRow(ev, p) // { client: 'curl', outcome: 'works', tlsVersion: 'TLSv1.3', … }
+ */
 export function clientRow(ev: AddressEvidence, p: ClientFamilyProbe): ClientRow {
   const c = p.client;
   const base = { client: c.id, name: c.name, version: c.version, address: ev.address, ...(c.chosen ? { chosen: true } : {}) };
@@ -124,6 +131,10 @@ function cleartextOutcome(ev: AddressEvidence, p: ClientFamilyProbe): Pick<Clien
 const line = (r: ClientRow) => `${r.name} ${r.version}${r.chosen ? ' (--client)' : ''}: ${r.reason}${r.tlsVersion ? ` [${r.tlsVersion}${r.cipher ? ` ${r.cipher}` : ''}]` : ''}`;
 const isFallback = (r: ClientRow) => r.outcome === 'http/1.1 fallback' || (r.outcome === 'fails' && (r.stage === 'alpn' || r.stage === 'h2c'));
 
+/**
+ * The client-simulation rule: client-handshake-fails and client-falls-back-to-http1, each naming the clients.
+ * @example clientsRule(ev).map((f) => f.code) // ['client-handshake-fails']
+ */
 export const clientsRule = addressRule('client-simulation', ['client-handshake-fails', 'client-falls-back-to-http1'], (ev) => {
   const rows = clientRows(ev);
   if (!rows.length) return [];

@@ -10,10 +10,16 @@
 import type { EvidenceItem, Probe } from '../../model/index.js';
 import { addressRule } from '../raw.js';
 
-/** RFC 9113 §8.2.2: the connection-specific fields (lower case, as HTTP/2 carries them). */
+/**
+ * RFC 9113 §8.2.2: the connection-specific fields (lower case, as HTTP/2 carries them).
+ * @example CONNECTION_SPECIFIC_FIELDS.includes('upgrade') // true
+ */
 export const CONNECTION_SPECIFIC_FIELDS = ['connection', 'proxy-connection', 'keep-alive', 'transfer-encoding', 'upgrade'] as const;
 
-/** The connection-specific fields of one HTTP/2 header list: `te` counts unless its value is exactly "trailers". */
+/**
+ * The connection-specific fields of one HTTP/2 header list: `te` counts unless its value is exactly "trailers".
+ * @example connectionSpecific([[':status', '200'], ['upgrade', 'h2,h2c'], ['te', 'trailers']]) // [['upgrade', 'h2,h2c']]
+ */
 export function connectionSpecific(headers: ReadonlyArray<readonly [string, string]>): Array<[string, string]> {
   const out: Array<[string, string]> = [];
   for (const [k, v] of headers) {
@@ -28,6 +34,10 @@ function h2Of(p: Probe) {
   return p.kind === 'h2' || p.kind === 'h2c-upgrade' ? p.h2 : undefined;
 }
 
+/**
+ * The rule: an HTTP/2 response carrying a connection-specific field is h2-connection-specific-header.
+ * @example h2FieldsRule(ev)[0]?.detail // 'upgrade'
+ */
 export const h2FieldsRule = addressRule('h2-connection-specific-header', ['h2-connection-specific-header'], (ev) => {
   const evidence: EvidenceItem[] = [];
   const names = new Set<string>();

@@ -7,7 +7,10 @@ import { evidenceItem, probe, tcpProbe, upgradeProbe, type AddressEvidence } fro
 import { cipherByName, h2Blocklisted } from '../../wire/tls/registry.js';
 import { sessionFinding } from './session.js';
 
-/** What a failed HTTP/2 exchange proves, by how it ended. */
+/**
+ * What a failed HTTP/2 exchange proves, by how it ended.
+ * @example prefaceFinding(p, p.h2)?.code // 'preface-http1-response' when the server answered the preface in HTTP/1.1
+ */
 export function prefaceFinding(p: Probe & { h2: Http2Result }, h2: Http2Result): RawFinding | undefined {
   const first = h2.first;
   const item = (text: string): EvidenceItem => evidenceItem(p.id, text, first);
@@ -49,6 +52,7 @@ export function prefaceFinding(p: Probe & { h2: Http2Result }, h2: Http2Result):
 /**
  * Bytes of cleartext HTTP: an HTTP/1.x status line, or HTTP/2 frames (an h2c-only server such as
  * nghttpd --no-tls sends its SETTINGS as soon as a connection opens, whatever the client sent).
+ * @example isCleartextHttp(classify(bytes, 'eof')) // true for 'HTTP/1.1 400 Bad Request…'
  */
 export function isCleartextHttp(c: Classified | undefined): boolean {
   const k = c?.first.kind;
@@ -58,6 +62,7 @@ export function isCleartextHttp(c: Classified | undefined): boolean {
 /**
  * A TLS target's port answers cleartext: the HTTP/1.1 sniff gets a response, or the h2c sniff gets
  * a response or SETTINGS. The TLS failure is then scheme-https-on-cleartext-port, not a TLS fault.
+ * @example if (portAnswersCleartext(ev)) return [{ code: 'scheme-https-on-cleartext-port', detail, evidence }]
  */
 export function portAnswersCleartext(ev: AddressEvidence): boolean {
   const sniffH2c = probe(ev, 'sniff-h2c');
@@ -306,7 +311,10 @@ function describeUpgrade(u: Extract<Probe, { kind: 'h2c-upgrade' }>): string {
   return r.first?.summary ?? r.outcome;
 }
 
-/** The protocol family's rules, in the order their findings are shown. */
+/**
+ * The protocol family's rules, in the order their findings are shown.
+ * @example PROTOCOL_RULES.flatMap((rule) => rule(ev)).map((f) => f.code) // ['alpn-no-h2']
+ */
 export const PROTOCOL_RULES = Object.freeze([
   httpsOnCleartextRule,
   alpnRule,

@@ -10,6 +10,7 @@ import { kindProbe, probe } from '../evidence.js';
 /**
  * The tunnel is up and silent, and the direct path proves the origin answers; undefined otherwise.
  * Without a direct path the silence may be the origin's: the transport rule says so.
+ * @example silentTunnel(ev)?.direct // the direct-path probe when the proxy, not the origin, is silent
  */
 export function silentTunnel(ev: AddressEvidence) {
   const hop = kindProbe(ev, 'proxy-connect');

@@ -37,7 +37,10 @@ export const resolversDisagree = reportRule('resolvers-disagree', ['dns-addresse
   ];
 });
 
-/** What works on each resolver's answer, from the per-address results (the report's `resolvers`). */
+/**
+ * What works on each resolver's answer, from the per-address results (the report's `resolvers`).
+ * @example resolverAnswers(byResolver.answers, out.addresses)[0] // { server: '1.1.1.1', addresses: ['192.0.2.1'], protocol: 'h2', h2: true, verdict: 'ok' }
+ */
 export function resolverAnswers(answers: readonly Answer[], addrs: readonly AddressReport[]): ResolverAnswer[] {
   return answers.map((a) => {
     const mine = addrs.filter((x) => a.addresses.includes(x.address));

@@ -16,6 +16,7 @@ function via(h2: Http2Result): string {
 /**
  * The session finding for an exchange that spoke HTTP/2 and got no final response; undefined when
  * the exchange never reached HTTP/2 frames (the preface findings cover those) or when it succeeded.
+ * @example sessionFinding(p, p.h2)?.code // 'h2-protocol-error' for a frame that breaks RFC 9113
  */
 export function sessionFinding(p: { id: string; durationMs: number }, h2: Http2Result): RawFinding | undefined {
   if (h2.outcome === 'response') return undefined;
@@ -98,5 +99,8 @@ export const h2cSessionRule = addressRule('h2-session-h2c', SESSION_CODES, (ev) 
   return out;
 });
 
-/** The session family's rules, in order. */
+/**
+ * The session family's rules, in order.
+ * @example SESSION_RULES.flatMap((rule) => rule(ev)).map((f) => f.code) // ['h2-no-response']
+ */
 export const SESSION_RULES = Object.freeze([h2SessionOverTlsRule, h2cSessionRule]);

@@ -11,6 +11,10 @@ import { probe, type AddressEvidence } from '../evidence.js';
 type Raw = Extract<Probe, { kind: 'tls-raw' }>;
 const MIN_BITS = 2048;
 
+/**
+ * The rule: a DHE handshake with a prime under 2048 bits is tls-weak-dh-params, with the smallest size seen.
+ * @example tlsWeakDhRule(ev)[0]?.detail // '1024 bits'
+ */
 export const tlsWeakDhRule = addressRule('tls-weak-dh', ['tls-weak-dh-params'], (ev: AddressEvidence): RawFinding[] => {
   if (!ev.target.tls) return [];
   const evidence: EvidenceItem[] = [];

@@ -30,7 +30,10 @@ function h1Probe(ev: AddressEvidence, name: P<'h1-request'>['name']): P<'h1-requ
 
 const statusLine = (h: Http1Result) => (h.outcome === 'response' ? `HTTP/${h.version} ${h.status} ${h.reason ?? ''}`.trim() : (h.first?.summary ?? h.outcome));
 
-/** The protocol matrix of one address: HTTP/1.0, HTTP/1.1, HTTP/2 rows from the core and upgrade probes. */
+/**
+ * The protocol matrix of one address: HTTP/1.0, HTTP/1.1, HTTP/2 rows from the core and upgrade probes.
+ * @example protocolMatrix(ev).map((r) => `${r.protocol} ${r.status}`) // ['HTTP/1.0 200', 'HTTP/1.1 426', 'HTTP/2 200']
+ */
 export function protocolMatrix(ev: AddressEvidence): MatrixRow[] {
   const rows: MatrixRow[] = [];
   const keyFields = (h: Fields | undefined) => {
@@ -59,7 +62,10 @@ export function protocolMatrix(ev: AddressEvidence): MatrixRow[] {
   }
 }
 
-/** Describe a parsed Problem Details for evidence: title, detail, links, extension members. */
+/**
+ * Describe a parsed Problem Details for evidence: title, detail, links, extension members.
+ * @example const r = parseProblem('application/problem+json', body); if (r.ok) describeProblem(r)[0] // 'Problem Details (application/problem+json): title "Upgrade Required", status 426'
+ */
 export function describeProblem(r: ProblemResult & { ok: true }): string[] {
   const p = r.problem;
   const lines: string[] = [];
@@ -351,7 +357,10 @@ export const behaviourRule = addressRule('h1-h2-behaviour', ['h1-h2-behaviour-di
  */
 export const deprecationRule = addressRule('deprecation', ['deprecation-announced'], deprecationBody);
 
-/** The upgrade family's rules, in the order their findings are shown. */
+/**
+ * The upgrade family's rules, in the order their findings are shown.
+ * @example UPGRADE_RULES.flatMap((rule) => rule(ev)).map((f) => f.code) // ['upgrade-required-h2']
+ */
 export const UPGRADE_RULES = Object.freeze([proxyConnectRule, websocketRule, rules426, behaviourRule, deprecationRule]);
 
 /**

@@ -13,7 +13,10 @@ import type { Negotiated, Verdict } from '../../model/index.js';
 import type { Code } from '../../model/codes.js';
 import type { RawFinding } from '../raw.js';
 
-/** What one vantage point saw of a target. */
+/**
+ * What one vantage point saw of a target.
+ * @example { vantage: 'eu-west', verdict: 'fail', protocol: 'http/1.1', codes: ['alpn-no-h2'] }
+ */
 export interface VantageOutcome {
   vantage: string;
   worker?: string;
@@ -55,5 +58,6 @@ function compare(outcomes: readonly VantageOutcome[]): RawFinding | undefined {
 /**
  * The rule: one target's outcomes from several vantage points in, `vantage-points-disagree` or nothing out.
  * It runs over the results of a scan (src/scan/summary.ts), not over one diagnosis.
+ * @example vantageFinding(outcomes)?.code // 'vantage-points-disagree' when one vantage gets h2 and another http/1.1
  */
 export const vantageFinding = Object.assign(compare, { ruleName: 'vantage-points-disagree', codes: Object.freeze(['vantage-points-disagree'] as Code[]) });

@@ -73,7 +73,10 @@ export function helloFromProfile(p: ClientProfile, sni: string | null): BuiltHel
   };
 }
 
-/** The profile's parameters as a hello spec, GREASE left out: where the bisection starts from. */
+/**
+ * The profile's parameters as a hello spec, GREASE left out: where the bisection starts from.
+ * @example bisect(ctx, raw, specFromProfile(profile)) // narrows from the client's own offer
+ */
 export function specFromProfile(p: ClientProfile): Omit<HelloSpec, 'sni'> {
   const t = p.tls!;
   const real = (l: readonly number[]) => l.filter((x) => !isGrease(x));

@@ -22,13 +22,20 @@ import { h2Opening } from './h2-opening.js';
 import { cipherSuite } from '../../wire/tls/registry.js';
 import { round } from '../../transport/conn.js';
 
-/** Options the stage reads (set by --clients / --client). */
+/**
+ * Options the stage reads (set by --clients / --client).
+ * @example { clients: [curlProfile, javaProfile], pointOfView: 'java-17' }
+ */
 export interface ClientSimOptions {
   clients?: ClientProfile[];
   /** The id of the client chosen with --client. */
   pointOfView?: string;
 }
 
+/**
+ * The client-simulation stage: each chosen client's own hello replayed, then its HTTP/2 opening.
+ * @example const probes = await CLIENT_STAGES[0].run(ctx, core, go)
+ */
 export const CLIENT_STAGES: ProbeStage[] = [{ name: 'clients', run: runClientStage }];
 
 async function runClientStage(ctx: ProbeContext, core: readonly Probe[], go: Go, later?: Promise<readonly Probe[]>): Promise<Probe[]> {

@@ -10,4 +10,8 @@ import { CLIENT_STAGES } from '../clients/stage.js';
 export type { Go, ProbeStage } from './types.js';
 import type { ProbeStage } from './types.js';
 
+/**
+ * Every probe stage after the core probes, in order: TLS, upgrade, client simulation.
+ * @example for (const s of STAGES) probes.push(...(await s.run(ctx, core, go)))
+ */
 export const STAGES: ProbeStage[] = [...TLS_STAGES, ...UPGRADE_STAGES, ...CLIENT_STAGES];

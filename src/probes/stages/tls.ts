@@ -5,4 +5,8 @@
 import type { ProbeStage } from './types.js';
 import { runTlsStage } from '../tls/plan.js';
 
+/**
+ * The TLS stage: raw hellos that prove why a handshake was refused, the survey when asked.
+ * @example TLS_STAGES[0].early // true: it starts as soon as the default handshake is over
+ */
 export const TLS_STAGES: ProbeStage[] = [{ name: 'tls', early: true, run: runTlsStage }];

@@ -2,9 +2,16 @@
 import type { Probe } from '../../model/index.js';
 import type { ProbeContext } from '../context.js';
 
-/** Runs one more probe under the diagnosis's connection bound, counting it; `why` goes in its `connection` note (default: its purpose). */
+/**
+ * Runs one more probe under the diagnosis's connection bound, counting it; `why` goes in its `connection` note (default: its purpose).
+ * @example const p = await go(() => probeH1Request(ctx, 'http10', { version: '1.0' }), 'HTTP/1.0 answer')
+ */
 export type Go = (probe: () => Promise<Probe>, why?: string) => Promise<Probe>;
 
+/**
+ * A stage of probes run after the core ones, from what they showed.
+ * @example const stage: ProbeStage = { name: 'upgrade', run: async (ctx, core, go) => [await go(() => probeWebSocket(ctx, { path: '/', trigger: 'option' }))] }
+ */
 export interface ProbeStage {
   name: string;
   /**

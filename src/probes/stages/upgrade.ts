@@ -21,7 +21,10 @@ import { probeWebSocket } from '../upgrade/websocket.js';
 import { probeExtendedConnect } from '../upgrade/extended-connect.js';
 
 
-/** What the server's 426/400 names in `Upgrade`. */
+/**
+ * What the server's 426/400 names in `Upgrade`.
+ * @example hintedFamilies(426, [['Upgrade', 'h2c']]) // ['h2']
+ */
 export function hintedFamilies(status: number | undefined, headers: ReadonlyArray<readonly [string, string]> | undefined): string[] {
   if (status !== 426 && status !== 400) return [];
   const values = headerValues(headers ?? [], 'upgrade');
@@ -70,11 +73,18 @@ async function runUpgrade(ctx: ProbeContext, core: readonly Probe[], go: Go): Pr
   return first;
 }
 
-/** A 426 naming websocket, or a 2xx: the upgrade request was treated as a plain GET. */
+/**
+ * A 426 naming websocket, or a 2xx: the upgrade request was treated as a plain GET.
+ * @example answeredAsIfNotAsked(426, [['upgrade', 'websocket']]) // true
+ */
 export function answeredAsIfNotAsked(status: number | undefined, headers: ReadonlyArray<readonly [string, string]> | undefined): boolean {
   if (status === undefined) return false;
   if (status >= 200 && status < 300) return true;
   return status === 426 && hintedFamilies(status, headers).includes('websocket');
 }
 
+/**
+ * The upgrade stage: HTTP/1.0, HTTP/1.1, h2c Upgrade, WebSocket and proxy probes, as the target and answers call for.
+ * @example const probes = await UPGRADE_STAGES[0].run(ctx, core, go)
+ */
 export const UPGRADE_STAGES: ProbeStage[] = [{ name: 'upgrade', run: runUpgrade }];

@@ -4,6 +4,10 @@
  */
 import { http1Answer, http2Answer, type Probe } from '../../model/index.js';
 
+/**
+ * The same address reached without the proxy, as one probe: its TCP, TLS and HTTP answers (undefined when there was no direct run).
+ * @example directPathProbe('192.0.2.1', 443, direct.probes)?.kind // 'direct-path'
+ */
 export function directPathProbe(address: string, port: number, direct: readonly Probe[]): Probe | undefined {
   if (!direct.length) return undefined;
   const tcp = direct.find((p) => p.kind === 'tcp');

@@ -19,6 +19,10 @@ import { Meter } from '../meter.js';
 import { openStream } from '../open.js';
 import { userHeaders } from '../headers.js';
 
+/**
+ * A WebSocket over HTTP/2 (RFC 8441 extended CONNECT): SETTINGS_ENABLE_CONNECT_PROTOCOL, then CONNECT :protocol websocket.
+ * @example const p = await probeExtendedConnect(ctx, { path: '/ws' }); p.kind // 'ws-h2'
+ */
 export async function probeExtendedConnect(ctx: ProbeContext, o: { path: string; protocols?: readonly string[] }): Promise<Probe> {
   const m = new Meter(ctx, 'ws-extended-connect');
   const via: Http2Result['via'] = ctx.target.tls ? 'tls' : 'prior-knowledge';

@@ -15,6 +15,10 @@ import { openStream } from '../open.js';
 import { userHeaders } from '../headers.js';
 import { readBody } from './body.js';
 
+/**
+ * What one HTTP/1.x probe request carries.
+ * @example probeH1Request(ctx, 'tls-upgrade', { version: '1.1', headers: [['Connection', 'Upgrade'], ['Upgrade', 'TLS/1.2']], readBody: true })
+ */
 export interface H1RequestOptions {
   version: '1.0' | '1.1';
   /** Default: the user's -X, else GET. */
@@ -29,8 +33,16 @@ export interface H1RequestOptions {
   keepOpen?: boolean;
 }
 
+/**
+ * Most bytes of a response body read with readBody (16 KiB).
+ * @example if (body.length >= MAX_BODY) note('body cut at 16 KiB')
+ */
 export const MAX_BODY = 16 * 1024;
 
+/**
+ * One HTTP/1.x request (the user's -H added unless they clash with the probe's own fields) and its answer; never throws.
+ * @example const p = await probeH1Request(ctx, 'http10', { version: '1.0' }); p.kind // 'h1-request'
+ */
 export async function probeH1Request(ctx: ProbeContext, name: H1Purpose, o: H1RequestOptions): Promise<Probe> {
   const m = new Meter(ctx, name);
   const method = o.method ?? ctx.options.method ?? 'GET';

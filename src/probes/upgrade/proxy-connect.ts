@@ -7,6 +7,10 @@ import { connectAuthority, connectTunnel, type ProxyConfig } from '../../transpo
 import type { ProbeContext } from '../context.js';
 import { Meter } from '../meter.js';
 
+/**
+ * A CONNECT to the target through the proxy: the proxy's answer (status, fields) or the tunnel.
+ * @example const p = await probeProxyConnect(ctx, proxyFor(ctx.target, { env: process.env })!); p.kind // 'proxy-connect'
+ */
 export async function probeProxyConnect(ctx: ProbeContext, proxy: ProxyConfig): Promise<Probe> {
   const m = new Meter(ctx, 'proxy-connect');
   const authority = connectAuthority(ctx.address, ctx.port);

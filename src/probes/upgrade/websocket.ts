@@ -16,6 +16,10 @@ import { Meter } from '../meter.js';
 import { openStream } from '../open.js';
 import { userHeaders } from '../headers.js';
 
+/**
+ * What a WebSocket probe asks for, and why it ran.
+ * @example probeWebSocket(ctx, { path: '/chat', trigger: 'option', protocols: ['chat.v1'] })
+ */
 export interface WsProbeOptions {
   path: string;
   trigger: 'target' | 'option' | 'server-hint';
@@ -26,6 +30,10 @@ export interface WsProbeOptions {
 const PONG_WAIT_MS = 1000;
 const PING_PAYLOAD = new TextEncoder().encode('h2doctor');
 
+/**
+ * An RFC 6455 WebSocket upgrade over HTTP/1.1 and what the server answered (101 and its Sec-WebSocket-Accept checked); never throws.
+ * @example const p = await probeWebSocket(ctx, { path: '/ws', trigger: 'target' }); p.kind // 'websocket'
+ */
 export async function probeWebSocket(ctx: ProbeContext, o: WsProbeOptions): Promise<Probe> {
   const m = new Meter(ctx, 'ws-upgrade');
   const key = makeWebSocketKey(randomBytes(16));
