@@ -1,7 +1,8 @@
 /**
- * THE HTTP/2 client: one preface, one first-bytes mapping, one HPACK set-up and one set of checks
- * on what a server sends, for the core exchange (`h2-exchange.ts`), extended CONNECT
- * (`upgrade/extended-connect.ts`) and `trace` (`trace/h2-client.ts`).
+ * THE HTTP/2 client: one preface, one frame loop, one first-bytes mapping, one HPACK set-up and one
+ * set of checks on what a server sends, for the core exchange (`h2-exchange.ts`), extended CONNECT
+ * (`upgrade/extended-connect.ts`) and `trace` (`trace/h2-trace.ts`, a tolerant client with an
+ * observer that prints every frame).
  *
  * Hardened against hostile servers: header blocks are appended in O(1) under a byte and a frame cap;
  * floods of SETTINGS / PING / CONTINUATION / empty DATA / RST_STREAM are counted ("N frames in M ms");
@@ -22,11 +23,11 @@ import type { Classified, H2Violation, Http2Frame, Http2Result } from '../model/
 import type { ByteSink } from '../transport/conn.js';
 import { classify, isDecided } from '../wire/sniff.js';
 import { CLIENT_PREFACE, SETTINGS, errorCodeName, frameTypeName } from '../wire/http2/registry.js';
-import { FrameDecoder, FrameError, describeFrame, encodeFrame, headersFrame, pingFrame, settingsFrame, windowUpdateFrame, type Frame } from '../wire/http2/frame.js';
-import { HpackEncoder } from '../wire/hpack/index.js';
+import { FrameDecoder, FrameError, continuationFrame, describeFrame, encodeFrame, headersFrame, pingFrame, settingsFrame, windowUpdateFrame, type Frame } from '../wire/http2/frame.js';
+import { HpackEncoder, type HeaderInput } from '../wire/hpack/index.js';
 import { concat, toAscii } from '../wire/bytes.js';
 import { FramePump } from './pump.js';
-import { H2_LIMITS, H2Inspector, clip } from './h2-inspect.js';
+import { H2_LIMITS, H2Inspector, clip, type Inspected } from './h2-inspect.js';
 
 /**
  * Our SETTINGS: no push, a large window so the server never waits for us.
@@ -74,13 +75,25 @@ export function prefaceOutcome(first: Classified): Http2Result['outcome'] | unde
 }
 
 /**
- * What the client hands the caller.
+ * What the client hands the caller. `invalid` (tolerant clients only): a frame that cannot be read;
+ * `fatal` when nothing after it can be.
  * @example if (e.kind === 'response') e.status // 200
  */
 export type H2Event =
   | { kind: 'settings'; settings: Array<{ id: number; name: string; value: number }> }
   | { kind: 'response'; status: number; fields: Array<[string, string]>; endStream: boolean }
-  | { kind: 'frame'; frame: Frame };
+  | { kind: 'frame'; frame: Frame }
+  | { kind: 'invalid'; error: string; h2Error: string; fatal: boolean };
+
+/**
+ * Sees the exchange as it happens (a trace prints it): the preface, then every frame both ways,
+ * sent or received; a received one before the client answers it, with what the checks found.
+ * @example new H2Client(write, sink, { via: 'tls', deadline, observer: { frame: (dir, f) => console.log(dir, f.kind) } })
+ */
+export interface H2Observer {
+  preface?(): void;
+  frame?(dir: 'in' | 'out', f: Frame, seen?: Inspected): void;
+}
 
 /**
  * How an H2Client runs: how it was reached, its deadline, where HTTP/2 starts in the sink.
@@ -95,6 +108,14 @@ export interface H2ClientOptions {
   maxFrames?: number;
   /** After `Upgrade: h2c` stream 1 is the upgrade request, already sent. */
   requestAlreadySent?: boolean;
+  /**
+   * Read on past what ends a probe (a first frame that is not SETTINGS, a rule broken, a GOAWAY or
+   * RST_STREAM before the response, a frame that cannot be read): the first such outcome is kept as
+   * the evidence, and every received frame is handed out as an event. A flood, a frame that leaves
+   * the stream unreadable, the stream's end and the deadline still end it. Decoded bytes are let go.
+   */
+  tolerant?: boolean;
+  observer?: H2Observer;
 }
 
 const yieldNow = () => new Promise<void>((r) => setImmediate(r));
@@ -117,6 +138,14 @@ export class H2Client {
   /** When our preface went out (performance.now()). */
   private sentAt = performance.now();
   private ended = false;
+  /** A tolerant client's evidence has its outcome (what would have ended a probe): later frames do not change it. */
+  private settled = false;
+  /** After `quiet()`: nothing more is sent. */
+  private silent = false;
+  /** The server's SETTINGS_MAX_FRAME_SIZE (RFC 9113 §6.5.2), for our field blocks. */
+  private peerMaxFrame = 16384;
+  /** How the byte stream stopped the exchange, once it did ('timeout': the deadline passed). */
+  streamEnd: 'eof' | 'reset' | 'timeout' | 'budget' | undefined;
   requested: boolean;
 
   constructor(
@@ -133,14 +162,24 @@ export class H2Client {
     if (this.frames.length < this.maxFrames) this.frames.push(frameRecord(dir, f));
   }
   send(f: Frame): void {
+    if (this.silent) return;
     this.log('out', f);
+    this.o.observer?.frame?.('out', f);
     this.write(encodeFrame(f));
+  }
+  /** Send nothing more (our GOAWAY went out); frames still arriving are read and observed. */
+  quiet(): void {
+    this.silent = true;
   }
 
   /** Preface + SETTINGS + WINDOW_UPDATE, then the server's first bytes. False when they are not HTTP/2. */
   async start(): Promise<boolean> {
     const open = clientOpening();
-    for (const f of open.frames) this.log('out', f);
+    this.o.observer?.preface?.();
+    for (const f of open.frames) {
+      this.log('out', f);
+      this.o.observer?.frame?.('out', f);
+    }
     this.write(open.bytes);
     this.sentAt = performance.now();
     const off = this.o.offset ?? 0;
@@ -152,28 +191,51 @@ export class H2Client {
     const out = prefaceOutcome(first);
     if (out) {
       this.result.outcome = out;
+      if (endFirst !== 'open') this.streamEnd = endFirst;
       this.ended = true;
       return false;
     }
     this.result.outcome = 'settings-no-response';
-    this.pump = new FramePump(this.sink, new FrameDecoder({ maxFrameSize: H2_LIMITS.maxFrameSize }), off);
+    this.pump = new FramePump(this.sink, new FrameDecoder({ maxFrameSize: H2_LIMITS.maxFrameSize }), off, !!this.o.tolerant);
     return true;
   }
 
-  /** The request on stream 1 (HEADERS, no CONTINUATION: our blocks are small). */
-  request(fields: Array<[string, string]>, o: { endStream: boolean }): void {
+  /**
+   * The request on stream 1: HEADERS, and CONTINUATION past the server's frame size (RFC 9113
+   * §6.10). A field given with `true` third is sent never-indexed (RFC 7541 §7.1.3).
+   */
+  request(fields: readonly HeaderInput[], o: { endStream: boolean; huffman?: boolean | 'auto' }): void {
     if (this.requested) return;
     this.requested = true;
-    const block = new HpackEncoder({ huffman: false, indexing: false }).encode(fields);
-    this.send(headersFrame(1, block, { endStream: o.endStream, endHeaders: true }));
+    const block = new HpackEncoder({ huffman: o.huffman ?? false, indexing: false }).encode(fields);
+    const max = this.peerMaxFrame;
+    this.send(headersFrame(1, block.subarray(0, max), { endStream: o.endStream, endHeaders: block.length <= max }));
+    for (let at = max; at < block.length; at += max) this.send(continuationFrame(1, block.subarray(at, at + max), at + max >= block.length));
   }
 
   private end(outcome: Http2Result['outcome'], detail?: string, violation?: H2Violation): null {
     this.ended = true;
+    this.settle(outcome, detail, violation);
+    return null;
+  }
+
+  /** The exchange's outcome, unless an earlier one was kept. */
+  private settle(outcome: Http2Result['outcome'], detail?: string, violation?: H2Violation): void {
+    if (this.settled) return;
+    this.settled = true;
     this.result.outcome = outcome;
     if (detail !== undefined) this.result.detail = detail;
     if (violation) this.result.violation = violation;
-    return null;
+  }
+
+  /** What ends a probe: ends it, or for a tolerant client, is kept as the outcome while reading goes on. */
+  private stop(outcome: Http2Result['outcome'], detail?: string, violation?: H2Violation): boolean {
+    if (!this.o.tolerant) {
+      this.end(outcome, detail, violation);
+      return true;
+    }
+    this.settle(outcome, detail, violation);
+    return false;
   }
 
   /**
@@ -182,7 +244,6 @@ export class H2Client {
    */
   async next(until = this.o.deadline): Promise<H2Event | null> {
     if (this.ended || !this.pump) return null;
-    const r = this.result;
     for (;;) {
       // Fairness inside the loop: frames already buffered arrive without awaiting I/O. The deadline is
       // the pump's: frames that had arrived by it are read (a busy event loop is not a silent server),
@@ -193,74 +254,85 @@ export class H2Client {
         // The first bytes were HTTP/2 frames (the sniff said so): a frame that breaks a rule is a protocol error.
         const v: H2Violation = { kind: 'protocol', text: p.error };
         if (p.cause instanceof FrameError && p.cause.code === 'too-large') v.text = `${p.error}; we advertised none larger`;
-        return this.end('protocol-error', p.error, v);
+        const fatal = !(p.cause instanceof FrameError) || p.cause.code === 'too-large';
+        if (!this.o.tolerant) return this.end('protocol-error', p.error, v);
+        if (fatal) this.end('protocol-error', p.error, v);
+        else this.settle('protocol-error', p.error, v);
+        return { kind: 'invalid', error: p.error, h2Error: p.cause instanceof FrameError ? p.cause.h2Error : 'PROTOCOL_ERROR', fatal };
       }
       if ('end' in p) return this.stopped(p.end);
-      const f = p.frame;
-      this.inFrames++;
-      this.log('in', f);
-      if (this.inFrames === 1 && !(f.kind === 'SETTINGS' && !f.ack)) {
-        if (f.kind === 'GOAWAY') {
-          r.goaway = goawayInfo(f);
-          return this.end('goaway');
+      const e = this.onFrame(p.frame);
+      if (e === null || e.kind !== 'none') return e;
+    }
+  }
+
+  /** One received frame: the checks, our answers (SETTINGS ACK, PING ACK), the evidence; the event it makes. */
+  private onFrame(f: Frame): H2Event | null | { kind: 'none' } {
+    const r = this.result;
+    this.inFrames++;
+    this.log('in', f);
+    const badStart = this.inFrames === 1 && !(f.kind === 'SETTINGS' && !f.ack);
+    const seen = badStart && !this.o.tolerant ? undefined : this.inspector.inspect(f);
+    this.o.observer?.frame?.('in', f, seen);
+    const asFrame = this.o.tolerant ? ({ kind: 'frame', frame: f } as const) : ({ kind: 'none' } as const);
+    if (badStart) {
+      if (f.kind === 'GOAWAY') r.goaway = goawayInfo(f);
+      if (f.kind === 'GOAWAY' ? this.stop('goaway') : this.stop('not-settings', `the first frame is ${frameTypeName(f.type)}, not SETTINGS`)) return null;
+    }
+    if (seen?.violation) {
+      const v = seen.violation;
+      if (v.kind === 'flood') return this.end('flood', v.text, v);
+      if (this.stop('protocol-error', v.text, v)) return null;
+    }
+    switch (f.kind) {
+      case 'SETTINGS': {
+        if (f.ack) return asFrame;
+        // RFC 9113 §6.5.3: acknowledge.
+        this.send(settingsFrame([], true));
+        const mfs = f.settings.find((x) => x.id === SETTINGS.MAX_FRAME_SIZE);
+        if (mfs) this.peerMaxFrame = mfs.value;
+        if (r.serverSettings) return asFrame;
+        r.serverSettings = f.settings.map((x) => ({ id: x.id, name: x.name, value: x.value }));
+        const mcs = f.settings.find((x) => x.id === SETTINGS.MAX_CONCURRENT_STREAMS);
+        // RFC 9113 §5.1.2: a client must not open streams beyond the peer's limit.
+        if (mcs && mcs.value === 0 && !this.requested && this.stop('settings-no-response', 'SETTINGS_MAX_CONCURRENT_STREAMS = 0: no stream may be opened')) return null;
+        return { kind: 'settings', settings: r.serverSettings };
+      }
+      case 'PING':
+        // RFC 9113 §6.7: answer with the same opaque data.
+        if (!f.ack) this.send(pingFrame(f.opaqueData, true));
+        return asFrame;
+      case 'GOAWAY':
+        r.goaway = goawayInfo(f);
+        if (r.status === undefined && this.stop('goaway')) return null;
+        return { kind: 'frame', frame: f };
+      case 'RST_STREAM':
+        if (f.streamId === 1 && r.status === undefined) {
+          r.rstStream = { errorCode: f.errorCode, errorName: errorCodeName(f.errorCode) };
+          if (this.stop('rst-stream')) return null;
         }
-        return this.end('not-settings', `the first frame is ${frameTypeName(f.type)}, not SETTINGS`);
-      }
-      const seen = this.inspector.inspect(f);
-      if (seen.violation) {
-        const v = seen.violation;
-        return this.end(v.kind === 'flood' ? 'flood' : 'protocol-error', v.text, v);
-      }
-      switch (f.kind) {
-        case 'SETTINGS':
-          if (f.ack) break;
-          // RFC 9113 §6.5.3: acknowledge.
-          this.send(settingsFrame([], true));
-          if (!r.serverSettings) {
-            r.serverSettings = f.settings.map((x) => ({ id: x.id, name: x.name, value: x.value }));
-            const mcs = f.settings.find((x) => x.id === SETTINGS.MAX_CONCURRENT_STREAMS);
-            // RFC 9113 §5.1.2: a client must not open streams beyond the peer's limit.
-            if (mcs && mcs.value === 0 && !this.requested) return this.end('settings-no-response', 'SETTINGS_MAX_CONCURRENT_STREAMS = 0: no stream may be opened');
-            return { kind: 'settings', settings: r.serverSettings };
-          }
-          break;
-        case 'PING':
-          // RFC 9113 §6.7: answer with the same opaque data.
-          if (!f.ack) this.send(pingFrame(f.opaqueData, true));
-          break;
-        case 'GOAWAY':
-          r.goaway = goawayInfo(f);
-          if (r.status === undefined) return this.end('goaway');
-          return { kind: 'frame', frame: f };
-        case 'RST_STREAM':
-          if (f.streamId === 1 && r.status === undefined) {
-            r.rstStream = { errorCode: f.errorCode, errorName: errorCodeName(f.errorCode) };
-            return this.end('rst-stream');
-          }
-          if (f.streamId === 1) return { kind: 'frame', frame: f };
-          break;
-        case 'HEADERS':
-        case 'CONTINUATION':
-          if (seen.response) {
-            r.status = seen.response.status;
-            r.responseMs = Math.round((performance.now() - this.sentAt) * 100) / 100;
-            r.headers = seen.response.fields.slice(0, 64);
-            r.outcome = 'response';
-            return { kind: 'response', ...seen.response };
-          }
-          break;
-        default:
-          if (f.streamId === 1) return { kind: 'frame', frame: f };
-          break;
-      }
+        return f.streamId === 1 ? { kind: 'frame', frame: f } : asFrame;
+      case 'HEADERS':
+      case 'CONTINUATION':
+        if (seen?.response && r.status === undefined) {
+          r.status = seen.response.status;
+          r.responseMs = Math.round((performance.now() - this.sentAt) * 100) / 100;
+          r.headers = seen.response.fields.slice(0, 64);
+          if (!this.settled) r.outcome = 'response';
+          return { kind: 'response', ...seen.response };
+        }
+        return asFrame;
+      default:
+        return f.streamId === 1 ? { kind: 'frame', frame: f } : asFrame;
     }
   }
 
   /** The stream ended (or the deadline passed) before the exchange did. */
   private stopped(end: 'eof' | 'reset' | 'timeout' | 'budget'): null {
     const r = this.result;
-    if (r.outcome === 'response') {
-      this.ended = end !== 'timeout';
+    this.streamEnd = end;
+    if (r.outcome === 'response' || this.settled) {
+      this.ended = this.settled || end !== 'timeout';
       return null;
     }
     if (end === 'budget') {

@@ -36,19 +36,21 @@ export type Pumped<T> = { frame: T } | { end: Exclude<StreamEnd, 'open'> } | { e
 export class FramePump<T> {
   /**
    * @param fed offset in the sink where the frames begin (after a 101 head, say).
+   * @param release let the sink drop the bytes once the decoder has them (a reader of a long stream).
    */
   constructor(
     private readonly sink: ByteSink,
     private readonly dec: IncrementalDecoder<T>,
     private fed = 0,
+    private readonly release = false,
   ) {}
 
   async next(deadline: number): Promise<Pumped<T>> {
     for (;;) {
-      const all = this.sink.bytes();
-      if (all.length > this.fed) {
-        this.dec.push(all.subarray(this.fed));
-        this.fed = all.length;
+      if (this.sink.length > this.fed) {
+        this.dec.push(this.sink.from(this.fed));
+        this.fed = this.sink.length;
+        if (this.release) this.sink.release(this.fed);
       }
       let f: T | null | undefined;
       try {
@@ -57,7 +59,7 @@ export class FramePump<T> {
         return e instanceof ParseError ? { error: e.message, cause: e } : { error: String(e) };
       }
       if (f) return { frame: f };
-      const end = await this.sink.until((b) => b.length > this.fed, deadline);
+      const end = await this.sink.until(() => this.sink.length > this.fed, deadline);
       if (end !== 'open') return { end };
     }
   }

@@ -11,7 +11,8 @@ import { SETTINGS } from '../wire/http2/registry.js';
 import { encodeRequestHead, parseResponseHead } from '../wire/http1/head.js';
 import { hostForUrl } from '../model/target.js';
 import { VERSION } from '../version.js';
-import { H2TraceClient } from './h2-client.js';
+import { ByteSink } from '../transport/conn.js';
+import { H2Trace } from './h2-trace.js';
 import { TRACE_DEFAULTS, type TraceRecorder } from './recorder.js';
 import type { TraceWire } from './connect.js';
 import { printable } from './text.js';
@@ -50,9 +51,8 @@ export function cleartextStream(rec: TraceRecorder, wire: TraceWire): Stream {
 
 export class TraceExchange {
   private finished = false;
-  private client: H2TraceClient | undefined;
-  private upgradeBuf: Uint8Array | undefined;
-  private timer: NodeJS.Timeout | undefined;
+  private h2: H2Trace | undefined;
+  private sink!: ByteSink;
   private done!: (r: TraceResult) => void;
   private readonly method: string;
   private readonly userAgent: string;
@@ -74,58 +74,24 @@ export class TraceExchange {
 
   /** Runs the exchange to its end: the trace's result. */
   run(): Promise<TraceResult> {
-    return new Promise<TraceResult>((resolveDone) => {
-      this.done = resolveDone;
-      this.timer = setTimeout(() => {
-        const problems = this.client ? this.client.timedOut(this.timeoutMs) : [{ level: 'error' as const, text: `no complete answer to the Upgrade: h2c request within ${this.timeoutMs} ms` }];
-        this.finish('timeout', `deadline of ${this.timeoutMs} ms (--timeout)`, problems);
-      }, Math.max(1, this.deadline - performance.now()));
-      this.stream.on('data', (c: Buffer) => {
-        // While our close drains, the client still shows what arrives.
-        if (this.client) return this.client.push(new Uint8Array(c));
-        if (this.finished) return;
-        this.upgradeBuf = concat([this.upgradeBuf ?? new Uint8Array(0), c]);
-        this.onUpgradeBytes(this.upgradeBuf, false);
-      });
-      const onClose = () => this.onClose();
-      this.stream.on('end', onClose);
-      this.stream.on('close', onClose);
-      this.stream.on('error', () => onClose());
-      if (this.target.tls || this.o.priorKnowledge) this.startH2(false);
-      else this.sendUpgradeRequest();
-    });
+    const result = new Promise<TraceResult>((resolveDone) => (this.done = resolveDone));
+    // Everything the server sends, from now on; the HTTP/2 client lets go of what it has decoded.
+    this.sink = new ByteSink(this.stream, Number.MAX_SAFE_INTEGER);
+    void this.exchange();
+    return result;
   }
 
-  private readonly write = (b: Uint8Array): void => {
-    if (!this.finished) this.stream.write(b);
-  };
-
-  private finish(by: CloseBy, detail: string, problems: Problem[] = []): void {
-    if (this.finished) return;
-    this.finished = true;
-    clearTimeout(this.timer);
-    const reset = by === 'reset';
-    // Let the last writes (our GOAWAY, through TLS) reach the socket and the capture, then close.
-    this.stream.end();
-    let closed = false;
-    const close = (): void => {
-      if (closed) return;
-      closed = true;
-      this.rec.capture!.close = { by: by === 'server' || reset ? 'server' : 'client', reset, at: this.rec.epochNow() };
-      this.rec.emit({ kind: 'close', by, detail }, problems);
-      this.client?.ended(this.wire.reset ? 'reset' : 'eof');
-      this.stream.destroy();
-      this.wire.raw.destroy();
-      if (this.client && this.rec.seen) this.rec.seen.h2 = this.client.evidence;
-      this.done(this.rec.result());
-    };
-    this.wire.raw.once('close', close);
-    setTimeout(close, 100).unref();
-  }
-
-  private startH2(upgraded: boolean, rest?: Uint8Array): void {
+  private async exchange(): Promise<void> {
+    let offset = 0;
+    const upgraded = !(this.target.tls || this.o.priorKnowledge);
+    if (upgraded) {
+      this.sendUpgradeRequest();
+      const at = await this.readUpgrade();
+      if (at === undefined) return;
+      offset = at;
+    }
     const o = this.o;
-    this.client = new H2TraceClient(
+    this.h2 = new H2Trace(
       {
         scheme: this.target.tls ? 'https' : 'http',
         authority: this.authority,
@@ -136,28 +102,69 @@ export class TraceExchange {
         userAgent: this.userAgent,
         maxFrames: o.maxFrames ?? TRACE_DEFAULTS.maxFrames,
         previewBytes: o.previewBytes ?? TRACE_DEFAULTS.previewBytes,
-        ...(upgraded ? { upgraded: true } : {}),
+        ...(upgraded ? { upgraded: true, offset } : {}),
+        deadline: this.deadline,
+        timeoutMs: this.timeoutMs,
       },
-      { emit: this.rec.emit, write: this.write, stop: (by, detail) => this.finish(by, detail) },
+      { emit: this.rec.emit, write: this.write, stop: (by, detail) => this.finish(by, detail), reset: () => this.wire.reset },
+      this.sink,
     );
-    this.client.start();
-    if (rest?.length) this.client.push(rest);
+    const end = await this.h2.run();
+    if (end) this.finish(end.how === 'timeout' ? 'timeout' : end.how === 'reset' ? 'reset' : 'server', this.closeDetail(end.how), end.problems);
   }
 
-  private onClose(): void {
+  private readonly write = (b: Uint8Array): void => {
+    if (!this.finished) this.stream.write(b);
+  };
+
+  private closeDetail(how: 'eof' | 'reset' | 'timeout'): string {
+    if (how === 'timeout') return `deadline of ${this.timeoutMs} ms (--timeout)`;
+    if (how === 'reset') return 'the server reset the connection';
+    return this.wire.ended || !this.target.tls ? 'the server closed the connection' : 'the connection closed';
+  }
+
+  private finish(by: CloseBy, detail: string, problems: Problem[] = []): void {
     if (this.finished) return;
-    const how = this.wire.reset ? 'reset' : 'eof';
-    let problems: Problem[] = [];
-    if (this.client) problems = this.client.ended(how);
-    else if (this.upgradeBuf) this.onUpgradeBytes(this.upgradeBuf, true);
-    else {
+    this.finished = true;
+    const reset = by === 'reset';
+    // Let the last writes (our GOAWAY, through TLS) reach the socket and the capture, then close.
+    this.stream.end();
+    let closed = false;
+    const close = (): void => {
+      if (closed) return;
+      closed = true;
+      this.rec.capture!.close = { by: by === 'server' || reset ? 'server' : 'client', reset, at: this.rec.epochNow() };
+      this.rec.emit({ kind: 'close', by, detail }, problems);
+      this.h2?.silence();
+      this.stream.destroy();
+      this.wire.raw.destroy();
+      if (this.h2 && this.rec.seen) this.rec.seen.h2 = this.h2.evidence;
+      this.done(this.rec.result());
+    };
+    this.wire.raw.once('close', close);
+    setTimeout(close, 100).unref();
+  }
+
+  /** The answer to `Upgrade: h2c`, once it can be read: where HTTP/2 starts after a 101, or undefined (the trace is over). */
+  private async readUpgrade(): Promise<number | undefined> {
+    const end = await this.sink.until(upgradeAnswerReady, this.deadline);
+    const bytes = this.sink.bytes();
+    if (end === 'timeout' || end === 'budget') {
+      this.finish('timeout', this.closeDetail('timeout'), [{ level: 'error', text: `no complete answer to the Upgrade: h2c request within ${this.timeoutMs} ms` }]);
+      return undefined;
+    }
+    const how = end === 'reset' || this.wire.reset ? 'reset' : 'eof';
+    if (end !== 'open' && bytes.length === 0) {
       if (this.rec.seen) this.rec.seen.upgrade = { outcome: how === 'reset' ? 'reset' : 'closed' };
-      problems = [
+      this.finish(how === 'reset' ? 'reset' : 'server', this.closeDetail(how), [
         { level: 'error', text: `the server ${how === 'reset' ? 'reset' : 'closed'} the connection without answering the Upgrade: h2c request` },
         { level: 'info', text: 'a TLS port closes like this when it gets cleartext: if this port speaks TLS, use https://' },
-      ];
+      ]);
+      return undefined;
     }
-    if (!this.finished) this.finish(how === 'reset' ? 'reset' : 'server', how === 'reset' ? 'the server reset the connection' : this.wire.ended || !this.target.tls ? 'the server closed the connection' : 'the connection closed', problems);
+    const at = this.onUpgradeBytes(bytes, end !== 'open');
+    if (at === undefined && !this.finished) this.finish(how === 'reset' ? 'reset' : 'server', this.closeDetail(how));
+    return at;
   }
 
   /** RFC 7540 §3.2: the HTTP/1.1 request with Upgrade: h2c and our SETTINGS in HTTP2-Settings. */
@@ -178,15 +185,15 @@ export class TraceExchange {
     this.write(concat([encodeRequestHead(this.method, this.target.path, headers), o.data ?? new Uint8Array(0)]));
   }
 
-  /** The answer to `Upgrade: h2c`: 101 then HTTP/2, or an HTTP/1.1 response, or something else. */
-  private onUpgradeBytes(bytes: Uint8Array, ended: boolean): void {
+  /** The answer to `Upgrade: h2c`: 101 then HTTP/2 (where it starts), or an HTTP/1.1 response, or something else. */
+  private onUpgradeBytes(bytes: Uint8Array, ended: boolean): number | undefined {
     const { rec } = this;
     let head;
     try {
       head = parseResponseHead(bytes, { maxHeadBytes: 64 * 1024 });
     } catch {
       this.notHttp(bytes, ended);
-      return;
+      return undefined;
     }
     if (!head.complete) {
       if (ended) {
@@ -194,7 +201,7 @@ export class TraceExchange {
           { level: 'error', text: 'the connection ended inside the HTTP/1.1 response head' },
         ]);
       }
-      return;
+      return undefined;
     }
     const line = `${head.version} ${head.status} ${head.reason}`.trim();
     if (rec.seen) rec.seen.upgrade = { outcome: 'response', version: head.version.replace(/^HTTP\//, ''), status: head.status, reason: head.reason, headers: head.headers };
@@ -202,8 +209,7 @@ export class TraceExchange {
     // RFC 7540 §3.2: 101 Switching Protocols with Upgrade: h2c, then the server preface.
     if (head.status === 101 && upgradeTo?.toLowerCase() === 'h2c') {
       rec.emit({ kind: 'http1', dir: 'in', line, headers: head.headers });
-      this.startH2(true, bytes.subarray(head.headLength));
-      return;
+      return head.headLength;
     }
     const problems: Problem[] = [];
     if (head.status === 101) problems.push({ level: 'error', text: `101 to ${upgradeTo ?? 'no Upgrade header'}, not h2c` });
@@ -211,6 +217,7 @@ export class TraceExchange {
     else problems.push({ level: 'error', text: `the server ignored Upgrade: h2c and answered over HTTP/1.1 (${line}): no h2c by upgrade here; try --http2-prior-knowledge, or https://` });
     rec.emit({ kind: 'http1', dir: 'in', line, headers: head.headers }, problems);
     this.finish('client', 'no upgrade to HTTP/2');
+    return undefined;
   }
 
   /** Bytes that are no HTTP/1.1 response head: HTTP/2 frames, TLS, or something else. */
@@ -226,5 +233,15 @@ export class TraceExchange {
         : `the server answered the Upgrade: h2c request with ${c.summary}`;
     this.rec.emit({ kind: 'bytes', dir: 'in', length: bytes.length, summary: c.summary, text: printable(bytes.subarray(0, 200)), hex: toHex(bytes.subarray(0, 64)) }, [{ level: 'error', text }]);
     this.finish('client', 'the server does not answer HTTP/1.1 here');
+  }
+}
+
+/** Whether the bytes so far answer `Upgrade: h2c`: a whole HTTP/1.1 head, or bytes that are no head at all. */
+function upgradeAnswerReady(b: Uint8Array): boolean {
+  if (b.length === 0) return false;
+  try {
+    return parseResponseHead(b, { maxHeadBytes: 64 * 1024 }).complete;
+  } catch {
+    return classify(b, 'open').first.kind !== 'incomplete';
   }
 }

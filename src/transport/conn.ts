@@ -65,6 +65,8 @@ export function round(ms: number): number {
 export class ByteSink {
   private chunks: Buffer[] = [];
   private size = 0;
+  /** Absolute offset of the first byte still kept (bytes before it were released). */
+  private base = 0;
   private waiters: Array<() => void> = [];
   end: StreamEnd = 'open';
   private cached: Uint8Array | null = null;
@@ -72,7 +74,7 @@ export class ByteSink {
   private cut: { deadline: number; size: number } | undefined;
 
   constructor(
-    stream: NodeJS.ReadableStream & { on(ev: string, fn: (...a: any[]) => void): unknown },
+    stream: { on(ev: string, fn: (...a: any[]) => void): unknown },
     private readonly budget: number,
   ) {
     stream.on('data', (c: Buffer) => {
@@ -100,12 +102,29 @@ export class ByteSink {
     for (const f of w) f();
   }
 
+  /** Bytes received so far (released ones included). */
   get length(): number {
     return this.size;
   }
+  /** The bytes kept: all received, unless a reader released some (see `release`). */
   bytes(): Uint8Array {
     if (!this.cached) this.cached = this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks);
     return this.cached;
+  }
+  /** The bytes from absolute offset `offset` on (at least what is still kept). */
+  from(offset: number): Uint8Array {
+    return this.bytes().subarray(Math.max(0, offset - this.base));
+  }
+  /**
+   * The reader needs no byte before `offset` again: whole chunks before it are let go, so a long
+   * stream read to its end (a trace) holds only what is not yet decoded. `length` and the budget
+   * still count every byte.
+   */
+  release(offset: number): void {
+    while (this.chunks.length > 0 && this.base + this.chunks[0]!.length <= offset) {
+      this.base += this.chunks.shift()!.length;
+      this.cached = null;
+    }
   }
 
   /**
