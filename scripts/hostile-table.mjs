@@ -47,8 +47,8 @@ try {
       const pins = (r.resolve ?? []).flatMap((x) => ['--resolve', x]);
       const common = ['--cacert', ca, '--max-time', String(MAX_TIME_S), ...proxied];
       const d = await run([r.url, ...pins, ...common, ...(r.options?.compareDirect ? ['--compare-direct'] : []), '--json']);
-      // trace has no WebSocket (it traces a ws:// endpoint's http:// URL) and goes direct when --resolve pins the name.
-      const t = await run(['trace', r.url.replace(/^ws(s?):/, 'http$1:'), ...(proxied.length ? [] : pins), ...common]);
+      // trace follows a ws:// URL's upgrade (WebSocket frames after the 101); it goes direct when --resolve pins the name.
+      const t = await run(['trace', r.url, ...(proxied.length ? [] : pins), ...common]);
       let codes;
       try {
         codes = JSON.parse(d.stdout).findings.map((f) => f.code).join(' ');

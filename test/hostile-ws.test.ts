@@ -3,11 +3,15 @@
  * behaviour of the lab is broken, and h2doctor names it `websocket-protocol-error` (error, never OK).
  *   - python3-websockets (Debian's, for /usr/bin/python3) and Node's `ws` connect, ping, and print
  *     what they got; neither gets a pong from any behaviour, both get one from the healthy lab server;
- *   - the diagnosis of each behaviour has the finding, with the 64-bit length printed exactly.
+ *   - the diagnosis of each behaviour has the finding, with the 64-bit length printed exactly;
+ *   - `trace` of the ws:// URL follows the upgrade, shows the frames (bounded) and gives the same code.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { spawn, spawnSync } from 'node:child_process';
 import { diagnose } from '../src/diagnose.js';
+import { runTrace } from '../src/trace/session.js';
+import { WS_TRACE_LIMITS } from '../src/trace/websocket.js';
+import { parseResolve, parseTarget } from '../src/model/target.js';
 import { createLabPki, type LabPki } from '../src/lab/pki.js';
 import { ALL_SCENARIOS } from '../src/lab/scenarios.js';
 import { HOSTILE_WS_KINDS, hostileWsServer, type HostileWsKind } from '../src/lab/hostile-ws.js';
@@ -128,6 +132,23 @@ describe('WebSocket after a valid 101', () => {
       expect(r.verdict, k).toBe('fail');
     }
   }, 60_000);
+
+  test('h2doctor trace: follows the upgrade, reads the frames (bounded) and gives the same code as diagnose', async () => {
+    const traces = await Promise.all(HOSTILE_WS_KINDS.map(async (k) => [k, await runTrace(parseTarget(url(servers[k]!)), { timeoutMs: 3000 })] as const));
+    for (const [k, t] of traces) {
+      const f = t.findings.find((x) => x.code === 'websocket-protocol-error');
+      expect(f?.title ?? `none; found ${t.findings.map((x) => x.code).join(', ')}`, k).toMatch(DETAIL[k]);
+      // An error problem: the CLI's exit status 1.
+      expect(t.errors.length, k).toBeGreaterThan(0);
+      const ws = t.events.filter((e) => e.kind === 'ws');
+      expect(ws[0], k).toMatchObject({ kind: 'ws', dir: 'out', opcode: 'ping' });
+      // A flood is shown a few frames per kind and counted, never line by line.
+      expect(ws.length, k).toBeLessThanOrEqual(WS_TRACE_LIMITS.shownPerKind + 2);
+      expect(t.events.at(-1)?.kind, k).toBe('close');
+    }
+    const flood = traces.find(([k]) => k === 'frame-flood')![1];
+    expect(flood.events.flatMap((e) => e.problems ?? []).map((p) => p.text).join('\n')).toMatch(/not shown, counted: \d+ more ping frame/);
+  }, 60_000);
 });
 
 describe('the healthy lab WebSocket server (control)', () => {
@@ -140,6 +161,10 @@ describe('the healthy lab WebSocket server (control)', () => {
       const ws = rep.probes.find((p) => p.kind === 'websocket');
       expect(ws?.kind === 'websocket' && ws.roundTrip?.outcome).toBe('pong');
       expect(rep.findings.map((f) => f.code)).not.toContain('websocket-protocol-error');
+      const t = await runTrace(parseTarget(r.url), { resolve: (r.resolve ?? []).map(parseResolve) });
+      expect(t.events.filter((e) => e.kind === 'ws').map((e) => e.kind === 'ws' && `${e.dir} ${e.opcode}`)).toEqual(['out ping', 'in pong', 'out close']);
+      expect(t.errors).toEqual([]);
+      expect(t.findings).toEqual([]);
     } finally {
       await r.stop();
     }

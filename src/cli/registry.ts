@@ -57,7 +57,7 @@ export const COMMANDS: readonly Command[] = [
     usage: ['trace <url> [options]'],
     description:
       'One connection, printed as it happens: TCP connect, the TLS handshake (offered and chosen), then every HTTP/2 frame both ways, with what is wrong said on the line that shows it.',
-    args: [{ name: '<url>', help: 'https://host[:port][/path] or http://host:port', complete: 'url' }],
+    args: [{ name: '<url>', help: 'https://host[:port][/path] or http://host:port; ws:// or wss:// traces the WebSocket handshake and frames', complete: 'url' }],
     flags: [
       withHelp(FLAGS.request, 'request method (default GET, or POST with --data)'),
       FLAGS.header,

@@ -65,6 +65,8 @@ export type TraceEventBody =
   | { kind: 'preface'; dir: 'out' }
   | FrameEvent
   | { kind: 'bytes'; dir: 'in' | 'out'; length: number; summary: string; text: string; hex: string }
+  /** A WebSocket frame (RFC 6455 §5.2) after the 101: its opcode by name, FIN, payload length, what it says. */
+  | { kind: 'ws'; dir: 'in' | 'out'; opcode: string; fin: boolean; length: number; detail: string }
   | { kind: 'note' }
   | { kind: 'close'; by: 'client' | 'server' | 'reset' | 'timeout' | 'max-frames' | 'error'; detail: string };
 

@@ -78,6 +78,9 @@ export function renderEvent(e: TraceEvent, o: RenderOptions = {}): string {
       line = `bytes ${e.dir === 'out' ? '→' : '←'}  ${e.length} bytes: ${e.summary}`;
       more = `${INDENT}"${e.text}${e.length > 200 ? '…' : ''}"\n`;
       break;
+    case 'ws':
+      line = `ws    ${e.dir === 'out' ? '→' : '←'}  ${e.opcode.padEnd(13)} ${e.fin ? 'FIN' : '   '} len ${String(e.length).padEnd(5)}${e.detail ? `  ${e.detail}` : ''}`;
+      break;
     case 'note':
       line = 'note';
       break;
@@ -106,7 +109,7 @@ export function renderTrace(events: readonly TraceEvent[], o: RenderOptions = {}
  */
 export function renderSummary(events: readonly TraceEvent[], findings: readonly TraceFinding[] = []): string {
   const errors = events.flatMap((e) => (e.problems ?? []).filter((p) => p.level === 'error'));
-  const frames = events.filter((e) => e.kind === 'frame').length;
+  const frames = events.filter((e) => e.kind === 'frame' || e.kind === 'ws').length;
   const head = errors.length ? `\n${frames} frame(s); ${errors.length} problem(s), first: ${errors[0]!.text}\n` : `\n${frames} frame(s); no problem seen\n`;
   const lines = findings.map((f) => `  ${f.severity.padEnd(7)} ${f.code}  ${f.title}\n`).join('');
   return findings.length ? `${head}findings (as h2doctor diagnose names them):\n${lines}` : head;

@@ -7,6 +7,7 @@ import type { AddressEvidence, ConnectOutcome, Finding, Http1Result, Http2Result
 import { diagnoseEvidence } from '../diagnosis/index.js';
 import { bracketHost } from '../wire/ip.js';
 import type { Problem } from '../model/trace.js';
+import type { RequestSent, WsHandshakeCheck, WsRoundTrip } from '../model/upgrade-probes.js';
 
 /** What a trace saw, in the order it saw it. */
 export interface TraceSeen {
@@ -19,6 +20,8 @@ export interface TraceSeen {
   h2?: Http2Result;
   /** The HTTP/1.1 answer to `Upgrade: h2c` (cleartext without prior knowledge). */
   upgrade?: Http1Result;
+  /** A ws:// or wss:// trace: the WebSocket handshake and what followed the 101 (src/trace/websocket.ts). */
+  ws?: { request: RequestSent; h1: Http1Result; handshake?: WsHandshakeCheck; roundTrip?: WsRoundTrip };
   bytesSent: number;
   bytesReceived: number;
   durationMs: number;
@@ -40,7 +43,11 @@ export function traceEvidence(target: Target, s: TraceSeen): AddressEvidence {
     connect: s.connect,
   });
   const probes: Probe[] = [{ kind: 'tcp', ...common('tcp') }];
-  if (s.connect.ok && s.tls) {
+  if (s.connect.ok && isWs(target)) {
+    // A WebSocket trace: TLS (wss, ALPN http/1.1 only), then the handshake and the frames after the 101.
+    if (s.tls) probes.push({ kind: 'tls', name: 'tls-default', ...common('tls'), tls: s.tls.result, ...(s.tls.first ? { first: s.tls.first } : {}) });
+    if (s.ws) probes.push({ kind: 'websocket', name: 'ws-upgrade', ...common('ws'), request: s.ws.request, trigger: 'target', ...(s.tls ? { tls: s.tls.result } : {}), h1: s.ws.h1, ...(s.ws.handshake ? { handshake: s.ws.handshake } : {}), ...(s.ws.roundTrip ? { roundTrip: s.ws.roundTrip } : {}) });
+  } else if (s.connect.ok && s.tls) {
     probes.push({ kind: 'tls', name: 'tls-default', ...common('tls'), tls: s.tls.result, ...(s.tls.first ? { first: s.tls.first } : {}) });
     if (s.h2) probes.push({ kind: 'h2', name: 'h2-tls', ...common('h2'), tls: s.tls.result, h2: s.h2 });
   } else if (s.connect.ok && s.upgrade) {
@@ -57,8 +64,12 @@ export function traceEvidence(target: Target, s: TraceSeen): AddressEvidence {
  */
 export function judgeTrace(target: Target, s: TraceSeen, now: string): Finding[] {
   const ev = traceEvidence(target, s);
-  return diagnoseEvidence({ target, resolution: { source: s.source ?? 'literal', addresses: [s.address] }, evidence: [ev], now }).findings;
+  const findings = diagnoseEvidence({ target, resolution: { source: s.source ?? 'literal', addresses: [s.address] }, evidence: [ev], now }).findings;
+  // A WebSocket trace offers ALPN http/1.1 alone (RFC 6455 is HTTP/1.1): what ALPN chose says nothing about HTTP/2 there.
+  return isWs(target) ? findings.filter((f) => f.code !== 'alpn-no-h2' && f.code !== 'alpn-ignored') : findings;
 }
+
+const isWs = (t: Target) => t.scheme === 'ws' || t.scheme === 'wss';
 
 /** A finding as a trace problem: its code and title, as `diagnose` words it. */
 export function findingProblem(f: Pick<Finding, 'code' | 'severity' | 'title'>): Problem {

@@ -14,6 +14,7 @@ import { TRACE_DEFAULTS, TraceRecorder } from './recorder.js';
 import { traceConnect } from './connect.js';
 import { traceTls } from './tls.js';
 import { cleartextStream, TraceExchange, type Stream } from './exchange.js';
+import { traceWebSocket } from './websocket.js';
 import type { TraceOptions, TraceResult } from './types.js';
 import type { TraceEvent } from '../model/trace.js';
 
@@ -28,10 +29,13 @@ export async function runTrace(target: Target, o: TraceOptions = {}, onEvent?: (
   const wire = await traceConnect(rec, target, o, timeoutMs);
   if (!wire) return rec.result();
   let stream: Stream;
+  const ws = target.scheme === 'ws' || target.scheme === 'wss';
   if (target.tls) {
-    const secure = await traceTls(rec, wire, target, o, deadline, timeoutMs);
+    // RFC 6455 §4.1: the WebSocket handshake is HTTP/1.1, so wss:// offers ALPN http/1.1 only.
+    const secure = await traceTls(rec, wire, target, ws ? { ...o, alpn: ['http/1.1'] } : o, deadline, timeoutMs);
     if (!secure) return rec.result();
     stream = secure;
   } else stream = cleartextStream(rec, wire);
+  if (ws) return traceWebSocket(rec, wire, stream, target, o, deadline);
   return new TraceExchange(rec, wire, stream, target, o, deadline, timeoutMs).run();
 }

@@ -98,7 +98,7 @@ export async function traceTls(rec: TraceRecorder, wire: TraceWire, target: Targ
     // The TLS judgements (ALPN, the cipher block list, the certificate) are the diagnosis rules'.
     problems.push(...rec.judge().map(findingProblem));
     // RFC 9113 §3.2: HTTP/2 over TLS is chosen by ALPN "h2"; the trace goes on, as gRPC would.
-    if (r.alpn !== 'h2') problems.push({ level: 'info', text: 'continuing with HTTP/2 anyway, as a prior-knowledge client (gRPC) would' });
+    if (r.alpn !== 'h2' && target.scheme !== 'wss') problems.push({ level: 'info', text: 'continuing with HTTP/2 anyway, as a prior-knowledge client (gRPC) would' });
     if (r.verify && !r.verify.ok) problems.push({ level: 'info', text: `curl and browsers stop at the certificate; ${o.insecure ? 'accepted (-k)' : 'the trace goes on (like curl -k)'}` });
     rec.emit(ev, problems);
     return hs.secure!;

@@ -32,7 +32,7 @@ export async function traceCommand(args: string[], io: CliIO): Promise<number> {
   const conn = await connectionOptions(p, io);
   const target = parseTarget(url, conn.sni);
   checkPinsApply(target, conn.resolve);
-  if (target.scheme === 'ws' || target.scheme === 'wss') throw new UsageError('trace takes http:// or https:// URLs');
+  if ((target.scheme === 'ws' || target.scheme === 'wss') && (p.bool('http2-prior-knowledge') || p.str('alpn') !== undefined)) throw new UsageError('a ws:// or wss:// trace is the WebSocket handshake over HTTP/1.1: no --http2-prior-knowledge or --alpn');
   if (p.bool('http2-prior-knowledge') && target.tls) throw new UsageError('--http2-prior-knowledge is for cleartext http:// URLs (over TLS, ALPN chooses HTTP/2)');
 
   const o: TraceOptions = { resolve: (conn.resolve ?? []).map((r) => (typeof r === 'string' ? parseResolve(r) : r)) };
