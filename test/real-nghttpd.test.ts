@@ -5,7 +5,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { codes, createLabPki, diagnoseLocal, findBinary, freePort, labDir, skipWithout, spawnServer, type LabPki, type RealServer } from './real-helpers.js';
+import { codes, createLabPki, diagnoseLocal, findBinary, freePort, labDir, runClient, skipWithout, spawnServer, type LabPki, type RealServer } from './real-helpers.js';
 
 const BIN = findBinary('nghttpd');
 let pki: LabPki;
@@ -41,6 +41,22 @@ describe.skipIf(skipWithout(BIN, 'nghttpd'))('real nghttpd: protocol mismatch', 
   // the upgrade request (and a plain HTTP/1.1 request) gets binary HTTP/2 back, never a 101.
   test('cleartext --no-tls: HTTP/2 by prior knowledge only', async () => {
     expect(codes(await diagnoseLocal(pki, 'http', clearPort))).toEqual(['h2c-upgrade-unsupported', 'http1-not-supported']);
+  });
+
+  // nghttpd answers an x25519-only key share (Node's, OpenSSL's) with a HelloRetryRequest for P-256
+  // (`openssl s_client -msg` shows ServerHello, a second ClientHello, ServerHello): the chain it sent
+  // is still read from the wire, as `openssl s_client -showcerts` shows it (was "the flight could not
+  // be read: application_data before the handshake completed").
+  test('TLS: the certificate chain is read after the HelloRetryRequest', async () => {
+    const shown = await runClient(`openssl s_client -connect 127.0.0.1:${tlsPort} -servername localhost -showcerts -msg </dev/null 2>&1`);
+    expect(shown.match(/<<< TLS 1\.3, Handshake \[length [0-9a-f]+\], ServerHello/g)).toHaveLength(2);
+    const sent = (shown.match(/-----BEGIN CERTIFICATE-----/g) ?? []).length;
+    expect(sent).toBeGreaterThan(0);
+    const r = await diagnoseLocal(pki, 'https', tlsPort);
+    const c = r.certificates?.[0];
+    expect(c?.unavailable).toBeUndefined();
+    expect(c?.source).toBe('tls1.3-decrypted');
+    expect(c?.chain.length).toBe(sent);
   });
 
   test('http:// to the TLS port', async () => {

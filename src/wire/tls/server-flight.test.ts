@@ -64,6 +64,25 @@ describe('summarizeServerFlight', () => {
     expect(s.serverHello?.hrrSelectedGroup).toBe(0x0017);
   });
 
+  it('reads a whole connection after a HelloRetryRequest: HRR, compatibility CCS, ServerHello, encrypted flight (nghttpd)', () => {
+    const hrr = buildServerHello({ random: HRR_RANDOM, cipherSuite: 0x1301, supportedVersion: 0x0304, selectedGroup: 0x0017 });
+    const ccs = fromHex('140303000101');
+    const enc = encodeRecord(23, 0x0303, new Uint8Array(40).fill(7));
+    const s = summarizeServerFlight(concat([hrr.record, ccs, RFC8448_SERVER_HELLO_RECORD, enc]));
+    expect(s.error).toBeUndefined();
+    expect(s.status).toBe('complete');
+    expect(s.serverHello?.version).toBe(0x0304);
+    expect(s.serverHello?.isHelloRetryRequest).toBe(false);
+    expect(s.encryptedRecords).toHaveLength(1);
+    expect(s.messages.map((m) => m.name)).toEqual(['server_hello', 'server_hello']);
+  });
+
+  it('refuses a second ServerHello without an HRR before it, and a second HRR', () => {
+    const hrr = buildServerHello({ random: HRR_RANDOM, cipherSuite: 0x1301, supportedVersion: 0x0304, selectedGroup: 0x0017 });
+    expect(summarizeServerFlight(concat([RFC8448_SERVER_HELLO_RECORD, RFC8448_SERVER_HELLO_RECORD])).error?.message).toMatch(/a second server_hello/);
+    expect(summarizeServerFlight(concat([hrr.record, hrr.record])).error?.message).toMatch(/a second hello_retry_request/);
+  });
+
   it('names a handshake_failure alert', () => {
     const s = summarizeServerFlight(encodeAlertRecord('fatal', 'handshake_failure'));
     expect(s.status).toBe('alert');

@@ -294,7 +294,9 @@ export class ServerFlightReader {
         if (rec.body.length !== 1 || rec.body[0] !== 1) {
           throw new ParseError('invalid', 'change_cipher_spec: body is not 0x01', this.dec.offset, 'change_cipher_spec');
         }
-        this.ccs = true;
+        // RFC 8446 Appendix D.4: the compatibility CCS after a HelloRetryRequest protects nothing; the
+        // ServerHello that follows it is in the clear.
+        if (!this.serverHello?.isHelloRetryRequest) this.ccs = true;
         return;
       case CONTENT_TYPES.application_data:
         // RFC 8446 §5.2: after the ServerHello, TLS 1.3 records are protected and typed application_data
@@ -312,11 +314,18 @@ export class ServerFlightReader {
     this.messages.push({ type, name: handshakeTypeName(type), length: body.length });
     switch (type) {
       case HANDSHAKE_TYPES.server_hello:
-        // RFC 8446 §4.1.4: after an HRR the server sends a second ServerHello only after a new ClientHello
-        if (this.serverHello) throw new ParseError('unexpected-value', 'a second server_hello', this.dec.offset, 'server_hello');
-        this.serverHello = parseServerHelloBody(body);
+      {
+        // RFC 8446 §4.1.4: after an HRR the server sends a second ServerHello only after a new ClientHello,
+        // so a whole connection's inbound bytes hold both (nghttpd asks every x25519 client for P-256);
+        // any other second server_hello, or a second HRR, breaks the rule.
+        const next = parseServerHelloBody(body);
+        if (this.serverHello && !(this.serverHello.isHelloRetryRequest && !next.isHelloRetryRequest)) {
+          throw new ParseError('unexpected-value', next.isHelloRetryRequest ? 'a second hello_retry_request' : 'a second server_hello', this.dec.offset, 'server_hello');
+        }
+        this.serverHello = next;
         this.serverHelloMessage = raw;
         return;
+      }
       case HANDSHAKE_TYPES.certificate:
         if (!this.serverHello) throw new ParseError('unexpected-value', 'certificate before server_hello', this.dec.offset, 'certificate');
         this.certificates = [...parseCertificate12(body, this.opts).certificates];
