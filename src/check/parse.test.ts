@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { formatChecksFileError, parseChecksFile, parsePin, type ParseChecksOptions } from './parse.js';
+import { formatChecksFileError, parseChecksFile, type ParseChecksOptions } from './parse.js';
+import { parsePin } from './values.js';
 
 /** The errors of a bad file as [line, message]; fails the test if the file parses. */
 function errorsOf(text: string, opts: ParseChecksOptions = {}): Array<[number, string]> {

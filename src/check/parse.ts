@@ -43,7 +43,6 @@ export type ParseChecksResult =
   | { ok: false; errors: ChecksFileError[] };
 
 // parsePin moved to values.ts with the other value checks; re-exported for parse's callers.
-export { parsePin } from './values.js';
 
 /** The environment of a file that defines none (then `--env` may be left out). */
 export const DEFAULT_ENVIRONMENT = 'default';

@@ -3,7 +3,8 @@
  * (src/cli/registry.ts), so they list exactly what the parser accepts.
  */
 import type { CliIO } from './io.js';
-import { EXIT, UsageError } from './io.js';
+import { EXIT } from './io.js';
+import { UsageError } from '../model/errors.js';
 import { COMMANDS, commandSpec } from './registry.js';
 import { flagLabel, parseArgv, type FlagSpec } from './spec.js';
 import { VERSION } from '../version.js';

@@ -6,7 +6,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { X509Certificate } from 'node:crypto';
 import { join } from 'node:path';
 import type { CliIO } from './io.js';
-import { UsageError } from './io.js';
+import { UsageError } from '../model/errors.js';
 import type { Parsed } from './spec.js';
 import { DEFAULTS, type DiagnoseOptions } from '../diagnose.js';
 import { hostForUrl, parseResolve, pinFor, type Target } from '../model/target.js';

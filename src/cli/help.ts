@@ -2,7 +2,8 @@
  * Help text made from the command table (src/cli/registry.ts), wrapped to the terminal's width.
  */
 import type { CliIO } from './io.js';
-import { EXIT, UsageError } from './io.js';
+import { EXIT } from './io.js';
+import { UsageError } from '../model/errors.js';
 import { COMMANDS, commandSpec, type Command } from './registry.js';
 import { flagLabel, parseArgv, suggest, type CommandSpec, type FlagSpec } from './spec.js';
 import { definitions, table, wrap } from '../report/layout.js';

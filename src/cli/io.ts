@@ -42,4 +42,3 @@ export const STDIN_MAX_BYTES = 4 * 1024 * 1024;
 export const CHECKS_FILE_MAX_BYTES = 4 * 1024 * 1024;
 
 /** Bad usage or bad input from the user: one clear line, exit 2 (the model's error class). */
-export { UsageError } from '../model/errors.js';

@@ -10,7 +10,7 @@ const argv = process.argv.slice(2);
 if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
   process.stdout.write(`h2doctor ${VERSION}\n`);
 } else {
-  void Promise.all([import('./run.js'), import('./io.js')]).then(([{ runCli }, { EXIT, STDIN_MAX_BYTES, UsageError }]) => {
+  void Promise.all([import('./run.js'), import('./io.js'), import('../model/errors.js')]).then(([{ runCli }, { EXIT, STDIN_MAX_BYTES }, { UsageError }]) => {
     const env = process.env;
     // FORCE_COLOR (any value but 0/false) wins over NO_COLOR, as in Node itself; --color overrides both.
     const force = env.FORCE_COLOR !== undefined && !['0', 'false'].includes(env.FORCE_COLOR);

@@ -3,7 +3,8 @@
  * The commands and their flags are in src/cli/registry.ts and src/cli/flags.ts.
  */
 import type { CliIO } from './io.js';
-import { EXIT, UsageError } from './io.js';
+import { EXIT } from './io.js';
+import { UsageError } from '../model/errors.js';
 import { COMMANDS } from './registry.js';
 import { assertUrlLike } from './url-word.js';
 import { diagnoseCommand } from './commands/diagnose.js';
@@ -43,4 +44,3 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
   }
 }
 
-export { assertUrlLike, looksLikeUrl } from './url-word.js';

@@ -6,7 +6,8 @@ import { COMMANDS, commandSpec } from './registry.js';
 import { FLAGS } from './flags.js';
 import { runCli } from './run.js';
 import { commandHelp } from './help.js';
-import { UsageError, type CliIO } from './io.js';
+import { type CliIO } from './io.js';
+import { UsageError } from '../model/errors.js';
 
 function fakeIO(env: Record<string, string> = {}, columns?: number): CliIO & { out: string; err: string } {
   const io = {

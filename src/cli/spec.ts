@@ -8,7 +8,7 @@
  *   p.bool('insecure'); // true
  *   p.str('timeout');   // '500'
  */
-import { UsageError } from './io.js';
+import { UsageError } from '../model/errors.js';
 
 export interface FlagSpec {
   /** Long name without the dashes: `insecure` for `--insecure`. */

@@ -1,5 +1,5 @@
 /** Is a bare command-line word a URL? (Its own module: run.ts and commands/diagnose.ts both use it.) */
-import { UsageError } from './io.js';
+import { UsageError } from '../model/errors.js';
 import { COMMANDS } from './registry.js';
 import { suggest } from './spec.js';
 

@@ -3,7 +3,9 @@
  */
 import type { AddressReport, EvidenceItem, Finding, Negotiated, Target, Verdict } from '../model/index.js';
 import { CODES, SEVERITY_RANK, type Code } from '../model/codes.js';
-import { detectServer, type DetectedServer, type Vars } from './knowledge.js';
+import type { Vars } from './knowledge.js';
+import { detectServer } from './knowledge/server.js';
+import type { DetectedServer } from './knowledge/types.js';
 import { knowledgeOf } from './registry.js';
 import { withHost } from './knowledge/printed.js';
 import type { AddressEvidence } from './evidence.js';
@@ -11,7 +13,6 @@ import { probe, tcpProbe, upgradeProbe } from './evidence.js';
 import type { DiagnosisInput, RawFinding, ReportRule, Rule, RuleContext } from './raw.js';
 import { RULES, REPORT_RULES } from './rules/index.js';
 import { headlineOf } from './headline.js';
-export { headlineOf } from './headline.js';
 import { hostForUrl } from '../model/target.js';
 
 /**

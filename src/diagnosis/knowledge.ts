@@ -6,7 +6,6 @@ import type { Code } from '../model/codes.js';
 import { TLS_KNOWLEDGE } from './knowledge/tls.js';
 import { UPGRADE_KNOWLEDGE } from './knowledge/upgrade.js';
 import { H2_FIELDS_KNOWLEDGE } from './knowledge/h2-fields.js';
-export { detectServer, nginxListen, versionAtLeast, type DetectedServer } from './knowledge/server.js';
 import { lighttpdH2, nginxHttp2, setting } from './knowledge/server.js';
 import { SESSION_KNOWLEDGE } from './knowledge/session.js';
 import { HTTP1_KNOWLEDGE } from './knowledge/http1.js';

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import type { AddressEvidence } from '../model/index.js';
 import { parseTarget } from '../model/target.js';
 import { buildFinding, serverOf } from './index.js';
-import { detectServer } from './knowledge.js';
+import { detectServer } from './knowledge/server.js';
 
 const ev = (probes: unknown[]) => ({ address: '127.0.0.1', target: parseTarget('https://example.test:8443/'), probes }) as unknown as AddressEvidence;
 const h1 = (headers: Array<[string, string]>) => ({ kind: 'h1', id: 'h1-tls', h1: { headers } });

@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { explainCommand } from '../cli/commands/explain.js';
-import { EXIT, UsageError, type CliIO } from '../cli/io.js';
+import { EXIT, type CliIO } from '../cli/io.js';
+import { UsageError } from '../model/errors.js';
 import type { ConfirmFn } from './index.js';
 
 function fakeIO(opts: { stdin?: string; tty?: boolean; color?: boolean } = {}): CliIO & { out: string; err: string } {

@@ -4,7 +4,8 @@
 import { writeFileSync } from 'node:fs';
 import { resolve as resolvePath } from 'node:path';
 import type { CliIO } from '../io.js';
-import { EXIT, UsageError } from '../io.js';
+import { EXIT } from '../io.js';
+import { UsageError } from '../../model/errors.js';
 import { parseArgv, type Parsed } from '../spec.js';
 import { commandSpec } from '../registry.js';
 import { checkPinsApply, connectionOptions, intFlag, runDeadline, useColor, widthOf } from '../connect.js';
@@ -19,7 +20,6 @@ import { renderTerminal } from '../../report/terminal.js';
 import type { Report } from '../../model/index.js';
 import { VERSION } from '../../version.js';
 
-export { readCa } from '../connect.js';
 
 export async function diagnoseCommand(args: string[], io: CliIO): Promise<number> {
   const spec = commandSpec('diagnose');

@@ -8,7 +8,8 @@
 import { confirmCandidates, candidateCodes, explain, LineWindow, type ConfirmFn } from '../../explain/index.js';
 import { explainJson } from '../../report/explain.js';
 import { MAX_LINE } from '../../explain/decoders.js';
-import { EXIT, UsageError, type CliIO } from '../io.js';
+import { EXIT, type CliIO } from '../io.js';
+import { UsageError } from '../../model/errors.js';
 import { parseArgv, type Parsed } from '../spec.js';
 import { commandSpec } from '../registry.js';
 import { connectionOptions, useColor, widthOf } from '../connect.js';

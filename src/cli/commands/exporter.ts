@@ -5,7 +5,8 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve as resolvePath } from 'node:path';
 import type { CliIO } from '../io.js';
-import { EXIT, UsageError } from '../io.js';
+import { EXIT } from '../io.js';
+import { UsageError } from '../../model/errors.js';
 import { parseArgv } from '../spec.js';
 import { commandSpec } from '../registry.js';
 import { connectionOptions, widthOf } from '../connect.js';

@@ -4,7 +4,8 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CliIO } from '../io.js';
-import { EXIT, UsageError } from '../io.js';
+import { EXIT } from '../io.js';
+import { UsageError } from '../../model/errors.js';
 import { parseArgv } from '../spec.js';
 import { commandSpec } from '../registry.js';
 import { useColor, widthOf } from '../connect.js';

@@ -4,7 +4,8 @@
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import type { CliIO } from '../io.js';
-import { EXIT, UsageError } from '../io.js';
+import { EXIT } from '../io.js';
+import { UsageError } from '../../model/errors.js';
 import { parseArgv } from '../spec.js';
 import { commandSpec } from '../registry.js';
 import { checkPinsApply, connectionOptions, intFlag, useColor, widthOf } from '../connect.js';

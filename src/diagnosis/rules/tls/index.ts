@@ -13,7 +13,6 @@ import { malformedRule } from './malformed.js';
 import { sniRequiredRule, sniUnknownNameRule } from './sni.js';
 import { legacyVersionRule, tls12NotSupportedRule, tls13NotSupportedRule, versionTooOldRule } from './versions.js';
 
-export { rawAnswer, rawOffer } from './common.js';
 
 /**
  * The TLS rules in display order.
