@@ -1,0 +1,309 @@
+/**
+ * One version's elimination for `--survey` (survey.ts): every suite, group and signature scheme the
+ * version accepts, on all three at once. Each hello offers what is not found yet; the answer names one
+ * of each, which the next hello leaves out; a refusal with several dimensions open is split by one
+ * hello per dimension. ALPN rides on the first hellos, and the server's cipher order on a reversed
+ * offer of the suites found (see survey.ts for the whole plan).
+ */
+import type { RatedSuite, TlsSurface, TlsSurfaceVersion, SurveyHelloLabel } from '../../model/tls-probes.js';
+import { accepted, type RawProbe, type RawRunner } from './raw.js';
+import { V, ALL_GROUPS, ALL_SIGALGS, NODE_ALPN as ALPN, ciphersFor, canKeyShare, groupCode, tableVersionName, type HelloSpec } from './hello.js';
+import { cipherSuite, cipherSuiteName, groupName, h2Blocklisted, SIGNATURE_SCHEMES } from '../../wire/tls/registry.js';
+
+/** At most this many hellos per version (the registry has ~340 suites; no server enables that many). */
+const MAX_HELLOS = 96;
+
+/**
+ * Groups surveyed: every group a server might enable (binary and GOST curves left out).
+ * @example SURVEY_GROUPS.includes(0x0100) // true (ffdhe2048)
+ */
+export const SURVEY_GROUPS = ALL_GROUPS.filter((g) => g >= 0x0013 && g !== 0x0022 && (g < 0x0022 || g > 0x0028));
+/**
+ * Under TLS 1.2 only ECDHE curves are negotiated through supported_groups (RFC 8422); FFDHE (RFC 7919) is left to TLS 1.3.
+ * @example EC_GROUPS.includes(0x001d) // true (x25519)
+ */
+export const EC_GROUPS = SURVEY_GROUPS.filter((g) => g < 0x0100);
+/** Groups we can send a key share for (so the TLS 1.3 flight can be decrypted). */
+const KEYABLE = [0x001d, 0x0017, 0x001e, 0x0018, 0x0019].filter((g) => SURVEY_GROUPS.includes(g) && canKeyShare(g));
+
+/**
+ * A suite found, rated: weak, forward secrecy, on the RFC 9113 Appendix A block list.
+ * @example rateSuite(0xc02b).forwardSecrecy // true
+ */
+export function rateSuite(code: number): RatedSuite {
+  const c = cipherSuite(code);
+  return { name: cipherSuiteName(code), code, weak: !!c?.insecure, forwardSecrecy: !!c && (c.tls13 || c.ephemeral), h2Blocklisted: h2Blocklisted(code) };
+}
+
+type Dim = 'suite' | 'group' | 'sigalg';
+const DIMS: Dim[] = ['suite', 'group', 'sigalg'];
+const sigCode = (name: string): number | undefined => (SIGNATURE_SCHEMES as Record<string, number>)[name];
+
+/**
+ * What the eliminations of one survey share (they run side by side).
+ * @example const shared: SurveyShared = { raw, sni: 'example.com', groupsFound: new Set(), sigalgsFound: new Set(), tls13Accepted, tls13Answer: () => {} };
+ */
+export interface SurveyShared {
+  raw: RawRunner;
+  sni: string | null;
+  /** Groups found at any version: a group one version found is not looked for again by the other. */
+  groupsFound: Set<number>;
+  sigalgsFound: Set<string>;
+  /** The smallest DHE prime seen. */
+  dhe?: TlsSurface['dhe'];
+  /** Whether TLS 1.3 took its first hello: then groups are proven there, and the older versions only rotate them. */
+  tls13Accepted: Promise<boolean>;
+  tls13Answer: (accepted: boolean) => void;
+}
+
+/**
+ * A version's result: its detail when accepted, the alert when refused.
+ * @example const r: VersionResult = { v: 0x0303, alert: 'protocol_version (70)' };
+ */
+export interface VersionResult {
+  v: number;
+  detail?: TlsSurfaceVersion;
+  alert?: string;
+}
+
+/**
+ * Every suite, group and signature scheme version `v` accepts, by elimination on all three at once.
+ * `first`: a hello already answered at this version (the legacy probe, or the default handshake's
+ * answer under TLS 1.3: `seeded`, then it is not counted as a hello of ours).
+ * @example const r = await eliminate(shared, V.TLS12); r.detail?.suites.length
+ */
+export async function eliminate(s: SurveyShared, v: number, first?: RawProbe, seeded = false): Promise<VersionResult> {
+  return new Elimination(s, v).run(first, seeded);
+}
+
+class Elimination {
+  private readonly label: string;
+  private readonly is13: boolean;
+  private readonly all: Record<Dim, number[]>;
+  private readonly found: Record<Dim, number[]> = { suite: [], group: [], sigalg: [] };
+  private readonly done: Record<Dim, boolean>;
+  /** Dimensions offered whole, the values not seen yet first (below TLS 1.3: signature schemes; groups once TLS 1.3 is known accepted). */
+  private readonly rotate: Record<Dim, boolean>;
+  private readonly sigSeen: string[] = [];
+  private readonly alpn: TlsSurfaceVersion['alpn'] = [];
+  private readonly alpnPlan: Array<string[]> = [ALPN, ['h2'], ['http/1.1']];
+  private reversedAsked = false;
+  private serverPreference: boolean | undefined;
+  private n = 0;
+
+  constructor(
+    private readonly s: SurveyShared,
+    private readonly v: number,
+  ) {
+    this.label = tableVersionName(v);
+    this.is13 = v === V.TLS13;
+    this.all = {
+      suite: ciphersFor(v),
+      group: this.is13 ? [...SURVEY_GROUPS] : [...EC_GROUPS],
+      sigalg: v >= V.TLS12 && !this.is13 ? [...ALL_SIGALGS] : [],
+    };
+    this.done = { suite: false, group: false, sigalg: this.all.sigalg.length === 0 };
+    this.rotate = { suite: false, group: false, sigalg: !this.is13 };
+    if (this.rotate.sigalg) this.done.sigalg = true;
+  }
+
+  async run(first: RawProbe | undefined, seeded: boolean): Promise<VersionResult> {
+    const { v, is13, label } = this;
+    if (seeded) this.n++;
+    // The first hello: the version's question.
+    const p = first ?? (await this.hello({ suite: true, group: true, sigalg: true }, `does the server accept ${label}? (every suite, group and signature scheme)`, { alpn: ALPN }));
+    const alert = p.raw.alert ? `${p.raw.alert.name} (${p.raw.alert.code})` : undefined;
+    if (is13) this.s.tls13Answer(this.ok(p));
+    if (!this.ok(p)) return { v, ...(alert ? { alert } : {}) };
+    // TLS 1.3 took its hello: it proves the groups; this version rotates them (an ECDSA certificate's curve stays offered).
+    if (!is13 && this.all.group.length && (await this.s.tls13Accepted)) {
+      this.rotate.group = true;
+      this.done.group = true;
+    }
+    // A HelloRetryRequest says nothing about ALPN: that offer waits for a later hello.
+    if (p.raw.offer.alpn && p.raw.outcome === 'server-hello' && p.raw.alpn !== undefined) {
+      this.alpn.push({ offered: p.raw.offer.alpn, chosen: p.raw.alpn });
+      this.alpnPlan.shift();
+    }
+    this.take(p);
+    while (this.n < MAX_HELLOS && (await this.step()));
+    await this.finish();
+    const detail: TlsSurfaceVersion = {
+      version: label,
+      suites: this.found.suite.map(rateSuite),
+      ...(this.serverPreference !== undefined ? { serverPreference: this.serverPreference } : {}),
+      groups: this.found.group.map(groupName),
+      signatureAlgorithms: this.sigSeen,
+      alpn: this.alpn,
+    };
+    return { v, detail };
+  }
+
+  /** One hello of the loop; false when every dimension is done. */
+  private async step(): Promise<boolean> {
+    const { v, is13, done, found } = this;
+    const open: Record<Dim, boolean> = { suite: !done.suite, group: !done.group, sigalg: !done.sigalg };
+    for (const dim of DIMS) if (open[dim] && this.remaining(dim).length === 0) {
+      done[dim] = true;
+      open[dim] = false;
+    }
+    const active = DIMS.filter((x) => open[x]);
+    if (!active.length) return false;
+    const offerAlpn = v !== V.SSL3 && !(is13 && done.suite) ? this.alpnPlan[0] : undefined;
+    const reverse = done.suite && found.suite.length > 1 && this.serverPreference === undefined;
+    if (reverse) this.reversedAsked = true;
+    // TLS 1.3 once ALPN is read: the suites on their own first. A server has three or so, so the next
+    // answer is likely a refusal, which then closes the suites alone instead of costing a split.
+    const asked = is13 && !offerAlpn && active.includes('suite') && active.includes('group') ? (['suite'] as Dim[]) : active;
+    const openNow: Record<Dim, boolean> = { suite: asked.includes('suite'), group: asked.includes('group'), sigalg: asked.includes('sigalg') };
+    const q = await this.hello(openNow, `without the ${asked.join(', ')} found so far${reverse ? '; the suites found, reversed' : ''}`, { alpn: offerAlpn ?? null, reverse, shares: !!offerAlpn });
+    if (offerAlpn && q.raw.alert?.code === 120) {
+      // no_application_protocol: the ALPN answer is "refused"; the hello again without ALPN.
+      this.alpn.push({ offered: offerAlpn, chosen: 'refused' });
+      this.alpnPlan.shift();
+      return true;
+    }
+    if (this.ok(q)) {
+      if (offerAlpn && q.raw.outcome === 'server-hello' && q.raw.alpn !== undefined) {
+        this.alpn.push({ offered: offerAlpn, chosen: q.raw.alpn });
+        this.alpnPlan.shift();
+      }
+      if (!this.take(q)) {
+        // Accepted without naming anything new (a suite that reveals no group, say): those dimensions cannot move on this way.
+        for (const dim of asked) if (dim !== 'suite') done[dim] = true;
+      }
+      return true;
+    }
+    // Refused. With one dimension open it is finished; with several, ask each on its own.
+    if (asked.length === 1) done[asked[0]!] = true;
+    else await this.split(active);
+    return true;
+  }
+
+  /**
+   * A refusal with several dimensions open: each solo hello either finds something or closes its
+   * dimension. Groups and signature schemes first, except under TLS 1.3 while ALPN is still to be
+   * read: then the suites' hello (found groups, key shares for them) is a ServerHello that carries
+   * the next ALPN offer.
+   */
+  private async split(active: Dim[]): Promise<void> {
+    const alpnFirst = this.is13 && !!this.alpnPlan[0];
+    for (const dim of ((alpnFirst ? ['suite', 'group'] : ['group', 'sigalg', 'suite']) as Dim[]).filter((x) => active.includes(x))) {
+      const only = { suite: false, group: false, sigalg: false, [dim]: true } as Record<Dim, boolean>;
+      if (this.remaining(dim).length === 0) {
+        this.done[dim] = true;
+        continue;
+      }
+      const withAlpn = alpnFirst && dim === 'suite' ? this.alpnPlan[0] : undefined;
+      const r = await this.hello(only, `only the ${dim}s not found yet, everything else as found`, { alpn: withAlpn ?? null, shares: !!withAlpn });
+      if (withAlpn && r.raw.alert?.code === 120) {
+        // no_application_protocol: that is the ALPN answer; the suites' question stays open for the loop.
+        this.alpn.push({ offered: withAlpn, chosen: 'refused' });
+        this.alpnPlan.shift();
+        continue;
+      }
+      if (withAlpn && this.ok(r) && r.raw.outcome === 'server-hello' && r.raw.alpn !== undefined) {
+        this.alpn.push({ offered: withAlpn, chosen: r.raw.alpn });
+        this.alpnPlan.shift();
+      }
+      if (!this.ok(r) || !this.take(r)) this.done[dim] = true;
+    }
+  }
+
+  /** ALPN answers still missing (fewer hellos than offers), then the cipher order when nothing answered it. */
+  private async finish(): Promise<void> {
+    const { v, found } = this;
+    for (const offered of v === V.SSL3 ? [] : this.alpnPlan) {
+      // With found values only, and a share for a found group: the answer is a ServerHello we can read.
+      const q = await this.hello({ suite: false, group: false, sigalg: false }, `ALPN [${offered.join(', ')}]`, { alpn: offered });
+      if (this.ok(q) && q.raw.outcome === 'server-hello' && q.raw.alpn !== undefined) this.alpn.push({ offered, chosen: q.raw.alpn });
+      else if (q.raw.alert?.code === 120) this.alpn.push({ offered, chosen: 'refused' });
+      if (this.ok(q)) this.take(q);
+    }
+    if (found.suite.length > 1 && this.serverPreference === undefined && v !== V.SSL3) {
+      this.reversedAsked = true;
+      const q = await this.hello({ suite: false, group: false, sigalg: false }, 'the suites found, in reverse order: does the server impose its own?', { reverse: true, shares: false });
+      if (this.ok(q)) this.take(q);
+    }
+  }
+
+  private remaining(dim: Dim): number[] {
+    return this.all[dim].filter((x) => !this.found[dim].includes(x) && !(dim === 'group' && this.s.groupsFound.has(x)));
+  }
+
+  /** What a hello offers in dimension `dim`: what is left to find, or (closed, or `only`) what was found. */
+  private offerOf(dim: Dim, open: boolean): number[] {
+    const { all, found, is13 } = this;
+    const groupsFound = this.s.groupsFound;
+    if (this.rotate[dim]) {
+      const seen = dim === 'group' ? (x: number) => found.group.includes(x) || groupsFound.has(x) : (x: number) => found[dim].includes(x);
+      return [...all[dim].filter((x) => !seen(x)), ...all[dim].filter(seen)];
+    }
+    if (open) {
+      const r = this.remaining(dim);
+      // TLS 1.3 looks first for the groups no older version can name (FFDHE, hybrids): a server that follows the client's order picks those.
+      return is13 && dim === 'group' ? [...r.filter((g) => !EC_GROUPS.includes(g)), ...r.filter((g) => EC_GROUPS.includes(g))] : r;
+    }
+    if (dim === 'group') return found.group.length ? found.group : all.group.filter((g) => groupsFound.has(g)).length ? all.group.filter((g) => groupsFound.has(g)) : all.group;
+    return found[dim].length ? found[dim] : all[dim];
+  }
+
+  private async hello(open: Record<Dim, boolean>, why: string, o: { alpn?: string[] | null; reverse?: boolean; label?: SurveyHelloLabel; shares?: boolean } = {}): Promise<RawProbe> {
+    const { v, is13, label } = this;
+    this.n++;
+    let ciphers = this.offerOf('suite', open.suite);
+    if (o.reverse) ciphers = [...ciphers].reverse();
+    const groups = this.offerOf('group', open.group);
+    const spec: HelloSpec = {
+      versions: [v],
+      ciphers,
+      groups,
+      sigalgs: v >= V.TLS12 ? (this.all.sigalg.length ? this.offerOf('sigalg', open.sigalg) : [...ALL_SIGALGS]) : [],
+      alpn: o.alpn === undefined ? null : o.alpn,
+      sni: this.s.sni,
+      // Key shares only where the answer must be a ServerHello we can decrypt (ALPN, certificate, signature): otherwise the server names its group in a HelloRetryRequest, whatever shares we hold.
+      ...(is13 ? { keyShareGroups: o.shares === false ? [] : KEYABLE.filter((g) => groups.includes(g)).slice(0, 2) } : {}),
+    };
+    const name = o.label ?? (this.n === 1 ? `survey-${label}` : `survey-${label}-${this.n}`);
+    return this.s.raw(name as SurveyHelloLabel, `${label}: ${why}`, spec, { decrypt: is13, fullFlight: !is13 });
+  }
+
+  /** Record what an accepted hello names; true when it named something new. */
+  private take(p: RawProbe): boolean {
+    const { all, found, s } = this;
+    let fresh = false;
+    const r = p.raw;
+    if (r.cipherCode !== undefined && !found.suite.includes(r.cipherCode) && all.suite.includes(r.cipherCode)) {
+      found.suite.push(r.cipherCode);
+      fresh = true;
+    }
+    const g = r.group ? groupCode(r.group) : undefined;
+    if (g !== undefined && all.group.includes(g) && !found.group.includes(g)) {
+      found.group.push(g);
+      // New to this version's elimination is progress, even when the other version (running side by
+      // side) found the group between our offer and this answer: counting only groups new to both
+      // closed the groups early, by a race (h2o, nginx: the FFDHE groups lost on some runs).
+      fresh = true;
+      s.groupsFound.add(g);
+    }
+    if (r.sigalg) {
+      if (!this.sigSeen.includes(r.sigalg)) this.sigSeen.push(r.sigalg);
+      s.sigalgsFound.add(r.sigalg);
+      const c = sigCode(r.sigalg);
+      if (c !== undefined && all.sigalg.includes(c) && !found.sigalg.includes(c)) {
+        found.sigalg.push(c);
+        fresh = true;
+      }
+    }
+    if (r.dhBits && r.cipher && (!s.dhe || r.dhBits < s.dhe.bits)) s.dhe = { bits: r.dhBits, suite: r.cipher };
+    if (this.reversedAsked && this.serverPreference === undefined && r.cipherCode !== undefined && found.suite.length > 1) {
+      // Offered the found suites reversed: its own first pick again means the server's order rules.
+      this.serverPreference = r.cipherCode === found.suite[0] ? true : r.cipherCode === found.suite[found.suite.length - 1] ? false : undefined;
+    }
+    return fresh;
+  }
+
+  private ok(p: RawProbe): boolean {
+    return accepted(p) && p.raw.versionCode === this.v;
+  }
+}
