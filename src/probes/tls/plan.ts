@@ -29,7 +29,13 @@ const PROOF_LABELS: ReadonlySet<string> = new Set([
 export type { RawRunner } from './raw.js';
 import type { RawRunner } from './raw.js';
 
-
+/**
+ * The TLS stage of one address: the checks, the bisection or the survey, as the default handshake's
+ * outcome asks; its raw probes, then the stage's record (`tls-stage`: plan, connections, clock, surface).
+ * `later`: the HTTP probes, when they are in (the clock reads their Date; the checks read whether the
+ * HTTP/1.1 probe's TLS 1.2 handshake completed).
+ * @example const probes = await runTlsStage(ctx, [tcp, tlsDefault], go, httpProbes);
+ */
 export async function runTlsStage(ctx: ProbeContext, core: readonly Probe[], go: Go, later?: Promise<readonly Probe[]>): Promise<Probe[]> {
   const t0 = performance.now();
   if (!ctx.target.tls) return [];
@@ -130,6 +136,7 @@ function tls12Works(probes: readonly Probe[] | undefined): boolean {
  * value, one connection each; the narrowing that gets refused is the cause. The ServerHello to the
  * widest hello clears most suspects without a connection: a version ≥ 1.2, a suite and a group
  * that Node also offers cannot be the cause.
+ * @example await bisect(ctx, raw); // mirror and widest, then the narrowed hellos the answers call for
  */
 export async function bisect(ctx: ProbeContext, raw: RawRunner<BisectHelloLabel>, from?: Omit<HelloSpec, 'sni'>): Promise<void> {
   const sni = ctx.target.sni;
