@@ -34,7 +34,10 @@ describe.skipIf(skipWithout(BIN, 'nghttpd'))('real nghttpd: protocol mismatch', 
   // Offered [http/1.1] alone, nghttpd completes the handshake with no ALPN, then closes on the
   // HTTP/1.1 request without a byte: HTTP/1.1-only clients fail, HTTP/2 ones are fine.
   test('TLS: HTTP/2 only', async () => {
-    expect(codes(await diagnoseLocal(pki, 'https', tlsPort))).toEqual(['http1-not-supported']);
+    const r = await diagnoseLocal(pki, 'https', tlsPort);
+    expect(codes(r)).toEqual(['http1-not-supported']);
+    // Server: nghttpd nghttp2/1.52.0: its own fix first, then the general one; Node's snippet last.
+    expect(r.findings[0]!.fixes.map((f) => f.applies)).toEqual(['nghttpd', 'any', 'node']);
   });
 
   // nghttpd does not honour Upgrade: h2c: it sends its SETTINGS the moment a connection opens, so

@@ -280,13 +280,16 @@ export function serverOf(ev: AddressEvidence): DetectedServer | undefined {
 }
 
 /**
- * The detected server's own fixes first (server or network side: a proxy is fixed in its own configuration), the rest in their order.
+ * The detected server's own fixes first (server or network side: a proxy is fixed in its own
+ * configuration), then the fixes for any server and the client's, then other servers' (a Node
+ * snippet is not the first thing to show the operator of nghttpd); each group in its order.
  * @example serverFirst(fixes, detectServer('nginx/1.22.1'))[0].applies // 'nginx' when nginx has a fix of its own
  */
 export function serverFirst(fixes: Finding['fixes'], server: DetectedServer | undefined): Finding['fixes'] {
   if (!server) return fixes;
   const mine = fixes.filter((f) => f.side !== 'client' && f.applies === server.kind);
-  return mine.length ? [...mine, ...fixes.filter((f) => !mine.includes(f))] : fixes;
+  const general = fixes.filter((f) => !mine.includes(f) && (f.side === 'client' || f.applies === 'any'));
+  return [...mine, ...general, ...fixes.filter((f) => !mine.includes(f) && !general.includes(f))];
 }
 
 /**

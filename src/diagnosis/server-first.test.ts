@@ -52,4 +52,13 @@ describe('the detected server\'s fix first, in the syntax of its version', () =>
     expect(old!.text).toMatch(/Squid 4\.13 drops every Upgrade/);
     expect(old!.config).toBeUndefined();
   });
+
+  it('a server with no fix of its own gets the general fixes first, not another server\'s (nghttpd, not Node)', () => {
+    const [first, ...rest] = fixes('http1-not-supported', 'nghttpd nghttp2/1.52.0');
+    expect(first).toMatchObject({ applies: 'nghttpd' });
+    expect(rest[0]!.applies).toBe('any');
+    expect(rest.at(-1)!.applies).toBe('node');
+    // h2o has no fix of its own for it: the one for any server comes before Node's.
+    expect(fixes('http1-not-supported', 'h2o/2.2.5')[0]!.applies).toBe('any');
+  });
 });
