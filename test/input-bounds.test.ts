@@ -1,7 +1,8 @@
 /**
  * Oversized input from the user is refused with one line and exit 2, without reading it all:
- * `check -` on standard input and checks files over 4 MiB. explain reads a paste of any size line
- * by line instead, explains a bounded window of it and says what it skipped (issue 12).
+ * `check -` and `scan -` on standard input and checks files over 4 MiB, explain's standard input
+ * over 64 MiB (a 600 MB stream: exit 2 after reading at most the cap). Up to its cap explain reads a
+ * paste line by line, explains a bounded window of it and says what it skipped (issue 12).
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { spawn } from 'node:child_process';
@@ -16,8 +17,8 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/** Run the CLI feeding `bytes` of stdin (as fast as it reads; EPIPE once it stops reading is fine). */
-function run(args: string[], bytes = 0): Promise<{ code: number | null; stderr: string }> {
+/** Run the CLI feeding `bytes` of stdin (as fast as it reads; EPIPE once it stops reading is fine); `sent`: the bytes the pipe took. */
+function run(args: string[], bytes = 0): Promise<{ code: number | null; stderr: string; sent: number }> {
   return new Promise((resolve) => {
     const c = spawn(process.execPath, [CLI, ...args]);
     let stderr = '';
@@ -35,13 +36,32 @@ function run(args: string[], bytes = 0): Promise<{ code: number | null; stderr: 
     if (bytes) pump();
     else c.stdin.end();
     c.on('close', (code) => {
+      const took = sent;
       sent = bytes;
-      resolve({ code, stderr });
+      resolve({ code, stderr, sent: took });
     });
   });
 }
 
 describe('input bounds', () => {
+  /**
+   * Every command that reads standard input, its cap, and what it says past it: a 600 MB stream
+   * (generated, 1 MiB writes as fast as the pipe takes them) is refused with exit 2 once the cap is
+   * read, without reading the rest: the pipe took at most the cap and a few MiB of buffers.
+   */
+  test.each([
+    [['explain'], 64, /standard input is over 64 MiB; refused/],
+    [['explain', '-'], 64, /standard input is over 64 MiB; refused/],
+    [['check', '-'], 4, /standard input is over 4 MiB; refused/],
+    [['scan', '-'], 4, /standard input is over 4 MiB; refused/],
+  ])('%j: 600 MB on stdin, exit 2 after reading at most its cap (%i MiB)', async (args, capMiB, message) => {
+    const r = await run(args as string[], 600 * 1000 * 1000);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(message as RegExp);
+    expect(r.sent).toBeLessThan(((capMiB as number) + 4) * 1024 * 1024);
+  }, 60_000);
+
   test.each([['check', '-']])('%s: 64 MiB on stdin is refused with exit 2 and one line', async (...args) => {
     const r = await run(args, 64 << 20);
     expect(r.code).toBe(2);

@@ -12,7 +12,7 @@ export interface CliIO {
    * characters (its full length passed along): explain's long pastes. Without it, explain reads
    * {@link CliIO.readStdin}.
    */
-  readStdinLines?(onLine: (line: string, fullLength: number) => void, maxLine: number): Promise<void>;
+  readStdinLines?(onLine: (line: string, fullLength: number) => void, maxLine: number, maxBytes?: number): Promise<void>;
   /** True when stdin is a terminal (then there is nothing to read). */
   stdinIsTTY: boolean;
   /** True when stdout is a terminal (watch redraws its live table in place). */
@@ -38,6 +38,8 @@ export const EXIT = { ok: 0, fail: 1, usage: 2, internal: 3 } as const;
 
 /** Most bytes read from standard input (explain's text, `check -`): more is refused with exit 2. */
 export const STDIN_MAX_BYTES = 4 * 1024 * 1024;
+/** Most bytes explain reads from standard input, line by line: more is refused with exit 2 once read this far. */
+export const EXPLAIN_STDIN_MAX_BYTES = 64 * 1024 * 1024;
 /** Largest checks file `check` reads. */
 export const CHECKS_FILE_MAX_BYTES = 4 * 1024 * 1024;
 

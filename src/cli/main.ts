@@ -52,13 +52,20 @@ if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
         }
         return Buffer.concat(chunks).toString('utf8');
       },
-      readStdinLines: async (onLine, maxLine) => {
-        // Bounded memory whatever the size: at most maxLine characters of the current line are held.
+      readStdinLines: async (onLine, maxLine, maxBytes = Infinity) => {
+        // Bounded memory whatever the size: at most maxLine characters of the current line are held;
+        // past maxBytes the input is refused at once (exit 2), even inside one endless line.
         let cur = '';
         let len = 0;
-        process.stdin.setEncoding('utf8');
+        let total = 0;
+        const utf8 = new TextDecoder('utf-8');
         for await (const c of process.stdin) {
-          let s = c as string;
+          total += (c as Buffer).length;
+          if (total > maxBytes) {
+            process.stdin.destroy();
+            throw new UsageError(`standard input is over ${maxBytes / (1024 * 1024)} MiB; refused (pass the lines around the error, e.g. grep -B20 -A20 -i error app.log | h2doctor explain)`);
+          }
+          let s = utf8.decode(c as Buffer, { stream: true });
           for (let i = s.indexOf('\n'); i >= 0; i = s.indexOf('\n')) {
             const part = s.slice(0, i);
             if (cur.length < maxLine) cur += part.slice(0, maxLine - cur.length);
@@ -70,6 +77,9 @@ if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
           if (cur.length < maxLine) cur += s.slice(0, maxLine - cur.length);
           len += s.length;
         }
+        const tail = utf8.decode();
+        if (tail && cur.length < maxLine) cur += tail.slice(0, maxLine - cur.length);
+        len += tail.length;
         if (len > 0 || cur) onLine(cur.replace(/\r$/, ''), len);
       },
       stdinIsTTY: !!process.stdin.isTTY,

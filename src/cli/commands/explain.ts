@@ -8,7 +8,7 @@
 import { confirmCandidates, candidateCodes, explain, LineWindow, type ConfirmFn } from '../../explain/index.js';
 import { explainJson } from '../../report/explain.js';
 import { MAX_LINE } from '../../explain/decoders.js';
-import { EXIT, type CliIO } from '../io.js';
+import { EXIT, EXPLAIN_STDIN_MAX_BYTES, type CliIO } from '../io.js';
 import { UsageError } from '../../model/errors.js';
 import { parseArgv, type Parsed } from '../spec.js';
 import { commandSpec } from '../registry.js';
@@ -55,6 +55,8 @@ export async function explainCommand(args: string[], io: CliIO, deps: { confirm?
   }
   let text = p.text.join(' ');
   let windowed: Pick<ReturnType<LineWindow['finish']>, 'lineNumbers' | 'scanned'> | undefined;
+  // `explain -`: the text is standard input, as with no text at all.
+  if (text === '-') text = '';
   if (text.trim() === '') {
     if (io.stdinIsTTY) throw new UsageError('explain needs the error text: h2doctor explain "<text>", or pipe it on stdin');
     if (io.readStdinLines) {
@@ -64,7 +66,7 @@ export async function explainCommand(args: string[], io: CliIO, deps: { confirm?
       await io.readStdinLines((line, full) => {
         if (blank && line.trim()) blank = false;
         w.push(line, full);
-      }, MAX_LINE);
+      }, MAX_LINE, EXPLAIN_STDIN_MAX_BYTES);
       if (blank) throw new UsageError('explain: standard input was empty; pass the error text as an argument');
       const f = w.finish();
       text = f.text;
