@@ -6,7 +6,8 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { codes, createLabPki, diagnoseLocal, findBinary, freePort, labDir, skipWithout, spawnServer, type LabPki, type RealServer } from './real-helpers.js';
+import { diagnose } from '../src/diagnose.js';
+import { codes, createLabPki, diagnoseLocal, findBinary, freePort, labDir, runClient, skipWithout, spawnServer, type LabPki, type RealServer } from './real-helpers.js';
 
 const BIN = findBinary('caddy');
 let pki: LabPki;
@@ -67,4 +68,33 @@ http://localhost:${h2c} {
   test('http:// to the TLS port', async () => {
     expect(codes(await diagnoseLocal(pki, 'http', tls))).toEqual(['scheme-http-on-tls-port']);
   });
+});
+
+// The survey's hellos without SNI answer for Caddy's default policy, never for the name: a site whose
+// own `tls { protocols tls1.2 tls1.2 }` turns TLS 1.3 off is still answered TLS 1.3 without SNI (the
+// lab certificate covers 127.0.0.1). (TLS 1.3-only per site, the other direction: test/survey.test.ts.)
+describe.skipIf(skipWithout(BIN, 'caddy'))('real Caddy: a per-site TLS policy, surveyed', () => {
+  test('TLS 1.3 off for the name, on without SNI: the survey and the diagnosis say TLS 1.3 refused', async () => {
+    const p = await createLabPki();
+    const { dir, cert, key } = await labDir(p, 'caddy-site-tls12');
+    const port = await freePort();
+    writeFileSync(join(dir, 'Caddyfile'), `{\n  admin off\n  auto_https off\n  storage file_system ${dir}/data\n}\nhttps://localhost:${port} {\n  bind 127.0.0.1\n  tls ${cert} ${key} {\n    protocols tls1.2 tls1.2\n  }\n  respond "ok"\n}\n`);
+    const s = await spawnServer('caddy', BIN ?? 'caddy', ['run', '--config', join(dir, 'Caddyfile'), '--adapter', 'caddyfile'], dir, [port]);
+    try {
+      // Ground truth (openssl s_client): with the name TLS 1.3 is refused, without SNI it is accepted.
+      const ossl = (args: string) => runClient(`openssl s_client -connect 127.0.0.1:${port} ${args} </dev/null 2>&1`);
+      expect(await ossl('-tls1_3 -servername localhost')).toMatch(/alert number 70|protocol version/);
+      expect(await ossl('-tls1_2 -servername localhost')).toMatch(/New, TLSv1\.2/);
+      expect(await ossl('-tls1_3 -noservername')).toMatch(/New, TLSv1\.3/);
+      const opts = { ca: p.rootCa.certPem, resolve: [`localhost:${port}:127.0.0.1`], timeoutMs: 3000 };
+      const surveyed = await diagnose(`https://localhost:${port}/`, { ...opts, survey: true });
+      const surface = surveyed.tlsSurface![0]!;
+      expect(surface.versions.map((v) => v.version)).toEqual(['TLSv1.2']);
+      expect(surface.refused).toContain('TLSv1.3');
+      expect(codes(surveyed)).toEqual(['tls13-not-supported']);
+      expect(codes(await diagnose(`https://localhost:${port}/`, opts))).toEqual(['tls13-not-supported']);
+    } finally {
+      await s.stop();
+    }
+  }, 60_000);
 });

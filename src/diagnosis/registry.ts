@@ -133,7 +133,7 @@ export const PROOF: Readonly<Record<Code, { lab: Proof; realTests: Proof }>> = O
   'tls-no-shared-group': { lab: ['tls-no-shared-group'], realTests: ['test/real-coverage.test.ts', 'test/real-fix-verification.test.ts'] },
   'tls-version-too-old': { lab: ['tls-legacy-only', 'clients-legacy-only'], realTests: ['test/real-coverage.test.ts', 'test/real-fix-verification.test.ts'] },
   'tls12-not-supported': { lab: ['tls13-only', 'clients-tls13-only'], realTests: ['test/real-coverage.test.ts', 'test/real-fix-verification.test.ts'] },
-  'tls13-not-supported': { lab: ['tls12-blocklisted-cipher', 'tls12-only', 'tls-weak-dh-params', 'clients-blocklisted-cipher', 'clients-ecdsa-only'], realTests: ['test/nginx-dh.test.ts', 'test/nginx-tls.test.ts', 'test/real-apache-blocklisted.test.ts', 'test/real-coverage.test.ts', 'test/real-fix-verification.test.ts', 'test/real-nginx.test.ts'] },
+  'tls13-not-supported': { lab: ['tls12-blocklisted-cipher', 'tls12-only', 'tls-weak-dh-params', 'clients-blocklisted-cipher', 'clients-ecdsa-only'], realTests: ['test/nginx-dh.test.ts', 'test/nginx-tls.test.ts', 'test/real-apache-blocklisted.test.ts', 'test/real-caddy.test.ts', 'test/real-coverage.test.ts', 'test/real-fix-verification.test.ts', 'test/real-nginx.test.ts'] },
   'tls-legacy-version-enabled': { lab: ['tls-legacy-enabled'], realTests: ['test/nginx-tls.test.ts'] },
   'tls-sni-required': { lab: ['tls-sni-required'], realTests: ['test/real-coverage.test.ts'] },
   'tls-client-cert-required': { lab: ['tls-client-cert-required', 'tls13-client-cert-required'], realTests: ['test/real-fix-verification.test.ts', 'test/real-wrong-answers.test.ts'] },
