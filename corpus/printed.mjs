@@ -1,5 +1,5 @@
 // Writes src/diagnosis/knowledge/printed.ts: the "clients print" lines of every finding code, from
-// what real clients printed in corpus/clients.json for that cause (one line per client family, the
+// what real clients printed in corpus/clients.json and clients-hostile.json for that cause (one line per client family, the
 // recording's host and port as {host} and {port}, which the diagnosis fills in). A code no recording
 // covers gets the samples of the explain catalogue entries whose first cause it is, each with the
 // entry's public source; a code with neither prints no lines.
@@ -8,7 +8,10 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { printable } from './hosts.mjs';
 
+// clients.json and clients-hostile.json (the hostile servers, recorded with --hostile): both are real recordings.
 const corpus = JSON.parse(readFileSync(new URL('./clients.json', import.meta.url), 'utf8'));
+const hostile = JSON.parse(readFileSync(new URL('./clients-hostile.json', import.meta.url), 'utf8'));
+corpus.records = [...corpus.records, ...hostile.records];
 const { CODES } = await import('../dist/model/codes.js');
 const { CATALOGUE } = await import('../dist/explain/catalogue/index.js');
 const { explain } = await import('../dist/explain/index.js');
@@ -35,7 +38,26 @@ const familyOf = (client) => FAMILIES.find(([, re]) => re.test(client))?.[0] ?? 
 /** A line worth quoting: it says something (not a brace, a bare `code:` field, a harness line). */
 // The harness's own lines are no client's print: its deadline messages ("recorder: …") and the
 // status lines it writes for client APIs that hand the status back without printing it.
-const quotable = (l) => l.trim().length > 12 && !/^\s*[{}\]]|^\s+\w+: /.test(l) && l.length <= MAX_LENGTH && !/recorder: /.test(l) && !/^(?:HTTP(?:\/[\d.]+)?|h2|http\/1\.[01]) \d{3}\b/.test(l) && !/:$/.test(l.trim());
+// Node's util.inspect fields ("  code: 'X',", "[Symbol(status-code)]: 1002") frame an error, they do not say it.
+const quotable = (l) => l.trim().length > 12 && !/^\s*[{}\]]|^\s+\w+: |^\s*\[Symbol\(/.test(l) && l.length <= MAX_LENGTH && !/recorder: /.test(l) && !/^(?:HTTP(?:\/[\d.]+)?|h2|http\/1\.[01]) \d{3}\b/.test(l) && !/:$/.test(l.trim());
+
+/**
+ * Codes no client prints anything of its own for, and why: the finding is a comparison, a warning
+ * about what works, or a consequence whose clients print another code's lines. Each such code prints
+ * no line; every other code must have recorded or cited lines (printed.test.ts).
+ */
+const SILENT = {
+  'dns-addresses-disagree': 'a comparison of addresses: each client prints the error (or nothing) of the address it happened to reach, which that address\'s own findings show',
+  'vantage-points-disagree': 'a comparison of vantage points: each client prints what its own vantage point meets, which that vantage point\'s findings show',
+  'tls-legacy-version-enabled': 'nothing fails: current clients negotiate TLS 1.2 or 1.3 and print nothing; only a scan sees the old versions',
+  'upgrade-problem-details-missing': 'clients print the 426 status they got (the lines of upgrade-required-h2 and upgrade-header-missing); a missing Problem Details body prints nothing of its own',
+  'websocket-over-h2-unsupported': 'clients (browsers included) open the WebSocket over HTTP/1.1 instead, silently',
+  'deprecation-announced': 'clients do not print Deprecation, Sunset or Link fields: it takes logging them',
+  'client-handshake-fails': 'the clients named print the lines of the cause the evidence names per client (tls12-not-supported, tls-no-shared-cipher, alpn-no-h2…)',
+  'client-falls-back-to-http1': 'clients that fall back print nothing: they go on over HTTP/1.1; gRPC prints the lines of alpn-no-h2 or h2c-not-supported',
+  'proxy-alters-alpn': 'clients behind the proxy go on over HTTP/1.1 silently; HTTP/2-only clients print the lines of alpn-no-h2',
+  'tls-interception-suspected': 'clients that trust the inspecting CA print nothing; clients that do not print the lines of cert-untrusted',
+};
 
 const out = {};
 for (const code of Object.keys(CODES)) {
@@ -72,6 +94,7 @@ for (const code of Object.keys(CODES)) {
     }
   }
   out[code] = lines;
+  if (lines.length && SILENT[code]) throw new Error(`${code} is recorded now: take it off SILENT in corpus/printed.mjs`);
 }
 
 const esc = (s) => JSON.stringify(s);
@@ -110,6 +133,11 @@ export const PRINTED: Partial<Record<Code, readonly PrintedLine[]>> = {
 ${body}
 };
 
+/** Codes whose clients print nothing of their own, and why (every other code prints lines). */
+export const SILENT: Partial<Record<Code, string>> = {
+${Object.entries(SILENT).map(([c, why]) => `  ${esc(c)}: ${esc(why)},`).join('\n')}
+};
+
 /**
  * The "clients print" lines of a code, with {host} and {port} markers (see {@link withHost}).
  * @example clientsPrint('tcp-refused')[0] // "curl: (7) Failed to connect to {host} port {port} after 0 ms: Couldn't connect to server"
@@ -127,4 +155,4 @@ export function withHost(line: string, host: string, port: number): string {
 }
 `,
 );
-console.error(`printed: ${Object.values(out).filter((l) => l.length && l[0].source === 'recorded').length} codes from recordings, ${Object.values(out).filter((l) => l.length && l[0].source !== 'recorded').length} cited, ${Object.values(out).filter((l) => !l.length).length} without lines → ${OUT.pathname}`);
+console.error(`printed: ${Object.values(out).filter((l) => l.length && l[0].source === 'recorded').length} codes from recordings, ${Object.values(out).filter((l) => l.length && l[0].source !== 'recorded').length} cited, ${Object.values(out).filter((l) => !l.length).length} without lines (${Object.keys(SILENT).length} of them silent, with the reason) → ${OUT.pathname}`);

@@ -257,6 +257,20 @@ export const REAL_SCENARIOS = [
       ),
   },
   {
+    id: 'nginx-h2-upgrade-leak',
+    server: 'nginx',
+    note: 'HTTP/2 in front of a backend that sends Upgrade: h2,h2c and Connection: Upgrade: nginx 1.22 passes Upgrade into its HTTP/2 answer',
+    modes: { default: ['h2-connection-specific-header'], h2: ['h2-connection-specific-header'] },
+    start: async (pki) => {
+      const { default: http } = await import('node:http');
+      const b = http.createServer((_q, r) => (r.writeHead(200, { 'content-type': 'text/plain', upgrade: 'h2,h2c', connection: 'Upgrade' }), r.end('backend\n')));
+      await new Promise((r) => b.listen(0, '127.0.0.1', r));
+      const stopB = () => new Promise((r) => (b.closeAllConnections?.(), b.close(() => r())));
+      const n = await nginx('upleak', pki, (port, f) => `server { listen 127.0.0.1:${port} ssl http2; server_name localhost; ssl_certificate ${f.validCert}; ssl_certificate_key ${f.validKey}; location / { proxy_pass http://127.0.0.1:${b.address().port}; } }`);
+      return { ...n, stop: async () => (await n.stop(), await stopB()) };
+    },
+  },
+  {
     id: 'nginx-426-h2-required',
     server: 'nginx',
     note: 'HTTP/2 served; HTTP/1.x answered 426 with Upgrade: h2',

@@ -8,6 +8,7 @@
 // deadline (killed after RUN_DEADLINE_MS); every loop is over a fixed table; loopback only.
 //
 //   node corpus/record.mjs --out corpus/clients.json [--clients curl,go-nethttp] [--scenarios a,b]
+//   node corpus/record.mjs --hostile            # the HOSTILE scenarios, into corpus/clients-hostile.json
 import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -23,9 +24,24 @@ const arg = (name) => {
   const i = process.argv.indexOf(name);
   return i > 0 ? process.argv[i + 1] : undefined;
 };
-const OUT = arg('--out') ?? join(HERE, 'clients.json');
+/**
+ * Scenarios recorded into clients-hostile.json (`--hostile`), not clients.json: servers that
+ * misbehave on purpose (malformed HTTP/1, broken HTTP/2 frames, floods, silence, an oversized chain,
+ * broken WebSocket frames), weak DH, and nginx passing a connection-specific field into HTTP/2. Their
+ * clients print mostly generic lines (timeouts, empty replies, resets) that explain's figures on
+ * clients.json do not claim; they feed the findings' "clients print" lines (corpus/printed.mjs).
+ */
+export const HOSTILE = new Set([
+  'hostile-h1-status-no-crlf', 'hostile-h1-endless-headers', 'hostile-h2-status-abc', 'hostile-h2-data-before-headers',
+  'hostile-h2-ping-flood', 'hostile-h2-rst-flood', 'hostile-h2-no-response', 'tls-weak-dh-params', 'hostile-tls-huge-chain',
+  'hostile-ws-garbage', 'hostile-ws-bad-close', 'hostile-ws-length-2e63', 'proxy-tls-intercepting', 'nginx-h2-upgrade-leak',
+]);
+const HOSTILE_RUN = process.argv.includes('--hostile');
+const OUT = arg('--out') ?? join(HERE, HOSTILE_RUN ? 'clients-hostile.json' : 'clients.json');
 const ONLY_CLIENTS = arg('--clients')?.split(',');
 const ONLY_SCENARIOS = arg('--scenarios')?.split(',');
+/** Whether this run records the scenario: a hostile one only with --hostile, the others only without. */
+const inRun = (scenario) => HOSTILE.has(scenario) === HOSTILE_RUN && (!ONLY_SCENARIOS || ONLY_SCENARIOS.includes(scenario));
 
 // ---------------------------------------------------------------------------------------------
 // Ground truth: per lab scenario, the modes that make a client meet the failure and the code(s)
@@ -33,7 +49,7 @@ const ONLY_SCENARIOS = arg('--scenarios')?.split(',');
 // than one when the scenario's definition proves several, as the lab's own `expect` does).
 // Modes: default (what the client does by itself), h1, h2 (HTTP/2 required over TLS), h2c (prior
 // knowledge on cleartext), h2-upgrade (Upgrade: h2c), tls1.3 (TLS 1.3 required), tls1.2 (TLS 1.2 at
-// most), nosni (an IP literal: no SNI), proxy (through the scenario's proxy), ws, ws-protocol.
+// most), nosni (an IP literal: no SNI), proxy (through the scenario's proxy), ws, ws-protocol, ws-read (waits for the first message after the 101).
 const TLS_ALL = ['default', 'h1', 'h2', 'tls1.3', 'tls1.2'];
 const every = (codes, modes = TLS_ALL) => Object.fromEntries(modes.map((m) => [m, codes]));
 export const LAB_TRUTH = {
@@ -84,6 +100,23 @@ export const LAB_TRUTH = {
   'h1-h2-behaviour-differs': { h1: ['h1-h2-behaviour-differs'] },
   'proxy-connect-refused': { proxy: ['proxy-connect-failed'] },
   'proxy-auth-required': { proxy: ['proxy-connect-failed'] },
+  // Hostile servers real clients meet (issue 11: the codes that printed no line). HTTP/1.x clients
+  // read the broken HTTP/1 answers; HTTP/2 clients the broken HTTP/2 ones; WebSocket clients the
+  // broken frames after a valid 101; clients through the intercepting proxy its re-signed certificate.
+  'hostile-h1-status-no-crlf': every(['http1-malformed-response'], ['default', 'h1']),
+  'hostile-h1-endless-headers': every(['http1-malformed-response'], ['default', 'h1']),
+  'hostile-h2-status-abc': every(['h2-protocol-error'], ['default', 'h2']),
+  'hostile-h2-data-before-headers': every(['h2-protocol-error'], ['default', 'h2']),
+  'hostile-h2-ping-flood': every(['h2-flood'], ['default', 'h2']),
+  'hostile-h2-rst-flood': every(['h2-flood'], ['default', 'h2']),
+  'hostile-h2-no-response': every(['h2-no-response'], ['default', 'h2']),
+  'tls-weak-dh-params': every(['tls-weak-dh-params'], ['default', 'tls1.2']),
+  'hostile-tls-huge-chain': every(['cert-chain-too-large'], ['default']),
+  // ws-read: the client waits for the first message after the 101 (where these servers misbehave).
+  'hostile-ws-garbage': { ws: ['websocket-protocol-error'], 'ws-read': ['websocket-protocol-error'] },
+  'hostile-ws-bad-close': { ws: ['websocket-protocol-error'], 'ws-read': ['websocket-protocol-error'] },
+  'hostile-ws-length-2e63': { ws: ['websocket-protocol-error'], 'ws-read': ['websocket-protocol-error'] },
+  'proxy-tls-intercepting': { proxy: ['tls-interception-suspected'] },
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -265,12 +298,12 @@ export const CLIENTS = {
   'node-https': nodeClient('https', ['default', 'h1', 'tls1.3', 'tls1.2', 'nosni']),
   'node-http2': nodeClient('http2', ['h2', 'h2c', 'tls1.3', 'tls1.2']),
   'node-fetch': nodeClient('fetch', ['default', 'h1', 'nosni']),
-  'node-ws': nodeClient('ws', ['ws', 'ws-protocol']),
+  'node-ws': nodeClient('ws', ['ws', 'ws-protocol', 'ws-read']),
   'python-urllib': py('urllib', ['default', 'h1', 'tls1.3', 'tls1.2', 'nosni', 'proxy'], 'urllib.request'),
   'python-requests': py('requests', ['default', 'h1', 'tls1.3', 'tls1.2', 'nosni', 'proxy'], 'requests'),
   'python-httpx': py('httpx', ['default', 'h1', 'tls1.3', 'tls1.2', 'nosni', 'proxy'], 'httpx'),
   'python-aiohttp': py('aiohttp', ['default', 'h1', 'tls1.3', 'tls1.2', 'nosni', 'proxy'], 'aiohttp'),
-  'python-websockets': py('websockets', ['ws', 'ws-protocol'], 'websockets'),
+  'python-websockets': py('websockets', ['ws', 'ws-protocol', 'ws-read'], 'websockets'),
   'python-grpcio': py('grpcio', ['h2', 'h2c'], 'grpc'),
   'go-nethttp': {
     modes: ['default', 'h1', 'tls1.3', 'tls1.2', 'nosni', 'proxy'],
@@ -403,7 +436,7 @@ async function pool(jobs, n) {
 export async function recordLab(clientIds = Object.keys(CLIENTS)) {
   const jobs = [];
   for (const [scenario, modes] of Object.entries(LAB_TRUTH)) {
-    if (ONLY_SCENARIOS && !ONLY_SCENARIOS.includes(scenario)) continue;
+    if (!inRun(scenario)) continue;
     const url = process.env[`${envName(scenario)}_URL`];
     if (!url) {
       console.error(`record: ${scenario}: not served, skipped`);
@@ -485,8 +518,8 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const runs = await recordLab(ids);
   let realRuns = [];
   if (process.env.CORPUS_REAL !== '0' && existsSync(join(HERE, 'real-servers.mjs'))) {
-    const { recordRealServers } = await import('./real-servers.mjs');
-    realRuns = await recordRealServers({ clients: CLIENTS, ids, runOne, pool, concurrency: CONCURRENCY, ca: CA, pki: pkiCerts, only: ONLY_SCENARIOS });
+    const { recordRealServers, REAL_SCENARIOS } = await import('./real-servers.mjs');
+    realRuns = await recordRealServers({ clients: CLIENTS, ids, runOne, pool, concurrency: CONCURRENCY, ca: CA, pki: pkiCerts, only: REAL_SCENARIOS.map((sc) => sc.id).filter(inRun) });
   }
   const all = [...runs, ...realRuns];
   const records = toRecords(all, versions);

@@ -57,6 +57,14 @@ if (stack === 'https') {
   const { default: WebSocket } = await import('ws');
   const ws = new WebSocket(target, mode === 'ws-protocol' ? ['chat.v2'] : [], { handshakeTimeout: 4000, ...tlsPin });
   ws.on('open', () => {
+    if (mode !== 'ws-read') {
+      ws.close();
+      process.exit(0);
+    }
+    // ws-read: the first message after the 101, where a misbehaving server shows it.
+    setTimeout(() => fail(new Error('recorder: no message within 4 s')), 4000).unref();
+  });
+  ws.on('message', () => {
     ws.close();
     process.exit(0);
   });

@@ -6,7 +6,7 @@ exception lines of the chain, not the frames), or prints the status when the ser
 
   /usr/bin/python3 py_client.py <stack> <mode> <url> [proxy]
   stack: urllib | requests | httpx | aiohttp | websockets | grpcio
-  mode:  default | tls1.3 | tls1.2 | ws-protocol
+  mode:  default | tls1.3 | tls1.2 | ws-protocol | ws-read
 The lab CA comes in through H2DOCTOR_LAB_CA.
 """
 import os
@@ -80,8 +80,10 @@ elif stack == "websockets":
             kw["ssl"] = context()
         if mode == "ws-protocol":
             kw["subprotocols"] = ["chat.v2"]
-        async with websockets.connect(target, **kw):
-            pass
+        async with websockets.connect(target, **kw) as ws:
+            if mode == "ws-read":
+                # The first message after the 101: where a misbehaving server shows it.
+                await asyncio.wait_for(ws.recv(), 4)
 
     asyncio.run(main())
 elif stack == "grpcio":

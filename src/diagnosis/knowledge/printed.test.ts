@@ -1,6 +1,6 @@
 /**
  * The "clients print" lines of every finding code are what real clients printed for that cause:
- * each line is a line of corpus/clients.json (recorded by corpus/record.sh from the real program,
+ * each line is a line of corpus/clients.json or clients-hostile.json (recorded by corpus/record.sh from the real program,
  * for a scenario whose expected code is that code), with the recording's host and port as {host}
  * and {port}, or it cites a public source. A finding puts its own host and port in their place.
  */
@@ -9,7 +9,7 @@ import { describe, expect, test } from 'vitest';
 import { CODES, type Code } from '../../model/codes.js';
 import { buildFinding } from '../index.js';
 import { knowledgeOf } from '../registry.js';
-import { PRINTED, withHost } from './printed.js';
+import { PRINTED, SILENT, withHost } from './printed.js';
 
 interface CorpusRecord {
   scenario: string;
@@ -17,7 +17,9 @@ interface CorpusRecord {
   expect: Code[];
   text: string;
 }
-const corpus = JSON.parse(readFileSync(new URL('../../../corpus/clients.json', import.meta.url), 'utf8')) as { records: CorpusRecord[] };
+const read = (file: string) => JSON.parse(readFileSync(new URL(`../../../corpus/${file}`, import.meta.url), 'utf8')) as { records: CorpusRecord[] };
+// Both recordings: clients.json and clients-hostile.json (the hostile servers, corpus/record.sh --hostile).
+const corpus = { records: [...read('clients.json').records, ...read('clients-hostile.json').records] };
 
 /** A recorded line as quoted: host markers, no logging prefix, no leading blanks (as corpus/hosts.mjs does). */
 function quoted(line: string): string {
@@ -80,6 +82,16 @@ describe('"clients print" lines come from the real-client corpus or cite a publi
       if (clients.size >= 4) expect(new Set(printed.map((p) => p.client)).size, code).toBeGreaterThanOrEqual(2);
       void lines;
     }
+  });
+
+  test('every code prints lines, or says why its clients print nothing of their own (never both)', () => {
+    const bad: string[] = [];
+    for (const code of Object.keys(CODES) as Code[]) {
+      const n = (PRINTED[code] ?? []).length;
+      if (n === 0 && !SILENT[code]) bad.push(`${code}: no line and no reason (record it: corpus/record.mjs LAB_TRUTH, or add it to SILENT in corpus/printed.mjs)`);
+      if (n > 0 && SILENT[code]) bad.push(`${code}: lines and a reason for none`);
+    }
+    expect(bad).toEqual([]);
   });
 
   test("a finding prints its own host and port, never the recording's or a marker", () => {

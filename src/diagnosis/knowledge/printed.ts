@@ -141,7 +141,14 @@ export const PRINTED: Partial<Record<Code, readonly PrintedLine[]>> = {
     { client: "java-urlconnection", line: "Exception in thread \"main\" java.io.IOException: Invalid Http response", source: "recorded" },
     { client: "chromium", line: "Page load failed: net::ERR_INVALID_HTTP_RESPONSE", source: "recorded" },
   ],
-  "http1-malformed-response": [],
+  "http1-malformed-response": [
+    { client: "curl", line: "curl: (27) Out of memory", source: "recorded" },
+    { client: "go-nethttp", line: "Get \"http://{host}:{port}/\": context deadline exceeded (Client.Timeout exceeded while awaiting headers)", source: "recorded" },
+    { client: "node-axios", line: "code: 'HPE_HEADER_OVERFLOW',", source: "recorded" },
+    { client: "python-httpx", line: "httpx.RemoteProtocolError: Receive buffer too long", source: "recorded" },
+    { client: "java-httpclient", line: "Caused by: java.net.ProtocolException: Header size too big: 393217 > 393216", source: "recorded" },
+    { client: "chromium", line: "Page load failed: net::ERR_RESPONSE_HEADERS_TOO_BIG", source: "recorded" },
+  ],
   "scheme-http-on-tls-port": [
     { client: "curl", line: "curl: (52) Empty reply from server", source: "recorded" },
     { client: "go-x-net-http2", line: "Get \"http://{host}:{port}/\": unexpected EOF", source: "recorded" },
@@ -158,10 +165,33 @@ export const PRINTED: Partial<Record<Code, readonly PrintedLine[]>> = {
     { client: "java-httpclient", line: "Caused by: javax.net.ssl.SSLException: Unrecognized SSL message, plaintext connection?", source: "recorded" },
     { client: "python-grpcio", line: "details = \"failed to connect to all addresses; last error: UNKNOWN: ipv4:{host}:{port}: Ssl handshake failed: SSL_ERROR_SSL: error:0A00010B:SSL routines::wrong version number\"", source: "recorded" },
   ],
-  "h2-protocol-error": [],
-  "h2-flood": [],
-  "h2-no-response": [],
-  "h2-connection-specific-header": [],
+  "h2-protocol-error": [
+    { client: "curl", line: "curl: (52) Empty reply from server", source: "recorded" },
+    { client: "go-nethttp", line: "Get \"https://{host}:{port}/\": stream error: stream ID 1; PROTOCOL_ERROR", source: "recorded" },
+    { client: "node-http2", line: "code: 'ERR_HTTP2_STREAM_ERROR'", source: "recorded" },
+    { client: "java-httpclient", line: "Caused by: java.lang.NumberFormatException: For input string: \"abc\"", source: "recorded" },
+    { client: "python-grpcio", line: "details = \"Received http2 header with status: 0\"", source: "recorded" },
+    { client: "chromium", line: "Page load failed: net::ERR_HTTP2_PROTOCOL_ERROR", source: "recorded" },
+  ],
+  "h2-flood": [
+    { client: "curl", line: "curl: (52) Empty reply from server", source: "recorded" },
+    { client: "go-nethttp", line: "Get \"https://{host}:{port}/\": context deadline exceeded (Client.Timeout exceeded while awaiting headers)", source: "recorded" },
+    { client: "node-http2", line: "code: 'ERR_HTTP2_ERROR',", source: "recorded" },
+    { client: "java-httpclient", line: "Caused by: java.net.ProtocolException: protocol error: received a frame for a non existing streamid(5) >= nextstreamid(3)", source: "recorded" },
+    { client: "python-grpcio", line: "details = \"Deadline Exceeded\"", source: "recorded" },
+    { client: "nghttp", line: "[ERROR] nghttp2_session_mem_recv() returned error: Flooding was detected in this HTTP/2 session, and it must be closed", source: "recorded" },
+  ],
+  "h2-no-response": [
+    { client: "curl", line: "curl: (28) Operation timed out after 5000 milliseconds with 0 bytes received", source: "recorded" },
+    { client: "go-nethttp", line: "Get \"https://{host}:{port}/\": context deadline exceeded (Client.Timeout exceeded while awaiting headers)", source: "recorded" },
+    { client: "node-grpc-js", line: "Error: 4 DEADLINE_EXCEEDED: Deadline exceeded after 3.982s,name resolution: 0.033s,metadata filters: 0.001s,LB pick: 0.106s,remote_addr={host}:{port}", source: "recorded" },
+    { client: "nghttp", line: "[ERROR] Timeout", source: "recorded" },
+  ],
+  "h2-connection-specific-header": [
+    { client: "curl", line: "curl: (92) HTTP/2 stream 1 was not closed cleanly: PROTOCOL_ERROR (err 1)", source: "recorded" },
+    { client: "node-http2", line: "code: 'ERR_HTTP2_STREAM_ERROR'", source: "recorded" },
+    { client: "python-grpcio", line: "details = \"Stream removed\"", source: "recorded" },
+  ],
   "tls-handshake-alert": [
     { client: "curl", line: "curl: (35) SSL connect error", source: "curl/curl include/curl/curl.h (CURLE_SSL_CONNECT_ERROR)" },
     { client: "OpenSSL", line: "error:14094438:SSL routines:ssl3_read_bytes:tlsv1 alert internal error:../deps/openssl/openssl/ssl/record/rec_layer_s3.c:1544:SSL alert number 80", source: "openssl/openssl crypto/err/openssl.txt (SSL_R_TLSV1_ALERT_INTERNAL_ERROR:1080); nodejs/node#34719" },
@@ -237,7 +267,13 @@ export const PRINTED: Partial<Record<Code, readonly PrintedLine[]>> = {
     { client: "java-httpclient", line: "Caused by: javax.net.ssl.SSLException: Unrecognized SSL message, plaintext connection?", source: "recorded" },
     { client: "python-grpcio", line: "details = \"failed to connect to all addresses; last error: UNKNOWN: ipv4:{host}:{port}: Ssl handshake failed: SSL_ERROR_SSL: error:0A00010B:SSL routines::wrong version number\"", source: "recorded" },
   ],
-  "tls-weak-dh-params": [],
+  "tls-weak-dh-params": [
+    { client: "curl", line: "curl: (35) OpenSSL/3.0.19: error:0A00018A:SSL routines::dh key too small", source: "recorded" },
+    { client: "go-nethttp", line: "Get \"https://{host}:{port}/\": remote error: tls: handshake failure", source: "recorded" },
+    { client: "python-aiohttp", line: "ssl.SSLError: [SSL: DH_KEY_TOO_SMALL] dh key too small (_ssl.c:992)", source: "recorded" },
+    { client: "okhttp", line: "Exception in thread \"main\" javax.net.ssl.SSLHandshakeException: Received fatal alert: handshake_failure", source: "recorded" },
+    { client: "chromium", line: "Page load failed: net::ERR_SSL_VERSION_OR_CIPHER_MISMATCH", source: "recorded" },
+  ],
   "client-handshake-fails": [],
   "client-falls-back-to-http1": [],
   "cert-hostname-mismatch": [
@@ -272,7 +308,14 @@ export const PRINTED: Partial<Record<Code, readonly PrintedLine[]>> = {
     { client: "java-httpclient", line: "Caused by: sun.security.provider.certpath.SunCertPathBuilderException: unable to find valid certification path to requested target", source: "recorded" },
     { client: "python-grpcio", line: "details = \"failed to connect to all addresses; last error: UNKNOWN: ipv4:{host}:{port}: Ssl handshake failed: SSL_ERROR_SSL: error:0A000086:SSL routines::certificate verify failed\"", source: "recorded" },
   ],
-  "cert-chain-too-large": [],
+  "cert-chain-too-large": [
+    { client: "curl", line: "curl: (35) OpenSSL/3.0.19: error:0A000098:SSL routines::excessive message size", source: "recorded" },
+    { client: "go-nethttp", line: "Get \"https://{host}:{port}/\": tls: handshake message of length 5797022 bytes exceeds maximum of 65536 bytes", source: "recorded" },
+    { client: "node-axios", line: "code: 'EPROTO',", source: "recorded" },
+    { client: "python-aiohttp", line: "ssl.SSLError: [SSL: EXCESSIVE_MESSAGE_SIZE] excessive message size (_ssl.c:992)", source: "recorded" },
+    { client: "java-httpclient", line: "Caused by: javax.net.ssl.SSLProtocolException: The size of the handshake message (5797022) exceeds the maximum allowed size (32768)", source: "recorded" },
+    { client: "chromium", line: "Page load failed: net::ERR_SSL_PROTOCOL_ERROR", source: "recorded" },
+  ],
   "cert-chain-incomplete": [
     { client: "curl", line: "curl: (60) SSL certificate problem: unable to get local issuer certificate", source: "recorded" },
     { client: "go-nethttp", line: "Get \"https://{host}:{port}/\": x509: certificate signed by unknown authority", source: "recorded" },
@@ -326,7 +369,10 @@ export const PRINTED: Partial<Record<Code, readonly PrintedLine[]>> = {
     { client: "node-ws", line: "Error: Server sent no subprotocol", source: "recorded" },
     { client: "chromium-ws", line: "WebSocket connection to 'ws://{host}:{port}/chat' failed: Error during WebSocket handshake: Sent non-empty 'Sec-WebSocket-Protocol' header but no response was received", source: "recorded" },
   ],
-  "websocket-protocol-error": [],
+  "websocket-protocol-error": [
+    { client: "node-ws", line: "code: 'WS_ERR_INVALID_CLOSE_CODE',", source: "recorded" },
+    { client: "chromium-ws", line: "WebSocket connection to 'ws://{host}:{port}/chat' failed: Received a broken close frame containing a reserved status code.", source: "recorded" },
+  ],
   "websocket-over-h2-unsupported": [],
   "h1-h2-behaviour-differs": [
     { client: "curl", line: "curl: (22) The requested URL returned error: 404", source: "recorded" },
@@ -344,6 +390,20 @@ export const PRINTED: Partial<Record<Code, readonly PrintedLine[]>> = {
     { client: "wget", line: "Proxy tunneling failed: ForbiddenUnable to establish SSL connection.", source: "recorded" },
   ],
   "proxy-alters-alpn": [],
+};
+
+/** Codes whose clients print nothing of their own, and why (every other code prints lines). */
+export const SILENT: Partial<Record<Code, string>> = {
+  "dns-addresses-disagree": "a comparison of addresses: each client prints the error (or nothing) of the address it happened to reach, which that address's own findings show",
+  "vantage-points-disagree": "a comparison of vantage points: each client prints what its own vantage point meets, which that vantage point's findings show",
+  "tls-legacy-version-enabled": "nothing fails: current clients negotiate TLS 1.2 or 1.3 and print nothing; only a scan sees the old versions",
+  "upgrade-problem-details-missing": "clients print the 426 status they got (the lines of upgrade-required-h2 and upgrade-header-missing); a missing Problem Details body prints nothing of its own",
+  "websocket-over-h2-unsupported": "clients (browsers included) open the WebSocket over HTTP/1.1 instead, silently",
+  "deprecation-announced": "clients do not print Deprecation, Sunset or Link fields: it takes logging them",
+  "client-handshake-fails": "the clients named print the lines of the cause the evidence names per client (tls12-not-supported, tls-no-shared-cipher, alpn-no-h2…)",
+  "client-falls-back-to-http1": "clients that fall back print nothing: they go on over HTTP/1.1; gRPC prints the lines of alpn-no-h2 or h2c-not-supported",
+  "proxy-alters-alpn": "clients behind the proxy go on over HTTP/1.1 silently; HTTP/2-only clients print the lines of alpn-no-h2",
+  "tls-interception-suspected": "clients that trust the inspecting CA print nothing; clients that do not print the lines of cert-untrusted",
 };
 
 /**
