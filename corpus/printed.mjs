@@ -133,7 +133,10 @@ export const PRINTED: Partial<Record<Code, readonly PrintedLine[]>> = {
 ${body}
 };
 
-/** Codes whose clients print nothing of their own, and why (every other code prints lines). */
+/**
+ * Codes whose clients print nothing of their own, and why (every other code prints lines).
+ * @example SILENT['deprecation-announced'] // 'clients do not print Deprecation, Sunset or Link fields: it takes logging them'
+ */
 export const SILENT: Partial<Record<Code, string>> = {
 ${Object.entries(SILENT).map(([c, why]) => `  ${esc(c)}: ${esc(why)},`).join('\n')}
 };

@@ -392,7 +392,10 @@ export const PRINTED: Partial<Record<Code, readonly PrintedLine[]>> = {
   "proxy-alters-alpn": [],
 };
 
-/** Codes whose clients print nothing of their own, and why (every other code prints lines). */
+/**
+ * Codes whose clients print nothing of their own, and why (every other code prints lines).
+ * @example SILENT['deprecation-announced'] // 'clients do not print Deprecation, Sunset or Link fields: it takes logging them'
+ */
 export const SILENT: Partial<Record<Code, string>> = {
   "dns-addresses-disagree": "a comparison of addresses: each client prints the error (or nothing) of the address it happened to reach, which that address's own findings show",
   "vantage-points-disagree": "a comparison of vantage points: each client prints what its own vantage point meets, which that vantage point's findings show",
