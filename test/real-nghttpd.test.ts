@@ -38,6 +38,8 @@ describe.skipIf(skipWithout(BIN, 'nghttpd'))('real nghttpd: protocol mismatch', 
     expect(codes(r)).toEqual(['http1-not-supported']);
     // Server: nghttpd nghttp2/1.52.0: its own fix first, then the general one; Node's snippet last.
     expect(r.findings[0]!.fixes.map((f) => f.applies)).toEqual(['nghttpd', 'any', 'node']);
+    // What it does now, as seen (curl --http1.1: "Empty reply from server"), not "failing the TLS handshake".
+    expect(r.findings[0]!.fixes[1]!.text).toMatch(/rather than what it does now \(an HTTP\/1\.1 request gets connection closed with no bytes\)/);
   });
 
   // nghttpd does not honour Upgrade: h2c: it sends its SETTINGS the moment a connection opens, so

@@ -256,7 +256,8 @@ const CORE_KNOWLEDGE: Partial<Record<Code, Knowledge>> = {
     fixes: (v) => [
       { side: 'server', applies: 'node', text: 'Accept HTTP/1.1 too.', snippet: NODE_H2 },
       { side: 'server', applies: 'nghttpd', text: 'nghttpd (the nghttp2 project\'s test server) speaks HTTP/2 only and has no option for HTTP/1.1: put a server that speaks both in front of it, or send HTTP/1.1 clients elsewhere.' },
-      { side: 'server', applies: 'any', text: `If HTTP/1.1 is refused on purpose, answer it with a clear 426 Upgrade Required naming HTTP/2 rather than ${v.url.startsWith('https') ? 'failing the TLS handshake' : 'a binary GOAWAY'}.` },
+      // What the server does now is the evidence's (nghttpd completes the handshake, then closes; Node's http2 fails the handshake).
+      { side: 'server', applies: 'any', text: `If HTTP/1.1 is refused on purpose, answer it with a clear 426 Upgrade Required naming HTTP/2 rather than what it does now (an HTTP/1.1 request ${v.detail ?? 'fails'}).` },
     ],
     reproduce: (v) => [`curl -sv --http1.1 -o /dev/null${v.resolve} ${v.url}`],
   },
