@@ -42,6 +42,28 @@ describe.skipIf(skipWithout(BIN, 'nghttpd'))('real nghttpd: protocol mismatch', 
     expect(r.findings[0]!.fixes[1]!.text).toMatch(/rather than what it does now \(an HTTP\/1\.1 request gets connection closed with no bytes\)/);
   });
 
+  // Connection economy (issue 14) on an h2-only server: the HTTP/1.1 probe's TLS 1.2 handshake (to
+  // ask "TLS 1.2 for the name?") completes without ALPN, and under TLS 1.2 nghttpd waits for an
+  // HTTP/2 preface rather than closing on a GET. So no GET is sent there: the HTTP/1.1 answer is asked
+  // at once with the default versions (closed without a byte, as curl --http1.1 sees it). No probe
+  // waits out its deadline; 5 connections (default + HTTP/2, TLS 1.2, HTTP/1.1, legacy, no SNI).
+  test('TLS: HTTP/1.1 over TLS 1.2 is not waited for; no probe times out, 5 connections', async () => {
+    const r = await diagnoseLocal(pki, 'https', tlsPort);
+    expect(codes(r)).toEqual(['http1-not-supported']);
+    const timedOut = r.probes.filter((p) => JSON.stringify({ tls: 'tls' in p ? p.tls : undefined, h1: 'h1' in p ? p.h1 : undefined, h2: 'h2' in p ? p.h2 : undefined }).includes('"outcome":"timeout"'));
+    expect(timedOut.map((p) => p.id)).toEqual([]);
+    const t12 = r.probes.find((p) => p.kind === 'tls' && p.name === 'tls12-alpn-http1');
+    expect(t12?.kind === 'tls' && t12.tls).toMatchObject({ outcome: 'handshake', version: 'TLSv1.2', maxVersion: 'TLSv1.2', alpn: null });
+    // The handshake only: no request was sent on it, so no answer to one was read (`first`).
+    expect(t12?.kind === 'tls' && t12.first).toBeUndefined();
+    const h1 = r.probes.find((p) => p.kind === 'h1' && p.name === 'h1-tls');
+    expect(h1?.kind === 'h1' && h1.tls?.maxVersion).toBeUndefined();
+    expect(h1?.kind === 'h1' && h1.h1.outcome).toBe('closed');
+    // TLS 1.2 for the name was answered by that handshake: no tls12-only hello.
+    expect(r.probes.some((p) => p.kind === 'tls-raw' && p.label === 'tls12-only')).toBe(false);
+    expect(r.connections).toBe(5);
+  });
+
   // nghttpd does not honour Upgrade: h2c: it sends its SETTINGS the moment a connection opens, so
   // the upgrade request (and a plain HTTP/1.1 request) gets binary HTTP/2 back, never a 101.
   test('cleartext --no-tls: HTTP/2 by prior knowledge only', async () => {

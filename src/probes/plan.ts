@@ -7,9 +7,10 @@
  * goes on a connection of its own; when the default handshake got TLS 1.3 that connection offers
  * TLS 1.2 at most, with the name, so it also answers "does TLS 1.2 work for this name?" (the TLS
  * stage then sends no TLS 1.2 hello of its own). Only a TLS 1.2 handshake that completes and an
- * HTTP/1.1 response over it stand: a refused TLS 1.2 handshake, or no HTTP/1.1 response over it,
- * and HTTP/1.1 is asked again with the default versions, so no HTTP-level answer depends on the
- * cap. The TLS stage starts as soon as the default handshake is over; ALPN h2 alone is tried only
+ * HTTP/1.1 response over it stand: a refused TLS 1.2 handshake, a server that answers ALPN and did
+ * not choose http/1.1 (then no GET is sent: nghttpd, h2 only, waits for a preface under TLS 1.2 until
+ * our deadline, and closes at once under TLS 1.3), or no HTTP/1.1 response, and HTTP/1.1 is asked
+ * again with the default versions, so no HTTP-level answer depends on the cap. The TLS stage starts as soon as the default handshake is over; ALPN h2 alone is tried only
  * when the default handshake completed without h2.
  *
  * Cleartext: the TCP probe's socket carries HTTP/1.1 (then HTTP/1.0), beside h2c by prior knowledge
@@ -37,7 +38,7 @@ const WHY: Record<string, string> = {
   'tls-default': "Node's default handshake (ALPN h2, http/1.1) on the TCP probe's socket",
   'h1-tls': 'ALPN http/1.1 alone, then an HTTP/1.1 GET: what an HTTP/1.1-only client gets',
   'h1-tls-capped': 'ALPN http/1.1 alone and TLS 1.2 at most, with the name, then an HTTP/1.1 GET: what an HTTP/1.1-only client gets, and whether TLS 1.2 works for this name (the default handshake got TLS 1.3)',
-  'h1-tls-again': 'ALPN http/1.1 alone with the default versions, then an HTTP/1.1 GET: the HTTP/1.1 answer again, as the TLS 1.2 connection gave none',
+  'h1-tls-again': 'ALPN http/1.1 alone with the default versions, then an HTTP/1.1 GET: the HTTP/1.1 answer again, as the TLS 1.2 connection gave none (refused, http/1.1 not chosen in ALPN, or no response)',
   'h2-tls': 'the default handshake did not select h2: ALPN h2 alone, then the HTTP/2 preface anyway (as gRPC or --http2-prior-knowledge clients do)',
   'sniff-http1': 'the TLS handshake did not complete: is this port cleartext HTTP/1.1?',
   'sniff-h2c': 'neither TLS nor HTTP/1.1 answered: is this port h2c by prior knowledge?',
@@ -131,7 +132,7 @@ async function probeTlsAddress(ctx: ProbeContext, run: Run, g: Goes, pre: { sock
   const h2alone = o === 'handshake' && d.tls.alpn !== 'h2' ? g.go(() => probeTls(ctx, 'tls-alpn-h2', ['h2'], 'h2')).then((p) => [p]) : Promise.resolve([]);
   // A survey asks TLS 1.2 itself, under its own plan: HTTP/1.1 then keeps the default versions.
   const capped = o === 'handshake' && d.tls.version === 'TLSv1.3' && !ctx.options.survey;
-  const h1 = capped ? http1Capped(ctx, g) : g.goMany(() => probeHttp1Pair(ctx));
+  const h1 = capped ? http1Capped(ctx, g, d.tls.alpn != null) : g.goMany(() => probeHttp1Pair(ctx));
   const http = Promise.all([def.rest, h1, h2alone, sniffs()]).then((x) => x.flat());
   const early = STAGES.filter((st) => st.early);
   const tlsStages = Promise.all(early.map((st) => st.run(ctx, [...probes], g.go, http)));
@@ -145,12 +146,18 @@ async function probeTlsAddress(ctx: ProbeContext, run: Run, g: Goes, pre: { sock
  * gave no HTTP/1.1 response (the TLS 1.2 attempt then stays in the evidence as `tls12-alpn-http1`,
  * a `tls` probe: what TLS 1.2 got for this name).
  */
-async function http1Capped(ctx: ProbeContext, g: Goes): Promise<Probe[]> {
-  const first = await g.goMany(() => probeHttp1Pair(ctx, undefined, undefined, { maxVersion: 'TLSv1.2' }), WHY['h1-tls-capped']);
-  const h = first[0] as H1Probe;
-  if (h.tls?.outcome === 'handshake' && h.h1.outcome === 'response') return first;
-  const { h1: _h1, kind: _k, name: _n, ...common } = h;
-  const tls12: Probe = { ...common, kind: 'tls', name: 'tls12-alpn-http1', id: probeId(ctx, 'tls12-alpn-http1'), tls: h.tls!, ...(h.h1.first ? { first: h.h1.first } : {}) };
+async function http1Capped(ctx: ProbeContext, g: Goes, requireAlpn: boolean): Promise<Probe[]> {
+  // A server that answers ALPN (the default handshake got an answer) and does not choose http/1.1 here
+  // gets no GET over TLS 1.2: the fallback asks at once, rather than after our deadline (nghttpd).
+  const first = await g.goMany(() => probeHttp1Pair(ctx, undefined, undefined, { maxVersion: 'TLSv1.2', requireAlpn }), WHY['h1-tls-capped']);
+  const h = first[0]!;
+  if (h.kind === 'h1' && h.tls?.outcome === 'handshake' && h.h1.outcome === 'response') return first;
+  // Kept as what TLS 1.2 got for this name (probes/run.ts sent no GET when ALPN was not http/1.1).
+  let tls12 = h;
+  if (h.kind === 'h1') {
+    const { h1: _h1, kind: _k, name: _n, ...common } = h;
+    tls12 = { ...common, kind: 'tls', name: 'tls12-alpn-http1', id: probeId(ctx, 'tls12-alpn-http1'), tls: h.tls!, ...(h.h1.first ? { first: h.h1.first } : {}) };
+  }
   const again = await g.goMany(() => probeHttp1Pair(ctx), WHY['h1-tls-again']);
   return [tls12, ...again];
 }

@@ -4,7 +4,7 @@
  */
 import type { ConnectOutcome, Probe, TlsResult } from '../model/index.js';
 import { ByteSink, type Socket } from '../transport/conn.js';
-import { authority, type ProbeContext } from './context.js';
+import { authority, probeId, type ProbeContext } from './context.js';
 import { Meter } from './meter.js';
 import { openStream, type Dialed } from './open.js';
 import { h2Exchange } from './h2-exchange.js';
@@ -133,15 +133,22 @@ export async function probeTlsDefault(ctx: ProbeContext, pre: Dialed): Promise<{
  * or over cleartext (`h1-cleartext`, on the TCP probe's socket when given). The HTTP/1.0 request is
  * byte for byte the one the upgrade stage would send on a connection of its own (`http10`).
  * `maxVersion` caps the TLS handshake (its result says so): the same connection then also answers
- * "does TLS 1.2 work for this name?".
+ * "does TLS 1.2 work for this name?"; with `requireAlpn`, a capped handshake where the server did not
+ * choose http/1.1 gets no GET (a `tls` probe, `tls12-alpn-http1`, is all it gives).
  * @example const [h11, h10] = await probeHttp1Pair(ctx);
  */
-export async function probeHttp1Pair(ctx: ProbeContext, pre?: Dialed, preOf?: string, o: { maxVersion?: 'TLSv1.2' } = {}): Promise<Probe[]> {
+export async function probeHttp1Pair(ctx: ProbeContext, pre?: Dialed, preOf?: string, o: { maxVersion?: 'TLSv1.2'; requireAlpn?: boolean } = {}): Promise<Probe[]> {
   const tls = ctx.target.tls;
   const m = new Meter(ctx, tls ? 'tls-alpn-http1' : 'h1-cleartext');
   const c = await openStream(m, tls ? ['http/1.1'] : null, pre, o.maxVersion ? { maxVersion: o.maxVersion } : {});
   const reuse = pre && preOf ? { connection: { use: 'reused' as const, of: preOf, why: 'HTTP/1.1 GET on the TCP probe\'s connection' } } : {};
   try {
+    if (o.maxVersion && o.requireAlpn && c.stream && c.tls && c.tls.alpn !== 'http/1.1') {
+      // TLS 1.2 works, but the server did not choose http/1.1: no GET here (an h2-only server such as
+      // nghttpd waits for the HTTP/2 preface until our deadline under TLS 1.2, where under TLS 1.3 it
+      // closes at once): the HTTP/1.1 answer comes from the default versions, asked at once.
+      return [{ kind: 'tls', name: 'tls12-alpn-http1', ...m.common(c.connect), id: probeId(ctx, 'tls12-alpn-http1'), tls: c.tls }];
+    }
     if (!c.stream) {
       if (tls) {
         const t = c.tls ?? notConnected(c.connect);
