@@ -4,7 +4,8 @@ import { concat, fromHex } from '../bytes.js';
 import { encodeAlertRecord } from './alert.js';
 import { encodeCertificate12 } from './certificate.js';
 import { encodeHandshake, encodeRecord, encodeRecords } from './record.js';
-import { ServerFlightReader, parseServerKeyExchange, summarizeServerFlight } from './server-flight.js';
+import { ServerFlightReader, summarizeServerFlight } from './server-flight.js';
+import { parseServerKeyExchange } from './server-key-exchange.js';
 import { HRR_RANDOM, buildServerHello } from './server-hello.js';
 import { RFC8448_SERVER_HELLO_RECORD } from '../../../test/wire-helpers.js';
 
