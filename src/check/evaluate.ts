@@ -51,12 +51,21 @@ export function evaluateCheck(check: EvaluableCheck, evidence: CheckEvidence): C
   return { ...base, passed: failures.length === 0, failures };
 }
 
+/** Adds one failure: which expectation, what it wanted, what was seen, in one sentence. */
+type Fail = (expectation: string, expected: string, actual: string, message: string) => void;
+
 function expectationFailures(x: Expectations, ev: CheckEvidence): CheckFailure[] {
   const out: CheckFailure[] = [];
-  const fail = (expectation: string, expected: string, actual: string, message: string): void => {
+  const fail: Fail = (expectation, expected, actual, message) => {
     out.push({ expectation, expected, actual, message });
   };
+  // One function per expectation, in the order failures are listed.
+  for (const check of [checkProtocol, checkMinTls, checkAlpnIncludes, checkNoFindings, checkMaxSeverity, checkStatus, checkHttp1, checkWebsocket, checkCertValidDays]) check(x, ev, fail);
+  return out;
+}
 
+/** `protocol`: what was negotiated, and what a client that verifies the certificate gets. */
+function checkProtocol(x: Expectations, ev: CheckEvidence, fail: Fail): void {
   if (x.protocol !== undefined && ev.negotiatedProtocol !== x.protocol) {
     const actual = ev.negotiatedProtocol ?? 'none';
     fail('protocol', x.protocol, actual, `expected protocol ${x.protocol}, negotiated ${actual}`);
@@ -66,7 +75,10 @@ function expectationFailures(x: Expectations, ev: CheckEvidence): CheckFailure[]
     const cert = ev.findings.find((f) => f.severity === 'error' && String(f.code).startsWith('cert-'));
     if (cert) fail('protocol', x.protocol, `none (${cert.code})`, `expected protocol ${x.protocol}, but a client that verifies the certificate gets none: ${cert.code}`);
   }
+}
 
+/** `minTls`: the negotiated TLS version. */
+function checkMinTls(x: Expectations, ev: CheckEvidence, fail: Fail): void {
   if (x.minTls !== undefined) {
     const actual = tlsNumber(ev.tlsVersion);
     if (actual === undefined) {
@@ -76,7 +88,10 @@ function expectationFailures(x: Expectations, ev: CheckEvidence): CheckFailure[]
       fail('minTls', `>= TLS ${x.minTls}`, `TLS ${shown}`, `expected TLS ${x.minTls} or newer, negotiated TLS ${shown}`);
     }
   }
+}
 
+/** `alpnIncludes`: what the server selected in ALPN. */
+function checkAlpnIncludes(x: Expectations, ev: CheckEvidence, fail: Fail): void {
   if (x.alpnIncludes !== undefined) {
     const got = ev.alpn ?? [];
     const missing = x.alpnIncludes.filter((a) => !got.includes(a));
@@ -85,7 +100,10 @@ function expectationFailures(x: Expectations, ev: CheckEvidence): CheckFailure[]
       fail('alpnIncludes', x.alpnIncludes.join(', '), actual, `expected ALPN to include ${missing.join(', ')}, server selected ${actual}`);
     }
   }
+}
 
+/** `noFindings`: codes that must not be raised. */
+function checkNoFindings(x: Expectations, ev: CheckEvidence, fail: Fail): void {
   if (x.noFindings !== undefined) {
     const banned = new Set<string>(x.noFindings);
     const hit = unique(ev.findings.map((f) => f.code).filter((c) => banned.has(c)));
@@ -93,7 +111,10 @@ function expectationFailures(x: Expectations, ev: CheckEvidence): CheckFailure[]
       fail('noFindings', `none of ${x.noFindings.join(', ')}`, hit.join(', '), `unexpected finding${hit.length > 1 ? 's' : ''}: ${hit.join(', ')}`);
     }
   }
+}
 
+/** `maxSeverity`: the worst severity tolerated. */
+function checkMaxSeverity(x: Expectations, ev: CheckEvidence, fail: Fail): void {
   if (x.maxSeverity !== undefined) {
     const from = FAILS_FROM[x.maxSeverity];
     const over = ev.findings.filter((f) => from === null || SEVERITY_RANK[f.severity] <= SEVERITY_RANK[from]);
@@ -104,14 +125,20 @@ function expectationFailures(x: Expectations, ev: CheckEvidence): CheckFailure[]
       fail('maxSeverity', expected, `${worst.severity}: ${codes.join(', ')}`, `expected ${expected}, found ${codes.map((c) => describeFinding(c, ev)).join(', ')}`);
     }
   }
+}
 
+/** `status`: the status each protocol got. */
+function checkStatus(x: Expectations, ev: CheckEvidence, fail: Fail): void {
   for (const [proto, want] of Object.entries(x.status ?? {})) {
     if (want === undefined) continue;
     const got = ev.statusByProtocol[proto];
     if (!got) fail(`status.${proto}`, String(want), 'no response', `expected ${want} over ${proto}, got no ${proto} response`);
     else if (got.status !== want) fail(`status.${proto}`, String(want), String(got.status), `expected ${want} over ${proto}, got ${got.status}`);
   }
+}
 
+/** `http1`: a plain HTTP/1.1 request's status, Upgrade tokens and Problem Details. */
+function checkHttp1(x: Expectations, ev: CheckEvidence, fail: Fail): void {
   if (x.http1 !== undefined) {
     const r = ev.statusByProtocol['http/1.1'];
     const h = x.http1;
@@ -134,7 +161,10 @@ function expectationFailures(x: Expectations, ev: CheckEvidence): CheckFailure[]
       }
     }
   }
+}
 
+/** `websocket`: the upgrade's status and subprotocol. */
+function checkWebsocket(x: Expectations, ev: CheckEvidence, fail: Fail): void {
   if (x.websocket !== undefined) {
     const want = x.websocket.status ?? 101;
     const ws = ev.websocket;
@@ -151,7 +181,10 @@ function expectationFailures(x: Expectations, ev: CheckEvidence): CheckFailure[]
       }
     }
   }
+}
 
+/** `certValidDays`: days the certificate stays valid. */
+function checkCertValidDays(x: Expectations, ev: CheckEvidence, fail: Fail): void {
   if (x.certValidDays !== undefined) {
     const validTo = ev.certValidTo === undefined ? NaN : Date.parse(ev.certValidTo);
     const wanted = `>= ${x.certValidDays} days`;
@@ -166,7 +199,6 @@ function expectationFailures(x: Expectations, ev: CheckEvidence): CheckFailure[]
       }
     }
   }
-  return out;
 }
 
 /** 'TLSv1.3' / '1.3' / 'TLS 1.3' → 1.3; Node's 'TLSv1' → 1.0 (the one version table, wire/tls/registry.ts). */
