@@ -11,7 +11,7 @@ import { SEVERITY_RANK, type Severity } from '../model/codes.js';
 import type { Report } from '../model/index.js';
 import { evidenceFromReport } from './run.js';
 import { header } from './evaluate.js';
-import type { ObservedResponse } from './types.js';
+import type { CheckEvidence, ObservedResponse } from './types.js';
 
 export interface StarterOptions {
   /** The environment's name in the file (default 'default'). */
@@ -35,10 +35,15 @@ const DAY_MS = 86_400_000;
  *   // '# h2doctor checks … version: 1 … checks:\n  - name: "localhost:8443/" …'
  */
 export function starterChecksFile(report: Report, o: StarterOptions): string {
-  const envName = o.envName ?? 'default';
-  const u = new URL(report.target.url);
   // Asking for WebSocket evidence reads it when a WebSocket probe ran (ws:// and wss:// targets).
   const ev = evidenceFromReport(report, { expect: { websocket: {} } }, o.now);
+  return [...starterHead(report, o), ...starterExpectations(report, ev, o)].join('\n') + '\n';
+}
+
+/** The file's comment, its environment and the check's name and URL, up to `expect:`. */
+function starterHead(report: Report, o: StarterOptions): string[] {
+  const envName = o.envName ?? 'default';
+  const u = new URL(report.target.url);
   const out: string[] = [];
   const q = (s: string) => JSON.stringify(s);
   const fileName = o.fileName ?? 'checks.yaml';
@@ -60,7 +65,12 @@ export function starterChecksFile(report: Report, o: StarterOptions): string {
   out.push(`  - name: ${q(`${u.host}${u.pathname}`)}`);
   out.push(`    url: ${q(u.pathname + u.search)}`);
   out.push('    expect:');
+  return out;
+}
 
+/** The expectations, each from what the endpoint did now (a failing one commented out, saying so). */
+function starterExpectations(report: Report, ev: CheckEvidence, o: StarterOptions): string[] {
+  const q = (s: string) => JSON.stringify(s);
   const x: string[] = [];
   const add = (line: string, note?: string) => x.push(`      ${line}${note ? `  # ${note}` : ''}`);
   const comment = (line: string) => x.push(`      # ${line}`);
@@ -125,8 +135,7 @@ export function starterChecksFile(report: Report, o: StarterOptions): string {
     // Nothing works now: start from the expectation everyone has, and say it fails.
     add(`protocol: ${healthy}`, `fails now: ${report.findings.map((f) => f.code).join(', ') || 'no protocol was negotiated'}`);
   }
-  out.push(...x);
-  return out.join('\n') + '\n';
+  return x;
 }
 
 function yamlKey(s: string): string {
