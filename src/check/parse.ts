@@ -19,6 +19,7 @@ import type {
   CheckPlan,
   ChecksFile,
   ChecksFileError,
+  Environment,
   ResolvedCheck,
   ResolvedEnvironment,
   TlsVersionName,
@@ -233,9 +234,22 @@ function plan(
     };
   }
   const errors: ChecksFileError[] = [];
-  const vars = env.variables ?? {};
-  // A variable's value may use other variables (expanded in turn); one that comes back to itself
-  // is an error naming the loop, and so is a value that uses an undefined name.
+  const fill = variableFiller(env.variables ?? {}, processEnv, envName, loc, errors);
+  const environment = resolveEnvironment(env, envName, fill, loc, errors);
+  const checks = resolveChecks(file, env, environment, envName, fill, loc, checkLines, errors);
+  if (errors.length > 0) return { ok: false, errors };
+  return { ok: true, plan: { environment, checks } };
+}
+
+/** Fills `${name}` in one value of the file, or records why it cannot (then undefined). */
+type Fill = (s: string, path: Path, what: string) => string | undefined;
+
+/**
+ * `${name}` from the environment's variables, else the process environment. A variable's value may
+ * use other variables (expanded in turn); one that comes back to itself is an error naming the loop,
+ * and so is a value that uses an undefined name.
+ */
+function variableFiller(vars: Record<string, string>, processEnv: Record<string, string | undefined>, envName: string, loc: Locator, errors: ChecksFileError[]): Fill {
   const expanding: string[] = [];
   let nested: string | undefined;
   const lookup = (n: string): string | undefined => {
@@ -257,7 +271,7 @@ function plan(
       expanding.pop();
     }
   };
-  const fill = (s: string, path: Path, what: string): string | undefined => {
+  return (s, path, what) => {
     nested = undefined;
     const r = interpolate(s, lookup);
     if (r.ok) return r.value;
@@ -266,6 +280,10 @@ function plan(
     );
     return undefined;
   };
+}
+
+/** The environment's base URL, proxy, CA file, connection flags and --resolve pins, each filled and checked. */
+function resolveEnvironment(env: Environment, envName: string, fill: Fill, loc: Locator, errors: ChecksFileError[]): ResolvedEnvironment {
   const envPath = (k: string): Path => ['environments', envName, k];
 
   const environment: ResolvedEnvironment = { name: envName, resolve: [] };
@@ -303,6 +321,11 @@ function plan(
     else errors.push(loc.at(path, v === pin ? p.message : `${p.message} (from '${pin}')`));
   });
 
+  return environment;
+}
+
+/** Each check's URL (a path joined to baseUrl) and headers, filled and checked. */
+function resolveChecks(file: ChecksFile, env: Environment, environment: ResolvedEnvironment, envName: string, fill: Fill, loc: Locator, checkLines: number[], errors: ChecksFileError[]): ResolvedCheck[] {
   const checks: ResolvedCheck[] = [];
   file.checks.forEach((c, i) => {
     const urlPath: Path = ['checks', i, 'url'];
@@ -340,7 +363,6 @@ function plan(
     });
   });
 
-  if (errors.length > 0) return { ok: false, errors };
-  return { ok: true, plan: { environment, checks } };
+  return checks;
 }
 
