@@ -19,7 +19,7 @@ import { toJUnitXml } from '../../report/junit.js';
 import { checkAnnotations, checkSummaryMarkdown, checksFileErrorAnnotations, isGitHubActions } from '../../report/github.js';
 import { toSarif } from '../../report/sarif.js';
 import { renderTable } from '../../report/check-table.js';
-import type { ChecksFileError } from '../../model/index.js';
+import type { CheckResult, ChecksFileError } from '../../model/index.js';
 
 export async function checkCommand(args: string[], io: CliIO): Promise<number> {
   const spec = commandSpec('check');
@@ -43,21 +43,7 @@ export async function checkCommand(args: string[], io: CliIO): Promise<number> {
   if (p.bool('github-summary') && !summaryFile) throw new UsageError('--github-summary: GITHUB_STEP_SUMMARY is not set (GitHub Actions sets it for each step)');
 
   const arg = positionals[0]!;
-  const path = arg === '-' ? undefined : resolvePath(io.cwd, arg);
-  // Named as the user named it (relative to the working directory), so editors and CI link it.
-  const shown = path === undefined ? '<stdin>' : displayPath(path, io.cwd);
-  let text: string;
-  if (path === undefined) text = await io.readStdin();
-  else {
-    try {
-      const size = (await stat(path)).size;
-      if (size > CHECKS_FILE_MAX_BYTES) throw new UsageError(`${shown} is ${size} bytes, over the ${CHECKS_FILE_MAX_BYTES / (1024 * 1024)} MiB a checks file may have; refused`);
-      text = await readFile(path, 'utf8');
-    } catch (e) {
-      if (e instanceof UsageError) throw e;
-      throw new UsageError(`cannot read ${shown}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-    }
-  }
+  const { text, path, shown } = await readChecks(arg, io);
   const gha = isGitHubActions(io.env);
   const refuse = (errors: readonly ChecksFileError[]): number => {
     for (const e of errors) io.stderr(formatChecksFileError(e) + '\n');
@@ -102,8 +88,41 @@ export async function checkCommand(args: string[], io: CliIO): Promise<number> {
     connection,
   });
   const wall = Math.round(performance.now() - t0);
-  const passed = results.filter((r) => r.passed).length;
+  return writeReports(results, p, io, { shown, env, wall, sarif, summaryFile, gha });
+}
 
+/** The checks file's text ('-': standard input), refused past its size; `shown` names it as the user did. */
+async function readChecks(arg: string, io: CliIO): Promise<{ text: string; path: string | undefined; shown: string }> {
+  const path = arg === '-' ? undefined : resolvePath(io.cwd, arg);
+  // Named as the user named it (relative to the working directory), so editors and CI link it.
+  const shown = path === undefined ? '<stdin>' : displayPath(path, io.cwd);
+  let text: string;
+  if (path === undefined) text = await io.readStdin();
+  else {
+    try {
+      const size = (await stat(path)).size;
+      if (size > CHECKS_FILE_MAX_BYTES) throw new UsageError(`${shown} is ${size} bytes, over the ${CHECKS_FILE_MAX_BYTES / (1024 * 1024)} MiB a checks file may have; refused`);
+      text = await readFile(path, 'utf8');
+    } catch (e) {
+      if (e instanceof UsageError) throw e;
+      throw new UsageError(`cannot read ${shown}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    }
+  }
+  return { text, path, shown };
+}
+
+/**
+ * The results written where asked (--junit, --html, --github-summary, --sarif) and shown (--json,
+ * or the table with GitHub annotations); the exit code: 0 all passed, 1 not, 2 an output not written.
+ */
+async function writeReports(
+  results: CheckResult[],
+  p: Parsed,
+  io: CliIO,
+  o: { shown: string; env: string; wall: number; sarif: string | undefined; summaryFile: string | undefined; gha: boolean },
+): Promise<number> {
+  const { shown, env, wall, sarif, summaryFile, gha } = o;
+  const passed = results.filter((r) => r.passed).length;
   const junit = p.str('junit');
   if (junit !== undefined) {
     const out = resolvePath(io.cwd, junit);

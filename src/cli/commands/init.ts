@@ -12,6 +12,7 @@ import { commandSpec } from '../registry.js';
 import { connectionOptions, widthOf } from '../connect.js';
 import { diagnose } from '../../diagnose.js';
 import { parseTarget } from '../../model/target.js';
+import type { Report } from '../../model/index.js';
 import { starterChecksFile } from '../../check/init.js';
 import { formatChecksFileError, parseChecksFile } from '../../check/parse.js';
 import { oneUrl } from './diagnose.js';
@@ -65,16 +66,7 @@ export async function initCommand(args: string[], io: CliIO): Promise<number> {
       throw new UsageError(`cannot write ${fileName}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
     }
   }
-  // HTTP/2 failing now: say so, and that the file holds the healthy expectation (check fails until fixed).
-  const h2 = report.negotiated.protocol === 'h2' || report.negotiated.protocol === 'h2c';
-  const warnings: string[] = [];
-  if (!h2 || report.verdict === 'fail') {
-    const codes = report.findings.filter((f) => f.severity === 'error').map((f) => f.code);
-    warnings.push(
-      `HTTP/2 fails on ${report.target.url} now (${codes.join(', ') || `negotiated ${report.negotiated.protocol ?? 'nothing'}`}); ` +
-        `${out === undefined ? 'the file' : fileName} expects what a healthy endpoint gives, with the current failure as a comment, so check fails until it is fixed`,
-    );
-  }
+  const warnings = failingNow(report, out === undefined ? 'the file' : fileName);
   for (const w of warnings) io.stderr(`h2doctor: warning: ${w}\n`);
   const n = parsed.plan!.checks[0]!.expect;
   if (json) {
@@ -115,4 +107,18 @@ async function exists(path: string): Promise<boolean> {
 function relativeTo(dir: string, path: string): string {
   const rel = relative(dir, path);
   return rel !== '' && !isAbsolute(rel) ? rel : path;
+}
+
+/** HTTP/2 failing now: say so, and that the file holds the healthy expectation (check fails until fixed). */
+function failingNow(report: Report, file: string): string[] {
+  const h2 = report.negotiated.protocol === 'h2' || report.negotiated.protocol === 'h2c';
+  const warnings: string[] = [];
+  if (!h2 || report.verdict === 'fail') {
+    const codes = report.findings.filter((f) => f.severity === 'error').map((f) => f.code);
+    warnings.push(
+      `HTTP/2 fails on ${report.target.url} now (${codes.join(', ') || `negotiated ${report.negotiated.protocol ?? 'nothing'}`}); ` +
+        `${file} expects what a healthy endpoint gives, with the current failure as a comment, so check fails until it is fixed`,
+    );
+  }
+  return warnings;
 }

@@ -101,18 +101,7 @@ export async function scanCommand(args: string[], io: CliIO): Promise<number> {
   const targets = await readList(positionals[0]!, io);
   await checkClients(targets, io.cwd);
 
-  const outPath = values.out && values.out !== '-' ? resolvePath(io.cwd, values.out) : undefined;
-  const csvPath = values.csv ? resolvePath(io.cwd, values.csv) : undefined;
-  const previous = outPath && values.resume ? await readResults(outPath) : [];
-  if (outPath && !values.resume) writeFileSync(outPath, '');
-  if (csvPath && !(values.resume && previous.length)) writeFileSync(csvPath, CSV_HEADER);
-  const results: ScanResult[] = previous.map(slimResult);
-  const write = (r: ScanResult) => {
-    results.push(slimResult(r));
-    if (outPath) appendFileSync(outPath, ndjson(r));
-    else if (values.out === '-') io.stdout(ndjson(r));
-    if (csvPath) appendFileSync(csvPath, csvRow(r));
-  };
+  const { outPath, previous, results, write } = await openOutputs(values, io);
 
   const ac = new AbortController();
   const stopListening = onInterrupt(() => ac.abort());
@@ -121,7 +110,9 @@ export async function scanCommand(args: string[], io: CliIO): Promise<number> {
   let lastPlain = 0;
   let failing = previous.filter((r) => r.error || r.report?.verdict === 'fail').length;
   let done = 0;
-  const total = () => (values.queue ? expectedCount : todo.length);
+  // What is still to do: set before the first result (the queue counts each target once per vantage point).
+  const work = { todo: targets, expected: 0 };
+  const total = () => (values.queue ? work.expected : work.todo.length);
   const progress = (final = false) => {
     if (!showProgress) return;
     const pr = { done, total: total(), failing, elapsedMs: performance.now() - t0 };
@@ -138,27 +129,13 @@ export async function scanCommand(args: string[], io: CliIO): Promise<number> {
     progress();
   };
 
-  let todo: ScanTarget[] = targets;
-  let expectedCount = 0;
   try {
     if (values.queue !== undefined) {
-      const { checkLabel, collectResults, enqueueScan, resultId, DEFAULT_VANTAGE } = await import('../../scan/queue.js');
-      const vantages = (values.vantages ?? DEFAULT_VANTAGE).split(',').map((s: string) => checkLabel('vantage label', s.trim()));
-      if (new Set(vantages).size !== vantages.length) throw new UsageError('--vantages names a label twice');
-      const scanId = checkLabel('scan id', values['scan-id'] ?? createHash('sha1').update(JSON.stringify([targets.map((t) => t.key), vantages])).digest('hex').slice(0, 12));
-      const have = new Set(previous.map((r) => resultId(r.key, r.vantage)));
-      const expected = new Set(targets.flatMap((t) => vantages.map((v) => resultId(t.key, v))).filter((id) => !have.has(id)));
-      expectedCount = expected.size;
-      todo = targets.filter((t) => vantages.some((v) => expected.has(resultId(t.key, v))));
-      if (showProgress) io.stderr(`scan ${scanId}: ${expected.size} jobs on ${values.queue} for ${vantages.map((v) => `'${v}'`).join(', ')} workers${have.size ? ` (${have.size} already in ${values.out})` : ''}\n`);
-      if (todo.length) {
-        await enqueueScan({ url: values.queue }, scanId, todo, vantages, { ...(diagnose.timeoutMs ? { timeoutMs: diagnose.timeoutMs } : {}), ...(diagnose.ca ? { ca: diagnose.ca } : {}) });
-        await collectResults({ url: values.queue }, scanId, expected, { onResult, signal: ac.signal, onTick: () => progress() });
-      }
+      await runOnQueue(values.queue, { targets, previous, work, out: values.out, vantages: values.vantages, scanId: values['scan-id'], showProgress, io }, diagnose, { onResult, signal: ac.signal, onTick: () => progress() });
     } else {
       const have = new Set(previous.map((r) => r.key));
-      todo = targets.filter((t) => !have.has(t.key));
-      await runScan(todo, { concurrency, politeness, diagnose, signal: ac.signal }, onResult);
+      work.todo = targets.filter((t) => !have.has(t.key));
+      await runScan(work.todo, { concurrency, politeness, diagnose, signal: ac.signal }, onResult);
     }
   } finally {
     stopListening();
@@ -221,4 +198,52 @@ export async function workerCommand(args: string[], io: CliIO): Promise<number> 
   await w.close();
   io.stderr(`worker ${w.id}: stopped after ${n} job(s)\n`);
   return EXIT.ok;
+}
+
+/**
+ * --queue: each target once per vantage point as jobs on the queue (those already in --out left
+ * out), then their results as workers post them. Sets `work` before the first result.
+ */
+async function runOnQueue(
+  queue: string,
+  o: { targets: ScanTarget[]; previous: ScanResult[]; work: { todo: ScanTarget[]; expected: number }; out: string | undefined; vantages: string | undefined; scanId: string | undefined; showProgress: boolean; io: CliIO },
+  diagnose: DiagnoseOptions,
+  collect: { onResult: (r: ScanResult) => void; signal: AbortSignal; onTick: () => void },
+): Promise<void> {
+  const { checkLabel, collectResults, enqueueScan, resultId, DEFAULT_VANTAGE } = await import('../../scan/queue.js');
+  const vantages = (o.vantages ?? DEFAULT_VANTAGE).split(',').map((s: string) => checkLabel('vantage label', s.trim()));
+  if (new Set(vantages).size !== vantages.length) throw new UsageError('--vantages names a label twice');
+  const scanId = checkLabel('scan id', o.scanId ?? createHash('sha1').update(JSON.stringify([o.targets.map((t) => t.key), vantages])).digest('hex').slice(0, 12));
+  const have = new Set(o.previous.map((r) => resultId(r.key, r.vantage)));
+  const expected = new Set(o.targets.flatMap((t) => vantages.map((v) => resultId(t.key, v))).filter((id) => !have.has(id)));
+  o.work.expected = expected.size;
+  o.work.todo = o.targets.filter((t) => vantages.some((v) => expected.has(resultId(t.key, v))));
+  if (o.showProgress) o.io.stderr(`scan ${scanId}: ${expected.size} jobs on ${queue} for ${vantages.map((v) => `'${v}'`).join(', ')} workers${have.size ? ` (${have.size} already in ${o.out})` : ''}\n`);
+  if (o.work.todo.length) {
+    await enqueueScan({ url: queue }, scanId, o.work.todo, vantages, { ...(diagnose.timeoutMs ? { timeoutMs: diagnose.timeoutMs } : {}), ...(diagnose.ca ? { ca: diagnose.ca } : {}) });
+    await collectResults({ url: queue }, scanId, expected, collect);
+  }
+}
+
+/**
+ * Where results go: --out (NDJSON, '-' for standard output; with --resume, the results already
+ * there are read back and kept) and --csv. `write` adds one result to each and to `results`.
+ */
+async function openOutputs(
+  values: { out: string | undefined; csv: string | undefined; resume: boolean },
+  io: CliIO,
+): Promise<{ outPath: string | undefined; previous: ScanResult[]; results: ScanResult[]; write: (r: ScanResult) => void }> {
+  const outPath = values.out && values.out !== '-' ? resolvePath(io.cwd, values.out) : undefined;
+  const csvPath = values.csv ? resolvePath(io.cwd, values.csv) : undefined;
+  const previous = outPath && values.resume ? await readResults(outPath) : [];
+  if (outPath && !values.resume) writeFileSync(outPath, '');
+  if (csvPath && !(values.resume && previous.length)) writeFileSync(csvPath, CSV_HEADER);
+  const results: ScanResult[] = previous.map(slimResult);
+  const write = (r: ScanResult) => {
+    results.push(slimResult(r));
+    if (outPath) appendFileSync(outPath, ndjson(r));
+    else if (values.out === '-') io.stdout(ndjson(r));
+    if (csvPath) appendFileSync(csvPath, csvRow(r));
+  };
+  return { outPath, previous, results, write };
 }

@@ -7,7 +7,7 @@ import { resolve as resolvePath } from 'node:path';
 import type { CliIO } from '../io.js';
 import { EXIT } from '../io.js';
 import { UsageError } from '../../model/errors.js';
-import { parseArgv } from '../spec.js';
+import { parseArgv, type Parsed } from '../spec.js';
 import { commandSpec } from '../registry.js';
 import { connectionOptions, intFlag, useColor, widthOf } from '../connect.js';
 import { checkMethod, dnsServersFlag, oneUrl, parseHeaderFlag, writeHtmlFile } from './diagnose.js';
@@ -18,6 +18,7 @@ import { parseDuration, watchLoop } from '../../watch/run.js';
 import { liveTable, plainLine } from '../../watch/live.js';
 import { renderWatchHtml } from '../../report/html.js';
 import { VERSION } from '../../version.js';
+import type { DiagnoseOptions } from '../../diagnose.js';
 import type { Verdict } from '../../model/index.js';
 
 export async function watchCommand(args: string[], io: CliIO): Promise<number> {
@@ -37,31 +38,14 @@ export async function watchCommand(args: string[], io: CliIO): Promise<number> {
     if (htmlOut !== undefined) writeHtmlFile(resolvePath(io.cwd, htmlOut), htmlOut, renderWatchHtml(s));
   };
 
-  if (p.positionals.length === 0) {
-    if (!histFile || !summaryOnly) throw new UsageError('no URL given (try: h2doctor watch https://example.com --every 30s, or --history file --summary to replay)');
-    if (!existsSync(histFile)) throw new UsageError(`--history: no such file: ${history}`);
-    const urls = [...new Set(prior.map((l) => l.url))];
-    if (urls.length > 1) throw new UsageError(`--history: ${history} holds several URLs (${urls.join(', ')}): name one`);
-    const s = summarize(prior);
-    io.stdout(json ? JSON.stringify(s) + '\n' : renderSummary(s));
-    writeHtml(s);
-    return s.worst === 'fail' ? EXIT.fail : EXIT.ok;
-  }
+  if (p.positionals.length === 0) return replay(histFile, history, summaryOnly, prior, json, io, writeHtml);
   const url = oneUrl(p, 'h2doctor watch https://example.com --every 30s');
   const everyMs = durationFlag('--every', p.str('every')) ?? 30_000;
   if (everyMs < 100) throw new UsageError('--every must be at least 100ms');
   const count = intFlag('--count', p.str('count'), 1, 10_000_000);
   const forMs = durationFlag('--for', p.str('for'));
   if (count !== undefined && forMs !== undefined) throw new UsageError('--count and --for contradict each other: give one');
-  const o = await connectionOptions(p, io);
-  const maxAddresses = intFlag('--max-addresses', p.str('max-addresses'), 1, 64);
-  if (maxAddresses !== undefined) o.maxAddresses = maxAddresses;
-  const method = p.str('request');
-  if (method !== undefined) o.method = checkMethod(method);
-  const headers = p.list('header');
-  if (headers.length) o.headers = headers.map(parseHeaderFlag);
-  const dns = p.list('dns-server');
-  if (dns.length) o.dnsServers = dnsServersFlag(dns);
+  const o = await watchOptions(p, io);
   const target = parseTarget(url, o.sni);
 
   const mine = prior.filter((l) => l.url === target.url);
@@ -128,4 +112,30 @@ function durationFlag(name: string, v: string | undefined): number | undefined {
   const ms = parseDuration(v);
   if (ms === undefined || ms <= 0) throw new UsageError(`${name} wants a duration like 30s, 1500ms, 5m or 1h, got ${JSON.stringify(v)}`);
   return ms;
+}
+
+/** The diagnosis options of each run: the connection flags, and --max-addresses, -X, -H, --dns-server. */
+async function watchOptions(p: Parsed, io: CliIO): Promise<DiagnoseOptions> {
+  const o = await connectionOptions(p, io);
+  const maxAddresses = intFlag('--max-addresses', p.str('max-addresses'), 1, 64);
+  if (maxAddresses !== undefined) o.maxAddresses = maxAddresses;
+  const method = p.str('request');
+  if (method !== undefined) o.method = checkMethod(method);
+  const headers = p.list('header');
+  if (headers.length) o.headers = headers.map(parseHeaderFlag);
+  const dns = p.list('dns-server');
+  if (dns.length) o.dnsServers = dnsServersFlag(dns);
+  return o;
+}
+
+/** `--history file --summary` without a URL: the summary of the runs recorded there, nothing run. */
+function replay(histFile: string | undefined, history: string | undefined, summaryOnly: boolean, prior: HistoryLine[], json: boolean, io: CliIO, writeHtml: (s: WatchSummary) => void): number {
+  if (!histFile || !summaryOnly) throw new UsageError('no URL given (try: h2doctor watch https://example.com --every 30s, or --history file --summary to replay)');
+  if (!existsSync(histFile)) throw new UsageError(`--history: no such file: ${history}`);
+  const urls = [...new Set(prior.map((l) => l.url))];
+  if (urls.length > 1) throw new UsageError(`--history: ${history} holds several URLs (${urls.join(', ')}): name one`);
+  const s = summarize(prior);
+  io.stdout(json ? JSON.stringify(s) + '\n' : renderSummary(s));
+  writeHtml(s);
+  return s.worst === 'fail' ? EXIT.fail : EXIT.ok;
 }
