@@ -620,6 +620,14 @@ const LIGHTTPD: Case[] = [
     broken: async (p) => expect(await ossl(p)).toMatch(/Verify return code: 10/),
     fixed: async (p) => (await h2ok(p), expect(await ossl(p)).toMatch(/Verify return code: 0 \(ok\)/)),
   },
+  {
+    name: 'mod_proxy in front of a WebSocket backend without proxy.header upgrade',
+    kind: 'lighttpd', scheme: 'ws', path: '/chat', code: 'upgrade-header-stripped',
+    blocks: (f) => lighty(f, ['server.modules += ("mod_proxy")', `proxy.server = ("" => (("host" => "127.0.0.1", "port" => ${backend.port})))`], false),
+    before: ['upgrade-header-stripped'], after: [],
+    broken: async (p) => expect(await wsCurl(p)).toMatch(/^HTTP\/1\.1 426/),
+    fixed: async (p) => expect(await wsCurl(p)).toMatch(/^HTTP\/1\.1 101/),
+  },
 ];
 
 const H2O: Case[] = [

@@ -5,7 +5,7 @@
 import type { Code } from '../../model/codes.js';
 import type { Fix } from '../../model/index.js';
 import type { Knowledge, Vars } from './types.js';
-import { versionAtLeast } from './server.js';
+import { setting, versionAtLeast } from './server.js';
 import { clientsPrint } from './printed.js';
 
 const wsUrl = (v: Vars) => v.url.replace(/^http/, 'ws');
@@ -128,6 +128,12 @@ export const UPGRADE_KNOWLEDGE: Partial<Record<Code, Knowledge>> = {
       },
       { side: 'server', applies: 'haproxy', text: 'HAProxy passes upgrades; set a tunnel timeout.', snippet: HAPROXY_WS },
       squidUpgrade(v),
+      {
+        side: 'server',
+        applies: 'lighttpd',
+        text: 'lighttpd\'s mod_proxy forwards Upgrade only when told to (proxy.header, lighttpd ≥ 1.4.46): enable upgrade for the proxy that serves this path.',
+        ...setting('global', ['proxy.header = ("upgrade" => "enable")']),
+      },
       { side: 'network', applies: 'proxy', text: 'Corporate proxies and some CDNs/WAFs drop WebSocket upgrades on cleartext: use wss:// (the proxy then only sees a CONNECT tunnel), or enable WebSocket support in the CDN.' },
     ],
     reproduce: (v) => [curlWs(v)],
