@@ -112,7 +112,8 @@ export interface H2ClientOptions {
    * Read on past what ends a probe (a first frame that is not SETTINGS, a rule broken, a GOAWAY or
    * RST_STREAM before the response, a frame that cannot be read): the first such outcome is kept as
    * the evidence, and every received frame is handed out as an event. A flood, a frame that leaves
-   * the stream unreadable, the stream's end and the deadline still end it. Decoded bytes are let go.
+   * the stream unreadable, the stream's end and the deadline (a hard stop here: there is no byte
+   * budget) still end it. Decoded bytes are let go.
    */
   tolerant?: boolean;
   observer?: H2Observer;
@@ -249,6 +250,8 @@ export class H2Client {
       // the pump's: frames that had arrived by it are read (a busy event loop is not a silent server),
       // and what can be buffered is bounded by the byte budget and the flood counts.
       if (this.inFrames % H2_LIMITS.yieldEvery === H2_LIMITS.yieldEvery - 1) await yieldNow();
+      // A tolerant client has no byte budget (a trace reads a stream to its end): its deadline is a hard stop.
+      if (this.o.tolerant && performance.now() >= until) return this.stopped('timeout');
       const p = await this.pump.next(until);
       if ('error' in p) {
         // The first bytes were HTTP/2 frames (the sniff said so): a frame that breaks a rule is a protocol error.

@@ -47,11 +47,8 @@ export class FramePump<T> {
 
   async next(deadline: number): Promise<Pumped<T>> {
     for (;;) {
-      if (this.sink.length > this.fed) {
-        this.dec.push(this.sink.from(this.fed));
-        this.fed = this.sink.length;
-        if (this.release) this.sink.release(this.fed);
-      }
+      // What the decoder holds first; more bytes only when it has no whole frame (so a fast server's
+      // bytes wait in the sink, which can hold the stream back, not in the decoder).
       let f: T | null | undefined;
       try {
         f = this.dec.next();
@@ -59,8 +56,13 @@ export class FramePump<T> {
         return e instanceof ParseError ? { error: e.message, cause: e } : { error: String(e) };
       }
       if (f) return { frame: f };
-      const end = await this.sink.until(() => this.sink.length > this.fed, deadline);
+      // Past the deadline, only what had been read by then (ByteSink.until).
+      const end = await this.sink.untilMore(this.fed, deadline);
       if (end !== 'open') return { end };
+      const upTo = this.sink.admitted(deadline);
+      this.dec.push(this.sink.slice(this.fed, upTo));
+      this.fed = upTo;
+      if (this.release) this.sink.release(this.fed);
     }
   }
 }

@@ -27,7 +27,12 @@ export type Stream = {
   on(ev: 'error', f: (e: NodeJS.ErrnoException) => void): unknown;
   end(): unknown;
   destroy(): unknown;
+  pause(): unknown;
+  resume(): unknown;
 };
+
+/** Bytes of the server's not yet read before its stream is held back (a fast server, a slow terminal). */
+const SINK_HIGH_WATER = 1 << 20;
 
 type CloseBy = 'client' | 'server' | 'reset' | 'timeout' | 'max-frames' | 'error';
 
@@ -46,6 +51,8 @@ export function cleartextStream(rec: TraceRecorder, wire: TraceWire): Stream {
     on: ((ev: string, f: (...a: any[]) => void) => raw.on(ev, f)) as Stream['on'],
     end: () => raw.end(),
     destroy: () => raw.destroy(),
+    pause: () => raw.pause(),
+    resume: () => raw.resume(),
   };
 }
 
@@ -76,7 +83,7 @@ export class TraceExchange {
   run(): Promise<TraceResult> {
     const result = new Promise<TraceResult>((resolveDone) => (this.done = resolveDone));
     // Everything the server sends, from now on; the HTTP/2 client lets go of what it has decoded.
-    this.sink = new ByteSink(this.stream, Number.MAX_SAFE_INTEGER);
+    this.sink = new ByteSink(this.stream, Number.MAX_SAFE_INTEGER, SINK_HIGH_WATER);
     void this.exchange();
     return result;
   }

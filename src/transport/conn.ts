@@ -73,9 +73,16 @@ export class ByteSink {
   /** The deadline judged last, and how many bytes had been read when it was (see until()). */
   private cut: { deadline: number; size: number } | undefined;
 
+  private paused = false;
+
+  /**
+   * @param highWater with a reader that releases what it has read: past this many bytes kept and not
+   * yet read, the stream is paused until the reader catches up (a trace reading a fast server).
+   */
   constructor(
-    stream: { on(ev: string, fn: (...a: any[]) => void): unknown },
+    private readonly stream: { on(ev: string, fn: (...a: any[]) => void): unknown; pause?(): unknown; resume?(): unknown },
     private readonly budget: number,
+    private readonly highWater = Infinity,
   ) {
     stream.on('data', (c: Buffer) => {
       if (this.end !== 'open') return;
@@ -85,6 +92,10 @@ export class ByteSink {
       this.size += take.length;
       this.cached = null;
       if (this.size >= this.budget) this.end = 'budget';
+      if (this.size - this.base > this.highWater && this.stream.pause) {
+        this.paused = true;
+        this.stream.pause();
+      }
       this.wake();
     });
     stream.on('end', () => this.finish('eof'));
@@ -111,10 +122,6 @@ export class ByteSink {
     if (!this.cached) this.cached = this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks);
     return this.cached;
   }
-  /** The bytes from absolute offset `offset` on (at least what is still kept). */
-  from(offset: number): Uint8Array {
-    return this.bytes().subarray(Math.max(0, offset - this.base));
-  }
   /**
    * The reader needs no byte before `offset` again: whole chunks before it are let go, so a long
    * stream read to its end (a trace) holds only what is not yet decoded. `length` and the budget
@@ -124,6 +131,10 @@ export class ByteSink {
     while (this.chunks.length > 0 && this.base + this.chunks[0]!.length <= offset) {
       this.base += this.chunks.shift()!.length;
       this.cached = null;
+    }
+    if (this.paused && this.size - this.base <= this.highWater) {
+      this.paused = false;
+      this.stream.resume?.();
     }
   }
 
@@ -138,7 +149,7 @@ export class ByteSink {
       // trickling cannot stretch a deadline one read at a time.
       const cut = this.cut?.deadline === deadline ? this.cut.size : undefined;
       const seen = this.bytes();
-      if (done(cut === undefined ? seen : seen.subarray(0, cut))) return 'open';
+      if (done(cut === undefined ? seen : seen.subarray(0, Math.max(0, cut - this.base)))) return 'open';
       if (this.end !== 'open') return this.end;
       const left = deadline - performance.now();
       if (left <= 0) {
@@ -155,6 +166,21 @@ export class ByteSink {
         });
       });
     }
+  }
+
+  /** Wait until bytes past absolute offset `offset` are there (under `until`'s deadline rule). */
+  untilMore(offset: number, deadline: number): Promise<StreamEnd> {
+    return this.until((b) => this.base + b.length > offset, deadline);
+  }
+
+  /** How many bytes (absolute) count for `deadline`: all read, or past a judged deadline those read by then. */
+  admitted(deadline: number): number {
+    return this.cut?.deadline === deadline ? Math.min(this.cut.size, this.size) : this.size;
+  }
+
+  /** The bytes from absolute offset `from` to `to` (at least what is still kept). */
+  slice(from: number, to: number): Uint8Array {
+    return this.bytes().subarray(Math.max(0, from - this.base), Math.max(0, to - this.base));
   }
 }
 
