@@ -5,6 +5,7 @@
  * bench/startup.bench.mjs); every other command loads the dispatcher, which loads only its command.
  */
 import { VERSION } from '../version.js';
+import type { CliIO } from './io.js';
 
 const argv = process.argv.slice(2);
 if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
@@ -33,55 +34,13 @@ if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
         closed[name] = true;
       }
     };
-    const io: import('./io.js').CliIO = {
+    const io: CliIO = {
       // --max-time counts from the process's start.
       startedAt: 0,
       stdout: (t) => write('stdout', t),
       stderr: (t) => write('stderr', t),
-      readStdin: async () => {
-        // Bounded: past STDIN_MAX_BYTES the input is refused at once (exit 2), whatever its size.
-        const chunks: Buffer[] = [];
-        let size = 0;
-        for await (const c of process.stdin) {
-          size += (c as Buffer).length;
-          if (size > STDIN_MAX_BYTES) {
-            process.stdin.destroy();
-            throw new UsageError(`standard input is over ${STDIN_MAX_BYTES / (1024 * 1024)} MiB; refused (pass the relevant part, or a file)`);
-          }
-          chunks.push(c as Buffer);
-        }
-        return Buffer.concat(chunks).toString('utf8');
-      },
-      readStdinLines: async (onLine, maxLine, maxBytes = Infinity) => {
-        // Bounded memory whatever the size: at most maxLine characters of the current line are held;
-        // past maxBytes the input is refused at once (exit 2), even inside one endless line.
-        let cur = '';
-        let len = 0;
-        let total = 0;
-        const utf8 = new TextDecoder('utf-8');
-        for await (const c of process.stdin) {
-          total += (c as Buffer).length;
-          if (total > maxBytes) {
-            process.stdin.destroy();
-            throw new UsageError(`standard input is over ${maxBytes / (1024 * 1024)} MiB; refused (pass the lines around the error, e.g. grep -B20 -A20 -i error app.log | h2doctor explain)`);
-          }
-          let s = utf8.decode(c as Buffer, { stream: true });
-          for (let i = s.indexOf('\n'); i >= 0; i = s.indexOf('\n')) {
-            const part = s.slice(0, i);
-            if (cur.length < maxLine) cur += part.slice(0, maxLine - cur.length);
-            onLine(cur.replace(/\r$/, ''), len + part.length);
-            cur = '';
-            len = 0;
-            s = s.slice(i + 1);
-          }
-          if (cur.length < maxLine) cur += s.slice(0, maxLine - cur.length);
-          len += s.length;
-        }
-        const tail = utf8.decode();
-        if (tail && cur.length < maxLine) cur += tail.slice(0, maxLine - cur.length);
-        len += tail.length;
-        if (len > 0 || cur) onLine(cur.replace(/\r$/, ''), len);
-      },
+      readStdin: () => readAllStdin(STDIN_MAX_BYTES, (m) => new UsageError(m)),
+      readStdinLines: (onLine, maxLine, maxBytes = Infinity) => readStdinLines(onLine, maxLine, maxBytes, (m) => new UsageError(m)),
       stdinIsTTY: !!process.stdin.isTTY,
       stdoutIsTTY: !!process.stdout.isTTY,
       stderrIsTTY: !!process.stderr.isTTY,
@@ -107,4 +66,53 @@ if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
       },
     );
   });
+}
+
+/** The whole of standard input. Bounded: past `max` bytes the input is refused at once (exit 2), whatever its size. */
+async function readAllStdin(max: number, refuse: (message: string) => Error): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const c of process.stdin) {
+    size += (c as Buffer).length;
+    if (size > max) {
+      process.stdin.destroy();
+      throw refuse(`standard input is over ${max / (1024 * 1024)} MiB; refused (pass the relevant part, or a file)`);
+    }
+    chunks.push(c as Buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/**
+ * Standard input line by line, with bounded memory whatever the size: at most `maxLine` characters
+ * of the current line are held; past `maxBytes` the input is refused at once (exit 2), even inside
+ * one endless line.
+ */
+async function readStdinLines(onLine: (line: string, fullLength: number) => void, maxLine: number, maxBytes: number, refuse: (message: string) => Error): Promise<void> {
+  let cur = '';
+  let len = 0;
+  let total = 0;
+  const utf8 = new TextDecoder('utf-8');
+  for await (const c of process.stdin) {
+    total += (c as Buffer).length;
+    if (total > maxBytes) {
+      process.stdin.destroy();
+      throw refuse(`standard input is over ${maxBytes / (1024 * 1024)} MiB; refused (pass the lines around the error, e.g. grep -B20 -A20 -i error app.log | h2doctor explain)`);
+    }
+    let s = utf8.decode(c as Buffer, { stream: true });
+    for (let i = s.indexOf('\n'); i >= 0; i = s.indexOf('\n')) {
+      const part = s.slice(0, i);
+      if (cur.length < maxLine) cur += part.slice(0, maxLine - cur.length);
+      onLine(cur.replace(/\r$/, ''), len + part.length);
+      cur = '';
+      len = 0;
+      s = s.slice(i + 1);
+    }
+    if (cur.length < maxLine) cur += s.slice(0, maxLine - cur.length);
+    len += s.length;
+  }
+  const tail = utf8.decode();
+  if (tail && cur.length < maxLine) cur += tail.slice(0, maxLine - cur.length);
+  len += tail.length;
+  if (len > 0 || cur) onLine(cur.replace(/\r$/, ''), len);
 }
