@@ -48,6 +48,34 @@ afterAll(async () => {
 });
 
 describe('trace budgets', () => {
+  test('a response body that never ends: the trace stops at its --timeout, says what it waited for, and keeps the capture budget', async () => {
+    // DATA as fast as the socket takes it, forever (until the connection closes).
+    const endless = await listen(
+      net.createServer((s) => {
+        s.on('error', () => {});
+        s.once('data', () => {
+          s.write(encodeFrame(settingsFrame([])));
+          s.write(encodeFrame(headersFrame(1, new Uint8Array([0x88]), { endHeaders: true })));
+          const data = encodeFrame(dataFrame(1, new Uint8Array(16384)));
+          const tick = () => {
+            while (!s.destroyed) if (!s.write(data)) return void s.once('drain', tick);
+          };
+          tick();
+        });
+      }),
+      '127.0.0.1',
+    );
+    try {
+      const budget = 256 * 1024;
+      const r = await runTrace(parseTarget(`http://127.0.0.1:${endless.port}/`), { priorKnowledge: true, captureBytes: budget, maxFrames: 100_000_000, timeoutMs: 1000 });
+      expect(r.events.at(-1)).toMatchObject({ kind: 'close', by: 'timeout' });
+      expect(r.errors).toContain('the response did not end (no END_STREAM) within 1000 ms');
+      expect(r.capture!.chunks.reduce((n, c) => n + c.data.length, 0)).toBeLessThanOrEqual(budget);
+    } finally {
+      await endless.stop();
+    }
+  }, 30_000);
+
   test('a TLS handshake that floods records ends bounded, with an error saying what arrived', async () => {
     const r = await runTrace(parseTarget(`https://localhost:${flood.port}/`), { resolve: [{ host: 'localhost', port: flood.port, addresses: ['127.0.0.1'], raw: '' }], timeoutMs: 10_000 });
     const tls = r.events.find((e) => e.kind === 'tls');
