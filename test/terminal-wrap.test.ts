@@ -9,7 +9,7 @@ import { diagnose } from '../src/diagnose.js';
 import { createLabPki, type LabPki } from '../src/lab/pki.js';
 import { findScenario, type RunningScenario } from '../src/lab/scenarios.js';
 import { renderTerminal } from '../src/report/terminal.js';
-import { displayWidth, wrapParts } from '../src/report/layout.js';
+import { LONG_WORD, displayWidth, wrap, wrapParts } from '../src/report/layout.js';
 import type { Report } from '../src/model/index.js';
 
 let pki: LabPki;
@@ -78,5 +78,41 @@ describe('terminal report: the summary line breaks between its parts', () => {
     expect(wrapParts(['ALPN h2', '4 connections', '72 ms'], 20, '  ·  ')).toEqual(['ALPN h2  ·', '4 connections  ·', '72 ms']);
     expect(wrapParts(['a', 'b'], 80, '  ·  ', { indent: '  ' })).toEqual(['  a  ·  b']);
     expect(wrapParts(['one', 'two three four five'], 10, ' · ', { indent: '', hanging: '  ' })).toEqual(['one ·', '  two', '  three', '  four', '  five']);
+  });
+});
+
+describe('terminal report: a 1 KiB header value is cut to the width, not printed on one line', () => {
+  test('a 426 whose Upgrade, Server and X-Long fields hold 1 KiB without a space', async () => {
+    const http = await import('node:http');
+    const big = 'h2c,' + 'x'.repeat(1020);
+    const server = http.createServer((_req, res) => {
+      res.writeHead(426, { upgrade: big, connection: 'Upgrade', server: 'S'.repeat(1024), 'x-long': 'a'.repeat(1024) });
+      res.end('upgrade\n');
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      const port = (server.address() as { port: number }).port;
+      const r = await diagnose(`http://127.0.0.1:${port}/`, { proxy: null, timeoutMs: 2000 });
+      const value = r.findings.flatMap((f) => f.evidence).find((e) => e.text.includes('x'.repeat(200)));
+      expect(value, 'the value is in the evidence (under the 1 KiB evidence cap)').toBeDefined();
+      for (const width of [60, 80, 120]) {
+        const lines = renderTerminal(r, { color: false, verbose: true, width }).split('\n');
+        // Every line within the width, but one word (at most LONG_WORD) alone on its line.
+        for (const l of lines) if (!/^ *\S+$/.test(l.trimEnd()) || displayWidth(l.trim()) > LONG_WORD) expect(displayWidth(l), l.slice(0, 120)).toBeLessThanOrEqual(width);
+        // Nothing is lost: the value's characters are all printed, in pieces.
+        expect(lines.join('').split('x').length - 1).toBeGreaterThanOrEqual(1020);
+      }
+    } finally {
+      await new Promise((r) => server.close(r));
+    }
+  }, 30_000);
+
+  test('wrap cuts a word over LONG_WORD into pieces of the room, and leaves shorter ones whole', () => {
+    const long = 'y'.repeat(1024);
+    const lines = wrap(`Upgrade: ${long}`, 80, { indent: '    ', hanging: '      ' });
+    for (const l of lines) expect(displayWidth(l)).toBeLessThanOrEqual(80);
+    expect(lines.map((l) => l.trim()).join('').replace('Upgrade:', '')).toBe(long);
+    const fingerprint = Array.from({ length: 32 }, () => 'AB').join(':');
+    expect(wrap(`sha256 ${fingerprint}`, 60)).toEqual(['sha256', fingerprint]);
   });
 });

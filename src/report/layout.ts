@@ -58,6 +58,13 @@ export interface WrapOptions {
  * a whole line stays whole on its own line: it is never cut (URLs and commands must stay usable).
  * @example wrap('one two three', 7) // ['one two', 'three']
  */
+/**
+ * A word longer than this is no word a reader reads whole (a 1 KiB header value, a token, base64):
+ * it is cut into pieces that fit the line. Shorter ones (a fingerprint, a Java class name) stay whole.
+ * @example LONG_WORD // 200
+ */
+export const LONG_WORD = 200;
+
 export function wrap(text: string, width: number, o: WrapOptions = {}): string[] {
   const first = o.indent ?? '';
   const next = o.hanging ?? first;
@@ -67,9 +74,13 @@ export function wrap(text: string, width: number, o: WrapOptions = {}): string[]
   const tokens: string[] = [];
   for (const tok of text.match(/ *[^ ]+/g) ?? []) {
     // A list too long for any line (a,b,c,…) may break after its commas: each item stays whole.
-    if (displayWidth(tok.trimStart()) > room && /,./.test(tok)) {
+    const w = tok.trimStart();
+    if (displayWidth(w) > room && /,./.test(w) && !(displayWidth(w) > LONG_WORD && w.split(',').some((x) => displayWidth(x) > room))) {
       const parts = tok.split(/(?<=,)(?=.)/);
       tokens.push(parts[0]!, ...parts.slice(1).map((x) => `\0${x}`));
+    } else if (displayWidth(w) > Math.max(room, LONG_WORD)) {
+      const pieces = Array.from({ length: Math.ceil(w.length / room) }, (_, i) => w.slice(i * room, (i + 1) * room));
+      tokens.push(tok.slice(0, tok.length - w.length) + pieces[0]!, ...pieces.slice(1).map((x) => `\0${x}`));
     } else tokens.push(tok);
   }
   const lines: string[] = [];
