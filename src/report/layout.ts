@@ -54,17 +54,18 @@ export interface WrapOptions {
 }
 
 /**
- * Word-wraps one paragraph (runs of spaces become one) to `width` columns. A token longer than
- * a whole line stays whole on its own line: it is never cut (URLs and commands must stay usable).
- * @example wrap('one two three', 7) // ['one two', 'three']
- */
-/**
  * A word longer than this is no word a reader reads whole (a 1 KiB header value, a token, base64):
  * it is cut into pieces that fit the line. Shorter ones (a fingerprint, a Java class name) stay whole.
  * @example LONG_WORD // 200
  */
 export const LONG_WORD = 200;
 
+/**
+ * Word-wraps one paragraph (runs of spaces become one) to `width` columns. A token longer than
+ * a whole line stays whole on its own line (URLs and commands must stay usable), unless it is over
+ * {@link LONG_WORD} characters: then it is cut into pieces of the line's room.
+ * @example wrap('one two three', 7) // ['one two', 'three']
+ */
 export function wrap(text: string, width: number, o: WrapOptions = {}): string[] {
   const first = o.indent ?? '';
   const next = o.hanging ?? first;
