@@ -59,11 +59,13 @@ const SILENT = {
   'tls-interception-suspected': 'clients that trust the inspecting CA print nothing; clients that do not print the lines of cert-untrusted',
 };
 
-const out = {};
-for (const code of Object.keys(CODES)) {
-  const records = corpus.records.filter((r) => r.expect[0] === code);
-  // Every quotable line of every record, scored by what explain reads in it: a line whose evidence
-  // points at this code (first, or among the top three) beats one that only frames the error.
+/**
+ * The lines to quote from `records` for `code`: every quotable line of every record, scored by what
+ * explain reads in it (a line whose evidence points at this code, first or among the top three,
+ * beats one that only frames the error); one line per family; families whose lines carry no evidence
+ * for the code are left out, unless no family's do (then what the clients printed is all there is).
+ */
+function pick(records, code) {
   const byFamily = new Map();
   for (const r of records) {
     for (const raw of r.text.split('\n')) {
@@ -73,7 +75,7 @@ for (const code of Object.keys(CODES)) {
       const m = byFamily.get(fam) ?? new Map();
       let cur = m.get(line);
       if (!cur) {
-        const top = explain(raw).causes.slice(0, 3).map((c) => c.code);
+        const top = explained(raw).slice(0, 3);
         cur = { client: r.client, line, n: 0, points: top[0] === code ? 2 : top.includes(code) ? 1 : 0 };
         m.set(line, cur);
       }
@@ -81,11 +83,61 @@ for (const code of Object.keys(CODES)) {
       byFamily.set(fam, m);
     }
   }
-  // One line per family; families whose lines carry no evidence for the code are left out, unless
-  // no family's do (then what the clients printed is all there is to quote).
   const best = FAMILIES.map(([fam]) => byFamily.get(fam)).filter(Boolean).map((m) => [...m.values()].sort((a, b) => b.points - a.points || b.n - a.n || a.line.length - b.line.length || a.line.localeCompare(b.line))[0]);
   const pointing = best.filter((b) => b.points > 0);
-  const lines = (pointing.length ? pointing : best).slice(0, MAX_LINES).map((b) => ({ client: b.client, line: b.line, source: 'recorded' }));
+  return (pointing.length ? pointing : best).slice(0, MAX_LINES).map((b) => ({ client: b.client, line: b.line, source: 'recorded' }));
+}
+const explainedCache = new Map();
+function explained(raw) {
+  let codes = explainedCache.get(raw);
+  if (!codes) explainedCache.set(raw, (codes = explain(raw).causes.map((c) => c.code)));
+  return codes;
+}
+
+/** The server kind of a recording's server banner (`nginx version: nginx/1.22.1`), as the diagnosis names it from a Server field; the lab's are not one. */
+const BANNERS = [
+  [/\bnginx\b/i, 'nginx'],
+  [/\bapache\b/i, 'apache'],
+  [/\bhaproxy\b/i, 'haproxy'],
+  [/\blighttpd\b/i, 'lighttpd'],
+  [/\bnghttpd\b/i, 'nghttpd'],
+  [/\bsquid\b/i, 'squid'],
+  [/\btinyproxy\b/i, 'tinyproxy'],
+  [/\bh2o\b/i, 'h2o'],
+];
+const kindOfScenario = (r) => BANNERS.find(([re]) => re.test(r.server))?.[1] ?? (/^caddy-/.test(r.scenario) ? 'caddy' : undefined);
+
+/** The scheme a scenario's clients were pointed at, from the URLs they printed: 'https' or 'http', or undefined when they did not say. */
+const schemes = new Map();
+for (const r of corpus.records) {
+  const n = schemes.get(r.scenario) ?? { tls: 0, clear: 0 };
+  n.tls += (r.text.match(/\b(?:https|wss):\/\//g) ?? []).length;
+  n.clear += (r.text.match(/\b(?:http|ws):\/\//g) ?? []).length;
+  schemes.set(r.scenario, n);
+}
+const schemeOf = (scenario) => {
+  const n = schemes.get(scenario);
+  return !n || n.tls === n.clear ? undefined : n.tls > n.clear ? 'https' : 'http';
+};
+
+const out = {};
+/** Per code, per "<server kind> <scheme>": the lines recorded against that server, where they differ from the code's lines. */
+const byServer = {};
+for (const code of Object.keys(CODES)) {
+  const records = corpus.records.filter((r) => r.expect[0] === code);
+  const lines = pick(records, code);
+  const keyed = new Map();
+  for (const r of records) {
+    const kind = kindOfScenario(r);
+    const scheme = schemeOf(r.scenario);
+    if (!kind || !scheme) continue;
+    const key = `${kind} ${scheme}`;
+    keyed.set(key, [...(keyed.get(key) ?? []), r]);
+  }
+  for (const [key, rs] of [...keyed].sort(([a], [b]) => a.localeCompare(b))) {
+    const own = pick(rs, code);
+    if (own.length && JSON.stringify(own) !== JSON.stringify(lines)) (byServer[code] ??= {})[key] = own;
+  }
   if (lines.length === 0) {
     for (const e of CATALOGUE) {
       if (e.causes[0]?.code !== code || !e.samples.length) continue;
@@ -98,6 +150,10 @@ for (const code of Object.keys(CODES)) {
 }
 
 const esc = (s) => JSON.stringify(s);
+const lineOf = (l) => `{ client: ${esc(l.client)}, line: ${esc(l.line)}, source: ${esc(l.source)} }`;
+const serverBody = Object.entries(byServer)
+  .map(([code, keys]) => `  ${esc(code)}: {\n${Object.entries(keys).map(([key, ls]) => `    ${esc(key)}: [\n${ls.map((l) => `      ${lineOf(l)},`).join('\n')}\n    ],`).join('\n')}\n  },`)
+  .join('\n');
 const body = Object.entries(out)
   .map(([code, lines]) => `  ${esc(code)}: [${lines.length ? '\n' + lines.map((l) => `    { client: ${esc(l.client)}, line: ${esc(l.line)}, source: ${esc(l.source)} },`).join('\n') + '\n  ' : ''}],`)
   .join('\n');
@@ -142,11 +198,31 @@ ${Object.entries(SILENT).map(([c, why]) => `  ${esc(c)}: ${esc(why)},`).join('\n
 };
 
 /**
+ * Where the clients met a real server of a kind the diagnosis names (\`nghttpd https\`: nghttpd over
+ * TLS), what they printed there, for the codes whose lines differ from {@link PRINTED}'s: an HTTP/1.1
+ * client closed on by nghttpd prints "Empty reply from server", not the "Received HTTP/0.9" of an
+ * h2c-only server.
+ * @example PRINTED_BY_SERVER['http1-not-supported']?.['nghttpd https']?.[0]?.line // 'curl: (52) Empty reply from server'
+ */
+export const PRINTED_BY_SERVER: Partial<Record<Code, Readonly<Record<string, readonly PrintedLine[]>>>> = {
+${serverBody}
+};
+
+/**
  * The "clients print" lines of a code, with {host} and {port} markers (see {@link withHost}).
  * @example clientsPrint('tcp-refused')[0] // "curl: (7) Failed to connect to {host} port {port} after 0 ms: Couldn't connect to server"
  */
 export function clientsPrint(code: Code): string[] {
   return (PRINTED[code] ?? []).map((p) => p.line);
+}
+
+/**
+ * The lines clients printed against the server that answered (its kind, as \`serverOf\` names it)
+ * over the target's scheme, when recordings against that server differ from the code's lines.
+ * @example clientsPrintFor('http1-not-supported', 'nghttpd', 'https')?.[0] // 'curl: (52) Empty reply from server'
+ */
+export function clientsPrintFor(code: Code, server: string | undefined, scheme: 'http' | 'https'): string[] | undefined {
+  return server ? PRINTED_BY_SERVER[code]?.[\`\${server} \${scheme}\`]?.map((p) => p.line) : undefined;
 }
 
 /**

@@ -38,6 +38,10 @@ describe.skipIf(skipWithout(BIN, 'nghttpd'))('real nghttpd: protocol mismatch', 
     expect(codes(r)).toEqual(['http1-not-supported']);
     // Server: nghttpd nghttp2/1.52.0: its own fix first, then the general one; Node's snippet last.
     expect(r.findings[0]!.fixes.map((f) => f.applies)).toEqual(['nghttpd', 'any', 'node']);
+    // The clients-print lines are those recorded against nghttpd over TLS: curl's is what curl prints here.
+    const curl = await runClient(`curl -sv --max-time 5 --http1.1 -k https://localhost:${tlsPort}/ 2>&1`);
+    expect(curl).toMatch(/Empty reply from server/);
+    expect(curl).toContain(r.findings[0]!.clientsSee[0]!);
     // What it does now, as seen (curl --http1.1: "Empty reply from server"), not "failing the TLS handshake".
     expect(r.findings[0]!.fixes[1]!.text).toMatch(/rather than what it does now \(an HTTP\/1\.1 request gets connection closed with no bytes\)/);
   });
@@ -67,7 +71,12 @@ describe.skipIf(skipWithout(BIN, 'nghttpd'))('real nghttpd: protocol mismatch', 
   // nghttpd does not honour Upgrade: h2c: it sends its SETTINGS the moment a connection opens, so
   // the upgrade request (and a plain HTTP/1.1 request) gets binary HTTP/2 back, never a 101.
   test('cleartext --no-tls: HTTP/2 by prior knowledge only', async () => {
-    expect(codes(await diagnoseLocal(pki, 'http', clearPort))).toEqual(['h2c-upgrade-unsupported', 'http1-not-supported']);
+    const r = await diagnoseLocal(pki, 'http', clearPort);
+    expect(codes(r)).toEqual(['h2c-upgrade-unsupported', 'http1-not-supported']);
+    // Here curl gets nghttpd's binary SETTINGS: its line is not the TLS port's "Empty reply".
+    const h1 = r.findings.find((f) => f.code === 'http1-not-supported')!;
+    const curl = await runClient(`curl -v --max-time 5 --http1.1 -o /dev/null http://localhost:${clearPort}/ 2>&1`);
+    expect(curl).toContain(h1.clientsSee[0]!);
   });
 
   // nghttpd answers an x25519-only key share (Node's, OpenSSL's) with a HelloRetryRequest for P-256

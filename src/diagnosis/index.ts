@@ -7,7 +7,7 @@ import type { Vars } from './knowledge.js';
 import { detectServer } from './knowledge/server.js';
 import type { DetectedServer } from './knowledge/types.js';
 import { knowledgeOf } from './registry.js';
-import { withHost } from './knowledge/printed.js';
+import { clientsPrintFor, withHost } from './knowledge/printed.js';
 import type { AddressEvidence } from './evidence.js';
 import { probe, tcpProbe, upgradeProbe } from './evidence.js';
 import type { DiagnosisInput, RawFinding, ReportRule, Rule, RuleContext } from './raw.js';
@@ -305,7 +305,8 @@ export function buildFinding(code: Code, raw: RawFinding, target: Target, eviden
     severity: raw.raise ? raw.raise.to : CODES[code].severity,
     title: k.title(vars),
     explanation: k.explanation(vars),
-    clientsSee: k.clientsSee.map((line) => withHost(line, vars.host, vars.port)),
+    // What clients printed against the server that answered (its kind and the scheme), where recorded; else the code's lines.
+    clientsSee: (clientsPrintFor(code, ctx.server?.kind, target.tls ? 'https' : 'http') ?? k.clientsSee).map((line) => withHost(line, vars.host, vars.port)),
     evidence,
     fixes: serverFirst(k.fixes(vars), ctx.server),
     reproduce: k.reproduce(vars).map((cmd) => withUserOptions(cmd, vars, ctx)),

@@ -9,7 +9,9 @@ import { describe, expect, test } from 'vitest';
 import { CODES, type Code } from '../../model/codes.js';
 import { buildFinding } from '../index.js';
 import { knowledgeOf } from '../registry.js';
-import { PRINTED, SILENT, withHost } from './printed.js';
+import { PRINTED, PRINTED_BY_SERVER, SILENT, clientsPrintFor, withHost } from './printed.js';
+import { detectServer } from './server.js';
+import { parseTarget } from '../../model/target.js';
 
 interface CorpusRecord {
   scenario: string;
@@ -64,6 +66,30 @@ describe('"clients print" lines come from the real-client corpus or cite a publi
     expect(bad).toEqual([]);
     expect(rec).toBeGreaterThan(150);
     expect(cited).toBeGreaterThan(0);
+  });
+
+  test('the lines recorded against one server kind are recorded lines of that code too, and a finding on that server prints them', () => {
+    const bad: string[] = [];
+    let keys = 0;
+    for (const [code, byKey] of Object.entries(PRINTED_BY_SERVER) as Array<[Code, Readonly<Record<string, readonly { line: string; source: string }[]>>]>) {
+      for (const [key, lines] of Object.entries(byKey)) {
+        keys++;
+        const [kind, scheme] = key.split(' ') as [string, 'http' | 'https'];
+        expect(['http', 'https']).toContain(scheme);
+        for (const p of lines) if (p.source !== 'recorded' || !recorded.get(code)?.has(p.line)) bad.push(`${code} ${key}: not recorded for this code: ${p.line}`);
+        expect(clientsPrintFor(code, kind, scheme)).toEqual(lines.map((p) => p.line));
+      }
+    }
+    expect(bad).toEqual([]);
+    expect(keys).toBeGreaterThan(0);
+    // nghttpd over TLS closes on an HTTP/1.1 request: its clients print what that does, not the h2c-only lab's "HTTP/0.9".
+    const target = parseTarget('https://example.test:8443/');
+    const f = buildFinding('http1-not-supported', { code: 'http1-not-supported', evidence: [] }, target, [], [], undefined, { server: detectServer('nghttpd nghttp2/1.52.0')! });
+    expect(f.clientsSee).toEqual(clientsPrintFor('http1-not-supported', 'nghttpd', 'https')!.map((l) => withHost(l, 'example.test', 8443)));
+    expect(f.clientsSee.join('\n')).not.toMatch(/HTTP\/0\.9/);
+    // No recording against that server over that scheme: the code's own lines.
+    expect(clientsPrintFor('http1-not-supported', 'nghttpd', 'http')).toBeUndefined();
+    expect(clientsPrintFor('http1-not-supported', undefined, 'https')).toBeUndefined();
   });
 
   test('the knowledge of every code prints exactly those lines: none written from memory, no placeholder', () => {

@@ -410,11 +410,179 @@ export const SILENT: Partial<Record<Code, string>> = {
 };
 
 /**
+ * Where the clients met a real server of a kind the diagnosis names (`nghttpd https`: nghttpd over
+ * TLS), what they printed there, for the codes whose lines differ from {@link PRINTED}'s: an HTTP/1.1
+ * client closed on by nghttpd prints "Empty reply from server", not the "Received HTTP/0.9" of an
+ * h2c-only server.
+ * @example PRINTED_BY_SERVER['http1-not-supported']?.['nghttpd https']?.[0]?.line // 'curl: (52) Empty reply from server'
+ */
+export const PRINTED_BY_SERVER: Partial<Record<Code, Readonly<Record<string, readonly PrintedLine[]>>>> = {
+  "alpn-no-h2": {
+    "apache https": [
+      { client: "go-x-net-http2", line: "Get \"https://{host}:{port}/\": tls: server selected unadvertised ALPN protocol", source: "recorded" },
+      { client: "node-http2", line: "code: 'ERR_SSL_BAD_EXTENSION'", source: "recorded" },
+      { client: "python-grpcio", line: "details = \"failed to connect to all addresses; last error: UNKNOWN: ipv4:{host}:{port}: Ssl handshake failed: SSL_ERROR_SSL: error:0A00006E:SSL routines::bad extension\"", source: "recorded" },
+    ],
+    "caddy https": [
+      { client: "go-x-net-http2", line: "Get \"https://{host}:{port}/\": remote error: tls: no application protocol", source: "recorded" },
+      { client: "node-http2", line: "reason: 'tlsv1 alert no application protocol',", source: "recorded" },
+      { client: "python-grpcio", line: "details = \"failed to connect to all addresses; last error: UNKNOWN: ipv4:{host}:{port}: Ssl handshake failed: SSL_ERROR_SSL: error:0A000460:SSL routines::tlsv1 alert no application protocol\"", source: "recorded" },
+      { client: "openssl-s_client", line: "40C780426B7F0000:error:0A000460:SSL routines:ssl3_read_bytes:tlsv1 alert no application protocol:../ssl/record/rec_layer_s3.c:1601:SSL alert number 120", source: "recorded" },
+      { client: "gnutls-cli", line: "*** Received alert [120]: No supported application protocol could be negotiated", source: "recorded" },
+    ],
+    "haproxy https": [
+      { client: "go-x-net-http2", line: "Get \"https://{host}:{port}/\": http2: unexpected ALPN protocol \"\"; want \"h2\"", source: "recorded" },
+      { client: "python-grpcio", line: "details = \"failed to connect to all addresses; last error: UNKNOWN: ipv4:{host}:{port}: Cannot check peer: missing selected ALPN property.\"", source: "recorded" },
+      { client: "openssl-s_client", line: "No ALPN negotiated", source: "recorded" },
+      { client: "nghttp", line: "[ERROR] HTTP/2 protocol was not selected. (nghttp2 expects h2)", source: "recorded" },
+    ],
+    "lighttpd https": [
+      { client: "go-x-net-http2", line: "Get \"https://{host}:{port}/\": remote error: tls: no application protocol", source: "recorded" },
+      { client: "node-http2", line: "reason: 'tlsv1 alert no application protocol',", source: "recorded" },
+      { client: "python-grpcio", line: "details = \"failed to connect to all addresses; last error: UNKNOWN: ipv4:{host}:{port}: Ssl handshake failed: SSL_ERROR_SSL: error:0A000460:SSL routines::tlsv1 alert no application protocol\"", source: "recorded" },
+      { client: "openssl-s_client", line: "40C7D55A8A7F0000:error:0A000460:SSL routines:ssl3_read_bytes:tlsv1 alert no application protocol:../ssl/record/rec_layer_s3.c:1601:SSL alert number 120", source: "recorded" },
+      { client: "gnutls-cli", line: "*** Received alert [120]: No supported application protocol could be negotiated", source: "recorded" },
+    ],
+    "nginx https": [
+      { client: "go-x-net-http2", line: "Get \"https://{host}:{port}/\": remote error: tls: no application protocol", source: "recorded" },
+      { client: "node-http2", line: "reason: 'tlsv1 alert no application protocol',", source: "recorded" },
+      { client: "python-grpcio", line: "details = \"failed to connect to all addresses; last error: UNKNOWN: ipv4:{host}:{port}: Ssl handshake failed: SSL_ERROR_SSL: error:0A000460:SSL routines::tlsv1 alert no application protocol\"", source: "recorded" },
+      { client: "openssl-s_client", line: "40D71B12C47F0000:error:0A000460:SSL routines:ssl3_read_bytes:tlsv1 alert no application protocol:../ssl/record/rec_layer_s3.c:1601:SSL alert number 120", source: "recorded" },
+      { client: "gnutls-cli", line: "*** Received alert [120]: No supported application protocol could be negotiated", source: "recorded" },
+    ],
+  },
+  "h2c-not-supported": {
+    "apache http": [
+      { client: "curl", line: "curl: (52) Empty reply from server", source: "recorded" },
+      { client: "go-x-net-http2", line: "Get \"http://{host}:{port}/\": unexpected EOF", source: "recorded" },
+      { client: "nghttp", line: "[ERROR] HTTP Upgrade failed", source: "recorded" },
+    ],
+  },
+  "http1-not-supported": {
+    "nghttpd https": [
+      { client: "curl", line: "* ALPN: server did not agree on a protocol. Uses default.", source: "recorded" },
+      { client: "go-nethttp", line: "Get \"https://{host}:{port}/\": EOF", source: "recorded" },
+      { client: "node-axios", line: "AxiosError: socket hang up", source: "recorded" },
+      { client: "python-httpx", line: "httpx.RemoteProtocolError: Server disconnected without sending a response.", source: "recorded" },
+      { client: "java-httpclient-h1", line: "Caused by: java.io.IOException: HTTP/1.1 header parser received no bytes", source: "recorded" },
+      { client: "chromium", line: "Page load failed: net::ERR_EMPTY_RESPONSE", source: "recorded" },
+    ],
+    "nginx http": [
+      { client: "curl", line: "curl: (1) Received HTTP/0.9 when not allowed", source: "recorded" },
+      { client: "node-axios", line: "AxiosError: Parse Error: Expected HTTP/, RTSP/ or ICE/", source: "recorded" },
+      { client: "python-httpx", line: "httpx.RemoteProtocolError: illegal request line", source: "recorded" },
+      { client: "okhttp", line: "Caused by: java.io.EOFException: \\n not found: limit=57 content=000012040000000000000300000080000400010000000500ffffff0000040800…", source: "recorded" },
+      { client: "chromium", line: "Page load failed: net::ERR_INVALID_HTTP_RESPONSE", source: "recorded" },
+    ],
+  },
+  "scheme-http-on-tls-port": {
+    "h2o http": [
+      { client: "curl", line: "curl: (52) Empty reply from server", source: "recorded" },
+      { client: "go-nethttp", line: "Get \"http://{host}:{port}/\": EOF", source: "recorded" },
+      { client: "node-axios", line: "AxiosError: socket hang up", source: "recorded" },
+      { client: "python-httpx", line: "httpx.RemoteProtocolError: Server disconnected without sending a response.", source: "recorded" },
+      { client: "java-httpclient", line: "Caused by: java.io.EOFException: EOF reached while reading", source: "recorded" },
+      { client: "python-grpcio", line: "details = \"failed to connect to all addresses; last error: UNAVAILABLE: ipv4:{host}:{port}: Socket closed\"", source: "recorded" },
+    ],
+    "nginx http": [
+      { client: "curl", line: "curl: (52) Empty reply from server", source: "recorded" },
+      { client: "go-x-net-http2", line: "Get \"http://{host}:{port}/\": unexpected EOF", source: "recorded" },
+      { client: "node-axios", line: "AxiosError: Request failed with status code 400", source: "recorded" },
+      { client: "python-httpx", line: "httpx.HTTPStatusError: Client error '400 Bad Request' for url 'http://{host}:{port}/'", source: "recorded" },
+      { client: "java-urlconnection", line: "Exception in thread \"main\" java.io.IOException: Server returned HTTP response code: 400 for URL: http://{host}:{port}/", source: "recorded" },
+      { client: "python-grpcio", line: "details = \"failed to connect to all addresses; last error: INTERNAL: ipv4:{host}:{port}: Trying to connect an http1.x server\"", source: "recorded" },
+    ],
+  },
+  "tls12-not-supported": {
+    "nginx https": [
+      { client: "curl", line: "curl: (35) OpenSSL/3.0.19: error:0A00042E:SSL routines::tlsv1 alert protocol version", source: "recorded" },
+      { client: "go-nethttp", line: "Get \"https://{host}:{port}/\": remote error: tls: protocol version not supported", source: "recorded" },
+      { client: "node-axios", line: "AxiosError: write EPROTO 802C8D2CD07F0000:error:0A00042E:SSL routines:ssl3_read_bytes:tlsv1 alert protocol version:../deps/openssl/openssl/ssl/record/rec_layer_s3.c:1601:SSL alert number 70", source: "recorded" },
+      { client: "python-aiohttp", line: "ssl.SSLError: [SSL: TLSV1_ALERT_PROTOCOL_VERSION] tlsv1 alert protocol version (_ssl.c:992)", source: "recorded" },
+      { client: "java-httpclient", line: "Exception in thread \"main\" javax.net.ssl.SSLHandshakeException: Received fatal alert: protocol_version", source: "recorded" },
+      { client: "openssl-s_client", line: "40D7EDC9D97F0000:error:0A00042E:SSL routines:ssl3_read_bytes:tlsv1 alert protocol version:../ssl/record/rec_layer_s3.c:1601:SSL alert number 70", source: "recorded" },
+    ],
+  },
+  "tls13-not-supported": {
+    "apache https": [
+      { client: "curl", line: "curl: (35) OpenSSL/3.0.19: error:0A00042E:SSL routines::tlsv1 alert protocol version", source: "recorded" },
+      { client: "go-nethttp", line: "Get \"https://{host}:{port}/\": remote error: tls: protocol version not supported", source: "recorded" },
+      { client: "node-axios", line: "AxiosError: write EPROTO 80AC10F5BC7F0000:error:0A00042E:SSL routines:ssl3_read_bytes:tlsv1 alert protocol version:../deps/openssl/openssl/ssl/record/rec_layer_s3.c:1601:SSL alert number 70", source: "recorded" },
+      { client: "python-aiohttp", line: "ssl.SSLError: [SSL: TLSV1_ALERT_PROTOCOL_VERSION] tlsv1 alert protocol version (_ssl.c:992)", source: "recorded" },
+      { client: "java-httpclient", line: "Exception in thread \"main\" javax.net.ssl.SSLHandshakeException: Received fatal alert: protocol_version", source: "recorded" },
+      { client: "openssl-s_client", line: "40E7D0D3EC7F0000:error:0A00042E:SSL routines:ssl3_read_bytes:tlsv1 alert protocol version:../ssl/record/rec_layer_s3.c:1601:SSL alert number 70", source: "recorded" },
+    ],
+    "nginx https": [
+      { client: "curl", line: "curl: (35) OpenSSL/3.0.19: error:0A00042E:SSL routines::tlsv1 alert protocol version", source: "recorded" },
+      { client: "go-nethttp", line: "Get \"https://{host}:{port}/\": remote error: tls: protocol version not supported", source: "recorded" },
+      { client: "node-axios", line: "AxiosError: write EPROTO 800C837A487F0000:error:0A00042E:SSL routines:ssl3_read_bytes:tlsv1 alert protocol version:../deps/openssl/openssl/ssl/record/rec_layer_s3.c:1601:SSL alert number 70", source: "recorded" },
+      { client: "python-aiohttp", line: "ssl.SSLError: [SSL: TLSV1_ALERT_PROTOCOL_VERSION] tlsv1 alert protocol version (_ssl.c:992)", source: "recorded" },
+      { client: "java-httpclient", line: "Exception in thread \"main\" javax.net.ssl.SSLHandshakeException: Received fatal alert: protocol_version", source: "recorded" },
+      { client: "openssl-s_client", line: "40478F25327F0000:error:0A00042E:SSL routines:ssl3_read_bytes:tlsv1 alert protocol version:../ssl/record/rec_layer_s3.c:1601:SSL alert number 70", source: "recorded" },
+    ],
+  },
+  "tls-client-cert-required": {
+    "apache https": [
+      { client: "curl", line: "curl: (55) getpeername() failed with errno 107: Transport endpoint is not connected", source: "recorded" },
+      { client: "go-nethttp", line: "Get \"https://{host}:{port}/\": remote error: tls: certificate required", source: "recorded" },
+      { client: "node-http2", line: "reason: 'tlsv13 alert certificate required',", source: "recorded" },
+      { client: "python-httpx", line: "ssl.SSLError: [SSL: TLSV13_ALERT_CERTIFICATE_REQUIRED] tlsv13 alert certificate required (_ssl.c:2546)", source: "recorded" },
+      { client: "java-httpclient", line: "Caused by: javax.net.ssl.SSLHandshakeException: Received fatal alert: certificate_required", source: "recorded" },
+      { client: "node-grpc-js", line: "Error: 14 UNAVAILABLE: No connection established. Last error: 802CC6F4507F0000:error:0A00045C:SSL routines:ssl3_read_bytes:tlsv13 alert certificate required:../deps/openssl/openssl/ssl/record/rec_layer_s3.c:1601:SSL alert number 116", source: "recorded" },
+    ],
+  },
+  "cert-expired": {
+    "apache https": [
+      { client: "curl", line: "curl: (60) SSL certificate problem: certificate has expired", source: "recorded" },
+      { client: "go-nethttp", line: "Get \"https://{host}:{port}/\": x509: certificate has expired or is not yet valid: current time 2026-12-03T08:36:33Z is after 2026-12-02T08:36:16Z", source: "recorded" },
+      { client: "node-fetch", line: "code: 'CERT_HAS_EXPIRED'", source: "recorded" },
+      { client: "python-aiohttp", line: "ssl.SSLCertVerificationError: [SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: certificate has expired (_ssl.c:992)", source: "recorded" },
+      { client: "java-httpclient", line: "Caused by: java.security.cert.CertificateExpiredException: NotAfter: Wed Dec 02 08:36:16 UTC 2026", source: "recorded" },
+      { client: "node-grpc-js", line: "details: 'No connection established. Last error: Error: certificate has expired. Resolution note: ',", source: "recorded" },
+    ],
+    "h2o https": [
+      { client: "curl", line: "curl: (60) SSL certificate problem: certificate has expired", source: "recorded" },
+      { client: "go-nethttp", line: "Get \"https://{host}:{port}/\": x509: certificate has expired or is not yet valid: current time 2026-12-03T08:37:20Z is after 2026-12-02T08:36:16Z", source: "recorded" },
+      { client: "node-fetch", line: "code: 'CERT_HAS_EXPIRED'", source: "recorded" },
+      { client: "python-aiohttp", line: "ssl.SSLCertVerificationError: [SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: certificate has expired (_ssl.c:992)", source: "recorded" },
+      { client: "java-httpclient", line: "Caused by: java.security.cert.CertificateExpiredException: NotAfter: Wed Dec 02 08:36:16 UTC 2026", source: "recorded" },
+      { client: "node-grpc-js", line: "details: 'No connection established. Last error: Error: certificate has expired. Resolution note: ',", source: "recorded" },
+    ],
+    "nginx https": [
+      { client: "curl", line: "curl: (60) SSL certificate problem: certificate has expired", source: "recorded" },
+      { client: "go-nethttp", line: "Get \"https://{host}:{port}/\": x509: certificate has expired or is not yet valid: current time 2026-12-03T06:39:18Z is after 2026-12-02T06:29:12Z", source: "recorded" },
+      { client: "node-fetch", line: "code: 'CERT_HAS_EXPIRED'", source: "recorded" },
+      { client: "python-aiohttp", line: "ssl.SSLCertVerificationError: [SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: certificate has expired (_ssl.c:992)", source: "recorded" },
+      { client: "java-httpclient", line: "Caused by: java.security.cert.CertificateExpiredException: NotAfter: Wed Dec 02 06:47:18 UTC 2026", source: "recorded" },
+      { client: "node-grpc-js", line: "details: 'No connection established. Last error: Error: certificate has expired. Resolution note: ',", source: "recorded" },
+    ],
+  },
+  "upgrade-required-h2": {
+    "nginx https": [
+      { client: "curl", line: "curl: (22) The requested URL returned error: 426", source: "recorded" },
+      { client: "node-axios", line: "AxiosError: Request failed with status code 426", source: "recorded" },
+      { client: "python-httpx", line: "httpx.HTTPStatusError: Client error '426 ' for url 'https://{host}:{port}/'", source: "recorded" },
+      { client: "java-urlconnection", line: "Exception in thread \"main\" java.io.IOException: Server returned HTTP response code: 426 for URL: https://{host}:{port}/", source: "recorded" },
+      { client: "wget", line: "ERROR 426: (no description).", source: "recorded" },
+    ],
+  },
+};
+
+/**
  * The "clients print" lines of a code, with {host} and {port} markers (see {@link withHost}).
  * @example clientsPrint('tcp-refused')[0] // "curl: (7) Failed to connect to {host} port {port} after 0 ms: Couldn't connect to server"
  */
 export function clientsPrint(code: Code): string[] {
   return (PRINTED[code] ?? []).map((p) => p.line);
+}
+
+/**
+ * The lines clients printed against the server that answered (its kind, as `serverOf` names it)
+ * over the target's scheme, when recordings against that server differ from the code's lines.
+ * @example clientsPrintFor('http1-not-supported', 'nghttpd', 'https')?.[0] // 'curl: (52) Empty reply from server'
+ */
+export function clientsPrintFor(code: Code, server: string | undefined, scheme: 'http' | 'https'): string[] | undefined {
+  return server ? PRINTED_BY_SERVER[code]?.[`${server} ${scheme}`]?.map((p) => p.line) : undefined;
 }
 
 /**
