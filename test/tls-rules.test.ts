@@ -56,6 +56,11 @@ describe('tls rules: a working handshake', () => {
   test('nothing refused: no finding', () => {
     expect(codes([ok(), raw('tls12-only', hello('TLSv1.2', 0x0303)), raw('legacy', { outcome: 'alert', alert: { level: 'fatal', code: 70, name: 'protocol_version' } }), raw('no-sni', hello('TLSv1.3', 0x0304))])).toEqual([]);
   });
+  test('a TLS 1.2 hello without SNI (recorded tls12-no-sni / survey-TLSv1.2-no-sni) answers neither "TLS 1.2 for the name" nor "SNI required"', () => {
+    // Refused: a TLS 1.3-only server refuses it whatever the name; accepted: Caddy's per-site TLS 1.3 policy accepts it without SNI only.
+    expect(codes([ok(), raw('tls12-no-sni', {}), raw('legacy', { outcome: 'alert', alert: { level: 'fatal', code: 70, name: 'protocol_version' } })])).toEqual([]);
+    expect(codes([ok(), raw('survey-TLSv1.2-no-sni', {})])).toEqual([]);
+  });
   test('TLS 1.2-only hello refused: tls12-not-supported; TLS 1.1 accepted: tls-legacy-version-enabled; no SNI refused: tls-sni-required', () => {
     expect(new Set(codes([ok(), raw('tls12-only', {}), raw('legacy', hello('TLSv1.1', 0x0302)), raw('no-sni', {})]))).toEqual(new Set(['tls12-not-supported', 'tls-legacy-version-enabled', 'tls-sni-required']));
   });

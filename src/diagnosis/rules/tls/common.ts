@@ -5,8 +5,9 @@
  * src/model/tls-probes.ts, sent by src/probes/tls/plan.ts and survey.ts):
  * - refused default handshake: `mirror` (Node's hello, raw), `widest`, `narrow-*`, `widest-no-sni`, `sslv3`;
  * - healthy default handshake: `tls12-only`, `legacy`, `no-sni`, `mirror` (`tls12-no-sni`, both
- *   questions in one hello, is no longer sent: a server's per-name TLS versions made its answer wrong;
- *   it is still read from recorded evidence);
+ *   questions in one hello, is no longer sent nor read, even from recorded evidence: a server's
+ *   per-name TLS versions made its TLS 1.2 answer wrong for the name, and a TLS 1.3-only server's
+ *   refusal of it said nothing about SNI);
  * - `--survey`: `survey-*`.
  */
 import type { EvidenceItem, Probe } from '../../../model/index.js';

@@ -14,7 +14,9 @@ export const sniRequiredRule = tlsRule('tls-sni-required', ['tls-sni-required'],
   const t = d.tls;
   const sni = t.sni;
   if (t.outcome !== 'handshake') return [];
-  const noSni = by('no-sni') ?? by('survey-no-sni') ?? by('tls12-no-sni') ?? by('survey-TLSv1.2-no-sni');
+  // Node's own hello without SNI: a TLS 1.2-only one (`tls12-no-sni`, recorded evidence) refused by a
+  // TLS 1.3-only server would read as "SNI required".
+  const noSni = by('no-sni') ?? by('survey-no-sni');
   if (!sni || !noSni) return [];
   if (refused(noSni)) {
     return [{ code: 'tls-sni-required', detail: `refused: ${rawAnswer(noSni.raw)}`, evidence: [{ probe: d.id, text: `with SNI ${sni}: ${t.version}, handshake completes` }, item(noSni)] }];

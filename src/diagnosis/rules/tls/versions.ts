@@ -12,7 +12,9 @@ import { proven } from './bisection.js';
 export const tls12NotSupportedRule = tlsRule('tls12-not-supported', ['tls12-not-supported'], ({ d, by }) => {
   const t = d.tls;
   if (t.outcome !== 'handshake') return [];
-  const t12 = by('tls12-only') ?? by('survey-TLSv1.2') ?? by('tls12-no-sni') ?? by('survey-TLSv1.2-no-sni');
+  // Only a hello that carried the name answers for it: a TLS 1.2 hello without SNI (`tls12-no-sni`,
+  // `survey-TLSv1.2-no-sni`, still in recorded evidence) is not read (Caddy's per-site TLS versions).
+  const t12 = by('tls12-only') ?? by('survey-TLSv1.2');
   if (t.version !== 'TLSv1.3' || !refused(t12)) return [];
   return [{ code: 'tls12-not-supported', evidence: [{ probe: d.id, text: `Node's hello got ${t.version} ${t.cipher?.standardName}` }, item(t12!)] }];
 });
