@@ -4,6 +4,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import ts from 'typescript';
 import { describe, expect, test } from 'vitest';
 import * as raw from './raw.js';
 import * as evidence from './evidence.js';
@@ -53,4 +54,22 @@ describe('CONTRIBUTING.md', () => {
     expect(quoted).toBeDefined();
     expect(fs.readFileSync(path.join(ROOT, 'src/diagnosis/registry.ts'), 'utf8')).toContain(`\${code}: ${quoted}`);
   });
+
+  test("the worked example's rule compiles against the real helpers (with a code that exists)", () => {
+    const start = text.indexOf('export const preface426Rule');
+    expect(start).toBeGreaterThan(0);
+    const snippet = text.slice(start, text.indexOf('```', start)).replace(/^ {3}/gm, '');
+    // The example's code is new: until step 1 adds it, an existing code stands in for it.
+    const source = `import { addressRule } from './raw.js';\nimport { evidenceItem, probe } from './evidence.js';\n\n${snippet.replaceAll('preface-upgrade-required', 'preface-http1-response')}`;
+    const file = path.join(__dirname, 'contributing-example.ts');
+    const cfg = ts.getParsedCommandLineOfConfigFile(path.join(ROOT, 'tsconfig.json'), {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => {} })!;
+    const host = ts.createCompilerHost(cfg.options);
+    const read = host.readFile.bind(host);
+    host.readFile = (f) => (path.resolve(f) === file ? source : read(f));
+    const exists = host.fileExists.bind(host);
+    host.fileExists = (f) => path.resolve(f) === file || exists(f);
+    const program = ts.createProgram([file], { ...cfg.options, noEmit: true }, host);
+    const errors = ts.getPreEmitDiagnostics(program, program.getSourceFile(file)).map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'));
+    expect(errors).toEqual([]);
+  }, 60_000);
 });
