@@ -134,7 +134,9 @@ export class TraceExchange {
     if (this.finished) return;
     this.finished = true;
     const reset = by === 'reset';
-    // Let the last writes (our GOAWAY, through TLS) reach the socket and the capture, then close.
+    // Let the last writes (our GOAWAY, through TLS) reach the socket and the capture, then close;
+    // what still arrives drains (a held-back stream would never see its close).
+    this.sink.unthrottle();
     this.stream.end();
     let closed = false;
     const close = (): void => {

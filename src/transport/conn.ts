@@ -82,7 +82,7 @@ export class ByteSink {
   constructor(
     private readonly stream: { on(ev: string, fn: (...a: any[]) => void): unknown; pause?(): unknown; resume?(): unknown },
     private readonly budget: number,
-    private readonly highWater = Infinity,
+    private highWater = Infinity,
   ) {
     stream.on('data', (c: Buffer) => {
       if (this.end !== 'open') return;
@@ -165,6 +165,15 @@ export class ByteSink {
           resolve();
         });
       });
+    }
+  }
+
+  /** Hold the stream back no more (its reader stopped reading: let it drain to its close). */
+  unthrottle(): void {
+    this.highWater = Infinity;
+    if (this.paused) {
+      this.paused = false;
+      this.stream.resume?.();
     }
   }
 
