@@ -104,6 +104,8 @@ export interface DiagnoseOptions {
    * them gives is probed, and the report compares their answers (`resolvers`).
    */
   dnsServers?: string[];
+  /** Told when a probe starts and ends (its id): what a progress line names. */
+  onProbe?: (id: string, state: 'start' | 'end') => void;
 }
 
 /** Waits for a connection slot to `address:port`; resolves to the slot's release. */

@@ -27,12 +27,21 @@ describe.skipIf(skipWithout(SCRIPT, 'script (util-linux)'))('progress line', () 
     const quoted = [process.execPath, CLI, ...args()].map((a) => `'${a}'`).join(' ');
     // stdout to /dev/null: what the pty shows is stderr alone.
     const out = execFileSync(SCRIPT ?? 'script', ['-qec', `stty cols 100 rows 50; ${quoted} >/dev/null; true`, '/dev/null'], { encoding: 'utf8', timeout: 30_000, env: { ...process.env, NO_COLOR: '1', COLUMNS: '120' } });
-    expect(out).toMatch(new RegExp(`h2doctor: probing https://localhost:${tarpit.port}/ \\(DNS, TCP, TLS, HTTP/2, HTTP/1\\.1\\) \\d+\\.\\d s, at most 2 s`));
+    // It names the probes running (the tarpit holds the TLS handshakes), by their ids.
+    expect(out).toMatch(new RegExp(`h2doctor: probing https://localhost:${tarpit.port}/ \\d+\\.\\d s, at most 2 s: 127\\.0\\.0\\.1/[a-z0-9-]+`));
     // Redrawn in place (CR, erase line), several times, and erased at the end: nothing of it is left.
     expect(out.split('\r\x1b[K').length).toBeGreaterThan(3);
     expect(out.replace(/\r?\n$/, '').endsWith('\r\x1b[K')).toBe(true);
     // Each redraw fits the terminal (COLUMNS 120 here).
     for (const draw of out.split('\r\x1b[K')) expect(draw.trim().length).toBeLessThan(120);
+  }, 40_000);
+
+  test('trace on a terminal: the line says after which event it waits, erased before each event and at the end', () => {
+    const quoted = [process.execPath, CLI, 'trace', ...args()].map((a) => `'${a}'`).join(' ');
+    const out = execFileSync(SCRIPT ?? 'script', ['-qec', `stty cols 100 rows 50; ${quoted} >/dev/null; true`, '/dev/null'], { encoding: 'utf8', timeout: 30_000, env: { ...process.env, NO_COLOR: '1', COLUMNS: '120' } });
+    expect(out).toMatch(new RegExp(`h2doctor: tracing https://localhost:${tarpit.port}/ \\d+\\.\\d s, at most \\d+\\.\\d s: waiting after tls-offer`));
+    expect(out.split('\r\x1b[K').length).toBeGreaterThan(3);
+    expect(out.replace(/\r?\n$/, '').endsWith('\r\x1b[K')).toBe(true);
   }, 40_000);
 
   test('not a terminal: no progress line at all', () => {

@@ -27,6 +27,8 @@ export interface ProbeOptions {
   websocket?: string;
   /** Subprotocols to offer in a WebSocket upgrade. */
   wsProtocols?: string[];
+  /** Told when a probe starts and ends (its id, e.g. `127.0.0.1/tls-default`): the CLI's progress line. */
+  onProbe?: (id: string, state: 'start' | 'end') => void;
 }
 
 /**

@@ -18,12 +18,15 @@ export class Meter {
   constructor(
     readonly ctx: ProbeContext,
     readonly name: string,
-  ) {}
+  ) {
+    ctx.options.onProbe?.(probeId(ctx, name), 'start');
+  }
   /** The probe's own deadline, never past the diagnosis's (`--max-time`). */
   get deadline(): number {
     return Math.min(this.start + this.queuedMs + this.ctx.timeoutMs, this.ctx.deadline ?? Infinity);
   }
   common(connect: ConnectOutcome): ProbeCommon {
+    this.ctx.options.onProbe?.(probeId(this.ctx, this.name), 'end');
     return {
       id: probeId(this.ctx, this.name),
       address: this.ctx.address,

@@ -37,7 +37,11 @@ export async function diagnoseCommand(args: string[], io: CliIO): Promise<number
   const target = parseTarget(url, options.sni);
   checkPinsApply(target, options.resolve);
   const maxS = ((options.maxTimeMs ?? (options.survey ? DEFAULTS.surveyMaxTimeMs : DEFAULTS.maxTimeMs)) / 1000).toFixed(0);
-  const stop = startProgress(io, (s) => `h2doctor: probing ${redactUrl(target.url)} (DNS, TCP, TLS, HTTP/2, HTTP/1.1) ${s} s, at most ${maxS} s`, widthOf(io));
+  // The probes running now, newest last: the line names them (the kinds before any has started).
+  const running = new Set<string>();
+  if (io.stderrIsTTY) options.onProbe = (id, state) => void (state === 'start' ? running.add(id) : running.delete(id));
+  const now = () => (running.size ? `${[...running].slice(-2).join(', ')}${running.size > 2 ? ` and ${running.size - 2} more` : ''}` : 'DNS, TCP, TLS, HTTP/2, HTTP/1.1');
+  const stop = startProgress(io, (s) => `h2doctor: probing ${redactUrl(target.url)} ${s} s, at most ${maxS} s: ${now()}`, widthOf(io));
   let report;
   try {
     report = await diagnose(target, options);

@@ -9,7 +9,8 @@ import { UsageError } from '../../model/errors.js';
 import { parseArgv } from '../spec.js';
 import { commandSpec } from '../registry.js';
 import { checkPinsApply, connectionOptions, intFlag, useColor, widthOf } from '../connect.js';
-import { parseResolve, parseTarget } from '../../model/target.js';
+import { parseResolve, parseTarget, redactUrl } from '../../model/target.js';
+import { startProgress } from '../progress.js';
 import { parseConnectTo } from '../../transport/route.js';
 import { checkMethod, oneUrl, parseHeaderFlag } from './diagnose.js';
 import { runTrace } from '../../trace/session.js';
@@ -72,7 +73,22 @@ export async function traceCommand(args: string[], io: CliIO): Promise<number> {
   }
 
   const color = useColor(p, io);
-  const trace = await runTrace(target, o, json ? undefined : (e) => io.stdout(renderEvent(e, { color, width: widthOf(io) })));
+  // On a terminal, while the trace waits, a progress line on stderr says after which event (erased before each event is printed).
+  const maxS = ((o.timeoutMs ?? TRACE_DEFAULTS.timeoutMs) / 1000).toFixed(1);
+  let last = 'connecting';
+  const progress = () => startProgress(io, (s) => `h2doctor: tracing ${redactUrl(target.url)} ${s} s, at most ${maxS} s: waiting after ${last}`, widthOf(io));
+  let stop = progress();
+  let trace;
+  try {
+    trace = await runTrace(target, o, (e) => {
+      stop();
+      if (!json) io.stdout(renderEvent(e, { color, width: widthOf(io) }));
+      last = e.kind === 'frame' ? `${e.dir === 'in' ? '←' : '→'} ${e.typeName}` : e.kind === 'ws' ? `${e.dir === 'in' ? '←' : '→'} WebSocket ${e.opcode}` : 'dir' in e ? `${e.dir === 'in' ? '←' : '→'} ${e.kind}` : e.kind;
+      stop = progress();
+    });
+  } finally {
+    stop();
+  }
   if (json) io.stdout(`${JSON.stringify({ schemaVersion: 1, url: trace.url, events: trace.events, errors: trace.errors }, null, 2)}\n`);
   else io.stdout(fitLines(renderSummary(trace.events, trace.findings).split('\n'), widthOf(io)).join('\n'));
 
