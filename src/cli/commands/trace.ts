@@ -22,6 +22,8 @@ import { buildBundle } from '../../trace/bundle.js';
 import { gatherEnvironment } from '../../trace/environment.js';
 import { diagnose, proxyFor } from '../../diagnose.js';
 import type { TraceOptions } from '../../trace/types.js';
+import type { TraceEvent } from '../../model/trace.js';
+import type { Target } from '../../model/index.js';
 
 export async function traceCommand(args: string[], io: CliIO): Promise<number> {
   const spec = commandSpec('trace');
@@ -73,22 +75,7 @@ export async function traceCommand(args: string[], io: CliIO): Promise<number> {
   }
 
   const color = useColor(p, io);
-  // On a terminal, while the trace waits, a progress line on stderr says after which event (erased before each event is printed).
-  const maxS = ((o.timeoutMs ?? TRACE_DEFAULTS.timeoutMs) / 1000).toFixed(1);
-  let last = 'connecting';
-  const progress = () => startProgress(io, (s) => `h2doctor: tracing ${redactUrl(target.url)} ${s} s, at most ${maxS} s: waiting after ${last}`, widthOf(io));
-  let stop = progress();
-  let trace;
-  try {
-    trace = await runTrace(target, o, (e) => {
-      stop();
-      if (!json) io.stdout(renderEvent(e, { color, width: widthOf(io) }));
-      last = e.kind === 'frame' ? `${e.dir === 'in' ? '←' : '→'} ${e.typeName}` : e.kind === 'ws' ? `${e.dir === 'in' ? '←' : '→'} WebSocket ${e.opcode}` : 'dir' in e ? `${e.dir === 'in' ? '←' : '→'} ${e.kind}` : e.kind;
-      stop = progress();
-    });
-  } finally {
-    stop();
-  }
+  const trace = await traceWithProgress(target, o, io, json ? undefined : (e) => io.stdout(renderEvent(e, { color, width: widthOf(io) })));
   if (json) io.stdout(`${JSON.stringify({ schemaVersion: 1, url: trace.url, events: trace.events, errors: trace.errors }, null, 2)}\n`);
   else io.stdout(fitLines(renderSummary(trace.events, trace.findings).split('\n'), widthOf(io)).join('\n'));
 
@@ -116,6 +103,25 @@ export async function traceCommand(args: string[], io: CliIO): Promise<number> {
     await writeOut(bundle, text, '--bundle', io);
   }
   return trace.errors.length ? EXIT.fail : EXIT.ok;
+}
+
+/** runTrace with, on a terminal, a progress line on stderr saying after which event it waits (erased before each event is printed, and at the end). */
+async function traceWithProgress(target: Target, o: TraceOptions, io: CliIO, print?: (e: TraceEvent) => void) {
+  const maxS = ((o.timeoutMs ?? TRACE_DEFAULTS.timeoutMs) / 1000).toFixed(1);
+  let last = 'connecting';
+  const progress = () => startProgress(io, (s) => `h2doctor: tracing ${redactUrl(target.url)} ${s} s, at most ${maxS} s: waiting after ${last}`, widthOf(io));
+  let stop = progress();
+  try {
+    return await runTrace(target, o, (e) => {
+      stop();
+      print?.(e);
+      const arrow = 'dir' in e ? `${e.dir === 'in' ? '←' : '→'} ` : '';
+      last = `${arrow}${e.kind === 'frame' ? e.typeName : e.kind === 'ws' ? `WebSocket ${e.opcode}` : e.kind}`;
+      stop = progress();
+    });
+  } finally {
+    stop();
+  }
 }
 
 async function readData(v: string): Promise<Uint8Array> {
