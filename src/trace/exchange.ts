@@ -151,7 +151,8 @@ export class TraceExchange {
       this.done(this.rec.result());
     };
     this.wire.raw.once('close', close);
-    setTimeout(close, 100).unref();
+    // Not unref'd: a server that keeps its side open must not end the process before the result (exit 0, no summary).
+    setTimeout(close, 100);
   }
 
   /** The answer to `Upgrade: h2c`, once it can be read: where HTTP/2 starts after a 101, or undefined (the trace is over). */
