@@ -105,7 +105,9 @@ class WsTrace {
     const findings = this.rec.judge().filter((f) => f.severity === 'error' && f.code.startsWith('websocket'));
     this.rec.emit({ kind: 'close', by, detail }, [...problems, ...findings.map(findingProblem)]);
     this.stream.end();
-    // Our close reaches the socket (and the capture) before it is destroyed.
+    // Nothing more is read (a flood would go on filling the capture after the close); our close
+    // still reaches the socket (and the capture) before it is destroyed.
+    this.wire.raw.pause();
     setTimeout(() => {
       this.stream.destroy();
       this.wire.raw.destroy();
