@@ -10,7 +10,8 @@
  */
 import { describe, expect, test } from 'vitest';
 import { ParseError } from '../src/wire/bytes.js';
-import { FrameDecoder, continuationFrame, dataFrame, encodeFrame, goawayFrame, headersFrame, pingFrame, settingsFrame } from '../src/wire/http2/frame.js';
+import { FrameDecoder } from '../src/wire/http2/frame.js';
+import { continuationFrame, dataFrame, encodeFrame, goawayFrame, headersFrame, pingFrame, settingsFrame } from '../src/wire/http2/frame-encode.js';
 import { CLIENT_PREFACE } from '../src/wire/http2/registry.js';
 import { HpackDecoder, HpackEncoder } from '../src/wire/hpack/index.js';
 import { classify } from '../src/wire/sniff.js';

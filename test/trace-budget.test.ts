@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import net from 'node:net';
-import { dataFrame, encodeFrame, headersFrame, settingsFrame } from '../src/wire/http2/frame.js';
+import { dataFrame, encodeFrame, headersFrame, settingsFrame } from '../src/wire/http2/frame-encode.js';
 import { runTrace } from '../src/trace/session.js';
 import { TRACE_DEFAULTS } from '../src/trace/recorder.js';
 import { tracePcapng } from '../src/trace/pcap.js';

@@ -2,7 +2,7 @@
  * Helpers shared by the `src/wire/` unit tests: the "only ParseError escapes" checks, and the RFC 8448 §3
  * "Simple 1-RTT Handshake" hello messages that several TLS codecs are tested against.
  */
-import { FrameError } from '../src/wire/http2/frame.js';
+import { FrameError } from '../src/wire/http2/frame-types.js';
 import { ParseError, concat, fromHex } from '../src/wire/bytes.js';
 
 /** Run a parser on untrusted bytes: a value or a ParseError is fine, anything else thrown fails the test. */

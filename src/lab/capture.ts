@@ -10,7 +10,9 @@ import net from 'node:net';
 import tls from 'node:tls';
 import { Duplex } from 'node:stream';
 import { listen, readRequestHead, type Listening } from './servers.js';
-import { FrameDecoder, dataFrame, encodeFrame, goawayFrame, headersFrame, settingsFrame, type Frame } from '../wire/http2/frame.js';
+import { FrameDecoder } from '../wire/http2/frame.js';
+import { dataFrame, encodeFrame, goawayFrame, headersFrame, settingsFrame } from '../wire/http2/frame-encode.js';
+import { type Frame } from '../wire/http2/frame-types.js';
 import { CLIENT_PREFACE } from '../wire/http2/registry.js';
 import { HpackDecoder, HpackEncoder } from '../wire/hpack/index.js';
 

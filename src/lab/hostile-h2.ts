@@ -5,7 +5,9 @@
  * scenario is bounded in time whatever the client does.
  */
 import type { Duplex } from 'node:stream';
-import { FrameDecoder, continuationFrame, dataFrame, encodeFrame, encodeRawFrame, headersFrame, pingFrame, rstStreamFrame, settingsFrame, type Frame } from '../wire/http2/frame.js';
+import { FrameDecoder } from '../wire/http2/frame.js';
+import { continuationFrame, dataFrame, encodeFrame, encodeRawFrame, headersFrame, pingFrame, rstStreamFrame, settingsFrame } from '../wire/http2/frame-encode.js';
+import { type Frame } from '../wire/http2/frame-types.js';
 import { CLIENT_PREFACE, FRAME_TYPES, SETTINGS } from '../wire/http2/registry.js';
 import { encodeInteger } from '../wire/hpack/index.js';
 import { Writer, concat } from '../wire/bytes.js';

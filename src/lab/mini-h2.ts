@@ -4,7 +4,9 @@
  * to an `Upgrade: h2c` request on stream 1. Built on our own codec.
  */
 import type { Duplex } from 'node:stream';
-import { FrameDecoder, encodeFrame, goawayFrame, headersFrame, dataFrame, pingFrame, settingsFrame, type Frame } from '../wire/http2/frame.js';
+import { FrameDecoder } from '../wire/http2/frame.js';
+import { encodeFrame, goawayFrame, headersFrame, dataFrame, pingFrame, settingsFrame } from '../wire/http2/frame-encode.js';
+import { type Frame } from '../wire/http2/frame-types.js';
 import { CLIENT_PREFACE, SETTINGS, type ErrorCodeName } from '../wire/http2/registry.js';
 import { HpackEncoder } from '../wire/hpack/index.js';
 import { concat } from '../wire/bytes.js';

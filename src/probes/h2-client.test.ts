@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { PassThrough } from 'node:stream';
 import { ByteSink } from '../transport/conn.js';
-import { encodeFrame, pingFrame, settingsFrame } from '../wire/http2/frame.js';
+import { encodeFrame, pingFrame, settingsFrame } from '../wire/http2/frame-encode.js';
 import { H2Client, type H2Event } from './h2-client.js';
 
 /** A server that sent `frames` and then closed; the client's writes are collected. */

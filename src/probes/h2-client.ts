@@ -23,7 +23,10 @@ import type { Classified, H2Violation, Http2Frame, Http2Result } from '../model/
 import type { ByteSink } from '../transport/conn.js';
 import { classify, isDecided } from '../wire/sniff.js';
 import { CLIENT_PREFACE, SETTINGS, errorCodeName, frameTypeName } from '../wire/http2/registry.js';
-import { FrameDecoder, FrameError, continuationFrame, describeFrame, encodeFrame, headersFrame, pingFrame, settingsFrame, windowUpdateFrame, type Frame } from '../wire/http2/frame.js';
+import { FrameDecoder } from '../wire/http2/frame.js';
+import { FrameError, type Frame } from '../wire/http2/frame-types.js';
+import { continuationFrame, encodeFrame, headersFrame, pingFrame, settingsFrame, windowUpdateFrame } from '../wire/http2/frame-encode.js';
+import { describeFrame } from '../wire/http2/frame-describe.js';
 import { HpackEncoder, type HeaderInput } from '../wire/hpack/index.js';
 import { concat, toAscii } from '../wire/bytes.js';
 import { FramePump } from './pump.js';

@@ -5,7 +5,7 @@
  * CONTINUATION / empty DATA / RST_STREAM counted ("N frames in M ms").
  */
 import type { H2Violation } from '../model/index.js';
-import type { Frame } from '../wire/http2/frame.js';
+import type { Frame } from '../wire/http2/frame-types.js';
 import { HpackDecoder } from '../wire/hpack/index.js';
 import { ParseError, concat } from '../wire/bytes.js';
 

@@ -14,7 +14,7 @@ import { classify } from '../wire/sniff.js';
 import { dechunk } from './upgrade/body.js';
 import { requestSent } from './upgrade/common.js';
 import { userHeaders } from './headers.js';
-import { encodeFrame, settingsFrame } from '../wire/http2/frame.js';
+import { encodeFrame, settingsFrame } from '../wire/http2/frame-encode.js';
 import { FRAME_HEADER_LENGTH } from '../wire/http2/registry.js';
 
 /** The user's -H headers for HTTP/1.1 and HTTP/2 requests (the one filter every family uses). */

@@ -6,7 +6,7 @@
 import type { Target } from '../model/index.js';
 import { concat, toHex } from '../wire/bytes.js';
 import { classify } from '../wire/sniff.js';
-import { encodeFrame, settingsFrame } from '../wire/http2/frame.js';
+import { encodeFrame, settingsFrame } from '../wire/http2/frame-encode.js';
 import { SETTINGS } from '../wire/http2/registry.js';
 import { encodeRequestHead, parseResponseHead } from '../wire/http1/head.js';
 import { hostForUrl } from '../model/target.js';

@@ -2,7 +2,7 @@
  * HTTP/2 frames as trace events (`frame` lines): pure, from the frame codec's values.
  */
 import { FLAGS } from '../wire/http2/registry.js';
-import type { Frame } from '../wire/http2/frame.js';
+import type { Frame } from '../wire/http2/frame-types.js';
 import { HpackDecoder } from '../wire/hpack/index.js';
 import { toHex } from '../wire/bytes.js';
 import { H2_LIMITS } from '../probes/h2-inspect.js';

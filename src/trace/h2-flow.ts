@@ -4,7 +4,8 @@
  * one HTTP/2 client (probes/h2-client.ts).
  */
 import { SETTINGS } from '../wire/http2/registry.js';
-import { windowUpdateFrame, type Frame } from '../wire/http2/frame.js';
+import { windowUpdateFrame } from '../wire/http2/frame-encode.js';
+import { type Frame } from '../wire/http2/frame-types.js';
 import { CLIENT_SETTINGS } from '../probes/h2-client.js';
 
 /** Our receive window: what the one client preface (probes/h2-client.ts) advertises and opens. */

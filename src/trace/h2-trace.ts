@@ -12,7 +12,8 @@
  * const end = await t.run(); // undefined once the trace stopped itself; else how the stream ended, and what that means
  */
 import { ERROR_MEANINGS, SETTINGS, type ErrorCodeName } from '../wire/http2/registry.js';
-import { dataFrame, goawayFrame, type Frame } from '../wire/http2/frame.js';
+import { dataFrame, goawayFrame } from '../wire/http2/frame-encode.js';
+import { type Frame } from '../wire/http2/frame-types.js';
 import type { HeaderInput } from '../wire/hpack/index.js';
 import { toHex } from '../wire/bytes.js';
 import type { Http2Result } from '../model/index.js';

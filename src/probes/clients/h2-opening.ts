@@ -8,7 +8,9 @@
 import type { ClientSim } from '../../model/index.js';
 import type { ClientProfile } from '../../clients/profile.js';
 import { tlsHandshake, type SecureVersion } from '../../transport/tls.js';
-import { FrameDecoder, encodeFrame, headersFrame, settingsFrame, windowUpdateFrame, encodeRawFrame, type Frame } from '../../wire/http2/frame.js';
+import { FrameDecoder } from '../../wire/http2/frame.js';
+import { encodeFrame, headersFrame, settingsFrame, windowUpdateFrame, encodeRawFrame } from '../../wire/http2/frame-encode.js';
+import { type Frame } from '../../wire/http2/frame-types.js';
 import { CLIENT_PREFACE, errorCodeName } from '../../wire/http2/registry.js';
 import { HpackDecoder, HpackEncoder } from '../../wire/hpack/index.js';
 import type { Meter } from '../meter.js';

@@ -8,7 +8,7 @@ import { ByteSink } from '../../transport/conn.js';
 import { authority, type ProbeContext } from '../context.js';
 import { H2Client } from '../h2-client.js';
 import { SETTINGS, errorCodeName } from '../../wire/http2/registry.js';
-import { dataFrame, goawayFrame, rstStreamFrame } from '../../wire/http2/frame.js';
+import { dataFrame, goawayFrame, rstStreamFrame } from '../../wire/http2/frame-encode.js';
 import { FrameDecoder as WsFrameDecoder, OPCODES, encodeFrame as encodeWsFrame } from '../../wire/websocket/frame.js';
 import { randomBytes } from 'node:crypto';
 import { ParseError } from '../../wire/bytes.js';

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { h2Opening } from './fingerprint.js';
-import { headersFrame, settingsFrame, windowUpdateFrame, type Frame } from './frame.js';
+import { headersFrame, settingsFrame, windowUpdateFrame } from './frame-encode.js';
+import { type Frame } from './frame-types.js';
 
 describe('h2Opening', () => {
   it('gives the Akamai string: settings in order, window update, priority, pseudo-header initials', () => {

@@ -6,7 +6,7 @@
  * @example
  * h2Fingerprint(opening).akamai; // '2:0;4:4194304;6:262144|1073741824|0|m,p,s,a'
  */
-import type { Frame } from './frame.js';
+import type { Frame } from './frame-types.js';
 
 /** What a client sends first on an HTTP/2 connection. */
 export interface H2Opening {

@@ -1,23 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ParseError, concat, fromHex, toHex } from '../bytes.js';
-import {
-  FrameDecoder,
-  continuationFrame,
-  dataFrame,
-  describeFrame,
-  encodeFrame,
-  encodeRawFrame,
-  goawayFrame,
-  headersFrame,
-  parseFrame,
-  parseFrameHeader,
-  pingFrame,
-  rstStreamFrame,
-  settingsFrame,
-  windowUpdateFrame,
-  type Frame,
-} from './frame.js';
+import { FrameDecoder, parseFrame, parseFrameHeader } from './frame.js';
+import { continuationFrame, dataFrame, encodeFrame, encodeRawFrame, goawayFrame, headersFrame, pingFrame, rstStreamFrame, settingsFrame, windowUpdateFrame } from './frame-encode.js';
+import { describeFrame } from './frame-describe.js';
+import { type Frame } from './frame-types.js';
 import { ERROR_CODES, MAX_ALLOWED_FRAME_SIZE, SETTINGS, frameTypeName, settingName } from './registry.js';
 import { outcome } from '../../../test/wire-helpers.js';
 

@@ -27,9 +27,6 @@ import {
 } from './registry.js';
 
 // The frame codec is imported from here whole: the typed values, the encoders, the descriptions.
-export * from './frame-types.js';
-export * from './frame-encode.js';
-export * from './frame-describe.js';
 
 // ---------------------------------------------------------------------------------------------
 // Parsing
