@@ -26,7 +26,7 @@ import {
   type ErrorCodeName,
 } from './registry.js';
 
-// The frame codec is imported from here whole: the typed values, the encoders, the descriptions.
+// The typed values live in frame-types.ts, the encoders in frame-encode.ts, the descriptions in frame-describe.ts.
 
 // ---------------------------------------------------------------------------------------------
 // Parsing
