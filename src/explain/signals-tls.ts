@@ -52,6 +52,15 @@ function versionHints(local: boolean, line: string): CodeHint[] {
 /** The TLS handshake rules, most specific first. */
 export const TLS_RULES: Rule[] = [
   {
+    // OpenSSL SSL_R_EXCESSIVE_MESSAGE_SIZE, Go crypto/tls maxHandshake, JSSE maxHandshakeMessageSize,
+    // GnuTLS GNUTLS_E_HANDSHAKE_TOO_LARGE: the client's own limit on one handshake message.
+    id: 'tls-handshake-message-too-large',
+    layer: 'tls',
+    re: /excessive message size|EXCESSIVE_MESSAGE_SIZE|handshake message of length \d+ bytes exceeds maximum|size of the handshake message \(\d+\) exceeds the maximum allowed size|handshake data size is too large/,
+    sentence: 'a handshake message from the server was larger than the client accepts (the client gave up, no alert from the server)',
+    hints: () => [h('cert-chain-too-large', 8, 'the message that outgrows a client\'s limit is the server\'s certificate chain')],
+  },
+  {
     id: 'tls-alpn-refused',
     layer: 'tls',
     re: /no[_ ]application[_ ]protocol|NO_APPLICATION_PROTOCOL|alert \[?120\]?|alert number 120|No supported application protocol/i,

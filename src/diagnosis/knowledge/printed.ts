@@ -311,10 +311,10 @@ export const PRINTED: Partial<Record<Code, readonly PrintedLine[]>> = {
   "cert-chain-too-large": [
     { client: "curl", line: "curl: (35) OpenSSL/3.0.19: error:0A000098:SSL routines::excessive message size", source: "recorded" },
     { client: "go-nethttp", line: "Get \"https://{host}:{port}/\": tls: handshake message of length 5797022 bytes exceeds maximum of 65536 bytes", source: "recorded" },
-    { client: "node-axios", line: "code: 'EPROTO',", source: "recorded" },
+    { client: "node-fetch", line: "reason: 'excessive message size',", source: "recorded" },
     { client: "python-aiohttp", line: "ssl.SSLError: [SSL: EXCESSIVE_MESSAGE_SIZE] excessive message size (_ssl.c:992)", source: "recorded" },
     { client: "java-httpclient", line: "Caused by: javax.net.ssl.SSLProtocolException: The size of the handshake message (5797022) exceeds the maximum allowed size (32768)", source: "recorded" },
-    { client: "chromium", line: "Page load failed: net::ERR_SSL_PROTOCOL_ERROR", source: "recorded" },
+    { client: "gnutls-cli", line: "*** Fatal error: The handshake data size is too large.", source: "recorded" },
   ],
   "cert-chain-incomplete": [
     { client: "curl", line: "curl: (60) SSL certificate problem: unable to get local issuer certificate", source: "recorded" },

@@ -23,6 +23,30 @@ const HANDSHAKE_FAILURE_CAUSES = [
 
 export const TLS_LIB_ENTRIES: readonly CatalogueEntry[] = [
   {
+    // Each TLS stack caps one handshake message: OpenSSL 102,400 bytes for the Certificate
+    // (max_cert_list), Go 65,536, Java 32,768 (jdk.tls.maxHandshakeMessageSize), GnuTLS its own.
+    // The message that outgrows them in practice is the server's certificate chain.
+    id: 'tls-handshake-message-too-large',
+    patterns: [/excessive message size/, /EXCESSIVE_MESSAGE_SIZE/, /handshake message of length \d+ bytes exceeds maximum/, /size of the handshake message \(\d+\) exceeds the maximum allowed size/, /handshake data size is too large/],
+    clients: [...OPENSSL, 'Go crypto/tls', 'Java (JSSE)', 'GnuTLS'],
+    family: 'tls',
+    meaning: 'A handshake message from the server was larger than this client accepts, so the client gave up the handshake itself (the server sent no alert).',
+    causes: [
+      c('cert-chain-too-large', 'the server\'s certificate chain (its Certificate message) is over the client\'s limit: too many or too large certificates'),
+    ],
+    tellApart: 'openssl s_client -connect host:port -showcerts shows how many certificates the server sends, and h2doctor gives the Certificate message\'s size; a chain of a leaf and one or two intermediates is a few kilobytes.',
+    source:
+      'openssl/openssl ssl/statem/statem.c (SSL_R_EXCESSIVE_MESSAGE_SIZE); golang/go src/crypto/tls/conn.go (readHandshake, maxHandshake); openjdk/jdk src/java.base/share/classes/sun/security/ssl/SSLSocketInputRecord.java (maxHandshakeMessageSize); gnutls/gnutls lib/errors.c (GNUTLS_E_HANDSHAKE_TOO_LARGE)',
+    samples: [
+      // Recorded against the hostile lab's 5.5 MiB chain (corpus/clients-hostile.json).
+      'curl: (35) OpenSSL/3.0.19: error:0A000098:SSL routines::excessive message size',
+      'Get "https://localhost:35923/": tls: handshake message of length 5797022 bytes exceeds maximum of 65536 bytes',
+      'Caused by: javax.net.ssl.SSLProtocolException: The size of the handshake message (5797022) exceeds the maximum allowed size (32768)',
+      '*** Fatal error: The handshake data size is too large.',
+    ],
+    reads: 'tls',
+  },
+  {
     id: 'openssl-wrong-version-number',
     patterns: [/wrong version number/, /WRONG_VERSION_NUMBER/],
     clients: [...OPENSSL, ...BORING],
