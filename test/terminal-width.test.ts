@@ -4,7 +4,8 @@
  * narrow output is a word of the same output rendered 1000 columns wide.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -33,17 +34,23 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
+// Asynchronous on purpose: the lab servers run in this process, and a synchronous spawn would stop
+// them answering while the CLI waits (every probe then ran into its deadline, and the worker's own
+// event loop stalled long enough for vitest's RPC to time out).
+const run = promisify(execFile);
+
 /** Runs the CLI in a pty of `cols` columns; the lines it printed, colour codes and CRs removed. */
-function inPty(cols: number, args: string[]): string[] {
+async function inPty(cols: number, args: string[]): Promise<string[]> {
   const quoted = [process.execPath, BIN, ...args].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
   // stderr aside: on a terminal it carries the progress line (test/hostile-progress), redrawn in place; the report is stdout.
-  const out = execFileSync(SCRIPT ?? 'script', ['-qec', `stty cols ${cols} rows 50; ${quoted} 2>/dev/null; true`, '/dev/null'], { encoding: 'utf8', timeout: 60_000, env: { ...process.env, COLUMNS: '' } });
-  return stripAnsi(out).replace(/\r/g, '').split('\n');
+  const { stdout } = await run(SCRIPT ?? 'script', ['-qec', `stty cols ${cols} rows 50; ${quoted} 2>/dev/null; true`, '/dev/null'], { encoding: 'utf8', timeout: 60_000, maxBuffer: 16 << 20, env: { ...process.env, COLUMNS: '' } });
+  return stripAnsi(stdout).replace(/\r/g, '').split('\n');
 }
 
 /** The same command, no terminal, 1000 columns: nothing wrapped. */
-function wide(args: string[]): string[] {
-  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: 60_000, env: { ...process.env, COLUMNS: '1000' } });
+async function wide(args: string[]): Promise<string[]> {
+  // The CLI's exit status is the verdict (1 on a failing scenario): its output is what counts here.
+  const r = await run(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: 60_000, maxBuffer: 16 << 20, env: { ...process.env, COLUMNS: '1000' } }).catch((e: { stdout?: string }) => ({ stdout: e.stdout ?? '' }));
   return r.stdout.split('\n');
 }
 
@@ -62,16 +69,22 @@ const cases: Array<[string, () => string[]]> = [
 ];
 
 describe.skipIf(skipWithout(SCRIPT, 'script (util-linux)'))('fitted to the terminal, no word cut', () => {
-  test.each(cases)('%s at 80 and 120 columns', (_name, argsOf) => {
+  test.each(cases)('%s at 80 and 120 columns', async (_name, argsOf) => {
     const args = argsOf();
-    const unwrapped = wide(args);
+    const unwrapped = await wide(args);
     // The case exercises wrapping: unwrapped, some line is wider than 80 columns.
     expect(Math.max(...unwrapped.map(displayWidth))).toBeGreaterThan(80);
     const reference = words(unwrapped);
     for (const cols of [80, 120]) {
-      const lines = inPty(cols, args);
+      const lines = await inPty(cols, args);
       expect(lines.filter((l) => l.trim()).length, `${cols}: printed something`).toBeGreaterThan(3);
-      for (const l of lines) expect(displayWidth(l), `${cols} columns: ${l}`).toBeLessThanOrEqual(cols);
+      // Within the width, except a line that is one word longer than the room beside its indent (a
+      // certificate fingerprint): words are never cut (src/report/layout.ts), as test/terminal-wrap has it.
+      for (const l of lines) {
+        const indent = l.length - l.trimStart().length;
+        const lone = /^ *\S+$/.test(l.trimEnd()) && displayWidth(l.trim()) > cols - indent;
+        if (!lone) expect(displayWidth(l), `${cols} columns: ${l}`).toBeLessThanOrEqual(cols);
+      }
       const cut = [...words(lines)].filter((w) => !reference.has(w) && ![...reference].some((r) => r.startsWith(w) && w.endsWith(',')));
       expect(cut, `${cols} columns: words not in the unwrapped output`).toEqual([]);
     }
