@@ -38,6 +38,11 @@ describe.skipIf(skipWithout(BIN, 'nghttpd'))('real nghttpd: protocol mismatch', 
     expect(codes(r)).toEqual(['http1-not-supported']);
     // Server: nghttpd nghttp2/1.52.0: its own fix first, then the general one; Node's snippet last.
     expect(r.findings[0]!.fixes.map((f) => f.applies)).toEqual(['nghttpd', 'any', 'node']);
+    // The nghttpd fix says it has no option for HTTP/1.1: its own --help lists none.
+    expect(r.findings[0]!.fixes[0]!.text).toMatch(/no option for HTTP\/1\.1/);
+    const help = await runClient(`${BIN ?? 'nghttpd'} --help`);
+    expect(help).toMatch(/--no-tls/);
+    expect(help).not.toMatch(/http\/1|http1/i);
     // The clients-print lines are those recorded against nghttpd over TLS: curl's is what curl prints here.
     const curl = await runClient(`curl -sv --max-time 5 --http1.1 -k https://localhost:${tlsPort}/ 2>&1`);
     expect(curl).toMatch(/Empty reply from server/);
