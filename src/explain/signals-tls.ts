@@ -5,6 +5,7 @@
 import type { CodeHint } from './decoded.js';
 import { CERT_GENERIC } from './signals-certificate.js';
 import { h, type ClientContext, type Rule } from './signal-types.js';
+import { HANDSHAKE_TOO_LARGE } from './catalogue/tls-libs.js';
 
 /** Alert 120 read with the client context: the side that lacks a protocol is the one the client did not offer. */
 function alpnRefusedHints(ctx: ClientContext): CodeHint[] {
@@ -56,7 +57,7 @@ export const TLS_RULES: Rule[] = [
     // GnuTLS GNUTLS_E_HANDSHAKE_TOO_LARGE: the client's own limit on one handshake message.
     id: 'tls-handshake-message-too-large',
     layer: 'tls',
-    re: /excessive message size|EXCESSIVE_MESSAGE_SIZE|handshake message of length \d+ bytes exceeds maximum|size of the handshake message \(\d+\) exceeds the maximum allowed size|handshake data size is too large/,
+    re: HANDSHAKE_TOO_LARGE,
     sentence: 'a handshake message from the server was larger than the client accepts (the client gave up, no alert from the server)',
     hints: () => [h('cert-chain-too-large', 8, 'the message that outgrows a client\'s limit is the server\'s certificate chain')],
   },

@@ -21,13 +21,19 @@ const HANDSHAKE_FAILURE_CAUSES = [
   c('tls-handshake-alert', 'the alert alone does not prove which parameter was refused'),
 ] as const;
 
+/**
+ * A client's own limit on one handshake message, as OpenSSL, Go crypto/tls, Java (JSSE) and GnuTLS
+ * word it (the catalogue entry and the signal rule of explain read it alike).
+ */
+export const HANDSHAKE_TOO_LARGE = /excessive message size|EXCESSIVE_MESSAGE_SIZE|handshake message of length \d+ bytes exceeds maximum|size of the handshake message \(\d+\) exceeds the maximum allowed size|handshake data size is too large/;
+
 export const TLS_LIB_ENTRIES: readonly CatalogueEntry[] = [
   {
     // Each TLS stack caps one handshake message: OpenSSL 102,400 bytes for the Certificate
     // (max_cert_list), Go 65,536, Java 32,768 (jdk.tls.maxHandshakeMessageSize), GnuTLS its own.
     // The message that outgrows them in practice is the server's certificate chain.
     id: 'tls-handshake-message-too-large',
-    patterns: [/excessive message size/, /EXCESSIVE_MESSAGE_SIZE/, /handshake message of length \d+ bytes exceeds maximum/, /size of the handshake message \(\d+\) exceeds the maximum allowed size/, /handshake data size is too large/],
+    patterns: [HANDSHAKE_TOO_LARGE],
     clients: [...OPENSSL, 'Go crypto/tls', 'Java (JSSE)', 'GnuTLS'],
     family: 'tls',
     meaning: 'A handshake message from the server was larger than this client accepts, so the client gave up the handshake itself (the server sent no alert).',
