@@ -1,8 +1,8 @@
 /**
  * THE HTTP/2 client: one preface, one frame loop, one first-bytes mapping, one HPACK set-up and one
  * set of checks on what a server sends, for the core exchange (`h2-exchange.ts`), extended CONNECT
- * (`upgrade/extended-connect.ts`) and `trace` (`trace/h2-trace.ts`, a tolerant client with an
- * observer that prints every frame).
+ * (`upgrade/extended-connect.ts`), client simulation (`clients/h2-opening.ts`, a client's own
+ * opening) and `trace` (`trace/h2-trace.ts`, a tolerant client with an observer that prints every frame).
  *
  * Hardened against hostile servers: header blocks are appended in O(1) under a byte and a frame cap;
  * floods of SETTINGS / PING / CONTINUATION / empty DATA / RST_STREAM are counted ("N frames in M ms");
@@ -24,13 +24,12 @@ import type { ByteSink } from '../transport/conn.js';
 import { classify, isDecided } from '../wire/sniff.js';
 import { CLIENT_PREFACE, SETTINGS, errorCodeName, frameTypeName } from '../wire/http2/registry.js';
 import { FrameDecoder } from '../wire/http2/frame.js';
-import { FrameError, type Frame } from '../wire/http2/frame-types.js';
+import { FrameError, type Frame, type PriorityFields } from '../wire/http2/frame-types.js';
 import { continuationFrame, encodeFrame, headersFrame, pingFrame, settingsFrame, windowUpdateFrame } from '../wire/http2/frame-encode.js';
-import { describeFrame } from '../wire/http2/frame-describe.js';
-import { HpackEncoder, type HeaderInput } from '../wire/hpack/index.js';
-import { concat, toAscii } from '../wire/bytes.js';
+import { HpackEncoder, type HeaderInput, type HpackEncoderOptions } from '../wire/hpack/index.js';
+import { concat } from '../wire/bytes.js';
 import { FramePump } from './pump.js';
-import { H2_LIMITS, H2Inspector, clip, type Inspected } from './h2-inspect.js';
+import { H2_LIMITS, H2Inspector, frameRecord, goawayInfo, type Inspected } from './h2-inspect.js';
 
 /**
  * Our SETTINGS: no push, a large window so the server never waits for us.
@@ -99,6 +98,17 @@ export interface H2Observer {
 }
 
 /**
+ * A client's own opening instead of ours (client simulation, `clients/h2-opening.ts`): the frames it
+ * sends after the preface, in its order, and its request, sent with them at once (a client does not
+ * wait for the server's SETTINGS): its stream, fields in its order, HEADERS priority, HPACK use.
+ * @example { frames: [settingsFrame(profile.h2.settings)], request: { streamId: 1, fields: [[':method', 'GET'], …], hpack: {} } }
+ */
+export interface H2ClientOpening {
+  frames: Frame[];
+  request: { streamId: number; fields: readonly HeaderInput[]; priority?: PriorityFields; hpack?: HpackEncoderOptions };
+}
+
+/**
  * How an H2Client runs: how it was reached, its deadline, where HTTP/2 starts in the sink.
  * @example new H2Client(write, sink, { via: 'prior-knowledge', deadline: performance.now() + 3000, maxFrames: 32 })
  */
@@ -120,6 +130,8 @@ export interface H2ClientOptions {
    */
   tolerant?: boolean;
   observer?: H2Observer;
+  /** Open as this client does instead of with our SETTINGS and WINDOW_UPDATE; its request goes out with it. */
+  opening?: H2ClientOpening;
 }
 
 const yieldNow = () => new Promise<void>((r) => setImmediate(r));
@@ -134,7 +146,9 @@ const yieldNow = () => new Promise<void>((r) => setImmediate(r));
  */
 export class H2Client {
   readonly result: Http2Result;
-  readonly inspector = new H2Inspector();
+  readonly inspector: H2Inspector;
+  /** The stream of our request: 1, unless a client's own opening put it on another. */
+  private readonly sid: number;
   private readonly frames: Http2Frame[] = [];
   private readonly maxFrames: number;
   private pump: FramePump<Frame> | undefined;
@@ -159,6 +173,8 @@ export class H2Client {
   ) {
     this.maxFrames = o.maxFrames ?? 64;
     this.requested = !!o.requestAlreadySent;
+    this.sid = o.opening?.request.streamId ?? 1;
+    this.inspector = new H2Inspector(undefined, this.sid);
     this.result = { via: o.via, outcome: 'closed', frames: this.frames };
   }
 
@@ -176,15 +192,20 @@ export class H2Client {
     this.silent = true;
   }
 
-  /** Preface + SETTINGS + WINDOW_UPDATE, then the server's first bytes. False when they are not HTTP/2. */
+  /**
+   * Preface + SETTINGS + WINDOW_UPDATE (or a client's own opening and request), then the server's
+   * first bytes. False when they are not HTTP/2.
+   */
   async start(): Promise<boolean> {
-    const open = clientOpening();
+    const own = this.o.opening;
+    const open = own ? { frames: own.frames, bytes: concat([CLIENT_PREFACE, ...own.frames.map(encodeFrame)]) } : clientOpening();
     this.o.observer?.preface?.();
     for (const f of open.frames) {
       this.log('out', f);
       this.o.observer?.frame?.('out', f);
     }
     this.write(open.bytes);
+    if (own) this.sendRequest(own.request.fields, { endStream: true, ...(own.request.hpack ? { hpack: own.request.hpack } : {}), ...(own.request.priority ? { priority: own.request.priority } : {}) });
     this.sentAt = performance.now();
     const off = this.o.offset ?? 0;
     // RFC 9113 §3.4: the server connection preface is a SETTINGS frame, first.
@@ -205,16 +226,21 @@ export class H2Client {
   }
 
   /**
-   * The request on stream 1: HEADERS, and CONTINUATION past the server's frame size (RFC 9113
+   * The request on stream 1 (or the opening's stream): HEADERS, and CONTINUATION past the server's frame size (RFC 9113
    * §6.10). A field given with `true` third is sent never-indexed (RFC 7541 §7.1.3).
    */
   request(fields: readonly HeaderInput[], o: { endStream: boolean; huffman?: boolean | 'auto' }): void {
+    this.sendRequest(fields, { endStream: o.endStream, hpack: { huffman: o.huffman ?? false, indexing: false } });
+  }
+
+  private sendRequest(fields: readonly HeaderInput[], o: { endStream: boolean; hpack?: HpackEncoderOptions; priority?: PriorityFields }): void {
     if (this.requested) return;
     this.requested = true;
-    const block = new HpackEncoder({ huffman: o.huffman ?? false, indexing: false }).encode(fields);
+    const block = new HpackEncoder(o.hpack).encode(fields);
     const max = this.peerMaxFrame;
-    this.send(headersFrame(1, block.subarray(0, max), { endStream: o.endStream, endHeaders: block.length <= max }));
-    for (let at = max; at < block.length; at += max) this.send(continuationFrame(1, block.subarray(at, at + max), at + max >= block.length));
+    const sid = this.sid;
+    this.send(headersFrame(sid, block.subarray(0, max), { endStream: o.endStream, endHeaders: block.length <= max, ...(o.priority ? { priority: o.priority } : {}) }));
+    for (let at = max; at < block.length; at += max) this.send(continuationFrame(sid, block.subarray(at, at + max), at + max >= block.length));
   }
 
   private end(outcome: Http2Result['outcome'], detail?: string, violation?: H2Violation): null {
@@ -313,11 +339,11 @@ export class H2Client {
         if (r.status === undefined && this.stop('goaway')) return null;
         return { kind: 'frame', frame: f };
       case 'RST_STREAM':
-        if (f.streamId === 1 && r.status === undefined) {
+        if (f.streamId === this.sid && r.status === undefined) {
           r.rstStream = { errorCode: f.errorCode, errorName: errorCodeName(f.errorCode) };
           if (this.stop('rst-stream')) return null;
         }
-        return f.streamId === 1 ? { kind: 'frame', frame: f } : asFrame;
+        return f.streamId === this.sid ? { kind: 'frame', frame: f } : asFrame;
       case 'HEADERS':
       case 'CONTINUATION':
         if (seen?.response && r.status === undefined) {
@@ -329,7 +355,7 @@ export class H2Client {
         }
         return asFrame;
       default:
-        return f.streamId === 1 ? { kind: 'frame', frame: f } : asFrame;
+        return f.streamId === this.sid ? { kind: 'frame', frame: f } : asFrame;
     }
   }
 
@@ -355,20 +381,4 @@ export class H2Client {
     const detail = r.serverSettings ? `the server sent SETTINGS, then ${end === 'timeout' ? 'nothing more' : end === 'reset' ? 'reset the connection' : 'closed the connection'} before answering the request` : undefined;
     return this.end(outcome, detail);
   }
-}
-
-/**
- * A GOAWAY as evidence: last stream, error code by name, debug data as text (bounded).
- * @example goawayInfo(f).errorName // 'PROTOCOL_ERROR'
- */
-export function goawayInfo(g: { lastStreamId: number; errorCode: number; debugData: Uint8Array }): NonNullable<Http2Result['goaway']> {
-  return { lastStreamId: g.lastStreamId, errorCode: g.errorCode, errorName: errorCodeName(g.errorCode), debug: toAscii(g.debugData.subarray(0, 256)) };
-}
-
-/**
- * One frame as evidence: what `frames` in an Http2Result holds.
- * @example frameRecord('in', settingsFrame([])) // { dir: 'in', type: 4, typeName: 'SETTINGS', …, info: 'SETTINGS (empty)' }
- */
-export function frameRecord(dir: 'in' | 'out', f: Frame): Http2Frame {
-  return { dir, type: f.type, typeName: frameTypeName(f.type), flags: f.flags, streamId: f.streamId, length: f.length, info: clip(describeFrame(f), 300) };
 }

@@ -4,10 +4,12 @@
  * the limits we advertise, `:status` validated, DATA before HEADERS, and floods of SETTINGS / PING /
  * CONTINUATION / empty DATA / RST_STREAM counted ("N frames in M ms").
  */
-import type { H2Violation } from '../model/index.js';
+import type { H2Violation, Http2Frame, Http2Result } from '../model/index.js';
 import type { Frame } from '../wire/http2/frame-types.js';
+import { describeFrame } from '../wire/http2/frame-describe.js';
+import { errorCodeName, frameTypeName } from '../wire/http2/registry.js';
 import { HpackDecoder } from '../wire/hpack/index.js';
-import { ParseError, concat } from '../wire/bytes.js';
+import { ParseError, concat, toAscii } from '../wire/bytes.js';
 
 /**
  * The limits every use of the client shares.
@@ -114,9 +116,9 @@ export interface Inspected {
   violation?: H2Violation;
   /** A field block it completes, decoded. */
   block?: { streamId: number; kind: 'HEADERS' | 'PUSH_PROMISE'; fields: Array<[string, string]>; endStream: boolean };
-  /** A final response on stream 1 (status 200–599, after validation). */
+  /** A final response on the request's stream (status 200–599, after validation). */
   response?: { status: number; fields: Array<[string, string]>; endStream: boolean };
-  /** An interim (1xx) response on stream 1. */
+  /** An interim (1xx) response on the request's stream. */
   interim?: number;
 }
 
@@ -138,9 +140,16 @@ export class H2Inspector {
   readonly hpack = newHpackDecoder();
   readonly floods: FloodCounter;
   private block: HeaderBlock | null = null;
-  /** A final response was seen on stream 1. */
+  /** A final response was seen on the request's stream. */
   responded = false;
-  constructor(now?: () => number) {
+  /**
+   * @param now the clock the flood counts read
+   * @param stream the stream the request is on (1, unless a client's own opening left it to another)
+   */
+  constructor(
+    now?: () => number,
+    readonly stream = 1,
+  ) {
     this.floods = new FloodCounter(H2_LIMITS.floodFrames, now);
   }
   get openBlock(): HeaderBlock | null {
@@ -168,7 +177,7 @@ export class H2Inspector {
         return this.grow(f, f.fieldBlockFragment, f.endHeaders);
       case 'DATA':
         // RFC 9113 §8.1: a response starts with HEADERS; DATA first is a malformed response.
-        if (f.streamId === 1 && !this.responded) return { violation: { kind: 'protocol', text: 'RFC 9113 §8.1: DATA on stream 1 before the response HEADERS (malformed response, stream error PROTOCOL_ERROR)', frame: describe(f) } };
+        if (f.streamId === this.stream && !this.responded) return { violation: { kind: 'protocol', text: `RFC 9113 §8.1: DATA on stream ${this.stream} before the response HEADERS (malformed response, stream error PROTOCOL_ERROR)`, frame: describe(f) } };
         return {};
       default:
         return {};
@@ -202,7 +211,7 @@ export class H2Inspector {
       return { violation: { kind: 'compression', text: `RFC 9113 §4.3: HPACK: ${e instanceof ParseError ? e.message : String(e)} (connection error COMPRESSION_ERROR)`, frame: describe(f) } };
     }
     const out: Inspected = { block: { streamId: b.streamId, kind: b.kind, fields, endStream: b.endStream } };
-    if (b.kind !== 'HEADERS' || b.streamId !== 1 || this.responded) return out;
+    if (b.kind !== 'HEADERS' || b.streamId !== this.stream || this.responded) return out;
     const statuses = fields.filter(([k]) => k === ':status');
     const status = statuses[0]?.[1];
     // RFC 9113 §8.3.2: a response carries exactly one :status of three digits.
@@ -230,3 +239,18 @@ function describe(f: Frame): string {
   return `${f.kind === 'UNKNOWN' ? f.typeName : f.kind} stream=${f.streamId} length=${f.length}`;
 }
 
+/**
+ * A GOAWAY as evidence: last stream, error code by name, debug data as text (bounded).
+ * @example goawayInfo(f).errorName // 'PROTOCOL_ERROR'
+ */
+export function goawayInfo(g: { lastStreamId: number; errorCode: number; debugData: Uint8Array }): NonNullable<Http2Result['goaway']> {
+  return { lastStreamId: g.lastStreamId, errorCode: g.errorCode, errorName: errorCodeName(g.errorCode), debug: toAscii(g.debugData.subarray(0, 256)) };
+}
+
+/**
+ * One frame as evidence: what `frames` in an Http2Result holds.
+ * @example frameRecord('in', settingsFrame([])) // { dir: 'in', type: 4, typeName: 'SETTINGS', …, info: 'SETTINGS (empty)' }
+ */
+export function frameRecord(dir: 'in' | 'out', f: Frame): Http2Frame {
+  return { dir, type: f.type, typeName: frameTypeName(f.type), flags: f.flags, streamId: f.streamId, length: f.length, info: clip(describeFrame(f), 300) };
+}

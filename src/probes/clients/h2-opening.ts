@@ -5,17 +5,15 @@
  * fields come in the client's order. What the server answers (SETTINGS, a status, GOAWAY) is the result.
  * Bounded by the probe's deadline and byte budget; never throws.
  */
-import type { ClientSim } from '../../model/index.js';
+import type { ClientSim, Http2Result } from '../../model/index.js';
 import type { ClientProfile } from '../../clients/profile.js';
 import { tlsHandshake, type SecureVersion } from '../../transport/tls.js';
-import { FrameDecoder } from '../../wire/http2/frame.js';
-import { encodeFrame, headersFrame, settingsFrame, windowUpdateFrame, encodeRawFrame } from '../../wire/http2/frame-encode.js';
-import { type Frame } from '../../wire/http2/frame-types.js';
-import { CLIENT_PREFACE, errorCodeName } from '../../wire/http2/registry.js';
-import { HpackDecoder, HpackEncoder } from '../../wire/hpack/index.js';
+import { ByteSink } from '../../transport/conn.js';
+import { priorityFrame, settingsFrame, windowUpdateFrame } from '../../wire/http2/frame-encode.js';
+import type { Frame } from '../../wire/http2/frame-types.js';
 import type { Meter } from '../meter.js';
 import { authority } from '../context.js';
-import { onDeadline } from '../../transport/deadline.js';
+import { H2Client, type H2ClientOpening } from '../h2-client.js';
 
 const NODE_VERSIONS: Record<string, SecureVersion> = { 'TLSv1.3': 'TLSv1.3', 'TLSv1.2': 'TLSv1.2', 'TLSv1.1': 'TLSv1.1', TLSv1: 'TLSv1' };
 
@@ -60,62 +58,62 @@ async function opening(m: Meter, p: ClientProfile, neg: { version: string | unde
     c.socket.destroy();
     return { outcome: 'handshake-failed', detail: `ALPN ${s.alpnProtocol || 'none'} on the second connection` };
   }
-  const { bytes: out, sid } = openingFrames(p, ctx);
-  for (const b of out) s.write(b);
-  return new Promise((resolve) => {
-    const dec = new FrameDecoder();
-    const hpack = new HpackDecoder();
-    let settings = false;
-    let got = 0;
-    const done = (r: NonNullable<ClientSim['h2']>) => {
-      cancelDeadline();
-      s.removeAllListeners('data');
-      s.on('error', () => {});
-      s.destroy();
-      c.socket.destroy();
-      resolve(r);
-    };
-    const cancelDeadline = onDeadline(m.deadline, () => done({ outcome: settings ? 'timeout' : 'no-settings', detail: settings ? 'SETTINGS came, no response in time' : 'no SETTINGS in time' }));
-    s.on('data', (b: Buffer) => {
-      got += b.length;
-      if (got > ctx.byteBudget) return done({ outcome: 'closed', detail: 'byte budget' });
-      dec.push(b);
-      try {
-        for (let f: Frame | null = dec.next(); f; f = dec.next()) {
-          if (f.kind === 'SETTINGS' && !f.ack) {
-            settings = true;
-            s.write(encodeFrame(settingsFrame([], true)));
-          } else if (f.kind === 'GOAWAY') return done({ outcome: 'goaway', goaway: errorCodeName(f.errorCode), detail: new TextDecoder().decode(f.debugData).slice(0, 200) });
-          else if (f.kind === 'RST_STREAM' && f.streamId === sid) return done({ outcome: 'closed', detail: `RST_STREAM ${errorCodeName(f.errorCode)}` });
-          else if (f.kind === 'HEADERS' && f.streamId === sid) {
-            const st = hpack.decode(f.fieldBlockFragment).headers.find(([k]) => k === ':status')?.[1];
-            return done({ outcome: 'response', ...(st ? { status: Number(st) } : {}) });
-          }
-        }
-      } catch (e) {
-        return done({ outcome: 'closed', detail: `bad frame: ${(e as Error).message}` });
-      }
-    });
-    s.once('close', () => done({ outcome: settings ? 'closed' : 'no-settings', detail: 'the server closed the connection' }));
+  // The one HTTP/2 client (probes/h2-client.ts), opening as this client does; its request goes out with the opening.
+  const sink = new ByteSink(s, ctx.byteBudget);
+  const client = new H2Client((b) => s.write(b), sink, { via: 'tls', deadline: m.deadline, maxFrames: 16, opening: openingOf(p, ctx) });
+  try {
+    if (await client.start()) for (let e = await client.next(); e && e.kind !== 'response'; e = await client.next());
+    return simOutcome(client.result, client.streamEnd);
+  } finally {
     s.on('error', () => {});
-  });
+    s.destroy();
+    c.socket.destroy();
+  }
 }
 
 /**
- * The bytes a client opens HTTP/2 with, in its order: the preface, its SETTINGS, WINDOW_UPDATE and
- * PRIORITY frames, then a GET on the first stream its PRIORITY frames leave free, pseudo-header
- * fields in its order.
- * @example const { bytes, sid } = openingFrames(profile, m.ctx); for (const b of bytes) socket.write(b); // sid 1 unless PRIORITY frames use it
+ * How the client's opening ended, in the simulation's words: a response (its status), a GOAWAY, no
+ * SETTINGS (nothing, or no HTTP/2, before the server's SETTINGS), a timeout after SETTINGS, or closed.
+ * @example simOutcome({ via: 'tls', outcome: 'response', status: 200, frames: [] }, undefined) // { outcome: 'response', status: 200 }
  */
-function openingFrames(p: ClientProfile, ctx: Meter['ctx']): { bytes: Uint8Array[]; sid: number } {
-  const o = p.h2;
-  const out: Uint8Array[] = [CLIENT_PREFACE, encodeFrame(settingsFrame(o?.settings ?? []))];
-  if (o?.windowUpdate) out.push(encodeFrame(windowUpdateFrame(0, o.windowUpdate)));
-  for (const pr of o?.priority ?? []) {
-    // RFC 9113 §6.3: a PRIORITY frame is the 5 bytes of stream dependency and weight.
-    const dep = (pr.exclusive ? 0x80000000 : 0) | (pr.dependsOn & 0x7fffffff);
-    out.push(encodeRawFrame(0x2, 0, pr.streamId, Uint8Array.of(dep >>> 24, (dep >> 16) & 0xff, (dep >> 8) & 0xff, dep & 0xff, (pr.weight - 1) & 0xff)));
+export function simOutcome(r: Http2Result, end: H2Client['streamEnd']): NonNullable<ClientSim['h2']> {
+  const settings = !!r.serverSettings;
+  switch (r.outcome) {
+    case 'response':
+      return { outcome: 'response', ...(r.status !== undefined ? { status: r.status } : {}) };
+    case 'goaway':
+      return { outcome: 'goaway', goaway: r.goaway?.errorName ?? '?', detail: (r.goaway?.debug ?? '').slice(0, 200) };
+    case 'rst-stream':
+      return { outcome: 'closed', detail: `RST_STREAM ${r.rstStream?.errorName ?? '?'}` };
+    case 'timeout':
+    case 'settings-no-response':
+      return settings ? { outcome: 'timeout', detail: 'SETTINGS came, no response in time' } : { outcome: 'no-settings', detail: 'no SETTINGS in time' };
+    case 'closed':
+    case 'reset':
+      return { outcome: settings ? 'closed' : 'no-settings', detail: r.outcome === 'reset' ? 'the server reset the connection' : 'the server closed the connection' };
+    case 'not-settings':
+      return { outcome: 'no-settings', detail: r.detail ?? 'the first frame is not SETTINGS' };
+    case 'http1-response':
+    case 'garbage':
+      return { outcome: 'no-settings', detail: `not HTTP/2: ${r.first?.summary ?? r.outcome}` };
+    case 'flood':
+      return { outcome: 'closed', detail: end === 'budget' ? 'byte budget' : `flood: ${r.detail ?? ''}` };
+    default:
+      return { outcome: 'closed', detail: `bad frame: ${r.detail ?? r.outcome}` };
   }
+}
+
+/**
+ * A client's HTTP/2 opening, in its order: its SETTINGS, WINDOW_UPDATE and PRIORITY frames, then a
+ * GET on the first stream its PRIORITY frames leave free, pseudo-header fields in its order.
+ * @example const o = openingOf(profile, m.ctx); o.request.streamId // 1 unless PRIORITY frames use it
+ */
+export function openingOf(p: ClientProfile, ctx: Meter['ctx']): H2ClientOpening {
+  const o = p.h2;
+  const frames: Frame[] = [settingsFrame(o?.settings ?? [])];
+  if (o?.windowUpdate) frames.push(windowUpdateFrame(0, o.windowUpdate));
+  // RFC 9113 §6.3: the weight on the wire is one less than the weight.
+  for (const pr of o?.priority ?? []) frames.push(priorityFrame(pr.streamId, { exclusive: pr.exclusive, streamDependency: pr.dependsOn, weight: (pr.weight - 1) & 0xff }));
   const used = new Set((o?.priority ?? []).map((x) => x.streamId));
   let sid = 1;
   while (used.has(sid)) sid += 2;
@@ -124,6 +122,6 @@ function openingFrames(p: ClientProfile, ctx: Meter['ctx']): { bytes: Uint8Array
   const fields: Array<[string, string]> = order.filter((n) => values[n] !== undefined).map((n) => [n, values[n]!]);
   fields.push(['user-agent', ctx.userAgent]);
   const hp = o?.headersPriority;
-  out.push(encodeFrame(headersFrame(sid, new HpackEncoder().encode(fields), { endStream: true, endHeaders: true, ...(hp ? { priority: { exclusive: hp.exclusive, streamDependency: hp.dependsOn, weight: hp.weight - 1 } } : {}) })));
-  return { bytes: out, sid };
+  // HPACK as a client uses it (Huffman where shorter, indexing on).
+  return { frames, request: { streamId: sid, fields, hpack: {}, ...(hp ? { priority: { exclusive: hp.exclusive, streamDependency: hp.dependsOn, weight: hp.weight - 1 } } : {}) } };
 }

@@ -14,6 +14,7 @@ import type {
   HeadersFrame,
   PingFrame,
   PriorityFields,
+  PriorityFrame,
   RstStreamFrame,
   SettingsFrame,
   WindowUpdateFrame,
@@ -249,6 +250,16 @@ export function pingFrame(opaqueData: Uint8Array = new Uint8Array(8), ack = fals
  */
 export function windowUpdateFrame(streamId: number, windowSizeIncrement: number): WindowUpdateFrame {
   return finish({ kind: 'WINDOW_UPDATE', type: FRAME_TYPES.WINDOW_UPDATE, flags: 0, streamId, length: 0, windowSizeIncrement });
+}
+
+/**
+ * A PRIORITY frame (RFC 9113 §6.3): the stream's dependency and weight (as on the wire, 0–255).
+ *
+ * @example
+ * priorityFrame(3, { exclusive: false, streamDependency: 0, weight: 200 });
+ */
+export function priorityFrame(streamId: number, p: PriorityFields): PriorityFrame {
+  return finish({ kind: 'PRIORITY', type: FRAME_TYPES.PRIORITY, flags: 0, streamId, length: 0, exclusive: p.exclusive, streamDependency: p.streamDependency, weight: p.weight });
 }
 
 /**

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ParseError, concat, fromHex, toHex } from '../bytes.js';
 import { FrameDecoder, parseFrame, parseFrameHeader } from './frame.js';
-import { continuationFrame, dataFrame, encodeFrame, encodeRawFrame, goawayFrame, headersFrame, pingFrame, rstStreamFrame, settingsFrame, windowUpdateFrame } from './frame-encode.js';
+import { continuationFrame, dataFrame, encodeFrame, encodeRawFrame, goawayFrame, headersFrame, pingFrame, priorityFrame, rstStreamFrame, settingsFrame, windowUpdateFrame } from './frame-encode.js';
 import { describeFrame } from './frame-describe.js';
 import { type Frame } from './frame-types.js';
 import { ERROR_CODES, MAX_ALLOWED_FRAME_SIZE, SETTINGS, frameTypeName, settingName } from './registry.js';
@@ -142,6 +142,8 @@ describe('encoders and helpers', () => {
     expect(toHex(encodeFrame(headersFrame(1, fromHex('82'), { endStream: true, endHeaders: true })))).toBe('00000101050000000182');
     expect(toHex(encodeFrame(dataFrame(1, fromHex('6869'), { endStream: true, padLength: 1 })))).toBe('000004000900000001016869' + '00');
     expect(toHex(encodeFrame(continuationFrame(1, fromHex('84'))))).toBe('00000109040000000184');
+    // RFC 9113 §6.3: E bit + 31-bit dependency, then the weight byte.
+    expect(toHex(encodeFrame(priorityFrame(3, { exclusive: true, streamDependency: 1, weight: 199 })))).toBe('000005020000000003' + '80000001' + 'c7');
   });
 
   it('helpers build the same object that parsing their bytes gives', () => {
@@ -155,6 +157,7 @@ describe('encoders and helpers', () => {
       rstStreamFrame(5, 0x1234),
       dataFrame(1, new Uint8Array(100)),
       continuationFrame(1, fromHex('be'), false),
+      priorityFrame(5, { exclusive: false, streamDependency: 3, weight: 41 }),
     ];
     for (const f of frames) expect(parseFrame(encodeFrame(f))).toEqual(f);
   });
