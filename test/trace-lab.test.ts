@@ -129,6 +129,10 @@ const SAME_CODE: Array<[string, TraceOptions, string]> = [
   ['hostile-h2-ping-flood', {}, 'h2-flood'],
   ['hostile-h2c-rst-flood', { priorKnowledge: true }, 'h2-flood'],
   ['hostile-h2-no-response', {}, 'h2-no-response'],
+  // A 5.5 MiB chain: trace reads the Certificate message's header from the bytes it received (TLS 1.3:
+  // decrypted with its key log), as diagnose's raw hello does; not "not a usable TLS handshake".
+  ['hostile-tls-huge-chain', {}, 'cert-chain-too-large'],
+  ['hostile-tls12-huge-chain', {}, 'cert-chain-too-large'],
 ];
 
 /** Codes whose title carries a time measured on the connection ("100 PING frames in 5 ms"). */

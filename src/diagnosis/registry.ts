@@ -146,7 +146,7 @@ export const PROOF: Readonly<Record<Code, { lab: Proof; realTests: Proof }>> = O
   'cert-expired': { lab: ['cert-expired'], realTests: ['test/real-coverage.test.ts', 'test/real-fix-verification.test.ts'] },
   'cert-not-yet-valid': { lab: ['cert-not-yet-valid'], realTests: ['test/real-coverage.test.ts'] },
   'cert-untrusted': { lab: ['cert-self-signed'], realTests: ['test/real-coverage.test.ts'] },
-  'cert-chain-too-large': { lab: ['hostile-tls-huge-chain'], realTests: 'the lab server is a real OpenSSL TLS server (Node) serving the chain from its configuration, as nginx or Apache would from a certificate file; test/hostile-chain.test.ts has curl print "excessive message size" against it' },
+  'cert-chain-too-large': { lab: ['hostile-tls-huge-chain', 'hostile-tls12-huge-chain'], realTests: 'the lab server is a real OpenSSL TLS server (Node) serving the chain from its configuration, as nginx or Apache would from a certificate file; test/hostile-chain.test.ts has curl and openssl s_client -tls1_2 print "excessive message size" against it' },
   'cert-chain-incomplete': { lab: ['cert-missing-intermediate'], realTests: ['test/real-coverage.test.ts', 'test/real-fix-verification.test.ts'] },
   'clock-skew': { lab: ['clock-skew'], realTests: ['test/real-coverage.test.ts'] },
   'tls-interception-suspected': { lab: ['proxy-tls-intercepting', 'proxy-tls-intercepting-http1'], realTests: 'needs an intercepting proxy with its own CA; the lab builds one' },

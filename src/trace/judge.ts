@@ -8,6 +8,7 @@ import { diagnoseEvidence } from '../diagnosis/index.js';
 import { bracketHost } from '../wire/ip.js';
 import type { Problem } from '../model/trace.js';
 import type { RequestSent, WsHandshakeCheck, WsRoundTrip } from '../model/upgrade-probes.js';
+import type { RawTlsResult } from '../model/tls-probes.js';
 
 /** What a trace saw, in the order it saw it. */
 export interface TraceSeen {
@@ -16,7 +17,8 @@ export interface TraceSeen {
   address: string;
   port: number;
   connect: ConnectOutcome;
-  tls?: { result: TlsResult; first?: Classified };
+  /** `flight`: a failed handshake's server flight read raw, when it left a message unfinished (src/trace/flight.ts). */
+  tls?: { result: TlsResult; first?: Classified; flight?: RawTlsResult };
   h2?: Http2Result;
   /** The HTTP/1.1 answer to `Upgrade: h2c` (cleartext without prior knowledge). */
   upgrade?: Http1Result;
@@ -49,6 +51,8 @@ export function traceEvidence(target: Target, s: TraceSeen): AddressEvidence {
     if (s.ws) probes.push({ kind: 'websocket', name: 'ws-upgrade', ...common('ws'), request: s.ws.request, trigger: 'target', ...(s.tls ? { tls: s.tls.result } : {}), h1: s.ws.h1, ...(s.ws.handshake ? { handshake: s.ws.handshake } : {}), ...(s.ws.roundTrip ? { roundTrip: s.ws.roundTrip } : {}) });
   } else if (s.connect.ok && s.tls) {
     probes.push({ kind: 'tls', name: 'tls-default', ...common('tls'), tls: s.tls.result, ...(s.tls.first ? { first: s.tls.first } : {}) });
+    // The same hello as the handshake's (Node's own), its answer read from the bytes: diagnose's 'mirror'.
+    if (s.tls.flight) probes.push({ kind: 'tls-raw', label: 'mirror', purpose: "the traced handshake's server flight, read raw", ...common('tls-flight'), raw: s.tls.flight });
     if (s.h2) probes.push({ kind: 'h2', name: 'h2-tls', ...common('h2'), tls: s.tls.result, h2: s.h2 });
   } else if (s.connect.ok && s.upgrade) {
     probes.push({ kind: 'h2c-upgrade', ...common('h2c-upgrade'), upgrade: s.upgrade, ...(s.h2 ? { h2: s.h2 } : {}) });

@@ -11,6 +11,7 @@ import { parseClientHello, type ParsedClientHello } from '../wire/tls/client-hel
 import { summarizeServerFlight } from '../wire/tls/server-flight.js';
 import { cipherSuiteName, groupName, isGrease, versionName } from '../wire/tls/registry.js';
 import { findingProblem } from './judge.js';
+import { FLIGHT_BYTES, unfinishedFlight } from './flight.js';
 import { TRACE_DEFAULTS, type TraceRecorder } from './recorder.js';
 import type { TraceWire } from './connect.js';
 import { printable } from './text.js';
@@ -20,9 +21,9 @@ import type { Problem, TraceEventBody } from '../model/trace.js';
 type Handshake = Awaited<ReturnType<typeof tlsHandshake>>;
 
 /** The handshake, with the offer said as soon as our ClientHello is complete and the server's flight kept (bounded) for its reading. */
-async function handshake(rec: TraceRecorder, wire: TraceWire, target: Target, o: TraceOptions, deadline: number): Promise<{ hs: Handshake; inbound: Uint8Array }> {
+async function handshake(rec: TraceRecorder, wire: TraceWire, target: Target, o: TraceOptions, deadline: number): Promise<{ hs: Handshake; inbound: Uint8Array; ch?: ParsedClientHello }> {
   let out: Uint8Array = new Uint8Array(0);
-  let offered = false;
+  let offered: ParsedClientHello | undefined;
   const inbound: Uint8Array[] = [];
   let inboundBytes = 0;
   const hs = await tlsHandshake(wire.raw, {
@@ -41,25 +42,25 @@ async function handshake(rec: TraceRecorder, wire: TraceWire, target: Target, o:
       out = concat([out, c]);
       const ch = clientHello(out);
       if (ch) {
-        offered = true;
+        offered = ch;
         rec.emit(offerEvent(ch));
       }
     },
     onIn: (c) => {
       rec.keep('in', new Uint8Array(c));
-      if (inboundBytes < 64 * 1024) {
+      if (inboundBytes < FLIGHT_BYTES) {
         inbound.push(c);
         inboundBytes += c.length;
       }
     },
   });
-  return { hs, inbound: concat(inbound) };
+  return { hs, inbound: concat(inbound), ...(offered ? { ch: offered } : {}) };
 }
 
 /** The `tls` event: Node's result, completed from our own reading of the server's flight. */
 function tlsEvent(hs: Handshake, inbound: Uint8Array): TraceEventBody {
   const r: TlsResult = hs.result;
-  const flight = summarizeServerFlight(inbound, { maxBytes: 64 * 1024 });
+  const flight = summarizeServerFlight(inbound, { maxBytes: FLIGHT_BYTES });
   const sh = flight.serverHello;
   let group: string | undefined;
   const eph = hs.secure?.getEphemeralKeyInfo();
@@ -89,7 +90,7 @@ function tlsEvent(hs: Handshake, inbound: Uint8Array): TraceEventBody {
  * failed (the events say why and the connection is closed).
  */
 export async function traceTls(rec: TraceRecorder, wire: TraceWire, target: Target, o: TraceOptions, deadline: number, timeoutMs: number): Promise<NonNullable<Handshake['secure']> | undefined> {
-  const { hs, inbound } = await handshake(rec, wire, target, o, deadline);
+  const { hs, inbound, ch } = await handshake(rec, wire, target, o, deadline);
   const r = hs.result;
   const ev = tlsEvent(hs, inbound);
   const problems: Problem[] = [];
@@ -112,7 +113,9 @@ export async function traceTls(rec: TraceRecorder, wire: TraceWire, target: Targ
     'not-tls': `the server answered the ClientHello with ${first.summary}: this port does not speak TLS (try http://)`,
     error: `the TLS handshake failed: ${r.error?.message ?? 'unknown error'}`,
   };
-  rec.seen!.tls = { result: r, first };
+  // A handshake message the server began and never finished (a Certificate of megabytes) is named from its header.
+  const flight = unfinishedFlight(inbound, rec.keylog, ch);
+  rec.seen!.tls = { result: r, first, ...(flight ? { flight } : {}) };
   problems.push({ level: 'error', text: why[r.outcome] ?? r.outcome }, ...rec.judge().map(findingProblem));
   rec.emit(ev, problems);
   if (inbound.length > 0 && r.outcome === 'not-tls') {

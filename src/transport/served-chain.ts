@@ -54,8 +54,11 @@ export function readServedChain(o: { rawIn: Uint8Array; keylog: readonly string[
   };
 }
 
-/** The hex secret of a key log label (NSS format: `LABEL <client_random> <secret>`). */
-function secretFrom(lines: readonly string[], label: string): Uint8Array | undefined {
+/**
+ * The hex secret of a key log label (NSS format: `LABEL <client_random> <secret>`).
+ * @example secretFrom(keylog, 'SERVER_HANDSHAKE_TRAFFIC_SECRET')?.length // 32 (SHA-256 suites)
+ */
+export function secretFrom(lines: readonly string[], label: string): Uint8Array | undefined {
   for (const l of lines) {
     const [name, , hex] = l.trim().split(' ');
     if (name === label && hex && /^[0-9a-f]+$/i.test(hex)) return new Uint8Array(Buffer.from(hex, 'hex'));

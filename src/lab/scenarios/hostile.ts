@@ -116,19 +116,21 @@ const HUGE_CHAIN_COPIES = 12_000;
 
 /**
  * A real TLS server (OpenSSL, through Node) whose configured chain is the leaf and 12,000 copies of
- * its intermediate: a 5.5 MiB Certificate message, 56 times what OpenSSL clients accept.
+ * its intermediate: a 5.5 MiB Certificate message, 56 times what OpenSSL clients accept. TLS 1.3
+ * encrypts that message; the TLS 1.2-only variant sends it in the clear.
  */
-const hugeChain: LabScenario = {
-  id: 'hostile-tls-huge-chain',
-  title: 'A TLS server whose certificate chain is 5.5 MiB (the leaf, then its intermediate 12,000 times)',
+const hugeChain = (tls12: boolean): LabScenario => ({
+  id: tls12 ? 'hostile-tls12-huge-chain' : 'hostile-tls-huge-chain',
+  title: `A ${tls12 ? 'TLS 1.2-only ' : ''}TLS server whose certificate chain is 5.5 MiB (the leaf, then its intermediate 12,000 times)`,
   family: 'hostile',
   expect: ['cert-chain-too-large'],
   async start(env) {
     const c = await env.pki.preset('valid');
     const cert = c.serverCertPem + env.pki.intermediateCa.certPem.repeat(HUGE_CHAIN_COPIES);
-    return local(await tlsRaw(env, ['h2', 'http/1.1'], (s) => http1Reply(s), { cert, key: c.keyPem }), 'https', { timeoutMs: 700 });
+    const versions = tls12 ? { minVersion: 'TLSv1.2' as const, maxVersion: 'TLSv1.2' as const } : {};
+    return local(await tlsRaw(env, ['h2', 'http/1.1'], (s) => http1Reply(s), { cert, key: c.keyPem, ...versions }), 'https', { timeoutMs: 700 });
   },
-};
+});
 
 /** A WebSocket endpoint whose 101 is valid, and what follows it is not WebSocket (RFC 6455 §5). */
 const wsHostile = (kind: HostileWsKind): LabScenario => ({
@@ -193,7 +195,8 @@ export const HOSTILE_SCENARIOS: LabScenario[] = [
       return local(await tlsHandshakeFlood(), 'https', { timeoutMs: 700 });
     },
   },
-  hugeChain,
+  hugeChain(false),
+  hugeChain(true),
   ...HOSTILE_WS_KINDS.map(wsHostile),
   ...HOSTILE_H1_KINDS.map(h1Hostile),
   ...HOSTILE_PROXY_KINDS.map(proxyHostile),

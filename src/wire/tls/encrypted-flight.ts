@@ -191,12 +191,12 @@ export function readFlightWithSecret(input: {
   readonly serverHandshakeTrafficSecret: Uint8Array;
   readonly records: readonly TlsRecord[];
   readonly maxMessages?: number;
-} & CertificateLimits): { messages: HandshakeMessage[]; certificate?: ParsedCertificate; error?: { code: string; message: string } } {
+} & CertificateLimits): { messages: HandshakeMessage[]; certificate?: ParsedCertificate; error?: { code: string; message: string }; unfinished?: { type: number; length: number } } {
   const suite = tls13Suite(input.cipherSuite);
   if (!suite) return { messages: [], error: { code: 'unsupported', message: `cipher suite 0x${input.cipherSuite.toString(16)} cannot be decrypted here` } };
   const keys = trafficKeys(suite, input.serverHandshakeTrafficSecret);
   const hs = new HandshakeReassembler();
-  const out: { messages: HandshakeMessage[]; certificate?: ParsedCertificate; error?: { code: string; message: string } } = { messages: [] };
+  const out: { messages: HandshakeMessage[]; certificate?: ParsedCertificate; error?: { code: string; message: string }; unfinished?: { type: number; length: number } } = { messages: [] };
   const max = input.maxMessages ?? 16;
   let seq = 0n;
   try {
@@ -219,5 +219,8 @@ export function readFlightWithSecret(input: {
     if (e instanceof ParseError) out.error = { code: e.code, message: e.message };
     else out.error = { code: 'invalid', message: (e as Error)?.message ?? String(e) };
   }
+  // A message begun and not finished in the records read (a Certificate of megabytes): its header.
+  const head = hs.head();
+  if (head) out.unfinished = head;
   return out;
 }
