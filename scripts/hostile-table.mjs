@@ -1,6 +1,6 @@
 // Prints the closing table of issue 12: for every hostile lab behaviour, `h2doctor <url>` and
 // `h2doctor trace <url>` (the built CLI, dist/h2doctor.cjs, as child processes with --max-time 3)
-// with their verdict and codes, wall time and peak RSS (getrusage of the child, from
+// with their verdict and codes, wall time and peak RSS (each child's own VmHWM, from
 // test/fixtures/peak-rss.cjs). The same runs test/hostile-lab.test.ts asserts; this prints them.
 //
 //   npm run build && node scripts/hostile-table.mjs [<id regex>]

@@ -3,7 +3,7 @@
  * <url>` run as child processes (the built CLI) with `--max-time`, and must
  *   - exit 1 (never "OK"), the diagnosis naming the behaviour's code;
  *   - end within --max-time + 0.5 s (an upper bound the issue sets, not a speed measurement);
- *   - stay under 128 MB peak RSS (getrusage of the child, reported by test/fixtures/peak-rss.cjs).
+ *   - stay under 128 MB peak RSS (the child's own VmHWM, reported by test/fixtures/peak-rss.cjs).
  * Real curl is the ground truth that each behaviour is broken: it gets no 200 from any of them.
  * The behaviours run concurrently (bounded), so the file stays short.
  */
@@ -89,6 +89,17 @@ async function withScenario<T>(s: LabScenario, f: (r: RunningScenario) => Promis
     await r.stop();
   }
 }
+
+describe('the peak RSS measured is the child\'s own', () => {
+  test('a child of a big process reports its own peak, not its parent\'s (ru_maxrss carries over exec on Linux)', async () => {
+    const ballast = Buffer.alloc(192 * 1024 * 1024, 1);
+    const c = await runCli(['--version']);
+    expect(c.code).toBe(0);
+    expect(ballast[ballast.length - 1]).toBe(1);
+    expect(c.peakKib).toBeLessThan(128 * 1024);
+    expect(c.peakKib).toBeGreaterThan(8 * 1024);
+  }, 30_000);
+});
 
 describe('hostile lab: every behaviour is an error, within --max-time + 0.5 s and 128 MB', () => {
   test('diagnose and trace of each behaviour', async () => {
