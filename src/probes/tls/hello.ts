@@ -4,12 +4,13 @@
  * the survey are made of. A profile is plain data; `buildHello` turns it into bytes plus the
  * private keys needed to decrypt a TLS 1.3 answer.
  */
-import { createECDH, generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto';
+import { createDiffieHellman, createECDH, generateKeyPairSync, randomBytes, type DiffieHellman, type KeyObject } from 'node:crypto';
 import { buildClientHello, parseClientHello, type BuiltClientHello } from '../../wire/tls/client-hello.js';
 import { parseRecords } from '../../wire/tls/record.js';
 import { CIPHER_SUITES, NAMED_GROUPS, SIGNATURE_SCHEMES, TLS_VERSION_TABLE, cipherSuiteName, groupName, nodeVersionName, type NodeVersionName } from '../../wire/tls/registry.js';
 import { captureNodeClientHello } from '../../transport/raw-tls.js';
 import type { RawHelloOffer } from '../../model/tls-probes.js';
+import { ffdhePrime, leftPad } from './ffdhe.js';
 
 /**
  * Protocol versions by their wire codes.
@@ -35,14 +36,25 @@ export interface HelloSpec {
   keyShareGroups?: number[];
 }
 
-/** Groups we can make key shares for (and so decrypt a TLS 1.3 flight with). */
-const KEYABLE: Record<number, 'x25519' | 'x448' | 'prime256v1' | 'secp384r1' | 'secp521r1'> = {
+/** Groups we can make key shares for (and so decrypt a TLS 1.3 flight with): the curves node:crypto has, and RFC 7919's groups (ffdhe.ts). */
+const KEYABLE: Record<number, 'x25519' | 'x448' | 'prime256v1' | 'secp384r1' | 'secp521r1' | 'ffdhe'> = {
   0x001d: 'x25519',
   0x001e: 'x448',
   0x0017: 'prime256v1',
   0x0018: 'secp384r1',
   0x0019: 'secp521r1',
+  0x0100: 'ffdhe',
+  0x0101: 'ffdhe',
+  0x0102: 'ffdhe',
+  0x0103: 'ffdhe',
+  0x0104: 'ffdhe',
 };
+
+/**
+ * The private half of a key share: a key object (X25519, X448), an ECDH, or a DiffieHellman over an RFC 7919 prime.
+ * @example const k: SharePrivate = makeShare(0x0100)!.priv;
+ */
+export type SharePrivate = KeyObject | ReturnType<typeof createECDH> | DiffieHellman;
 
 /**
  * A named group's code from its registry name ('x25519' → 0x001d); undefined for names outside the registry.
@@ -127,16 +139,22 @@ export function widestHello(sni: string | null): HelloSpec {
  */
 export interface BuiltHello extends BuiltClientHello {
   /** Private keys of the key shares we sent, by group. */
-  keys: Map<number, { kind: string; priv: KeyObject | ReturnType<typeof createECDH> }>;
+  keys: Map<number, { kind: string; priv: SharePrivate }>;
 }
 
 /**
  * A fresh key share for a group we can compute with (undefined for others).
  * @example makeShare(0x001d)?.kind
  */
-export function makeShare(group: number): { pub: Uint8Array; priv: KeyObject | ReturnType<typeof createECDH>; kind: string } | undefined {
+export function makeShare(group: number): { pub: Uint8Array; priv: SharePrivate; kind: string } | undefined {
   const kind = KEYABLE[group];
   if (!kind) return undefined;
+  if (kind === 'ffdhe') {
+    // RFC 8446 §4.2.8.1: Y = g^X mod p, big-endian, left-padded with zeros to the size of p.
+    const p = ffdhePrime(group)!;
+    const dh = createDiffieHellman(p, 2);
+    return { pub: leftPad(new Uint8Array(dh.generateKeys()), p.length), priv: dh, kind };
+  }
   if (kind === 'x25519' || kind === 'x448') {
     const { privateKey, publicKey } = kind === 'x25519' ? generateKeyPairSync('x25519') : generateKeyPairSync('x448');
     const pub = new Uint8Array(Buffer.from(publicKey.export({ format: 'jwk' }).x!, 'base64url'));

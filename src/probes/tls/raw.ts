@@ -7,7 +7,7 @@
  * Bounded like every probe: a deadline, a byte budget (at most 64 KiB of flight), and the reader's
  * own limits on records and message sizes. Never throws: a misbehaving server is evidence.
  */
-import { X509Certificate, createPublicKey, diffieHellman, type KeyObject, type ECDH } from 'node:crypto';
+import { X509Certificate, createPublicKey, diffieHellman, type DiffieHellman, type KeyObject, type ECDH } from 'node:crypto';
 import { rawExchange } from '../../transport/raw-tls.js';
 import { concat } from '../../wire/bytes.js';
 import { ServerFlightReader, type ServerFlightSummary } from '../../wire/tls/server-flight.js';
@@ -20,6 +20,7 @@ import type { ProbeContext } from '../context.js';
 import { Meter } from '../meter.js';
 import type { RawCertBrief, RawHelloLabel, RawTlsResult, StageHelloLabel, TlsFamilyProbe } from '../../model/tls-probes.js';
 import { buildHello, describeOffer, versionLabel, type BuiltHello, type HelloSpec } from './hello.js';
+import { ffdhePrime, leftPad } from './ffdhe.js';
 
 /**
  * A raw ClientHello probe's record.
@@ -188,6 +189,10 @@ function tryDecrypt(hello: BuiltHello, s: ServerFlightSummary): DecryptedServerF
       const crv = key.kind === 'x25519' ? 'X25519' : 'X448';
       const peer = createPublicKey({ key: { kty: 'OKP', crv, x: Buffer.from(share.keyExchange).toString('base64url') }, format: 'jwk' });
       secret = new Uint8Array(diffieHellman({ privateKey: key.priv as KeyObject, publicKey: peer }));
+    } else if (key.kind === 'ffdhe') {
+      // RFC 8446 §7.4.1: the shared secret Z, left-padded with zeros to the size of p.
+      const size = ffdhePrime(share.group)!.length;
+      secret = leftPad(new Uint8Array((key.priv as DiffieHellman).computeSecret(share.keyExchange)), size);
     } else {
       // RFC 8446 §7.4.2: the ECDHE shared secret is the x coordinate, which is what computeSecret returns.
       secret = new Uint8Array((key.priv as ECDH).computeSecret(share.keyExchange));

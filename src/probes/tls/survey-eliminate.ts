@@ -23,8 +23,15 @@ export const SURVEY_GROUPS = ALL_GROUPS.filter((g) => g >= 0x0013 && g !== 0x002
  * @example EC_GROUPS.includes(0x001d) // true (x25519)
  */
 export const EC_GROUPS = SURVEY_GROUPS.filter((g) => g < 0x0100);
-/** Groups we can send a key share for (so the TLS 1.3 flight can be decrypted). */
-const KEYABLE = [0x001d, 0x0017, 0x001e, 0x0018, 0x0019].filter((g) => SURVEY_GROUPS.includes(g) && canKeyShare(g));
+/**
+ * The key shares of a TLS 1.3 hello that must be answered with a ServerHello we can decrypt: the first
+ * group offered that no older version can name (FFDHE: proved by the same hello that reads ALPN) and
+ * the first elliptic one (a server without FFDHE takes that share instead of asking for another).
+ */
+function sharesFor(groups: number[]): number[] {
+  const k = groups.filter(canKeyShare);
+  return [k.find((g) => !EC_GROUPS.includes(g)), k.find((g) => EC_GROUPS.includes(g))].filter((g): g is number => g !== undefined);
+}
 
 /**
  * A suite found, rated: weak, forward secrecy, on the RFC 9113 Appendix A block list.
@@ -262,7 +269,7 @@ class Elimination {
       alpn: o.alpn === undefined ? null : o.alpn,
       sni: this.s.sni,
       // Key shares only where the answer must be a ServerHello we can decrypt (ALPN, certificate, signature): otherwise the server names its group in a HelloRetryRequest, whatever shares we hold.
-      ...(is13 ? { keyShareGroups: o.shares === false ? [] : KEYABLE.filter((g) => groups.includes(g)).slice(0, 2) } : {}),
+      ...(is13 ? { keyShareGroups: o.shares === false ? [] : sharesFor(groups) } : {}),
     };
     const name = o.label ?? (this.n === 1 ? `survey-${label}` : `survey-${label}-${this.n}`);
     return this.s.raw(name as SurveyHelloLabel, `${label}: ${why}`, spec, { decrypt: is13, fullFlight: !is13 });
