@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import fc from 'fast-check';
-import { classify, excerpt, isDecided, sniffFragment } from './sniff.js';
+import { classify, excerpt, isDecided, sniffFragment, sniffNotTls } from './sniff.js';
 import { fromHex } from './bytes.js';
 import type { FirstBytes } from '../model/index.js';
 
@@ -164,6 +164,32 @@ describe('fragments (bytes found in a log, either direction, from 3 bytes)', () 
       fc.property(fc.uint8Array({ maxLength: 64 }), (b) => {
         const f = sniffFragment(b);
         if (f.kind === 'tls') expect(f.record).toEqual(classify(b, 'open').first);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});
+
+describe('what a TLS client got instead of TLS (the `sniff` of a TLS flight summary)', () => {
+  const ascii = (s: string) => new TextEncoder().encode(s);
+  test.each<[string, Uint8Array, 'http' | 'sslv2' | 'other']>([
+    ['an HTTP/1.1 status line', ascii('HTTP/1.1 400 Bad Request\r\n'), 'http'],
+    ['a status line cut short', ascii('HTTP/1.0 4'), 'http'],
+    ['an HTTP/1.1 request line', ascii('GET / HTTP/1.1\r\nHost: x'), 'http'],
+    // draft-hickman-netscape-ssl-00: 2-byte header (high bit set), SERVER-HELLO is message type 4.
+    ['an SSL 2.0 SERVER-HELLO', fromHex('8403040001'), 'sslv2'],
+    ['an SSL 2.0 record of another message', fromHex('8403050001'), 'other'],
+    ['an SSH banner', ascii('SSH-2.0-OpenSSH_9.2'), 'other'],
+    ['an HTTP/2 SETTINGS frame', fromHex('000000040000000000'), 'other'],
+  ])('%s', (_name, bytes, want) => expect(sniffNotTls(bytes)).toBe(want));
+
+  test('any bytes: one of the three shipped words; a status line is http, an SSL 2.0 SERVER-HELLO header sslv2', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 16 }), (b) => {
+        const s = sniffNotTls(b);
+        expect(['http', 'sslv2', 'other']).toContain(s);
+        expect(sniffNotTls(new Uint8Array([...ascii('HTTP/'), ...b]))).toBe('http');
+        if (b.length >= 3) expect(sniffNotTls(new Uint8Array([b[0]! | 0x80, b[1]!, 4, ...b.subarray(3)]))).toBe('sslv2');
       }),
       { numRuns: 2000 },
     );

@@ -109,7 +109,8 @@ function classifyInner(b: Uint8Array, end: StreamEnd): FirstBytes {
     if (b.length < 5) return more ? { kind: 'incomplete' } : { kind: 'garbage' };
     return tlsRecord(b, more);
   }
-  // SSLv2-style record header (high bit set, 2-byte length) answering a ClientHello: rare; treat as TLS-ish garbage.
+  // SSLv2-style record header (high bit set, 2-byte length) answering a ClientHello: rare; garbage here
+  // (a FirstBytes kind, once shipped, keeps its meaning); a TLS reader names it with sniffNotTls.
   const text = toAscii(b.subarray(0, Math.min(b.length, 256)));
   for (const [re, protocol] of BANNERS) {
     if (re.test(text)) return { kind: 'banner', protocol, line: text.split('.')[0]!.slice(0, 120) };
@@ -275,6 +276,23 @@ export function sniffFragment(b: Uint8Array): Fragment {
     }
   }
   return { kind: 'unknown' };
+}
+
+/**
+ * What a TLS client got instead of TLS, in the words a TLS flight summary ships (`sniff` in
+ * wire/tls/server-flight.ts): an HTTP/1.x status or request line ('http'), an SSL 2.0 SERVER-HELLO
+ * ('sslv2'), or anything else ('other'). Read by {@link sniffFragment}, plus the SSL 2.0 record.
+ * Pure; never throws.
+ *
+ * @example
+ * sniffNotTls(new TextEncoder().encode('HTTP/1.1 400 Bad Request')); // 'http'
+ * sniffNotTls(fromHex('8403040001')); // 'sslv2'
+ */
+export function sniffNotTls(b: Uint8Array): 'http' | 'sslv2' | 'other' {
+  // SSL 2.0 (draft-hickman-netscape-ssl-00 §2.1, §2.6): a 2-byte record header with the high bit set, then SERVER-HELLO (4).
+  if (b.length >= 3 && (b[0]! & 0x80) !== 0 && b[2] === 4) return 'sslv2';
+  const f = sniffFragment(b);
+  return f.kind === 'http1-response' || f.kind === 'http1-request' ? 'http' : 'other';
 }
 
 /** One line for humans. */

@@ -9,7 +9,8 @@
  * reader.push(chunk);
  * if (reader.done) report(reader.summary());
  */
-import { ParseError, toAscii } from '../bytes.js';
+import { ParseError } from '../bytes.js';
+import { sniffNotTls } from '../sniff.js';
 import { parseAlerts, type TlsAlert } from './alert.js';
 import { parseCertificate12, type CertificateLimits } from './certificate.js';
 import { HandshakeReassembler, RecordDecoder, type TlsRecord } from './record.js';
@@ -77,7 +78,7 @@ export interface ServerFlightSummary {
   readonly encryptedRecords: readonly TlsRecord[];
   /** Why parsing stopped, when it did. */
   readonly error?: { readonly code: string; readonly message: string; readonly offset: number };
-  /** For `not-tls`: a guess from the first bytes, and the bytes themselves. */
+  /** For `not-tls`: what the first bytes are (wire/sniff.ts, sniffNotTls), and the bytes themselves. */
   readonly sniff?: 'http' | 'sslv2' | 'other';
   readonly firstBytes?: Uint8Array;
   /** A cleartext handshake message begun and not finished: its type and announced length. */
@@ -99,14 +100,6 @@ export interface ServerFlightOptions extends CertificateLimits {
   readonly maxMessageSize?: number;
   /** Encrypted records kept at most (default 32). */
   readonly maxEncryptedRecords?: number;
-}
-
-function sniff(bytes: Uint8Array): 'http' | 'sslv2' | 'other' {
-  const head = toAscii(bytes.subarray(0, 5));
-  if (head.startsWith('HTTP/') || /^[A-Z]{3,7} /.test(toAscii(bytes.subarray(0, 8)))) return 'http';
-  // SSL 2.0 (draft-hickman-netscape-ssl-00): 2-byte header with the high bit set, then SERVER-HELLO (4)
-  if (bytes.length >= 3 && (bytes[0]! & 0x80) !== 0 && bytes[2] === 4) return 'sslv2';
-  return 'other';
 }
 
 /**
@@ -320,7 +313,7 @@ export class ServerFlightReader {
       alerts: this.alerts,
       encryptedRecords: this.encrypted,
       ...(this.error && status !== 'alert' ? { error: this.error } : {}),
-      ...(status === 'not-tls' && this.firstBytes ? { sniff: sniff(this.firstBytes), firstBytes: this.firstBytes } : {}),
+      ...(status === 'not-tls' && this.firstBytes ? { sniff: sniffNotTls(this.firstBytes), firstBytes: this.firstBytes } : {}),
     };
   }
 }
