@@ -80,6 +80,26 @@ const target = (r: RunningScenario, url = r.url, o: { trace?: boolean } = {}): s
   String(MAX_TIME_S),
 ];
 
+/** The codes of trace's text ("findings (as h2doctor diagnose names them):", then one line each). */
+const traceCodes = (out: string): string[] =>
+  [...(out.split('findings (as h2doctor diagnose names them):')[1] ?? '').matchAll(/^\s+(?:error|warning|info)\s+([a-z0-9-]+)\s/gm)].map((m) => m[1]!);
+
+/**
+ * What trace (one connection) names where it cannot see all that diagnose compares; every other
+ * behaviour's trace names the scenario's codes.
+ * - an HTTP/1.1 origin: trace sends Upgrade: h2c and gets the hostile answer (its error line says
+ *   what came); the codes need the HTTP/2 preface and a plain GET, which diagnose sends.
+ * - a proxy whose tunnel relays nothing: whether the proxy or the origin is silent takes the direct
+ *   path (diagnose --compare-direct); the trace says so beside its tls-handshake-timeout.
+ */
+const TRACE_EXPECT: Record<string, string[]> = {
+  'hostile-h1-endless-headers': [],
+  'hostile-h1-status-no-crlf': [],
+  'hostile-h1-endless-chunked': [],
+  'hostile-h1-426-huge-upgrade': [],
+  'hostile-proxy-200-then-hang': ['tls-handshake-timeout'],
+};
+
 /** Start a scenario only while it is used: the lab's servers share this process, a few at a time. */
 async function withScenario<T>(s: LabScenario, f: (r: RunningScenario) => Promise<T>): Promise<T> {
   const r = await s.start({ pki });
@@ -108,15 +128,16 @@ describe('hostile lab: every behaviour is an error, within --max-time + 0.5 s an
       HOSTILE_SCENARIOS.filter((s) => !ONLY || ONLY.test(s.id)).map((s) =>
         run(() => withScenario(s, async (r) => {
           const d = await runCli([...target(r), ...(r.options?.compareDirect ? ['--compare-direct'] : []), '--json']);
-          // trace follows a ws:// URL's upgrade and reads the WebSocket frames after the 101.
-          const t = await runCli(['trace', ...target(r, r.url, { trace: true })]);
+          // trace follows a ws:// URL's upgrade and reads the WebSocket frames after the 101; an h2c
+          // behaviour is traced with the preface at once (its Upgrade: h2c path is a plain HTTP/1.1 200).
+          const t = await runCli(['trace', ...target(r, r.url, { trace: true }), ...(s.id.startsWith('hostile-h2c-') ? ['--http2-prior-knowledge'] : [])]);
           let codes: string[] = [];
           try {
             codes = (JSON.parse(d.stdout) as { findings: Array<{ code: string }> }).findings.map((f) => f.code);
           } catch {
             codes = [`unparsable output: ${d.stdout.slice(0, 200)} ${d.stderr.slice(0, 200)}`];
           }
-          return { id: s.id, expect: s.expect, codes, d, t };
+          return { id: s.id, expect: s.expect, codes, traceCodes: traceCodes(t.stdout), d, t };
         })),
       ),
     );
@@ -124,9 +145,9 @@ describe('hostile lab: every behaviour is an error, within --max-time + 0.5 s an
     const verdict = (c: ChildRun) => (c.code === 1 ? 'fail' : c.code === 0 ? 'ok' : `exit ${c.code}`);
     console.log(
       [
-        `| behaviour | diagnose: verdict, codes | diagnose wall ms | diagnose peak RSS MB | trace: verdict | trace wall ms | trace peak RSS MB |`,
+        `| behaviour | diagnose: verdict, codes | diagnose wall ms | diagnose peak RSS MB | trace: verdict, codes | trace wall ms | trace peak RSS MB |`,
         '|---|---|---|---|---|---|---|',
-        ...rows.map((r) => `| ${r.id} | ${verdict(r.d)}, ${r.codes.join(' ')} | ${r.d.wallMs} | ${(r.d.peakKib / 1024).toFixed(0)} | ${verdict(r.t)} | ${r.t.wallMs} | ${(r.t.peakKib / 1024).toFixed(0)} |`),
+        ...rows.map((r) => `| ${r.id} | ${verdict(r.d)}, ${r.codes.join(' ')} | ${r.d.wallMs} | ${(r.d.peakKib / 1024).toFixed(0)} | ${verdict(r.t)}, ${r.traceCodes.join(' ')} | ${r.t.wallMs} | ${(r.t.peakKib / 1024).toFixed(0)} |`),
       ].join('\n'),
     );
     const failures: string[] = [];
@@ -135,6 +156,10 @@ describe('hostile lab: every behaviour is an error, within --max-time + 0.5 s an
       if (r.d.code !== 1) problems.push(`diagnose exit ${r.d.code}`);
       for (const c of r.expect) if (!r.codes.includes(c)) problems.push(`missing ${c} (found ${r.codes.join(', ') || 'nothing'})`);
       if (r.t.code !== 1) problems.push(`trace exit ${r.t.code}: ${r.t.stderr.slice(0, 200)}`);
+      const traceExpect = TRACE_EXPECT[r.id] ?? r.expect;
+      for (const c of traceExpect) if (!r.traceCodes.includes(c)) problems.push(`trace: missing ${c} (found ${r.traceCodes.join(', ') || 'nothing'})`);
+      for (const c of r.traceCodes) if (!r.codes.includes(c) && !traceExpect.includes(c)) problems.push(`trace: ${c}, which diagnose does not find`);
+      if (r.id === 'hostile-proxy-200-then-hang' && !/--compare-direct tells which/.test(r.t.stdout)) problems.push('trace: no word that the silence may be the proxy\'s');
       for (const [what, c] of [['diagnose', r.d], ['trace', r.t]] as const) {
         if (c.wallMs > WALL_BOUND_MS) problems.push(`${what} took ${c.wallMs} ms (bound ${WALL_BOUND_MS})`);
         if (c.peakKib >= RSS_BOUND_KIB) problems.push(`${what} peak RSS ${Math.round(c.peakKib / 1024)} MB`);

@@ -5,10 +5,10 @@
 import type { Target } from '../model/index.js';
 import { connectTcp, type Socket } from '../transport/conn.js';
 import { resolveRoute, routeFor } from '../transport/route.js';
-import { dialViaProxy, type ProxyConfig } from '../transport/proxy.js';
+import { connectAuthority, connectTunnel, type ProxyConfig } from '../transport/proxy.js';
 import { pinFor } from '../model/target.js';
 import type { TraceRecorder } from './recorder.js';
-import { findingProblem } from './judge.js';
+import { findingProblem, type TraceHop } from './judge.js';
 import type { TraceOptions } from './types.js';
 import type { Problem } from '../model/trace.js';
 
@@ -43,13 +43,13 @@ export async function traceConnect(rec: TraceRecorder, target: Target, o: TraceO
   const { address, port, source, viaProxy } = await resolveOne(rec, target, o, timeoutMs);
   if (!address) return undefined;
   const openedAt = rec.epochNow();
-  const conn = viaProxy ? await dialViaProxy(viaProxy, o.ca)(address, port, timeoutMs) : await connectTcp(address, port, timeoutMs);
-  rec.seen = { source: source === 'resolve-pin' || source === 'dns' ? source : 'literal', address, port, connect: conn.outcome, bytesSent: 0, bytesReceived: 0, durationMs: 0 };
+  const { conn, hop } = viaProxy ? await tunnel(viaProxy, address, port, timeoutMs, o.ca) : { conn: await connectTcp(address, port, timeoutMs), hop: undefined };
+  rec.seen = { source: source === 'resolve-pin' || source === 'dns' ? source : 'literal', address, port, connect: conn.outcome, ...(hop ? { hop } : {}), bytesSent: 0, bytesReceived: 0, durationMs: 0 };
   if (!conn.outcome.ok) {
     rec.emit({ kind: 'connect', address, port, ok: false, ms: conn.outcome.ms, error: conn.outcome.errno ?? conn.outcome.error }, [{ level: 'error', text: connectFailure(conn.outcome, timeoutMs) }, ...rec.judge().map(findingProblem)]);
     return undefined;
   }
-  const raw = conn.socket;
+  const raw = conn.socket!;
   rec.emit({ kind: 'connect', address, port, ok: true, ms: conn.outcome.ms, ...(raw.localPort ? { localPort: raw.localPort } : {}) });
   rec.openCapture(
     { address: raw.localAddress ?? (address.includes(':') ? '::1' : '127.0.0.1'), port: raw.localPort ?? 0 },
@@ -63,6 +63,26 @@ export async function traceConnect(rec: TraceRecorder, target: Target, o: TraceO
   });
   raw.on('end', () => (wire.ended = true));
   return wire;
+}
+
+/** A CONNECT tunnel through the proxy, and the proxy's answer as the diagnosis rules read it (diagnose's proxy-connect probe). */
+async function tunnel(p: ProxyConfig, address: string, port: number, timeoutMs: number, ca: string | undefined): Promise<{ conn: { socket?: Socket; outcome: Awaited<ReturnType<typeof connectTcp>>['outcome'] }; hop: TraceHop }> {
+  const authority = connectAuthority(address, port);
+  const t = await connectTunnel(p, authority, timeoutMs, ca ? { ca } : {});
+  const hop: TraceHop = {
+    proxy: p.url,
+    authority,
+    credentials: p.authorization !== undefined,
+    outcome: t.outcome,
+    detail: t.detail,
+    ...(t.status !== undefined ? { status: t.status } : {}),
+    ...(t.reason !== undefined ? { reason: t.reason } : {}),
+    ...(t.headers ? { headers: t.headers } : {}),
+    bytesSent: t.bytesSent,
+    bytesReceived: t.bytesReceived,
+    ms: t.connect.ms,
+  };
+  return { conn: { ...(t.socket ? { socket: t.socket } : {}), outcome: t.connect }, hop };
 }
 
 function connectFailure(out: Extract<Awaited<ReturnType<typeof connectTcp>>['outcome'], { ok: false }>, timeoutMs: number): string {

@@ -10,6 +10,13 @@ import type { Problem } from '../model/trace.js';
 import type { RequestSent, WsHandshakeCheck, WsRoundTrip } from '../model/upgrade-probes.js';
 import type { RawTlsResult } from '../model/tls-probes.js';
 
+/** The proxy's answer to the trace's CONNECT (the fields of diagnose's `proxy-connect` probe). */
+export type TraceHop = Pick<Extract<Probe, { kind: 'proxy-connect' }>, 'proxy' | 'authority' | 'credentials' | 'outcome' | 'detail' | 'status' | 'reason' | 'headers'> & {
+  bytesSent: number;
+  bytesReceived: number;
+  ms: number;
+};
+
 /** What a trace saw, in the order it saw it. */
 export interface TraceSeen {
   /** How the address was found (a --resolve pin makes reproduce commands pin it too). */
@@ -17,6 +24,8 @@ export interface TraceSeen {
   address: string;
   port: number;
   connect: ConnectOutcome;
+  /** Through a proxy: its answer to CONNECT (`connect` is then the tunnel's outcome). */
+  hop?: TraceHop;
   /** `flight`: a failed handshake's server flight read raw, when it left a message unfinished (src/trace/flight.ts). */
   tls?: { result: TlsResult; first?: Classified; flight?: RawTlsResult };
   h2?: Http2Result;
@@ -44,7 +53,13 @@ export function traceEvidence(target: Target, s: TraceSeen): AddressEvidence {
     bytesReceived: s.bytesReceived,
     connect: s.connect,
   });
-  const probes: Probe[] = [{ kind: 'tcp', ...common('tcp') }];
+  // Through a proxy, as diagnose records it: the CONNECT first, and a TCP probe only once the tunnel is up.
+  const probes: Probe[] = [];
+  if (s.hop) {
+    const { bytesSent, bytesReceived, ms, ...hop } = s.hop;
+    probes.push({ kind: 'proxy-connect', name: 'proxy-connect', ...common('proxy-connect'), bytesSent, bytesReceived, durationMs: ms, ...hop });
+  }
+  if (!s.hop || s.hop.outcome === 'tunnel') probes.push({ kind: 'tcp', ...common('tcp') });
   if (s.connect.ok && isWs(target)) {
     // A WebSocket trace: TLS (wss, ALPN http/1.1 only), then the handshake and the frames after the 101.
     if (s.tls) probes.push({ kind: 'tls', name: 'tls-default', ...common('tls'), tls: s.tls.result, ...(s.tls.first ? { first: s.tls.first } : {}) });

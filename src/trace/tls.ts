@@ -117,6 +117,9 @@ export async function traceTls(rec: TraceRecorder, wire: TraceWire, target: Targ
   const flight = unfinishedFlight(inbound, rec.keylog, ch);
   rec.seen!.tls = { result: r, first, ...(flight ? { flight } : {}) };
   problems.push({ level: 'error', text: why[r.outcome] ?? r.outcome }, ...rec.judge().map(findingProblem));
+  // One connection cannot tell whose silence it is: diagnose compares the direct path.
+  const hop = rec.seen!.hop;
+  if (hop && r.outcome === 'timeout' && inbound.length === 0) problems.push({ level: 'info', text: `through the proxy's tunnel (${hop.detail}): the silence may be the proxy's (a tunnel that relays nothing) or the origin's; h2doctor diagnose with --compare-direct tells which` });
   rec.emit(ev, problems);
   if (inbound.length > 0 && r.outcome === 'not-tls') {
     rec.emit({ kind: 'bytes', dir: 'in', length: inbound.length, summary: first.summary, text: printable(inbound.subarray(0, 200)), hex: toHex(inbound.subarray(0, 64)) });
