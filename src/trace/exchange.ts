@@ -135,8 +135,11 @@ export class TraceExchange {
     this.finished = true;
     const reset = by === 'reset';
     // Let the last writes (our GOAWAY, through TLS) reach the socket and the capture, then close;
-    // what still arrives drains (a held-back stream would never see its close).
-    this.sink.unthrottle();
+    // what still arrives drains into the HTTP/2 client, which shows it (a held-back stream would
+    // never see its close). Before HTTP/2 (an answer to Upgrade: h2c that is no 101) nothing would
+    // read it: nothing more is read, or an endless answer would pile up in the sink until the close.
+    if (this.h2) this.sink.unthrottle();
+    else this.wire.raw.pause();
     this.stream.end();
     let closed = false;
     const close = (): void => {
