@@ -130,8 +130,8 @@ async function probeTlsAddress(ctx: ProbeContext, run: Run, g: Goes, pre: { sock
   };
   // ALPN h2 alone (and the preface forced) only when the default handshake completed without h2.
   const h2alone = o === 'handshake' && d.tls.alpn !== 'h2' ? g.go(() => probeTls(ctx, 'tls-alpn-h2', ['h2'], 'h2')).then((p) => [p]) : Promise.resolve([]);
-  // A survey asks TLS 1.2 itself, under its own plan: HTTP/1.1 then keeps the default versions.
-  const capped = o === 'handshake' && d.tls.version === 'TLSv1.3' && !ctx.options.survey;
+  // Under a survey too: the capped handshake is the TLS 1.2 elimination's first answer (probes/tls/survey.ts).
+  const capped = o === 'handshake' && d.tls.version === 'TLSv1.3';
   const h1 = capped ? http1Capped(ctx, g, d.tls.alpn != null) : g.goMany(() => probeHttp1Pair(ctx));
   const http = Promise.all([def.rest, h1, h2alone, sniffs()]).then((x) => x.flat());
   const early = STAGES.filter((st) => st.early);

@@ -73,7 +73,7 @@ export async function runTlsStage(ctx: ProbeContext, core: readonly Probe[], go:
   }
   if (ctx.options.survey && o !== 'timeout' && o !== 'not-tls') {
     stage.plan = 'survey';
-    stage.surface = await survey(ctx, d, raw, out);
+    stage.surface = await survey(ctx, d, raw, out, later);
   }
   const clock = clockOf(ctx, later ? [...core, ...(await later)] : core);
   if (clock) stage.clock = clock;

@@ -43,6 +43,7 @@ export function rateSuite(code: number): RatedSuite {
 }
 
 type Dim = 'suite' | 'group' | 'sigalg';
+
 const DIMS: Dim[] = ['suite', 'group', 'sigalg'];
 const sigCode = (name: string): number | undefined => (SIGNATURE_SCHEMES as Record<string, number>)[name];
 
@@ -61,6 +62,13 @@ export interface SurveyShared {
   /** Whether TLS 1.3 took its first hello: then groups are proven there, and the older versions only rotate them. */
   tls13Accepted: Promise<boolean>;
   tls13Answer: (accepted: boolean) => void;
+  /**
+   * Resolved once TLS 1.2 will name no elliptic group it has not named yet (it named one already found
+   * while the ones not found came first in its offer, or it is over). TLS 1.3 waits for it before a
+   * hello that looks for groups without ALPN: an elliptic group TLS 1.2 names anyway costs it nothing.
+   */
+  ecNamed?: Promise<void>;
+  ecNamedNow?: () => void;
 }
 
 /**
@@ -79,9 +87,16 @@ export interface VersionResult {
  * answer under TLS 1.3: `seeded`, then it is not counted as a hello of ours).
  * @example const r = await eliminate(shared, V.TLS12); r.detail?.suites.length
  */
-export async function eliminate(s: SurveyShared, v: number, first?: RawProbe, seeded = false): Promise<VersionResult> {
-  return new Elimination(s, v).run(first, seeded);
+export async function eliminate(s: SurveyShared, v: number, first?: RawProbe, seeded = false, firstOffer?: number[]): Promise<VersionResult> {
+  return new Elimination(s, v).run(first, seeded, firstOffer);
 }
+
+/** ChaCha20 suites: a server may favour them when the client lists one first (OpenSSL's PRIORITIZE_CHACHA, Go), whatever its order otherwise. */
+const isChacha = (code: number): boolean => /CHACHA20/.test(cipherSuiteName(code));
+
+/** The ALPN offers of each version, in the order its `alpn` answers are listed. */
+const ALPN_OFFERS: Array<string[]> = [ALPN, ['h2'], ['http/1.1']];
+const alpnRank = (offered: string[]): number => ALPN_OFFERS.findIndex((x) => x.join() === offered.join());
 
 class Elimination {
   private readonly label: string;
@@ -93,9 +108,22 @@ class Elimination {
   private readonly rotate: Record<Dim, boolean>;
   private readonly sigSeen: string[] = [];
   private readonly alpn: TlsSurfaceVersion['alpn'] = [];
-  private readonly alpnPlan: Array<string[]> = [ALPN, ['h2'], ['http/1.1']];
+  private readonly alpnPlan: Array<string[]> = [...ALPN_OFFERS];
   private reversedAsked = false;
   private serverPreference: boolean | undefined;
+  /**
+   * The cipher order without a hello of its own: the first suite found (W) is offered again, last,
+   * after the suites not found yet. A server that follows the client's order takes one of those, which
+   * is progress, and when that suite was offered with W before (and W taken then) it proves the client's
+   * order; a server with its own order takes W again, and its next pick among the suites offered with
+   * W then proves the server's order. `orderFirst`: the offer W was taken from.
+   */
+  private reofferW: number | undefined;
+  private orderFirst: number[] = [];
+  /** W was taken again: the suites offered before it then; a later pick among them proves the server's order. */
+  private passedOver: number[] | undefined;
+  /** The version's first answer (its own hello, the legacy probe's, or a seed: that offer did not rotate the groups). */
+  private firstAnswer: RawProbe | undefined;
   private n = 0;
 
   constructor(
@@ -114,11 +142,13 @@ class Elimination {
     if (this.rotate.sigalg) this.done.sigalg = true;
   }
 
-  async run(first: RawProbe | undefined, seeded: boolean): Promise<VersionResult> {
+  async run(first: RawProbe | undefined, seeded: boolean, firstOffer?: number[]): Promise<VersionResult> {
     const { v, is13, label } = this;
     if (seeded) this.n++;
     // The first hello: the version's question.
     const p = first ?? (await this.hello({ suite: true, group: true, sigalg: true }, `does the server accept ${label}? (every suite, group and signature scheme)`, { alpn: ALPN }));
+    this.orderFirst = firstOffer ?? this.all.suite;
+    this.firstAnswer = p;
     const alert = p.raw.alert ? `${p.raw.alert.name} (${p.raw.alert.code})` : undefined;
     if (is13) this.s.tls13Answer(this.ok(p));
     if (!this.ok(p)) return { v, ...(alert ? { alert } : {}) };
@@ -128,11 +158,9 @@ class Elimination {
       this.done.group = true;
     }
     // A HelloRetryRequest says nothing about ALPN: that offer waits for a later hello.
-    if (p.raw.offer.alpn && p.raw.outcome === 'server-hello' && p.raw.alpn !== undefined) {
-      this.alpn.push({ offered: p.raw.offer.alpn, chosen: p.raw.alpn });
-      this.alpnPlan.shift();
-    }
+    if (p.raw.offer.alpn && p.raw.outcome === 'server-hello' && p.raw.alpn !== undefined) this.answered(p.raw.offer.alpn, p.raw.alpn);
     this.take(p);
+    if (p.raw.cipherCode !== undefined && this.found.suite[0] === p.raw.cipherCode && v !== V.SSL3) this.reofferW = p.raw.cipherCode;
     while (this.n < MAX_HELLOS && (await this.step()));
     await this.finish();
     const detail: TlsSurfaceVersion = {
@@ -141,7 +169,7 @@ class Elimination {
       ...(this.serverPreference !== undefined ? { serverPreference: this.serverPreference } : {}),
       groups: this.found.group.map(groupName),
       signatureAlgorithms: this.sigSeen,
-      alpn: this.alpn,
+      alpn: [...this.alpn].sort((a, b) => alpnRank(a.offered) - alpnRank(b.offered)),
     };
     return { v, detail };
   }
@@ -159,22 +187,19 @@ class Elimination {
     const offerAlpn = v !== V.SSL3 && !(is13 && done.suite) ? this.alpnPlan[0] : undefined;
     const reverse = done.suite && found.suite.length > 1 && this.serverPreference === undefined;
     if (reverse) this.reversedAsked = true;
-    // TLS 1.3 once ALPN is read: the suites on their own first. A server has three or so, so the next
-    // answer is likely a refusal, which then closes the suites alone instead of costing a split.
-    const asked = is13 && !offerAlpn && active.includes('suite') && active.includes('group') ? (['suite'] as Dim[]) : active;
+    // TLS 1.3: suites and groups together (the HelloRetryRequest names one of each); a refusal is
+    // split with the groups first (split), whose answer also closes the suites.
+    const asked = active;
     const openNow: Record<Dim, boolean> = { suite: asked.includes('suite'), group: asked.includes('group'), sigalg: asked.includes('sigalg') };
-    const q = await this.hello(openNow, `without the ${asked.join(', ')} found so far${reverse ? '; the suites found, reversed' : ''}`, { alpn: offerAlpn ?? null, reverse, shares: !!offerAlpn });
+    const reoffer = this.reofferW !== undefined && !reverse && openNow.suite;
+    const q = await this.hello(openNow, `without the ${asked.join(', ')} found so far${reverse ? '; the suites found, reversed' : ''}${reoffer ? '; the first suite found offered again, last (the cipher order)' : ''}`, { alpn: offerAlpn ?? null, reverse, shares: !!offerAlpn, reoffer });
     if (offerAlpn && q.raw.alert?.code === 120) {
       // no_application_protocol: the ALPN answer is "refused"; the hello again without ALPN.
-      this.alpn.push({ offered: offerAlpn, chosen: 'refused' });
-      this.alpnPlan.shift();
+      this.answered(offerAlpn, 'refused');
       return true;
     }
     if (this.ok(q)) {
-      if (offerAlpn && q.raw.outcome === 'server-hello' && q.raw.alpn !== undefined) {
-        this.alpn.push({ offered: offerAlpn, chosen: q.raw.alpn });
-        this.alpnPlan.shift();
-      }
+      if (offerAlpn && q.raw.outcome === 'server-hello' && q.raw.alpn !== undefined) this.answered(offerAlpn, q.raw.alpn);
       if (!this.take(q)) {
         // Accepted without naming anything new (a suite that reveals no group, say): those dimensions cannot move on this way.
         for (const dim of asked) if (dim !== 'suite') done[dim] = true;
@@ -197,6 +222,7 @@ class Elimination {
     const alpnFirst = this.is13 && !!this.alpnPlan[0];
     for (const dim of ((alpnFirst ? ['suite', 'group'] : ['group', 'sigalg', 'suite']) as Dim[]).filter((x) => active.includes(x))) {
       const only = { suite: false, group: false, sigalg: false, [dim]: true } as Record<Dim, boolean>;
+      if (this.done[dim]) continue;
       if (this.remaining(dim).length === 0) {
         this.done[dim] = true;
         continue;
@@ -205,15 +231,15 @@ class Elimination {
       const r = await this.hello(only, `only the ${dim}s not found yet, everything else as found`, { alpn: withAlpn ?? null, shares: !!withAlpn });
       if (withAlpn && r.raw.alert?.code === 120) {
         // no_application_protocol: that is the ALPN answer; the suites' question stays open for the loop.
-        this.alpn.push({ offered: withAlpn, chosen: 'refused' });
-        this.alpnPlan.shift();
+        this.answered(withAlpn, 'refused');
         continue;
       }
-      if (withAlpn && this.ok(r) && r.raw.outcome === 'server-hello' && r.raw.alpn !== undefined) {
-        this.alpn.push({ offered: withAlpn, chosen: r.raw.alpn });
-        this.alpnPlan.shift();
-      }
+      if (withAlpn && this.ok(r) && r.raw.outcome === 'server-hello' && r.raw.alpn !== undefined) this.answered(withAlpn, r.raw.alpn);
+      const before = this.found.group.length;
       if (!this.ok(r) || !this.take(r)) this.done[dim] = true;
+      // TLS 1.3 (any suite goes with any group): a group not found yet, taken with a suite already found,
+      // was in the refused hello too, so none of the suites it offered is accepted.
+      else if (this.is13 && dim === 'group' && this.found.group.length > before && active.includes('suite')) this.done.suite = true;
     }
   }
 
@@ -255,11 +281,16 @@ class Elimination {
     return found[dim].length ? found[dim] : all[dim];
   }
 
-  private async hello(open: Record<Dim, boolean>, why: string, o: { alpn?: string[] | null; reverse?: boolean; label?: SurveyHelloLabel; shares?: boolean } = {}): Promise<RawProbe> {
+  private async hello(open: Record<Dim, boolean>, why: string, o: { alpn?: string[] | null; reverse?: boolean; label?: SurveyHelloLabel; shares?: boolean; reoffer?: boolean } = {}): Promise<RawProbe> {
     const { v, is13, label } = this;
+    // After the version's first answer (TLS 1.2 waits for that one), a TLS 1.3 hello for groups alone lets TLS 1.2 name its elliptic groups first.
+    if (is13 && open.group && o.shares === false && this.n > 0 && this.s.ecNamed) await this.s.ecNamed;
     this.n++;
     let ciphers = this.offerOf('suite', open.suite);
     if (o.reverse) ciphers = [...ciphers].reverse();
+    const w = o.reoffer ? this.reofferW : undefined;
+    // ChaCha20 suites after the others: a server that favours ChaCha20 when the client lists it first would look like one that follows the client.
+    if (w !== undefined) ciphers = [...ciphers.filter((c) => c !== w && !isChacha(c)), ...ciphers.filter((c) => c !== w && isChacha(c)), w];
     const groups = this.offerOf('group', open.group);
     const spec: HelloSpec = {
       versions: [v],
@@ -272,7 +303,40 @@ class Elimination {
       ...(is13 ? { keyShareGroups: o.shares === false ? [] : sharesFor(groups) } : {}),
     };
     const name = o.label ?? (this.n === 1 ? `survey-${label}` : `survey-${label}-${this.n}`);
-    return this.s.raw(name as SurveyHelloLabel, `${label}: ${why}`, spec, { decrypt: is13, fullFlight: !is13 });
+    const q = await this.s.raw(name as SurveyHelloLabel, `${label}: ${why}`, spec, { decrypt: is13, fullFlight: !is13 });
+    if (this.ok(q) && q.raw.cipherCode !== undefined) this.order(q.raw.cipherCode, ciphers, w);
+    return q;
+  }
+
+  /** What an accepted hello's suite says about the cipher order (see `reofferW`). */
+  private order(pick: number, offered: number[], w: number | undefined): void {
+    if (this.serverPreference !== undefined) return;
+    if (this.passedOver?.includes(pick)) {
+      // Offered before W when the server took W again, and taken now: the server ranks W above it.
+      this.serverPreference = true;
+      return;
+    }
+    if (w === undefined) return;
+    if (pick === w) {
+      // Its own order, or nothing else left: the next pick among these tells.
+      this.passedOver = offered.filter((c) => c !== w);
+      this.reofferW = undefined;
+      // Under the server's order W ranks after every suite taken while it was offered: it moves after them.
+      const f = this.found.suite;
+      f.splice(f.indexOf(w), 1);
+      f.push(w);
+    } else if (this.orderFirst.includes(pick) && !isChacha(pick)) {
+      // Offered with W before, when W was taken, and taken now that it comes first: the client's order.
+      this.serverPreference = false;
+      this.reofferW = undefined;
+    }
+  }
+
+  /** Records the answer to one ALPN offer and takes it off the plan. */
+  private answered(offered: string[], chosen: string | null | 'refused'): void {
+    this.alpn.push({ offered, chosen });
+    const i = this.alpnPlan.findIndex((a) => a.join() === offered.join());
+    if (i >= 0) this.alpnPlan.splice(i, 1);
   }
 
   /** Record what an accepted hello names; true when it named something new. */
@@ -285,6 +349,8 @@ class Elimination {
       fresh = true;
     }
     const g = r.group ? groupCode(r.group) : undefined;
+    // TLS 1.2 rotates the groups not named yet to the front: naming one already named, it has no other left to name.
+    if (g !== undefined && this.v === V.TLS12 && this.rotate.group && this.n > 1 && p !== this.firstAnswer && s.groupsFound.has(g)) s.ecNamedNow?.();
     if (g !== undefined && all.group.includes(g) && !found.group.includes(g)) {
       found.group.push(g);
       // New to this version's elimination is progress, even when the other version (running side by

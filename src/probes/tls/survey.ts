@@ -31,7 +31,7 @@ import type { Probe } from '../../model/index.js';
 import type { ProbeContext } from '../context.js';
 import type { TlsSurface } from '../../model/tls-probes.js';
 import { accepted, type RawProbe, type RawRunner } from './raw.js';
-import { V, NODE_ALPN as ALPN, ciphersFor, groupCode, nodeDefaultHello, tableVersionName, versionLabel } from './hello.js';
+import { V, NODE_ALPN as ALPN, TLS13_CIPHERS, ciphersFor, groupCode, nodeDefaultHello, tableVersionName, versionLabel } from './hello.js';
 import { pacer } from './rate.js';
 import { cipherByName, cipherSuiteName, groupName } from '../../wire/tls/registry.js';
 import { eliminate, EC_GROUPS, SURVEY_GROUPS, type SurveyShared, type VersionResult } from './survey-eliminate.js';
@@ -42,7 +42,7 @@ type TlsProbe = Extract<Probe, { kind: 'tls' }>;
  * The survey of one address: versions, suites, groups, signature schemes and ALPN (see above).
  * @example const surface = await survey(ctx, d, raw, out); surface.versions[0]?.accepted
  */
-export async function survey(ctx: ProbeContext, d: TlsProbe, run: RawRunner, seen: RawProbe[]): Promise<TlsSurface> {
+export async function survey(ctx: ProbeContext, d: TlsProbe, run: RawRunner, seen: RawProbe[], later?: Promise<readonly Probe[]>): Promise<TlsSurface> {
   const pace = pacer(ctx.options.rate);
   const raw: RawRunner = async (...a) => {
     await pace();
@@ -50,14 +50,22 @@ export async function survey(ctx: ProbeContext, d: TlsProbe, run: RawRunner, see
   };
   let tls13Answer: (accepted: boolean) => void = () => {};
   const tls13Accepted = new Promise<boolean>((r) => (tls13Answer = r));
-  const s: SurveyShared = { raw, sni: ctx.target.sni, groupsFound: new Set(), sigalgsFound: new Set(), tls13Accepted, tls13Answer: (a) => tls13Answer(a) };
+  let ecNamedNow: () => void = () => {};
+  const ecNamed = new Promise<void>((r) => (ecNamedNow = r));
+  const s: SurveyShared = { raw, sni: ctx.target.sni, groupsFound: new Set(), sigalgsFound: new Set(), tls13Accepted, tls13Answer: (a) => tls13Answer(a), ecNamed, ecNamedNow: () => ecNamedNow() };
+  const node = await nodeDefaultHello();
   const seed = fromDefault(d);
-  const t13run = eliminate(s, V.TLS13, seed, !!seed).finally(() => tls13Answer(false));
+  const t13run = eliminate(s, V.TLS13, seed, !!seed, node.ciphers.filter((c) => TLS13_CIPHERS.includes(c))).finally(() => tls13Answer(false));
+  // TLS 1.2's own question is the HTTP/1.1 probe's when it completed a TLS 1.2 handshake (TLS 1.2 at most, with the name: probes/plan.ts).
+  const t12run = (async () => {
+    const seed12 = later ? fromHttp1(await later) : undefined;
+    return eliminate(s, V.TLS12, seed12, !!seed12, node.ciphers.filter((c) => !TLS13_CIPHERS.includes(c)));
+  })().finally(() => ecNamedNow());
   // The certificate without SNI: a hello of its own. Without SNI a server answers for its default site,
   // whose versions and suites may not be the name's (Caddy with a per-site `protocols tls1.3` takes
   // TLS 1.2 without SNI only), so no version's question is asked without SNI.
   const noSniRun = s.sni ? noSniCertificate(s, d) : Promise.resolve(undefined);
-  const [t13, t12, legacy, noSni] = await Promise.all([t13run, eliminate(s, V.TLS12), legacyVersions(s), noSniRun]);
+  const [t13, t12, legacy, noSni] = await Promise.all([t13run, t12run, legacyVersions(s), noSniRun]);
   return surfaceOf(s, d, seen, [t13, t12, ...legacy], t12, noSni);
 }
 
@@ -141,6 +149,23 @@ function fromDefault(d: TlsProbe): RawProbe | undefined {
   if (!suite || group === undefined || t.offeredAlpn.join() !== ALPN.join()) return undefined;
   const raw = { offer: { alpn: [...ALPN] }, outcome: 'server-hello', version: 'TLSv1.3', versionCode: V.TLS13, cipher: cipherSuiteName(suite.code), cipherCode: suite.code, group: groupName(group), alpn: t.alpn ?? null };
   return { ...d, kind: 'tls-raw', label: 'survey-TLSv1.3', purpose: "the default handshake (Node's hello)", raw } as unknown as RawProbe;
+}
+
+/**
+ * The HTTP/1.1 probe's handshake, TLS 1.2 at most with the name and ALPN http/1.1 alone, as the TLS
+ * 1.2 elimination's first answer when it completed at TLS 1.2: TLS 1.2 is accepted, its suite (and
+ * group) found, and the ALPN answer to [http/1.1] read. One connection fewer; like fromDefault, not a
+ * probe of its own.
+ */
+function fromHttp1(probes: readonly Probe[]): RawProbe | undefined {
+  const p = probes.find((x) => 'tls' in x && x.tls?.maxVersion === 'TLSv1.2' && x.tls.outcome === 'handshake' && x.tls.version === 'TLSv1.2');
+  const t = p && 'tls' in p ? p.tls : undefined;
+  const suite = t?.cipher ? cipherByName(t.cipher.standardName) : undefined;
+  if (!p || !t || !suite || t.offeredAlpn.join() !== 'http/1.1') return undefined;
+  const n = t.ephemeral?.type === 'ECDH' ? t.ephemeral.name?.toLowerCase() : undefined;
+  const group = n ? groupCode(n === 'prime256v1' ? 'secp256r1' : n) : undefined;
+  const raw = { offer: { alpn: ['http/1.1'] }, outcome: 'server-hello', version: 'TLSv1.2', versionCode: V.TLS12, cipher: cipherSuiteName(suite.code), cipherCode: suite.code, ...(group !== undefined ? { group: groupName(group) } : {}), alpn: t.alpn ?? null };
+  return { ...p, kind: 'tls-raw', label: 'survey-TLSv1.2', purpose: "the HTTP/1.1 probe's handshake (TLS 1.2 at most, with the name)", raw } as unknown as RawProbe;
 }
 
 /** The key of the target's certificate, from the raw hellos that saw it. */
