@@ -7,6 +7,7 @@
 import net from 'node:net';
 import type { Duplex } from 'node:stream';
 import { HOSTILE_MAX_MS } from './hostile-h2.js';
+import { pump } from './pump.js';
 import { listen, type Listening } from './servers.js';
 
 export const HOSTILE_H1_KINDS = ['endless-headers', 'status-no-crlf', 'endless-chunked', '426-huge-upgrade'] as const;
@@ -30,16 +31,10 @@ export const HOSTILE_PROXY_WORDS: Record<HostileProxyKind, string> = {
 
 const enc = (s: string) => Buffer.from(s, 'latin1');
 
-/** Write `first`, then `next(i)` as fast as the peer reads, until it closes or the lab's bound passes. */
+/** Write `first`, then `next(i)` as fast as the peer reads (a batch per loop turn), until it closes or the lab's bound passes. */
 function stream(s: Duplex, first: Buffer, next: (i: number) => Buffer): void {
-  const until = Date.now() + HOSTILE_MAX_MS;
-  let i = 0;
   s.write(first);
-  const tick = () => {
-    while (!s.destroyed && Date.now() < until) if (!s.write(next(i++))) return void s.once('drain', () => setImmediate(tick));
-    if (!s.destroyed) s.destroy();
-  };
-  setImmediate(tick);
+  pump(s, next, Date.now() + HOSTILE_MAX_MS);
 }
 
 /** Write `text` one byte every `everyMs`, then hold the connection, until the lab's bound passes. */

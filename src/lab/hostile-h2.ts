@@ -11,6 +11,7 @@ import { type Frame } from '../wire/http2/frame-types.js';
 import { CLIENT_PREFACE, FRAME_TYPES, SETTINGS } from '../wire/http2/registry.js';
 import { encodeInteger } from '../wire/hpack/index.js';
 import { Writer, concat } from '../wire/bytes.js';
+import { pump } from './pump.js';
 
 const int = (value: number, prefix: number, flags: number) => encodeInteger(new Writer(), value, prefix, flags).finish();
 
@@ -82,25 +83,8 @@ function hostileIo(sock: Duplex, until: number): HostileIo {
   const write = (b: Uint8Array | Frame) => {
     if (!sock.destroyed) sock.write(b instanceof Uint8Array ? b : encodeFrame(b));
   };
-  /**
-   * Write `make()` in 64 kB batches, one batch per event-loop turn (the lab shares its process with
-   * the client under test: a real server's flood does not take the client's CPU), waiting on drain
-   * under back-pressure, until the socket closes or time is up.
-   */
-  const flood = (make: () => Uint8Array) => {
-    const tick = () => {
-      if (sock.destroyed) return;
-      if (Date.now() >= until) return void sock.destroy();
-      let n = 0;
-      while (n < 65536) {
-        const b = make();
-        n += b.length;
-        if (!sock.write(b)) return void sock.once('drain', () => setImmediate(tick));
-      }
-      setImmediate(tick);
-    };
-    tick();
-  };
+  /** Write `make()` a batch per event-loop turn under back-pressure until the socket closes or time is up (lab/pump.ts). */
+  const flood = (make: () => Uint8Array) => pump(sock, make, until);
   const every = (ms: number, f: () => void) => void timers.push(setInterval(() => (sock.destroyed || Date.now() > until ? sock.destroy() : f()), ms));
   return { write, flood, every };
 }

@@ -8,6 +8,7 @@ import type { Duplex } from 'node:stream';
 import { computeAccept } from '../wire/websocket/handshake.js';
 import { OPCODES, encodeFrame } from '../wire/websocket/frame.js';
 import { HOSTILE_MAX_MS } from './hostile-h2.js';
+import { pump } from './pump.js';
 import { listen, type Listening } from './servers.js';
 
 export const HOSTILE_WS_KINDS = ['garbage', 'length-2e63', 'bad-close', 'frame-flood', 'no-pong'] as const;
@@ -33,15 +34,10 @@ function garbage(): Uint8Array {
   return b;
 }
 
-/** Write `frame` as fast as the client reads it, until the socket closes or the lab's bound passes. */
+/** Write `frame` as fast as the client reads it (a batch per loop turn), until the socket closes or the lab's bound passes. */
 function flood(s: Duplex, frame: Uint8Array): void {
   const chunk = Buffer.concat(Array.from({ length: 256 }, () => frame));
-  const until = Date.now() + HOSTILE_MAX_MS;
-  const tick = () => {
-    while (!s.destroyed && Date.now() < until) if (!s.write(chunk)) return void s.once('drain', () => setImmediate(tick));
-    if (!s.destroyed) s.destroy();
-  };
-  tick();
+  pump(s, () => chunk, Date.now() + HOSTILE_MAX_MS);
 }
 
 function misbehave(s: Duplex, kind: HostileWsKind): void {

@@ -8,6 +8,7 @@ import net from 'node:net';
 import type { Code } from '../../model/codes.js';
 import { HOST, HTTP1_OK, http1Reply, local, ok, tlsCert, tlsRaw, type LabScenario } from '../helpers.js';
 import { listen } from '../servers.js';
+import { tlsServerInWorker } from '../tls-worker.js';
 import { HOSTILE_H2_KINDS, serveHostileH2, type HostileH2Kind } from '../hostile-h2.js';
 import { hostileTls, type HostileKind } from '../tls-front.js';
 import { HOSTILE_H1_KINDS, HOSTILE_H1_WORDS, HOSTILE_PROXY_KINDS, HOSTILE_PROXY_WORDS, hostileH1Server, hostileProxy, type HostileH1Kind, type HostileProxyKind } from '../hostile-h1.js';
@@ -128,7 +129,8 @@ const hugeChain = (tls12: boolean): LabScenario => ({
     const c = await env.pki.preset('valid');
     const cert = c.serverCertPem + env.pki.intermediateCa.certPem.repeat(HUGE_CHAIN_COPIES);
     const versions = tls12 ? { minVersion: 'TLSv1.2' as const, maxVersion: 'TLSv1.2' as const } : {};
-    return local(await tlsRaw(env, ['h2', 'http/1.1'], (s) => http1Reply(s), { cert, key: c.keyPem, ...versions }), 'https', { timeoutMs: 700 });
+    // In a worker: OpenSSL reads this chain for about 2 s, which would stall the lab's own thread (lab/tls-worker.ts).
+    return local(await tlsServerInWorker({ cert, key: c.keyPem, ALPNProtocols: ['h2', 'http/1.1'], ...versions }, HTTP1_OK, HOST), 'https', { timeoutMs: 700 });
   },
 });
 
