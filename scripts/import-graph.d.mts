@@ -8,3 +8,5 @@ export declare function specifiers(text: string, fileName: string, split: true):
 export declare function buildGraph(srcDir: string): Map<string, Node>;
 export declare function violations(graph: Map<string, Node>): string[];
 export declare function cycles(graph: Map<string, Node>): string[][];
+export declare const BARRELS: Set<string>;
+export declare function reexportShims(srcDir: string): string[];

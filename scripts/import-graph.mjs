@@ -11,7 +11,11 @@
  * for users' own servers) imports wire and model only. node:net / node:tls are imported only in
  * transport/ and lab/. Tests (*.test.ts) are not modules of the graph.
  *
- * `node scripts/import-graph.mjs` prints the violations and the cycles (exit 1 when there is any);
+ * Re-exports (`export … from`) only in the entry points and barrels (BARRELS): importers name the
+ * module that defines what they use.
+ *
+ * `node scripts/import-graph.mjs` prints the violations, the cycles and the re-export shims (exit 1
+ * when there is any);
  * test/import-graph.test.ts runs the same checks.
  */
 import fs from 'node:fs';
@@ -187,6 +191,31 @@ export function cycles(graph) {
   return out;
 }
 
+/**
+ * The modules that may re-export another module's names: the package's entry points (package.json
+ * "exports": index.ts, server/index.ts), the model's public type surface (model/index.ts, and
+ * model/probes.ts, which names the classifier's first-bytes types as evidence), and the HPACK codec's
+ * one import (wire/hpack/index.ts).
+ */
+export const BARRELS = new Set(['index.ts', 'server/index.ts', 'model/index.ts', 'model/probes.ts', 'wire/hpack/index.ts']);
+
+/**
+ * Every `export … from` outside BARRELS, as "file: export … from 'spec'": a shim that lets importers
+ * name a module other than the one that defines what they use.
+ */
+export function reexportShims(srcDir) {
+  const out = [];
+  for (const abs of sourceFiles(srcDir).sort()) {
+    const rel = path.relative(srcDir, abs).split(path.sep).join('/');
+    if (BARRELS.has(rel)) continue;
+    const sf = ts.createSourceFile(abs, fs.readFileSync(abs, 'utf8'), ts.ScriptTarget.Latest, false, ts.ScriptKind.TS);
+    for (const node of sf.statements) {
+      if (ts.isExportDeclaration(node) && node.moduleSpecifier && ts.isStringLiteral(node.moduleSpecifier)) out.push(`${rel}: ${node.getText(sf).replace(/\s+/g, ' ')}`);
+    }
+  }
+  return out;
+}
+
 if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {
   const src = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'src');
   const graph = buildGraph(src);
@@ -203,5 +232,8 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.a
   for (const b of bad) console.log(`  ${b}`);
   console.log(`cycles (static imports): ${loops.length}`);
   for (const c of loops) console.log(`  ${c.length} modules: ${c.join(', ')}`);
-  process.exitCode = bad.length || loops.length ? 1 : 0;
+  const shims = reexportShims(src);
+  console.log(`re-exports outside the entry points and barrels (${[...BARRELS].join(', ')}): ${shims.length}`);
+  for (const r of shims) console.log(`  ${r}`);
+  process.exitCode = bad.length || loops.length || shims.length ? 1 : 0;
 }

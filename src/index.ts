@@ -7,7 +7,8 @@
  * if (report.verdict === 'fail') console.error(report.findings[0]?.title);
  */
 export { diagnose, DEFAULTS, type DiagnoseOptions } from './diagnose.js';
-export { diagnoseEvidence, type DiagnosisInput, type DiagnosisOutput } from './diagnosis/index.js';
+export { diagnoseEvidence, type DiagnosisOutput } from './diagnosis/index.js';
+export type { DiagnosisInput } from './diagnosis/raw.js';
 export { diagnoseReport } from './diagnosis/replay.js';
 export { CODES, type Code, type Severity, type Family } from './model/codes.js';
 export { REGISTRY, type CodeEntry } from './diagnosis/registry.js';

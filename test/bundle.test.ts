@@ -11,7 +11,8 @@ import { Script } from 'node:vm';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLabPki } from '../src/lab/pki.js';
-import { findScenario, type RunningScenario } from '../src/lab/scenarios.js';
+import { findScenario } from '../src/lab/scenarios.js';
+import type { RunningScenario } from '../src/lab/helpers.js';
 import { VERSION } from '../src/version.js';
 
 const ROOT = new URL('..', import.meta.url).pathname;

@@ -7,7 +7,8 @@ import { writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLabPki } from '../src/lab/pki.js';
-import { findScenario, type RunningScenario } from '../src/lab/scenarios.js';
+import { findScenario } from '../src/lab/scenarios.js';
+import type { RunningScenario } from '../src/lab/helpers.js';
 
 const BIN = new URL('../dist/cli/main.js', import.meta.url).pathname;
 

@@ -12,7 +12,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLabPki } from '../src/lab/pki.js';
-import { findScenario, type RunningScenario } from '../src/lab/scenarios.js';
+import { findScenario } from '../src/lab/scenarios.js';
+import type { RunningScenario } from '../src/lab/helpers.js';
 import { startExporter, type RunningExporter } from '../src/exporter/server.js';
 import { findBinary, freePort, skipWithout } from './real-helpers.js';
 

@@ -12,7 +12,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createLabPki } from '../src/lab/pki.js';
-import { findScenario, type RunningScenario } from '../src/lab/scenarios.js';
+import { findScenario } from '../src/lab/scenarios.js';
+import type { RunningScenario } from '../src/lab/helpers.js';
 import { findBinary, skipWithout } from './real-helpers.js';
 
 const CHROMIUM = findBinary('chromium');

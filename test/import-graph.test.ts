@@ -4,9 +4,11 @@
  * outside; sockets only in transport/ and lab/; no import cycle. `node scripts/import-graph.mjs`
  * prints the same.
  */
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { allowed, buildGraph, cycles, placeOf, specifiers, violations } from '../scripts/import-graph.mjs';
+import { allowed, buildGraph, cycles, placeOf, reexportShims, specifiers, violations } from '../scripts/import-graph.mjs';
 
 const SRC = path.resolve(import.meta.dirname, '..', 'src');
 const graph = buildGraph(SRC);
@@ -25,6 +27,10 @@ describe('import graph of src/', () => {
   it('has no import cycle', () => {
     expect(cycles(graph)).toEqual([]);
   });
+
+  it('re-exports only in the entry points and barrels: importers name the owning module', () => {
+    expect(reexportShims(SRC)).toEqual([]);
+  });
 });
 
 describe('the checker itself', () => {
@@ -40,6 +46,18 @@ describe('the checker itself', () => {
     ].join('\n');
     expect(specifiers(text)).toEqual(['./a.js', './b.js', './c.js', './d.js', './e.js', './f.js', 'node:net']);
     expect(specifiers(text, 'x.ts', true)).toEqual({ static: ['./a.js', './b.js', './c.js', './d.js', './f.js', 'node:net'], lazy: ['./e.js'] });
+  });
+
+  it('finds a re-export shim, and leaves the entry points and local exports alone', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'h2doctor-shims-'));
+    try {
+      fs.mkdirSync(path.join(dir, 'watch'));
+      fs.writeFileSync(path.join(dir, 'index.ts'), "export { diagnose } from './diagnose.js';\n");
+      fs.writeFileSync(path.join(dir, 'watch', 'record.ts'), "export type { WatchRun } from '../model/watch.js';\nconst a = 1;\nexport { a };\n");
+      expect(reexportShims(dir)).toEqual(["watch/record.ts: export type { WatchRun } from '../model/watch.js';"]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('places files and orders layers', () => {

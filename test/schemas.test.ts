@@ -11,7 +11,8 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import { runCli } from '../src/cli/run.js';
 import type { CliIO } from '../src/cli/io.js';
 import { createLabPki } from '../src/lab/pki.js';
-import { findScenario, type RunningScenario } from '../src/lab/scenarios.js';
+import { findScenario } from '../src/lab/scenarios.js';
+import type { RunningScenario } from '../src/lab/helpers.js';
 
 const DOCS = new URL('../docs/', import.meta.url).pathname;
 const SCHEMAS = readdirSync(DOCS).filter((f) => f.endsWith('.schema.json'));

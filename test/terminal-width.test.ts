@@ -10,7 +10,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLabPki, type LabPki } from '../src/lab/pki.js';
-import { findScenario, type RunningScenario } from '../src/lab/scenarios.js';
+import { findScenario } from '../src/lab/scenarios.js';
+import type { RunningScenario } from '../src/lab/helpers.js';
 import { displayWidth, stripAnsi } from '../src/report/layout.js';
 import { findBinary, skipWithout } from './real-helpers.js';
 

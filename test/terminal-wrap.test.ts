@@ -7,7 +7,8 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { diagnose } from '../src/diagnose.js';
 import { createLabPki, type LabPki } from '../src/lab/pki.js';
-import { findScenario, type RunningScenario } from '../src/lab/scenarios.js';
+import { findScenario } from '../src/lab/scenarios.js';
+import type { RunningScenario } from '../src/lab/helpers.js';
 import { renderTerminal } from '../src/report/terminal.js';
 import { LONG_WORD, displayWidth, wrap, wrapParts } from '../src/report/layout.js';
 import type { Report } from '../src/model/index.js';

@@ -13,8 +13,8 @@ import { join } from 'node:path';
 import { createLabPki } from '../src/lab/pki.js';
 import { FLAPPING_SCENARIOS, FLAP_ADDRESS } from '../src/lab/scenarios/flapping.js';
 import type { RunningScenario } from '../src/lab/helpers.js';
-import type { WatchSummary } from '../src/watch/summary.js';
-import type { WatchRun } from '../src/watch/record.js';
+import type { WatchSummary } from '../src/model/watch.js';
+import type { WatchRun } from '../src/model/watch.js';
 import { findBinary } from './real-helpers.js';
 import { Ajv2020 as Ajv } from 'ajv/dist/2020.js';
 

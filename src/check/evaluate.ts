@@ -11,15 +11,8 @@ import { versionFromName } from '../wire/tls/registry.js';
 import { classifyUpgradeProtocol, parseUpgrade } from '../wire/http/upgrade.js';
 import { headerValues } from '../wire/http1/head.js';
 import { SEVERITY_RANK, type Severity } from '../model/codes.js';
-import type {
-  CheckEvidence,
-  CheckFailure,
-  CheckResult,
-  Expectations,
-  MaxSeverity,
-  ObservedResponse,
-  ResolvedCheck,
-} from './types.js';
+import type { CheckEvidence, Expectations, MaxSeverity, ObservedResponse, ResolvedCheck } from './types.js';
+import type { CheckFailure, CheckResult } from '../model/check.js';
 
 const DAY_MS = 86_400_000;
 

@@ -10,7 +10,7 @@ import { LineCounter, isAlias, isMap, isScalar, isSeq, type Document, type Node 
 import type { ErrorObject } from 'ajv/dist/2020.js';
 import { didYouMean } from './suggest.js';
 import { CODES } from '../model/codes.js';
-import type { ChecksFileError } from './types.js';
+import type { ChecksFileError } from '../model/check.js';
 
 /** Most errors reported for one file. */
 export const MAX_ERRORS = 100;

@@ -15,15 +15,8 @@ import { interpolate, parseTemplate } from './interpolate.js';
 import { RESOLVE_PATTERN, checksSchemaValidator } from './schema.js';
 import { didYouMean } from './suggest.js';
 import { resolveConnection } from './connection.js';
-import type {
-  CheckPlan,
-  ChecksFile,
-  ChecksFileError,
-  Environment,
-  ResolvedCheck,
-  ResolvedEnvironment,
-  TlsVersionName,
-} from './types.js';
+import type { CheckPlan, ChecksFile, Environment, ResolvedCheck, ResolvedEnvironment, TlsVersionName } from './types.js';
+import type { ChecksFileError } from '../model/check.js';
 
 export interface ParseChecksOptions {
   /** The environment to plan for (`--env`); checked to exist, and every `${var}` resolved in it. */

@@ -18,15 +18,8 @@ import type { Report } from '../model/index.js';
 import { reportFacts } from '../model/report-facts.js';
 import { limiter } from '../util/limit.js';
 import { evaluateCheck } from './evaluate.js';
-import type {
-  CheckEvidence,
-  CheckPlan,
-  CheckResult,
-  ChecksFileError,
-  ResolvePin,
-  ResolvedCheck,
-  ResolvedEnvironment,
-} from './types.js';
+import type { CheckEvidence, CheckPlan, ResolvePin, ResolvedCheck, ResolvedEnvironment } from './types.js';
+import type { CheckResult, ChecksFileError } from '../model/check.js';
 
 export const RUN_DEFAULTS = { concurrency: 4, timeoutMs: DEFAULTS.timeoutMs } as const;
 

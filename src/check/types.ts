@@ -6,7 +6,6 @@
 import type { Code, Severity } from '../model/codes.js';
 
 // The result types live in the model (renderers in report/ format them); re-exported for check's callers.
-export type { CheckFailure, CheckResult, ChecksFileError } from '../model/check.js';
 
 /** What an ordinary client ends up speaking (the same names as `Negotiated.protocol`). */
 export const CHECK_PROTOCOLS = ['h2', 'h2c', 'http/1.1'] as const;

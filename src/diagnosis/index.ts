@@ -3,7 +3,7 @@
  */
 import type { AddressReport, EvidenceItem, Finding, Negotiated, Target, Verdict } from '../model/index.js';
 import { CODES, SEVERITY_RANK, type Code } from '../model/codes.js';
-import type { Vars } from './knowledge.js';
+import type { Vars } from './knowledge/types.js';
 import { detectServer } from './knowledge/server.js';
 import type { DetectedServer } from './knowledge/types.js';
 import { knowledgeOf } from './registry.js';
@@ -21,8 +21,6 @@ import { hostForUrl } from '../model/target.js';
  */
 export const ADDRESS_RULES = RULES;
 export { RULES, REPORT_RULES };
-
-export type { DiagnosisInput } from './raw.js';
 
 /**
  * What a diagnosis gives: the findings, the verdict, the headline, each address's report and what works.

@@ -12,7 +12,6 @@ import { HTTP1_KNOWLEDGE } from './knowledge/http1.js';
 import { VANTAGE_KNOWLEDGE } from './knowledge/vantage.js';
 import { CLIENTS_KNOWLEDGE } from './knowledge/clients.js';
 
-export type { Knowledge, Vars } from './knowledge/types.js';
 import type { Knowledge, Vars } from './knowledge/types.js';
 import { clientsPrint } from './knowledge/printed.js';
 

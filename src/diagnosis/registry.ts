@@ -6,7 +6,8 @@
  * names whatever is missing. Adding a code: CONTRIBUTING.md, "Adding a finding code".
  */
 import { CODES, type Code, type Family, type Severity } from '../model/codes.js';
-import { KNOWLEDGE, type Knowledge } from './knowledge.js';
+import { KNOWLEDGE } from './knowledge.js';
+import type { Knowledge } from './knowledge/types.js';
 import { REPORT_RULES, RULES, SCAN_RULES } from './rules/index.js';
 
 /**

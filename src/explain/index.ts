@@ -21,11 +21,7 @@ import type { Signal } from './signal-types.js';
 import { clientContext } from './client-context.js';
 import type { WindowScan } from './window.js';
 
-export { LineWindow, mayCarryEvidence, type WindowScan } from './window.js';
 
-export { CATALOGUE, SOURCE_FAMILIES, entryById } from './catalogue/index.js';
-export type { CatalogueEntry } from './catalogue/index.js';
-export type { Decoded } from './decoded.js';
 
 export interface ExplainCause {
   code: Code;

@@ -12,7 +12,8 @@
  * m[0].entry.id; // 'curl-http2-framing-layer'
  */
 import type { Code } from '../model/codes.js';
-import { CATALOGUE, type CatalogueEntry, type Reader } from './catalogue/index.js';
+import { CATALOGUE } from './catalogue/index.js';
+import type { CatalogueEntry, Reader } from './catalogue/types.js';
 import { boundText } from './decoders.js';
 import { type CodeHint, type Decoded } from './decoded.js';
 

@@ -12,7 +12,8 @@
 import net from 'node:net';
 import type { Code } from '../model/codes.js';
 import { createLabPki, type LabPki } from './pki.js';
-import { findScenario, type RunningScenario } from './scenarios.js';
+import { findScenario } from './scenarios.js';
+import type { RunningScenario } from './helpers.js';
 import { listen, type Listening } from './servers.js';
 
 /** Scenarios whose behaviour survives a TCP relay and that answer at once (no deliberate hang). */

@@ -7,7 +7,8 @@ import { diagnose } from '../diagnose.js';
 import type { Report } from '../model/index.js';
 import { limiter } from '../util/limit.js';
 import { createLabPki, type LabPki } from './pki.js';
-import { ALL_SCENARIOS as SCENARIOS, type LabScenario } from './scenarios.js';
+import { ALL_SCENARIOS as SCENARIOS } from './scenarios.js';
+import type { LabScenario } from './helpers.js';
 
 export interface LabResult {
   scenario: string;

@@ -9,7 +9,6 @@ import net from 'node:net';
 import { listen, freePort, readRequestHead } from './servers.js';
 import { serveMiniH2 } from './mini-h2.js';
 import { HOST, ok, tlsCert, local, serve, tlsRaw, tlsMiniH2, http1Reply, HTTP1_OK, type LabScenario } from './helpers.js';
-export type { LabEnv, RunningScenario, LabScenario } from './helpers.js';
 import { SETTINGS } from '../wire/http2/registry.js';
 
 /** The foundation's scenarios: healthy, dns, transport, protocol mismatch. */

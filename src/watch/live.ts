@@ -4,7 +4,7 @@
  * Pure: records in, text out.
  */
 import type { Verdict } from '../model/index.js';
-import type { WatchRun } from './record.js';
+import type { WatchRun } from '../model/watch.js';
 import { rowsOf } from './summary.js';
 import { styler, type Style } from '../report/style.js';
 

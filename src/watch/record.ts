@@ -8,7 +8,6 @@
  */
 import { http1Answer, http2Answer, type Probe, type Report } from '../model/index.js';
 
-export type { ResolverLabel, WatchAddress, WatchRun, WatchStart, HistoryLine } from '../model/watch.js';
 import type { WatchAddress, WatchRun, ResolverLabel, HistoryLine } from '../model/watch.js';
 
 /** The label of the system resolution (no --dns-server). */

@@ -10,7 +10,8 @@
  */
 import { diagnose as realDiagnose, type DiagnoseOptions } from '../diagnose.js';
 import type { Report } from '../model/index.js';
-import { toRecord, type WatchRun } from './record.js';
+import { toRecord } from './record.js';
+import type { WatchRun } from '../model/watch.js';
 
 export interface WatchLoopOptions {
   everyMs: number;

@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { summarize, renderSummary } from './summary.js';
-import { parseHistory, type WatchRun } from './record.js';
+import { parseHistory } from './record.js';
+import type { WatchRun } from '../model/watch.js';
 import { parseDuration } from './run.js';
 
 const run = (seq: number, bad: boolean, resolvers = ['system']): WatchRun => ({

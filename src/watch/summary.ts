@@ -9,9 +9,8 @@
  */
 import { CODES, type Code } from '../model/codes.js';
 import type { Verdict } from '../model/index.js';
-import type { HistoryLine, WatchRun } from './record.js';
+import type { HistoryLine, WatchRun } from '../model/watch.js';
 
-export type { Row, Flap, Steady, WatchSummary } from '../model/watch.js';
 import type { Row, Flap, Steady, WatchSummary } from '../model/watch.js';
 
 const REPORT_LEVEL = '*';

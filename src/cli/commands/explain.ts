@@ -5,7 +5,8 @@
  * @example
  * await explainCommand(['curl: (16) Error in the HTTP2 framing layer'], io); // → 0
  */
-import { confirmCandidates, candidateCodes, explain, LineWindow, type ConfirmFn } from '../../explain/index.js';
+import { confirmCandidates, candidateCodes, explain, type ConfirmFn } from '../../explain/index.js';
+import { LineWindow } from '../../explain/window.js';
 import { explainJson } from '../../report/explain.js';
 import { MAX_LINE } from '../../explain/decoders.js';
 import { EXIT, EXPLAIN_STDIN_MAX_BYTES, type CliIO } from '../io.js';

@@ -13,7 +13,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CliIO } from '../io.js';
 import { EXIT } from '../io.js';
-import { ALL_SCENARIOS, findScenario, type LabScenario, type RunningScenario } from '../../lab/scenarios.js';
+import { ALL_SCENARIOS, findScenario } from '../../lab/scenarios.js';
+import type { LabScenario, RunningScenario } from '../../lab/helpers.js';
 import { createLabPki, writeLabPki } from '../../lab/pki.js';
 
 /** The variable holding the lab CA file's path. */

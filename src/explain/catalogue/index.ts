@@ -13,7 +13,6 @@ import { PYTHON_ENTRIES } from './python.js';
 import { TLS_LIB_ENTRIES } from './tls-libs.js';
 import type { CatalogueEntry } from './types.js';
 
-export type { CatalogueEntry, Cause, Reader } from './types.js';
 
 /** Source families, in the order they are listed in docs and `--help`. */
 export const SOURCE_FAMILIES = {

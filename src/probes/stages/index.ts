@@ -7,7 +7,6 @@ import { TLS_STAGES } from './tls.js';
 import { UPGRADE_STAGES } from './upgrade.js';
 import { CLIENT_STAGES } from '../clients/stage.js';
 
-export type { Go, ProbeStage } from './types.js';
 import type { ProbeStage } from './types.js';
 
 /**

@@ -26,7 +26,6 @@ const PROOF_LABELS: ReadonlySet<string> = new Set([
   'mirror', 'widest', 'widest-no-sni', 'sslv3', 'narrow-cipher', 'narrow-group', 'narrow-version', 'narrow-sigalg', 'narrow-alpn',
   'tls12-only', 'no-sni', 'tls12-no-sni', 'survey-TLSv1.2', 'survey-no-sni', 'survey-TLSv1.2-no-sni',
 ]);
-export type { RawRunner } from './raw.js';
 import type { RawRunner } from './raw.js';
 
 /**
