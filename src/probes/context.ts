@@ -58,6 +58,11 @@ export interface ProbeContext {
   /** The options of the diagnosis that probes read (method, headers, survey, WebSocket…). */
   options: ProbeOptions;
   /**
+   * The HTTP/1.1 probe's handshake when it offered TLS 1.2 at most (probes/plan.ts), as soon as it is
+   * over, before the GET: the survey's TLS 1.2 elimination starts from it. Undefined when none was capped.
+   */
+  http1Tls?: Promise<import('../model/index.js').TlsResult | undefined>;
+  /**
    * Opens the TCP connection to the target (directly, or through a proxy tunnel). Probes call
    * this, never net.connect.
    */

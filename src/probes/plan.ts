@@ -16,7 +16,7 @@
  * Cleartext: the TCP probe's socket carries HTTP/1.1 (then HTTP/1.0), beside h2c by prior knowledge
  * and by Upgrade. Sniffs only when the first answers could not tell what the port speaks.
  */
-import type { ConnectOutcome, Probe } from '../model/index.js';
+import type { ConnectOutcome, Probe, TlsResult } from '../model/index.js';
 import type { ProxyConfig } from '../transport/proxy.js';
 import type { Socket } from '../transport/conn.js';
 import { probeId, type ProbeContext } from './context.js';
@@ -132,10 +132,14 @@ async function probeTlsAddress(ctx: ProbeContext, run: Run, g: Goes, pre: { sock
   const h2alone = o === 'handshake' && d.tls.alpn !== 'h2' ? g.go(() => probeTls(ctx, 'tls-alpn-h2', ['h2'], 'h2')).then((p) => [p]) : Promise.resolve([]);
   // Under a survey too: the capped handshake is the TLS 1.2 elimination's first answer (probes/tls/survey.ts).
   const capped = o === 'handshake' && d.tls.version === 'TLSv1.3';
-  const h1 = capped ? http1Capped(ctx, g, d.tls.alpn != null) : g.goMany(() => probeHttp1Pair(ctx));
+  // The capped handshake, told to the TLS stage as soon as it is over (the survey starts TLS 1.2 from it).
+  let told: (t: TlsResult | undefined) => void = () => {};
+  const http1Tls = new Promise<TlsResult | undefined>((r) => (told = r));
+  const h1 = capped ? http1Capped(ctx, g, d.tls.alpn != null, told).finally(() => told(undefined)) : g.goMany(() => probeHttp1Pair(ctx));
   const http = Promise.all([def.rest, h1, h2alone, sniffs()]).then((x) => x.flat());
   const early = STAGES.filter((st) => st.early);
-  const tlsStages = Promise.all(early.map((st) => st.run(ctx, [...probes], g.go, http)));
+  const stageCtx: ProbeContext = capped ? { ...ctx, http1Tls } : ctx;
+  const tlsStages = Promise.all(early.map((st) => st.run(stageCtx, [...probes], g.go, http)));
   probes.push(...(await http));
   const more = await tlsStages;
   return runStages(ctx, probes, g.go, more.flat());
@@ -146,10 +150,10 @@ async function probeTlsAddress(ctx: ProbeContext, run: Run, g: Goes, pre: { sock
  * gave no HTTP/1.1 response (the TLS 1.2 attempt then stays in the evidence as `tls12-alpn-http1`,
  * a `tls` probe: what TLS 1.2 got for this name).
  */
-async function http1Capped(ctx: ProbeContext, g: Goes, requireAlpn: boolean): Promise<Probe[]> {
+async function http1Capped(ctx: ProbeContext, g: Goes, requireAlpn: boolean, onTls?: (t: TlsResult | undefined) => void): Promise<Probe[]> {
   // A server that answers ALPN (the default handshake got an answer) and does not choose http/1.1 here
   // gets no GET over TLS 1.2: the fallback asks at once, rather than after our deadline (nghttpd).
-  const first = await g.goMany(() => probeHttp1Pair(ctx, undefined, undefined, { maxVersion: 'TLSv1.2', requireAlpn }), WHY['h1-tls-capped']);
+  const first = await g.goMany(() => probeHttp1Pair(ctx, undefined, undefined, { maxVersion: 'TLSv1.2', requireAlpn, ...(onTls ? { onTls } : {}) }), WHY['h1-tls-capped']);
   const h = first[0]!;
   if (h.kind === 'h1' && h.tls?.outcome === 'handshake' && h.h1.outcome === 'response') return first;
   // Kept as what TLS 1.2 got for this name (probes/run.ts sent no GET when ALPN was not http/1.1).

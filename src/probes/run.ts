@@ -137,10 +137,11 @@ export async function probeTlsDefault(ctx: ProbeContext, pre: Dialed): Promise<{
  * choose http/1.1 gets no GET (a `tls` probe, `tls12-alpn-http1`, is all it gives).
  * @example const [h11, h10] = await probeHttp1Pair(ctx);
  */
-export async function probeHttp1Pair(ctx: ProbeContext, pre?: Dialed, preOf?: string, o: { maxVersion?: 'TLSv1.2'; requireAlpn?: boolean } = {}): Promise<Probe[]> {
+export async function probeHttp1Pair(ctx: ProbeContext, pre?: Dialed, preOf?: string, o: { maxVersion?: 'TLSv1.2'; requireAlpn?: boolean; onTls?: (t: TlsResult | undefined) => void } = {}): Promise<Probe[]> {
   const tls = ctx.target.tls;
   const m = new Meter(ctx, tls ? 'tls-alpn-http1' : 'h1-cleartext');
   const c = await openStream(m, tls ? ['http/1.1'] : null, pre, o.maxVersion ? { maxVersion: o.maxVersion } : {});
+  o.onTls?.(c.tls);
   const reuse = pre && preOf ? { connection: { use: 'reused' as const, of: preOf, why: 'HTTP/1.1 GET on the TCP probe\'s connection' } } : {};
   try {
     if (o.maxVersion && o.requireAlpn && c.stream && c.tls && c.tls.alpn !== 'http/1.1') {

@@ -72,7 +72,7 @@ export async function runTlsStage(ctx: ProbeContext, core: readonly Probe[], go:
   }
   if (ctx.options.survey && o !== 'timeout' && o !== 'not-tls') {
     stage.plan = 'survey';
-    stage.surface = await survey(ctx, d, raw, out, later);
+    stage.surface = await survey(ctx, d, raw, out);
   }
   const clock = clockOf(ctx, later ? [...core, ...(await later)] : core);
   if (clock) stage.clock = clock;

@@ -27,7 +27,7 @@
  *   without SNI a server answers for its default site, whose versions and suites may differ.
  * Every suite found is rated: weak, no forward secrecy, on the RFC 9113 Appendix A block list.
  */
-import type { Probe } from '../../model/index.js';
+import type { Probe, TlsResult } from '../../model/index.js';
 import type { ProbeContext } from '../context.js';
 import type { TlsSurface } from '../../model/tls-probes.js';
 import { accepted, type RawProbe, type RawRunner } from './raw.js';
@@ -42,7 +42,7 @@ type TlsProbe = Extract<Probe, { kind: 'tls' }>;
  * The survey of one address: versions, suites, groups, signature schemes and ALPN (see above).
  * @example const surface = await survey(ctx, d, raw, out); surface.versions[0]?.accepted
  */
-export async function survey(ctx: ProbeContext, d: TlsProbe, run: RawRunner, seen: RawProbe[], later?: Promise<readonly Probe[]>): Promise<TlsSurface> {
+export async function survey(ctx: ProbeContext, d: TlsProbe, run: RawRunner, seen: RawProbe[]): Promise<TlsSurface> {
   const pace = pacer(ctx.options.rate);
   const raw: RawRunner = async (...a) => {
     await pace();
@@ -54,11 +54,13 @@ export async function survey(ctx: ProbeContext, d: TlsProbe, run: RawRunner, see
   const ecNamed = new Promise<void>((r) => (ecNamedNow = r));
   const s: SurveyShared = { raw, sni: ctx.target.sni, groupsFound: new Set(), sigalgsFound: new Set(), tls13Accepted, tls13Answer: (a) => tls13Answer(a), ecNamed, ecNamedNow: () => ecNamedNow() };
   const node = await nodeDefaultHello();
-  const seed = fromDefault(d);
+  const seed = seedFrom(d, d.tls, V.TLS13, ALPN);
   const t13run = eliminate(s, V.TLS13, seed, !!seed, node.ciphers.filter((c) => TLS13_CIPHERS.includes(c))).finally(() => tls13Answer(false));
-  // TLS 1.2's own question is the HTTP/1.1 probe's when it completed a TLS 1.2 handshake (TLS 1.2 at most, with the name: probes/plan.ts).
+  // TLS 1.2's own question is the default handshake's when it got TLS 1.2, else the HTTP/1.1 probe's
+  // when that one (TLS 1.2 at most, with the name: probes/plan.ts) completed at TLS 1.2.
   const t12run = (async () => {
-    const seed12 = later ? fromHttp1(await later) : undefined;
+    const h1 = ctx.http1Tls ? await ctx.http1Tls : undefined;
+    const seed12 = seedFrom(d, d.tls, V.TLS12, ALPN) ?? (h1?.maxVersion === 'TLSv1.2' ? seedFrom(d, h1, V.TLS12, ['http/1.1']) : undefined);
     return eliminate(s, V.TLS12, seed12, !!seed12, node.ciphers.filter((c) => !TLS13_CIPHERS.includes(c)));
   })().finally(() => ecNamedNow());
   // The certificate without SNI: a hello of its own. Without SNI a server answers for its default site,
@@ -134,38 +136,24 @@ async function legacyVersions(s: SurveyShared): Promise<VersionResult[]> {
 }
 
 /**
- * The default handshake (Node's hello with the name, ALPN h2 and http/1.1) as the TLS 1.3
- * elimination's first answer, when it got TLS 1.3 with a suite and group we can name: TLS 1.3 is
- * accepted, that suite and group are found, and the ALPN answer to [h2, http/1.1] is read. One
- * connection fewer. Not a probe of its own (the `tls-default` probe is the evidence); only what the
- * elimination reads of an answer is filled in.
+ * A handshake of Node's as an elimination's first answer, when it completed at version `v` with a
+ * suite we can name: the default handshake (Node's hello with the name, ALPN h2 and http/1.1) for
+ * TLS 1.3, or for TLS 1.2 when it got TLS 1.2; the HTTP/1.1 probe's (TLS 1.2 at most, with the name,
+ * ALPN http/1.1 alone) for TLS 1.2. The version is accepted, that suite (and group) found, and the
+ * ALPN answer to the offer read: one connection fewer. Not a probe of its own (the `tls-default` or
+ * HTTP/1.1 probe is the evidence); only what the elimination reads of an answer is filled in.
  */
-function fromDefault(d: TlsProbe): RawProbe | undefined {
-  const t = d.tls;
-  if (t.outcome !== 'handshake' || t.version !== 'TLSv1.3' || !t.cipher || t.ephemeral?.type !== 'ECDH' || !t.ephemeral.name) return undefined;
+function seedFrom(d: TlsProbe, t: TlsResult, v: number, alpn: string[]): RawProbe | undefined {
+  if (t.outcome !== 'handshake' || t.version !== versionLabel(v) || !t.cipher || t.offeredAlpn.join() !== alpn.join()) return undefined;
   const suite = cipherByName(t.cipher.standardName);
-  const n = t.ephemeral.name.toLowerCase();
-  const group = groupCode(n === 'prime256v1' ? 'secp256r1' : n);
-  if (!suite || group === undefined || t.offeredAlpn.join() !== ALPN.join()) return undefined;
-  const raw = { offer: { alpn: [...ALPN] }, outcome: 'server-hello', version: 'TLSv1.3', versionCode: V.TLS13, cipher: cipherSuiteName(suite.code), cipherCode: suite.code, group: groupName(group), alpn: t.alpn ?? null };
-  return { ...d, kind: 'tls-raw', label: 'survey-TLSv1.3', purpose: "the default handshake (Node's hello)", raw } as unknown as RawProbe;
-}
-
-/**
- * The HTTP/1.1 probe's handshake, TLS 1.2 at most with the name and ALPN http/1.1 alone, as the TLS
- * 1.2 elimination's first answer when it completed at TLS 1.2: TLS 1.2 is accepted, its suite (and
- * group) found, and the ALPN answer to [http/1.1] read. One connection fewer; like fromDefault, not a
- * probe of its own.
- */
-function fromHttp1(probes: readonly Probe[]): RawProbe | undefined {
-  const p = probes.find((x) => 'tls' in x && x.tls?.maxVersion === 'TLSv1.2' && x.tls.outcome === 'handshake' && x.tls.version === 'TLSv1.2');
-  const t = p && 'tls' in p ? p.tls : undefined;
-  const suite = t?.cipher ? cipherByName(t.cipher.standardName) : undefined;
-  if (!p || !t || !suite || t.offeredAlpn.join() !== 'http/1.1') return undefined;
+  if (!suite) return undefined;
   const n = t.ephemeral?.type === 'ECDH' ? t.ephemeral.name?.toLowerCase() : undefined;
   const group = n ? groupCode(n === 'prime256v1' ? 'secp256r1' : n) : undefined;
-  const raw = { offer: { alpn: ['http/1.1'] }, outcome: 'server-hello', version: 'TLSv1.2', versionCode: V.TLS12, cipher: cipherSuiteName(suite.code), cipherCode: suite.code, ...(group !== undefined ? { group: groupName(group) } : {}), alpn: t.alpn ?? null };
-  return { ...p, kind: 'tls-raw', label: 'survey-TLSv1.2', purpose: "the HTTP/1.1 probe's handshake (TLS 1.2 at most, with the name)", raw } as unknown as RawProbe;
+  // TLS 1.3 always names its group: without one we could read, no seed.
+  if (v === V.TLS13 && group === undefined) return undefined;
+  const label = `survey-${tableVersionName(v)}`;
+  const raw = { offer: { alpn: [...alpn] }, outcome: 'server-hello', version: versionLabel(v), versionCode: v, cipher: cipherSuiteName(suite.code), cipherCode: suite.code, ...(group !== undefined ? { group: groupName(group) } : {}), alpn: t.alpn ?? null };
+  return { ...d, kind: 'tls-raw', label, purpose: "a handshake of Node's (the default one, or the HTTP/1.1 probe's)", raw } as unknown as RawProbe;
 }
 
 /** The key of the target's certificate, from the raw hellos that saw it. */
