@@ -8,7 +8,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import ts from 'typescript';
 import { allowed, buildGraph, cycles, placeOf, reexportShims, specifiers, violations } from '../scripts/import-graph.mjs';
+import { sourceFiles } from '../scripts/lib/source-files.mjs';
 
 const SRC = path.resolve(import.meta.dirname, '..', 'src');
 const graph = buildGraph(SRC);
@@ -30,6 +32,37 @@ describe('import graph of src/', () => {
 
   it('re-exports only in the entry points and barrels: importers name the owning module', () => {
     expect(reexportShims(SRC)).toEqual([]);
+  });
+});
+
+/** The string literals of a module (comments and names left out). */
+function literals(file: string): string[] {
+  const sf = ts.createSourceFile(file, fs.readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, false, ts.ScriptKind.TS);
+  const out: string[] = [];
+  const visit = (n: ts.Node): void => {
+    if (ts.isStringLiteralLike(n)) out.push(n.text);
+    ts.forEachChild(n, visit);
+  };
+  visit(sf);
+  return out;
+}
+const modules = sourceFiles(SRC).map((abs) => ({ abs, rel: path.relative(SRC, abs).split(path.sep).join('/') }));
+const outsideLab = modules.filter((m) => !m.rel.startsWith('lab/'));
+
+describe('one of each (issue 10)', () => {
+  it('one HTTP/2 client loop: outside wire/ and lab/, only probes/h2-client.ts reads HTTP/2 frames (wire/http2/frame.ts)', () => {
+    const readers = [...graph].filter(([f, n]) => !f.startsWith('wire/') && !f.startsWith('lab/') && [...n.local, ...(n.lazy ?? [])].includes('wire/http2/frame.ts')).map(([f]) => f);
+    expect(readers).toEqual(['probes/h2-client.ts']);
+  });
+
+  it("one first-bytes classifier: only wire/sniff.ts looks for a status line's 'HTTP/' or an 'SSH-' banner", () => {
+    const guessers = outsideLab.filter((m) => literals(m.abs).some((l) => l === 'HTTP/' || l === 'SSH-')).map((m) => m.rel);
+    expect(guessers).toEqual(['wire/sniff.ts']);
+  });
+
+  it("one TLS version table: only wire/tls/registry.ts spells a version's names ('TLSv1.1', 'TLS 1.1')", () => {
+    const tables = outsideLab.filter((m) => literals(m.abs).some((l) => l === 'TLSv1.1' || l === 'TLS 1.1')).map((m) => m.rel);
+    expect(tables).toEqual(['wire/tls/registry.ts']);
   });
 });
 

@@ -9,13 +9,12 @@ import type { ClientSim, Http2Result } from '../../model/index.js';
 import type { ClientProfile } from '../../clients/profile.js';
 import { tlsHandshake, type SecureVersion } from '../../transport/tls.js';
 import { ByteSink } from '../../transport/conn.js';
+import { versionFromName } from '../../wire/tls/registry.js';
 import { priorityFrame, settingsFrame, windowUpdateFrame } from '../../wire/http2/frame-encode.js';
 import type { Frame } from '../../wire/http2/frame-types.js';
 import type { Meter } from '../meter.js';
 import { authority } from '../context.js';
 import { H2Client, type H2ClientOpening } from '../h2-client.js';
-
-const NODE_VERSIONS: Record<string, SecureVersion> = { 'TLSv1.3': 'TLSv1.3', 'TLSv1.2': 'TLSv1.2', 'TLSv1.1': 'TLSv1.1', TLSv1: 'TLSv1' };
 
 /**
  * Open HTTP/2 as the client profile does, on a TLS connection with what its own hello negotiated;
@@ -34,7 +33,9 @@ async function opening(m: Meter, p: ClientProfile, neg: { version: string | unde
   const ctx = m.ctx;
   const c = await ctx.dial(ctx.address, ctx.port, ctx.timeoutMs);
   if (!c.outcome.ok) return { outcome: 'closed', detail: `TCP ${c.outcome.error}` };
-  const v = neg.version ? NODE_VERSIONS[neg.version] : undefined;
+  // The version by the one TLS version table (wire/tls/registry.ts); Node pins TLS 1.0 to 1.3 only.
+  const t = versionFromName(neg.version);
+  const v = t && t.code >= 0x0301 ? (t.node as SecureVersion) : undefined;
   const hs = await tlsHandshake(c.socket, {
     sni: neg.sni,
     verifyHost: ctx.target.host,
