@@ -77,6 +77,15 @@ describe('the bundled CLI', () => {
     expect(mods.filter((m) => !m.startsWith('node:'))).toEqual([]);
   });
 
+  test('the bundle is ASCII (read as latin1 by the bin entry): text outside ASCII still prints as written', async () => {
+    const code = readFileSync(join(ROOT, 'dist', 'h2doctor-code.cjs'));
+    expect(code.every((b) => b < 0x80)).toBe(true);
+    expect(readFileSync(BIN, 'utf8')).toContain("readFileSync(file, 'latin1')");
+    // The help's first line has an em dash (src/cli/help.ts): escaped in the bundle, printed as UTF-8.
+    const r = await run(['--help']);
+    expect(r.stdout.split('\n')[0]).toBe(`h2doctor ${VERSION} \u2014 why does HTTP/2 fail here, and how do I fix it?`);
+  });
+
   test('a lazily loaded command (explain) still runs from the bundle', async () => {
     const r = await run(['explain', 'error reading server preface: http2: frame too large']);
     expect(r.code).toBe(0);
