@@ -87,9 +87,14 @@ const show = (x: { outcome: string; version?: string; cipher?: string; alpn?: st
  * Every installed real client against the URL, and the simulation of its profile: version, cipher,
  * ALPN and protocol outcome agree. `log` reads the server's access log (SERVER_LOG format).
  */
-async function agree(scenario: string, url: string, port: number, log: () => string): Promise<void> {
-  const report = await diagnose(url, { resolve: [`localhost:${port}:127.0.0.1`], ca: pki.rootCa.certPem, clients: shippedProfiles() });
+async function agree(scenario: string, url: string, port: number, log: () => string, expectCodes?: string[]): Promise<void> {
+  const profiles = shippedProfiles();
+  const report = await diagnose(url, { resolve: [`localhost:${port}:127.0.0.1`], ca: pki.rootCa.certPem, clients: profiles });
   const compared: string[] = [];
+  /** What the real clients did: failed, ended on HTTP/1.1 after offering h2, or got h2. */
+  const realFailed: string[] = [];
+  const realFellBack: string[] = [];
+  const realH2: string[] = [];
   const missing: string[] = [];
   const rows = (table[scenario] ??= {});
   for (const c of HARNESS) {
@@ -108,6 +113,10 @@ async function agree(scenario: string, url: string, port: number, log: () => str
     rows[c.id] = `${show({ outcome: realOutcome, version: real.version, cipher, alpn: real.alpn === '' ? null : real.alpn })}${real.error ? ` (${real.error.slice(0, 80)})` : ''} | ${show({ outcome: simProto(row!), version: row!.tlsVersion, cipher: row!.cipher })}`;
     compared.push(c.id);
     seen.add(c.id);
+    const offersH2 = profiles.find((p) => p.id === c.id)?.tls?.alpn?.includes('h2') ?? false;
+    if (real.error) realFailed.push(c.id);
+    else if (real.proto === 'HTTP/2.0') realH2.push(c.id);
+    else if (real.proto && offersH2) realFellBack.push(c.id);
     if (real.error) {
       // The real client failed (handshake refused, ERR_HTTP2_INADEQUATE_TRANSPORT_SECURITY, no h2 for a client that needs it…): so does its simulation.
       expect(row!.outcome, `${c.id}: real client failed (${real.error}); simulation: ${row!.reason}`).toBe('fails');
@@ -123,13 +132,30 @@ async function agree(scenario: string, url: string, port: number, log: () => str
   // Under CI every client of the harness is installed (test/setup/client-sim.sh): none may be left out.
   if (IN_CI) expect(missing, 'real clients not installed under CI').toEqual([]);
   expect(compared.length).toBeGreaterThanOrEqual(3);
+  // The two client findings name the clients the real ones prove: every client that really failed is
+  // named by client-handshake-fails or client-falls-back-to-http1 (a client that needs h2 and got none);
+  // every client that offered h2 and really ended on HTTP/1.1 by client-falls-back-to-http1; and no
+  // client that really got HTTP/2 is named by either (that would be a false error).
+  const named = (code: string) => (report.findings.find((f) => f.code === code)?.evidence ?? []).map((e) => /\/client-(.+)$/.exec(e.probe)?.[1]);
+  const fails = named('client-handshake-fails');
+  const fallsBack = named('client-falls-back-to-http1');
+  for (const id of realFailed) expect([...fails, ...fallsBack], `${scenario}: ${id} really failed`).toContain(id);
+  for (const id of realFellBack) expect(fallsBack, `${scenario}: ${id} offered h2 and really got HTTP/1.1`).toContain(id);
+  for (const id of realH2) expect([...fails, ...fallsBack], `${scenario}: ${id} really got HTTP/2`).not.toContain(id);
+  if (expectCodes) for (const code of expectCodes) expect(report.findings.map((f) => f.code), scenario).toContain(code);
 }
 
-const SCENARIOS: Array<{ id: string; tls: string; http2: boolean; rsa?: boolean }> = [
+/**
+ * `codes`: the client findings the scenario must get, written from the real clients run by hand
+ * against the same nginx configuration before h2doctor was: `curl --tls-max 1.2` fails on a TLS 1.3-only
+ * server ("tlsv1 alert protocol version"); on ALPN http/1.1 only, `curl --http2` gets HTTP/1.1 and
+ * grpcio fails ("tlsv1 alert no application protocol").
+ */
+const SCENARIOS: Array<{ id: string; tls: string; http2: boolean; rsa?: boolean; codes?: string[] }> = [
   { id: 'default', tls: 'ssl_protocols TLSv1.2 TLSv1.3;', http2: true },
   { id: 'tls12-only', tls: 'ssl_protocols TLSv1.2;', http2: true },
-  { id: 'http1-only', tls: 'ssl_protocols TLSv1.2 TLSv1.3;', http2: false },
-  { id: 'tls13-only', tls: 'ssl_protocols TLSv1.3;', http2: true },
+  { id: 'http1-only', tls: 'ssl_protocols TLSv1.2 TLSv1.3;', http2: false, codes: ['client-falls-back-to-http1'] },
+  { id: 'tls13-only', tls: 'ssl_protocols TLSv1.3;', http2: true, codes: ['client-handshake-fails'] },
   // RFC 9113 Appendix A block list: CBC with ECDHE, and GCM with RSA key exchange (the lab's clients-blocklisted-cipher).
   { id: 'blocklisted-ecdhe-cbc', tls: 'ssl_protocols TLSv1.2; ssl_ciphers ECDHE-RSA-AES128-SHA;', http2: true, rsa: true },
   { id: 'blocklisted-rsa-gcm', tls: 'ssl_protocols TLSv1.2; ssl_ciphers AES128-GCM-SHA256;', http2: true, rsa: true },
@@ -166,7 +192,7 @@ describe.skipIf(skipWithout(nginx, 'nginx'))('real clients and their simulation 
   for (const [i, sc] of SCENARIOS.entries()) {
     it(`${sc.id}: version, cipher, ALPN and protocol of each installed client match its replayed profile`, async () => {
       const log = join(dir, `${sc.id}.log`);
-      await agree(`nginx ${sc.id}`, `https://localhost:${ports[i]}/`, ports[i]!, () => (existsSync(log) ? readFileSync(log, 'utf8') : ''));
+      await agree(`nginx ${sc.id}`, `https://localhost:${ports[i]}/`, ports[i]!, () => (existsSync(log) ? readFileSync(log, 'utf8') : ''), sc.codes);
     }, 240_000);
   }
 });

@@ -26,7 +26,7 @@ const IN_PROGRESS = new Set<Code>([
 
 /** Tests that run real server software (test/real-*, the nginx / tinyproxy / WebSocket ones). */
 const REAL_TESTS = readdirSync(path.join(ROOT, 'test'))
-  .filter((f) => /^(real-|nginx-|proxy-tinyproxy|upgrade-ws-)/.test(f) && f.endsWith('.test.ts'))
+  .filter((f) => /^(real-|nginx-|proxy-tinyproxy|upgrade-ws-|clients-real)/.test(f) && f.endsWith('.test.ts'))
   .map((f) => `test/${f}`);
 
 describe('code registry', () => {
