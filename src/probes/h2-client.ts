@@ -174,7 +174,9 @@ export class H2Client {
     this.maxFrames = o.maxFrames ?? 64;
     this.requested = !!o.requestAlreadySent;
     this.sid = o.opening?.request.streamId ?? 1;
-    this.inspector = new H2Inspector(undefined, this.sid);
+    // RFC 9113 §6.5.2: SETTINGS_ENABLE_PUSH starts at 1; ours turns it off, a client's own opening may not.
+    const pushOff = (o.opening?.frames ?? [settingsFrame(CLIENT_SETTINGS)]).some((f) => f.kind === 'SETTINGS' && f.settings.some((x) => x.id === SETTINGS.ENABLE_PUSH && x.value === 0));
+    this.inspector = new H2Inspector(undefined, { stream: this.sid, push: !pushOff });
     this.result = { via: o.via, outcome: 'closed', frames: this.frames };
   }
 

@@ -142,15 +142,18 @@ export class H2Inspector {
   private block: HeaderBlock | null = null;
   /** A final response was seen on the request's stream. */
   responded = false;
+  /** The stream the request is on: 1, unless a client's own opening left it to another. */
+  readonly stream: number;
+  /** Whether the client left server push on (it did not send SETTINGS_ENABLE_PUSH = 0). */
+  readonly push: boolean;
   /**
    * @param now the clock the flood counts read
-   * @param stream the stream the request is on (1, unless a client's own opening left it to another)
+   * @param o the request's stream (default 1); `push`: the client left server push on (default: we turn it off)
    */
-  constructor(
-    now?: () => number,
-    readonly stream = 1,
-  ) {
+  constructor(now?: () => number, o: { stream?: number; push?: boolean } = {}) {
     this.floods = new FloodCounter(H2_LIMITS.floodFrames, now);
+    this.stream = o.stream ?? 1;
+    this.push = o.push ?? false;
   }
   get openBlock(): HeaderBlock | null {
     return this.block;
@@ -167,6 +170,12 @@ export class H2Inspector {
     if (flood) return { violation: { ...flood, frame: describe(f) } };
     switch (f.kind) {
       case 'PUSH_PROMISE':
+        // RFC 9113 §8.4: allowed while the client leaves push on; its field block is decoded all the
+        // same (RFC 7541 §2.2: the dynamic table is one per connection).
+        if (this.push) {
+          this.block = new HeaderBlock(f.streamId, 'PUSH_PROMISE', false);
+          return this.grow(f, f.fieldBlockFragment, f.endHeaders);
+        }
         // RFC 9113 §8.4: a client that disabled push treats PUSH_PROMISE as a PROTOCOL_ERROR.
         return { violation: { kind: 'protocol', text: 'RFC 9113 §8.4: PUSH_PROMISE although we sent SETTINGS_ENABLE_PUSH = 0 (connection error PROTOCOL_ERROR)', frame: describe(f) } };
       case 'HEADERS':

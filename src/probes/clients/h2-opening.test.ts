@@ -5,8 +5,9 @@ import type { ClientProfile } from '../../clients/profile.js';
 import { ByteSink } from '../../transport/conn.js';
 import { h2Opening as fingerprint } from '../../wire/http2/fingerprint.js';
 import { FrameDecoder } from '../../wire/http2/frame.js';
-import { encodeFrame, goawayFrame, headersFrame, rstStreamFrame, settingsFrame } from '../../wire/http2/frame-encode.js';
+import { encodeFrame, encodeRawFrame, goawayFrame, headersFrame, rstStreamFrame, settingsFrame } from '../../wire/http2/frame-encode.js';
 import type { Frame } from '../../wire/http2/frame-types.js';
+import { FRAME_TYPES } from '../../wire/http2/registry.js';
 import { CLIENT_PREFACE } from '../../wire/http2/registry.js';
 import { HpackDecoder, HpackEncoder } from '../../wire/hpack/index.js';
 import { concat } from '../../wire/bytes.js';
@@ -95,6 +96,19 @@ describe("how a client's opening ended, in the simulation's words", () => {
     const r = await run(p, () => [new TextEncoder().encode('HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n')]);
     expect(r.sim.outcome).toBe('no-settings');
     expect(r.sim.detail).toMatch(/^not HTTP\/2: .*HTTP\/1\.1 400/);
+  });
+  it('a PUSH_PROMISE is allowed when the client leaves push on, its field block read (the HPACK table is shared); a client that turned push off fails on it', async () => {
+    // RFC 9113 §6.6: promised stream id, then a field block; the response that follows indexes what the promise added (RFC 7541 §2.3.2).
+    const enc = new HpackEncoder({ indexing: true, huffman: false });
+    const promise = enc.encode([[':method', 'GET'], [':scheme', 'https'], [':authority', 'localhost'], [':path', '/style.css'], ['x-pushed', 'yes']]);
+    const answer = enc.encode([[':status', '200'], ['x-pushed', 'yes']]);
+    const server = () => [encodeFrame(settingsFrame([])), encodeRawFrame(FRAME_TYPES.PUSH_PROMISE, 0x4, 1, Uint8Array.from([0, 0, 0, 2, ...promise])), encodeFrame(headersFrame(1, answer, { endStream: true }))];
+    const pushOn = withH2.find((x) => !x.h2!.settings.some((s) => s.id === 2 && s.value === 0))!;
+    const pushOff = withH2.find((x) => x.h2!.settings.some((s) => s.id === 2 && s.value === 0))!;
+    expect((await run(pushOn, server)).sim).toEqual({ outcome: 'response', status: 200 });
+    const off = await run(pushOff, server);
+    expect(off.sim.outcome).toBe('closed');
+    expect(off.sim.detail).toMatch(/PUSH_PROMISE although we sent SETTINGS_ENABLE_PUSH = 0/);
   });
   it('the deadline: no-settings before SETTINGS, timeout after', () => {
     expect(simOutcome({ via: 'tls', outcome: 'timeout', frames: [] }, 'timeout')).toEqual({ outcome: 'no-settings', detail: 'no SETTINGS in time' });
