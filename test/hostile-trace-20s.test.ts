@@ -4,8 +4,9 @@
  * The built CLI runs as a child with the peak-RSS preload, `--max-time 20 --timeout 20000`, against
  *   - a server that sends full 16 kB handshake records as fast as they are read, for 25 s (OpenSSL
  *     and the handshake budget end that early: the bound is what is asserted), and
- *   - a server whose handshake never completes within the 20 s: a ServerHello record header, then
- *     one byte every 200 ms (the handshake stays open until the deadline).
+ *   - a server whose handshake never completes within the 20 s: a ServerHello record header
+ *     announcing 256 bytes, then one byte every 200 ms (the handshake stays open until the deadline;
+ *     with the 80 bytes it once announced, the record was complete and refused at 16 s).
  * One slow test (about 20 s) by design; both run at once.
  */
 import { afterAll, beforeAll, expect, test } from 'vitest';
@@ -72,4 +73,6 @@ test('trace of an endless TLS handshake, 20 s allowed: under 128 MB RSS, pcap un
     expect(r.pcapBytes, what).toBeLessThanOrEqual(TRACE_DEFAULTS.captureBytes + 64 * 1024);
     expect(r.out, what).toMatch(/tls-malformed-response/);
   }
+  // The drip's record (256 bytes at 5 a second) is never complete: that trace ran to its deadline.
+  expect(d.out).toMatch(/close +timeout/);
 }, 90_000);

@@ -58,7 +58,7 @@ export type HostileKind = 'garbage' | 'huge-length' | 'drip' | 'reset-mid-record
  * A server that misbehaves on purpose once it has the ClientHello.
  * - garbage: random bytes, forever (until the client leaves);
  * - huge-length: a handshake record header announcing 65 535 bytes, then a trickle;
- * - drip: a valid-looking ServerHello record header, then one byte every 200 ms;
+ * - drip: a valid-looking ServerHello record header (256 bytes announced), then one byte every 200 ms;
  * - reset-mid-record: half a record, then a TCP reset;
  * - endless-records: tiny handshake records that never complete a message.
  */
@@ -84,7 +84,8 @@ export async function hostileTls(kind: HostileKind): Promise<Listening> {
           every(50, () => s.write(Buffer.alloc(4096, 0)));
           return;
         case 'drip':
-          s.write(Buffer.from([0x16, 0x03, 0x03, 0x00, 0x50]));
+          // 256 bytes announced: at 5 bytes a second the record is not complete before 51 s.
+          s.write(Buffer.from([0x16, 0x03, 0x03, 0x01, 0x00]));
           every(200, () => s.write(Buffer.from([0x02])));
           return;
         case 'reset-mid-record':
