@@ -45,8 +45,9 @@ export async function traceConnect(rec: TraceRecorder, target: Target, o: TraceO
   const openedAt = rec.epochNow();
   const { conn, hop } = viaProxy ? await tunnel(viaProxy, address, port, timeoutMs, o.ca) : { conn: await connectTcp(address, port, timeoutMs), hop: undefined };
   rec.seen = { source: source === 'resolve-pin' || source === 'dns' ? source : 'literal', address, port, connect: conn.outcome, ...(hop ? { hop } : {}), bytesSent: 0, bytesReceived: 0, durationMs: 0 };
+  // Through a proxy the failure is the proxy's answer to CONNECT (its words), not a TCP failure of the origin.
   if (!conn.outcome.ok) {
-    rec.emit({ kind: 'connect', address, port, ok: false, ms: conn.outcome.ms, error: conn.outcome.errno ?? conn.outcome.error }, [{ level: 'error', text: connectFailure(conn.outcome, timeoutMs) }, ...rec.judge().map(findingProblem)]);
+    rec.emit({ kind: 'connect', address, port, ok: false, ms: conn.outcome.ms, error: conn.outcome.errno ?? conn.outcome.error }, [{ level: 'error', text: hop ? conn.outcome.message : connectFailure(conn.outcome, timeoutMs) }, ...rec.judge().map(findingProblem)]);
     return undefined;
   }
   const raw = conn.socket!;

@@ -181,12 +181,16 @@ export class H2Trace {
   /** The deadline passed: what we were waiting for. */
   private timedOut(): Problem[] {
     const ms = this.o.timeoutMs;
-    if (!this.client.result.serverSettings) return [{ level: 'error', text: `no SETTINGS from the server within ${ms} ms` }];
+    // A SETTINGS frame that broke a rule (an out-of-range value) was said as invalid: it came, it was not valid.
+    if (!this.client.result.serverSettings) return [{ level: 'error', text: this.invalidFrames ? `no valid SETTINGS from the server within ${ms} ms (${this.invalidFrames} invalid frame${this.invalidFrames > 1 ? 's' : ''} above)` : `no SETTINGS from the server within ${ms} ms` }];
     if (this.responseStatus === undefined) return [{ level: 'error', text: `no response HEADERS on stream 1 within ${ms} ms` }];
     return [{ level: 'error', text: `the response did not end (no END_STREAM) within ${ms} ms` }];
   }
 
   private onInvalid(e: Extract<H2Event, { kind: 'invalid' }>): void {
+    // It was a frame from the server (an out-of-range SETTINGS is the server's preface, invalid): the
+    // next one is not "the first server frame".
+    this.inFrames++;
     this.h.emit({ kind: 'note' }, [{ level: 'error', text: `invalid frame from the server: ${e.error} — a client answers with GOAWAY ${e.h2Error}` }]);
     // One error said a few times is enough: a stream of invalid frames ends the trace instead of
     // repeating the same line hundreds of times.
