@@ -5,16 +5,27 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { spawn } from 'node:child_process';
 import http2 from 'node:http2';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { listen, type Listening } from '../src/lab/servers.js';
 
 const CLI = new URL('../dist/h2doctor.cjs', import.meta.url).pathname;
 let server: Listening;
+let dir: string;
 
 beforeAll(async () => {
   // A cleartext h2c server: diagnose, trace and init all have something to say about it.
   server = await listen(http2.createServer((_q, s) => s.end('ok\n')), '127.0.0.1');
+  dir = mkdtempSync(join(tmpdir(), 'h2d-epipe-'));
+  // A checks file and a target list for check and scan (each expectation is what the server does).
+  writeFileSync(join(dir, 'checks.yaml'), `version: 1\nenvironments:\n  local:\n    baseUrl: http://127.0.0.1:${server.port}\nchecks:\n  - name: root\n    url: /\n    expect:\n      maxSeverity: warning\n`);
+  writeFileSync(join(dir, 'targets.txt'), `http://127.0.0.1:${server.port}/\n`);
 });
-afterAll(() => server.stop());
+afterAll(async () => {
+  await server.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
 
 /** Run the CLI with stdout into a pipe that closes after the first line (what `| head -1` does). */
 function headOne(args: string[]): Promise<{ code: number | null; stderr: string; first: string }> {
@@ -46,6 +57,16 @@ describe('EPIPE on stdout is quiet for every command', () => {
     ['lab --list', () => ['lab', '--list'], [0]],
     ['help', () => ['--help'], [0]],
     ['explain', () => ['explain', 'error reading server preface: http2: frame too large'], [0, 1]],
+    // The other commands that end by themselves (exporter, worker, capture-client and lab <id> serve until stopped).
+    ['explain --json', () => ['explain', '--json', 'error reading server preface: http2: frame too large'], [0, 1]],
+    ['check', () => ['check', join(dir, 'checks.yaml'), '--env', 'local'], [0, 1]],
+    ['check --json', () => ['check', join(dir, 'checks.yaml'), '--env', 'local', '--json'], [0, 1]],
+    ['init -o -', () => ['init', url(), '-o', '-', '--max-time', '5'], [0]],
+    ['watch', () => ['watch', url(), '--count', '2', '--every', '1s', '--max-time', '5'], [0, 1]],
+    ['scan', () => ['scan', join(dir, 'targets.txt'), '--max-time', '5'], [0, 1]],
+    ['lab --diagnose', () => ['lab', '--diagnose', 'cleartext-http1-only', 'preface-closed'], [0]],
+    ['completion bash', () => ['completion', 'bash'], [0]],
+    ['help trace', () => ['help', 'trace'], [0]],
   ];
   test.each(cases)('%s | head -1', async (_name, args, codes) => {
     const r = await headOne(args());
