@@ -30,6 +30,15 @@ describe('applyConfigChange', () => {
     expect(applyConfigChange(['ssl-max-ver TLSv1.1', 'alpn h2'], { block: 'bind', remove: ['ssl-max-ver'] })).toEqual(['alpn h2']);
     expect(applyConfigChange(['SSLProtocol -all +TLSv1.1'], { block: 'virtualhost', set: ['SSLProtocol -all +TLSv1.2 +TLSv1.3'] })).toEqual(['SSLProtocol -all +TLSv1.2 +TLSv1.3']);
   });
+  it('keeps OpenSSL configuration commands apart by their command: one is set or removed, the others stay', () => {
+    const nginx = ['ssl_conf_command Options PrioritizeChaCha;', 'ssl_conf_command SignatureAlgorithms ed25519;', 'ssl_protocols TLSv1.2;'];
+    expect(applyConfigChange(nginx, { block: 'server', set: ['ssl_protocols TLSv1.2 TLSv1.3;'], remove: ['ssl_conf_command SignatureAlgorithms'] })).toEqual(['ssl_conf_command Options PrioritizeChaCha;', 'ssl_protocols TLSv1.2 TLSv1.3;']);
+    const apache = ['SSLOpenSSLConfCmd SignatureAlgorithms ed25519', 'SSLOpenSSLConfCmd Curves X448'];
+    expect(applyConfigChange(apache, { block: 'virtualhost', set: ['SSLOpenSSLConfCmd Curves X25519:prime256v1'] })).toEqual(['SSLOpenSSLConfCmd SignatureAlgorithms ed25519', 'SSLOpenSSLConfCmd Curves X25519:prime256v1']);
+    expect(applyConfigChange(apache, { block: 'virtualhost', remove: ['sslopensslconfcmd  signaturealgorithms'] })).toEqual(['SSLOpenSSLConfCmd Curves X448']);
+    // A name alone still removes every line of it.
+    expect(applyConfigChange(apache, { block: 'virtualhost', remove: ['SSLOpenSSLConfCmd'] })).toEqual([]);
+  });
 });
 
 describe('Fix.config in the knowledge', () => {

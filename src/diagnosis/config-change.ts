@@ -7,6 +7,9 @@ import type { ConfigChange } from '../model/index.js';
 
 /** Directives that may appear several times in one block: their key is the name and first argument. */
 const REPEATS = new Set([
+  // OpenSSL configuration commands: `ssl_conf_command Options …` and `ssl_conf_command SignatureAlgorithms …` are two settings.
+  'ssl_conf_command',
+  'sslopensslconfcmd',
   'add_header',
   'proxy_set_header',
   'proxy_hide_header',
@@ -51,14 +54,16 @@ export function configKey(line: string): string {
 /**
  * The block's lines with the change applied: `remove` drops every line of those names, `set`
  * replaces the first line with the same key (dropping the others) or adds the line at the end,
- * `append` adds a parameter to every line of that name that lacks it (before nginx's `;`).
+ * `append` adds a parameter to every line of that name that lacks it (before nginx's `;`). A `remove`
+ * entry that is a name and its first argument (`ssl_conf_command SignatureAlgorithms`) drops only those lines.
  * @example
  * applyConfigChange(['listen 127.0.0.1:8443 ssl;', 'ssl_protocols TLSv1;'], { block: 'server', set: ['ssl_protocols TLSv1.2 TLSv1.3;'], append: [{ to: 'listen', add: 'http2' }] })
  * // ['listen 127.0.0.1:8443 ssl http2;', 'ssl_protocols TLSv1.2 TLSv1.3;']
  */
 export function applyConfigChange(lines: readonly string[], change: ConfigChange): string[] {
-  const removed = new Set((change.remove ?? []).map((n) => n.toLowerCase()));
-  let out = lines.filter((l) => !removed.has(directiveName(l)));
+  // A name removes every line of that directive; a name and its first argument (a directive that repeats) only those lines.
+  const removed = new Set((change.remove ?? []).map((n) => n.trim().replace(/\s+/g, ' ').toLowerCase()));
+  let out = lines.filter((l) => !removed.has(directiveName(l)) && !removed.has(configKey(l)));
   for (const line of change.set ?? []) {
     const key = configKey(line);
     const at = out.findIndex((l) => configKey(l) === key);

@@ -46,7 +46,7 @@ export interface ConfigChange {
   block: 'server' | 'location' | 'virtualhost' | 'bind' | 'frontend' | 'global' | 'servers' | 'site' | 'tls' | 'listen' | 'ssl';
   /** Lines to set: each replaces the lines with the same key there (the directive's name; for directives that repeat, such as add_header or ProxyPass, the name and first argument), or is added. */
   set?: string[];
-  /** Directive names to remove from the block. */
+  /** Directive names to remove from the block; for a directive that repeats (ssl_conf_command, SSLOpenSSLConfCmd, add_header…), its name and first argument remove only those lines. */
   remove?: string[];
   /** Parameters to add to existing lines: `{ to: 'listen', add: 'http2' }` adds `http2` to the listen line, keeping its address and port. */
   append?: Array<{ to: string; add: string }>;
