@@ -26,7 +26,7 @@ const SERVERS: Array<{ name: string; max: number; underSslscan: boolean }> = [
   { name: 'nginx', max: 26, underSslscan: true },
   { name: 'apache2', max: 18, underSslscan: true },
   { name: 'haproxy', max: 23, underSslscan: false },
-  { name: 'caddy', max: 14, underSslscan: true },
+  { name: 'caddy', max: 15, underSslscan: true },
   { name: 'h2o', max: 18, underSslscan: true },
 ];
 const OPENSSL_GROUPS = ['x25519', 'secp256r1', 'x448', 'secp521r1', 'secp384r1', 'ffdhe2048', 'ffdhe3072', 'ffdhe4096', 'ffdhe6144', 'ffdhe8192'];

@@ -87,8 +87,10 @@ export interface VersionResult {
  * answer under TLS 1.3: `seeded`, then it is not counted as a hello of ours).
  * @example const r = await eliminate(shared, V.TLS12); r.detail?.suites.length
  */
-export async function eliminate(s: SurveyShared, v: number, first?: RawProbe, seeded = false, firstOffer?: number[]): Promise<VersionResult> {
-  return new Elimination(s, v).run(first, seeded, firstOffer);
+export async function eliminate(s: SurveyShared, v: number, first?: RawProbe, seeded = false, firstOffer?: number[], later?: Promise<RawProbe | undefined>): Promise<VersionResult> {
+  const e = new Elimination(s, v);
+  void later?.then((p) => p && e.absorb(p));
+  return e.run(first, seeded, firstOffer);
 }
 
 /** ChaCha20 suites: a server may favour them when the client lists one first (OpenSSL's PRIORITIZE_CHACHA, Go), whatever its order otherwise. */
@@ -124,6 +126,9 @@ class Elimination {
   private passedOver: number[] | undefined;
   /** The version's first answer (its own hello, the legacy probe's, or a seed: that offer did not rotate the groups). */
   private firstAnswer: RawProbe | undefined;
+  /** Another handshake's answer at this version (the HTTP/1.1 probe's), taken in between hellos; see absorb. */
+  private pending: RawProbe | undefined;
+  private over = false;
   private n = 0;
 
   constructor(
@@ -162,6 +167,7 @@ class Elimination {
     this.take(p);
     if (p.raw.cipherCode !== undefined && this.found.suite[0] === p.raw.cipherCode && v !== V.SSL3) this.reofferW = p.raw.cipherCode;
     while (this.n < MAX_HELLOS && (await this.step()));
+    this.over = true;
     await this.finish();
     const detail: TlsSurfaceVersion = {
       version: label,
@@ -329,7 +335,29 @@ class Elimination {
       // Offered with W before, when W was taken, and taken now that it comes first: the client's order.
       this.serverPreference = false;
       this.reofferW = undefined;
+      this.settle();
     }
+  }
+
+  /**
+   * An answer at this version that came from elsewhere, while the elimination runs (the HTTP/1.1
+   * probe's handshake, TLS 1.2 at most, ALPN http/1.1 alone): its ALPN answer at once; its suite and
+   * group once the client's order is proven (then the suites are listed in the order found, and a
+   * suite found this way is one hello fewer). Under the server's own order it is left out: where it
+   * ranks among the suites found later is unknown.
+   */
+  absorb(p: RawProbe): void {
+    if (this.over || !this.ok(p)) return;
+    const r = p.raw;
+    if (r.offer.alpn && r.outcome === 'server-hello' && r.alpn !== undefined && this.alpnPlan.some((a) => a.join() === r.offer.alpn!.join())) this.answered(r.offer.alpn, r.alpn);
+    this.pending = p;
+    this.settle();
+  }
+
+  private settle(): void {
+    if (!this.pending || this.over || this.serverPreference !== false) return;
+    this.take(this.pending, false);
+    this.pending = undefined;
   }
 
   /** Records the answer to one ALPN offer and takes it off the plan. */
@@ -340,7 +368,7 @@ class Elimination {
   }
 
   /** Record what an accepted hello names; true when it named something new. */
-  private take(p: RawProbe): boolean {
+  private take(p: RawProbe, rotated = true): boolean {
     const { all, found, s } = this;
     let fresh = false;
     const r = p.raw;
@@ -350,7 +378,7 @@ class Elimination {
     }
     const g = r.group ? groupCode(r.group) : undefined;
     // TLS 1.2 rotates the groups not named yet to the front: naming one already named, it has no other left to name.
-    if (g !== undefined && this.v === V.TLS12 && this.rotate.group && this.n > 1 && p !== this.firstAnswer && s.groupsFound.has(g)) s.ecNamedNow?.();
+    if (g !== undefined && rotated && this.v === V.TLS12 && this.rotate.group && this.n > 1 && p !== this.firstAnswer && s.groupsFound.has(g)) s.ecNamedNow?.();
     if (g !== undefined && all.group.includes(g) && !found.group.includes(g)) {
       found.group.push(g);
       // New to this version's elimination is progress, even when the other version (running side by

@@ -58,11 +58,11 @@ export async function survey(ctx: ProbeContext, d: TlsProbe, run: RawRunner, see
   const t13run = eliminate(s, V.TLS13, seed, !!seed, node.ciphers.filter((c) => TLS13_CIPHERS.includes(c))).finally(() => tls13Answer(false));
   // TLS 1.2's own question is the default handshake's when it got TLS 1.2, else the HTTP/1.1 probe's
   // when that one (TLS 1.2 at most, with the name: probes/plan.ts) completed at TLS 1.2.
-  const t12run = (async () => {
-    const h1 = ctx.http1Tls ? await ctx.http1Tls : undefined;
-    const seed12 = seedFrom(d, d.tls, V.TLS12, ALPN) ?? (h1?.maxVersion === 'TLSv1.2' ? seedFrom(d, h1, V.TLS12, ['http/1.1']) : undefined);
-    return eliminate(s, V.TLS12, seed12, !!seed12, node.ciphers.filter((c) => !TLS13_CIPHERS.includes(c)));
-  })().finally(() => ecNamedNow());
+  // The HTTP/1.1 probe's answer is not waited for (its handshake starts with ours and ends later): it is
+  // taken in between hellos when it comes (Elimination.absorb), a suite found without a hello of ours.
+  const seed12 = seedFrom(d, d.tls, V.TLS12, ALPN);
+  const h1 = seed12 ? undefined : ctx.http1Tls?.then((t) => (t?.maxVersion === 'TLSv1.2' ? seedFrom(d, t, V.TLS12, ['http/1.1']) : undefined));
+  const t12run = eliminate(s, V.TLS12, seed12, !!seed12, seed12 ? node.ciphers.filter((c) => !TLS13_CIPHERS.includes(c)) : undefined, h1).finally(() => ecNamedNow());
   // The certificate without SNI: a hello of its own. Without SNI a server answers for its default site,
   // whose versions and suites may not be the name's (Caddy with a per-site `protocols tls1.3` takes
   // TLS 1.2 without SNI only), so no version's question is asked without SNI.
