@@ -3,6 +3,7 @@
  * server really sends):
  * - an out-of-range SETTINGS is the server's SETTINGS, invalid: the frame after it is not "the first
  *   server frame", and the wait that follows is for a valid SETTINGS, not "no SETTINGS";
+ * - a TLS answer that drips and never completes is an unfinished handshake, not "no TLS answer";
  * - a proxy whose answer to CONNECT never ends or drips is the proxy's failure, not a refused
  *   connection to the origin (trace said 'tcp-refused: Connection refused', and 'no TCP answer').
  * Loopback only; every scenario started is stopped.
@@ -48,6 +49,13 @@ describe('trace says what a hostile server did', () => {
     expect(r.findings.map((f) => f.code)).toEqual(['proxy-connect-failed']);
     expect(text).not.toMatch(/tcp-refused|Connection refused|no TCP answer/);
     expect(text, text).toMatch(/proxy http:\/\/127\.0\.0\.1:\d+: the proxy's answer to CONNECT/);
+  }, 20_000);
+
+  test('hostile-tls-drip: bytes that never complete the handshake are an unfinished answer, not "no TLS answer"', async () => {
+    const { r, text } = await trace('hostile-tls-drip');
+    expect(text).toMatch(/the TLS handshake did not complete within \d+ ms: \d+ bytes came \(TLS handshake record/);
+    expect(text).not.toMatch(/no TLS answer/);
+    expect(r.findings.map((f) => f.code)).toEqual(['tls-malformed-response']);
   }, 20_000);
 
   test('hostile-proxy-200-then-hang: one connection cannot tell whose silence it is, and the trace says so', async () => {

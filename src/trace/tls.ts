@@ -109,7 +109,8 @@ export async function traceTls(rec: TraceRecorder, wire: TraceWire, target: Targ
     alert: `the server refused the handshake with TLS alert ${r.alert?.name ?? ''}`,
     closed: 'the server closed the connection during the TLS handshake',
     reset: 'the server reset the connection during the TLS handshake',
-    timeout: `no TLS answer within ${timeoutMs} ms`,
+    // Bytes that came without completing the handshake (a drip) are an answer, an unfinished one.
+    timeout: inbound.length ? `the TLS handshake did not complete within ${timeoutMs} ms: ${inbound.length >= FLIGHT_BYTES ? 'over ' : ''}${inbound.length} bytes came (${first.summary})` : `no TLS answer within ${timeoutMs} ms`,
     'not-tls': `the server answered the ClientHello with ${first.summary}: this port does not speak TLS (try http://)`,
     error: `the TLS handshake failed: ${r.error?.message ?? 'unknown error'}`,
   };
