@@ -130,7 +130,7 @@ export const PROOF: Readonly<Record<Code, { lab: Proof; realTests: Proof }>> = O
   },
   'h2-connection-specific-header': { lab: pending('issue 11 (real software)'), realTests: ['test/real-coverage.test.ts', 'test/real-fix-verification.test.ts', 'test/real-wrong-answers.test.ts'] },
   'tls-handshake-alert': { lab: ['tls-handshake-alert'], realTests: LAB_ONLY },
-  'tls-no-shared-cipher': { lab: ['tls-legacy-ciphers-only'], realTests: ['test/real-fix-verification.test.ts', 'test/real-wrong-answers.test.ts'] },
+  'tls-no-shared-cipher': { lab: ['tls-legacy-ciphers-only'], realTests: ['test/real-fix-verification.test.ts', 'test/real-nginx-sigalgs.test.ts', 'test/real-wrong-answers.test.ts'] },
   'tls-no-shared-group': { lab: ['tls-no-shared-group'], realTests: ['test/real-coverage.test.ts', 'test/real-fix-verification.test.ts'] },
   'tls-version-too-old': { lab: ['tls-legacy-only', 'clients-legacy-only'], realTests: ['test/real-coverage.test.ts', 'test/real-fix-verification.test.ts'] },
   'tls12-not-supported': { lab: ['tls13-only', 'clients-tls13-only'], realTests: ['test/real-coverage.test.ts', 'test/real-fix-verification.test.ts'] },

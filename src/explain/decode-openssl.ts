@@ -15,6 +15,7 @@ import type { CodeHint, DecodedOpenSsl, OpenSslFlavour } from './decoded.js';
 const OPENSSL_SSL_REASONS: Record<number, [string, Code[]]> = {
   101: ['no suitable key share', ['tls-no-shared-group']],
   108: ['bad key share', ['tls-no-shared-group']],
+  118: ['no suitable signature algorithm', ['tls-no-shared-cipher', 'tls-handshake-alert']],
   134: ['certificate verify failed', ['cert-untrusted', 'cert-expired', 'cert-chain-incomplete']],
   155: ['https proxy request', ['scheme-http-on-tls-port']],
   156: ['http request', ['scheme-http-on-tls-port']],

@@ -164,9 +164,22 @@ export const TLS_RULES: Rule[] = [
         : versionHints(false, line),
   },
   {
+    // OpenSSL's SSL_R_NO_SUITABLE_SIGNATURE_ALGORITHM (0A000076) is raised where a side must sign and finds no
+    // scheme both allowed and fit for its key: in a server's log (nginx "SSL_do_handshake() failed … while SSL
+    // handshaking"), a SignatureAlgorithms setting that leaves out its certificate's key, which refuses every
+    // hello as a key type that fits no suite does (test/real-nginx-sigalgs.test.ts: real nginx logs it for TLS
+    // 1.3 hellos and "no shared cipher" for TLS 1.2 ones). Not a legacy server's signature (the client's
+    // "legacy sigalg disallowed" below).
+    id: 'tls-no-suitable-sigalg',
+    layer: 'tls',
+    re: /no suitable signature algorithm|NO_SUITABLE_SIGNATURE_ALGORITHM/i,
+    sentence: 'the signing side found no signature algorithm that is both allowed and fits its key (a SignatureAlgorithms setting that leaves out the certificate\'s key type)',
+    hints: () => [h('tls-no-shared-cipher', 7, 'the server\'s TLS settings leave nothing its certificate can serve: a signature algorithm list without its key\'s scheme'), h('tls-handshake-alert', 3, 'or a client whose signature algorithms fit none of the server\'s key types'), h('tls-client-cert-required', 1, 'or, on the client, a client certificate whose key fits none of the schemes the server asks for')],
+  },
+  {
     id: 'tls-legacy-sigalg',
     layer: 'tls',
-    re: /legacy sigalg|sigalg disallowed|signature algorithm .{0,40}(?:not supported|disallowed)|no (?:suitable|common) signature algorithm/i,
+    re: /legacy sigalg|sigalg disallowed|signature algorithm .{0,40}(?:not supported|disallowed)|no common signature algorithm/i,
     sentence: 'the server signed the handshake with a legacy algorithm (MD5/SHA-1, TLS 1.0/1.1 era) the client refuses',
     hints: () => [h('tls-version-too-old', 6, 'a TLS 1.0/1.1 server signs its key exchange with MD5/SHA-1, which modern clients refuse'), h('tls-handshake-alert', 2, 'the handshake failed on the signature algorithm')],
   },
