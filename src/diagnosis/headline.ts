@@ -9,6 +9,8 @@ import type { Code } from '../model/codes.js';
 
 interface Ctx {
   host: string;
+  /** The title of the finding that makes the headline (a variant of its code). */
+  title: string;
   /** An ordinary client ends up on HTTP/2 (h2 or h2c). */
   works: boolean;
 }
@@ -45,7 +47,7 @@ const LAYER: Record<Code, Phrase> = {
   'scheme-https-on-cleartext-port': 'Wrong scheme: TLS sent to a cleartext port',
   'h2-protocol-error': 'HTTP/2 connects, but the server breaks the protocol: requests fail',
   'h2-flood': 'HTTP/2 connects, but the server floods the connection',
-  'h2-no-response': 'HTTP/2 connects, but requests get no response',
+  'h2-no-response': (c) => (/HTTP_1_1_REQUIRED/.test(c.title) ? 'HTTP/2 refuses the request: the server wants HTTP/1.1 for it' : 'HTTP/2 connects, but requests get no response'),
   'h2-connection-specific-header': 'HTTP/2 connects, but responses carry a connection-specific field: strict clients reset the stream',
   'tls-handshake-alert': 'TLS handshake fails: the server aborts it with an alert',
   'tls-no-shared-cipher': 'TLS handshake fails: no cipher suite in common',
@@ -102,5 +104,5 @@ export function headlineOf(findings: readonly Finding[], negotiated: Negotiated,
   const top = [...findings].sort((a, b) => RANK[a.severity] - RANK[b.severity] || Number(SECONDARY.has(a.code)) - Number(SECONDARY.has(b.code)))[0];
   if (!top) return works ? 'HTTP/2 works' : negotiated.protocol === 'http/1.1' ? 'HTTP/1.1 works; no problem found' : 'no problem found';
   const p = LAYER[top.code];
-  return typeof p === 'string' ? p : p({ host: top.code === 'tls-sni-unknown-name' && target.sni ? target.sni : target.host, works });
+  return typeof p === 'string' ? p : p({ host: top.code === 'tls-sni-unknown-name' && target.sni ? target.sni : target.host, works, title: top.title });
 }

@@ -303,8 +303,8 @@ export function buildFinding(code: Code, raw: RawFinding, target: Target, eviden
     severity: raw.raise ? raw.raise.to : CODES[code].severity,
     title: k.title(vars),
     explanation: k.explanation(vars),
-    // What clients printed against the server that answered (its kind and the scheme), where recorded; else the code's lines.
-    clientsSee: (clientsPrintFor(code, ctx.server?.kind, target.tls ? 'https' : 'http') ?? k.clientsSee).map((line) => withHost(line, vars.host, vars.port)),
+    // A variant's own lines first, then what clients printed against the server that answered (its kind and the scheme), where recorded; else the code's lines.
+    clientsSee: (k.clientsSeeFor?.(vars) ?? clientsPrintFor(code, ctx.server?.kind, target.tls ? 'https' : 'http') ?? k.clientsSee).map((line) => withHost(line, vars.host, vars.port)),
     evidence,
     fixes: serverFirst(k.fixes(vars), ctx.server),
     reproduce: k.reproduce(vars).map((cmd) => withUserOptions(cmd, vars, ctx)),

@@ -39,15 +39,45 @@ export const SESSION_KNOWLEDGE: Partial<Record<Code, Knowledge>> = {
     reproduce: (v) => [nghttp(v), curlH2(v)],
   },
   'h2-no-response': {
-    title: (v) => `HTTP/2 connects, but the request gets no response${v.detail ? ` (${short(v.detail)})` : ''}`,
+    title: (v) =>
+      http11Required(v)
+        ? 'HTTP/2 refuses this request: the server wants HTTP/1.1 for it (stream 1 reset with HTTP_1_1_REQUIRED)'
+        : `HTTP/2 connects, but the request gets no response${v.detail ? ` (${short(v.detail)})` : ''}`,
     explanation: (v) =>
-      `HTTP/2 was negotiated and the server sent its SETTINGS, so clients pick HTTP/2; but the request on stream 1 got no final response (${v.detail ?? 'nothing before the deadline'}). Clients hang until their own timeout or fail with a stream error: HTTP/2 is broken on this server even though it is advertised.`,
+      http11Required(v)
+        ? 'HTTP/2 was negotiated and the server sent its SETTINGS, then answered the request on stream 1 with RST_STREAM HTTP_1_1_REQUIRED (0xd): it will serve this request only over HTTP/1.1 (RFC 9113 §8.7 lets the client retry it there). curl and browsers retry over HTTP/1.1; Go\'s net/http, node:http2, gRPC and other HTTP/2-only clients fail with a stream error. The usual cause is a TLS setting that applies to this path only and must be negotiated after the request: Apache\'s mod_http2 answers so when a <Location> or <Directory> has its own SSLVerifyClient (a client certificate for that path, asked by TLS 1.2 renegotiation or TLS 1.3 post-handshake authentication, both forbidden in HTTP/2 by RFC 9113 §9.2.1 and §9.2.3) or its own SSLCipherSuite. Over HTTP/1.1 the certificate is asked too, so a client without one fails there as well (the evidence shows what HTTP/1.1 got).'
+        : `HTTP/2 was negotiated and the server sent its SETTINGS, so clients pick HTTP/2; but the request on stream 1 got no final response (${v.detail ?? 'nothing before the deadline'}). Clients hang until their own timeout or fail with a stream error: HTTP/2 is broken on this server even though it is advertised.`,
     clientsSee: clientsPrint('h2-no-response'),
-    fixes: () => [
-      { side: 'server', applies: 'any', text: 'The HTTP/2 layer accepts the connection but does not hand the request to the application (or its answer never comes back): check the server log for the request, the upstream it proxies to, and its HTTP/2 stream limits.' },
-      { side: 'client', applies: 'any', text: 'As a stop-gap, force HTTP/1.1 to this server.' },
-    ],
-    reproduce: (v) => [nghttp(v), `curl -sv --max-time 10 ${v.url.startsWith('http:') ? '--http2-prior-knowledge' : '--http2'} -o /dev/null${v.resolve} ${v.url}`],
+    // Printed by the real clients against Apache 2.4 with <Location /secure> SSLVerifyClient require (test/real-apache-location-cert.test.ts runs them).
+    clientsSeeFor: (v) =>
+      http11Required(v)
+        ? [
+            '* HTTP/2 stream 1 was not closed cleanly: HTTP_1_1_REQUIRED (err 13)',
+            '* Downgrades to HTTP/1.1',
+            `Get "${v.url}": stream error: stream ID 1; HTTP_1_1_REQUIRED; received from peer`,
+            'Error [ERR_HTTP2_STREAM_ERROR]: Stream closed with error code NGHTTP2_HTTP_1_1_REQUIRED',
+          ]
+        : undefined,
+    fixes: (v) =>
+      http11Required(v)
+        ? [
+            {
+              side: 'server',
+              applies: 'apache',
+              text: 'Ask for the client certificate in the handshake, for the whole virtual host, instead of inside a <Location>/<Directory> (every path then needs one, but HTTP/2 works); or serve the protected path from a virtual host with Protocols http/1.1. Keep per-directory SSLCipherSuite out of HTTP/2 hosts too.',
+              snippet: '<VirtualHost *:443>\n  Protocols h2 http/1.1\n  SSLVerifyClient require\n  SSLCACertificateFile /etc/ssl/client-ca.pem\n</VirtualHost>',
+            },
+            { side: 'server', applies: 'any', text: 'The server needs something for this path that HTTP/2 cannot negotiate mid-connection (a client certificate, other TLS settings): move it to the handshake of the host, or serve that path over HTTP/1.1 only.' },
+            { side: 'client', applies: 'any', text: 'A client that must reach the path as it is: use HTTP/1.1 for it and present the client certificate.', snippet: 'curl --http1.1 --cert client.pem --key client-key.pem https://host/secure/' },
+          ]
+        : [
+            { side: 'server', applies: 'any', text: 'The HTTP/2 layer accepts the connection but does not hand the request to the application (or its answer never comes back): check the server log for the request, the upstream it proxies to, and its HTTP/2 stream limits.' },
+            { side: 'client', applies: 'any', text: 'As a stop-gap, force HTTP/1.1 to this server.' },
+          ],
+    reproduce: (v) =>
+      http11Required(v)
+        ? [`curl -sv --max-time 10 --http2 -o /dev/null${v.resolve} ${v.url}   # "HTTP_1_1_REQUIRED", then "Downgrades to HTTP/1.1"`, nghttp(v)]
+        : [nghttp(v), `curl -sv --max-time 10 ${v.url.startsWith('http:') ? '--http2-prior-knowledge' : '--http2'} -o /dev/null${v.resolve} ${v.url}`],
   },
   'websocket-protocol-error': {
     title: (v) => `No valid WebSocket after its 101${v.detail ? `: ${short(v.detail)}` : ''}`,
@@ -60,6 +90,11 @@ export const SESSION_KNOWLEDGE: Partial<Record<Code, Knowledge>> = {
     reproduce: (v) => [`curl -sv --include --no-buffer -H 'Connection: Upgrade' -H 'Upgrade: websocket' -H 'Sec-WebSocket-Version: 13' -H 'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==' --max-time 5${v.resolve} ${v.url.replace(/^ws/, 'http')}`],
   },
 };
+
+/** The request was reset with HTTP_1_1_REQUIRED: the server wants HTTP/1.1 for it (RFC 9113 §8.7). */
+function http11Required(v: Vars): boolean {
+  return v.detail?.includes('HTTP_1_1_REQUIRED') ?? false;
+}
 
 function short(s: string): string {
   return s.length > 120 ? `${s.slice(0, 119)}…` : s;

@@ -58,6 +58,8 @@ export interface Knowledge {
   title: (v: Vars) => string;
   explanation: (v: Vars) => string;
   clientsSee: string[];
+  /** What clients print for one variant of the cause (from `detail`), when it differs from the code's lines; undefined for the rest. */
+  clientsSeeFor?: (v: Vars) => string[] | undefined;
   fixes: (v: Vars) => Fix[];
   reproduce: (v: Vars) => string[];
 }

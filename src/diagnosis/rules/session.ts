@@ -83,7 +83,11 @@ const SESSION_CODES: readonly Code[] = ['h2-protocol-error', 'h2-flood', 'h2-no-
 export const h2SessionOverTlsRule = addressRule('h2-session-over-tls', SESSION_CODES, (ev) => {
   const p = failedH2Exchange(ev);
   const f = p && sessionFinding(p, p.h2);
-  return f ? [f] : [];
+  if (!f) return [];
+  // HTTP_1_1_REQUIRED asks the client to retry over HTTP/1.1 (RFC 9113 §8.7): what that retry got is part of the answer.
+  const h1 = p.h2.rstStream?.errorName === 'HTTP_1_1_REQUIRED' ? probe(ev, 'h1-tls') : undefined;
+  if (h1) f.evidence.push({ probe: h1.id, text: `the same request over HTTP/1.1 (the retry the server asks for): ${h1.h1.outcome === 'response' ? `${h1.h1.status}${h1.h1.reason ? ` ${h1.h1.reason}` : ''}` : h1.tls?.outcome === 'alert' ? `alert ${h1.tls.alert?.name} (${h1.tls.alert?.code})` : `${h1.h1.outcome} without a response`}` });
+  return [f];
 });
 
 /**
