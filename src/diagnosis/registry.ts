@@ -137,7 +137,7 @@ export const PROOF: Readonly<Record<Code, { lab: Proof; realTests: Proof }>> = O
   'tls13-not-supported': { lab: ['tls12-blocklisted-cipher', 'tls12-only', 'tls-weak-dh-params', 'clients-blocklisted-cipher', 'clients-ecdsa-only'], realTests: ['test/nginx-dh.test.ts', 'test/nginx-tls.test.ts', 'test/real-apache-blocklisted.test.ts', 'test/real-apache-location-cert.test.ts', 'test/real-caddy.test.ts', 'test/real-coverage.test.ts', 'test/real-fix-verification.test.ts', 'test/real-nginx.test.ts'] },
   'tls-legacy-version-enabled': { lab: ['tls-legacy-enabled'], realTests: ['test/nginx-tls.test.ts'] },
   'tls-sni-required': { lab: ['tls-sni-required'], realTests: ['test/real-coverage.test.ts'] },
-  'tls-client-cert-required': { lab: ['tls-client-cert-required', 'tls13-client-cert-required'], realTests: ['test/real-fix-verification.test.ts', 'test/real-wrong-answers.test.ts'] },
+  'tls-client-cert-required': { lab: ['tls-client-cert-required', 'tls13-client-cert-required'], realTests: ['test/real-apache-location-cert.test.ts', 'test/real-fix-verification.test.ts', 'test/real-wrong-answers.test.ts'] },
   'tls-sni-unknown-name': { lab: ['tls-sni-unknown-name-alert', 'tls-sni-default-certificate'], realTests: ['test/real-wrong-answers.test.ts'] },
   'tls-malformed-response': { lab: ['tls-port-speaks-ssh', 'tls-garbage-records', 'hostile-tls-garbage', 'hostile-tls-huge-length', 'hostile-tls-drip', 'hostile-tls-endless-records', 'hostile-tls-handshake-flood'], realTests: MISBEHAVIOUR },
   'tls-weak-dh-params': { lab: ['tls-weak-dh-params'], realTests: ['test/nginx-dh.test.ts'] },

@@ -31,6 +31,8 @@ function h2Record(text: string, code: number, frame: DecodedH2Error['frame']): D
   const meaning = known ? ERROR_MEANINGS[name as ErrorCodeName] : 'not a registered HTTP/2 error code';
   const hints: CodeHint[] = (known ? (H2_HINTS[name as ErrorCodeName] ?? []) : []).map(([c, why], i) => ({ code: c, weight: i === 0 ? 2 : 1, why }));
   if (frame === 'GOAWAY' && name !== 'NO_ERROR') hints.push({ code: 'goaway-on-connect', weight: 1, why: `the server sent GOAWAY ${name}` });
+  // On one stream, HTTP_1_1_REQUIRED is the request refused over HTTP/2 (diagnose: h2-no-response); on GOAWAY, the connection.
+  if (name === 'HTTP_1_1_REQUIRED' && frame !== 'GOAWAY') hints.unshift({ code: 'h2-no-response', weight: 2, why: 'HTTP_1_1_REQUIRED on a stream: the server answers this request only over HTTP/1.1' });
   const where = frame === 'GOAWAY' ? 'GOAWAY (whole connection)' : frame === 'RST_STREAM' ? 'RST_STREAM (one stream)' : 'HTTP/2 error';
   return { kind: 'h2-error', text, code, name, frame, sentence: `HTTP/2 error code ${code} (0x${hex(code, 1)}) is ${name} in a ${where}: ${meaning}`, hints };
 }

@@ -99,10 +99,23 @@ export const CONNECTION_RULES: Rule[] = [
     ],
   },
   {
+    // One request reset with HTTP_1_1_REQUIRED (RST_STREAM, not GOAWAY): the server serves it over HTTP/1.1 only
+    // (RFC 9113 §8.7). Real Apache + mod_http2 does it for a path with its own SSLVerifyClient; real curl, Go and
+    // node:http2 print these lines (test/real-apache-location-cert.test.ts), and diagnose says h2-no-response.
+    id: 'h2-stream-http11-required',
+    layer: 'http2',
+    re: /(?:stream [1-9]\d* was not closed cleanly|stream error: stream ID [1-9]\d*|Stream closed with error code|RST_STREAM)[^\n]{0,40}HTTP_1_1_REQUIRED|\bERR_HTTP_1_1_REQUIRED\b/i,
+    sentence: 'the server reset the request with HTTP_1_1_REQUIRED: it serves this request over HTTP/1.1 only',
+    hints: () => [
+      h('h2-no-response', 8, 'RST_STREAM HTTP_1_1_REQUIRED: the server wants this request over HTTP/1.1 (Apache: a client certificate or TLS settings of this path alone)'),
+      h('h1-h2-behaviour-differs', 3, 'the same request works over HTTP/1.1'),
+    ],
+  },
+  {
     id: 'h2-goaway',
     layer: 'http2',
-    // grpc-go: "the connection is draining" once a GOAWAY was read.
-    re: /GOAWAY|go ?away|ERR_HTTP2_GOAWAY_SESSION|HTTP_1_1_REQUIRED|the connection is draining/i,
+    // grpc-go: "the connection is draining" once a GOAWAY was read. HTTP_1_1_REQUIRED alone is a stream's (above).
+    re: /GOAWAY|go ?away|ERR_HTTP2_GOAWAY_SESSION|the connection is draining/i,
     sentence: 'the server closed the HTTP/2 connection with GOAWAY',
     hints: (_m, _c, line) => [
       h('goaway-on-connect', 7, 'the server sent GOAWAY before answering'),
