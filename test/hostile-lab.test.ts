@@ -87,16 +87,18 @@ const traceCodes = (out: string): string[] =>
 /**
  * What trace (one connection) names where it cannot see all that diagnose compares; every other
  * behaviour's trace names the scenario's codes.
- * - an HTTP/1.1 origin: trace sends Upgrade: h2c and gets the hostile answer (its error line says
- *   what came); the codes need the HTTP/2 preface and a plain GET, which diagnose sends.
+ * - an HTTP/1.1 origin: trace sends Upgrade: h2c and gets the hostile answer; an unreadable head is
+ *   http1-malformed-response there too, but h2c-not-supported and preface-http1-response need the
+ *   HTTP/2 preface, which diagnose sends (an endless chunked body under a readable head names nothing).
  * - a proxy whose tunnel relays nothing: whether the proxy or the origin is silent takes the direct
  *   path (diagnose --compare-direct); the trace says so beside its tls-handshake-timeout.
  */
 const TRACE_EXPECT: Record<string, string[]> = {
-  'hostile-h1-endless-headers': [],
-  'hostile-h1-status-no-crlf': [],
+  // The answer to its Upgrade: h2c is the hostile head itself: unreadable HTTP/1.1, as diagnose's plain GET finds.
+  'hostile-h1-endless-headers': ['http1-malformed-response'],
+  'hostile-h1-status-no-crlf': ['http1-malformed-response'],
   'hostile-h1-endless-chunked': [],
-  'hostile-h1-426-huge-upgrade': [],
+  'hostile-h1-426-huge-upgrade': ['http1-malformed-response'],
   'hostile-proxy-200-then-hang': ['tls-handshake-timeout'],
 };
 

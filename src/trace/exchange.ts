@@ -4,7 +4,7 @@
  * frame cap or the deadline.
  */
 import type { Target } from '../model/index.js';
-import { concat, toHex } from '../wire/bytes.js';
+import { ParseError, concat, toHex } from '../wire/bytes.js';
 import { classify } from '../wire/sniff.js';
 import { encodeFrame, settingsFrame } from '../wire/http2/frame-encode.js';
 import { SETTINGS } from '../wire/http2/registry.js';
@@ -204,7 +204,11 @@ export class TraceExchange {
     let head;
     try {
       head = parseResponseHead(bytes, { maxHeadBytes: 64 * 1024 });
-    } catch {
+    } catch (e) {
+      // An answer that starts as HTTP/1.x and cannot be read (a head without end, a status line without CRLF) is
+      // HTTP/1.1, unreadable: what diagnose's HTTP/1.1 probe records (probes/h1-exchange.ts), so the rules say the same.
+      const c = classify(bytes, ended ? 'eof' : 'open');
+      if (c.first.kind === 'http1') return this.unreadableHead(bytes, c, e instanceof ParseError ? e.message : String(e));
       this.notHttp(bytes, ended);
       return undefined;
     }
@@ -230,6 +234,16 @@ export class TraceExchange {
     else problems.push({ level: 'error', text: `the server ignored Upgrade: h2c and answered over HTTP/1.1 (${line}): no h2c by upgrade here; try --http2-prior-knowledge, or https://` });
     rec.emit({ kind: 'http1', dir: 'in', line, headers: head.headers }, problems);
     this.finish('client', 'no upgrade to HTTP/2');
+    return undefined;
+  }
+
+  /** An HTTP/1.x answer whose head cannot be read: recorded as the HTTP/1.1 probe records it, and the trace is over. */
+  private unreadableHead(bytes: Uint8Array, c: ReturnType<typeof classify>, malformed: string): undefined {
+    if (this.rec.seen) this.rec.seen.upgrade = { outcome: 'garbage', first: c, malformed };
+    this.rec.emit({ kind: 'bytes', dir: 'in', length: bytes.length, summary: c.summary, text: printable(bytes.subarray(0, 200)), hex: toHex(bytes.subarray(0, 64)) }, [
+      { level: 'error', text: `the server answered the Upgrade: h2c request with ${c.summary}, then ${malformed}: an HTTP/1.1 head clients cannot read` },
+    ]);
+    this.finish('client', 'the HTTP/1.1 answer cannot be read');
     return undefined;
   }
 

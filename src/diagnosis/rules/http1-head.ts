@@ -3,16 +3,21 @@
  * lines, a status line without CRLF) or is larger than clients accept. HTTP/1.1, not "not HTTP".
  */
 import { addressRule } from '../raw.js';
-import { evidenceItem, probe } from '../evidence.js';
+import type { Http1Result } from '../../model/index.js';
+import { evidenceItem, probe, upgradeProbe } from '../evidence.js';
+
+const unreadable = (h: Http1Result | undefined): h is Http1Result & { first: NonNullable<Http1Result['first']> } => h?.outcome === 'garbage' && h.first?.first.kind === 'http1';
 
 /**
- * An HTTP/1.1 answer (`h1-tls` or `h1-cleartext`) that began as HTTP/1.x and could not be read.
+ * An HTTP/1.1 answer that began as HTTP/1.x and could not be read: the plain GET's (`h1-tls` or
+ * `h1-cleartext`), else the answer to the GET with `Upgrade: h2c` (all a trace of a cleartext URL sends).
  * @example http1HeadRule(ev)[0]?.detail // 'no end of the status line (no CRLF) within 65536 bytes'
  */
 export const http1HeadRule = addressRule('http1-head', ['http1-malformed-response'], (ev) => {
   const p = probe(ev, 'h1-tls') ?? probe(ev, 'h1-cleartext');
-  const h = p?.h1;
-  if (!p || h?.outcome !== 'garbage' || h.first?.first.kind !== 'http1') return [];
+  const u = upgradeProbe(ev);
+  const [id, h, what, bytes] = unreadable(p?.h1) ? [p!.id, p!.h1, 'over HTTP/1.1', p!.bytesReceived] : unreadable(u?.upgrade) ? [u!.id, u!.upgrade, 'with Upgrade: h2c', u!.bytesReceived] : [];
+  if (!id || !unreadable(h)) return [];
   const detail = h.malformed ?? 'an HTTP/1.x head that cannot be parsed';
-  return [{ code: 'http1-malformed-response', detail, evidence: [evidenceItem(p.id, `GET ${ev.target.path} over HTTP/1.1 → it starts as ${h.first.summary}, then ${detail} (${p.bytesReceived} bytes read)`, h.first)] }];
+  return [{ code: 'http1-malformed-response', detail, evidence: [evidenceItem(id, `GET ${ev.target.path} ${what} → it starts as ${h.first.summary}, then ${detail} (${bytes} bytes read)`, h.first)] }];
 });
