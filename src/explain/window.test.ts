@@ -48,4 +48,29 @@ describe('a long paste read line by line through a bounded window (issue 12)', (
     for (const l of ['curl: (35) alert', 'HTTP/1.1 426 Upgrade Required', 'ECONNRESET', 'Hex dump: 485454502f312e31', 'javax.net.ssl.SSLHandshakeException']) expect(mayCarryEvidence(l), l).toBe(true);
     expect(mayCarryEvidence(filler(7).replace(/\d+/g, 'n'))).toBe(false);
   });
+
+  test('the window keeps exactly what a plain list model keeps: newest evidence lines (by count and by characters), then the tail, with their line numbers', () => {
+    // The model: every evidence line outside the last WINDOW_TAIL_LINES, dropped from the front
+    // while over WINDOW_EVIDENCE_LINES lines or MAX_TEXT / 2 characters. Long and short lines mixed so
+    // both bounds bite, over enough lines that the queue's front is compacted many times.
+    const lineOf = (i: number) => (i % 7 === 3 ? `WARN stream ${i} reset by peer ${'p'.repeat(i % 5 === 0 ? 3000 : 40)}` : filler(i));
+    const n = 130_000;
+    const w = new LineWindow();
+    for (let i = 1; i <= n; i++) w.push(lineOf(i));
+    const f = w.finish();
+    const evidence: Array<{ n: number; line: string }> = [];
+    let chars = 0;
+    for (let i = 1; i <= n - WINDOW_TAIL_LINES; i++) {
+      const line = lineOf(i);
+      if (!mayCarryEvidence(line)) continue;
+      evidence.push({ n: i, line });
+      chars += line.length + 1;
+      while (evidence.length > WINDOW_EVIDENCE_LINES || chars > MAX_TEXT / 2) chars -= evidence.shift()!.line.length + 1;
+    }
+    const want = [...evidence, ...Array.from({ length: WINDOW_TAIL_LINES }, (_, k) => ({ n: n - WINDOW_TAIL_LINES + 1 + k, line: lineOf(n - WINDOW_TAIL_LINES + 1 + k) }))];
+    expect(evidence.length).toBeGreaterThan(1000);
+    expect(f.lineNumbers).toEqual(want.map((x) => x.n));
+    expect(f.text).toBe(want.map((x) => x.line).join('\n'));
+    expect(f.scanned).toMatchObject({ lines: n, skippedLines: n - want.length, windowed: true });
+  });
 });

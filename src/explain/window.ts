@@ -45,7 +45,9 @@ export interface WindowScan {
 }
 
 export class LineWindow {
-  private kept: Array<{ n: number; line: string }> = [];
+  /** Evidence lines (then, before narrowing, every line) from `keptHead` on; a queue whose front is dropped in O(1). */
+  private kept: Array<{ n: number; line: string } | undefined> = [];
+  private keptHead = 0;
   private keptChars = 0;
   private tail: Array<{ n: number; line: string }> = [];
   private windowed = false;
@@ -78,8 +80,9 @@ export class LineWindow {
   /** Past MAX_TEXT: from here on only evidence lines and the tail are kept. */
   private narrow(): void {
     this.windowed = true;
-    const all = this.kept;
+    const all = this.kept as Array<{ n: number; line: string }>;
     this.kept = [];
+    this.keptHead = 0;
     this.keptChars = 0;
     for (const x of all.slice(0, Math.max(0, all.length - WINDOW_TAIL_LINES))) if (mayCarryEvidence(x.line)) this.keepEvidence(x);
     this.tail = all.slice(Math.max(0, all.length - WINDOW_TAIL_LINES));
@@ -88,15 +91,23 @@ export class LineWindow {
   private keepEvidence(x: { n: number; line: string }): void {
     this.kept.push(x);
     this.keptChars += x.line.length + 1;
-    // Bounded both ways: the newest evidence lines win.
-    while (this.kept.length > WINDOW_EVIDENCE_LINES || this.keptChars > MAX_TEXT / 2) {
-      const old = this.kept.shift()!;
+    // Bounded both ways: the newest evidence lines win. Array.shift() on 20,000 entries copies
+    // them all (a large array is not trimmed in place), once per line of a long log of errors:
+    // 600 MB of error lines took 16 s to reach the 64 MiB cap. The front moves instead, and the
+    // array is compacted once half of it is dropped (amortised O(1) per line).
+    while (this.kept.length - this.keptHead > WINDOW_EVIDENCE_LINES || this.keptChars > MAX_TEXT / 2) {
+      const old = this.kept[this.keptHead]!;
+      this.kept[this.keptHead++] = undefined;
       this.keptChars -= old.line.length + 1;
+    }
+    if (this.keptHead > 1024 && this.keptHead * 2 > this.kept.length) {
+      this.kept = this.kept.slice(this.keptHead);
+      this.keptHead = 0;
     }
   }
 
   finish(): { text: string; lineNumbers: number[]; scanned: WindowScan } {
-    const lines = [...this.kept, ...this.tail];
+    const lines = [...(this.kept.slice(this.keptHead) as Array<{ n: number; line: string }>), ...this.tail];
     return {
       text: lines.map((x) => x.line).join('\n'),
       lineNumbers: lines.map((x) => x.n),
