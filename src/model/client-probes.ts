@@ -30,6 +30,8 @@ export interface ClientBisectStep {
   accepted: boolean;
   /** What the server answered: a version and suite, or the alert / close. */
   answer: string;
+  /** Our deadline passed (or our connection failed) on this hello, sent twice: not the server's answer, the step decides nothing. */
+  timedOut?: true;
 }
 
 export interface ClientSim {
@@ -48,10 +50,19 @@ export interface ClientSim {
   ja4: string | null;
   /** TLS: the answer to the client's own hello (replayed with fresh key shares). */
   hello?: RawTlsResult;
+  /** TLS: its own hello got no answer within our deadline (or our connection failed), sent twice: not decided. */
+  helloTimedOut?: true;
   /** TLS, refused: the bisection from the client's parameters. */
   bisect?: ClientBisectStep[];
   /** TLS with ALPN h2: the client's HTTP/2 opening (its SETTINGS, WINDOW_UPDATE, pseudo-header order) and the answer. */
-  h2?: { outcome: 'response' | 'goaway' | 'closed' | 'no-settings' | 'handshake-failed' | 'timeout'; status?: number; goaway?: string; detail?: string };
+  h2?: {
+    outcome: 'response' | 'goaway' | 'closed' | 'no-settings' | 'handshake-failed' | 'timeout';
+    status?: number;
+    goaway?: string;
+    detail?: string;
+    /** The opening ended on our deadline (or our connection could not be made), tried twice: not the server's answer, so not decided. */
+    timedOut?: true;
+  };
 }
 
 export type ClientFamilyProbe = ProbeCommon & { kind: 'client-sim'; client: ClientSim };

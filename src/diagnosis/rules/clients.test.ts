@@ -4,7 +4,7 @@
  * even connect is "not decided", never "the server answered: closed".
  */
 import { describe, expect, it } from 'vitest';
-import { clientRow } from './clients.js';
+import { clientRow, clientsRule } from './clients.js';
 import type { AddressEvidence, ClientFamilyProbe, ClientPolicy, Probe, Target } from '../../model/index.js';
 import { classify } from '../../wire/sniff.js';
 
@@ -41,5 +41,50 @@ describe('clientRow on a cleartext HTTP/1.1-only server', () => {
       outcome: 'unknown',
       reason: 'its prior-knowledge attempt could not connect (timeout: connect timed out after 3000 ms): not decided',
     });
+  });
+});
+
+describe('clientRow on TLS: our deadline is no answer from the server', () => {
+  const https: Target = { ...http, url: 'https://localhost:8443/', scheme: 'https', port: 8443, tls: true, sni: 'localhost' } as unknown as Target;
+  const BROWSER_H2: ClientPolicy = { ...BROWSER };
+  const tlsSim = (client: Record<string, unknown>): ClientFamilyProbe =>
+    ({ kind: 'client-sim', ...common('client-chromium'), client: { id: 'chromium', name: 'Chromium', version: '1', policy: BROWSER_H2, chosen: false, alpnOffered: ['h2', 'http/1.1'], ja4: null, ...client } }) as unknown as ClientFamilyProbe;
+  const tev = (p: ClientFamilyProbe): AddressEvidence => ({ address: A, target: https, probes: [p] });
+  const h2hello = { outcome: 'server-hello', version: 'TLSv1.2', versionCode: 0x0303, cipher: 'TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256', cipherCode: 0xc02b, alpn: 'h2' };
+  const alert = { outcome: 'alert', alert: { name: 'handshake_failure', code: 40 } };
+  const codes = (p: ClientFamilyProbe) => (clientsRule as (ev: AddressEvidence) => Array<{ code: string }>)(tev(p)).map((f) => f.code);
+
+  it('an HTTP/2 opening that ended on our deadline twice (timedOut) is not decided and raises nothing', () => {
+    for (const h2 of [
+      { outcome: 'timeout', detail: 'SETTINGS came, no response in time', timedOut: true },
+      { outcome: 'no-settings', detail: 'no SETTINGS in time', timedOut: true },
+      { outcome: 'closed', detail: 'TCP timeout', timedOut: true },
+    ]) {
+      const p = tlsSim({ hello: h2hello, h2 });
+      expect(clientRow(tev(p), p)).toMatchObject({ outcome: 'unknown', reason: expect.stringMatching(/within our deadline, tried twice .*: not decided$/) });
+      expect(codes(p)).toEqual([]);
+    }
+  });
+  it("what the server did to the opening still decides: it closed before SETTINGS, the client fails", () => {
+    const p = tlsSim({ hello: h2hello, h2: { outcome: 'no-settings', detail: 'the server closed the connection' } });
+    expect(clientRow(tev(p), p)).toMatchObject({ outcome: 'fails', stage: 'h2-opening' });
+    expect(codes(p)).toEqual(['client-handshake-fails']);
+  });
+  it('its own hello unanswered twice (helloTimedOut) is not decided and raises nothing', () => {
+    const p = tlsSim({ hello: { outcome: 'timeout', firstAttempt: { outcome: 'timeout' } }, helloTimedOut: true });
+    expect(clientRow(tev(p), p)).toMatchObject({ outcome: 'unknown', reason: 'its own hello got no answer within our deadline, sent twice (timeout): not decided' });
+    expect(codes(p)).toEqual([]);
+  });
+  it('refused for real, but the bisection step that would name the parameter got no answer: fails, no parameter named', () => {
+    const widest = { label: 'widest', accepted: true, answer: 'TLSv1.2 X' };
+    const undecided = tlsSim({ hello: alert, bisect: [widest, { label: 'narrow-version', accepted: false, answer: 'timeout', timedOut: true }, { label: 'narrow-cipher', accepted: false, answer: 'alert handshake_failure (40)' }] });
+    const row = clientRow(tev(undecided), undecided);
+    expect(row).toMatchObject({ outcome: 'fails', stage: 'handshake', reason: 'refused (alert handshake_failure); the bisection got no answer in time, so the parameter is not known' });
+    expect(row.parameter).toBeUndefined();
+    const widestMissed = tlsSim({ hello: alert, bisect: [{ label: 'widest', accepted: false, answer: 'timeout', timedOut: true }] });
+    expect(clientRow(tev(widestMissed), widestMissed).parameter).toBeUndefined();
+    // A real refusal first in the order still names its parameter; a later step's timeout does not matter.
+    const named = tlsSim({ hello: alert, bisect: [widest, { label: 'narrow-cipher', accepted: false, answer: 'alert handshake_failure (40)' }, { label: 'narrow-alpn', accepted: false, answer: 'timeout', timedOut: true }] });
+    expect(clientRow(tev(named), named)).toMatchObject({ outcome: 'fails', parameter: 'cipher' });
   });
 });

@@ -39,6 +39,8 @@ export function clientRow(ev: AddressEvidence, p: ClientFamilyProbe): ClientRow 
   if (!ev.target.tls) return { ...base, ...cleartextOutcome(ev, p) };
   const h = c.hello;
   if (!h) return { ...base, outcome: 'fails', stage: 'handshake', reason: 'the profile holds no TLS hello (a cleartext-only capture)' };
+  // Our deadline passed (or our connection failed) on its hello, twice: the server has not answered it, so nothing is decided.
+  if (c.helloTimedOut) return { ...base, outcome: 'unknown', reason: `its own hello got no answer within our deadline, sent twice (${h.outcome}${h.detail ? `: ${h.detail}` : ''}): not decided` };
   if (!ACCEPTED(h)) return { ...base, ...refused(p) };
   const row: ClientRow = { ...base, outcome: 'unknown', reason: '', ...(h.version ? { tlsVersion: h.version } : {}), ...(h.cipher ? { cipher: h.cipher } : {}) };
   // RFC 8446 §4.1.3 / RFC 5246 §7.4.1.3: a client aborts on a version it did not offer (a TLS ≤ 1.1 server ignores supported_versions and answers from legacy_version).
@@ -67,6 +69,8 @@ export function clientRow(ev: AddressEvidence, p: ClientFamilyProbe): ClientRow 
     const o = c.h2;
     if (!o || o.outcome === 'response') return { ...row, outcome: 'h2', reason: o?.status !== undefined ? `HTTP/2 ${o.status} to its own opening` : 'ALPN h2' };
     if (o.outcome === 'handshake-failed') return { ...row, outcome: 'unknown', reason: `ALPN h2; its opening could not be replayed (${o.detail ?? 'handshake'})` };
+    // Its opening ended on our deadline (or our connection), tried twice: that is not the server's answer.
+    if (o.timedOut) return { ...row, outcome: 'unknown', reason: `ALPN h2; its HTTP/2 opening got no answer within our deadline, tried twice (${o.outcome}${o.detail ? `: ${o.detail}` : ''}): not decided` };
     const what = o.outcome === 'goaway' ? `GOAWAY ${o.goaway}${o.detail ? ` "${o.detail}"` : ''}` : `${o.outcome}${o.detail ? `: ${o.detail}` : ''}`;
     return { ...row, outcome: 'fails', stage: 'h2-opening', reason: `ALPN h2, then the server answers its HTTP/2 opening with ${what}` };
   }
@@ -82,6 +86,10 @@ function refused(p: ClientFamilyProbe): Pick<ClientRow, 'outcome' | 'reason' | '
   const steps = c.bisect ?? [];
   const step = (l: BisectHelloLabel) => steps.find((s) => s.label === l);
   const widest = step('widest');
+  // The server refused the client's own hello (its answer, not our deadline): the client fails. A bisection step
+  // that got no answer in time (timedOut, sent twice) is no refusal: it names no parameter.
+  const undecided = { outcome: 'fails' as const, stage: 'handshake' as const, reason: `refused (${said}); the bisection got no answer in time, so the parameter is not known` };
+  if (widest?.timedOut) return undecided;
   if (widest && !widest.accepted) {
     if (step('widest-no-sni')?.accepted) return { outcome: 'fails', stage: 'handshake', parameter: 'sni', reason: `refused (${said}); the server takes no hello with this name, but one without SNI` };
     if (step('sslv3')?.accepted) return { outcome: 'fails', stage: 'handshake', parameter: 'version', reason: `refused (${said}); the server speaks SSL 3.0 only` };
@@ -94,6 +102,8 @@ function refused(p: ClientFamilyProbe): Pick<ClientRow, 'outcome' | 'reason' | '
   // A client without the server's only version lacks its suites too: the version is the cause then.
   const order: BisectHelloLabel[] = ['narrow-version', 'narrow-cipher', 'narrow-group', 'narrow-sigalg', 'narrow-alpn'];
   const bad = steps.filter((s) => s.label.startsWith('narrow-') && !s.accepted).sort((a, b) => order.indexOf(a.label) - order.indexOf(b.label))[0];
+  // A step before it in that order that got no answer could be the cause: not decided which.
+  if (bad?.timedOut) return undecided;
   if (bad) {
     const param = bad.label.replace('narrow-', '');
     return { outcome: 'fails', stage: 'handshake', parameter: param, reason: `${PARAM_WORDS[param] ?? param} (${said}; the widest hello gets ${widest?.answer ?? 'an answer'})` };

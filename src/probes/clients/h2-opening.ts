@@ -32,7 +32,8 @@ export async function h2Opening(m: Meter, p: ClientProfile, neg: { version: stri
 async function opening(m: Meter, p: ClientProfile, neg: { version: string | undefined; cipher: string | undefined; sni: string | null }): Promise<NonNullable<ClientSim['h2']>> {
   const ctx = m.ctx;
   const c = await ctx.dial(ctx.address, ctx.port, ctx.timeoutMs);
-  if (!c.outcome.ok) return { outcome: 'closed', detail: `TCP ${c.outcome.error}` };
+  // Our connection could not be made: the server answered nothing, so nothing is decided (timedOut).
+  if (!c.outcome.ok) return { outcome: 'closed', detail: `TCP ${c.outcome.error}`, timedOut: true };
   // The version by the one TLS version table (wire/tls/registry.ts); Node pins TLS 1.0 to 1.3 only.
   const t = versionFromName(neg.version);
   const v = t && t.code >= 0x0301 ? (t.node as SecureVersion) : undefined;
@@ -64,7 +65,8 @@ async function opening(m: Meter, p: ClientProfile, neg: { version: string | unde
   const client = new H2Client((b) => s.write(b), sink, { via: 'tls', deadline: m.deadline, maxFrames: 16, opening: openingOf(p, ctx) });
   try {
     if (await client.start()) for (let e = await client.next(); e && e.kind !== 'response'; e = await client.next());
-    return simOutcome(client.result, client.streamEnd);
+    const r = simOutcome(client.result, client.streamEnd);
+    return ourDeadline(client.result) ? { ...r, timedOut: true } : r;
   } finally {
     s.on('error', () => {});
     s.destroy();
@@ -102,6 +104,16 @@ export function simOutcome(r: Http2Result, end: H2Client['streamEnd']): NonNulla
     default:
       return { outcome: 'closed', detail: `bad frame: ${r.detail ?? r.outcome}` };
   }
+}
+
+/**
+ * Whether the opening ended on our own deadline (no SETTINGS, or no response, in time) rather than on
+ * something the server sent or did: such an ending is not the server's answer and decides nothing.
+ * @example ourDeadline({ via: 'tls', outcome: 'timeout', frames: [] }) // true
+ */
+export function ourDeadline(r: Http2Result): boolean {
+  // 'settings-no-response' stays only when the server said so (SETTINGS_MAX_CONCURRENT_STREAMS = 0); at the deadline it becomes 'timeout'.
+  return r.outcome === 'timeout';
 }
 
 /**

@@ -85,13 +85,23 @@ async function simulate(ctx: ProbeContext, p: ClientProfile, chosen: boolean, go
   };
   const sni = p.tls.sni === 'sent' ? ctx.target.sni : null;
   const spec = specFromProfile(p);
-  const own = count(
-    (await go(
-      () => rawHelloFrom(ctx, `client-${p.id}`, `${p.client.name}'s own ClientHello (replayed, fresh key shares)`, { versions: spec.versions.map(versionLabel), cipherCount: spec.ciphers.length, groups: [], sigalgCount: spec.sigalgs.length, alpn: spec.alpn, sni }, () => helloFromProfile(p, sni)),
-      `the ClientHello of ${p.client.name}`,
-    )) as RawProbe,
-  );
-  const out: Partial<ClientSim> = { hello: own.raw };
+  const sendOwn = async (again: boolean) =>
+    count(
+      (await go(
+        () =>
+          rawHelloFrom(
+            ctx,
+            `client-${p.id}${again ? ':again' : ''}`,
+            `${p.client.name}'s own ClientHello (replayed, fresh key shares)${again ? ', sent again after our deadline passed' : ''}`,
+            { versions: spec.versions.map(versionLabel), cipherCount: spec.ciphers.length, groups: [], sigalgCount: spec.sigalgs.length, alpn: spec.alpn, sni },
+            () => helloFromProfile(p, sni),
+          ),
+        `the ClientHello of ${p.client.name}`,
+      )) as RawProbe,
+    );
+  // Our deadline (or our connection) is not the server's answer: the same hello gets one more try.
+  const own = await onceMore(await sendOwn(false), () => sendOwn(true));
+  const out: Partial<ClientSim> = { hello: own.raw, ...(missed(own) ? { helloTimedOut: true as const } : {}) };
   if (!accepted(own)) {
     // Refused: the bisection from this client's parameters (the one the TLS stage runs from Node's).
     const steps: Array<RawProbe & { label: BisectHelloLabel }> = [];
@@ -99,26 +109,47 @@ async function simulate(ctx: ProbeContext, p: ClientProfile, chosen: boolean, go
       { ...ctx, target: { ...ctx.target, sni } },
       async (label, purpose, s, ro) => {
         const send = (why: string) => go(() => rawHello(ctx, `client-${p.id}-${label}`, why, s, ro), `bisection for ${p.client.name}`) as Promise<RawProbe>;
-        const first = count(await send(purpose.replace(/Node's/g, `${p.client.name}'s`)));
-        // A hang-up without an alert counts as a refusal only when the same hello gets it twice.
-        const [r] = await confirmHangUp(first, async () => count(await send(`${purpose.replace(/Node's/g, `${p.client.name}'s`)} (sent again after a hang-up)`)));
+        const why = purpose.replace(/Node's/g, `${p.client.name}'s`);
+        // Our deadline passing is no answer: one more try. A hang-up without an alert counts as a refusal only when the same hello gets it twice.
+        const first = await onceMore(count(await send(why)), async () => count(await send(`${why} (sent again after our deadline passed)`)));
+        const [r] = await confirmHangUp(first, async () => count(await send(`${why} (sent again after a hang-up)`)));
         steps.push({ ...r!, label });
         return r!;
       },
       spec,
     );
-    out.bisect = steps.map((s): ClientBisectStep => ({ label: s.label, accepted: accepted(s), answer: answerOf(s.raw) }));
+    out.bisect = steps.map((s): ClientBisectStep => ({ label: s.label, accepted: accepted(s), answer: answerOf(s.raw), ...(missed(s) ? { timedOut: true as const } : {}) }));
   } else if (own.raw.outcome === 'server-hello' && own.raw.alpn === 'h2') {
-    const m = new Meter(ctx, `client-${p.id}-h2`);
     const suite = own.raw.cipherCode !== undefined ? cipherSuite(own.raw.cipherCode) : undefined;
-    out.h2 = (await go(async () => {
-      const r = await h2Opening(m, p, { version: own.raw.version, cipher: suite?.tls13 ? undefined : (suite?.openssl ?? undefined), sni });
-      bytes.sent += m.sent;
-      bytes.received += m.received;
-      return { kind: 'client-sim', h2: r } as unknown as Probe;
-    }, `the HTTP/2 opening of ${p.client.name}`) as unknown as { h2: ClientSim['h2'] }).h2;
+    const open = async (again: boolean) =>
+      (
+        (await go(async () => {
+          const m = new Meter(ctx, `client-${p.id}-h2${again ? ':again' : ''}`);
+          const r = await h2Opening(m, p, { version: own.raw.version, cipher: suite?.tls13 ? undefined : (suite?.openssl ?? undefined), sni });
+          bytes.sent += m.sent;
+          bytes.received += m.received;
+          return { kind: 'client-sim', h2: r } as unknown as Probe;
+        }, `the HTTP/2 opening of ${p.client.name}`)) as unknown as { h2: NonNullable<ClientSim['h2']> }
+      ).h2;
+    // An opening that ended on our deadline (not on anything the server did) gets one more try; twice is not decided (timedOut).
+    const first = await open(false);
+    out.h2 = first.timedOut ? await open(true) : first;
   }
   return record(ctx, p, chosen, t0, bytes, out);
+}
+
+/**
+ * Whether a raw hello ended on our side, not on the server's answer: our deadline passed with nothing
+ * decided, or our connection could not be made. Such a probe is no refusal.
+ * @example missed(r) // true for { connect: { ok: false, error: 'timeout' } } or raw.outcome 'timeout'
+ */
+export const missed = (r: RawProbe): boolean => !r.connect.ok || r.raw.outcome === 'timeout';
+
+/** The probe, or, when it ended on our side (missed), the same probe sent once more. */
+async function onceMore(first: RawProbe, again: () => Promise<RawProbe>): Promise<RawProbe> {
+  if (!missed(first)) return first;
+  const second = await again();
+  return { ...second, raw: { ...second.raw, firstAttempt: { outcome: first.raw.outcome, ...(first.raw.detail ? { detail: first.raw.detail } : {}) } } };
 }
 
 function answerOf(r: RawTlsResult): string {
