@@ -1,4 +1,6 @@
 import { describe, expect, test } from 'vitest';
+import fc from 'fast-check';
+import { readFileSync, readdirSync } from 'node:fs';
 import { MAX_TEXT } from './decoders.js';
 import { explain } from './index.js';
 import { LineWindow, mayCarryEvidence, WINDOW_EVIDENCE_LINES, WINDOW_TAIL_LINES } from './window.js';
@@ -72,5 +74,60 @@ describe('a long paste read line by line through a bounded window (issue 12)', (
     expect(f.lineNumbers).toEqual(want.map((x) => x.n));
     expect(f.text).toBe(want.map((x) => x.line).join('\n'));
     expect(f.scanned).toMatchObject({ lines: n, skippedLines: n - want.length, windowed: true });
+  });
+
+  /** The evidence test as a flat list of words (before it was grouped by first letter, for speed). */
+  const FLAT =
+    /error|fail|refus|reset|timed? ?out|timeout|deadline|alert|certif|x509|pkix|verify|ssl|tls|handshake|alpn|http|h2c?\b|goaway|rst_stream|settings|preface|frame|stream|errno|econn|etimedout|eof\b|closed|hang up|broken pipe|unreachable|resolve|no such host|not known|denied|forbidden|upgrade|websocket|proxy|tunnel|connect|unavailable|exception|traceback|caused by|invalid|unexpected|malformed|protocol|\b[1-5]\d\d\b|\b[0-9a-f]{10,}\b|net::|\bE[A-Z]{4,}\b/i;
+  const WORDS = FLAT.source.split('|').filter((w) => /^[a-z0-9 :_]+$/.test(w));
+
+  test('the grouped evidence test keeps every line the flat word list keeps, and only those', () => {
+    // Each word alone, in any case, inside other text, cut by one character; and lines that must be kept.
+    for (const w of WORDS) {
+      for (const l of [w, w.toUpperCase(), `x ${w[0]!.toUpperCase()}${w.slice(1)} y`, `pre${w}post`, w.slice(0, -1), w.slice(1)]) expect(mayCarryEvidence(l), l).toBe(FLAT.test(l));
+      expect(mayCarryEvidence(`2026/12/03 15:00:00 [info] ${w}`), w).toBe(true);
+    }
+    for (const l of [
+      '2026/12/03 15:00:00 [error] 123#123: *5 upstream prematurely closed connection while reading',
+      'curl: (92) HTTP/2 stream 1 was not closed cleanly: PROTOCOL_ERROR (err 1)',
+      'Get "https://x.test/": net/http: TLS handshake timeout',
+      'read ECONNRESET',
+      'node:events:497 Error [ERR_HTTP2_STREAM_ERROR]: Stream closed with error code NGHTTP2_REFUSED_STREAM',
+      'net::ERR_HTTP2_PROTOCOL_ERROR',
+      '< HTTP/1.1 426',
+      'h2c',
+      'EOF',
+      'deadbeef0123',
+    ])
+      expect(mayCarryEvidence(l), l).toBe(true);
+    // Every line of the recorded real clients' output.
+    const dir = new URL('../../corpus/clients/', import.meta.url);
+    let n = 0;
+    const walk = (d: URL): void => {
+      for (const e of readdirSync(d, { withFileTypes: true })) {
+        if (e.isDirectory()) walk(new URL(`${e.name}/`, d));
+        else if (n < 200_000)
+          for (const l of readFileSync(new URL(e.name, d), 'utf8').split('\n')) {
+            n++;
+            expect(mayCarryEvidence(l), l).toBe(FLAT.test(l));
+          }
+      }
+    };
+    walk(dir);
+    expect(n).toBeGreaterThan(100);
+    // Random lines made of the words, their pieces, digits, hex and separators, in any case.
+    const piece = fc.oneof(
+      fc.constantFrom(...WORDS),
+      fc.constantFrom(...WORDS).map((w) => w.slice(0, 1 + (w.length >> 1))),
+      fc.constantFrom(' ', ':', '_', '-', '/', '\n', '#', 'İ', 'ſ', '\u212a'),
+      fc.stringMatching(/^[0-9a-fA-F]{1,12}$/),
+      fc.stringMatching(/^[eE][a-zA-Z]{0,6}$/),
+      fc.string({ maxLength: 6 }),
+    );
+    const line = fc.array(fc.tuple(piece, fc.boolean()), { maxLength: 12 }).map((xs) => xs.map(([p, up]) => (up ? p.toUpperCase() : p)).join(''));
+    fc.assert(
+      fc.property(line, (l) => mayCarryEvidence(l) === FLAT.test(l)),
+      { numRuns: 20_000, interruptAfterTimeLimit: 5_000 },
+    );
   });
 });

@@ -22,10 +22,13 @@ export const WINDOW_TAIL_LINES = 200;
 /**
  * A quick test, linear in the line, for words and shapes the signals and decoders read: error
  * words, HTTP statuses, TLS/TCP words, errno and exception names, hex dumps. Lines without any of
- * them carry nothing explain could use.
+ * them carry nothing explain could use. The words are grouped by their first letter (the same
+ * alternatives as a flat list, so the same lines match: window.test.ts checks it against the flat
+ * list): a flat list of 50 words under /i tried each word at each position, and was half of the
+ * CPU of reading 64 MiB of plain log lines.
  */
 const EVIDENCE =
-  /error|fail|refus|reset|timed? ?out|timeout|deadline|alert|certif|x509|pkix|verify|ssl|tls|handshake|alpn|http|h2c?\b|goaway|rst_stream|settings|preface|frame|stream|errno|econn|etimedout|eof\b|closed|hang up|broken pipe|unreachable|resolve|no such host|not known|denied|forbidden|upgrade|websocket|proxy|tunnel|connect|unavailable|exception|traceback|caused by|invalid|unexpected|malformed|protocol|\b[1-5]\d\d\b|\b[0-9a-f]{10,}\b|net::|\bE[A-Z]{4,}\b/i;
+  /e(?:rror|rrno|conn|timedout|of\b|xception)|f(?:ail|rame|orbidden)|r(?:efus|eset|st_stream|esolve)|t(?:imed? ?out|imeout|ls|unnel|raceback)|d(?:eadline|enied)|a(?:lert|lpn)|c(?:ertif|losed|onnect|aused by)|x509|p(?:kix|reface|roxy|rotocol)|verify|s(?:sl|ettings|tream)|h(?:andshake|ttp|2c?\b|ang up)|goaway|broken pipe|u(?:nreachable|pgrade|navailable|nexpected)|n(?:o such host|ot known|et::)|websocket|invalid|malformed|\b[1-5]\d\d\b|\b[0-9a-f]{10,}\b|\bE[A-Z]{4,}\b/i;
 
 export function mayCarryEvidence(line: string): boolean {
   return EVIDENCE.test(line);
