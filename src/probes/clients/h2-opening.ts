@@ -53,7 +53,8 @@ async function opening(m: Meter, p: ClientProfile, neg: { version: string | unde
   const s = hs.secure;
   if (!s || hs.result.outcome !== 'handshake') {
     c.socket.destroy();
-    return { outcome: 'handshake-failed', detail: hs.result.error?.message ?? hs.result.alert?.name ?? hs.result.outcome };
+    // A handshake that ran into our deadline is no answer either: the stage tries once more (timedOut).
+    return { outcome: 'handshake-failed', detail: hs.result.error?.message ?? hs.result.alert?.name ?? hs.result.outcome, ...(hs.result.outcome === 'timeout' ? { timedOut: true as const } : {}) };
   }
   if (s.alpnProtocol !== 'h2') {
     s.destroy();
