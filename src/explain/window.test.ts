@@ -130,4 +130,31 @@ describe('a long paste read line by line through a bounded window (issue 12)', (
       { numRuns: 20_000, interruptAfterTimeLimit: 5_000 },
     );
   });
+
+  test('a flood of evidence lines never shifts a long array (a copy of 20,000 entries per line: 600 MB of error lines took 16 s)', () => {
+    // No timing: counts the Array.shift() calls on arrays over 1,000 entries while 60,000 error lines
+    // go through, and checks the queue behind the window stays within twice its bound.
+    const shift = Array.prototype.shift;
+    let longShifts = 0;
+    Array.prototype.shift = function (this: unknown[]) {
+      if (this.length > 1000) longShifts++;
+      return shift.call(this);
+    };
+    const w = new LineWindow();
+    let largest = 0;
+    try {
+      for (let i = 1; i <= WINDOW_EVIDENCE_LINES * 3; i++) {
+        w.push(`2026/12/03 15:00:00 [error] 123#123: *${i} upstream prematurely closed connection while reading`);
+        // Before the input passes MAX_TEXT the window is every line; the queue's bound counts after.
+        if (i > 50_000) largest = Math.max(largest, (w as unknown as { kept: unknown[] }).kept.length);
+      }
+    } finally {
+      Array.prototype.shift = shift;
+    }
+    expect(longShifts).toBe(0);
+    expect(largest).toBeLessThanOrEqual(2 * WINDOW_EVIDENCE_LINES + 1024);
+    const f = w.finish();
+    expect(f.lineNumbers).toHaveLength(WINDOW_EVIDENCE_LINES + WINDOW_TAIL_LINES);
+    expect(f.lineNumbers[0]).toBe(WINDOW_EVIDENCE_LINES * 3 - WINDOW_TAIL_LINES - WINDOW_EVIDENCE_LINES + 1);
+  });
 });
