@@ -5,24 +5,15 @@
  * hello per dimension. ALPN rides on the first hellos, and the server's cipher order on a reversed
  * offer of the suites found (see survey.ts for the whole plan).
  */
-import type { RatedSuite, TlsSurface, TlsSurfaceVersion, SurveyHelloLabel } from '../../model/tls-probes.js';
-import { accepted, type RawProbe, type RawRunner } from './raw.js';
-import { V, ALL_GROUPS, ALL_SIGALGS, NODE_ALPN as ALPN, ciphersFor, canKeyShare, groupCode, tableVersionName, type HelloSpec } from './hello.js';
-import { cipherSuite, cipherSuiteName, groupName, h2Blocklisted, SIGNATURE_SCHEMES } from '../../wire/tls/registry.js';
+import type { TlsSurfaceVersion, SurveyHelloLabel } from '../../model/tls-probes.js';
+import { EC_GROUPS, SURVEY_GROUPS, rateSuite, type SurveyShared, type VersionResult } from './survey-shared.js';
+import { accepted, type RawProbe } from './raw.js';
+import { V, ALL_SIGALGS, NODE_ALPN as ALPN, ciphersFor, canKeyShare, groupCode, tableVersionName, type HelloSpec } from './hello.js';
+import { cipherSuiteName, groupName, SIGNATURE_SCHEMES } from '../../wire/tls/registry.js';
 
 /** At most this many hellos per version (the registry has ~340 suites; no server enables that many). */
 const MAX_HELLOS = 96;
 
-/**
- * Groups surveyed: every group a server might enable (binary and GOST curves left out).
- * @example SURVEY_GROUPS.includes(0x0100) // true (ffdhe2048)
- */
-export const SURVEY_GROUPS = ALL_GROUPS.filter((g) => g >= 0x0013 && g !== 0x0022 && (g < 0x0022 || g > 0x0028));
-/**
- * Under TLS 1.2 only ECDHE curves are negotiated through supported_groups (RFC 8422); FFDHE (RFC 7919) is left to TLS 1.3.
- * @example EC_GROUPS.includes(0x001d) // true (x25519)
- */
-export const EC_GROUPS = SURVEY_GROUPS.filter((g) => g < 0x0100);
 /**
  * The key shares of a TLS 1.3 hello that must be answered with a ServerHello we can decrypt: the first
  * group offered that no older version can name (FFDHE: proved by the same hello that reads ALPN) and
@@ -33,53 +24,13 @@ function sharesFor(groups: number[]): number[] {
   return [k.find((g) => !EC_GROUPS.includes(g)), k.find((g) => EC_GROUPS.includes(g))].filter((g): g is number => g !== undefined);
 }
 
-/**
- * A suite found, rated: weak, forward secrecy, on the RFC 9113 Appendix A block list.
- * @example rateSuite(0xc02b).forwardSecrecy // true
- */
-export function rateSuite(code: number): RatedSuite {
-  const c = cipherSuite(code);
-  return { name: cipherSuiteName(code), code, weak: !!c?.insecure, forwardSecrecy: !!c && (c.tls13 || c.ephemeral), h2Blocklisted: h2Blocklisted(code) };
-}
 
 type Dim = 'suite' | 'group' | 'sigalg';
 
 const DIMS: Dim[] = ['suite', 'group', 'sigalg'];
 const sigCode = (name: string): number | undefined => (SIGNATURE_SCHEMES as Record<string, number>)[name];
 
-/**
- * What the eliminations of one survey share (they run side by side).
- * @example const shared: SurveyShared = { raw, sni: 'example.com', groupsFound: new Set(), sigalgsFound: new Set(), tls13Accepted, tls13Answer: () => {} };
- */
-export interface SurveyShared {
-  raw: RawRunner;
-  sni: string | null;
-  /** Groups found at any version: a group one version found is not looked for again by the other. */
-  groupsFound: Set<number>;
-  sigalgsFound: Set<string>;
-  /** The smallest DHE prime seen. */
-  dhe?: TlsSurface['dhe'];
-  /** Whether TLS 1.3 took its first hello: then groups are proven there, and the older versions only rotate them. */
-  tls13Accepted: Promise<boolean>;
-  tls13Answer: (accepted: boolean) => void;
-  /**
-   * Resolved once TLS 1.2 will name no elliptic group it has not named yet (it named one already found
-   * while the ones not found came first in its offer, or it is over). TLS 1.3 waits for it before a
-   * hello that looks for groups without ALPN: an elliptic group TLS 1.2 names anyway costs it nothing.
-   */
-  ecNamed?: Promise<void>;
-  ecNamedNow?: () => void;
-}
 
-/**
- * A version's result: its detail when accepted, the alert when refused.
- * @example const r: VersionResult = { v: 0x0303, alert: 'protocol_version (70)' };
- */
-export interface VersionResult {
-  v: number;
-  detail?: TlsSurfaceVersion;
-  alert?: string;
-}
 
 /**
  * Every suite, group and signature scheme version `v` accepts, by elimination on all three at once.

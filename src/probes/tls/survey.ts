@@ -34,7 +34,8 @@ import { accepted, type RawProbe, type RawRunner } from './raw.js';
 import { V, NODE_ALPN as ALPN, TLS13_CIPHERS, ciphersFor, groupCode, nodeDefaultHello, tableVersionName, versionLabel } from './hello.js';
 import { pacer } from './rate.js';
 import { cipherByName, cipherSuiteName, groupName } from '../../wire/tls/registry.js';
-import { eliminate, EC_GROUPS, SURVEY_GROUPS, type SurveyShared, type VersionResult } from './survey-eliminate.js';
+import { eliminate } from './survey-eliminate.js';
+import { EC_GROUPS, SURVEY_GROUPS, type SurveyShared, type VersionResult } from './survey-shared.js';
 
 type TlsProbe = Extract<Probe, { kind: 'tls' }>;
 
