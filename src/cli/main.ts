@@ -4,6 +4,7 @@
  * `--version` is answered before anything else is loaded (start-up time is part of the contract:
  * bench/startup.bench.mjs); every other command loads the dispatcher, which loads only its command.
  */
+import { readLines } from './stdin-lines.js';
 import { VERSION } from '../version.js';
 import type { CliIO } from './io.js';
 
@@ -83,36 +84,7 @@ async function readAllStdin(max: number, refuse: (message: string) => Error): Pr
   return Buffer.concat(chunks).toString('utf8');
 }
 
-/**
- * Standard input line by line, with bounded memory whatever the size: at most `maxLine` characters
- * of the current line are held; past `maxBytes` the input is refused at once (exit 2), even inside
- * one endless line.
- */
-async function readStdinLines(onLine: (line: string, fullLength: number) => void, maxLine: number, maxBytes: number, refuse: (message: string) => Error): Promise<void> {
-  let cur = '';
-  let len = 0;
-  let total = 0;
-  const utf8 = new TextDecoder('utf-8');
-  for await (const c of process.stdin) {
-    total += (c as Buffer).length;
-    if (total > maxBytes) {
-      process.stdin.destroy();
-      throw refuse(`standard input is over ${maxBytes / (1024 * 1024)} MiB; refused (pass the lines around the error, e.g. grep -B20 -A20 -i error app.log | h2doctor explain)`);
-    }
-    let s = utf8.decode(c as Buffer, { stream: true });
-    for (let i = s.indexOf('\n'); i >= 0; i = s.indexOf('\n')) {
-      const part = s.slice(0, i);
-      if (cur.length < maxLine) cur += part.slice(0, maxLine - cur.length);
-      onLine(cur.replace(/\r$/, ''), len + part.length);
-      cur = '';
-      len = 0;
-      s = s.slice(i + 1);
-    }
-    if (cur.length < maxLine) cur += s.slice(0, maxLine - cur.length);
-    len += s.length;
-  }
-  const tail = utf8.decode();
-  if (tail && cur.length < maxLine) cur += tail.slice(0, maxLine - cur.length);
-  len += tail.length;
-  if (len > 0 || cur) onLine(cur.replace(/\r$/, ''), len);
+/** Standard input line by line (cli/stdin-lines.ts). */
+function readStdinLines(onLine: (line: string, fullLength: number) => void, maxLine: number, maxBytes: number, refuse: (message: string) => Error): Promise<void> {
+  return readLines(process.stdin, onLine, { maxLine, maxBytes, refuse, stop: () => process.stdin.destroy() });
 }
