@@ -102,9 +102,10 @@ export const CONNECTION_RULES: Rule[] = [
     // One request reset with HTTP_1_1_REQUIRED (RST_STREAM, not GOAWAY): the server serves it over HTTP/1.1 only
     // (RFC 9113 §8.7). Real Apache + mod_http2 does it for a path with its own SSLVerifyClient; real curl, Go and
     // node:http2 print these lines (test/real-apache-location-cert.test.ts), and diagnose says h2-no-response.
+    // Chromium's ERR_HTTP_1_1_REQUIRED is left to its catalogue entry: it stands for the GOAWAY as well.
     id: 'h2-stream-http11-required',
     layer: 'http2',
-    re: /(?:stream [1-9]\d* was not closed cleanly|stream error: stream ID [1-9]\d*|Stream closed with error code|RST_STREAM)[^\n]{0,40}HTTP_1_1_REQUIRED|\bERR_HTTP_1_1_REQUIRED\b/i,
+    re: /(?:stream [1-9]\d* was not closed cleanly|stream error: stream ID [1-9]\d*|Stream closed with error code|RST_STREAM)[^\n]{0,40}HTTP_1_1_REQUIRED/i,
     sentence: 'the server reset the request with HTTP_1_1_REQUIRED: it serves this request over HTTP/1.1 only',
     hints: () => [
       h('h2-no-response', 8, 'RST_STREAM HTTP_1_1_REQUIRED: the server wants this request over HTTP/1.1 (Apache: a client certificate or TLS settings of this path alone)'),
