@@ -12,6 +12,7 @@ import { tracePcapng } from '../src/trace/pcap.js';
 import { renderEvent } from '../src/report/trace.js';
 import { parseTarget } from '../src/model/target.js';
 import { listen, type Listening } from '../src/lab/servers.js';
+import { pump } from '../src/lab/pump.js';
 import { tlsHandshakeFlood } from '../src/lab/scenarios/hostile.js';
 import { HANDSHAKE_BUDGET_CODE, tlsHandshake } from '../src/transport/tls.js';
 import { connectTcp } from '../src/transport/conn.js';
@@ -57,10 +58,8 @@ describe('trace budgets', () => {
           s.write(encodeFrame(settingsFrame([])));
           s.write(encodeFrame(headersFrame(1, new Uint8Array([0x88]), { endHeaders: true })));
           const data = encodeFrame(dataFrame(1, new Uint8Array(16384)));
-          const tick = () => {
-            while (!s.destroyed) if (!s.write(data)) return void s.once('drain', tick);
-          };
-          tick();
+          // A batch per loop turn (lab/pump.ts): this server shares the process with the trace under test.
+          pump(s, () => data, Date.now() + 30_000);
         });
       }),
       '127.0.0.1',

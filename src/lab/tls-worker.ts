@@ -50,6 +50,9 @@ export function tlsServerInWorker(options: WorkerTlsOptions, reply: string, host
     worker.once('message', (m: { port?: number; error?: string }) => {
       if (m.port === undefined) return void stop().then(() => reject(new Error(`lab TLS worker: ${m.error}`)));
       worker.removeAllListeners('exit');
+      // Listening: a later error of the worker (it is terminated at stop) must not crash the lab's process.
+      worker.removeAllListeners('error');
+      worker.on('error', () => {});
       resolve({ port: m.port, host, stop });
     });
   });
