@@ -14,7 +14,8 @@
  * SSLVerifyClient) as the usual cause, quotes the real clients' lines, gives Apache's fix first, and
  * the path without the requirement stays healthy.
  */
-import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { diagnose } from '../src/diagnose.js';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { explain } from '../src/explain/index.js';
@@ -41,7 +42,8 @@ let goDir = '';
 describe.skipIf(skipWithout(APACHE, 'apache2'))('real Apache 2.4 + mod_http2: a client certificate for one location', () => {
   let pki: LabPki;
   let caFile = '';
-  const ports = { tls12: 0, tls13: 0 };
+  const ports = { tls12: 0, tls13: 0, fixed: 0 };
+  let client = { cert: '', key: '' };
   let server: RealServer | undefined;
   beforeAll(async () => {
     pki = await createLabPki();
@@ -57,6 +59,14 @@ describe.skipIf(skipWithout(APACHE, 'apache2'))('real Apache 2.4 + mod_http2: a 
     writeFileSync(join(goDir, 'main.go'), GO_MAIN);
     ports.tls12 = await freePort();
     ports.tls13 = await freePort();
+    ports.fixed = await freePort();
+    // A client certificate for the fixed host: its own CA, made with the real openssl.
+    const clientCa = join(dir, 'client-ca.pem');
+    const sh = (cmd: string) => runClient(`cd ${dir} && ${cmd} 2>&1`);
+    await sh(`openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout client-ca.key -out ${clientCa} -subj /CN=client-ca -days 2`);
+    await sh('openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout client.key -out client.csr -subj /CN=client');
+    await sh(`openssl x509 -req -in client.csr -CA ${clientCa} -CAkey client-ca.key -CAcreateserial -out client.pem -days 2`);
+    client = { cert: join(dir, 'client.pem'), key: join(dir, 'client.key') };
     const vhost = (port: number, protocols: string) => `
 Listen 127.0.0.1:${port}
 <VirtualHost 127.0.0.1:${port}>
@@ -82,9 +92,20 @@ DirectoryIndex index.html
 </Directory>
 ${vhost(ports.tls12, '-all +TLSv1.2')}
 ${vhost(ports.tls13, '-all +TLSv1.2 +TLSv1.3')}
+Listen 127.0.0.1:${ports.fixed}
+<VirtualHost 127.0.0.1:${ports.fixed}>
+  ServerName localhost
+  Protocols h2 http/1.1
+  SSLEngine on
+  SSLCertificateFile ${cert}
+  SSLCertificateKeyFile ${key}
+  SSLProtocol -all +TLSv1.2 +TLSv1.3
+  SSLVerifyClient require
+  SSLCACertificateFile ${dir}/client-ca.pem
+</VirtualHost>
 `,
     );
-    server = await spawnServer('apache2', APACHE ?? 'apache2', ['-f', join(dir, 'httpd.conf'), '-DFOREGROUND'], dir, [ports.tls12, ports.tls13]);
+    server = await spawnServer('apache2', APACHE ?? 'apache2', ['-f', join(dir, 'httpd.conf'), '-DFOREGROUND'], dir, [ports.tls12, ports.tls13, ports.fixed]);
   }, 60_000);
   afterAll(async () => {
     await server?.stop();
@@ -138,4 +159,17 @@ ${vhost(ports.tls13, '-all +TLSv1.2 +TLSv1.3')}
       expect(codes(root)).toEqual(v === 'tls12' ? ['tls13-not-supported'] : []);
     });
   }
+
+  test('the fix h2doctor gives first (SSLVerifyClient require for the whole VirtualHost): HTTP/2 works with a client certificate, and without one the handshake says so', async () => {
+    const url = `https://localhost:${ports.fixed}/secure/`;
+    const withCert = await runClient(`curl -sv --max-time 5 --http2 --cacert ${caFile} --cert ${client.cert} --key ${client.key} -o /dev/null ${url} 2>&1`);
+    expect(withCert).toMatch(/ALPN: server accepted h2/);
+    expect(withCert).toMatch(/< HTTP\/2 200/);
+    expect(withCert).not.toMatch(/HTTP_1_1_REQUIRED/);
+    const r = await diagnoseLocal(pki, 'https', ports.fixed, '/secure/');
+    expect(codes(r)).toContain('tls-client-cert-required');
+    expect(codes(r)).not.toContain('h2-no-response');
+    const fixed = await diagnose(url, { resolve: [`localhost:${ports.fixed}:127.0.0.1`], ca: pki.rootCa.certPem, clientCert: { cert: readFileSync(client.cert, 'utf8'), key: readFileSync(client.key, 'utf8') }, timeoutMs: 2000 });
+    expect(codes(fixed)).toEqual([]);
+  }, 30_000);
 });
