@@ -6,6 +6,7 @@ import type { Target } from '../model/index.js';
 import { connectTcp, type Socket } from '../transport/conn.js';
 import { resolveRoute, routeFor } from '../transport/route.js';
 import { connectAuthority, connectTunnel, type ProxyConfig } from '../transport/proxy.js';
+import { proxyAnswer } from '../probes/upgrade/proxy-connect.js';
 import { pinFor } from '../model/target.js';
 import type { TraceRecorder } from './recorder.js';
 import { findingProblem, type TraceHop } from './judge.js';
@@ -70,19 +71,7 @@ export async function traceConnect(rec: TraceRecorder, target: Target, o: TraceO
 async function tunnel(p: ProxyConfig, address: string, port: number, timeoutMs: number, ca: string | undefined): Promise<{ conn: { socket?: Socket; outcome: Awaited<ReturnType<typeof connectTcp>>['outcome'] }; hop: TraceHop }> {
   const authority = connectAuthority(address, port);
   const t = await connectTunnel(p, authority, timeoutMs, ca ? { ca } : {});
-  const hop: TraceHop = {
-    proxy: p.url,
-    authority,
-    credentials: p.authorization !== undefined,
-    outcome: t.outcome,
-    detail: t.detail,
-    ...(t.status !== undefined ? { status: t.status } : {}),
-    ...(t.reason !== undefined ? { reason: t.reason } : {}),
-    ...(t.headers ? { headers: t.headers } : {}),
-    bytesSent: t.bytesSent,
-    bytesReceived: t.bytesReceived,
-    ms: t.connect.ms,
-  };
+  const hop: TraceHop = { ...proxyAnswer(p, authority, t), bytesSent: t.bytesSent, bytesReceived: t.bytesReceived, ms: t.connect.ms };
   return { conn: { ...(t.socket ? { socket: t.socket } : {}), outcome: t.connect }, hop };
 }
 

@@ -3,7 +3,7 @@
  * answer (status, reason, fields such as `Proxy-Authenticate` or `Via`).
  */
 import type { Probe } from '../../model/index.js';
-import { connectAuthority, connectTunnel, type ProxyConfig } from '../../transport/proxy.js';
+import { connectAuthority, connectTunnel, type ProxyConfig, type TunnelResult } from '../../transport/proxy.js';
 import type { ProbeContext } from '../context.js';
 import { Meter } from '../meter.js';
 
@@ -18,10 +18,16 @@ export async function probeProxyConnect(ctx: ProbeContext, proxy: ProxyConfig): 
   t.socket?.destroy();
   m.sent = t.bytesSent;
   m.received = t.bytesReceived;
+  return { kind: 'proxy-connect', name: 'proxy-connect', ...m.common(t.connect), ...proxyAnswer(proxy, authority, t) };
+}
+
+/**
+ * The proxy's answer to a CONNECT as the probe records it (and trace, through a proxy): the proxy
+ * without credentials, the authority asked, the outcome and what the proxy said.
+ * @example proxyAnswer(proxy, 'example.com:443', await connectTunnel(proxy, 'example.com:443', 3000)).outcome // 'tunnel'
+ */
+export function proxyAnswer(proxy: ProxyConfig, authority: string, t: TunnelResult) {
   return {
-    kind: 'proxy-connect',
-    name: 'proxy-connect',
-    ...m.common(t.connect),
     proxy: proxy.url,
     authority,
     credentials: proxy.authorization !== undefined,
